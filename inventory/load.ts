@@ -1,0 +1,178 @@
+/**
+ * Load the inventory folder: parse every file named by province.yaml, validate its shape with zod,
+ * then check what spans files (ids, parents, references). Every problem names its file and path.
+ */
+import { join, resolve, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { readDocument } from '../lib/files.js';
+import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
+import {
+  datacentersSchema,
+  departmentsSchema,
+  divisionsSchema,
+  ledgerSchema,
+  legacySchema,
+  privateNetworksSchema,
+  provinceSchema,
+  type DatacentersFile,
+  type DepartmentsFile,
+  type DivisionsFile,
+  type LedgerFile,
+  type LegacyFile,
+  type PrivateNetworksFile,
+  type ProvinceFile,
+} from './schema.js';
+
+/** The embedded default inventory: the folder this module sits in (Shaanxi). */
+export const DEFAULT_INVENTORY_DIR = resolve(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]inventory$/, '/inventory'));
+
+export interface Inventory {
+  dir: string;
+  /** Absolute path of each file, keyed as in province.yaml's `files` (plus `province`). */
+  paths: Record<string, string>;
+  province: ProvinceFile;
+  divisions: DivisionsFile;
+  departments: DepartmentsFile;
+  datacenters: DatacentersFile;
+  legacy: LegacyFile;
+  privateNetworks: PrivateNetworksFile;
+  ledger: LedgerFile;
+  /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
+  extra: Record<string, unknown>;
+}
+
+/** Render a zod issue path the way a person reads it: `cities[3].counties[0].id`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+export function validateDocument<S extends z.ZodType>(schema: S, doc: unknown, file: string): z.infer<S> {
+  const result = schema.safeParse(doc);
+  if (result.success) return result.data;
+  throw new StacksErrors(
+    result.error.issues.map((issue) => inputError('E_SCHEMA', file, formatPath(issue.path), issue.message)),
+  );
+}
+
+async function loadFile<S extends z.ZodType>(schema: S, file: string): Promise<z.infer<S>> {
+  return validateDocument(schema, await readDocument(file), file);
+}
+
+export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promise<Inventory> {
+  const absDir = resolve(dir);
+  const provincePath = join(absDir, 'province.yaml');
+  if (!existsSync(provincePath)) {
+    throw new StacksError({ code: 'E_NO_INVENTORY', file: provincePath, message: 'inventory entry file not found', hint: 'point --inventory at a folder holding province.yaml' });
+  }
+  const province = await loadFile(provinceSchema, provincePath);
+  const paths: Record<string, string> = { province: provincePath };
+  for (const [key, rel] of Object.entries(province.files)) if (rel) paths[key] = join(absDir, rel);
+
+  const required = ['divisions', 'departments', 'legacy', 'private_networks', 'ledger'] as const;
+  for (const key of required) {
+    if (!existsSync(paths[key]!)) throw inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${paths[key]}, which does not exist`);
+  }
+  const [divisions, departments, legacy, privateNetworks, ledger] = await Promise.all([
+    loadFile(divisionsSchema, paths.divisions!),
+    loadFile(departmentsSchema, paths.departments!),
+    loadFile(legacySchema, paths.legacy!),
+    loadFile(privateNetworksSchema, paths.private_networks!),
+    loadFile(ledgerSchema, paths.ledger!),
+  ]);
+  const datacenters =
+    paths.datacenters && existsSync(paths.datacenters) ? await loadFile(datacentersSchema, paths.datacenters) : { datacenters: [] };
+  const extra: Record<string, unknown> = {};
+  for (const key of ['clouds', 'systems']) {
+    const p = paths[key];
+    if (p && existsSync(p)) extra[key] = await readDocument(p);
+  }
+  const inventory: Inventory = { dir: absDir, paths, province, divisions, departments, datacenters, legacy, privateNetworks, ledger, extra };
+  checkReferences(inventory);
+  return inventory;
+}
+
+/** Site ids as the model names them: `xian`, `xian.yanta`, `xian.yanta.t03`, `dept.finance`, `dc.xinchuang`. */
+export const siteIds = {
+  city: (city: string) => city,
+  county: (city: string, county: string) => `${city}.${county}`,
+  township: (city: string, county: string, n: number) => `${city}.${county}.t${String(n).padStart(2, '0')}`,
+  department: (dept: string) => `dept.${dept}`,
+  datacenter: (dc: string) => `dc.${dc}`,
+};
+
+/** Cross-file checks: duplicates, unknown parents and references. Collects every problem. */
+function checkReferences(inv: Inventory): void {
+  const errors: StacksError[] = [];
+  const divFile = inv.paths.divisions!;
+  const provinceId = inv.province.province.id;
+  const known = new Set<string>([provinceId]);
+  const seenCity = new Map<string, number>();
+  inv.divisions.cities.forEach((city, ci) => {
+    if (seenCity.has(city.id)) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].id`, `duplicate city id "${city.id}" (also cities[${seenCity.get(city.id)}])`));
+    seenCity.set(city.id, ci);
+    if (city.id === provinceId) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].id`, `city id "${city.id}" is the province's id`));
+    known.add(city.id);
+    const seenCounty = new Map<string, number>();
+    city.counties.forEach((county, ki) => {
+      if (seenCounty.has(county.id)) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].counties[${ki}].id`, `duplicate county id "${county.id}" in city "${city.id}" (also counties[${seenCounty.get(county.id)}])`));
+      seenCounty.set(county.id, ki);
+      known.add(siteIds.county(city.id, county.id));
+      for (let t = 1; t <= county.townships; t++) known.add(siteIds.township(city.id, county.id, t));
+    });
+  });
+  const deptFile = inv.paths.departments!;
+  const depts = new Map<string, number>();
+  inv.departments.departments.forEach((d, i) => {
+    if (depts.has(d.id)) errors.push(inputError('E_DUPLICATE_ID', deptFile, `departments[${i}].id`, `duplicate department id "${d.id}" (also departments[${depts.get(d.id)}])`));
+    depts.set(d.id, i);
+    known.add(siteIds.department(d.id));
+  });
+  const dcFile = inv.paths.datacenters ?? inv.paths.province!;
+  const dcs = new Map<string, number>();
+  const roles = new Map<string, string>();
+  inv.datacenters.datacenters.forEach((dc, i) => {
+    if (dcs.has(dc.id)) errors.push(inputError('E_DUPLICATE_ID', dcFile, `datacenters[${i}].id`, `duplicate data centre id "${dc.id}"`));
+    dcs.set(dc.id, i);
+    if (dc.parent !== provinceId && !seenCity.has(dc.parent)) {
+      errors.push(inputError('E_UNKNOWN_PARENT', dcFile, `datacenters[${i}].parent`, `unknown parent "${dc.parent}": a data centre hangs on the province core or a city`, `known cities: ${[...seenCity.keys()].join(', ')}`));
+    }
+    if (!seenCity.has(dc.city)) errors.push(inputError('E_UNKNOWN_CITY', dcFile, `datacenters[${i}].city`, `unknown city "${dc.city}"`));
+    if (dc.role !== 'remote-dr-alternative') {
+      if (roles.has(dc.role)) errors.push(inputError('E_DUPLICATE_ROLE', dcFile, `datacenters[${i}].role`, `a second "${dc.role}" centre ("${roles.get(dc.role)}" has the role already)`));
+      roles.set(dc.role, dc.id);
+    }
+    known.add(siteIds.datacenter(dc.id));
+  });
+  const pnFile = inv.paths.private_networks!;
+  const pns = new Set<string>();
+  inv.privateNetworks.private_networks.forEach((pn, i) => {
+    if (pns.has(pn.id)) errors.push(inputError('E_DUPLICATE_ID', pnFile, `private_networks[${i}].id`, `duplicate private network id "${pn.id}"`));
+    pns.add(pn.id);
+    if (!depts.has(pn.department)) errors.push(inputError('E_UNKNOWN_DEPARTMENT', pnFile, `private_networks[${i}].department`, `unknown department "${pn.department}"`, `declare it in ${deptFile}`));
+  });
+  const legacyFile = inv.paths.legacy!;
+  for (const site of Object.keys(inv.legacy.sites)) {
+    if (!known.has(site)) errors.push(inputError('E_UNKNOWN_SITE', legacyFile, `sites.${site}`, `unknown site "${site}"`));
+  }
+  const tiers = inv.province.tiers;
+  const needed: Array<[string, string]> = [
+    ['province', 'city'],
+    ['city', 'county'],
+    ['county', 'township'],
+    ['province', 'department'],
+    ...inv.datacenters.datacenters.map((dc): [string, string] => [dc.parent === provinceId ? 'province' : 'city', 'datacenter']),
+  ];
+  for (const [parent, child] of needed) {
+    if (!tiers.some((t) => t.parent === parent && t.child === child)) {
+      errors.push(inputError('E_MISSING_TIER', inv.paths.province!, 'tiers', `no tier for ${parent} → ${child} links`, 'add an entry with parent, child, links and bandwidth_mbps'));
+    }
+  }
+  if (errors.length) throw new StacksErrors(errors);
+}

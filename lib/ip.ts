@@ -1,0 +1,101 @@
+/**
+ * Prefix arithmetic over BigInt, with ip-address doing the parsing and canonical formatting.
+ * Everything IPAM, verification and policies do with addresses goes through here.
+ */
+import { Address4, Address6 } from 'ip-address';
+import type { Family } from '../network/types.js';
+
+export interface Prefix {
+  family: Family;
+  /** Network address as an integer (host bits zero). */
+  network: bigint;
+  length: number;
+}
+
+export const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
+
+export class PrefixError extends Error {}
+
+/** Parse `a.b.c.d/len` or `x::/len`; throws PrefixError when invalid or when host bits are set. */
+export function parsePrefix(cidr: string, opts: { allowHostBits?: boolean } = {}): Prefix {
+  const family: Family = cidr.includes(':') ? 'ipv6' : 'ipv4';
+  const [addr, lenText] = cidr.split('/');
+  if (lenText === undefined || !/^\d+$/.test(lenText)) throw new PrefixError(`"${cidr}" has no prefix length`);
+  const length = Number(lenText);
+  if (length > BITS[family]) throw new PrefixError(`"${cidr}": prefix length ${length} exceeds ${BITS[family]}`);
+  const value = parseAddress(addr ?? '', family);
+  const mask = maskOf(family, length);
+  if (!opts.allowHostBits && (value & ~mask & allOnes(family)) !== 0n) {
+    throw new PrefixError(`"${cidr}" has host bits set (network is ${formatPrefix({ family, network: value & mask, length })})`);
+  }
+  return { family, network: value & mask, length };
+}
+
+export function parseAddress(text: string, family?: Family): bigint {
+  const fam = family ?? (text.includes(':') ? 'ipv6' : 'ipv4');
+  try {
+    if (fam === 'ipv4') {
+      if (!Address4.isValid(text)) throw new Error('invalid');
+      return new Address4(text).bigInt();
+    }
+    if (!Address6.isValid(text)) throw new Error('invalid');
+    return new Address6(text).bigInt();
+  } catch {
+    throw new PrefixError(`"${text}" is not a valid ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+  }
+}
+
+export function formatAddress(family: Family, value: bigint): string {
+  return family === 'ipv4' ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+}
+
+export function formatPrefix(p: Prefix): string {
+  return `${formatAddress(p.family, p.network)}/${p.length}`;
+}
+
+function allOnes(family: Family): bigint {
+  return (1n << BigInt(BITS[family])) - 1n;
+}
+
+function maskOf(family: Family, length: number): bigint {
+  const bits = BigInt(BITS[family]);
+  return ((1n << BigInt(length)) - 1n) << (bits - BigInt(length));
+}
+
+export function size(p: Prefix): bigint {
+  return 1n << BigInt(BITS[p.family] - p.length);
+}
+
+export function lastAddress(p: Prefix): bigint {
+  return p.network + size(p) - 1n;
+}
+
+export function contains(outer: Prefix, inner: Prefix): boolean {
+  return outer.family === inner.family && outer.length <= inner.length && inner.network >= outer.network && lastAddress(inner) <= lastAddress(outer);
+}
+
+export function overlaps(a: Prefix, b: Prefix): boolean {
+  return a.family === b.family && a.network <= lastAddress(b) && b.network <= lastAddress(a);
+}
+
+/** The `index`-th subnet of length `length` inside `p`. */
+export function subnet(p: Prefix, length: number, index: number | bigint): Prefix {
+  if (length < p.length) throw new PrefixError(`cannot take a /${length} out of ${formatPrefix(p)}`);
+  const count = 1n << BigInt(length - p.length);
+  const i = BigInt(index);
+  if (i < 0n || i >= count) throw new PrefixError(`${formatPrefix(p)} holds ${count} /${length} subnets, not ${i + 1n}`);
+  return { family: p.family, network: p.network + i * (1n << BigInt(BITS[p.family] - length)), length };
+}
+
+/** Address at `offset` inside `p`, formatted with `withLength` (e.g. `/31` for a p2p end). */
+export function hostIn(p: Prefix, offset: number | bigint, withLength?: number): string {
+  const value = p.network + BigInt(offset);
+  if (value > lastAddress(p)) throw new PrefixError(`offset ${offset} is outside ${formatPrefix(p)}`);
+  const text = formatAddress(p.family, value);
+  return withLength === undefined ? text : `${text}/${withLength}`;
+}
+
+/** Strip the length from `addr/len`. */
+export function addressOf(cidrOrAddress: string): string {
+  return cidrOrAddress.split('/')[0]!;
+}

@@ -1,0 +1,119 @@
+/**
+ * The network model: plain data produced by `buildTopology` from the inventory, consumed by every
+ * renderer (FRR, VRP, Terraform, lab, SNMP targets, alert rules, KPI). Pure, serialisable, no I/O.
+ */
+export type Family = 'ipv4' | 'ipv6';
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+export type Level = 'province' | 'city' | 'county' | 'township' | 'department' | 'datacenter';
+
+/** The two legacy extranets being merged: 国网 (national extranet, Shaanxi node) and 省网 (provincial). */
+export type LegacyNetwork = 'guowang' | 'shengwang';
+
+export interface DualStack<T = string> {
+  ipv4: T;
+  ipv6: T;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  level: Level;
+  /** Parent site id; absent only for the province. */
+  parent?: string;
+  /** The city (or the province) whose OSPF area this site sits in. */
+  areaSite: string;
+  children: string[];
+  /** Which legacy networks serve the site today (empty: not covered yet). */
+  legacy: LegacyNetwork[];
+  /** Legacy addressing, when the site is on a legacy network (replaced during the merge). */
+  legacyAddressing?: { network: LegacyNetwork; lanIpv4?: string; loopbackIpv4?: string };
+  /** The site's address block per family (from the IPAM ledger). */
+  block: DualStack;
+  /** The site's own infrastructure block (LAN, loopbacks, p2p links) per family. */
+  infra: DualStack;
+  /** The site LAN per family (users, servers). */
+  lan: DualStack;
+}
+
+export type DeviceRole = 'core' | 'access' | 'exit';
+
+export interface Interface {
+  /** Linux-safe (≤ 15 chars) name, used by the FRR config and the lab alike. */
+  name: string;
+  kind: 'uplink' | 'downlink' | 'peer' | 'exit' | 'lan' | 'internet';
+  /** The link this interface terminates (absent for LAN and internet-facing interfaces). */
+  link?: string;
+  /** Address with prefix length, e.g. `10.0.1.0/31`, `2001:db8::/127`. */
+  ipv4?: string;
+  ipv6?: string;
+  bandwidthMbps: number;
+  description: string;
+  /** Passive interfaces carry a prefix into OSPF but form no adjacency (LANs). */
+  passive: boolean;
+}
+
+export interface Device {
+  id: string;
+  site: string;
+  role: DeviceRole;
+  /** 1 or 2: which of a site's two routers (dual-homing lands on different parents). */
+  index: number;
+  hostname: string;
+  routerId: string;
+  loopback: DualStack;
+  /** OSPF area id in dotted form; 0.0.0.0 is the backbone. */
+  area: string;
+  interfaces: Interface[];
+  /** Originates the default route (only the unified internet exit may). */
+  originatesDefault: boolean;
+  /** Metric of the originated default (the standby exit is worse). */
+  defaultMetric?: number;
+}
+
+export interface LinkEnd {
+  device: string;
+  interface: string;
+  ipv4: string;
+  ipv6: string;
+}
+
+export interface Link {
+  id: string;
+  tier: string;
+  kind: 'uplink' | 'peer' | 'exit';
+  bandwidthMbps: number;
+  /** a is the upper end (parent / lower index), b the lower one. */
+  a: LinkEnd;
+  b: LinkEnd;
+  subnet: DualStack;
+  /** OSPF area of the link. */
+  area: string;
+}
+
+export interface Tier {
+  id: string;
+  parent: Level;
+  child: Level;
+  links: number;
+  bandwidthMbps: number;
+}
+
+export interface InternetExit {
+  site: string;
+  primary: string;
+  standby: string;
+  bandwidthMbps: number;
+  /** Addresses reachable "on the internet side" of each exit, used by verification and the lab. */
+  upstream: DualStack;
+}
+
+export interface Topology {
+  province: { id: string; name: string };
+  sites: Site[];
+  devices: Device[];
+  links: Link[];
+  tiers: Tier[];
+  exit: InternetExit;
+  supernets: DualStack;
+}
