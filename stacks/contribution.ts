@@ -1,0 +1,23 @@
+/**
+ * How a capability adds its stack to `stacks synth`. Each contribution becomes one folder under
+ * `cdktf.out/stacks/<name>/`: the cdktf stack's Terraform JSON (when `build` adds resources) plus
+ * any extra files it returns (device configs, rules, dashboards). `synth` collects them all and
+ * writes the whole tree atomically, so a contribution never writes files itself.
+ */
+import type { App } from 'cdktf';
+import type { Inventory } from '../inventory/load.js';
+import type { Topology } from '../network/types.js';
+
+export interface SynthContext {
+  inventory: Inventory;
+  topology: Topology;
+}
+
+export interface StackContribution {
+  /** Folder name under cdktf.out/stacks/, e.g. `backbone`, `cloud-provincial`, `dr-xinchuang-yulin-dc`. */
+  name: string;
+  /** Adds a cdktf TerraformStack named `name` to the app (omit for file-only stacks). */
+  build?(app: App, ctx: SynthContext): void;
+  /** Extra files, relative to the stack folder. */
+  files?(ctx: SynthContext): Map<string, string>;
+}
