@@ -106,6 +106,19 @@ export interface InternetExit {
   bandwidthMbps: number;
   /** Addresses reachable "on the internet side" of each exit, used by verification and the lab. */
   upstream: DualStack;
+  /** Each exit's point-to-point hand-off to the upstream (the lab plays the upstream's side). */
+  handoffs: ExitHandoff[];
+}
+
+export interface ExitHandoff {
+  device: string;
+  interface: string;
+  /** The exit's own address with length, e.g. `198.51.100.2/31`. */
+  ipv4: string;
+  ipv6: string;
+  /** The upstream side's address (next hop of the exit's static default). */
+  peerIpv4: string;
+  peerIpv6: string;
 }
 
 export interface Topology {
