@@ -1,0 +1,33 @@
+/** Start and stop the throwaway PostgreSQL cluster of scripts/pg-test-cluster.sh from tests. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+
+const SCRIPT = resolve(import.meta.dirname, '../../scripts/pg-test-cluster.sh');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface PgCluster {
+  url: string;
+  stop(): void;
+}
+
+export async function startPgCluster(): Promise<PgCluster> {
+  // the cluster dir itself must be reachable by the postgres user: no root-only parent in between
+  const dir = mkdtempSync(join(tmpdir(), 'stacks-pg-'));
+  const port = await freePort();
+  const url = execFileSync(SCRIPT, ['start', dir, String(port)], { encoding: 'utf8' }).trim();
+  return { url, stop: () => execFileSync(SCRIPT, ['stop', dir]) };
+}
