@@ -52,16 +52,23 @@ export type FileTree = Map<string, string | Buffer>;
  * new directory in place (plus a stray temp dir that the next run removes), never a half-written one.
  */
 export async function writeTreeAtomically(target: string, tree: FileTree): Promise<void> {
-  const abs = resolve(target);
-  const parent = dirname(abs);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(abs)}.staging-`));
-  try {
+  await replaceDirAtomically(target, async (staging) => {
     for (const [rel, contents] of tree) {
       const file = join(staging, rel);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, contents);
     }
+  });
+}
+
+/** Like writeTreeAtomically, for producers that write into a directory themselves (cdktf's App). */
+export async function replaceDirAtomically(target: string, fill: (staging: string) => Promise<void> | void): Promise<void> {
+  const abs = resolve(target);
+  const parent = dirname(abs);
+  await mkdir(parent, { recursive: true });
+  const staging = await mkdtemp(join(parent, `.${basename(abs)}.staging-`));
+  try {
+    await fill(staging);
     const old = `${abs}.old-${process.pid}`;
     if (existsSync(abs)) await rename(abs, old);
     await rename(staging, abs);

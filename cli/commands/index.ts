@@ -1,4 +1,8 @@
 import type { CommandModule } from '../main.js';
+import { synthCommand } from './synth.js';
+import { planCommand } from './plan.js';
+import { ipamCommand } from './ipam.js';
+import { verifyCommand } from './verify.js';
 
 /** Every verb, in the order `stacks --help` lists them. */
-export const COMMANDS: CommandModule[] = [];
+export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand];

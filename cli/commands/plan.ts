@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import type { CommandModule } from '../main.js';
+import { emit, type GlobalOptions } from '../context.js';
+import { loadInventory } from '../../inventory/load.js';
+import { buildModel } from '../../stacks/synth.js';
+import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/snapshot.js';
+import { readAccepted, writeAccepted } from '../../network/accepted.js';
+import { DIALECTS } from '../../network/render/index.js';
+import { inputError } from '../../lib/errors.js';
+
+export interface PlanOptions {
+  accept?: boolean;
+  [key: string]: unknown;
+}
+
+/** A plan target returns the exit code; each lives with its capability and is loaded on demand. */
+export type PlanTarget = (g: GlobalOptions, opts: PlanOptions) => Promise<number>;
+
+const TARGETS: Record<string, () => Promise<PlanTarget>> = {
+  model: async () => planModel,
+};
+
+/** Compare the network as synthesized now with the snapshot a person last accepted. */
+async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
+  const model = buildModel(await loadInventory(g.inventory));
+  const now = snapshotOf(model.topology, (id) => DIALECTS.frr.render(model.topology, id));
+  const change = compareSnapshots(await readAccepted(g.stateDir), now);
+  if (opts.accept) await writeAccepted(g.stateDir, now);
+  emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
+  return 0;
+}
+
+export function renderChange(change: NetworkChange, verbose: boolean, accepted: boolean): string {
+  if (change.summary.unchanged) return `no changes since the accepted plan${accepted ? ' (accepted again)' : ''}`;
+  const lines = [
+    `devices    ${change.summary.devices}`,
+    `links      ${change.summary.links}`,
+    `addresses  ${change.summary.addresses}`,
+    `config     ${change.summary.configLines}`,
+  ];
+  const list = (label: string, ids: string[]) => {
+    if (!ids.length) return;
+    const shown = verbose ? ids : ids.slice(0, 20);
+    lines.push(`${label}: ${shown.join(', ')}${shown.length < ids.length ? ` … and ${ids.length - shown.length} more (-v lists all)` : ''}`);
+  };
+  list('  + devices', change.devices.added);
+  list('  - devices', change.devices.removed);
+  list('  + links', change.links.added);
+  list('  - links', change.links.removed);
+  list('  ~ links', change.links.changed);
+  list('  ~ addresses', change.addresses.changed);
+  const shown = verbose ? change.configs : change.configs.slice(0, 5);
+  for (const c of shown) lines.push(`\n--- ${c.device}  (+${c.added} -${c.removed})`, c.diff);
+  if (shown.length < change.configs.length) lines.push(`\n… ${change.configs.length - shown.length} more devices change (-v shows every diff)`);
+  lines.push(accepted ? '\naccepted: this is now the baseline for the next plan' : '\nrun `stacks plan --accept` to make this the baseline');
+  return lines.join('\n');
+}
+
+export const planCommand: CommandModule = {
+  register(program: Command, globals: () => GlobalOptions) {
+    program
+      .command('plan')
+      .description('show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), lab, openstack')
+      .option('-t, --target <target>', `model | ${['lab', 'openstack'].join(' | ')}`, 'model')
+      .option('--accept', 'record the current plan as the accepted baseline (target model)')
+      .action(async (opts: PlanOptions & { target: string }) => {
+        const g = globals();
+        const load = TARGETS[opts.target];
+        if (!load) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${Object.keys(TARGETS).join(', ')}`);
+        process.exitCode = await (await load())(g, opts);
+      });
+  },
+};

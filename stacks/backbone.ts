@@ -1,0 +1,52 @@
+/**
+ * The extranet/backbone stack: the address plan, every device's configuration in every dialect, and
+ * the reports over them. Its cdktf stack carries the plan's headline figures as outputs so that
+ * Terraform-side tooling sees the same numbers as the files.
+ */
+import { TerraformOutput, TerraformStack, type App } from 'cdktf';
+import { stableJson } from '../lib/files.js';
+import { blockUsage } from '../network/ipam-report.js';
+import type { IpamPlan } from '../network/ipam.js';
+import type { Topology } from '../network/types.js';
+import type { StackContribution, SynthContext } from './contribution.js';
+import { DIALECTS } from '../network/render/index.js';
+
+export const BACKBONE_STACK = 'backbone';
+
+export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) => Map<string, string> = () => new Map()): StackContribution {
+  return {
+    name: BACKBONE_STACK,
+    build(app: App, ctx: SynthContext) {
+      const stack = new TerraformStack(app, BACKBONE_STACK);
+      const t = ctx.topology;
+      const count = (level: string) => t.sites.filter((s) => s.level === level).length;
+      new TerraformOutput(stack, 'supernets', { value: t.supernets });
+      new TerraformOutput(stack, 'sites', { value: { cities: count('city'), counties: count('county'), townships: count('township'), departments: count('department'), datacenters: count('datacenter') } });
+      new TerraformOutput(stack, 'devices', { value: t.devices.length });
+      new TerraformOutput(stack, 'links', { value: t.links.length });
+      new TerraformOutput(stack, 'internet_exit', { value: { primary: t.exit.primary, standby: t.exit.standby } });
+    },
+    files(ctx: SynthContext) {
+      const files = new Map<string, string>();
+      files.set('address-plan.json', stableJson(addressPlan(ctx.topology)));
+      files.set('ipam-utilisation.json', stableJson(blockUsage(ipam)));
+      files.set('model.json', stableJson(ctx.topology));
+      for (const [name, dialect] of Object.entries(DIALECTS)) {
+        for (const device of ctx.topology.devices) files.set(`configs/${name}/${device.hostname}.${dialect.fileExtension}`, dialect.render(ctx.topology, device.id));
+      }
+      for (const [k, v] of extraFiles(ctx)) files.set(k, v);
+      return files;
+    },
+  };
+}
+
+/** The address plan a person reviews: per site its blocks and LAN, per device its loopbacks, per link its subnets. */
+export function addressPlan(t: Topology) {
+  return {
+    supernets: t.supernets,
+    sites: t.sites.map((s) => ({ id: s.id, name: s.name, level: s.level, parent: s.parent, block: s.block, infra: s.infra, lan: s.lan })),
+    loopbacks: t.devices.map((d) => ({ device: d.id, router_id: d.routerId, ipv4: d.loopback.ipv4, ipv6: d.loopback.ipv6 })),
+    links: t.links.map((l) => ({ id: l.id, tier: l.tier, a: `${l.a.device}:${l.a.interface}`, b: `${l.b.device}:${l.b.interface}`, ipv4: l.subnet.ipv4, ipv6: l.subnet.ipv6 })),
+    internet_exit: t.exit,
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Every stack `stacks synth` writes, in one place: the backbone, and each capability's own.
+ */
+import type { StackContribution } from './contribution.js';
+import { backboneStack } from './backbone.js';
+import type { SynthModel } from './synth.js';
+
+export function allContributions(model: SynthModel): StackContribution[] {
+  return [backboneStack(model.ipam)];
+}
