@@ -1,0 +1,58 @@
+/**
+ * `stacks verify`: ask the questions of network/verify (reachability per family, single-failure
+ * analysis, unique addresses and router IDs, prefix overlap, oversubscription) of a target — the
+ * model built from the inventory by default. Other targets register with `registerVerifyTarget`
+ * (network/verify/targets.ts) from their own module, e.g. the lab: `--target lab`.
+ */
+import type { Command } from 'commander';
+import type { CommandModule } from '../main.js';
+import { emit, type GlobalOptions } from '../context.js';
+import { loadInventory } from '../../inventory/load.js';
+import { buildTopology } from '../../network/topology.js';
+import { renderVerificationText } from '../../network/verify/report.js';
+import { verifyTarget, verifyTargetNames } from '../../network/verify/targets.js';
+import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
+import { EXIT, inputError } from '../../lib/errors.js';
+import type { Level } from '../../network/types.js';
+
+const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
+
+/** `3` (every level) or `county=3,city=4` (per parent level). */
+export function parseOversubscription(text: string): OversubscriptionThreshold {
+  const bad = (why: string) => inputError('E_USAGE', '(command line)', '--max-oversubscription', `"${text}": ${why}`, 'give a ratio (3) or level=ratio pairs (county=3,city=4)');
+  const ratio = (s: string) => {
+    const n = Number(s);
+    if (!Number.isFinite(n) || n <= 0) throw bad(`"${s}" is not a positive ratio`);
+    return n;
+  };
+  if (!text.includes('=')) return ratio(text);
+  const out: Partial<Record<Level, number>> = {};
+  for (const pair of text.split(',')) {
+    const [level, value] = pair.split('=');
+    if (!LEVELS.includes(level as Level) || value === undefined) throw bad(`"${pair}" is not level=ratio with a level of ${LEVELS.join(', ')}`);
+    out[level as Level] = ratio(value);
+  }
+  return out;
+}
+
+export const verifyCommand: CommandModule = {
+  register(program: Command, globals: () => GlobalOptions) {
+    program
+      .command('verify')
+      .description('verify the network in both families: reachability, single link/device failures, duplicate addresses and router IDs, prefix overlap, oversubscription (exit 1 on any failure)')
+      .option('--target <name>', 'what to verify: model (the topology built from the inventory) or another registered target such as lab', 'model')
+      .option('--max-oversubscription <ratio>', 'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)')
+      .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
+      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean }) => {
+        const g = globals();
+        const target = verifyTarget(opts.target);
+        if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
+        const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
+        const inventory = await loadInventory(g.inventory);
+        const topology = buildTopology(inventory);
+        const report = await target({ inventory, topology, options, stateDir: g.stateDir });
+        emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
+        if (!report.summary.passed) process.exitCode = EXIT.policy;
+      });
+  },
+};
