@@ -18,7 +18,8 @@ export const synthCommand: CommandModule = {
         const model = buildModel(await loadInventory(g.inventory));
         const outcome = await synthesize(model, allContributions(model), resolve(opts.output));
         const seconds = (performance.now() - started) / 1000;
-        emit(g, { ...outcome, seconds }, () =>
+        const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+        emit(g, { ...outcome, seconds, peak_rss_mb: peakRssMb }, () =>
           [
             `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
             ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
