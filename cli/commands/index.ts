@@ -3,6 +3,7 @@ import { synthCommand } from './synth.js';
 import { planCommand } from './plan.js';
 import { ipamCommand } from './ipam.js';
 import { verifyCommand } from './verify.js';
+import { policyCommand } from './policy.js';
 
 /** Every verb, in the order `stacks --help` lists them. */
-export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand];
+export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand];
