@@ -90,7 +90,7 @@ export function assessPrivateNetworks(file: PrivateNetworksFile): PrivateNetwork
       plan.declaredTarget = pn.target;
       if (pn.target !== target) {
         plan.contradiction = pn.classified
-          ? `classified network "${pn.id}" is set to the extranet; classified networks go to the e-government intranet only`
+          ? `classified network "${pn.id}" is set to the extranet; classified networks go to the e-government intranet, never the extranet`
           : `non-classified network "${pn.id}" is set to the intranet; non-classified networks move onto the e-government extranet`;
       }
     }
