@@ -1,0 +1,176 @@
+/**
+ * What every config dialect shares: a per-topology index (so rendering all devices stays linear),
+ * the OSPF area and cost of each interface, the exit's default gateway, and tagged config lines.
+ * Pure: model in, plain data out.
+ */
+import { StacksError } from '../../lib/errors.js';
+import { addressOf, formatAddress, parseAddress, parsePrefix } from '../../lib/ip.js';
+import type { Device, DualStack, Family, Interface, Link, Site, Topology } from '../types.js';
+
+export interface RenderOptions {
+  /** 1 s hello / 3 s dead and no SPF/LSA hold-down: the lab needs convergence in seconds. */
+  fastTimers?: boolean;
+}
+
+/**
+ * One line of a rendered config. `iface` names the interface the line exists for (its stanza and any
+ * process-level line about it), so the merge plan can attribute changed lines to the link that moves.
+ */
+export interface ConfigLine {
+  text: string;
+  iface?: string;
+}
+
+/** Reference bandwidth (Mbps) for OSPF costs: 100G, so 10G = 10, 2G = 50, 200M = 500 stay distinct. */
+export const REFERENCE_BANDWIDTH_MBPS = 100_000;
+export const FAST_TIMERS = { helloSeconds: 1, deadSeconds: 3 } as const;
+export const BACKBONE_AREA = '0.0.0.0';
+/** The Linux loopback: FRR configs put the router's /32 and /128 on it (the lab cannot use dummy links). */
+export const LOOPBACK_NAME = 'lo';
+
+interface TopologyIndex {
+  devices: Map<string, Device>;
+  sites: Map<string, Site>;
+  links: Map<string, Link>;
+}
+
+const INDEXES = new WeakMap<Topology, TopologyIndex>();
+
+/** Built once per topology object and reused by every device render. */
+export function indexTopology(topology: Topology): TopologyIndex {
+  let index = INDEXES.get(topology);
+  if (!index) {
+    index = {
+      devices: new Map(topology.devices.map((d) => [d.id, d])),
+      sites: new Map(topology.sites.map((s) => [s.id, s])),
+      links: new Map(topology.links.map((l) => [l.id, l])),
+    };
+    INDEXES.set(topology, index);
+  }
+  return index;
+}
+
+export function findDevice(topology: Topology, deviceId: string): Device {
+  const device = indexTopology(topology).devices.get(deviceId);
+  if (!device) {
+    throw new StacksError({ code: 'E_UNKNOWN_DEVICE', message: `no device "${deviceId}" in the topology`, hint: 'device ids look like shaanxi-r1, xian.yanta-r2' });
+  }
+  return device;
+}
+
+/** The OSPF area an interface runs in; undefined for interfaces outside OSPF (the internet side). */
+export function interfaceArea(topology: Topology, device: Device, iface: Interface): string | undefined {
+  if (iface.kind === 'internet') return undefined;
+  if (iface.link === undefined) return device.area;
+  const link = indexTopology(topology).links.get(iface.link);
+  if (!link) {
+    throw new StacksError({ code: 'E_UNKNOWN_LINK', kind: 'runtime', message: `${device.id} ${iface.name} names link "${iface.link}", which the topology lacks` });
+  }
+  return link.area;
+}
+
+/** Links form one adjacency each: p2p saves the DR election and a network LSA per link. */
+export function isPointToPoint(iface: Interface): boolean {
+  return iface.link !== undefined && iface.kind !== 'lan' && iface.kind !== 'internet';
+}
+
+/**
+ * Explicit cost from the circuit's bandwidth in the model, not the port speed: a 200M circuit rides a
+ * GE port and the lab's veth pairs report no speed at all.
+ */
+export function ospfCost(bandwidthMbps: number): number {
+  return Math.min(65535, Math.max(1, Math.round(REFERENCE_BANDWIDTH_MBPS / bandwidthMbps)));
+}
+
+/** The exit's interfaces facing the internet, by name. */
+export function internetInterfaces(device: Device): Interface[] {
+  return sortInterfaces(device.interfaces.filter((i) => i.kind === 'internet'));
+}
+
+/**
+ * Next hop of the static default on an internet-facing interface: the upstream address when it sits
+ * in the interface's subnet, else the other end of a /31 (/127), else the first host that is not ours.
+ */
+export function defaultGateway(iface: Interface, upstream: DualStack, family: Family): string | undefined {
+  const cidr = iface[family];
+  if (!cidr) return undefined;
+  const subnet = parsePrefix(cidr, { allowHostBits: true });
+  const own = parseAddress(addressOf(cidr), family);
+  const bits = family === 'ipv4' ? 32 : 128;
+  const up = upstream[family];
+  if (up) {
+    const upValue = parseAddress(addressOf(up), family);
+    const hostBits = BigInt(bits - subnet.length);
+    if (upValue >> hostBits === subnet.network >> hostBits && upValue !== own) return formatAddress(family, upValue);
+  }
+  if (subnet.length === bits) return undefined;
+  if (subnet.length === bits - 1) return formatAddress(family, own ^ 1n);
+  const first = subnet.network + 1n;
+  return formatAddress(family, first === own ? first + 1n : first);
+}
+
+/** Dotted mask and wildcard of an IPv4 prefix length (VRP speaks both). */
+export function dottedMask(length: number, wildcard = false): string {
+  const mask = length === 0 ? 0n : ((1n << BigInt(length)) - 1n) << BigInt(32 - length);
+  return formatAddress('ipv4', wildcard ? ~mask & 0xffffffffn : mask);
+}
+
+/** `10.0.0.1/31` → network `10.0.0.0` and length 31. */
+export function networkOf(cidr: string): { network: string; length: number } {
+  const p = parsePrefix(cidr, { allowHostBits: true });
+  return { network: formatAddress(p.family, p.network), length: p.length };
+}
+
+/** Natural order (eth2 before eth10) without locale tables, so output is the same on every machine. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+export function sortInterfaces(ifaces: readonly Interface[]): Interface[] {
+  return [...ifaces].sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+/** Descriptions are free text in the model; configs take one line of printable characters. */
+export function cleanDescription(text: string, max = 200): string {
+  return text.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+export function joinLines(lines: readonly ConfigLine[]): string {
+  return lines.map((l) => l.text).join('\n') + '\n';
+}
+
+/** Separator and closing lines carry no configuration; counts of changed lines skip them. */
+export function isSeparator(text: string): boolean {
+  const t = text.trim();
+  return t === '' || t === '!' || t === '#';
+}
+
+export interface LineCounts {
+  /** Configuration lines of the device (separators excluded). */
+  total: number;
+  /** Of those, the lines that exist because of each interface. */
+  byInterface: Record<string, number>;
+}
+
+export function countLines(lines: readonly ConfigLine[]): LineCounts {
+  const byInterface: Record<string, number> = {};
+  let total = 0;
+  for (const line of lines) {
+    if (isSeparator(line.text)) continue;
+    total++;
+    if (line.iface !== undefined) byInterface[line.iface] = (byInterface[line.iface] ?? 0) + 1;
+  }
+  return { total, byInterface };
+}

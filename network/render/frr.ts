@@ -1,0 +1,122 @@
+/**
+ * FRR 8.4 configuration of one device (integrated frr.conf, as vtysh -b or frr-reload.py reads it):
+ * interfaces with both families, OSPFv2 + OSPFv3 enabled per interface (`ip ospf area`, `ipv6 ospf6
+ * area` — the 8.4 syntax; mixing in `network ... area` statements is refused by ospfd), p2p links,
+ * passive LANs, explicit costs, and on the unified exit the static defaults and their origination.
+ */
+import type { Device, Interface, Topology } from '../types.js';
+import {
+  LOOPBACK_NAME,
+  FAST_TIMERS,
+  REFERENCE_BANDWIDTH_MBPS,
+  cleanDescription,
+  countLines,
+  defaultGateway,
+  findDevice,
+  interfaceArea,
+  internetInterfaces,
+  isPointToPoint,
+  joinLines,
+  ospfCost,
+  sortInterfaces,
+  type ConfigLine,
+  type LineCounts,
+  type RenderOptions,
+} from './common.js';
+
+export const FRR_VERSION = '8.4.4';
+
+export function renderFrr(topology: Topology, deviceId: string, opts: RenderOptions = {}): string {
+  return joinLines(frrLines(topology, deviceId, opts));
+}
+
+export function frrLineCounts(topology: Topology, deviceId: string, opts: RenderOptions = {}): LineCounts {
+  return countLines(frrLines(topology, deviceId, opts));
+}
+
+export function frrLines(topology: Topology, deviceId: string, opts: RenderOptions = {}): ConfigLine[] {
+  const device = findDevice(topology, deviceId);
+  const lines: ConfigLine[] = [
+    { text: `frr version ${FRR_VERSION}` },
+    { text: 'frr defaults traditional' },
+    { text: `hostname ${device.hostname}` },
+    { text: 'log syslog informational' },
+    { text: 'service integrated-vtysh-config' },
+    { text: '!' },
+  ];
+  for (const iface of sortInterfaces(device.interfaces)) lines.push(...interfaceStanza(topology, device, iface, opts), { text: '!' });
+  lines.push(...loopbackStanza(device, opts), { text: '!' });
+  const statics = staticDefaults(topology, device);
+  if (statics.length) lines.push(...statics, { text: '!' });
+  lines.push(...ospfProcess(device, 'ospf', opts), { text: '!' });
+  lines.push(...ospfProcess(device, 'ospf6', opts), { text: '!' });
+  lines.push({ text: 'end' });
+  return lines;
+}
+
+function interfaceStanza(topology: Topology, device: Device, iface: Interface, opts: RenderOptions): ConfigLine[] {
+  const tag = iface.name;
+  const out: string[] = [`interface ${iface.name}`];
+  if (iface.description) out.push(` description ${cleanDescription(iface.description)}`);
+  if (iface.ipv4) out.push(` ip address ${iface.ipv4}`);
+  if (iface.ipv6) out.push(` ipv6 address ${iface.ipv6}`);
+  const area = interfaceArea(topology, device, iface);
+  if (area !== undefined) {
+    const cost = ospfCost(iface.bandwidthMbps);
+    for (const [v, proto] of [['ip', 'ospf'], ['ipv6', 'ospf6']] as const) {
+      out.push(` ${v} ${proto} area ${area}`, ` ${v} ${proto} cost ${cost}`);
+      if (isPointToPoint(iface)) out.push(` ${v} ${proto} network point-to-point`);
+      if (iface.passive) out.push(` ${v} ${proto} passive`);
+      if (opts.fastTimers && !iface.passive) {
+        out.push(` ${v} ${proto} hello-interval ${FAST_TIMERS.helloSeconds}`, ` ${v} ${proto} dead-interval ${FAST_TIMERS.deadSeconds}`);
+      }
+    }
+  }
+  out.push('exit');
+  return out.map((text) => ({ text, iface: tag }));
+}
+
+/** Router id, /32 and /128 live on `lo`; OSPF advertises them as host routes in the device's area. */
+function loopbackStanza(device: Device, _opts: RenderOptions): ConfigLine[] {
+  return [
+    `interface ${LOOPBACK_NAME}`,
+    ` description loopback ${device.id}`,
+    ` ip address ${device.loopback.ipv4}`,
+    ` ipv6 address ${device.loopback.ipv6}`,
+    ` ip ospf area ${device.area}`,
+    ` ipv6 ospf6 area ${device.area}`,
+    'exit',
+  ].map((text) => ({ text }));
+}
+
+/** Only the unified exit has static defaults: towards its upstream, one per family and interface. */
+function staticDefaults(topology: Topology, device: Device): ConfigLine[] {
+  if (device.role !== 'exit') return [];
+  const out: ConfigLine[] = [];
+  for (const iface of internetInterfaces(device)) {
+    const gw4 = defaultGateway(iface, topology.exit.upstream, 'ipv4');
+    const gw6 = defaultGateway(iface, topology.exit.upstream, 'ipv6');
+    out.push({ text: `ip route 0.0.0.0/0 ${gw4 ? `${gw4} ` : ''}${iface.name}`, iface: iface.name });
+    out.push({ text: `ipv6 route ::/0 ${gw6 ? `${gw6} ` : ''}${iface.name}`, iface: iface.name });
+  }
+  return out.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOptions): ConfigLine[] {
+  const out = [
+    `router ${proto}`,
+    ` ${proto} router-id ${device.routerId}`,
+    ' log-adjacency-changes',
+    ` auto-cost reference-bandwidth ${REFERENCE_BANDWIDTH_MBPS}`,
+  ];
+  if (device.originatesDefault) {
+    out.push(` default-information originate always metric ${device.defaultMetric ?? 10} metric-type 2`);
+  }
+  if (opts.fastTimers) {
+    out.push(' timers throttle spf 0 50 500');
+    if (proto === 'ospf') out.push(' timers throttle lsa all 0');
+    out.push(' timers lsa min-arrival 0');
+  }
+  out.push('exit');
+  return out.map((text) => ({ text }));
+}
