@@ -1,0 +1,109 @@
+/**
+ * The migration plan: assessment + placement + waves, as one plain document (`stacks migrate plan`
+ * prints it, exports it as JSON and `migrate run` executes it wave by wave). Pure.
+ */
+import type { CloudRegistry } from '../cloud/types.js';
+import { assess, MOVES, type Assessed } from './assess.js';
+import type { MigrationSystem, Strategy } from './schema.js';
+import { planWaves, DEFAULT_WAVE_OPTIONS, type Mover, type Wave, type WaveOptions, type WavePlan } from './waves.js';
+
+export interface MigrationPlan {
+  version: 1;
+  /** Where the systems came from: a file, or the generator with its seed. */
+  source: { file?: string; generated?: { seed: number; count: number } };
+  options: WaveOptions;
+  waves: Wave[];
+  deadline: WavePlan['deadline'];
+  retained: Array<{ id: string; reason: string; classified: boolean }>;
+  retired: Array<{ id: string; reason: string }>;
+  blocked: Array<{ id: string; strategy: Strategy; reason: string }>;
+  strategies: Record<Strategy, number>;
+  summary: {
+    systems: number;
+    classified: number;
+    non_classified: number;
+    moving: number;
+    /** Non-classified systems on cloud once every wave is done, over the non-classified systems still in service. */
+    planned_cloud_share: number;
+    /** The plan's target: every non-classified system on the clouds. */
+    target_share: 1;
+  };
+}
+
+export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRegistry, source: MigrationPlan['source'], options: Partial<WaveOptions> = {}): MigrationPlan {
+  const opts: WaveOptions = { ...DEFAULT_WAVE_OPTIONS, ...options };
+  const assessed = assess(systems, registry);
+  const byId = new Map(systems.map((s) => [s.id, s]));
+  const movers: Mover[] = [];
+  const retained: MigrationPlan['retained'] = [];
+  const retired: MigrationPlan['retired'] = [];
+  const blocked: MigrationPlan['blocked'] = [];
+  const strategies = { rehost: 0, replatform: 0, refactor: 0, repurchase: 0, retire: 0, retain: 0, relocate: 0 } as Record<Strategy, number>;
+  for (const a of assessed) {
+    const s = byId.get(a.id)!;
+    strategies[a.strategy]++;
+    if (a.strategy === 'retain') retained.push({ id: a.id, reason: a.reasons.join('; '), classified: s.classification === 'classified' });
+    else if (a.strategy === 'retire') retired.push({ id: a.id, reason: a.reasons.join('; ') });
+    else if (a.blocked || !a.targetCloud) blocked.push({ id: a.id, strategy: a.strategy, reason: a.blocked ?? 'not placed' });
+    else movers.push(toMover(s, a));
+  }
+  const { waves, deadline } = planWaves(movers, opts);
+  const classified = systems.filter((s) => s.classification === 'classified').length;
+  const inService = systems.length - classified - retired.length;
+  return {
+    version: 1,
+    source,
+    options: opts,
+    waves,
+    deadline,
+    retained,
+    retired,
+    blocked,
+    strategies,
+    summary: {
+      systems: systems.length,
+      classified,
+      non_classified: systems.length - classified,
+      moving: movers.length,
+      planned_cloud_share: inService > 0 ? Math.round((movers.length / inService) * 10_000) / 10_000 : 1,
+      target_share: 1,
+    },
+  };
+}
+
+function toMover(s: MigrationSystem, a: Assessed): Mover {
+  return { id: s.id, strategy: a.strategy, targetCloud: a.targetCloud!, ...(a.az ? { az: a.az } : {}), dataGiB: s.dataGiB, dependsOn: s.dependsOn };
+}
+
+export { MOVES };
+
+/** The text a person reads: one block per wave, then what stays behind and why. */
+export function renderPlanText(plan: MigrationPlan, opts: { all?: boolean } = {}): string {
+  const lines: string[] = [];
+  const s = plan.summary;
+  const src = plan.source.file ?? `generated sample (seed ${plan.source.generated?.seed}, ${plan.source.generated?.count} systems)`;
+  lines.push(`Migration plan: ${s.systems} systems from ${src}`);
+  lines.push(`  ${s.moving} move in ${plan.waves.length} waves; ${plan.retained.length} retained (${s.classified} classified); ${plan.retired.length} retired; ${plan.blocked.length} blocked`);
+  lines.push(`  strategies: ${Object.entries(plan.strategies).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`  non-classified systems on cloud at the end: ${(s.planned_cloud_share * 100).toFixed(1)}% (target 100%)`);
+  const d = plan.deadline;
+  lines.push(`  deadline ${d.date}: ${d.met ? 'met' : `MISSED (${d.systems_late} systems late)`}; ${d.waves_before_deadline} waves fit before it${d.hint ? `\n  hint: ${d.hint}` : ''}`);
+  lines.push('');
+  for (const w of plan.waves) {
+    lines.push(`wave ${w.number} (${w.date}): ${w.systems.length} systems, ${w.data_gib} GiB → ${Object.entries(w.clouds).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    for (const r of w.reasons) lines.push(`    · ${r}`);
+    const shown = opts.all ? w.systems : w.systems.slice(0, 5);
+    for (const x of shown) lines.push(`    ${x.id}  ${x.strategy} → ${x.target_cloud}${x.group ? `  [moves with ${x.group}]` : ''}${x.stage ? `  (stage ${x.stage})` : ''}`);
+    if (shown.length < w.systems.length) lines.push(`    … ${w.systems.length - shown.length} more (--all)`);
+  }
+  const listed = (title: string, rows: Array<{ id: string; reason: string }>) => {
+    if (!rows.length) return;
+    lines.push('', `${title} (${rows.length}):`);
+    for (const r of opts.all ? rows : rows.slice(0, 10)) lines.push(`  ${r.id}: ${r.reason}`);
+    if (!opts.all && rows.length > 10) lines.push(`  … ${rows.length - 10} more (--all)`);
+  };
+  listed('retained', plan.retained);
+  listed('retired', plan.retired);
+  listed('blocked (placement could not take them)', plan.blocked);
+  return lines.join('\n');
+}
