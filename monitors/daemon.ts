@@ -1,0 +1,318 @@
+/**
+ * The monitoring daemon: polls every target over SNMP on a staggered schedule, listens for traps,
+ * probes cloud platforms, turns what it sees into faults (debounced, stored idempotently), and
+ * exposes it all on /metrics. The decisions live in pure modules (device-state, faults/tracker,
+ * uptime); this file wires I/O to them.
+ */
+import type { Logger } from 'pino';
+import type { Receiver, Session } from 'net-snmp';
+import { DaemonMetrics } from './metrics.js';
+import { startHttp } from './http.js';
+import { analyseSample } from './device-state.js';
+import { FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
+import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
+import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
+import { probe } from './probes.js';
+import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
+import { FIX_WINDOW_MS, OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
+import type { FaultStore } from './store/store.js';
+
+export interface DaemonOptions {
+  targets: PollTarget[];
+  platforms: PlatformTarget[];
+  store: FaultStore;
+  logger: Logger;
+  intervalMs: number;
+  probeIntervalMs?: number;
+  session?: Partial<SessionSettings>;
+  debounce: DebounceSettings;
+  /** Polls in flight at once. */
+  concurrency?: number;
+  http?: { host: string; port: number };
+  traps?: { address: string; port: number; credentials: SnmpCredentials[] };
+  uptimeRefreshMs?: number;
+  processMetrics?: boolean;
+}
+
+interface TargetState {
+  target: PollTarget;
+  session?: Session;
+  last?: DeviceSample;
+  nextDue: number;
+  inFlight: boolean;
+}
+
+export class MonitorDaemon {
+  readonly metrics: DaemonMetrics;
+  private tracker!: FaultTracker;
+  private readonly states: TargetState[];
+  private readonly byAddress = new Map<string, TargetState[]>();
+  private readonly open = new Map<number, Fault>();
+  private pending: FaultEvent[] = [];
+  private flushing: Promise<void> | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private receiver?: Receiver;
+  private http?: { port: number; close(): Promise<void> };
+  private inFlight = 0;
+  private stopped = false;
+  private readonly session: SessionSettings;
+  /** Link object → its ends currently seen down (for the up/down gauge). */
+  private readonly linkBad = new Map<string, Set<string>>();
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.metrics = new DaemonMetrics({ processMetrics: opts.processMetrics });
+    this.session = { ...DEFAULT_SESSION_SETTINGS, ...opts.session };
+    const now = Date.now();
+    this.states = opts.targets.map((target, i) => ({ target, nextDue: now + Math.floor((i / Math.max(1, opts.targets.length)) * opts.intervalMs), inFlight: false }));
+    for (const s of this.states) {
+      const list = this.byAddress.get(s.target.address) ?? [];
+      list.push(s);
+      this.byAddress.set(s.target.address, list);
+    }
+  }
+
+  get httpPort(): number | undefined {
+    return this.http?.port;
+  }
+
+  async start(): Promise<void> {
+    const { store, logger } = this.opts;
+    const stillOpen = await store.openFaults();
+    for (const f of stillOpen) this.open.set(f.id, f);
+    this.tracker = new FaultTracker(this.opts.debounce, stillOpen);
+    const objects = [
+      ...this.opts.targets.map((t) => ({ object: `device:${t.device}`, type: 'device' })),
+      ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({ object: `link:${l}`, type: 'link' })),
+      ...this.opts.platforms.map((p) => ({ object: `platform:${p.id}`, type: 'platform' })),
+    ];
+    await store.registerObjects(objects, Date.now());
+    this.refreshOpenGauges();
+    if (this.opts.http) {
+      this.http = await startHttp({ ...this.opts.http, registry: this.metrics.registry, faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }) });
+      logger.info({ host: this.opts.http.host, port: this.http.port }, 'metrics listening');
+    }
+    if (this.opts.traps) {
+      this.receiver = startTrapReceiver(
+        this.opts.traps,
+        (e) => this.onTrap(e),
+        (message) => {
+          this.metrics.traps.inc({ type: 'rejected' });
+          logger.debug({ reason: message }, 'trap rejected');
+        },
+      );
+      logger.info({ address: this.opts.traps.address, port: this.opts.traps.port }, 'trap receiver listening');
+    }
+    logger.info({ devices: this.opts.targets.length, platforms: this.opts.platforms.length, intervalMs: this.opts.intervalMs, faultsStillOpen: stillOpen.length, store: store.backend }, 'daemon started');
+    this.timers.push(setInterval(() => this.schedule(), Math.min(250, Math.max(20, this.opts.intervalMs / Math.max(1, this.states.length)))));
+    this.timers.push(setInterval(() => this.enqueue(this.tracker.tick(Date.now())), 500));
+    if (this.opts.platforms.length) {
+      const probeAll = () => void Promise.all(this.opts.platforms.map((p) => probe(p).then((r) => this.onProbe(p, r.up, r.at, r.error))));
+      probeAll();
+      this.timers.push(setInterval(probeAll, this.opts.probeIntervalMs ?? this.opts.intervalMs));
+    }
+    const refresh = () => void this.refreshUptime().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'uptime refresh failed'));
+    refresh();
+    this.timers.push(setInterval(refresh, this.opts.uptimeRefreshMs ?? 30_000));
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await new Promise<void>((res) => (this.receiver ? this.receiver.close(() => res()) : res()));
+    for (const s of this.states) s.session?.close();
+    await this.drain();
+    await this.http?.close();
+  }
+
+  /** Wait until every fault event seen so far is in the store. */
+  async drain(): Promise<void> {
+    while (this.flushing || this.pending.length) await (this.flushing ?? this.flush());
+  }
+
+  /** Poll one device now (tests, and a trap asking for confirmation). */
+  async pollNow(device: string): Promise<PollOutcome | undefined> {
+    const s = this.states.find((x) => x.target.device === device);
+    return s ? this.poll(s) : undefined;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const limit = this.opts.concurrency ?? 256;
+    for (const s of this.states) {
+      if (this.inFlight >= limit) break;
+      if (s.inFlight || s.nextDue > now) continue;
+      s.nextDue += this.opts.intervalMs * Math.max(1, Math.ceil((now - s.nextDue + 1) / this.opts.intervalMs));
+      void this.poll(s);
+    }
+  }
+
+  private async poll(s: TargetState): Promise<PollOutcome> {
+    s.inFlight = true;
+    this.inFlight++;
+    try {
+      s.session ??= openSession(s.target, this.session);
+      const outcome = await pollDevice(s.session, s.target.device, this.session);
+      if (!this.stopped) this.onOutcome(s, outcome);
+      return outcome;
+    } finally {
+      s.inFlight = false;
+      this.inFlight--;
+    }
+  }
+
+  private onOutcome(s: TargetState, outcome: PollOutcome): void {
+    const t = s.target;
+    const p = t.placement ?? { site: t.device, city: 'unknown', level: 'unknown' };
+    const object = `device:${t.device}`;
+    this.metrics.polls.inc({ result: outcome.ok ? 'ok' : outcome.reason });
+    this.metrics.sliTotal.inc({ sli: 'device_availability', object: t.device });
+    if (!outcome.ok) {
+      // An agent that answers garbage is up but useless: counted, no reachability fault.
+      if (outcome.reason === 'invalid') {
+        this.metrics.sliGood.inc({ sli: 'device_availability', object: t.device });
+        this.opts.logger.warn({ device: t.device, reason: outcome.reason, detail: outcome.message }, 'invalid SNMP answer');
+        return;
+      }
+      this.metrics.deviceUp.set({ device: t.device, site: p.site, city: p.city, level: p.level }, 0);
+      // A session that timed out may hold stale v3 engine state (agent restarted): start afresh.
+      s.session?.close();
+      s.session = undefined;
+      this.enqueue(this.tracker.observe(object, 'device-unreachable', 'poll', true, outcome.at, outcome.message));
+      return;
+    }
+    this.metrics.sliGood.inc({ sli: 'device_availability', object: t.device });
+    this.metrics.deviceUp.set({ device: t.device, site: p.site, city: p.city, level: p.level }, 1);
+    const events = this.tracker.observe(object, 'device-unreachable', 'poll', false, outcome.sample.at);
+    const a = analyseSample(t, s.last, outcome.sample);
+    s.last = outcome.sample;
+    if (a.rebooted) this.metrics.counterResets.inc({ kind: 'reboot' });
+    if (a.resets) this.metrics.counterResets.inc({ kind: 'reset' }, a.resets);
+    if (a.wrapped) this.metrics.counterResets.inc({ kind: 'wrap' }, a.wrapped);
+    for (const end of a.ends) {
+      events.push(...this.tracker.observe(end.object, 'link-down', end.source, end.bad, outcome.sample.at, `${end.source} oper down, admin up`));
+      this.setLinkEnd(end.object, end.source, end.bad, end.link?.tier ?? 'unbound', p.city, p.level);
+    }
+    for (const u of a.utilisation) {
+      this.metrics.linkUtilisation.set({ link: u.link.link, device: t.device, interface: u.ifName, tier: u.link.tier, city: p.city, level: p.level }, u.ratio);
+    }
+    for (const itf of outcome.sample.interfaces) {
+      if (t.interfaces?.[itf.name]) this.metrics.interfaceErrors.set({ device: t.device, interface: itf.name }, Number(itf.inErrors + itf.outErrors));
+    }
+    this.enqueue(events);
+  }
+
+  private setLinkEnd(object: string, source: string, bad: boolean, tier: string, city: string, level: string): void {
+    const set = this.linkBad.get(object) ?? new Set<string>();
+    if (bad) set.add(source);
+    else set.delete(source);
+    this.linkBad.set(object, set);
+    const link = object.replace(/^(link|interface):/, '');
+    this.metrics.linkUp.set({ link, tier, city, level }, set.size ? 0 : 1);
+    this.metrics.sliTotal.inc({ sli: 'link_availability', object: link });
+    if (!bad) this.metrics.sliGood.inc({ sli: 'link_availability', object: link });
+  }
+
+  private onTrap(e: TrapEvent): void {
+    this.metrics.traps.inc({ type: e.meaning.type === 'link' ? (e.meaning.up ? 'linkUp' : 'linkDown') : e.meaning.type });
+    const candidates = this.byAddress.get(e.source) ?? [];
+    if (candidates.length !== 1) {
+      this.opts.logger.debug({ source: e.source, candidates: candidates.length }, 'trap from an unknown or ambiguous source');
+      return;
+    }
+    const s = candidates[0]!;
+    if (e.meaning.type === 'auth-failure') {
+      this.enqueue(this.tracker.observe(`device:${s.target.device}`, 'security', 'trap', true, e.at, 'SNMP authenticationFailure trap'));
+      return;
+    }
+    if (e.meaning.type !== 'link') return;
+    const ifIndex = e.meaning.ifIndex;
+    const itf = s.last?.interfaces.find((i) => i.ifIndex === ifIndex);
+    this.opts.logger.debug({ device: s.target.device, ifIndex, up: e.meaning.up, known: itf?.name }, 'link trap');
+    if (itf) {
+      const bad = !e.meaning.up && e.meaning.adminUp !== false && itf.adminUp;
+      const p = s.target.placement ?? { site: s.target.device, city: 'unknown', level: 'unknown' };
+      const bound = analyseSample(s.target, undefined, { device: s.target.device, at: e.at, sysUpTime: 0, interfaces: [{ ...itf, operUp: !bad, adminUp: true }] }).ends[0];
+      if (bound) {
+        this.enqueue(this.tracker.observe(bound.object, 'link-down', bound.source, bad, e.at, `${bound.source} ${bad ? 'linkDown' : 'linkUp'} trap`));
+        this.setLinkEnd(bound.object, bound.source, bad, bound.link?.tier ?? 'unbound', p.city, p.level);
+      }
+    }
+    // Confirm with a poll at once rather than waiting for the schedule.
+    if (!s.inFlight && !this.stopped) void this.poll(s);
+  }
+
+  private onProbe(p: PlatformTarget, up: boolean, at: number, error?: string): void {
+    if (this.stopped) return;
+    this.metrics.platformUp.set({ platform: p.id }, up ? 1 : 0);
+    this.metrics.sliTotal.inc({ sli: 'platform_availability', object: p.id });
+    if (up) this.metrics.sliGood.inc({ sli: 'platform_availability', object: p.id });
+    this.enqueue(this.tracker.observe(`platform:${p.id}`, 'platform-down', 'probe', !up, at, error));
+  }
+
+  private enqueue(events: FaultEvent[]): void {
+    if (!events.length) return;
+    this.pending.push(...events);
+    if (!this.flushing) this.flushing = new Promise<void>((res) => setImmediate(res)).then(() => this.flush());
+  }
+
+  /** Apply queued events in one transaction; on a store error keep them and retry (idempotent). */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      if (batch.length) {
+        const applied = await this.opts.store.apply(batch);
+        for (const a of applied) {
+          if (!a.changed || !a.fault) continue;
+          const f = a.fault;
+          if (a.event.type === 'open') {
+            this.open.set(f.id, f);
+            this.metrics.faultsOpened.inc({ kind: f.kind });
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind }, 'fault opened');
+          } else {
+            this.open.delete(f.id);
+            const seconds = (f.durationMs ?? 0) / 1000;
+            this.metrics.faultDuration.observe({ kind: f.kind }, seconds);
+            this.metrics.faultsClosed.inc({ kind: f.kind, in_time: String((f.durationMs ?? 0) <= FIX_WINDOW_MS) });
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, seconds }, 'fault closed');
+          }
+        }
+        this.refreshOpenGauges();
+      }
+    } catch (err) {
+      this.metrics.storeErrors.inc();
+      this.opts.logger.error({ err: (err as Error).message, events: batch.length }, 'fault store write failed; will retry');
+      this.pending = batch.concat(this.pending);
+      await new Promise((res) => setTimeout(res, 1000));
+    } finally {
+      this.flushing = undefined;
+      if (this.pending.length && !this.stopped) this.flushing = this.flush();
+    }
+  }
+
+  private refreshOpenGauges(): void {
+    this.metrics.faultsOpen.reset();
+    this.metrics.faultOpenedAt.reset();
+    for (const kind of [...OUTAGE_KINDS, 'security']) this.metrics.faultsOpen.set({ kind }, 0);
+    for (const f of this.open.values()) {
+      this.metrics.faultsOpen.inc({ kind: f.kind });
+      this.metrics.faultOpenedAt.set({ fault_id: String(f.id), object: f.object, kind: f.kind }, f.openedAt / 1000);
+    }
+  }
+
+  /** Uptime and the 3-hour fix rate from the store, so they survive restarts and match `stacks kpi`. */
+  async refreshUptime(now = Date.now()): Promise<void> {
+    const store = this.opts.store;
+    const [objects, faults] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now)]);
+    for (const w of Object.keys(WINDOWS) as WindowName[]) {
+      for (const a of availability(objects, faults, w, now)) {
+        if (a.ratio !== null) this.metrics.uptime.set({ type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w }, a.ratio);
+      }
+      const r = fixRate(faults, now - WINDOWS[w], now, FIX_WINDOW_MS, OUTAGE_KINDS);
+      if (r.ratio !== null) this.metrics.fixedInTime.set({ window: w }, r.ratio);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The SNMP trap receiver (net-snmp): linkDown/linkUp (v2c and v3) for fast detection, and
+ * authenticationFailure, which the daemon records as a security fault. The pure `classifyTrap`
+ * turns a notification's varbinds into what it means; the receiver only does the I/O.
+ */
+import snmp, { type Receiver, type Varbind } from 'net-snmp';
+import { OID } from './oids.js';
+import type { SnmpCredentials } from '../types.js';
+
+export type TrapMeaning =
+  | { type: 'link'; ifIndex: number; up: boolean; adminUp: boolean | undefined }
+  | { type: 'auth-failure' }
+  | { type: 'other'; oid: string };
+
+export function classifyTrap(varbinds: readonly Varbind[]): TrapMeaning | undefined {
+  const trapOid = varbinds.find((v) => v.oid === OID.snmpTrapOID)?.value;
+  if (typeof trapOid !== 'string') return undefined;
+  if (trapOid === OID.linkDown || trapOid === OID.linkUp) {
+    const idx = varbinds.find((v) => v.oid.startsWith(OID.ifIndex + '.'))?.value;
+    const admin = varbinds.find((v) => v.oid.startsWith('1.3.6.1.2.1.2.2.1.7.'))?.value;
+    const fromOid = varbinds.map((v) => /^1\.3\.6\.1\.2\.1\.2\.2\.1\.[178]\.(\d+)$/.exec(v.oid)?.[1]).find(Boolean);
+    const ifIndex = typeof idx === 'number' ? idx : fromOid ? Number(fromOid) : undefined;
+    if (ifIndex === undefined) return undefined;
+    return { type: 'link', ifIndex, up: trapOid === OID.linkUp, adminUp: typeof admin === 'number' ? admin === 1 : undefined };
+  }
+  if (trapOid === OID.authenticationFailure) return { type: 'auth-failure' };
+  return { type: 'other', oid: trapOid };
+}
+
+export interface TrapEvent {
+  source: string;
+  at: number;
+  meaning: TrapMeaning;
+}
+
+export interface TrapReceiverOptions {
+  address: string;
+  port: number;
+  /** Communities (v2c) and users (v3) accepted; anything else is dropped by net-snmp. */
+  credentials: readonly SnmpCredentials[];
+}
+
+export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEvent) => void, onError: (message: string) => void): Receiver {
+  const receiver = snmp.createReceiver(
+    { port: opts.port, address: opts.address, transport: opts.address.includes(':') ? 'udp6' : 'udp4' },
+    (error, notification) => {
+      const at = Date.now();
+      if (error || !notification) {
+        // Never echo the packet: an unauthorised one may carry a guessed community.
+        onError(error ? error.name : 'empty notification');
+        return;
+      }
+      const meaning = classifyTrap(notification.pdu.varbinds);
+      if (meaning) onTrap({ source: notification.rinfo.address, at, meaning });
+    },
+  );
+  const auth = receiver.getAuthorizer();
+  for (const c of opts.credentials) {
+    if (c.version === 'v2c') auth.addCommunity(c.community);
+    else
+      auth.addUser({
+        name: c.user,
+        level: snmp.SecurityLevel.authPriv,
+        authProtocol: snmp.AuthProtocols[c.authProtocol],
+        authKey: c.authKey,
+        privProtocol: snmp.PrivProtocols[c.privProtocol],
+        privKey: c.privKey,
+      });
+  }
+  return receiver;
+}

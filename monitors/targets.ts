@@ -1,0 +1,54 @@
+/**
+ * What to poll, from the model: every device of a topology (or of a deployed lab scope) with the
+ * link and tier rate behind each interface and where it sits (site, city, level) for the dashboard
+ * drill-down. Pure: addresses and credentials are handed in by the caller.
+ */
+import type { Device, Site, Topology } from '../network/types.js';
+import type { InterfaceBinding, Placement, PollTarget, SnmpCredentials } from './types.js';
+
+/** The city a site belongs to (a city is its own city; province-level sites report the province). */
+export function cityOf(sites: ReadonlyMap<string, Site>, siteId: string, provinceId: string): string {
+  let s = sites.get(siteId);
+  while (s) {
+    if (s.level === 'city') return s.id;
+    if (!s.parent) break;
+    s = sites.get(s.parent);
+  }
+  return provinceId;
+}
+
+export function placementOf(topology: Topology, device: Device): Placement {
+  const sites = new Map(topology.sites.map((s) => [s.id, s]));
+  const site = sites.get(device.site);
+  return { site: device.site, city: cityOf(sites, device.site, topology.province.id), level: site?.level ?? 'unknown' };
+}
+
+/** Interface name → link and tier rate, for every interface of the device that terminates a link. */
+export function interfaceBindings(topology: Topology, device: Device): Record<string, InterfaceBinding> {
+  const links = new Map(topology.links.map((l) => [l.id, l]));
+  const out: Record<string, InterfaceBinding> = {};
+  for (const itf of device.interfaces) {
+    const link = itf.link ? links.get(itf.link) : undefined;
+    if (link) out[itf.name] = { link: link.id, tier: link.tier, bandwidthMbps: link.bandwidthMbps };
+  }
+  return out;
+}
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+/**
+ * Poll targets for the devices of `topology` that have an endpoint (a lab scope covers a part of
+ * the province: devices without an endpoint are not deployed and are not polled).
+ */
+export function targetsFromTopology(topology: Topology, endpoints: ReadonlyMap<string, Endpoint>, credentials: SnmpCredentials): PollTarget[] {
+  const out: PollTarget[] = [];
+  for (const device of topology.devices) {
+    const ep = endpoints.get(device.id);
+    if (!ep) continue;
+    out.push({ device: device.id, address: ep.address, port: ep.port, credentials, placement: placementOf(topology, device), interfaces: interfaceBindings(topology, device) });
+  }
+  return out;
+}
