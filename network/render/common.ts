@@ -5,7 +5,7 @@
  */
 import { StacksError } from '../../lib/errors.js';
 import { addressOf, formatAddress, parseAddress, parsePrefix } from '../../lib/ip.js';
-import type { Device, DualStack, Family, Interface, Link, Site, Topology } from '../types.js';
+import type { Device, Family, Interface, Link, Site, Topology } from '../types.js';
 
 export interface RenderOptions {
   /** 1 s hello / 3 s dead and no SPF/LSA hold-down: the lab needs convergence in seconds. */
@@ -88,10 +88,14 @@ export function internetInterfaces(device: Device): Interface[] {
 }
 
 /**
- * Next hop of the static default on an internet-facing interface: the upstream address when it sits
- * in the interface's subnet, else the other end of a /31 (/127), else the first host that is not ours.
+ * Next hop of the static default on an internet-facing interface: the hand-off peer the model names;
+ * failing that the upstream address when it sits in the interface's subnet, else the other end of a
+ * /31 (/127), else the first host that is not ours.
  */
-export function defaultGateway(iface: Interface, upstream: DualStack, family: Family): string | undefined {
+export function defaultGateway(topology: Topology, device: Device, iface: Interface, family: Family): string | undefined {
+  const handoff = (topology.exit.handoffs ?? []).find((h) => h.device === device.id && h.interface === iface.name);
+  if (handoff) return family === 'ipv4' ? handoff.peerIpv4 : handoff.peerIpv6;
+  const upstream = topology.exit.upstream;
   const cidr = iface[family];
   if (!cidr) return undefined;
   const subnet = parsePrefix(cidr, { allowHostBits: true });

@@ -61,9 +61,10 @@ describe('renderFrr', () => {
     expect(primary).toContain(' default-information originate always metric 10 metric-type 2');
     expect(standby).toContain(' default-information originate always metric 100 metric-type 2');
     expect(primary.match(/default-information/g)).toHaveLength(2); // ospf and ospf6
-    // 198.51.100.5/30: the upstream 198.51.100.1 is outside it, so the first host that is not ours.
-    expect(primary).toContain('ip route 0.0.0.0/0 198.51.100.6 inet0');
-    expect(primary).toContain('ipv6 route ::/0 3fff::1:1 inet0');
+    // The hand-off peer the model names is the next hop.
+    expect(primary).toContain('ip route 0.0.0.0/0 198.51.100.2 inet0');
+    expect(primary).toContain('ipv6 route ::/0 3fff::2 inet0');
+    expect(standby).toContain('ip route 0.0.0.0/0 198.51.100.4 inet0');
     // The internet side is outside OSPF.
     expect(stanza(primary, 'inet0').join('\n')).not.toContain('ospf');
     for (const id of ['shaanxi-r1', 'dept.finance-r1', 'xian.yanta-r2']) expect(renderFrr(topology, id)).not.toContain('default-information');

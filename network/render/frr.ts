@@ -94,8 +94,8 @@ function staticDefaults(topology: Topology, device: Device): ConfigLine[] {
   if (device.role !== 'exit') return [];
   const out: ConfigLine[] = [];
   for (const iface of internetInterfaces(device)) {
-    const gw4 = defaultGateway(iface, topology.exit.upstream, 'ipv4');
-    const gw6 = defaultGateway(iface, topology.exit.upstream, 'ipv6');
+    const gw4 = defaultGateway(topology, device, iface, 'ipv4');
+    const gw6 = defaultGateway(topology, device, iface, 'ipv6');
     out.push({ text: `ip route 0.0.0.0/0 ${gw4 ? `${gw4} ` : ''}${iface.name}`, iface: iface.name });
     out.push({ text: `ipv6 route ::/0 ${gw6 ? `${gw6} ` : ''}${iface.name}`, iface: iface.name });
   }

@@ -6,7 +6,7 @@
  * sites single-homed by device and dual-homed by link).
  */
 import { hostIn, parsePrefix, subnet, formatPrefix } from '../../lib/ip.js';
-import type { Device, DualStack, Interface, LegacyNetwork, Level, Link, Site, Topology } from '../types.js';
+import type { Device, DualStack, ExitHandoff, Interface, LegacyNetwork, Level, Link, Site, Topology } from '../types.js';
 
 interface SiteSpec {
   id: string;
@@ -121,6 +121,7 @@ export function fixtureTopology(): Topology {
 
   // The unified internet exit: two exit routers on the province site, each linked to both cores.
   const province = sites[0]!;
+  const handoffs: ExitHandoff[] = [];
   const infra4 = parsePrefix(province.infra.ipv4);
   const infra6 = parsePrefix(province.infra.ipv6);
   for (const n of [1, 2]) {
@@ -135,11 +136,13 @@ export function fixtureTopology(): Topology {
       loopback: { ipv4: hostIn(infra4, 10 + n, 32), ipv6: hostIn(infra6, 10 + n, 128) },
       area: '0.0.0.0',
       interfaces: [
-        { name: 'inet0', kind: 'internet', ipv4: `198.51.100.${1 + n * 4}/30`, ipv6: `3fff::${n}:2/126`, bandwidthMbps: 10000, description: 'internet upstream', passive: false },
+        { name: 'inet0', kind: 'internet', ipv4: `198.51.100.${2 * n - 1}/31`, ipv6: `3fff::${2 * n - 1}/127`, bandwidthMbps: 10000, description: 'internet upstream', passive: true },
       ],
       originatesDefault: true,
       defaultMetric: n === 1 ? 10 : 100,
     };
+    // Upstream hand-off: a /31 (/127) whose other end plays the internet (the lab's upstream namespace).
+    handoffs.push({ device: id, interface: 'inet0', ipv4: `198.51.100.${2 * n - 1}/31`, ipv6: `3fff::${2 * n - 1}/127`, peerIpv4: `198.51.100.${2 * n}`, peerIpv6: `3fff::${2 * n}` });
     devices.push(device);
     byId.set(id, device);
     for (const core of [1, 2]) connect(byId.get(`shaanxi-r${core}`)!, device, 'exit', 'exit', 10000, '0.0.0.0', [`ex${n}`, `core${core}`]);
@@ -151,7 +154,7 @@ export function fixtureTopology(): Topology {
     devices,
     links,
     tiers: [],
-    exit: { site: 'shaanxi', primary: 'shaanxi-exit1', standby: 'shaanxi-exit2', bandwidthMbps: 10000, upstream: { ipv4: '198.51.100.1', ipv6: '3fff::1' } },
+    exit: { site: 'shaanxi', primary: 'shaanxi-exit1', standby: 'shaanxi-exit2', bandwidthMbps: 10000, upstream: { ipv4: '198.51.100.1', ipv6: '3fff::1' }, handoffs },
     supernets: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' },
   };
 }

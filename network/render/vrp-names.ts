@@ -1,0 +1,66 @@
+/**
+ * How the model's Linux-safe interface names map to Huawei VRP port names.
+ *
+ *   port type  by the circuit's bandwidth: ≤ 1G GigabitEthernet, ≤ 10G XGigabitEthernet (so a 2G
+ *              circuit rides a 10GE port; its cost still comes from the 2G of the model),
+ *              ≤ 25G 25GE, ≤ 40G 40GE, above that 100GE.
+ *   slot       by role: 0 = site LAN (`lan*`), 1 = upstream side (uplinks `up*`, the r1–r2 `peer*`,
+ *              the exit's links to the cores and its internet hand-off), 2 = downlinks (`d*`, and the
+ *              cores' links to the exits `x*`).
+ *   port       0, 1, 2 … in natural name order within a slot (up0 → 0, up1 → 1; d3 before d12).
+ *
+ *   e.g. lan0 → GigabitEthernet0/0/0, up0 (10G) → XGigabitEthernet1/0/0, d512 (10G) → XGigabitEthernet2/0/0,
+ *        loopback → LoopBack0.
+ *
+ * New sites get higher ledger slots, so their downlinks sort last and add a port without moving
+ * others; removing a site shifts the parent's later downlink ports (and only that device's).
+ */
+import type { Device, Interface } from '../types.js';
+import { naturalCompare } from './common.js';
+
+export const VRP_LOOPBACK = 'LoopBack0';
+
+export function vrpPortType(bandwidthMbps: number): string {
+  if (bandwidthMbps <= 1000) return 'GigabitEthernet';
+  if (bandwidthMbps <= 10_000) return 'XGigabitEthernet';
+  if (bandwidthMbps <= 25_000) return '25GE';
+  if (bandwidthMbps <= 40_000) return '40GE';
+  return '100GE';
+}
+
+/** Which card a model interface sits on (see the module comment). */
+export function vrpSlot(device: Device, iface: Interface): number {
+  switch (iface.kind) {
+    case 'lan':
+      return 0;
+    case 'uplink':
+    case 'peer':
+    case 'internet':
+      return 1;
+    case 'exit':
+      // The exit router's links to the cores face up; a core's links to the exits hang below it.
+      return device.role === 'exit' ? 1 : 2;
+    case 'downlink':
+      return 2;
+  }
+}
+
+const CACHE = new WeakMap<Device, Map<string, string>>();
+
+/** Model interface name → VRP port name for every interface of the device. */
+export function vrpInterfaceNames(device: Device): Map<string, string> {
+  const cached = CACHE.get(device);
+  if (cached) return cached;
+  const bySlot = new Map<number, Interface[]>();
+  for (const iface of device.interfaces) {
+    const slot = vrpSlot(device, iface);
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), iface]);
+  }
+  const names = new Map<string, string>();
+  for (const [slot, ifaces] of bySlot) {
+    ifaces.sort((a, b) => naturalCompare(a.name, b.name));
+    ifaces.forEach((iface, port) => names.set(iface.name, `${vrpPortType(iface.bandwidthMbps)}${slot}/0/${port}`));
+  }
+  CACHE.set(device, names);
+  return names;
+}

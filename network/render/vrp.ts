@@ -1,0 +1,164 @@
+/**
+ * Huawei VRP configuration of one device, from the same model as FRR: sysname, IPv6 enabled
+ * globally and per interface, dotted masks for IPv4, OSPFv2 by `network` statements (wildcard masks)
+ * in per-city areas, OSPFv3 enabled per interface, LANs silent, explicit costs from the circuit
+ * bandwidth, and on the unified exit the static defaults plus `default-route-advertise`.
+ * Port names: see vrp-names.ts.
+ */
+import { parseAddress } from '../../lib/ip.js';
+import type { Device, Interface, Topology } from '../types.js';
+import {
+  FAST_TIMERS,
+  REFERENCE_BANDWIDTH_MBPS,
+  cleanDescription,
+  countLines,
+  defaultGateway,
+  dottedMask,
+  findDevice,
+  interfaceArea,
+  internetInterfaces,
+  isPointToPoint,
+  joinLines,
+  naturalCompare,
+  networkOf,
+  ospfCost,
+  sortInterfaces,
+  type ConfigLine,
+  type LineCounts,
+  type RenderOptions,
+} from './common.js';
+import { VRP_LOOPBACK, vrpInterfaceNames } from './vrp-names.js';
+
+const PROCESS = 1;
+
+export function renderVrp(topology: Topology, deviceId: string, opts: RenderOptions = {}): string {
+  return joinLines(vrpLines(topology, deviceId, opts));
+}
+
+export function vrpLineCounts(topology: Topology, deviceId: string, opts: RenderOptions = {}): LineCounts {
+  return countLines(vrpLines(topology, deviceId, opts));
+}
+
+interface OspfMember {
+  iface?: string;
+  port: string;
+  area: string;
+  ipv4?: string;
+  silent: boolean;
+}
+
+export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptions = {}): ConfigLine[] {
+  const device = findDevice(topology, deviceId);
+  const ports = vrpInterfaceNames(device);
+  const lines: ConfigLine[] = [{ text: '#' }, { text: `sysname ${device.hostname}` }, { text: '#' }, { text: 'ipv6' }, { text: '#' }];
+  const members: OspfMember[] = [];
+  const ordered = sortInterfaces(device.interfaces).sort((a, b) => naturalCompare(ports.get(a.name)!, ports.get(b.name)!));
+  for (const iface of ordered) {
+    const port = ports.get(iface.name)!;
+    const area = interfaceArea(topology, device, iface);
+    lines.push(...interfaceStanza(iface, port, area, opts), { text: '#' });
+    if (area !== undefined) members.push({ iface: iface.name, port, area, ipv4: iface.ipv4, silent: iface.passive });
+  }
+  lines.push(...loopbackStanza(device), { text: '#' });
+  members.push({ port: VRP_LOOPBACK, area: device.area, ipv4: device.loopback.ipv4, silent: false });
+  lines.push(...ospfv2(device, members), { text: '#' });
+  lines.push(...ospfv3(device, members), { text: '#' });
+  const statics = staticDefaults(topology, device, ports);
+  if (statics.length) lines.push(...statics, { text: '#' });
+  lines.push({ text: 'return' });
+  return lines;
+}
+
+function interfaceStanza(iface: Interface, port: string, area: string | undefined, opts: RenderOptions): ConfigLine[] {
+  const out = [`interface ${port}`];
+  const description = cleanDescription(`${iface.name} ${iface.description}`, 242);
+  out.push(` description ${description}`);
+  if (iface.ipv6) out.push(' ipv6 enable');
+  if (iface.ipv4) {
+    const { length } = networkOf(iface.ipv4);
+    out.push(` ip address ${iface.ipv4.split('/')[0]} ${dottedMask(length)}`);
+  }
+  if (iface.ipv6) out.push(` ipv6 address ${iface.ipv6}`);
+  if (area !== undefined) {
+    const cost = ospfCost(iface.bandwidthMbps);
+    out.push(` ospf cost ${cost}`);
+    if (isPointToPoint(iface)) out.push(' ospf network-type p2p');
+    if (opts.fastTimers && !iface.passive) out.push(` ospf timer hello ${FAST_TIMERS.helloSeconds}`, ` ospf timer dead ${FAST_TIMERS.deadSeconds}`);
+    out.push(` ospfv3 ${PROCESS} area ${area}`, ` ospfv3 cost ${cost}`);
+    if (isPointToPoint(iface)) out.push(' ospfv3 network-type p2p');
+    if (opts.fastTimers && !iface.passive) out.push(` ospfv3 timer hello ${FAST_TIMERS.helloSeconds}`, ` ospfv3 timer dead ${FAST_TIMERS.deadSeconds}`);
+  }
+  return out.map((text) => ({ text, iface: iface.name }));
+}
+
+function loopbackStanza(device: Device): ConfigLine[] {
+  return [
+    `interface ${VRP_LOOPBACK}`,
+    ` description loopback ${device.id}`,
+    ' ipv6 enable',
+    ` ip address ${device.loopback.ipv4.split('/')[0]} 255.255.255.255`,
+    ` ipv6 address ${device.loopback.ipv6}`,
+    ` ospfv3 ${PROCESS} area ${device.area}`,
+  ].map((text) => ({ text }));
+}
+
+/** Areas in numeric order (0.0.0.0 first), each with its `network` statements in address order. */
+function areasOf(members: OspfMember[]): Array<[string, OspfMember[]]> {
+  const byArea = new Map<string, OspfMember[]>();
+  for (const m of members) byArea.set(m.area, [...(byArea.get(m.area) ?? []), m]);
+  return [...byArea.entries()].sort(([a], [b]) => Number(parseAddress(a, 'ipv4') - parseAddress(b, 'ipv4')));
+}
+
+function silentLines(members: OspfMember[]): ConfigLine[] {
+  return members
+    .filter((m) => m.silent)
+    .sort((a, b) => naturalCompare(a.port, b.port))
+    .map((m) => ({ text: ` silent-interface ${m.port}`, iface: m.iface }));
+}
+
+function defaultAdvertise(device: Device): ConfigLine[] {
+  return device.originatesDefault ? [{ text: ` default-route-advertise always cost ${device.defaultMetric ?? 10} type 2` }] : [];
+}
+
+function ospfv2(device: Device, members: OspfMember[]): ConfigLine[] {
+  const out: ConfigLine[] = [
+    { text: `ospf ${PROCESS} router-id ${device.routerId}` },
+    ...defaultAdvertise(device),
+    ...silentLines(members),
+    { text: ` bandwidth-reference ${REFERENCE_BANDWIDTH_MBPS}` },
+  ];
+  for (const [area, inArea] of areasOf(members)) {
+    out.push({ text: ` area ${area}` });
+    const statements = inArea
+      .filter((m) => m.ipv4)
+      .map((m) => ({ m, net: networkOf(m.ipv4!) }))
+      .sort((x, y) => Number(parseAddress(x.net.network, 'ipv4') - parseAddress(y.net.network, 'ipv4')) || x.net.length - y.net.length);
+    for (const { m, net } of statements) out.push({ text: `  network ${net.network} ${dottedMask(net.length, true)}`, iface: m.iface });
+  }
+  return out;
+}
+
+function ospfv3(device: Device, members: OspfMember[]): ConfigLine[] {
+  const out: ConfigLine[] = [
+    { text: `ospfv3 ${PROCESS}` },
+    { text: ` router-id ${device.routerId}` },
+    ...defaultAdvertise(device),
+    ...silentLines(members),
+    { text: ` bandwidth-reference ${REFERENCE_BANDWIDTH_MBPS}` },
+  ];
+  for (const [area] of areasOf(members)) out.push({ text: ` area ${area}` });
+  return out;
+}
+
+function staticDefaults(topology: Topology, device: Device, ports: Map<string, string>): ConfigLine[] {
+  if (device.role !== 'exit') return [];
+  const out: ConfigLine[] = [];
+  for (const iface of internetInterfaces(device)) {
+    const port = ports.get(iface.name)!;
+    const gw4 = defaultGateway(topology, device, iface, 'ipv4');
+    const gw6 = defaultGateway(topology, device, iface, 'ipv6');
+    out.push({ text: `ip route-static 0.0.0.0 0.0.0.0 ${port}${gw4 ? ` ${gw4}` : ''}`, iface: iface.name });
+    out.push({ text: `ipv6 route-static :: 0 ${port}${gw6 ? ` ${gw6}` : ''}`, iface: iface.name });
+  }
+  return out;
+}
