@@ -186,7 +186,7 @@ function reasonsFor(state: WaveState, members: number[][], w: number, dateMs: nu
   }
   const waits = [...state.waitsFor].filter((x) => x < w).sort((a, b) => a - b);
   if (waits.length) reasons.push(`after what it calls: dependencies already moved in wave(s) ${waits.slice(0, 8).map((x) => x + 1).join(', ')}${waits.length > 8 ? ', …' : ''}`);
-  if (state.groups.length && state.count > 0 && w === 0) reasons.push('first wave: the shared platforms and systems nothing else waits on start here');
+  if (state.groups.length && state.count > 0 && w === 0) reasons.push('first wave: the shared platforms and systems that call nothing else start here');
   reasons.push(`${state.count} of ${opts.maxSystemsPerWave} systems, ${round(state.data)} of ${opts.maxDataGiBPerWave} GiB`);
   for (const [why, n] of state.deferred) reasons.push(`${n} system(s) deferred to later waves: ${why}`);
   reasons.push(...state.oversize);

@@ -4,6 +4,7 @@ import { planCommand } from './plan.js';
 import { ipamCommand } from './ipam.js';
 import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
+import { migrateCommand } from './migrate.js';
 
 /** Every verb, in the order `stacks --help` lists them. */
-export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand];
+export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand, migrateCommand];

@@ -1,0 +1,157 @@
+/**
+ * Run one wave of the plan (`stacks migrate run --wave N`, or the daemon): stage by stage, at most
+ * `concurrency` systems at a time, each through the runbook's steps. Every step is journaled before
+ * and after it runs; a step already done is skipped, so a run killed at any point resumes where it
+ * stopped and never cuts a system over twice. Transient SSH failures are retried with backoff; a
+ * failed verification rolls the system back (source serving again). A lock file keeps two runs of
+ * the same wave apart (a lock left by a killed run is taken over).
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { acquireLock } from '../lab/lock.js';
+import { mapLimit } from '../lab/shell.js';
+import { inputError, runtimeError, StacksError } from '../lib/errors.js';
+import { Journal } from './journal.js';
+import { STEPS, type LifecycleState } from './lifecycle.js';
+import { HostsFileNames } from './names.js';
+import type { MigrationPlan } from './plan.js';
+import type { Runbook } from './runbook.js';
+import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
+import { STEP_IMPL, rollback, VerifyFailed, type StepContext } from './steps.js';
+import type { MigrationMetrics } from './metrics.js';
+
+export const journalPath = (stateDir: string) => join(stateDir, 'migrations', 'journal.db');
+export const planPath = (stateDir: string) => join(stateDir, 'migrations', 'plan.json');
+
+export interface RunWaveOptions {
+  stateDir: string;
+  plan: MigrationPlan;
+  wave: number;
+  runbook: Runbook;
+  concurrency?: number;
+  /** Step retries on transient SSH failures (default 3), base backoff in ms (default 250). */
+  retries?: number;
+  backoffMs?: number;
+  metrics?: MigrationMetrics;
+  /** Called after every state change (progress display). */
+  onState?: (system: string, state: LifecycleState) => void;
+}
+
+export interface WaveResult {
+  wave: number;
+  systems: Array<{ id: string; state: LifecycleState; error?: string }>;
+  finalized: number;
+  reverted: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+}
+
+export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
+  const wave = o.plan.waves.find((w) => w.number === o.wave);
+  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length})`);
+  const missing = wave.systems.filter((s) => !o.runbook.systems[s.id]).map((s) => s.id);
+  if (missing.length) {
+    throw inputError('E_RUNBOOK', '(runbook)', 'systems', `wave ${o.wave} has ${missing.length} system(s) the runbook does not describe: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, 'add source, target and service for each');
+  }
+  const lock = acquireLock(join(o.stateDir, 'migrations', `wave-${o.wave}.lock`), `migrate run --wave ${o.wave}`);
+  const journal = new Journal(journalPath(o.stateDir));
+  const started = Date.now();
+  const runId = journal.runStarted(o.wave);
+  const ssh = new SshPool(
+    { user: o.runbook.ssh.user, port: o.runbook.ssh.port, privateKey: readFileSync(o.runbook.ssh.identity), pinned: readKnownHosts(o.runbook.ssh.known_hosts) },
+    (host, attempt) => {
+      journal.event(null, null, 'ssh-retry', `${host} attempt ${attempt}`);
+      o.metrics?.sshRetries.inc();
+    },
+  );
+  const names = new HostsFileNames(o.runbook.names.hosts_file);
+  let skipped = 0;
+  try {
+    journal.register(o.wave, wave.systems);
+    const stages = [...new Set(wave.systems.map((s) => s.stage))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const systems = wave.systems.filter((s) => s.stage === stage);
+      await mapLimit(systems, o.concurrency ?? 4, async (s) => {
+        const before = journal.system(s.id)!.state;
+        if (before === 'finalized') {
+          skipped++;
+          return;
+        }
+        await migrateSystem(s.id, o, journal, ssh, names);
+      });
+    }
+  } finally {
+    ssh.close();
+    const rows = journal.systems(o.wave);
+    journal.runFinished(runId, rows.every((r) => r.state === 'finalized') ? 'ok' : 'incomplete');
+    journal.close();
+    lock.release();
+  }
+  const reread = new Journal(journalPath(o.stateDir));
+  const rows = reread.systems(o.wave);
+  reread.close();
+  return {
+    wave: o.wave,
+    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}) })),
+    finalized: rows.filter((r) => r.state === 'finalized').length,
+    reverted: rows.filter((r) => r.state === 'reverted').length,
+    failed: rows.filter((r) => r.state === 'failed').length,
+    skipped,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: HostsFileNames): Promise<void> {
+  const spec = o.runbook.systems[id]!;
+  const setState = (state: LifecycleState, error: string | null = null) => {
+    if (journal.system(id)?.state === state && error === null) return;
+    journal.setState(id, state, error);
+    o.onState?.(id, state);
+  };
+  // A reverted system starts afresh: its earlier attempt was rolled back.
+  if (journal.system(id)?.state === 'reverted') journal.resetSteps(id);
+  const ctx: StepContext = {
+    id,
+    spec,
+    source: ssh.get(spec.source.host),
+    target: ssh.get(spec.target.host),
+    names,
+    recorded: (step) => {
+      const d = journal.step(id, step)?.detail;
+      return d ? (JSON.parse(d) as unknown) : undefined;
+    },
+  };
+  for (const { step, during, after } of STEPS) {
+    if (journal.step(id, step)?.status === 'done') continue;
+    setState(during);
+    journal.stepStarted(id, step);
+    const t0 = Date.now();
+    try {
+      const detail = await withRetry(step, () => STEP_IMPL[step](ctx), o.retries ?? 3, o.backoffMs ?? 250, (attempt, err) => {
+        journal.event(id, step, 'retry', `attempt ${attempt}: ${(err as Error).message}`);
+        ctx.source.drop();
+        ctx.target.drop();
+      });
+      journal.stepFinished(id, step, 'done', detail);
+      o.metrics?.steps.inc({ step, result: 'done' });
+      o.metrics?.stepSeconds.observe({ step }, (Date.now() - t0) / 1000);
+      setState(after);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      journal.stepFinished(id, step, 'failed', { error: message });
+      o.metrics?.steps.inc({ step, result: 'failed' });
+      if (err instanceof VerifyFailed) {
+        journal.event(id, step, 'rollback', message);
+        const undo = await withRetry('rollback', () => rollback(ctx), o.retries ?? 3, o.backoffMs ?? 250);
+        journal.event(id, 'rollback', 'rolled-back', JSON.stringify(undo));
+        o.metrics?.rollbacks.inc();
+        setState('reverted', message);
+      } else {
+        setState('failed', isTransient(err) ? `SSH kept failing: ${message}` : message);
+        if (!(err instanceof StacksError)) throw runtimeError('E_MIGRATE', `${id}: ${step}: ${message}`, undefined, err);
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * SSH to the source and target hosts of a migration (ssh2): key authentication, host keys pinned
+ * from a known_hosts file (a host presenting any other key is refused), connections retried with
+ * exponential backoff, one connection per host shared by the steps of a run, and a byte stream
+ * between two hosts (`tar -c` on one exec channel piped into `tar -x` on another).
+ */
+import { Client, type ClientChannel } from 'ssh2';
+import { readFileSync } from 'node:fs';
+import { runtimeError, StacksError } from '../lib/errors.js';
+import { sleep } from '../lab/shell.js';
+
+export interface SshConfig {
+  user: string;
+  privateKey: Buffer;
+  /** host → base64 key blob, from a known_hosts file (`host keytype base64`). */
+  pinned: Map<string, string>;
+  port?: number;
+  connectTimeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function readKnownHosts(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [hosts, , blob] = line.trim().split(/\s+/);
+    if (!hosts || !blob || hosts.startsWith('#')) continue;
+    for (const h of hosts.split(',')) out.set(h.replace(/^\[(.*)\]:\d+$/, '$1'), blob);
+  }
+  return out;
+}
+
+/** Transient transport failures are retried; a refused host key or auth failure is not. */
+export function isTransient(err: unknown): boolean {
+  return err instanceof StacksError && err.code === 'E_SSH';
+}
+
+export async function withRetry<T>(what: string, fn: () => Promise<T>, retries = 4, backoffMs = 200, onRetry?: (attempt: number, err: unknown) => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= retries || !isTransient(err)) throw err;
+      onRetry?.(attempt + 1, err);
+      await sleep(backoffMs * 2 ** attempt);
+    }
+  }
+}
+
+export class SshHost {
+  private client?: Client;
+  private connecting?: Promise<Client>;
+  constructor(readonly host: string, private readonly cfg: SshConfig, private readonly onRetry?: (host: string, attempt: number) => void) {}
+
+  private connectOnce(): Promise<Client> {
+    const pinned = this.cfg.pinned.get(this.host);
+    if (!pinned) return Promise.reject(runtimeError('E_SSH_HOSTKEY', `no pinned host key for ${this.host}`, 'add it to the runbook\'s known_hosts file'));
+    const expected = Buffer.from(pinned, 'base64');
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let keyRejected = false;
+      client.once('ready', () => resolve(client));
+      client.once('error', (err) => {
+        if (keyRejected) reject(runtimeError('E_SSH_HOSTKEY', `${this.host} presented a host key that differs from the pinned one`, 'if the host was rebuilt on purpose, update known_hosts'));
+        else if (/authentication/i.test(err.message)) reject(runtimeError('E_SSH_AUTH', `${this.host}: ${err.message}`));
+        else reject(runtimeError('E_SSH', `cannot reach ${this.host} over SSH: ${err.message}`, undefined, err));
+      });
+      client.on('close', () => {
+        if (this.client === client) this.client = undefined;
+      });
+      client.connect({
+        host: this.host,
+        port: this.cfg.port ?? 22,
+        username: this.cfg.user,
+        privateKey: this.cfg.privateKey,
+        readyTimeout: this.cfg.connectTimeoutMs ?? 8000,
+        keepaliveInterval: 5000,
+        hostVerifier: (key: Buffer) => {
+          const ok = key.equals(expected);
+          if (!ok) keyRejected = true;
+          return ok;
+        },
+      });
+    });
+  }
+
+  /** The host's connection, opened (with retries and backoff) on first use or after a drop. */
+  async connection(): Promise<Client> {
+    if (this.client) return this.client;
+    this.connecting ??= withRetry(`connect ${this.host}`, () => this.connectOnce(), this.cfg.retries ?? 4, this.cfg.backoffMs ?? 200, (n) => this.onRetry?.(this.host, n)).finally(() => (this.connecting = undefined));
+    this.client = await this.connecting;
+    return this.client;
+  }
+
+  private async channel(command: string): Promise<ClientChannel> {
+    const client = await this.connection();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) {
+          this.drop();
+          reject(runtimeError('E_SSH', `${this.host}: exec failed: ${err.message}`));
+        } else resolve(stream);
+      });
+    });
+  }
+
+  async exec(command: string, stdin?: string): Promise<ExecResult> {
+    const stream = await this.channel(command);
+    return collect(stream, this.host, stdin);
+  }
+
+  /** Run `command` and fail (as a non-transient error) when it exits non-zero. */
+  async must(command: string, what: string): Promise<string> {
+    const r = await this.exec(command);
+    if (r.code !== 0) throw runtimeError('E_STEP', `${this.host}: ${what} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`);
+    return r.stdout;
+  }
+
+  /** Stream `fromCommand`'s stdout on this host into `toCommand`'s stdin on `to`. */
+  async pipeTo(fromCommand: string, to: SshHost, toCommand: string): Promise<{ bytes: number }> {
+    const src = await this.channel(fromCommand);
+    const dst = await to.channel(toCommand);
+    let bytes = 0;
+    src.on('data', (d: Buffer) => (bytes += d.length));
+    dst.on('data', () => undefined);
+    src.pipe(dst);
+    const [a, b] = await Promise.all([collect(src, this.host, undefined, true), collect(dst, to.host, undefined, true)]);
+    if (a.code !== 0) throw runtimeError('E_STEP', `${this.host}: ${fromCommand.split(' ')[0]} exited ${a.code}: ${a.stderr.trim().slice(0, 300)}`);
+    if (b.code !== 0) throw runtimeError('E_STEP', `${to.host}: ${toCommand.split(' ')[0]} exited ${b.code}: ${b.stderr.trim().slice(0, 300)}`);
+    return { bytes };
+  }
+
+  drop(): void {
+    this.client?.end();
+    this.client = undefined;
+  }
+}
+
+function collect(stream: ClientChannel, host: string, stdin?: string, piped = false): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    let code: number | undefined;
+    if (!piped) stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    stream.on('exit', (c: number | null) => (code = c ?? 1));
+    stream.on('close', () => {
+      if (code === undefined) reject(runtimeError('E_SSH', `${host}: channel closed before the command exited`));
+      else resolve({ code, stdout, stderr });
+    });
+    if (!piped) {
+      if (stdin !== undefined) stream.end(stdin);
+      else stream.end();
+    }
+  });
+}
+
+/** Every host of a run, connected lazily, closed together at the end. */
+export class SshPool {
+  private readonly hosts = new Map<string, SshHost>();
+  constructor(private readonly cfg: SshConfig, private readonly onRetry?: (host: string, attempt: number) => void) {}
+  get(host: string): SshHost {
+    let h = this.hosts.get(host);
+    if (!h) this.hosts.set(host, (h = new SshHost(host, this.cfg, this.onRetry)));
+    return h;
+  }
+  close(): void {
+    for (const h of this.hosts.values()) h.drop();
+  }
+}
