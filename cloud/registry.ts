@@ -26,6 +26,7 @@ export function buildRegistry(inv: Inventory, topology: Topology, loaded: Loaded
     classes: spec.dr.classes.map(toClass),
     centres,
     dr: { maxLinkShare: spec.dr.max_link_share, backupWindowH: spec.dr.backup_window_h, replicationPool: { ...spec.dr.replication_pool } },
+    dnsSuffix: spec.defaults.dns_suffix,
     extranetSupernets: { ...topology.supernets },
     file,
   };

@@ -103,6 +103,8 @@ export interface CloudRegistry {
   /** The centres of datacenters.yaml, with their roles. */
   centres: Centre[];
   dr: { maxLinkShare: number; backupWindowH: number; replicationPool: DualStack };
+  /** DNS suffix of the tenant zones (`<department>.<cloud>.<suffix>.`). */
+  dnsSuffix: string;
   /** The extranet supernets (both families), for security-group rules and endpoint groups. */
   extranetSupernets: DualStack;
   /** Where the registry came from, for errors that name a file. */

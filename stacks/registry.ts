@@ -4,7 +4,8 @@
 import type { StackContribution } from './contribution.js';
 import { backboneStack } from './backbone.js';
 import type { SynthModel } from './synth.js';
+import { cloudStacks } from './cloud/index.js';
 
 export function allContributions(model: SynthModel): StackContribution[] {
-  return [backboneStack(model.ipam)];
+  return [backboneStack(model.ipam), ...cloudStacks(model)];
 }

@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkTerraformJson, loadProviderSchema } from '../schema-check.js';
+import { cloudStacks } from './index.js';
+import { defaultContext, synthToJson } from './testing.js';
+import type { Inventory } from '../../inventory/load.js';
+import type { Topology } from '../../network/types.js';
+
+const schema = loadProviderSchema();
+let ctx: { inventory: Inventory; topology: Topology };
+let docs: Map<string, Record<string, unknown>>;
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+const resources = (doc: Record<string, unknown>) => (doc.resource ?? {}) as Resources;
+
+beforeAll(async () => {
+  ctx = await defaultContext();
+  docs = synthToJson(cloudStacks(ctx, { backend: { kind: 'local' } }), ctx);
+});
+
+describe('cloud and DR stacks of the default inventory', () => {
+  it('has a stack per cloud (1+11+8 and 3 DR pools) and DR stacks per centre pair', () => {
+    const names = [...docs.keys()];
+    expect(names.filter((n) => n.startsWith('cloud-'))).toHaveLength(23);
+    expect(names).toContain('cloud-provincial');
+    expect(names).toContain('dr-dc-xinchuang-info-centre');
+    expect(names).toContain('dr-dc-xinchuang-yulin-dc');
+    // Yulin's own cloud replicates to the alternative remote centre, Yan'an
+    expect(names).toContain('dr-dc-yulin-dc-yanan-dc');
+  });
+
+  it('every resource and provider block of every stack is valid against the provider schema', () => {
+    let checked = 0;
+    for (const [name, doc] of docs) {
+      const violations = checkTerraformJson(doc, schema);
+      expect(violations, `${name}: ${JSON.stringify(violations.slice(0, 3))}`).toEqual([]);
+      for (const byName of Object.values(resources(doc))) checked += Object.keys(byName).length;
+    }
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('aliases a provider per cloud, reads secrets from the environment, never writes them', () => {
+    const doc = docs.get('cloud-provincial')!;
+    const providers = (doc.provider as { openstack: Array<Record<string, unknown>> }).openstack;
+    expect(providers).toEqual([expect.objectContaining({ alias: 'provincial', auth_url: 'https://keystone.provincial.cloud.gov.sn.cn:5000/v3', region: 'sx-provincial' })]);
+    for (const d of docs.values()) {
+      const text = JSON.stringify(d);
+      expect(text).not.toMatch(/"password"|"token"|"application_credential_secret"/);
+    }
+    const drDoc = docs.get('dr-dc-xinchuang-yulin-dc')!;
+    expect((drDoc.variable as Record<string, { sensitive?: boolean }>).replication_psk?.sensitive).toBe(true);
+  });
+
+  it('every tenant network is dual-stack and the extranet attachment uses the site LAN of both families', () => {
+    const r = resources(docs.get('cloud-provincial')!);
+    const subnets = Object.entries(r.openstack_networking_subnet_v2!);
+    const site = ctx.topology.sites.find((s) => s.id === 'dc.xinchuang')!;
+    expect(r.openstack_networking_subnet_v2!.extranet_v4!.cidr).toBe(site.lan.ipv4);
+    expect(r.openstack_networking_subnet_v2!.extranet_v6!.cidr).toBe(site.lan.ipv6);
+    const byNet = new Map<string, Set<number>>();
+    for (const [, s] of subnets) {
+      const net = String(s.network_id);
+      byNet.set(net, (byNet.get(net) ?? new Set()).add(Number(s.ip_version)));
+    }
+    for (const [net, families] of byNet) expect([...families].sort(), net).toEqual([4, 6]);
+    expect(byNet.size).toBe(1 + ctx.inventory.departments.departments.length);
+  });
+
+  it('security groups are default-deny and open nothing to 0.0.0.0/0 or ::/0', () => {
+    for (const doc of docs.values()) {
+      const r = resources(doc);
+      for (const sg of Object.values(r.openstack_networking_secgroup_v2 ?? {})) expect(sg.delete_default_rules).toBe(true);
+      for (const rule of Object.values(r.openstack_networking_secgroup_rule_v2 ?? {})) expect(['0.0.0.0/0', '::/0']).not.toContain(rule.remote_ip_prefix);
+    }
+  });
+
+  it('DR stacks carry VPN site connections both ways per family and backup containers at the remote centre', () => {
+    const r = resources(docs.get('dr-dc-xinchuang-yulin-dc')!);
+    const conns = Object.values(r.openstack_vpnaas_site_connection_v2!);
+    // 5 source clouds stand in the Xinchuang centre (provincial + 4 industry clouds with replicas)
+    expect(conns.length % 4).toBe(0);
+    expect(conns.length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(r.openstack_objectstorage_container_v1 ?? {}).length).toBeGreaterThan(0);
+    const same = resources(docs.get('dr-dc-xinchuang-info-centre')!);
+    expect(same.openstack_objectstorage_container_v1).toBeUndefined();
+  });
+
+  it('uses a local backend outside cdktf.out by default and pg when configured, without the password', () => {
+    const local = (docs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
+    expect(local).toEqual({ local: { path: '../../../.stacks/tfstate/cloud-xian.tfstate' } });
+    const pgDocs = synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', connStr: 'postgres://tf@db.example:5432/terraform', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
+    const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
+    expect(pg).toEqual({ pg: { conn_str: 'postgres://tf@db.example:5432/terraform', schema_name: 'stacks_cloud_xian' } });
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * The cloud and DR contributions to `stacks synth`: one stack per cloud (`cloud-<id>`) and one DR
+ * stack per replication pair (`dr-<site>-<centre>`), plus a `clouds` file-only folder with the
+ * registry, placement and DR report as reviewed JSON. The model is computed once, when the
+ * contributions are made, so bad input fails before synth writes anything.
+ */
+import type { App } from 'cdktf';
+import { stableJson } from '../../lib/files.js';
+import { indicator7, indicator8 } from '../../cloud/indicators.js';
+import type { PlacedSystem } from '../../cloud/types.js';
+import type { StackContribution, SynthContext } from '../contribution.js';
+import { buildCloudModel, type CloudModel, type CloudModelOptions } from './model.js';
+import { buildCloudStack, cloudStackName } from './cloud-stack.js';
+import { buildDrStack, replicationSlots } from './dr-stack.js';
+import { backendFrom, type BackendChoice } from './provider.js';
+
+export interface CloudStacksOptions extends CloudModelOptions {
+  /** Terraform backend; default from STACKS_TF_BACKEND (local when unset). */
+  backend?: BackendChoice;
+}
+
+export function cloudStacks(ctx: SynthContext, opts: CloudStacksOptions = {}): StackContribution[] {
+  const model = buildCloudModel(ctx.inventory, ctx.topology, opts);
+  return model ? contributionsOf(model, opts.backend ?? backendFrom()) : [];
+}
+
+export function contributionsOf(model: CloudModel, backend: BackendChoice): StackContribution[] {
+  const { registry, placement, dr } = model;
+  const placedBy = new Map<string, PlacedSystem[]>();
+  for (const p of placement.placed) {
+    const list = placedBy.get(p.cloud);
+    if (list) list.push(p);
+    else placedBy.set(p.cloud, [p]);
+  }
+  const dnsEmail = `hostmaster@${registry.dnsSuffix}`;
+  const slots = replicationSlots(registry, dr.pairs);
+  const out: StackContribution[] = [
+    {
+      name: 'clouds',
+      files: () =>
+        new Map([
+          ['registry.json', stableJson(registry)],
+          ['placement.json', stableJson({ origin: model.source.origin, sample: model.source.sample, ...placement })],
+          ['dr.json', stableJson(dr)],
+          ['indicators.json', stableJson([indicator7(registry), indicator8(registry, model.systems, placement)])],
+        ]),
+    },
+  ];
+  for (const cloud of registry.clouds) {
+    out.push({ name: cloudStackName(cloud), build: (app: App) => void buildCloudStack(app, cloud, placedBy.get(cloud.id) ?? [], backend, dnsEmail) });
+  }
+  for (const pair of dr.pairs) {
+    out.push({ name: pair.id, build: (app: App) => void buildDrStack(app, registry, pair, slots, backend) });
+  }
+  return out;
+}
