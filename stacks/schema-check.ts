@@ -197,7 +197,9 @@ const isInterpolation = (v: unknown) => typeof v === 'string' && v.includes('${'
 
 function checkValue(value: unknown, attr: AttributeSpec, address: string, path: string, strict: boolean, out: SchemaViolation[]): void {
   if (isInterpolation(value)) return;
-  const bad = (expected: string) => out.push({ address, path, rule: 'value-shape', message: `expected ${expected}, got ${describe(value)}` });
+  const bad = (expected: string): void => {
+    out.push({ address, path, rule: 'value-shape', message: `expected ${expected}, got ${describe(value)}` });
+  };
   switch (attr.type) {
     case 'string':
     case 'number':
