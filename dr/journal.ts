@@ -1,0 +1,65 @@
+/**
+ * What a running drill changed on the lab, written before it changes it: if the drill dies without
+ * its `finally` (SIGKILL, power), the next drill — or `stacks dr restore` — reads this and undoes it.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../lib/files.js';
+import { drDir, readService, teardownService } from './service.js';
+import { destroyLab } from '../lab/destroy.js';
+import { setLinks, type LinkEnd } from './lab-centres.js';
+
+export interface Journal {
+  pid: number;
+  lab: string;
+  startedAt: string;
+  /** Link ends the drill may have taken down. */
+  ends: LinkEnd[];
+  /** The drill deployed the lab itself (and destroys it at the end). */
+  deployedLab: boolean;
+}
+
+export const journalFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'journal.json');
+
+export async function writeJournal(stateDir: string, j: Journal): Promise<void> {
+  await writeFileAtomically(journalFile(stateDir, j.lab), JSON.stringify(j, null, 2) + '\n');
+}
+
+export async function readJournal(stateDir: string, lab: string): Promise<Journal | undefined> {
+  const f = journalFile(stateDir, lab);
+  return existsSync(f) ? (JSON.parse(await readFile(f, 'utf8')) as Journal) : undefined;
+}
+
+export const clearJournal = (stateDir: string, lab: string) => rm(journalFile(stateDir, lab), { force: true });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Undo a dead drill's changes: links up, sample service gone. Returns what was done (empty: nothing to do). */
+export async function recoverAbandoned(stateDir: string, lab: string): Promise<string[]> {
+  const j = await readJournal(stateDir, lab);
+  const done: string[] = [];
+  if (j && j.pid !== process.pid && alive(j.pid)) return done;
+  if (j) {
+    await setLinks(j.ends, 'up');
+    done.push(`${j.ends.length} link ends up`);
+  }
+  const svc = await readService(stateDir, lab);
+  if (svc && j) {
+    await teardownService(stateDir, svc);
+    done.push('sample service removed');
+  }
+  if (j) await clearJournal(stateDir, lab);
+  if (j?.deployedLab) {
+    await destroyLab({ stateDir, lab });
+    done.push('lab destroyed (the drill had deployed it)');
+  }
+  return done;
+}

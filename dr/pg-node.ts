@@ -1,0 +1,140 @@
+/**
+ * One PostgreSQL 15 node of the sample service, run as the postgres user inside its centre's
+ * namespace. The control plane reaches it through its Unix socket (a file under the service's
+ * directory: out-of-band management that works whatever the lab's links do); clients and
+ * replication go over the lab's network.
+ */
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { exec } from './exec.js';
+import { PG_BIN, PG_PORT, PG_USER, DRILL_DB, renderHba, renderPostgresqlConf, synchronousNames, primaryConninfo, type PgNodeConf } from './pg-conf.js';
+import type { DrNode, DualAddress } from './layout.js';
+
+export interface NodePaths {
+  dir: string;
+  data: string;
+  socket: string;
+  log: string;
+}
+
+export function nodePaths(root: string, node: DrNode): NodePaths {
+  const dir = join(root, node.centre);
+  return { dir, data: join(dir, 'data'), socket: join(dir, 'run'), log: join(dir, 'postgres.log') };
+}
+
+let pgIds: { uid: number; gid: number } | undefined;
+async function pgUser(): Promise<{ uid: number; gid: number }> {
+  pgIds ??= {
+    uid: Number((await exec(undefined, ['id', '-u', PG_USER])).stdout.trim()),
+    gid: Number((await exec(undefined, ['id', '-g', PG_USER])).stdout.trim()),
+  };
+  return pgIds;
+}
+
+async function ownedDir(dir: string, mode = 0o700): Promise<void> {
+  await mkdir(dir, { recursive: true, mode });
+  const { uid, gid } = await pgUser();
+  await chown(dir, uid, gid);
+}
+
+export interface NodeContext {
+  node: DrNode;
+  ns: string;
+  paths: NodePaths;
+  serviceAddress: DualAddress;
+  hba: string[];
+}
+
+async function writeConf(ctx: NodeContext, sync: string[], primaryHost?: string): Promise<void> {
+  const conf: PgNodeConf = { node: ctx.node, serviceAddress: ctx.serviceAddress, socketDir: ctx.paths.socket, synchronousStandbys: sync, primaryHost };
+  const { uid, gid } = await pgUser();
+  const files: Array<[string, string]> = [
+    ['postgresql.conf', renderPostgresqlConf(conf)],
+    ['pg_hba.conf', renderHba(ctx.hba)],
+    // ALTER SYSTEM settings of the node a standby was cloned from must not carry over
+    ['postgresql.auto.conf', '# ALTER SYSTEM settings of this node\n'],
+  ];
+  for (const [name, text] of files) {
+    await writeFile(join(ctx.paths.data, name), text, { mode: 0o600 });
+    await chown(join(ctx.paths.data, name), uid, gid);
+  }
+}
+
+export async function initPrimary(ctx: NodeContext, sync: string[]): Promise<void> {
+  await ownedDir(ctx.paths.dir, 0o755);
+  await ownedDir(ctx.paths.socket, 0o755);
+  await exec(undefined, [join(PG_BIN, 'initdb'), '-D', ctx.paths.data, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], { asPostgres: true, timeoutMs: 60_000 });
+  await writeConf(ctx, sync);
+  await start(ctx);
+  await query(ctx, 'CREATE TABLE IF NOT EXISTS drill_writes (id bigint NOT NULL, run text NOT NULL, at timestamptz NOT NULL, PRIMARY KEY (run, id))');
+}
+
+/** A standby cloned over the lab's network from `primaryHost` (pg_basebackup, streaming WAL). */
+export async function cloneStandby(ctx: NodeContext, primaryHost: string): Promise<void> {
+  await ownedDir(ctx.paths.dir, 0o755);
+  await ownedDir(ctx.paths.socket, 0o755);
+  await rm(ctx.paths.data, { recursive: true, force: true });
+  await exec(ctx.ns, [join(PG_BIN, 'pg_basebackup'), '-d', primaryConninfo(primaryHost, ctx.node.appName), '-D', ctx.paths.data, '-X', 'stream', '-c', 'fast'], { asPostgres: true, timeoutMs: 120_000 });
+  await writeConf(ctx, [], primaryHost);
+  const { uid, gid } = await pgUser();
+  await writeFile(join(ctx.paths.data, 'standby.signal'), '');
+  await chown(join(ctx.paths.data, 'standby.signal'), uid, gid);
+  await start(ctx);
+}
+
+/** Turn a cleanly stopped former primary into a standby of `primaryHost` (no rewind needed after a clean switchover). */
+export async function demoteStopped(ctx: NodeContext, primaryHost: string): Promise<void> {
+  await writeConf(ctx, [], primaryHost);
+  const { uid, gid } = await pgUser();
+  await writeFile(join(ctx.paths.data, 'standby.signal'), '');
+  await chown(join(ctx.paths.data, 'standby.signal'), uid, gid);
+  await start(ctx);
+}
+
+export async function start(ctx: NodeContext): Promise<void> {
+  await exec(ctx.ns, [join(PG_BIN, 'pg_ctl'), '-D', ctx.paths.data, '-l', ctx.paths.log, '-w', '-t', '60', 'start'], { asPostgres: true, timeoutMs: 90_000 });
+}
+
+/** `immediate` is what a centre loss does to the database (no shutdown checkpoint); `fast` is a clean stop. */
+export async function stop(ctx: NodeContext, mode: 'immediate' | 'fast'): Promise<void> {
+  await exec(ctx.ns, [join(PG_BIN, 'pg_ctl'), '-D', ctx.paths.data, '-m', mode, '-w', '-t', '30', 'stop'], { asPostgres: true, allowFail: true, timeoutMs: 40_000 });
+}
+
+export async function isRunning(ctx: NodeContext): Promise<boolean> {
+  const r = await exec(undefined, [join(PG_BIN, 'pg_ctl'), '-D', ctx.paths.data, 'status'], { asPostgres: true, allowFail: true, timeoutMs: 10_000 });
+  return r.code === 0;
+}
+
+/** A query over the node's Unix socket (the control plane). */
+export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(ctx: NodeContext, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ host: ctx.paths.socket, port: PG_PORT, user: PG_USER, database: DRILL_DB, connectionTimeoutMillis: 3000, query_timeout: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function promote(ctx: NodeContext): Promise<void> {
+  const rows = await query<{ ok: boolean }>(ctx, 'SELECT pg_promote(true, 30) AS ok');
+  if (!rows[0]?.ok) throw new Error(`${ctx.node.centre}: pg_promote did not finish within 30 s`);
+}
+
+export async function setSynchronous(ctx: NodeContext, names: string[]): Promise<void> {
+  await query(ctx, `ALTER SYSTEM SET synchronous_standby_names = '${synchronousNames(names)}'`);
+  await query(ctx, 'SELECT pg_reload_conf()');
+}
+
+export async function followPrimary(ctx: NodeContext, primaryHost: string): Promise<void> {
+  await query(ctx, `ALTER SYSTEM SET primary_conninfo = '${primaryConninfo(primaryHost, ctx.node.appName)}'`);
+  await query(ctx, 'SELECT pg_reload_conf()');
+}
+
+/** Is the service answering on `host` as seen from `ns` (pg_isready over the lab's network)? */
+export async function ready(ns: string, host: string, timeoutS = 1): Promise<boolean> {
+  const r = await exec(ns, [join(PG_BIN, 'pg_isready'), '-h', host, '-p', String(PG_PORT), '-t', String(timeoutS)], { asPostgres: true, allowFail: true, timeoutMs: (timeoutS + 3) * 1000 });
+  return r.code === 0;
+}
