@@ -4,7 +4,8 @@ import { planCommand } from './plan.js';
 import { ipamCommand } from './ipam.js';
 import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
+import { drCommand } from './dr.js';
 import { migrateCommand } from './migrate.js';
 
 /** Every verb, in the order `stacks --help` lists them. */
-export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand, migrateCommand];
+export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand, drCommand, migrateCommand];
