@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // generated code (OpenStack bindings) is made before the first test file loads
+    globalSetup: ['./scripts/vitest-global-setup.mjs'],
   },
 });
