@@ -1,0 +1,104 @@
+/**
+ * Post-commit checks on one device: OSPF and OSPFv3 adjacencies Full with every expected neighbour,
+ * and the expected loopbacks answering ping over both families from the device itself.
+ */
+import type { ExecResult } from './ssh.js';
+
+export interface Expectations {
+  /** Router ids of neighbours that must be Full (over OSPFv2 and OSPFv3). */
+  neighbours: string[];
+  /** Loopback addresses (no prefix length) that must answer ping. */
+  loopbacks: string[];
+}
+
+export interface CheckResult {
+  ok: boolean;
+  missingOspf: string[];
+  missingOspf6: string[];
+  unreachable: string[];
+}
+
+export interface CheckRunner {
+  exec(command: string): Promise<ExecResult>;
+}
+
+interface Ospf4Neighbors {
+  neighbors?: Record<string, Array<{ nbrState?: string; state?: string }>>;
+}
+interface Ospf6Neighbors {
+  neighbors?: Array<{ neighborId: string; state: string }>;
+}
+
+export function fullOspfNeighbours(json: string): Set<string> {
+  const doc = JSON.parse(json || '{}') as Ospf4Neighbors;
+  const out = new Set<string>();
+  for (const [rid, list] of Object.entries(doc.neighbors ?? {})) {
+    if (list.some((n) => (n.nbrState ?? n.state ?? '').startsWith('Full'))) out.add(rid);
+  }
+  return out;
+}
+
+export function fullOspf6Neighbours(json: string): Set<string> {
+  const doc = JSON.parse(json || '{}') as Ospf6Neighbors;
+  return new Set((doc.neighbors ?? []).filter((n) => n.state === 'Full').map((n) => n.neighborId));
+}
+
+/** One shell line pinging every address in parallel; prints `ok ADDR` or `fail ADDR` per address. */
+export function pingScript(addresses: readonly string[], timeoutS = 1): string {
+  if (addresses.length === 0) return 'true';
+  const each = addresses.map((a) => `(ping -c1 -W${timeoutS} -q ${a} >/dev/null 2>&1 && echo "ok ${a}" || echo "fail ${a}") &`);
+  return `${each.join(' ')} wait`;
+}
+
+export function parsePing(out: string): { ok: Set<string>; failed: string[] } {
+  const ok = new Set<string>();
+  const failed: string[] = [];
+  for (const line of out.split('\n')) {
+    const [verdict, addr] = line.trim().split(' ');
+    if (!addr) continue;
+    if (verdict === 'ok') ok.add(addr);
+    else failed.push(addr);
+  }
+  return { ok, failed };
+}
+
+export async function checkOnce(r: CheckRunner, exp: Expectations): Promise<CheckResult> {
+  const [v4, v6, ping] = await Promise.all([
+    exp.neighbours.length ? r.exec(`vtysh -c 'show ip ospf neighbor json'`) : Promise.resolve({ code: 0, stdout: '{}', stderr: '' }),
+    exp.neighbours.length ? r.exec(`vtysh -c 'show ipv6 ospf6 neighbor json'`) : Promise.resolve({ code: 0, stdout: '{}', stderr: '' }),
+    r.exec(pingScript(exp.loopbacks)),
+  ]);
+  const full4 = safe(() => fullOspfNeighbours(v4.stdout));
+  const full6 = safe(() => fullOspf6Neighbours(v6.stdout));
+  const missingOspf = exp.neighbours.filter((n) => !full4.has(n));
+  const missingOspf6 = exp.neighbours.filter((n) => !full6.has(n));
+  const { ok } = parsePing(ping.stdout);
+  const unreachable = exp.loopbacks.filter((a) => !ok.has(a));
+  return { ok: missingOspf.length + missingOspf6.length + unreachable.length === 0, missingOspf, missingOspf6, unreachable };
+}
+
+function safe(fn: () => Set<string>): Set<string> {
+  try {
+    return fn();
+  } catch {
+    return new Set();
+  }
+}
+
+/** Repeat the checks until they pass or the deadline passes; returns the last result. */
+export async function checkUntil(r: CheckRunner, exp: () => Expectations, timeoutMs: number, intervalMs = 500): Promise<CheckResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await checkOnce(r, exp());
+    if (result.ok || Date.now() >= deadline) return result;
+    await new Promise((res) => setTimeout(res, intervalMs));
+  }
+}
+
+export function describeFailure(c: CheckResult): string {
+  const parts: string[] = [];
+  if (c.missingOspf.length) parts.push(`OSPF not Full with ${c.missingOspf.join(', ')}`);
+  if (c.missingOspf6.length) parts.push(`OSPFv3 not Full with ${c.missingOspf6.join(', ')}`);
+  if (c.unreachable.length) parts.push(`no answer from ${c.unreachable.join(', ')}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,145 @@
+/**
+ * `stacks deploy --target lab`: bring the lab up, then push every device's rendered config the
+ * NAPALM way — load candidate, compare with running, commit with a confirm timer, post-checks,
+ * confirm or roll back. Devices go province-first down the site tree, `parallel` at a time.
+ */
+import type { ScopedTopology } from './scope.js';
+import { labPaths, checkLabId, DEFAULT_LAB_ID } from './names.js';
+import { acquireLock } from './lock.js';
+import { emptyState, readState, StateStore, type LabState } from './state.js';
+import { preflight } from './preflight.js';
+import { bringUp } from './up.js';
+import { configHash, deployLevels, loadLabModel, renderLabConfig, type ConfigRenderer } from './model.js';
+import { pushDevice, type DeviceOutcome, type PushContext } from './push.js';
+import { pushFreshBatch } from './push-fresh.js';
+import { mapLimit } from './shell.js';
+import { DEFAULT_RATE_SCALE } from './wiring.js';
+import { waitConverged, type Convergence } from './converge.js';
+import { removeOutOfScope } from './destroy.js';
+
+export interface LabOptions {
+  stateDir: string;
+  inventoryDir: string;
+  lab?: string;
+  /** `--scope` text; absent: the scope recorded by the last deploy, else the default scope. */
+  scope?: string;
+}
+
+export type DeployEvent = { kind: 'phase'; phase: string } | { kind: 'device'; device: string; step: string; done?: boolean; total: number };
+
+export interface DeployOptions extends LabOptions {
+  parallel?: number;
+  rateScale?: number;
+  v2c?: boolean;
+  confirmSeconds?: number;
+  checkTimeoutMs?: number;
+  /** Compare with each device's running config even when the state says it is current. */
+  refresh?: boolean;
+  render?: ConfigRenderer;
+  /** Change a device's candidate before it is pushed (tests use it to break a device on purpose). */
+  candidateOverride?: (device: string, config: string) => string;
+  onEvent?: (e: DeployEvent) => void;
+  signal?: AbortSignal;
+  /** Wait until every loopback answers from every device over both families (default true). */
+  waitConvergence?: boolean;
+}
+
+export interface DeployResult {
+  lab: string;
+  devices: number;
+  changed: number;
+  unchanged: number;
+  rolledBack: number;
+  failed: number;
+  interrupted: boolean;
+  outcomes: DeviceOutcome[];
+  convergence?: Convergence;
+  seconds: number;
+}
+
+export async function openLab(opts: LabOptions): Promise<{ lab: string; paths: ReturnType<typeof labPaths>; state: LabState | undefined; scoped: ScopedTopology }> {
+  const lab = checkLabId(opts.lab ?? DEFAULT_LAB_ID);
+  const paths = labPaths(opts.stateDir, lab);
+  const state = await readState(paths.state);
+  const scoped = await loadLabModel(opts.inventoryDir, opts.scope ?? state?.scope);
+  return { lab, paths, state, scoped };
+}
+
+export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
+  const started = Date.now();
+  const { lab, paths, state: previous, scoped } = await openLab(opts);
+  const parallel = Math.max(1, opts.parallel ?? 4);
+  const running = previous ? Object.keys(previous.devices).filter((d) => scoped.devices.some((x) => x.id === d)).length : 0;
+  await preflight(scoped.devices.length, running);
+  const lock = acquireLock(paths.lock, 'deploy');
+  try {
+    const state = previous ?? emptyState(lab, opts.inventoryDir, opts.scope ?? '', opts.rateScale ?? DEFAULT_RATE_SCALE, opts.v2c ?? false);
+    state.inventory = opts.inventoryDir;
+    if (opts.scope !== undefined) state.scope = opts.scope;
+    if (opts.rateScale !== undefined) state.rateScale = opts.rateScale;
+    if (opts.v2c !== undefined) state.v2c = opts.v2c;
+    const store = new StateStore(paths.state, state);
+    const emit = opts.onEvent ?? (() => undefined);
+
+    emit({ kind: 'phase', phase: 'realize' });
+    await removeOutOfScope(store, scoped, paths);
+    const { runtimes, privateKey } = await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel });
+
+    emit({ kind: 'phase', phase: 'push' });
+    const render = opts.render ?? renderLabConfig;
+    const ctx: PushContext = {
+      scoped,
+      store,
+      privateKey,
+      confirmSeconds: opts.confirmSeconds ?? 180,
+      checkTimeoutMs: opts.checkTimeoutMs ?? 30_000,
+      refresh: opts.refresh ?? false,
+      candidate: (id) => {
+        const text = render(scoped.topology, id);
+        return opts.candidateOverride ? opts.candidateOverride(id, text) : text;
+      },
+      hash: configHash,
+      emit: (device, step, done) => emit({ kind: 'device', device, step, done, total: scoped.devices.length }),
+    };
+    // Devices with nothing confirmed yet go as one batch; the others one at a time, tree order.
+    const fresh = runtimes.filter((r) => state.devices[r.device]?.phase === 'realized' && !state.devices[r.device]?.pending && !opts.refresh);
+    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel, opts.signal);
+    const freshIds = new Set(fresh.map((r) => r.device));
+    let interrupted = opts.signal?.aborted ?? false;
+    for (const all of deployLevels(scoped)) {
+      const level = all.filter((id) => !freshIds.has(id));
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const results = await mapLimit(level, parallel, async (id) => {
+        if (opts.signal?.aborted) return undefined;
+        return pushDevice(ctx, runtimes.find((r) => r.device === id)!);
+      });
+      for (const r of results) if (r) outcomes.push(r);
+      if (results.some((r) => !r)) interrupted = true;
+    }
+    await store.flush();
+
+    let convergence: Convergence | undefined;
+    if (!interrupted && opts.waitConvergence !== false) {
+      emit({ kind: 'phase', phase: 'converge' });
+      convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
+    }
+    const count = (a: DeviceOutcome['action']) => outcomes.filter((o) => o.action === a).length;
+    return {
+      lab,
+      devices: scoped.devices.length,
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      rolledBack: count('rolled-back'),
+      failed: count('failed'),
+      interrupted,
+      outcomes,
+      convergence,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Make the host match a wiring plan: namespaces, veth pairs, addresses, shaping and management
+ * paths. Idempotent by inspection — whatever already exists is kept, so a deploy interrupted half-way
+ * completes on the next run without a journal of its own.
+ */
+import { ipBatch, mapLimit, run, tcBatch } from './shell.js';
+import { MGMT_IF } from './names.js';
+import type { NamespacePlan, Wiring } from './wiring.js';
+
+/** Sysctls every lab namespace gets before its interfaces exist (so `default.*` applies to them). */
+const SYSCTLS = [
+  'net.ipv4.ip_forward=1',
+  'net.ipv6.conf.all.forwarding=1',
+  // No duplicate address detection: addresses are usable at once, convergence is not delayed.
+  'net.ipv6.conf.all.accept_dad=0',
+  'net.ipv6.conf.default.accept_dad=0',
+  // Keep IPv6 addresses when a fault takes a link down, so `fault ... up` restores it as it was.
+  'net.ipv6.conf.all.keep_addr_on_down=1',
+  'net.ipv6.conf.default.keep_addr_on_down=1',
+  // Traceroute and ping answer at full speed in tests (no ICMP rate limit inside the lab).
+  'net.ipv4.icmp_ratelimit=0',
+  'net.ipv6.icmp.ratelimit=0',
+  'net.ipv4.conf.all.ignore_routes_with_linkdown=1',
+  'net.ipv6.conf.all.ignore_routes_with_linkdown=1',
+];
+
+export interface LinkInfo {
+  ifname: string;
+  operstate: string;
+  up: boolean;
+  addresses: string[];
+}
+
+export async function listNamespaces(): Promise<string[]> {
+  const r = await run('ip', ['netns', 'list'], { allowFail: true });
+  return r.stdout.split('\n').map((l) => l.trim().split(' ')[0]!).filter(Boolean);
+}
+
+/** Interfaces of a namespace with their global addresses (`ip -j addr`). */
+export async function readLinks(ns: string | undefined): Promise<Map<string, LinkInfo>> {
+  const r = await run('ip', [...(ns ? ['-n', ns] : []), '-j', 'addr', 'show'], { allowFail: true });
+  const out = new Map<string, LinkInfo>();
+  if (r.code !== 0) return out;
+  const parsed = JSON.parse(r.stdout || '[]') as Array<{ ifname: string; operstate: string; flags: string[]; addr_info?: Array<{ local: string; prefixlen: number; scope: string }> }>;
+  for (const l of parsed) {
+    out.set(l.ifname, {
+      ifname: l.ifname,
+      operstate: l.operstate,
+      up: l.flags.includes('UP'),
+      addresses: (l.addr_info ?? []).filter((a) => a.scope === 'global').map((a) => `${a.local}/${a.prefixlen}`),
+    });
+  }
+  return out;
+}
+
+export interface RealizeOptions {
+  /** Interfaces a fault holds down: `ns/ifname`. They are created but not brought up. */
+  heldDown?: ReadonlySet<string>;
+  parallel?: number;
+}
+
+export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promise<{ created: number }> {
+  const heldDown = opts.heldDown ?? new Set<string>();
+  const parallel = opts.parallel ?? 4;
+  const existing = new Set(await listNamespaces());
+  const fresh = wiring.namespaces.filter((n) => !existing.has(n.ns));
+  for (const n of fresh) await run('ip', ['netns', 'add', n.ns]);
+  await mapLimit(wiring.namespaces, parallel, (n) => run('ip', ['netns', 'exec', n.ns, 'sysctl', '-qw', ...SYSCTLS]));
+
+  const links = new Map<string, Map<string, LinkInfo>>();
+  await mapLimit(wiring.namespaces, parallel, async (n) => void links.set(n.ns, await readLinks(n.ns)));
+  const has = (ns: string, ifname: string) => links.get(ns)?.has(ifname) ?? false;
+
+  // Create missing veth pairs straight into their namespaces with the model's names: no renaming,
+  // and nothing of the lab but management ends ever appears in the host namespace.
+  const create: string[] = [];
+  for (const v of wiring.veths) {
+    if (has(v.a.ns, v.a.ifname) && has(v.b.ns, v.b.ifname)) continue;
+    create.push(`link add name ${v.a.ifname} netns ${v.a.ns} type veth peer name ${v.b.ifname} netns ${v.b.ns}`);
+  }
+  for (const n of wiring.namespaces) {
+    if (n.mgmt && !has(n.ns, MGMT_IF)) create.push(`link add name ${MGMT_IF} netns ${n.ns} type veth peer name ${n.mgmt.hostIf}`);
+  }
+  await ipBatch(create);
+
+  const host: string[] = [];
+  for (const n of wiring.namespaces) {
+    if (!n.mgmt) continue;
+    host.push(`addr replace ${n.mgmt.host}/31 dev ${n.mgmt.hostIf}`, `link set ${n.mgmt.hostIf} up`);
+  }
+  await ipBatch(host);
+
+  const shaped = new Map<string, string[]>();
+  for (const v of wiring.veths) {
+    if (v.rateKbit === undefined) continue;
+    for (const end of [v.a, v.b]) {
+      const lines = shaped.get(end.ns) ?? [];
+      lines.push(tbf(end.ifname, v.rateKbit));
+      shaped.set(end.ns, lines);
+    }
+  }
+  await mapLimit(wiring.namespaces, parallel, async (n) => {
+    const now = create.length > 0 ? await readLinks(n.ns) : links.get(n.ns)!;
+    await ipBatch(namespaceCommands(n, now, heldDown), n.ns);
+    await tcBatch(shaped.get(n.ns) ?? [], n.ns);
+  });
+  return { created: fresh.length };
+}
+
+/**
+ * A token bucket at the shaped rate. The burst must hold at least one timer tick of traffic
+ * (rate/HZ, HZ ≤ 1000) and one full frame, or tbf refuses or starves the link.
+ */
+export function tbf(ifname: string, rateKbit: number): string {
+  const burstBytes = Math.max(16 * 1024, Math.ceil((rateKbit * 1000) / 8 / 100));
+  return `qdisc replace dev ${ifname} root tbf rate ${rateKbit}kbit burst ${burstBytes} latency 50ms`;
+}
+
+/** Address and link-state changes that bring one namespace to its plan. */
+export function namespaceCommands(n: NamespacePlan, now: Map<string, LinkInfo>, heldDown: ReadonlySet<string>): string[] {
+  const lines: string[] = [];
+  for (const [ifname, wanted] of Object.entries(n.addresses)) {
+    const have = now.get(ifname)?.addresses ?? [];
+    const norm = (a: string) => a.toLowerCase();
+    for (const a of have) if (!wanted.map(norm).includes(norm(a))) lines.push(`addr del ${a} dev ${ifname}`);
+    for (const a of wanted) if (!have.map(norm).includes(norm(a))) lines.push(`addr add ${a} dev ${ifname}`);
+  }
+  for (const ifname of new Set(['lo', ...Object.keys(n.addresses), ...now.keys()])) {
+    if (!now.has(ifname) && !(ifname in n.addresses)) continue;
+    lines.push(`link set ${ifname} ${heldDown.has(`${n.ns}/${ifname}`) ? 'down' : 'up'}`);
+  }
+  for (const r of n.routes) lines.push(`route replace ${r}`);
+  return lines;
+}

@@ -1,0 +1,58 @@
+/**
+ * Bring the lab's host side to the scope: namespaces and links (realize.ts), then the daemons of
+ * every device. Idempotent; returns the runtime view of each device.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ScopedTopology } from './scope.js';
+import { labPaths, deviceNs, mgmtAddresses, type LabPaths } from './names.js';
+import { planWiring, allocateSlots } from './wiring.js';
+import { realize } from './realize.js';
+import { prepareDevice, startDevice, type DeviceRuntime } from './daemons.js';
+import { ensureKeyPair, ensureSecrets } from './secrets.js';
+import { mapLimit } from './shell.js';
+import type { LabState, StateStore } from './state.js';
+import { heldDownInterfaces } from './faults.js';
+
+export interface UpOptions {
+  lab: string;
+  stateDir: string;
+  parallel: number;
+}
+
+export function runtimeOf(state: LabState, paths: LabPaths, scoped: ScopedTopology, device: string): DeviceRuntime {
+  const d = scoped.devices.find((x) => x.id === device)!;
+  const slot = state.slots[device]!;
+  const m = mgmtAddresses(state.lab, slot);
+  return { device, hostname: d.hostname, site: d.site, ns: deviceNs(state.lab, device), paths: paths.device(device), mgmtAddress: m.device, hostAddress: m.host };
+}
+
+export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: UpOptions): Promise<{ runtimes: DeviceRuntime[]; privateKey: Buffer }> {
+  const state = store.state;
+  const paths = labPaths(opts.stateDir, opts.lab);
+  const slots = allocateSlots(state.slots, scoped.devices.map((d) => d.id));
+  await store.update((s) => (s.slots = { ...s.slots, ...slots }));
+  const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
+  await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel });
+
+  const secrets = await ensureSecrets(paths.secrets, state.v2c);
+  const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
+  const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
+  await mapLimit(runtimes, opts.parallel, async (rt) => {
+    const hostKey = await prepareDevice(rt, deployKey, secrets);
+    await startDevice(rt);
+    await store.update((s) => {
+      const prev = s.devices[rt.device];
+      const slot = s.slots[rt.device]!;
+      s.devices[rt.device] = {
+        ...(prev ?? { phase: 'realized' as const }),
+        ns: rt.ns,
+        site: rt.site,
+        hostname: rt.hostname,
+        mgmt: { slot, host: rt.hostAddress, device: rt.mgmtAddress },
+        // Pinned once: a key generated later (or swapped on disk) no longer matches the state.
+        hostKey: prev?.hostKey ?? hostKey,
+      };
+    });
+  });
+  return { runtimes, privateKey: await readFile(paths.deployKey) };
+}

@@ -1,0 +1,101 @@
+/**
+ * The lab's wiring as plain data: which namespaces, veth pairs, addresses, shaping and management
+ * paths realize a scoped topology. Pure — `realize.ts` turns it into `ip`/`tc` calls.
+ */
+import type { ScopedTopology } from './scope.js';
+import { deviceNs, hostMgmtIf, internetIf, internetNs, lanPeerIf, mgmtAddresses, MGMT_IF } from './names.js';
+
+export interface VethPair {
+  /** The model's link id (or `internet:<device>` for an exit hand-off, `lan:<device>:<if>` for a LAN). */
+  id: string;
+  a: { ns: string; ifname: string };
+  b: { ns: string; ifname: string };
+  /** Shaped rate in kbit/s (tier rate divided by the rate scale); absent: not shaped. */
+  rateKbit?: number;
+}
+
+export interface NamespacePlan {
+  ns: string;
+  /** Device id; absent for the internet namespace. */
+  device?: string;
+  /** Interface → addresses with prefix length (both families). */
+  addresses: Record<string, string[]>;
+  /** Extra routes (`ip route` arguments), e.g. the internet's way back into the province. */
+  routes: string[];
+  mgmt?: { slot: number; hostIf: string; host: string; device: string };
+}
+
+export interface Wiring {
+  namespaces: NamespacePlan[];
+  veths: VethPair[];
+}
+
+export interface WiringOptions {
+  lab: string;
+  /** Divide every tier's rate by this (10G / 100 = 100 Mbit/s): keeps the lab within one host. */
+  rateScale: number;
+  /** Management slot per device (stable across deploys; see `allocateSlots`). */
+  slots: Record<string, number>;
+}
+
+export const DEFAULT_RATE_SCALE = 100;
+
+export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring {
+  const { lab } = opts;
+  const rate = (mbps: number) => Math.max(8, Math.round((mbps * 1000) / opts.rateScale));
+  const namespaces: NamespacePlan[] = [];
+  const veths: VethPair[] = [];
+  for (const d of scoped.devices) {
+    const ns = deviceNs(lab, d.id);
+    const slot = opts.slots[d.id];
+    if (slot === undefined) throw new Error(`no management slot for ${d.id}`);
+    const m = mgmtAddresses(lab, slot);
+    const addresses: Record<string, string[]> = { lo: [d.loopback.ipv4, d.loopback.ipv6], [MGMT_IF]: [`${m.device}/31`] };
+    for (const i of d.interfaces) {
+      const present = i.link ? scoped.links.some((l) => l.id === i.link) : i.kind === 'lan' || scoped.handoffs.some((h) => h.device === d.id && h.interface === i.name);
+      if (!present) continue;
+      addresses[i.name] = [i.ipv4, i.ipv6].filter((a): a is string => Boolean(a));
+      if (i.kind === 'lan') veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns, ifname: lanPeerIf(i.name) } });
+    }
+    namespaces.push({ ns, device: d.id, addresses, routes: [], mgmt: { slot, hostIf: hostMgmtIf(lab, slot), host: m.host, device: m.device } });
+  }
+  for (const l of scoped.links) {
+    veths.push({ id: l.id, a: { ns: deviceNs(lab, l.a.device), ifname: l.a.interface }, b: { ns: deviceNs(lab, l.b.device), ifname: l.b.interface }, rateKbit: rate(l.bandwidthMbps) });
+  }
+  if (scoped.handoffs.length > 0) {
+    const inet = internetNs(lab);
+    const up = scoped.topology.exit.upstream;
+    const addresses: Record<string, string[]> = { lo: [`${up.ipv4}/32`, `${up.ipv6}/128`] };
+    const routes: string[] = [];
+    scoped.handoffs.forEach((h) => {
+      const n = h.device === scoped.topology.exit.primary ? 1 : 2;
+      const ifname = internetIf(n);
+      addresses[ifname] = [`${h.peerIpv4}/${h.ipv4.split('/')[1]}`, `${h.peerIpv6}/${h.ipv6.split('/')[1]}`];
+      // The upstream reaches the province through the primary exit, the standby at a worse metric.
+      const metric = n === 1 ? 10 : 100;
+      routes.push(`${scoped.topology.supernets.ipv4} via ${h.ipv4.split('/')[0]} dev ${ifname} metric ${metric}`);
+      routes.push(`${scoped.topology.supernets.ipv6} via ${h.ipv6.split('/')[0]} dev ${ifname} metric ${metric}`);
+      veths.push({ id: `internet:${h.device}`, a: { ns: deviceNs(lab, h.device), ifname: h.interface }, b: { ns: inet, ifname }, rateKbit: rate(scoped.topology.exit.bandwidthMbps) });
+    });
+    namespaces.push({ ns: inet, addresses, routes });
+  }
+  return { namespaces, veths };
+}
+
+/** Keep existing devices' slots; give new devices the lowest free ones. Pure and stable. */
+export function allocateSlots(previous: Record<string, number>, devices: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const used = new Set<number>();
+  for (const d of devices) if (previous[d] !== undefined) {
+    out[d] = previous[d];
+    used.add(previous[d]);
+  }
+  let next = 0;
+  for (const d of devices) {
+    if (out[d] !== undefined) continue;
+    while (used.has(next)) next++;
+    out[d] = next;
+    used.add(next);
+  }
+  return out;
+}
