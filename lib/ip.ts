@@ -2,7 +2,7 @@
  * Prefix arithmetic over BigInt, with ip-address doing the parsing and canonical formatting.
  * Everything IPAM, verification and policies do with addresses goes through here.
  */
-import { Address4, Address6 } from 'ip-address';
+import { Address6 } from 'ip-address';
 import type { Family } from '../network/types.js';
 
 export interface Prefix {
@@ -31,22 +31,30 @@ export function parsePrefix(cidr: string, opts: { allowHostBits?: boolean } = {}
   return { family, network: value & mask, length };
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 export function parseAddress(text: string, family?: Family): bigint {
   const fam = family ?? (text.includes(':') ? 'ipv6' : 'ipv4');
+  if (fam === 'ipv4') {
+    // Dotted quads are most of what the model handles: parse them directly (ip-address is ~20x slower).
+    const m = IPV4.exec(text);
+    if (!m) throw new PrefixError(`"${text}" is not a valid IPv4 address`);
+    return BigInt(((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]));
+  }
   try {
-    if (fam === 'ipv4') {
-      if (!Address4.isValid(text)) throw new Error('invalid');
-      return new Address4(text).bigInt();
-    }
     if (!Address6.isValid(text)) throw new Error('invalid');
     return new Address6(text).bigInt();
   } catch {
-    throw new PrefixError(`"${text}" is not a valid ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+    throw new PrefixError(`"${text}" is not a valid IPv6 address`);
   }
 }
 
 export function formatAddress(family: Family, value: bigint): string {
-  return family === 'ipv4' ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+  if (family === 'ipv4') {
+    const n = Number(value);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  return Address6.fromBigInt(value).correctForm();
 }
 
 export function formatPrefix(p: Prefix): string {

@@ -46,9 +46,9 @@ describe('planAddresses: bad input', () => {
       const inv = await loadInventory(c.dir);
       const ledger = planAddresses(inv).ledger;
       ledger.allocations['xian.yanta']!.ipv4 = ledger.allocations['baoji.weibin']!.ipv4;
-      await c.edit('ipam-ledger.yaml', (d) => Object.assign(d, ledger));
+      await c.edit('ipam-ledger.json', (d) => Object.assign(d, ledger));
     });
-    expect(errors.some((e) => e.code === 'E_LEDGER_OUTSIDE' && e.path === 'allocations.xian.yanta.ipv4' && e.file!.endsWith('ipam-ledger.yaml'))).toBe(true);
+    expect(errors.some((e) => e.code === 'E_LEDGER_OUTSIDE' && e.path === 'allocations.xian.yanta.ipv4' && e.file!.endsWith('ipam-ledger.json'))).toBe(true);
   });
 
   it('rejects overlapping ledger entries', async () => {
@@ -56,13 +56,13 @@ describe('planAddresses: bad input', () => {
       const inv = await loadInventory(c.dir);
       const ledger = planAddresses(inv).ledger;
       ledger.allocations['xian.yanta']!.ipv6 = ledger.allocations['xian.beilin']!.ipv6;
-      await c.edit('ipam-ledger.yaml', (d) => Object.assign(d, ledger));
+      await c.edit('ipam-ledger.json', (d) => Object.assign(d, ledger));
     });
     expect(errors.some((e) => e.code === 'E_LEDGER_OVERLAP' && /allocations\.xian\.(yanta|beilin)\.ipv6/.test(e.path!))).toBe(true);
   });
 
   it('rejects a ledger entry that is not a prefix or lies outside the supernet', async () => {
-    const errors = await ipamError((c) => c.edit('ipam-ledger.yaml', (d) => {
+    const errors = await ipamError((c) => c.edit('ipam-ledger.json', (d) => {
       d.allocations = { xian: { ipv4: '192.168.0.0/15', ipv6: 'not-a-prefix/40' } };
     }));
     expect(errors.map((e) => `${e.code} ${e.path}`).sort()).toEqual(['E_LEDGER_PREFIX allocations.xian.ipv4', 'E_LEDGER_PREFIX allocations.xian.ipv6']);

@@ -17,8 +17,8 @@ const LAN_MBPS = 1000;
 export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv)): Topology {
   const provinceId = inv.province.province.id;
   const tiers: Tier[] = inv.province.tiers.map((t) => ({ id: t.id, parent: t.parent, child: t.child, links: t.links, bandwidthMbps: t.bandwidth_mbps }));
-  const childCount = new Map<string, number>();
-  for (const s of ipam.sites) if (s.parent) childCount.set(s.parent, (childCount.get(s.parent) ?? 0) + 1);
+  const childrenOf = new Map<string, string[]>();
+  for (const s of ipam.sites) if (s.parent) (childrenOf.get(s.parent) ?? childrenOf.set(s.parent, []).get(s.parent)!).push(s.id);
 
   const seedById = new Map(ipam.sites.map((s) => [s.id, s]));
   const areaOf = (seed: SiteSeed) => (seed.areaSite === provinceId ? '0.0.0.0' : formatAddress('ipv4', ipam.blocks.get(seed.areaSite)!.block.ipv4.network));
@@ -31,7 +31,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     const blocks = ipam.blocks.get(seed.id)!;
     const pools = poolsOf(blocks);
     const lan = { ipv4: formatPrefix4(pools.lan.ipv4), ipv6: formatPrefix6(pools.lan.ipv6) };
-    const children = ipam.sites.filter((s) => s.parent === seed.id).map((s) => s.id);
+    const children = childrenOf.get(seed.id) ?? [];
     sites.push({
       id: seed.id,
       name: seed.name,
@@ -45,7 +45,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
       infra: { ipv4: formatPrefix4(blocks.infra.ipv4), ipv6: formatPrefix6(blocks.infra.ipv6) },
       lan,
     });
-    const routers = (childCount.get(seed.id) ?? 0) > 0 ? 2 : 1;
+    const routers = children.length > 0 ? 2 : 1;
     const area = areaOf(seed);
     const own: Device[] = [];
     for (let index = 1; index <= routers; index++) {

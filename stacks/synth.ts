@@ -5,9 +5,8 @@
 import { App } from 'cdktf';
 import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import type { Inventory } from '../inventory/load.js';
-import { replaceDirAtomically, writeFileAtomically } from '../lib/files.js';
+import { replaceDirAtomically, stableJson, writeFileAtomically } from '../lib/files.js';
 import { planAddresses, type IpamPlan } from '../network/ipam.js';
 import { buildTopology } from '../network/topology.js';
 import type { Topology } from '../network/types.js';
@@ -72,11 +71,10 @@ export async function synthesize(model: SynthModel, contributions: StackContribu
   return { outdir, stacks, files: total, allocated: model.ipam.added };
 }
 
-const LEDGER_HEADER = `# IPAM allocation ledger: every site's block per family. \`stacks synth\` fills in sites that have no
-# entry and never moves an existing one, so adding or removing a site renumbers nobody else.
-# Entries of removed sites stay (their blocks remain reserved) until a person deletes them.
-`;
+const LEDGER_COMMENT =
+  "IPAM allocation ledger: every site's block per family. `stacks synth` fills in sites that have no entry and never moves an existing one, so adding or removing a site renumbers nobody else. Entries of removed sites stay (their blocks remain reserved) until a person deletes them.";
 
+/** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
 export async function writeLedger(file: string, ipam: IpamPlan): Promise<void> {
-  await writeFileAtomically(file, LEDGER_HEADER + toYaml(ipam.ledger, { lineWidth: 0 }));
+  await writeFileAtomically(file, stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger }));
 }

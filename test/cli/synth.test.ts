@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyInventory, type InventoryCopy } from '../support/inventory.js';
+import { runCli } from '../support/cli.js';
+
+function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(p.slice(dir.length)).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+let copy: InventoryCopy;
+let work: string;
+beforeAll(async () => {
+  copy = await copyInventory();
+  // Start from an empty ledger so the first synth allocates every site, as on a new province.
+  await copy.edit('ipam-ledger.json', (d) => (d.allocations = {}));
+  work = await mkdtemp(join(tmpdir(), 'stacks-synth-'));
+});
+afterAll(async () => {
+  await copy.cleanup();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('stacks synth', () => {
+  it('writes every device config in both dialects, the address and merge plans, deterministically', async () => {
+    const out = join(work, 'out');
+    const first = await runCli(['--inventory', copy.dir, '--json', 'synth', '--output', out]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result.allocated.length).toBeGreaterThan(1887);
+    const frr = readdirSync(join(out, 'stacks', 'backbone', 'configs', 'frr'));
+    const vrp = readdirSync(join(out, 'stacks', 'backbone', 'configs', 'vrp'));
+    expect(frr.filter((f) => /-t\d+-r1\.conf$/.test(f))).toHaveLength(1768);
+    expect(vrp.filter((f) => /-t\d+-r1\.cfg$/.test(f))).toHaveLength(1768);
+    expect(existsSync(join(out, 'stacks', 'backbone', 'address-plan.json'))).toBe(true);
+    expect(existsSync(join(out, 'stacks', 'backbone', 'cdk.tf.json'))).toBe(true);
+    // The ledger now records every site, so a second run allocates nothing and writes the same bytes.
+    const ledger = readFileSync(join(copy.dir, 'ipam-ledger.json'), 'utf8');
+    expect(ledger).toContain('"xian.yanta.t01"');
+    const hash = treeHash(out);
+    const second = await runCli(['--inventory', copy.dir, '--json', 'synth', '--output', out]);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).allocated).toEqual([]);
+    expect(treeHash(out)).toBe(hash);
+    expect(readFileSync(join(copy.dir, 'ipam-ledger.json'), 'utf8')).toBe(ledger);
+  });
+
+  it('on bad input names the file and path, exits 2 and writes nothing', async () => {
+    const broken = await copyInventory(copy.dir);
+    try {
+      await broken.edit('datacenters.yaml', (d) => (d.datacenters[0].parent = 'nowhere'));
+      const out = join(work, 'untouched');
+      mkdirSync(out);
+      writeFileSync(join(out, 'keep.txt'), 'previous synth');
+      const ledgerBefore = readFileSync(join(broken.dir, 'ipam-ledger.json'), 'utf8');
+      const r = await runCli(['--inventory', broken.dir, 'synth', '--output', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/datacenters\.yaml: datacenters\[0\]\.parent: unknown parent "nowhere"/);
+      expect(readdirSync(out)).toEqual(['keep.txt']);
+      expect(readFileSync(join(broken.dir, 'ipam-ledger.json'), 'utf8')).toBe(ledgerBefore);
+    } finally {
+      await broken.cleanup();
+    }
+  });
+
+  it('plan shows the change since the accepted baseline', async () => {
+    const state = join(work, 'state');
+    const accept = await runCli(['--inventory', copy.dir, '--state-dir', state, 'plan', '--accept']);
+    expect(accept.code).toBe(0);
+    const same = await runCli(['--inventory', copy.dir, '--state-dir', state, '--json', 'plan']);
+    expect(JSON.parse(same.stdout).summary.unchanged).toBe(true);
+    await copy.edit('divisions.json', (d) => (d.cities[0].counties[0].townships += 1));
+    const grown = await runCli(['--inventory', copy.dir, '--state-dir', state, '--json', 'plan']);
+    const change = JSON.parse(grown.stdout);
+    expect(change.devices.added).toEqual(['xian.xincheng.t10-r1']);
+    expect(change.links.added).toEqual(['xian.xincheng.t10~up0', 'xian.xincheng.t10~up1']);
+    expect(change.devices.changed).toEqual([]);
+    expect(change.addresses.changed).toEqual([]);
+    // Only the new township and the two county routers it lands on change config.
+    expect(change.configs.map((c: { device: string }) => c.device)).toEqual(['xian.xincheng-r1', 'xian.xincheng-r2', 'xian.xincheng.t10-r1']);
+  });
+});
