@@ -34,10 +34,13 @@ describe('planAddresses: bad input', () => {
   });
 
   it('rejects a supernet too small for the sites', async () => {
-    const errors = await ipamError((c) => c.edit('province.yaml', (d) => {
-      d.ipam.ipv4.supernet = '10.0.0.0/13';
-      d.ipam.ipv4.block.province = 13;
-    }));
+    const errors = await ipamError(async (c) => {
+      await c.edit('ipam-ledger.json', (d) => (d.allocations = {}));
+      await c.edit('province.yaml', (d) => {
+        d.ipam.ipv4.supernet = '10.0.0.0/13';
+        d.ipam.ipv4.block.province = 13;
+      });
+    });
     expect(errors.some((e) => e.code === 'E_SUPERNET_FULL' && e.path === 'ipam.ipv4.block.city')).toBe(true);
   });
 
