@@ -6,11 +6,13 @@
  */
 import { relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import type { PolicyReport } from './run.js';
 import type { Severity } from './types.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
+/** A line (and column) inside an inventory file. */
 export interface SarifRegion {
   startLine: number;
   startColumn?: number;
@@ -27,7 +29,7 @@ export interface SarifOptions {
   locate?: (file: string, path: string | undefined) => SarifRegion | undefined;
 }
 
-const LEVEL: Record<Severity, 'error' | 'warning'> = { hard: 'error', soft: 'warning' };
+const LEVEL: Record<Severity, Result.level> = { hard: 'error', soft: 'warning' };
 
 interface ArtifactLocation {
   uri: string;
@@ -42,8 +44,8 @@ function artifact(file: string, baseDir: string | undefined): ArtifactLocation {
   return { uri: pathToFileURL(file).href };
 }
 
-export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Record<string, unknown> {
-  const rules = report.rules.map((r) => ({
+export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Log {
+  const rules = report.rules.map((r): ReportingDescriptor => ({
     id: r.id,
     name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
     shortDescription: { text: r.title },
@@ -54,9 +56,9 @@ export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Reco
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results = report.rules.flatMap((r) =>
-    r.findings.map((f) => {
+    r.findings.map((f): Result => {
       const file = f.location?.file ?? opts.defaultFile;
-      const location: Record<string, unknown> = {
+      const location: Location = {
         logicalLocations: [{ name: f.resource.slice(f.resource.indexOf(':') + 1), fullyQualifiedName: f.resource, kind: 'resource' }],
       };
       if (file) {
@@ -73,7 +75,7 @@ export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Reco
       };
     }),
   );
-  const run: Record<string, unknown> = {
+  const run: Run = {
     tool: { driver: { name: opts.toolName ?? 'stacks-policy', version: opts.toolVersion ?? '0.0.0', rules } },
     results,
     columnKind: 'unicodeCodePoints',
