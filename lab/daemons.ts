@@ -47,11 +47,35 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
   await writeFile(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
   if (!existsSync(join(p.etc, 'frr.conf'))) await writeFile(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
   for (const f of ['vtysh.conf', 'daemons', 'frr.conf']) await chown(join(p.etc, f), uid, gid);
+  await writeFile(join(p.etc, 'reset.sh'), resetScript(d.hostname), { mode: 0o755 });
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
   await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d));
   await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets), { mode: 0o600 });
   return hostKey;
+}
+
+/**
+ * Back to the boot state (no config): restart FRR empty. Rolling a fresh device back with
+ * frr-reload.py would send one vtysh `no …` per line of the config — minutes on a busy host —
+ * where a restart takes a second. Runs inside the device (paths are the bind-mounted ones).
+ */
+export function resetScript(hostname: string): string {
+  return [
+    '#!/bin/sh',
+    `for d in ${[...FRR_DAEMONS].reverse().join(' ')}; do`,
+    '  pid=$(cat /run/frr/$d.pid 2>/dev/null) || continue',
+    '  kill $pid 2>/dev/null || continue',
+    '  i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
+    '  kill -9 $pid 2>/dev/null || true',
+    'done',
+    `echo 'hostname ${hostname}' > /etc/frr/frr.conf`,
+    `for d in ${FRR_DAEMONS.join(' ')}; do`,
+    '  extra=; [ $d = zebra ] && extra="-s 16777216"',
+    '  /usr/lib/frr/$d -d -u frr -g frr -i /run/frr/$d.pid -f /etc/frr/frr.conf --log file:/var/tmp/$d.log $extra',
+    'done',
+    '',
+  ].join('\n');
 }
 
 function sshdConfig(d: DeviceRuntime): string {

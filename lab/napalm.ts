@@ -14,6 +14,8 @@ const RELOAD = '/usr/lib/frr/frr-reload.py --stdout --log-level error';
 const CANDIDATE = '/etc/frr/candidate.conf';
 const ROLLBACK = '/etc/frr/rollback.conf';
 const TIMER = '/etc/frr/confirm.pid';
+/** Restarts FRR with no config (written by daemons.ts): the rollback point of a fresh device. */
+const RESET = '/etc/frr/reset.sh';
 
 export interface ConfigDiff {
   /** `no …` commands frr-reload.py would send, with their context lines. */
@@ -79,7 +81,7 @@ export class FrrDriver {
       'set -e',
       `if [ -s ${TIMER} ]; then kill -- -$(cat ${TIMER}) 2>/dev/null || true; fi`,
       `vtysh -c 'show running-config no-header' > ${ROLLBACK}`,
-      `setsid sh -c 'sleep ${seconds}; ${RELOAD} --reload ${ROLLBACK} > /var/tmp/rollback.log 2>&1; rm -f ${TIMER}' < /dev/null > /dev/null 2>&1 &`,
+      `setsid sh -c 'sleep ${seconds}; sh ${RESET} > /var/tmp/rollback.log 2>&1; rm -f ${TIMER}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
       `vtysh -f ${CANDIDATE} > /var/tmp/reload.log 2>&1 || { cat /var/tmp/reload.log >&2; exit 1; }`,
     ].join('\n');
@@ -98,6 +100,11 @@ export class FrrDriver {
   async confirmCommit(): Promise<void> {
     const r = await this.s.exec(`[ -s ${TIMER} ] && kill -- -$(cat ${TIMER}) && rm -f ${TIMER} && cp ${CANDIDATE} /etc/frr/frr.conf`);
     if (r.code !== 0) throw runtimeError('E_LAB_CONFIRM_EXPIRED', `${this.s.device}: the confirm timer fired before the checks passed; the device rolled itself back`, 'deploy again, with a longer --confirm-timeout on a busy host');
+  }
+
+  /** Disarm the timer and return a fresh device to its empty boot config. */
+  async rollbackToEmpty(): Promise<void> {
+    await this.must(`if [ -s ${TIMER} ]; then kill -- -$(cat ${TIMER}) 2>/dev/null || true; rm -f ${TIMER}; fi; sh ${RESET} > /var/tmp/rollback.log 2>&1 || { cat /var/tmp/rollback.log >&2; exit 1; }`, 'rollback');
   }
 
   /** Disarm the timer and restore the rollback point at once. */

@@ -73,7 +73,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
       } else if (!signal?.aborted) {
         // Interrupted: leave the confirm timer armed; the device rolls itself back, the journal says `committing`.
         const reason = f.last ? describeFailure(f.last) : 'not checked';
-        await f.drv.rollback();
+        await f.drv.rollbackToEmpty();
         await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'rolled-back', pending: undefined, lastError: `rolled back: ${reason}` }));
         outcomes.push({ device: id, action: 'rolled-back', reason, seconds: (Date.now() - f.started) / 1000 });
         ctx.emit(id, 'rolled-back', true);

@@ -6,6 +6,9 @@ import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
 import { drCommand } from './dr.js';
 import { migrateCommand } from './migrate.js';
+import { deployCommand } from './deploy.js';
+import { destroyCommand } from './destroy.js';
+import { labCommand } from './lab.js';
 
 /** Every verb, in the order `stacks --help` lists them. */
-export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand, drCommand, migrateCommand];
+export const COMMANDS: CommandModule[] = [synthCommand, planCommand, ipamCommand, verifyCommand, policyCommand, drCommand, migrateCommand, deployCommand, destroyCommand, labCommand];

@@ -1,0 +1,120 @@
+/**
+ * `stacks deploy --target lab`: realize the scope on this host and push every device's config
+ * (load → compare → commit with confirm timer → post-checks → confirm or roll back).
+ */
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { createInterface } from 'node:readline/promises';
+import type { CommandModule } from '../main.js';
+import { emit, type GlobalOptions } from '../context.js';
+import { EXIT, inputError } from '../../lib/errors.js';
+import { deployLab, type DeployResult } from '../../lab/deploy.js';
+import { planLab, renderLabPlan } from '../../lab/plan.js';
+import { DEFAULT_RATE_SCALE } from '../../lab/wiring.js';
+
+export interface LabCliOptions {
+  target: string;
+  lab: string;
+  scope?: string;
+}
+
+export function checkTarget(target: string): void {
+  if (target !== 'lab') throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${target}"`, 'targets: lab');
+}
+
+export function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw inputError('E_USAGE', '(command line)', name, `"${v}" must be a positive integer`);
+  return n;
+}
+
+/** Ask on a terminal; refuse without one (like terraform apply without -auto-approve). */
+export async function confirmOrRefuse(question: string, autoApprove: boolean, what: string): Promise<boolean> {
+  if (autoApprove) return true;
+  if (!process.stdin.isTTY) throw inputError('E_NOT_APPROVED', '(command line)', '--auto-approve', `${what} needs confirmation and there is no terminal to ask on`, 'pass --auto-approve to run non-interactively');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`${question} Only 'yes' will be accepted: `);
+  rl.close();
+  return answer.trim() === 'yes';
+}
+
+function renderResult(r: DeployResult): string {
+  const lines = [];
+  for (const o of r.outcomes) if (o.action !== 'unchanged') lines.push(`  ${o.device}: ${o.action}${o.reason ? ` — ${o.reason}` : ''}`);
+  lines.push(`lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`);
+  if (r.convergence) lines.push(r.convergence.converged ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)` : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`);
+  return lines.join('\n');
+}
+
+export const deployCommand: CommandModule = {
+  register(program: Command, globals: () => GlobalOptions) {
+    program
+      .command('deploy')
+      .description('deploy the network onto a target: `lab` runs it in network namespaces on this host (FRR, sshd, snmpd per device)')
+      .option('-t, --target <target>', 'where to deploy (lab)', 'lab')
+      .option('--lab <id>', 'lab id: prefixes namespaces (stx-<id>-…) and host interfaces', 'lab')
+      .option('--scope <scope>', 'part of the topology, e.g. "cities=xian,yulin;counties=2;townships=2" or a list of site ids (default: core + 2 cities × 2 counties × 2 townships + data centres; see lab/scope.ts)')
+      .option('--parallel <n>', 'devices pushed at once', '4')
+      .option('--rate-scale <n>', `divide every tier's rate by n for tc tbf shaping (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`)
+      .option('--v2c', 'also enable SNMP v2c (a generated community, host side only); SNMPv3 authPriv is always on')
+      .option('--confirm-timeout <s>', 'seconds before a device rolls itself back when a commit is not confirmed', '180')
+      .option('--check-timeout <s>', 'seconds post-checks may take before a commit is rolled back', '45')
+      .option('--refresh', 'compare every device with its running config, not only changed ones')
+      .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
+      .action(async (opts: LabCliOptions & { parallel?: string; rateScale?: string; v2c?: boolean; confirmTimeout?: string; checkTimeout?: string; refresh?: boolean; autoApprove?: boolean }) => {
+        const g = globals();
+        checkTarget(opts.target);
+        const base = { stateDir: g.stateDir, inventoryDir: g.inventory, lab: opts.lab, scope: opts.scope };
+        if (!opts.autoApprove) {
+          const plan = await planLab(base);
+          process.stderr.write(renderLabPlan(plan, false) + '\n');
+          if (!(await confirmOrRefuse('Deploy these changes to the lab?', false, 'deploy'))) {
+            process.stderr.write('deploy cancelled\n');
+            process.exitCode = EXIT.policy;
+            return;
+          }
+        }
+        const controller = new AbortController();
+        const onSigint = () => {
+          if (controller.signal.aborted) process.exit(130);
+          process.stderr.write('\ninterrupt: finishing devices in flight (Ctrl-C again to quit now; unconfirmed devices roll themselves back)\n');
+          controller.abort();
+        };
+        process.on('SIGINT', onSigint);
+        const bar = process.stderr.isTTY && !g.json ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} devices | {phase} {last}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+        let started = false;
+        try {
+          const result = await deployLab({
+            ...base,
+            parallel: positiveInt('--parallel', opts.parallel, 4),
+            rateScale: opts.rateScale === undefined ? undefined : positiveInt('--rate-scale', opts.rateScale, DEFAULT_RATE_SCALE),
+            v2c: opts.v2c,
+            confirmSeconds: positiveInt('--confirm-timeout', opts.confirmTimeout, 180),
+            checkTimeoutMs: positiveInt('--check-timeout', opts.checkTimeout, 45) * 1000,
+            refresh: opts.refresh,
+            signal: controller.signal,
+            onEvent: (e) => {
+              if (!bar) return;
+              if (e.kind === 'phase') {
+                if (!started) bar.start(1, 0, { phase: e.phase, last: '' });
+                started = true;
+                bar.update({ phase: e.phase });
+              } else {
+                bar.setTotal(e.total);
+                if (e.done) bar.increment(1, { last: `${e.device} ${e.step}` });
+                else bar.update({ last: `${e.device} ${e.step}` });
+              }
+            },
+          });
+          bar?.stop();
+          emit(g, result, () => renderResult(result));
+          const bad = result.rolledBack + result.failed > 0 || result.interrupted || (result.convergence && !result.convergence.converged);
+          if (bad) process.exitCode = result.interrupted ? 130 : EXIT.policy;
+        } finally {
+          bar?.stop();
+          process.off('SIGINT', onSigint);
+        }
+      });
+  },
+};
