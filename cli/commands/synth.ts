@@ -5,27 +5,51 @@ import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildModel, synthesize } from '../../stacks/synth.js';
 import { allContributions } from '../../stacks/registry.js';
+import { BACKBONE_STACK } from '../../stacks/backbone.js';
+import { withExtraFiles } from '../../stacks/contribution.js';
+import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
+import { EXIT } from '../../lib/errors.js';
 
 export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('synth')
-      .description('render the whole province (address plan, device configs, merge plan, cloud, DR and monitoring stacks) into cdktf.out/, all or nothing')
+      .description('render the whole province (address plan, device configs, merge plan, cloud, DR and monitoring stacks) into cdktf.out/, all or nothing; refuses a design that fails verification or a hard policy')
       .option('-o, --output <dir>', 'output folder', 'cdktf.out')
-      .action(async (opts: { output: string }) => {
+      .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
+      .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
+      .action(async (opts: { output: string; force: boolean; skipChecks: boolean }) => {
         const g = globals();
         const started = performance.now();
         const model = buildModel(await loadInventory(g.inventory));
-        const outcome = await synthesize(model, allContributions(model), resolve(opts.output));
+        let contributions = allContributions(model);
+        const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
+        if (checks) contributions = contributions.map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, designCheckFiles(checks)) : c));
+        const checkSummary = checks && {
+          verification: checks.verification.summary,
+          policy: checks.policy.summary,
+          failed_checks: checks.verification.checks.filter((c) => !c.passed).map((c) => c.id),
+          failed_rules: checks.policy.rules.filter((r) => r.status === 'failed' && r.severity === 'hard').map((r) => r.id),
+        };
+        if (checks && !checks.passed && !opts.force) {
+          emit(g, { written: false, checks: checkSummary }, () =>
+            `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
+          );
+          process.exitCode = EXIT.policy;
+          return;
+        }
+        const outcome = await synthesize(model, contributions, resolve(opts.output));
         const seconds = (performance.now() - started) / 1000;
         const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-        emit(g, { ...outcome, seconds, peak_rss_mb: peakRssMb }, () =>
+        emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>
           [
             `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
             ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
             outcome.allocated.length ? `allocated address blocks for ${outcome.allocated.length} new sites (recorded in the IPAM ledger)` : 'no new address allocations',
+            checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
           ].join('\n'),
         );
+        if (checks && !checks.passed) process.exitCode = EXIT.policy;
       });
   },
 };

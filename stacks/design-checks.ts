@@ -1,0 +1,33 @@
+/**
+ * The checks synth runs before it writes anything: model verification (both families) and every
+ * registered policy. A design that fails a hard check is not synthesized unless forced, and the
+ * reports go into the backbone stack either way so a reviewer reads them beside the configs.
+ */
+import { verifyTopology, renderVerificationJson, type VerificationReport } from '../network/verify/index.js';
+import { allPolicies } from '../policies/all.js';
+import { runPolicies, type PolicyReport } from '../policies/run.js';
+import { renderPolicyJson } from '../policies/render.js';
+import { renderSarif } from '../policies/sarif.js';
+import type { SynthModel } from './synth.js';
+
+export interface DesignChecks {
+  verification: VerificationReport;
+  policy: PolicyReport;
+  passed: boolean;
+}
+
+export async function runDesignChecks(model: SynthModel): Promise<DesignChecks> {
+  const verification = verifyTopology(model.topology);
+  const registry = allPolicies();
+  const rules = registry.all();
+  const policy = runPolicies(rules, await registry.inputsFor(model.inventory, rules, { topology: model.topology }));
+  return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
+}
+
+export function designCheckFiles(checks: DesignChecks): Map<string, string> {
+  return new Map([
+    ['reports/verification.json', renderVerificationJson(checks.verification)],
+    ['reports/policy.json', renderPolicyJson(checks.policy)],
+    ['reports/policy.sarif', JSON.stringify(renderSarif(checks.policy, { toolName: 'stacks-policy', toolVersion: '0.1.0' }), null, 2) + '\n'],
+  ]);
+}
