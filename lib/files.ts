@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
-import { load as parseYaml, YAMLException } from 'js-yaml';
+import { load as parseYaml, YAMLException, CORE_SCHEMA } from 'js-yaml';
 import { StacksError } from './errors.js';
 
 /** Read a YAML or JSON document; a syntax error names the file, line and column. */
@@ -19,7 +19,8 @@ export function parseDocument(file: string, text: string): unknown {
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
     // js-yaml rather than `yaml`: the same documents parse ~6x faster, which synth's budget needs.
-    return parseYaml(text, { filename: file });
+    // CORE_SCHEMA: YAML 1.2 core types only, so a date stays a string as with the `yaml` package.
+    return parseYaml(text, { filename: file, schema: CORE_SCHEMA });
   } catch (cause) {
     const where = cause instanceof YAMLException ? `line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
     const reason = cause instanceof YAMLException ? cause.reason : (cause as Error).message.split('\n')[0];
