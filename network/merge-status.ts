@@ -13,6 +13,7 @@ import { validateDocument } from '../inventory/load.js';
 import type { MergePlan } from './merge-plan.js';
 
 export const MERGE_STATUS_FILE = 'merge-status.yaml';
+const MAX_ORDER_ERRORS = 10;
 
 export const mergeStatusSchema = z
   .object({
@@ -112,11 +113,16 @@ export function checkMergeStatus(plan: MergePlan, status: MergeStatus, file = ME
     if (!siteIds.has(id)) errors.push(inputError('E_MERGE_STATUS', file, `completed_sites[${i}]`, `unknown site "${id}"`));
   });
   if (!errors.length) {
-    for (const site of mergeProgress(plan, status).outOfOrder) {
+    const outOfOrder = mergeProgress(plan, status).outOfOrder;
+    // A whole phase marked done too early would name every site in it: the first few say enough.
+    for (const site of outOfOrder.slice(0, MAX_ORDER_ERRORS)) {
       const step = plan.phases.flatMap((p) => p.steps).find((s) => s.site === site)!;
       const i = status.completed_sites.indexOf(site);
       const path = i >= 0 ? `completed_sites[${i}]` : 'completed_phases';
       errors.push(inputError('E_MERGE_ORDER', file, path, `${site} is marked merged but its parent ${step.parent} is not`, 'a site moves only with or after its parent: complete the parent first'));
+    }
+    if (outOfOrder.length > MAX_ORDER_ERRORS) {
+      errors.push(inputError('E_MERGE_ORDER', file, 'completed_phases', `and ${outOfOrder.length - MAX_ORDER_ERRORS} more sites marked merged before their parents`));
     }
   }
   if (errors.length) throw new StacksErrors(errors);
