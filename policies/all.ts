@@ -5,12 +5,14 @@
  */
 import { policyRegistry, type PolicyRegistry } from './registry.js';
 import { registerNetworkPolicies } from './network/index.js';
+import { registerCloudPolicies } from './cloud/index.js';
 
 let loaded = false;
 
 export function allPolicies(): PolicyRegistry {
   if (!loaded) {
     registerNetworkPolicies(policyRegistry);
+    registerCloudPolicies(policyRegistry);
     loaded = true;
   }
   return policyRegistry;
