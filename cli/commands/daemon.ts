@@ -1,0 +1,100 @@
+/**
+ * `stacks daemon`: the long-running monitor (systemd unit: monitors/systemd/stacks-daemon.service).
+ * Polls the deployed lab scope or a target file over SNMP, receives traps, probes cloud platforms,
+ * records faults, serves /metrics. Stops cleanly on SIGTERM/SIGINT (open faults stay open in the
+ * store and are resumed on the next start).
+ */
+import type { Command } from 'commander';
+import type { CommandModule } from '../main.js';
+import { log, type GlobalOptions } from '../context.js';
+import { inputError } from '../../lib/errors.js';
+import { loadInventory } from '../../inventory/load.js';
+import { MonitorDaemon } from '../../monitors/daemon.js';
+import { openFaultStore } from '../../monitors/store/open.js';
+import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
+import { sqlitePath, withStoreOption } from './monitoring-options.js';
+
+interface DaemonCliOptions {
+  targets?: string;
+  lab?: string;
+  secrets?: string;
+  snmpVersion: string;
+  interval: string;
+  timeout: string;
+  retries: string;
+  listen: string;
+  trapListen: string;
+  traps: boolean;
+  openAfter: string;
+  closeAfter: string;
+  platformsFromInventory: boolean;
+  postgres?: string;
+}
+
+function hostPort(text: string, flag: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !m[1] || !(port >= 0 && port <= 65535)) throw inputError('E_USAGE', '(command line)', flag, `"${text}" is not HOST:PORT`);
+  return { host: m[1], port };
+}
+
+function positive(text: string, flag: string, allowZero = false): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw inputError('E_USAGE', '(command line)', flag, `"${text}" is not a ${allowZero ? 'non-negative' : 'positive'} number`);
+  return n;
+}
+
+export const daemonCommand: CommandModule = {
+  register(program: Command, globals: () => GlobalOptions) {
+    withStoreOption(
+      program
+        .command('daemon')
+        .description('run the monitoring daemon: SNMP polling (v3 authPriv, GetBulk) and traps, cloud platform probes, faults in the store, Prometheus /metrics')
+        .option('--targets <file>', 'explicit target list (YAML/JSON: devices, platforms) instead of the deployed lab')
+        .option('--lab <id>', 'poll the devices of this deployed lab (default: lab)')
+        .option('--secrets <file>', "SNMP secrets file (default: the lab's generated secrets; else env STACKS_SNMP_*)")
+        .option('--snmp-version <v>', 'v3 (authPriv) or v2c', 'v3')
+        .option('--interval <seconds>', 'poll interval', '60')
+        .option('--timeout <ms>', 'SNMP request timeout', '2000')
+        .option('--retries <n>', 'SNMP retries per request', '1')
+        .option('--listen <host:port>', '/metrics address (loopback unless you say otherwise)', '127.0.0.1:9464')
+        .option('--trap-listen <host:port>', 'SNMP trap receiver address', '127.0.0.1:10162')
+        .option('--no-traps', 'do not listen for traps')
+        .option('--open-after <seconds>', 'debounce: open a fault after the object has been bad this long', '0')
+        .option('--close-after <seconds>', 'debounce: close a fault after the object has been good this long', '30')
+        .option('--platforms-from-inventory', "probe every cloud's keystone endpoint from clouds.yaml", false),
+    ).action(async (opts: DaemonCliOptions) => {
+      const g = globals();
+      const version = opts.snmpVersion;
+      if (version !== 'v3' && version !== 'v2c') throw inputError('E_USAGE', '(command line)', '--snmp-version', `"${version}" must be v3 or v2c`);
+      const intervalMs = positive(opts.interval, '--interval') * 1000;
+      const listen = hostPort(opts.listen, '--listen');
+      const trapListen = hostPort(opts.trapListen, '--trap-listen');
+      const selection = await selectTargets({ stateDir: g.stateDir, lab: opts.lab, targetsFile: opts.targets, secretsFile: opts.secrets, version });
+      if (opts.platformsFromInventory) selection.platforms.push(...platformsFromInventory(await loadInventory(g.inventory)));
+      const logger = log().child({ component: 'daemon' });
+      const store = await openFaultStore({ stateDir: g.stateDir, postgresUrl: opts.postgres, sqliteFile: sqlitePath(g.stateDir) });
+      const daemon = new MonitorDaemon({
+        targets: selection.devices,
+        platforms: selection.platforms,
+        store,
+        logger,
+        intervalMs,
+        session: { timeoutMs: positive(opts.timeout, '--timeout'), retries: positive(opts.retries, '--retries', true) },
+        debounce: { openAfterMs: positive(opts.openAfter, '--open-after', true) * 1000, closeAfterMs: positive(opts.closeAfter, '--close-after', true) * 1000 },
+        http: listen,
+        ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),
+      });
+      await daemon.start();
+      // A line for people and for scripts waiting on readiness (the port may have been 0).
+      process.stderr.write(`stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await daemon.stop();
+      await store.close();
+    });
+  },
+};

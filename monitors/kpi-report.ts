@@ -1,0 +1,79 @@
+/**
+ * Gather everything `stacks kpi` reports: models from the inventory (topology, private networks,
+ * clouds) and the fault store's history. Other modules own indicators 1, 2, 7 and 8; this file
+ * only calls them.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Inventory } from '../inventory/load.js';
+import { buildTopology } from '../network/topology.js';
+import { assessPrivateNetworks } from '../network/private-networks.js';
+import { buildCloudModel } from '../stacks/cloud/model.js';
+import { indicator7, indicator8 } from '../cloud/indicators.js';
+import {
+  capacitySufficiency,
+  extranetCoverage,
+  fixedInTime,
+  fromModule,
+  kpiRow,
+  platformAvailability,
+  securityRemediation,
+  unavailable,
+  type Computed,
+  type KpiRow,
+  type PlanIndicator,
+  type StoreView,
+} from './kpi.js';
+import { WINDOWS } from './uptime.js';
+import type { FaultStore } from './store/store.js';
+
+export const KPI_IDS = [1, 2, 3, 4, 7, 8, 9, 12, 13] as const;
+
+export async function storeView(store: FaultStore | undefined, now = Date.now()): Promise<StoreView | undefined> {
+  if (!store) return undefined;
+  const [objects, faults] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now)]);
+  return { objects, faults, now };
+}
+
+export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
+  const file = join(inv.dir, 'plan-indicators.json');
+  const doc = JSON.parse(await readFile(existsSync(file) ? file : join(import.meta.dirname, '../inventory/plan-indicators.json'), 'utf8')) as { indicators: PlanIndicator[] };
+  return doc.indicators;
+}
+
+export async function kpiReport(inv: Inventory, store: FaultStore | undefined, opts: { securityWindowMs: number; now?: number }): Promise<KpiRow[]> {
+  const plan = await planIndicators(inv);
+  const topology = buildTopology(inv);
+  const view = await storeView(store, opts.now);
+  const computed = new Map<number, Computed>();
+
+  computed.set(
+    1,
+    unavailable(
+      'network/merge-plan.ts does not export merge progress yet (mergeProgress): the merge has no recorded progress to report',
+      'sites migrated onto the one merged extranet / all sites',
+      'network/merge-plan.ts',
+    ),
+  );
+  const pn = assessPrivateNetworks(inv.privateNetworks).indicator;
+  computed.set(2, fromModule({ value: pn.rate, numerator: pn.integrated, denominator: pn.total, definition: 'non-classified sub-provincial private networks merged or interconnected / all such networks' }, 'network/private-networks.ts'));
+  computed.set(3, extranetCoverage(topology));
+  computed.set(4, capacitySufficiency(topology));
+  const clouds = buildCloudModel(inv, topology);
+  if (clouds) {
+    computed.set(7, fromModule(indicator7(clouds.registry), 'cloud/indicators.ts'));
+    computed.set(8, fromModule(indicator8(clouds.registry, clouds.systems, clouds.placement), 'cloud/indicators.ts'));
+  } else {
+    for (const id of [7, 8]) computed.set(id, unavailable('the inventory has no clouds file (province.yaml files.clouds)', 'see cloud/indicators.ts', 'cloud/'));
+  }
+  computed.set(9, platformAvailability(view));
+  computed.set(12, securityRemediation(view, opts.securityWindowMs));
+  computed.set(13, fixedInTime(view));
+
+  return KPI_IDS.map((id) => {
+    const p = plan.find((x) => x.id === id);
+    if (!p) throw new Error(`plan-indicators.json has no indicator ${id}`);
+    return kpiRow(p, computed.get(id)!);
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Where the daemon's targets come from (I/O edge): the deployed lab scope (lab state + the lab's
+ * generated secrets file, interfaces bound to links by the topology), an explicit target file, and
+ * cloud platform endpoints from the clouds inventory (keystone URLs) when asked.
+ */
+import { existsSync } from 'node:fs';
+import { loadInventory, type Inventory } from '../inventory/load.js';
+import { buildTopology } from '../network/topology.js';
+import { readLabTargets } from '../lab/targets.js';
+import { readState } from '../lab/state.js';
+import { labPaths } from '../lab/names.js';
+import { runtimeError } from '../lib/errors.js';
+import { credentialsFor, readSnmpSecrets, secretsFromEnv, type SnmpSecrets } from './credentials.js';
+import { readTargetFile, targetsFromFile } from './target-file.js';
+import { targetsFromTopology } from './targets.js';
+import type { PlatformTarget, PollTarget, SnmpCredentials } from './types.js';
+
+export interface TargetSelection {
+  devices: PollTarget[];
+  platforms: PlatformTarget[];
+  /** Every credential in use (for the trap receiver's authorizer). */
+  credentials: SnmpCredentials[];
+  source: string;
+}
+
+async function secretsFrom(file: string | undefined): Promise<{ secrets: SnmpSecrets; source: string }> {
+  if (file) return { secrets: await readSnmpSecrets(file), source: file };
+  return { secrets: secretsFromEnv(), source: 'environment (STACKS_SNMP_*)' };
+}
+
+export async function selectTargets(opts: { stateDir: string; lab?: string; targetsFile?: string; secretsFile?: string; version: 'v3' | 'v2c' }): Promise<TargetSelection> {
+  if (opts.targetsFile) {
+    const doc = await readTargetFile(opts.targetsFile);
+    const { secrets, source } = await secretsFrom(opts.secretsFile);
+    const used = new Map<string, SnmpCredentials>();
+    const creds = (v: 'v3' | 'v2c') => {
+      const c = used.get(v) ?? credentialsFor(v, secrets, source);
+      used.set(v, c);
+      return c;
+    };
+    const t = targetsFromFile(doc, creds, opts.version);
+    return { ...t, credentials: [...used.values()], source: opts.targetsFile };
+  }
+  const lab = opts.lab ?? 'lab';
+  const deployed = await readLabTargets(opts.stateDir, lab);
+  if (!deployed) {
+    throw runtimeError('E_NO_TARGETS', `no targets: lab "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`, 'deploy a lab (`stacks deploy --target lab`) or pass --targets FILE');
+  }
+  const secretsFile = opts.secretsFile ?? (existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
+  const { secrets, source } = await secretsFrom(secretsFile);
+  const credentials = credentialsFor(opts.version, secrets, source);
+  const state = await readState(labPaths(opts.stateDir, lab).state);
+  const inv = await loadInventory(state?.inventory);
+  const topology = buildTopology(inv);
+  const endpoints = new Map(deployed.targets.map((t) => [t.device, { address: t.address, port: t.port }]));
+  return { devices: targetsFromTopology(topology, endpoints, credentials), platforms: [], credentials: [credentials], source: `lab ${lab}` };
+}
+
+/** Cloud platform probes from clouds.yaml: each managed cloud's keystone endpoint (HTTP). */
+export function platformsFromInventory(inv: Inventory): PlatformTarget[] {
+  const doc = inv.extra.clouds as { clouds?: Array<{ id?: unknown; keystone?: unknown }> } | undefined;
+  return (doc?.clouds ?? [])
+    .filter((c): c is { id: string; keystone: string } => typeof c.id === 'string' && typeof c.keystone === 'string')
+    .map((c) => ({ id: c.id, kind: 'http' as const, url: c.keystone }));
+}

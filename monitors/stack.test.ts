@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { monitoringFiles } from './stack.js';
+import { BURN_WINDOWS } from './codegen/rules.js';
+import type { Topology } from '../network/types.js';
+
+const topology = { province: { id: 'shaanxi', name: '陕西省' } } as Topology;
+
+describe('monitoring stack', () => {
+  const files = monitoringFiles({ topology });
+  it('writes rules, rule tests, Prometheus and Alertmanager configs and two dashboards, deterministically', () => {
+    expect([...files.keys()].sort()).toEqual([
+      'alertmanager/alertmanager.yml',
+      'grafana/city-drilldown.json',
+      'grafana/province-overview.json',
+      'prometheus/prometheus.yml',
+      'prometheus/rules.test.yml',
+      'prometheus/rules.yml',
+    ]);
+    expect(monitoringFiles({ topology })).toEqual(files);
+  });
+  it('burn-rate alerts use the 30-day multi-window pairs for a 99% objective', () => {
+    expect(BURN_WINDOWS.map(([l, s, f, sev]) => `${sev}:${f}x@${l}/${s}`)).toEqual(['page:14.4x@1h/5m', 'page:6x@6h/30m', 'ticket:3x@1d/2h', 'ticket:1x@3d/6h']);
+    const rules = parse(files.get('prometheus/rules.yml')!) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
+    const fast = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'StacksErrorBudgetBurnFast')!;
+    expect(fast.expr).toContain('stacks:sli_error_ratio:rate1h > (14.4 * 0.01)');
+    expect(fast.expr).toContain('stacks:sli_error_ratio:rate30m > (6 * 0.01)');
+  });
+  it('the city drill-down has a city template variable and the overview shows the plan targets', () => {
+    const city = JSON.parse(files.get('grafana/city-drilldown.json')!) as { templating: { list: Array<{ name: string; query: unknown }> } };
+    expect(city.templating.list.map((v) => v.name)).toContain('city');
+    const overview = files.get('grafana/province-overview.json')!;
+    expect(overview).toContain('stacks_fixed_in_time_ratio');
+    expect(overview).toContain('0.99');
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * The `monitoring` contribution to `stacks synth`: Prometheus rules with their promtool unit tests,
+ * the Prometheus and Alertmanager configurations for the NOC, and the Grafana dashboards. All of it
+ * is generated from code (monitors/codegen/), deterministic, no timestamps.
+ */
+import { stableJson } from '../lib/files.js';
+import type { StackContribution, SynthContext } from '../stacks/contribution.js';
+import { renderRules, type RuleOptions } from './codegen/rules.js';
+import { renderRuleTests } from './codegen/rules-tests.js';
+import { renderAlertmanagerConfig, renderPrometheusConfig, type AlertmanagerOptions } from './codegen/alertmanager.js';
+import { cityDrilldown, provinceOverview } from './codegen/dashboards.js';
+
+export interface MonitoringStackOptions {
+  rules?: Partial<RuleOptions>;
+  alertmanager?: Partial<AlertmanagerOptions>;
+  /** Where the NOC's Prometheus reaches the daemon and Alertmanager. */
+  daemon?: string;
+  alertmanagerAddress?: string;
+}
+
+export function monitoringFiles(ctx: Pick<SynthContext, 'topology'>, opts: MonitoringStackOptions = {}): Map<string, string> {
+  const name = ctx.topology.province.name;
+  return new Map([
+    ['prometheus/rules.yml', renderRules(opts.rules)],
+    ['prometheus/rules.test.yml', renderRuleTests('rules.yml')],
+    ['prometheus/prometheus.yml', renderPrometheusConfig({ daemon: opts.daemon ?? '127.0.0.1:9464', alertmanager: opts.alertmanagerAddress ?? '127.0.0.1:9093', rulesFile: 'rules.yml', job: opts.rules?.job })],
+    ['alertmanager/alertmanager.yml', renderAlertmanagerConfig(opts.alertmanager)],
+    ['grafana/province-overview.json', stableJson(provinceOverview(name))],
+    ['grafana/city-drilldown.json', stableJson(cityDrilldown(name))],
+  ]);
+}
+
+export function monitoringStack(opts: MonitoringStackOptions = {}): StackContribution {
+  return { name: 'monitoring', files: (ctx) => monitoringFiles(ctx, opts) };
+}
