@@ -113,16 +113,42 @@ export function defaultGateway(topology: Topology, device: Device, iface: Interf
   return formatAddress(family, first === own ? first + 1n : first);
 }
 
-/** Dotted mask and wildcard of an IPv4 prefix length (VRP speaks both). */
-export function dottedMask(length: number, wildcard = false): string {
-  const mask = length === 0 ? 0n : ((1n << BigInt(length)) - 1n) << BigInt(32 - length);
-  return formatAddress('ipv4', wildcard ? ~mask & 0xffffffffn : mask);
+/*
+ * IPv4 as 32-bit numbers: VRP needs masks, wildcards and network addresses for every interface, and
+ * plain number arithmetic keeps rendering 2,000 devices well under a second (lib/ip's BigInt and
+ * ip-address parsing are for IPAM, where exactness across both families matters more than speed).
+ */
+function ipv4ToNumber(text: string): number {
+  const p = text.split('.');
+  if (p.length !== 4) throw new StacksError({ code: 'E_BAD_ADDRESS', kind: 'runtime', message: `"${text}" is not an IPv4 address` });
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
 }
 
-/** `10.0.0.1/31` → network `10.0.0.0` and length 31. */
-export function networkOf(cidr: string): { network: string; length: number } {
-  const p = parsePrefix(cidr, { allowHostBits: true });
-  return { network: formatAddress(p.family, p.network), length: p.length };
+function numberToIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+function maskNumber(length: number): number {
+  return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+}
+
+/** Dotted mask and wildcard of an IPv4 prefix length (VRP speaks both). */
+export function dottedMask(length: number, wildcard = false): string {
+  const mask = maskNumber(length);
+  return numberToIpv4(wildcard ? ~mask >>> 0 : mask);
+}
+
+/** IPv4 `10.0.0.1/31` → network `10.0.0.0`, its number (for sorting) and length 31. */
+export function networkOf(cidr: string): { network: string; value: number; length: number } {
+  const [addr, len] = cidr.split('/');
+  const length = Number(len ?? 32);
+  const value = (ipv4ToNumber(addr!) & maskNumber(length)) >>> 0;
+  return { network: numberToIpv4(value), value, length };
+}
+
+/** Dotted area ids in numeric order. */
+export function compareAreas(a: string, b: string): number {
+  return ipv4ToNumber(a) - ipv4ToNumber(b);
 }
 
 /** Natural order (eth2 before eth10) without locale tables, so output is the same on every machine. */
@@ -142,13 +168,22 @@ export function naturalCompare(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
+const SORTED = new WeakMap<readonly Interface[], Interface[]>();
+
+/** Interfaces in natural name order; cached per interface array (the model is not mutated). */
 export function sortInterfaces(ifaces: readonly Interface[]): Interface[] {
-  return [...ifaces].sort((a, b) => naturalCompare(a.name, b.name));
+  let sorted = SORTED.get(ifaces);
+  if (!sorted) {
+    sorted = [...ifaces].sort((a, b) => naturalCompare(a.name, b.name));
+    SORTED.set(ifaces, sorted);
+  }
+  return sorted;
 }
 
 /** Descriptions are free text in the model; configs take one line of printable characters. */
 export function cleanDescription(text: string, max = 200): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+  const clean = /[\r\n\t]|\s\s|^\s|\s$/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
+  return clean.length > max ? clean.slice(0, max) : clean;
 }
 
 export function joinLines(lines: readonly ConfigLine[]): string {
@@ -157,8 +192,7 @@ export function joinLines(lines: readonly ConfigLine[]): string {
 
 /** Separator and closing lines carry no configuration; counts of changed lines skip them. */
 export function isSeparator(text: string): boolean {
-  const t = text.trim();
-  return t === '' || t === '!' || t === '#';
+  return text === '!' || text === '#' || text === '';
 }
 
 export interface LineCounts {

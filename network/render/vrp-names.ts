@@ -45,10 +45,15 @@ export function vrpSlot(device: Device, iface: Interface): number {
   }
 }
 
-const CACHE = new WeakMap<Device, Map<string, string>>();
+export interface VrpPort {
+  iface: Interface;
+  port: string;
+}
 
-/** Model interface name → VRP port name for every interface of the device. */
-export function vrpInterfaceNames(device: Device): Map<string, string> {
+const CACHE = new WeakMap<Device, VrpPort[]>();
+
+/** Every interface of the device with its VRP port, in config order (slot, then port). */
+export function vrpPorts(device: Device): VrpPort[] {
   const cached = CACHE.get(device);
   if (cached) return cached;
   const bySlot = new Map<number, Interface[]>();
@@ -56,11 +61,16 @@ export function vrpInterfaceNames(device: Device): Map<string, string> {
     const slot = vrpSlot(device, iface);
     bySlot.set(slot, [...(bySlot.get(slot) ?? []), iface]);
   }
-  const names = new Map<string, string>();
-  for (const [slot, ifaces] of bySlot) {
-    ifaces.sort((a, b) => naturalCompare(a.name, b.name));
-    ifaces.forEach((iface, port) => names.set(iface.name, `${vrpPortType(iface.bandwidthMbps)}${slot}/0/${port}`));
+  const ports: VrpPort[] = [];
+  for (const slot of [...bySlot.keys()].sort((a, b) => a - b)) {
+    const ifaces = bySlot.get(slot)!.sort((a, b) => naturalCompare(a.name, b.name));
+    ifaces.forEach((iface, port) => ports.push({ iface, port: `${vrpPortType(iface.bandwidthMbps)}${slot}/0/${port}` }));
   }
-  CACHE.set(device, names);
-  return names;
+  CACHE.set(device, ports);
+  return ports;
+}
+
+/** Model interface name → VRP port name for every interface of the device. */
+export function vrpInterfaceNames(device: Device): Map<string, string> {
+  return new Map(vrpPorts(device).map((p) => [p.iface.name, p.port]));
 }

@@ -5,29 +5,27 @@
  * bandwidth, and on the unified exit the static defaults plus `default-route-advertise`.
  * Port names: see vrp-names.ts.
  */
-import { parseAddress } from '../../lib/ip.js';
 import type { Device, Interface, Topology } from '../types.js';
 import {
   FAST_TIMERS,
   REFERENCE_BANDWIDTH_MBPS,
   cleanDescription,
+  compareAreas,
   countLines,
   defaultGateway,
   dottedMask,
   findDevice,
   interfaceArea,
-  internetInterfaces,
   isPointToPoint,
   joinLines,
   naturalCompare,
   networkOf,
   ospfCost,
-  sortInterfaces,
   type ConfigLine,
   type LineCounts,
   type RenderOptions,
 } from './common.js';
-import { VRP_LOOPBACK, vrpInterfaceNames } from './vrp-names.js';
+import { VRP_LOOPBACK, vrpPorts } from './vrp-names.js';
 
 const PROCESS = 1;
 
@@ -49,12 +47,9 @@ interface OspfMember {
 
 export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptions = {}): ConfigLine[] {
   const device = findDevice(topology, deviceId);
-  const ports = vrpInterfaceNames(device);
   const lines: ConfigLine[] = [{ text: '#' }, { text: `sysname ${device.hostname}` }, { text: '#' }, { text: 'ipv6' }, { text: '#' }];
   const members: OspfMember[] = [];
-  const ordered = sortInterfaces(device.interfaces).sort((a, b) => naturalCompare(ports.get(a.name)!, ports.get(b.name)!));
-  for (const iface of ordered) {
-    const port = ports.get(iface.name)!;
+  for (const { iface, port } of vrpPorts(device)) {
     const area = interfaceArea(topology, device, iface);
     lines.push(...interfaceStanza(iface, port, area, opts), { text: '#' });
     if (area !== undefined) members.push({ iface: iface.name, port, area, ipv4: iface.ipv4, silent: iface.passive });
@@ -63,7 +58,7 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
   members.push({ port: VRP_LOOPBACK, area: device.area, ipv4: device.loopback.ipv4, silent: false });
   lines.push(...ospfv2(device, members), { text: '#' });
   lines.push(...ospfv3(device, members), { text: '#' });
-  const statics = staticDefaults(topology, device, ports);
+  const statics = staticDefaults(topology, device);
   if (statics.length) lines.push(...statics, { text: '#' });
   lines.push({ text: 'return' });
   return lines;
@@ -106,7 +101,7 @@ function loopbackStanza(device: Device): ConfigLine[] {
 function areasOf(members: OspfMember[]): Array<[string, OspfMember[]]> {
   const byArea = new Map<string, OspfMember[]>();
   for (const m of members) byArea.set(m.area, [...(byArea.get(m.area) ?? []), m]);
-  return [...byArea.entries()].sort(([a], [b]) => Number(parseAddress(a, 'ipv4') - parseAddress(b, 'ipv4')));
+  return [...byArea.entries()].sort(([a], [b]) => compareAreas(a, b));
 }
 
 function silentLines(members: OspfMember[]): ConfigLine[] {
@@ -132,7 +127,7 @@ function ospfv2(device: Device, members: OspfMember[]): ConfigLine[] {
     const statements = inArea
       .filter((m) => m.ipv4)
       .map((m) => ({ m, net: networkOf(m.ipv4!) }))
-      .sort((x, y) => Number(parseAddress(x.net.network, 'ipv4') - parseAddress(y.net.network, 'ipv4')) || x.net.length - y.net.length);
+      .sort((x, y) => x.net.value - y.net.value || x.net.length - y.net.length);
     for (const { m, net } of statements) out.push({ text: `  network ${net.network} ${dottedMask(net.length, true)}`, iface: m.iface });
   }
   return out;
@@ -150,11 +145,10 @@ function ospfv3(device: Device, members: OspfMember[]): ConfigLine[] {
   return out;
 }
 
-function staticDefaults(topology: Topology, device: Device, ports: Map<string, string>): ConfigLine[] {
+function staticDefaults(topology: Topology, device: Device): ConfigLine[] {
   if (device.role !== 'exit') return [];
   const out: ConfigLine[] = [];
-  for (const iface of internetInterfaces(device)) {
-    const port = ports.get(iface.name)!;
+  for (const { iface, port } of vrpPorts(device).filter((p) => p.iface.kind === 'internet')) {
     const gw4 = defaultGateway(topology, device, iface, 'ipv4');
     const gw6 = defaultGateway(topology, device, iface, 'ipv6');
     out.push({ text: `ip route-static 0.0.0.0 0.0.0.0 ${port}${gw4 ? ` ${gw4}` : ''}`, iface: iface.name });
