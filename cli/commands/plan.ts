@@ -19,6 +19,7 @@ export type PlanTarget = (g: GlobalOptions, opts: PlanOptions) => Promise<number
 const TARGETS: Record<string, () => Promise<PlanTarget>> = {
   model: async () => planModel,
   lab: async () => (await import('../../lab/plan-target.js')).planLabTarget,
+  openstack: async () => (await import('../../stacks/terraform-plan.js')).planOpenstack,
 };
 
 /** Compare the network as synthesized now with the snapshot a person last accepted. */

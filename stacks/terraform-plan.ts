@@ -1,0 +1,117 @@
+/**
+ * `stacks plan --target openstack`: synthesize the cloud and DR stacks into the state folder and run
+ * `tofu` (preferred) or `terraform` `init` + `plan` in each. Says plainly when no binary is
+ * installed, and when `init` cannot download the OpenStack provider (no network): both are
+ * runtime failures (exit 3), never a silent success.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { delimiter, join, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { emit, type GlobalOptions } from '../cli/context.js';
+import { loadInventory } from '../inventory/load.js';
+import { EXIT } from '../lib/errors.js';
+import { buildTopology } from '../network/topology.js';
+import { replaceDirAtomically } from '../lib/files.js';
+import { cloudStacks } from './cloud/index.js';
+
+export interface OpenstackPlanOptions {
+  /** A binary to use instead of looking for tofu/terraform on PATH. */
+  binary?: string;
+  /** Only these stacks (names as in cdktf.out/stacks/). */
+  stacks?: string[];
+  /** Per command timeout, ms. */
+  timeoutMs?: number;
+  [key: string]: unknown;
+}
+
+export interface StackPlanResult {
+  stack: string;
+  step: 'init' | 'plan';
+  ok: boolean;
+  exitCode: number;
+  /** What went wrong, in a sentence a person can act on. */
+  reason?: string;
+  output: string;
+}
+
+/** The first of tofu, terraform found on PATH (or the given binary when it exists). */
+export function findTerraform(explicit?: string, path: string = process.env.PATH ?? ''): string | undefined {
+  if (explicit) return existsSync(explicit) ? resolve(explicit) : undefined;
+  for (const name of ['tofu', 'terraform']) {
+    for (const dir of path.split(delimiter)) {
+      if (dir && existsSync(join(dir, name))) return join(dir, name);
+    }
+  }
+  return undefined;
+}
+
+/** Does this `init` output say the provider could not be downloaded? */
+export function isProviderDownloadFailure(output: string): boolean {
+  return /failed to (query available provider packages|request discovery document|install provider)|no such host|dial tcp|could not connect|connection refused|i\/o timeout|Failed to query/i.test(output);
+}
+
+function run(bin: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(bin, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolvePromise({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** Plan every synthesized OpenStack stack; returns the CLI exit code. */
+export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions = {}): Promise<number> {
+  const bin = findTerraform(opts.binary ?? process.env.STACKS_TERRAFORM);
+  if (!bin) {
+    const message = opts.binary ? `the Terraform binary ${opts.binary} does not exist` : 'neither `tofu` nor `terraform` is installed (not found on PATH)';
+    emit(g, { target: 'openstack', ok: false, binary: null, reason: message, stacks: [] }, () => `plan --target openstack: ${message}.\nThe synthesized Terraform JSON (stacks synth → cdktf.out/stacks/cloud-*, dr-*) is schema-checked but cannot be planned here; install OpenTofu or Terraform.`);
+    return EXIT.runtime;
+  }
+  const inventory = await loadInventory(g.inventory);
+  const ctx = { inventory, topology: buildTopology(inventory) };
+  const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
+  const workdir = resolve(g.stateDir, 'plan', 'openstack');
+  await replaceDirAtomically(workdir, async (staging) => {
+    const app = new App({ outdir: staging, stackTraces: false });
+    for (const c of contributions) c.build!(app, ctx);
+    app.synth();
+  });
+  const stacksDir = join(workdir, 'stacks');
+  const names = existsSync(stacksDir) ? (await readdir(stacksDir)).sort() : [];
+  const results: StackPlanResult[] = [];
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  for (const stack of names) {
+    const cwd = join(stacksDir, stack);
+    const init = await run(bin, ['init', '-input=false', '-no-color'], cwd, timeoutMs);
+    if (init.code !== 0) {
+      const offline = isProviderDownloadFailure(init.output);
+      results.push({
+        stack,
+        step: 'init',
+        ok: false,
+        exitCode: init.code,
+        reason: offline ? 'terraform init could not download the OpenStack provider (terraform-provider-openstack/openstack): the registry is unreachable from this machine' : 'terraform init failed',
+        output: init.output,
+      });
+      // Every stack needs the same provider: when the download fails, the others would fail alike.
+      if (offline) break;
+      continue;
+    }
+    const plan = await run(bin, ['plan', '-input=false', '-no-color', '-lock=false'], cwd, timeoutMs);
+    results.push({ stack, step: 'plan', ok: plan.code === 0, exitCode: plan.code, reason: plan.code === 0 ? undefined : 'terraform plan failed (credentials in OS_*, variables in TF_VAR_*?)', output: plan.output });
+  }
+  const ok = results.length === names.length && results.every((r) => r.ok);
+  emit(g, { target: 'openstack', ok, binary: bin, workdir, stacks: results.map(({ output, ...r }) => ({ ...r, output: output.slice(-4000) })) }, () =>
+    [
+      `plan --target openstack with ${bin} in ${workdir} (${names.length} stacks)`,
+      ...results.map((r) => `  ${r.stack.padEnd(36)} ${r.ok ? 'planned' : `FAILED at ${r.step}: ${r.reason}`}`),
+      results.length < names.length ? `  (${names.length - results.length} stacks not tried: they need the same provider)` : '',
+      ok ? '' : (results.find((r) => !r.ok)?.output.trim().split('\n').slice(-6).join('\n') ?? ''),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+  return ok ? EXIT.ok : EXIT.runtime;
+}
