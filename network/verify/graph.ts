@@ -1,24 +1,33 @@
 /**
- * The topology as a compact undirected graph per address family, the shape every graph check
- * (reachability, bridges, articulation points) walks. Nodes are devices plus one virtual node for
- * "the internet" beyond the exit; a link is an edge of a family only when both its ends carry an
- * address of that family, so an IPv4-only link simply does not exist in the IPv6 graph.
+ * The topology as a compact undirected graph per address family and per destination, the shape
+ * every graph check (reachability, bridges, articulation points) walks. Nodes are the devices plus
+ * one virtual node standing for the destination: "the internet" (joined to every exit router with
+ * an internet hand-off in the family) or "the province core" (joined to every province core
+ * router). Reaching that node is reaching the destination by a real path; a path *through* it is
+ * never needed, which is why each destination gets its own graph — in one graph holding both, two
+ * exits could "reach the core" through the internet. A link is an edge of a family only when both
+ * its ends carry an address of that family, so an IPv4-only link does not exist in the IPv6 graph.
  * Adjacency is stored as CSR (offset + target arrays): 6,000+ nodes and their links fit in a few
  * typed arrays, which keeps the per-family walks fast and allocation-free.
  */
 import type { Device, Family, Topology } from '../types.js';
 
+export type Destination = 'core' | 'exit';
+
 export interface FamilyGraph {
   family: Family;
-  /** Device ids by node index; the upstream node (when present) is index `devices.length`. */
+  destination: Destination;
+  /** Device ids by node index; the destination node (when present) is index `devices.length`. */
   devices: string[];
   /** Site id of each device node. */
   siteOfNode: string[];
-  /** Index of the virtual internet node, or -1 when the family has no upstream at all. */
+  /** Index of the virtual destination node, or -1 when there is none (no upstream address). */
   upstream: number;
   nodeCount: number;
-  /** Edge ids (link ids, or `internet:<exit device>` for an exit's upstream edge). */
+  /** Edge ids: link ids, `internet:<exit>` for a hand-off, `core:<router>` for the virtual core edges. */
   edgeIds: string[];
+  /** Edges that are not a link or circuit that can fail (the virtual core edges). */
+  virtualEdges: Set<number>;
   /** CSR adjacency: neighbours of node n are targets[offsets[n] .. offsets[n+1]). */
   offsets: Int32Array;
   targets: Int32Array;
@@ -29,6 +38,7 @@ export interface FamilyGraph {
 }
 
 export const UPSTREAM_NODE_ID = 'internet';
+export const CORE_NODE_ID = 'core';
 
 function hasFamily(value: string | undefined): boolean {
   return typeof value === 'string' && value.length > 0;
@@ -39,7 +49,7 @@ function internetFacing(device: Device, family: Family): boolean {
   return device.interfaces.some((i) => i.kind === 'internet' && hasFamily(i[family]));
 }
 
-export function buildFamilyGraph(topology: Topology, family: Family): FamilyGraph {
+export function buildFamilyGraph(topology: Topology, family: Family, destination: Destination = 'exit'): FamilyGraph {
   const devices = topology.devices.map((d) => d.id);
   const siteOfNode = topology.devices.map((d) => d.site);
   const index = new Map<string, number>();
@@ -58,8 +68,23 @@ export function buildFamilyGraph(topology: Topology, family: Family): FamilyGrap
     vs.push(v);
   }
 
+  const provinceSite = topology.province.id;
+  const coreNodes: number[] = [];
+  topology.devices.forEach((d, i) => {
+    if (d.site === provinceSite && d.role === 'core') coreNodes.push(i);
+  });
+
   let upstream = -1;
-  if (hasFamily(topology.exit.upstream[family])) {
+  const virtualEdges = new Set<number>();
+  if (destination === 'core') {
+    upstream = devices.length;
+    for (const n of coreNodes) {
+      virtualEdges.add(edgeIds.length);
+      edgeIds.push(`${CORE_NODE_ID}:${devices[n]}`);
+      us.push(upstream);
+      vs.push(n);
+    }
+  } else if (hasFamily(topology.exit.upstream[family])) {
     upstream = devices.length;
     const exits = new Set([topology.exit.primary, topology.exit.standby]);
     for (const device of topology.devices) {
@@ -90,17 +115,13 @@ export function buildFamilyGraph(topology: Topology, family: Family): FamilyGrap
     edgeOfHalf[fill[v]!++] = e;
   }
 
-  const provinceSite = topology.province.id;
-  const coreNodes: number[] = [];
-  topology.devices.forEach((d, i) => {
-    if (d.site === provinceSite && d.role === 'core') coreNodes.push(i);
-  });
-  return { family, devices, siteOfNode, upstream, nodeCount, edgeIds, offsets, targets, edgeOfHalf, coreNodes };
+  return { family, destination, devices, siteOfNode, upstream, nodeCount, edgeIds, virtualEdges, offsets, targets, edgeOfHalf, coreNodes };
 }
 
-/** Name of a node for messages: a device id, or `internet`. */
+/** Name of a node for messages: a device id, or the destination (`internet`, `core`). */
 export function nodeName(g: FamilyGraph, node: number): string {
-  return node === g.upstream ? UPSTREAM_NODE_ID : g.devices[node]!;
+  if (node !== g.upstream) return g.devices[node]!;
+  return g.destination === 'core' ? CORE_NODE_ID : UPSTREAM_NODE_ID;
 }
 
 /** Component label of every node (BFS with an array queue); -1 never happens after the call. */

@@ -19,8 +19,9 @@ export interface VerifyOptions {
 export function verifyTopology(topology: Topology, opts: VerifyOptions = {}): VerificationReport {
   const checks: VerificationCheck[] = [];
   for (const family of FAMILIES) {
-    const graph = buildFamilyGraph(topology, family);
-    checks.push(...reachabilityChecks(graph), ...singleFailureChecks(graph));
+    const core = buildFamilyGraph(topology, family, 'core');
+    const exit = buildFamilyGraph(topology, family, 'exit');
+    checks.push(...reachabilityChecks(core, exit), ...singleFailureChecks(core, exit));
   }
   checks.push(duplicateAddressCheck(topology), duplicateRouterIdCheck(topology), prefixOverlapCheck(topology));
   checks.push(oversubscriptionCheck(topology, opts.maxOversubscription));

@@ -1,12 +1,11 @@
 /**
  * Single-failure analysis per family: every bridge is a link whose loss cuts part of the network
- * off, every articulation point a device whose loss does. The DFS is rooted at the internet node
- * (or the province core when a family has no upstream), so "cut off" means cut off from the core
- * and the exit; nodes not reachable from the root at all are the reachability check's business.
+ * off, every articulation point a device whose loss does. It runs once per destination graph (the
+ * province core, the internet exit; see graph.ts), each DFS rooted at the destination node, which
+ * never fails itself; nodes not reachable from it at all are the reachability check's business.
  * A single-router site (a township) is out when its own router fails: that is the design, not a
- * finding, so a device failure reports only the *other* sites it takes down.
+ * finding, so a device failure reports only the devices — and so the sites — it takes down besides.
  */
-import type { Family } from '../types.js';
 import { nodeName, type FamilyGraph } from './graph.js';
 import { lowLink, type LowLink } from './tarjan.js';
 import { byObject, type VerificationCheck, type VerificationFailure } from './report.js';
@@ -14,12 +13,6 @@ import { byObject, type VerificationCheck, type VerificationFailure } from './re
 /** Upper bound on nodes scanned to name cut-off sites, so a pathological input stays fast. */
 const SCAN_BUDGET = 2_000_000;
 const NAMED_SITES = 10;
-
-export function chooseRoot(g: FamilyGraph): number {
-  if (g.upstream >= 0 && g.offsets[g.upstream + 1]! > g.offsets[g.upstream]!) return g.upstream;
-  if (g.coreNodes.length) return g.coreNodes[0]!;
-  return g.nodeCount ? 0 : -1;
-}
 
 interface CutOff {
   devices: number;
@@ -57,40 +50,59 @@ class SiteCollector {
   }
 }
 
-function describe(what: string, cut: CutOff): string {
-  const named = cut.sites.slice(0, NAMED_SITES).join(', ');
-  const more = cut.sites.length > NAMED_SITES ? ` and ${cut.sites.length - NAMED_SITES} more` : '';
-  const partial = cut.complete ? '' : ' (site list truncated)';
-  const siteWord = cut.sites.length === 1 ? 'site' : 'sites';
-  return `${what} cuts off ${cut.sites.length} ${siteWord} (${cut.devices} devices) from the core and the exit: ${named}${more}${partial}`;
-}
+type Found = Map<string, { what: string; core?: CutOff; exit?: CutOff }>;
 
-export function singleFailureChecks(g: FamilyGraph): VerificationCheck[] {
-  const family: Family = g.family;
-  const root = chooseRoot(g);
-  const ll = lowLink(g, root);
+function analyse(g: FamilyGraph, links: Found, devices: Found): void {
+  if (g.upstream < 0 || g.offsets[g.upstream + 1] === g.offsets[g.upstream]) return;
+  const ll = lowLink(g, g.upstream);
   const collector = new SiteCollector(g, ll);
-
-  const linkFailures: VerificationFailure[] = [];
   for (const { edge, child } of ll.bridges) {
+    if (g.virtualEdges.has(edge)) continue;
     const id = g.edgeIds[edge]!;
-    const cut = collector.collect([child]);
-    linkFailures.push({ object: `link:${id}`, message: describe(`losing link ${id}`, cut), cutOff: cut.sites });
+    const entry = links.get(`link:${id}`) ?? links.set(`link:${id}`, { what: `losing link ${id}` }).get(`link:${id}`)!;
+    entry[g.destination] = collector.collect([child]);
   }
-
-  const deviceFailures: VerificationFailure[] = [];
   for (const [node, children] of ll.articulation) {
     if (node === g.upstream) continue;
     const id = nodeName(g, node);
-    const cut = collector.collect(children);
-    const own = g.siteOfNode[node]!;
-    deviceFailures.push({ object: `device:${id}`, message: describe(`losing device ${id} (site ${own})`, cut), cutOff: cut.sites });
+    const key = `device:${id}`;
+    const entry = devices.get(key) ?? devices.set(key, { what: `losing device ${id} (site ${g.siteOfNode[node]})` }).get(key)!;
+    entry[g.destination] = collector.collect(children);
   }
-  linkFailures.sort(byObject);
-  deviceFailures.sort(byObject);
+}
 
+function sitesText(cut: CutOff): string {
+  const named = cut.sites.slice(0, NAMED_SITES).join(', ');
+  const more = cut.sites.length > NAMED_SITES ? ` and ${cut.sites.length - NAMED_SITES} more` : '';
+  const partial = cut.complete ? '' : ' (site list truncated)';
+  return `${cut.sites.length} ${cut.sites.length === 1 ? 'site' : 'sites'} (${cut.devices} devices): ${named}${more}${partial}`;
+}
+
+function toFailures(found: Found): VerificationFailure[] {
+  const out: VerificationFailure[] = [];
+  for (const [object, { what, core, exit }] of found) {
+    const same = core && exit && core.devices === exit.devices && core.sites.join() === exit.sites.join();
+    let message: string;
+    if (same) message = `${what} cuts off ${sitesText(core)} from the core and the exit`;
+    else {
+      const parts = [core ? `from the province core ${sitesText(core)}` : '', exit ? `from the internet exit ${sitesText(exit)}` : ''].filter(Boolean);
+      message = `${what} cuts off ${parts.join('; ')}`;
+    }
+    const cutOff = [...new Set([...(core?.sites ?? []), ...(exit?.sites ?? [])])].sort();
+    out.push({ object, message, cutOff });
+  }
+  return out.sort(byObject);
+}
+
+export function singleFailureChecks(core: FamilyGraph, exit: FamilyGraph): VerificationCheck[] {
+  const links: Found = new Map();
+  const devices: Found = new Map();
+  analyse(core, links, devices);
+  analyse(exit, links, devices);
+  const linkFailures = toFailures(links);
+  const deviceFailures = toFailures(devices);
   return [
-    { id: 'failure.single-link', title: 'every single link failure leaves every site connected', family, passed: linkFailures.length === 0, failures: linkFailures },
-    { id: 'failure.single-device', title: 'every single device failure leaves every other site connected', family, passed: deviceFailures.length === 0, failures: deviceFailures },
+    { id: 'failure.single-link', title: 'every single link failure leaves every site connected', family: core.family, passed: linkFailures.length === 0, failures: linkFailures },
+    { id: 'failure.single-device', title: 'every single device failure leaves every other site connected', family: core.family, passed: deviceFailures.length === 0, failures: deviceFailures },
   ];
 }

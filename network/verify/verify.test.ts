@@ -95,6 +95,29 @@ describe('verifyTopology on broken models', () => {
     expect(check(r, 'failure.single-device', 'ipv4').failures[0]!.object).toBe(`device:${t.exit.primary}`);
   });
 
+  it('a standby exit cut off from the core fails reach.core (no path through the internet) and leaves the primary a single point of failure', () => {
+    const t = fresh();
+    for (const l of t.links.filter((x) => x.b.device === t.exit.standby || x.a.device === t.exit.standby)) removeLink(t, l.id);
+    const r = verifyTopology(t);
+    expect(failedIds(r)).toEqual(['failure.single-device/ipv4', 'failure.single-device/ipv6', 'failure.single-link/ipv4', 'failure.single-link/ipv6', 'reach.core/ipv4', 'reach.core/ipv6']);
+    expect(check(r, 'failure.single-device', 'ipv4').failures.map((f) => f.object)).toEqual([`device:${t.exit.primary}`]);
+    expect(check(r, 'failure.single-device', 'ipv4').failures[0]!.message).toContain('from the internet exit');
+    expect(check(r, 'reach.core', 'ipv6').failures.map((f) => f.message)).toEqual([`${t.exit.standby} cannot reach the province core over IPv6`]);
+  });
+
+  it('a single-homed city: the uplink and the province router are single points of failure towards the core and the exit', () => {
+    const t = fresh();
+    removeLink(t, 'yulin~up1');
+    const r = verifyTopology(t);
+    const link = check(r, 'failure.single-link', 'ipv4').failures;
+    expect(link.map((f) => f.object)).toEqual(['link:yulin~up0']);
+    expect(link[0]!.message).toMatch(/^losing link yulin~up0 cuts off \d+ sites \(\d+ devices\): .* from the core and the exit$/);
+    expect(link[0]!.cutOff).toContain('yulin');
+    expect(link[0]!.cutOff).toContain('dc.yulin-dc');
+    expect(link[0]!.cutOff!.every((s) => s === 'dc.yulin-dc' || s === 'yulin' || s.startsWith('yulin.'))).toBe(true);
+    expect(check(r, 'failure.single-device', 'ipv6').failures.map((f) => f.object)).toEqual(['device:shaanxi-r1', 'device:yulin-r1']);
+  });
+
   it('finds duplicate addresses and router ids', () => {
     const t = fresh();
     const a = t.devices.find((d) => d.id === 'xian-r1')!;
