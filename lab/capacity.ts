@@ -39,8 +39,8 @@ export function assertFits(devices: number, meminfo: string, alreadyRunning = 0)
   const cap = capacityFor(devices - alreadyRunning, meminfo);
   if (!cap.fits) {
     throw inputError('E_SCOPE_TOO_LARGE', '--scope', 'devices',
-      `the scope has ${devices} devices (~${cap.needMiB} MiB at ${PER_DEVICE_MIB} MiB each) but only ${cap.availableMiB} MiB is available (${RESERVE_MIB} MiB kept in reserve)`,
-      `this machine can take about ${cap.maxDevices + alreadyRunning} devices; narrow --scope (e.g. counties=1;townships=1)`);
+      `the scope has ${devices} devices (~${cap.needMiB} MiB at ${PER_DEVICE_MIB} MiB each) but only ${cap.availableMiB} MiB is available (${RESERVE_MIB} MiB kept in reserve): this machine can take about ${cap.maxDevices + alreadyRunning} devices`,
+      'narrow --scope (e.g. counties=1;townships=1)');
   }
   return cap;
 }

@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { loadInventory } from '../inventory/load.js';
+import { buildTopology } from '../network/topology.js';
+import { parseScope, selectScope } from './scope.js';
+import { allocateSlots, planWiring } from './wiring.js';
+import { mgmtAddresses, hostMgmtIf, MGMT_RANGE } from './names.js';
+import { namespaceCommands, tbf } from './realize.js';
+import { parseReloadTest } from './napalm.js';
+import { fullOspf6Neighbours, fullOspfNeighbours, parsePing, pingScript } from './checks.js';
+import { heldDownInterfaces, findLink } from './faults.js';
+import { emptyState } from './state.js';
+
+const topology = buildTopology(await loadInventory());
+const scoped = selectScope(topology, parseScope('cities=xian;counties=1;townships=2;datacenters=none'));
+const slots = allocateSlots({}, scoped.devices.map((d) => d.id));
+
+describe('wiring', () => {
+  const w = planWiring(scoped, { lab: 'ci', rateScale: 100, slots });
+  test('a namespace per device plus the internet, a veth per link, the model’s interface names', () => {
+    expect(w.namespaces).toHaveLength(11);
+    const links = w.veths.filter((v) => !v.id.startsWith('lan:') && !v.id.startsWith('internet:'));
+    expect(links).toHaveLength(scoped.links.length);
+    for (const v of w.veths) for (const e of [v.a, v.b]) expect(e.ifname.length).toBeLessThanOrEqual(15);
+    const up = w.veths.find((v) => v.id === 'xian.xincheng.t01~up0')!;
+    expect(up).toMatchObject({ a: { ns: 'stx-ci-xian.xincheng-r1' }, b: { ns: 'stx-ci-xian.xincheng.t01-r1', ifname: 'up0' }, rateKbit: 2000 });
+  });
+
+  test('loopbacks on lo, both families, management /31 from the link-local lab range', () => {
+    const t1 = w.namespaces.find((n) => n.device === 'xian.xincheng.t01-r1')!;
+    const d = topology.devices.find((x) => x.id === 'xian.xincheng.t01-r1')!;
+    expect(t1.addresses.lo).toEqual([d.loopback.ipv4, d.loopback.ipv6]);
+    expect(t1.addresses.up0).toHaveLength(2);
+    expect(t1.mgmt!.host.startsWith('169.254.')).toBe(true);
+    expect(MGMT_RANGE).toBe('169.254.64.0/18');
+    const inet = w.namespaces.find((n) => n.ns === 'stx-ci-internet')!;
+    expect(inet.addresses.lo).toEqual([`${topology.exit.upstream.ipv4}/32`, `${topology.exit.upstream.ipv6}/128`]);
+    expect(inet.routes.some((r) => r.startsWith(topology.supernets.ipv4))).toBe(true);
+  });
+
+  test('slots are stable when devices come and go', () => {
+    const a = allocateSlots({}, ['x', 'y', 'z']);
+    const b = allocateSlots(a, ['z', 'w']);
+    expect(b).toEqual({ z: a.z, w: 0 });
+    expect(mgmtAddresses('ci', 3).device).not.toBe(mgmtAddresses('ci', 4).device);
+    expect(hostMgmtIf('abcdef', 510).length).toBeLessThanOrEqual(15);
+  });
+
+  test('address reconciliation adds what is missing and removes what is stale', () => {
+    const n = { ns: 'x', addresses: { up0: ['10.0.0.1/31', '2001:db8::1/127'] }, routes: [] };
+    const now = new Map([['up0', { ifname: 'up0', operstate: 'UP', up: true, addresses: ['10.0.0.3/31', '2001:db8::1/127'] }]]);
+    expect(namespaceCommands(n, now, new Set(['x/up0']))).toEqual(['addr del 10.0.0.3/31 dev up0', 'addr add 10.0.0.1/31 dev up0', 'link set up0 down']);
+    expect(tbf('up0', 100_000)).toMatch(/tbf rate 100000kbit burst 125000/);
+  });
+});
+
+describe('device output parsing', () => {
+  test('frr-reload.py --test output', () => {
+    const d = parseReloadTest('\nLines To Delete\n===============\ninterface up0\n no ip ospf cost 500\n\nLines To Add\n============\ninterface up0\n ip ospf cost 1000\n');
+    expect(d).toEqual({ remove: ['interface up0', ' no ip ospf cost 500'], add: ['interface up0', ' ip ospf cost 1000'] });
+    expect(parseReloadTest('')).toEqual({ remove: [], add: [] });
+  });
+
+  test('OSPF neighbour JSON and ping results', () => {
+    expect([...fullOspfNeighbours('{"neighbors":{"1.1.1.1":[{"nbrState":"Full/-"}],"2.2.2.2":[{"nbrState":"Init/-"}]}}')]).toEqual(['1.1.1.1']);
+    expect([...fullOspf6Neighbours('{"neighbors":[{"neighborId":"1.1.1.1","state":"Full"},{"neighborId":"3.3.3.3","state":"ExStart"}]}')]).toEqual(['1.1.1.1']);
+    expect(pingScript(['10.0.0.1'])).toContain('ping -c1 -W1 -q 10.0.0.1');
+    expect(parsePing('ok 10.0.0.1\nfail 2001:db8::1\n')).toEqual({ ok: new Set(['10.0.0.1']), failed: ['2001:db8::1'] });
+  });
+
+  test('faults hold both ends of a link, or every interface of a device', () => {
+    const s = emptyState('ci', '', '', 100, false);
+    const id = findLink(scoped, 'xian.xincheng.t01-r1', 'xian.xincheng-r1')!;
+    expect(id).toBe('xian.xincheng.t01~up0');
+    s.faults.links.push(id);
+    expect([...heldDownInterfaces(scoped, s)].sort()).toEqual(['stx-ci-xian.xincheng-r1/' + scoped.links.find((l) => l.id === id)!.a.interface, 'stx-ci-xian.xincheng.t01-r1/up0'].sort());
+    s.faults = { links: [], devices: ['xian.xincheng.t01-r1'] };
+    expect(heldDownInterfaces(scoped, s)).toContain('stx-ci-xian.xincheng.t01-r1/mgmt0');
+    expect(findLink(scoped, 'internet', 'shaanxi-exit1')).toBe('internet:shaanxi-exit1');
+  });
+});
