@@ -49,7 +49,9 @@ describe('policy registry and runner', () => {
     expect(onlySoft.topology).toBeUndefined();
     const inputs = await registry.inputsFor(inventory, registry.all());
     expect(built).toBe(1);
-    const report = runPolicies(registry.all(), inputs);
+    const given = await registry.inputsFor(inventory, registry.all(), { topology: inputs.topology });
+    expect(built).toBe(1); // a given input is not built again
+    const report = runPolicies(registry.all(), given);
     expect(report.rules.map((r) => r.status)).toEqual(['failed', 'failed']);
     expect(report.summary).toMatchObject({ hardFindings: 1, softFindings: 1, passedHard: false });
     expect(renderPolicyText(report)).toMatch(/FAIL {2}TST-001 \(hard\)[\s\S]*WARN {2}TST-002[\s\S]*policy FAILED/);
