@@ -59,7 +59,9 @@ export function vrpPorts(device: Device): VrpPort[] {
   const bySlot = new Map<number, Interface[]>();
   for (const iface of device.interfaces) {
     const slot = vrpSlot(device, iface);
-    bySlot.set(slot, [...(bySlot.get(slot) ?? []), iface]);
+    const list = bySlot.get(slot);
+    if (list) list.push(iface);
+    else bySlot.set(slot, [iface]);
   }
   const ports: VrpPort[] = [];
   for (const slot of [...bySlot.keys()].sort((a, b) => a - b)) {

@@ -100,7 +100,11 @@ function loopbackStanza(device: Device): ConfigLine[] {
 /** Areas in numeric order (0.0.0.0 first), each with its `network` statements in address order. */
 function areasOf(members: OspfMember[]): Array<[string, OspfMember[]]> {
   const byArea = new Map<string, OspfMember[]>();
-  for (const m of members) byArea.set(m.area, [...(byArea.get(m.area) ?? []), m]);
+  for (const m of members) {
+    const list = byArea.get(m.area);
+    if (list) list.push(m);
+    else byArea.set(m.area, [m]);
+  }
   return [...byArea.entries()].sort(([a], [b]) => compareAreas(a, b));
 }
 
