@@ -40,7 +40,7 @@ export class PolicyRegistry {
     const inputs: Record<string, unknown> = { inventory, ...given };
     const needed = new Set(rules.flatMap((r) => r.requires));
     for (const name of [...needed].sort()) {
-      if (name in inputs) continue;
+      if (inputs[name] !== undefined) continue; // given { topology: undefined } still builds it
       const build = this.providers.get(name);
       if (build) inputs[name] = await build(inventory);
     }
