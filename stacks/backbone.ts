@@ -10,6 +10,11 @@ import type { IpamPlan } from '../network/ipam.js';
 import type { Topology } from '../network/types.js';
 import type { StackContribution, SynthContext } from './contribution.js';
 import { DIALECTS } from '../network/render/index.js';
+import { buildMergePlan } from '../network/merge-plan.js';
+import { renderMergePlanJson, renderMergePlanMarkdown } from '../network/merge-plan-markdown.js';
+import { mergeProgress, type MergeStatus } from '../network/merge-status.js';
+import { assessPrivateNetworks } from '../network/private-networks.js';
+import type { Inventory } from '../inventory/load.js';
 
 export const BACKBONE_STACK = 'backbone';
 
@@ -49,4 +54,18 @@ export function addressPlan(t: Topology) {
     links: t.links.map((l) => ({ id: l.id, tier: l.tier, a: `${l.a.device}:${l.a.interface}`, b: `${l.b.device}:${l.b.interface}`, ipv4: l.subnet.ipv4, ipv6: l.subnet.ipv6 })),
     internet_exit: t.exit,
   };
+}
+
+/**
+ * The plans that sit beside the configs: the 两网整合 merge plan with its progress (indicator 1,
+ * from the inventory's merge-status file) and the 专网整合 private-network targets (indicator 2).
+ */
+export function backbonePlanFiles(topology: Topology, inventory: Inventory, status: MergeStatus): Map<string, string> {
+  const plan = buildMergePlan(topology);
+  const progress = mergeProgress(plan, status);
+  return new Map([
+    ['merge-plan.json', renderMergePlanJson(plan, progress)],
+    ['merge-plan.md', renderMergePlanMarkdown(plan, progress)],
+    ['private-networks.json', stableJson(assessPrivateNetworks(inventory.privateNetworks))],
+  ]);
 }

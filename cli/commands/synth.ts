@@ -5,7 +5,8 @@ import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildModel, synthesize } from '../../stacks/synth.js';
 import { allContributions } from '../../stacks/registry.js';
-import { BACKBONE_STACK } from '../../stacks/backbone.js';
+import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
+import { readMergeStatus } from '../../network/merge-status.js';
 import { withExtraFiles } from '../../stacks/contribution.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT } from '../../lib/errors.js';
@@ -21,10 +22,12 @@ export const synthCommand: CommandModule = {
       .action(async (opts: { output: string; force: boolean; skipChecks: boolean }) => {
         const g = globals();
         const started = performance.now();
-        const model = buildModel(await loadInventory(g.inventory));
-        let contributions = allContributions(model);
+        const inventory = await loadInventory(g.inventory);
+        const model = buildModel(inventory);
+        const { status } = await readMergeStatus(inventory.dir);
         const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
-        if (checks) contributions = contributions.map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, designCheckFiles(checks)) : c));
+        const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks) : [])]);
+        const contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
         const checkSummary = checks && {
           verification: checks.verification.summary,
           policy: checks.policy.summary,
