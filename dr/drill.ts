@@ -3,22 +3,21 @@
  * RTO and RPO from a writer that ran through it → post-checks → failback when asked → restore the
  * lab (always: error, Ctrl-C and all) → a report stored durably.
  */
-import { deployLab } from '../lab/deploy.js';
+import { labUpForDrill } from './lab-up.js';
 import { loadDrModel } from './lifecycle.js';
 import { destroyLab } from '../lab/destroy.js';
-import { acquireLock, type Lock } from '../lab/lock.js';
-import { deviceNs, labPaths } from '../lab/names.js';
+import { deviceNs } from '../lab/names.js';
 import { requireRoot } from '../lab/preflight.js';
 import { inputError, runtimeError } from '../lib/errors.js';
 import { scenario as findScenario, type Scenario } from './scenarios.js';
-import { linkEnds, linksDown, requireLabNamespaces, serviceAddressHolders, setLinks, type LinkEnd } from './lab-centres.js';
+import { faultCentreLinks, uplinkPeers, linkEnds, linksDown, requireLabNamespaces, serviceAddressHolders, setLinks, type LinkEnd } from './lab-centres.js';
 import { bringUpService, nodeContext, processesNaming, readService, teardownService, waitStreaming, type ServiceRecord } from './service.js';
 import { query, ready, stop } from './pg-node.js';
 import { Writer } from './writer-client.js';
 import { DrillAborted, Recorder } from './recorder.js';
 import { failback, failover, postChecks, type RunbookContext } from './runbook.js';
 import { measure, round, verdict, type DrillReport, type StepRecord } from './report.js';
-import { clearJournal, recoverAbandoned, writeJournal } from './journal.js';
+import { clearJournal, recoverAbandoned, runningDrill, writeJournal } from './journal.js';
 import { reportId, saveReport } from './store.js';
 import { sleep } from './exec.js';
 
@@ -61,7 +60,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const started = Date.now();
   findScenario(opts.scenario); // bad scenario names fail before anything is touched
   const model = { stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab: opts.lab, scope: opts.scope, classId: opts.classId, client: opts.client };
-  let { lab, layout, hba, cls } = await loadDrModel(model);
+  let { lab, layout, hba, cls, scoped } = await loadDrModel(model);
   const sc = findScenario(opts.scenario, layout);
   requireRoot();
   const recovered = await recoverAbandoned(opts.stateDir, lab);
@@ -71,13 +70,14 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     await requireLabNamespaces(lab, layout);
   } catch (err) {
     if (!opts.deploy) throw err;
-    const d = await deployLab({ stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab, scope: opts.scope, signal: opts.signal });
     deployedLab = true;
-    if (d.interrupted || d.failed > 0) {
+    try {
+      await labUpForDrill({ stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab, scope: opts.scope, signal: opts.signal });
+    } catch (e) {
       await destroyLab({ stateDir: opts.stateDir, lab });
-      throw runtimeError('E_DR_LAB', `deploying the lab for the drill failed (${d.failed} devices failed${d.interrupted ? ', interrupted' : ''})`);
+      throw e;
     }
-    ({ lab, layout, hba, cls } = await loadDrModel({ ...model, lab, scope: undefined }));
+    ({ lab, layout, hba, cls, scoped } = await loadDrModel({ ...model, lab, scope: undefined }));
     await requireLabNamespaces(lab, layout);
   }
   if (await readService(opts.stateDir, lab)) {
@@ -85,17 +85,21 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     throw runtimeError('E_DR_BUSY', `a DR sample service is already running in lab "${lab}"`, 'remove it with `stacks dr down` (a drill builds its own)');
   }
 
+  const busy = await runningDrill(opts.stateDir, lab);
+  if (busy) throw runtimeError('E_DR_BUSY', `another drill (pid ${busy}) runs on lab "${lab}"`, 'wait for it to finish');
   const recorder = new Recorder(started, opts.signal, opts.onStep);
   const hit = layout.nodes.find((n) => n.role === sc.hits)!;
-  const { scoped } = await loadDrModel({ ...model, lab, scope: undefined });
-  const ends: LinkEnd[] = linkEnds(lab, scoped, hit.uplinks);
+    const ends: LinkEnd[] = linkEnds(lab, scoped, hit.uplinks);
   const clientNs = deviceNs(lab, layout.client);
-  let lock: Lock | undefined = acquireLock(labPaths(opts.stateDir, lab).lock, `dr drill ${sc.id}`);
-  await writeJournal(opts.stateDir, { pid: process.pid, lab, startedAt: new Date(started).toISOString(), ends, deployedLab });
+  const labOpts = { stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab };
+  const faults = uplinkPeers(scoped, hit).map((peer) => ({ device: hit.device, peer }));
+  await writeJournal(opts.stateDir, { pid: process.pid, lab, startedAt: new Date(started).toISOString(), ends, faults, inventoryDir: opts.inventoryDir, deployedLab });
 
   let rec: ServiceRecord | undefined;
   const writers: Writer[] = [];
   let failAt = 0;
+  let cutAt = 0;
+  let faultRecord: Promise<unknown> | undefined;
   let outcome: ReturnType<typeof measure> | undefined;
   let primaryAfter: string | null = null;
   let failbackResult: DrillReport['failback'] = opts.failback ? { requested: true, done: false, downtime_s: null, writes_lost: 0 } : null;
@@ -132,29 +136,35 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     });
     if (recorder.steps.some((s) => !s.ok)) throw runtimeError('E_DR_PRECHECK', 'pre-checks failed: the lab is not in a state to drill');
 
+    // The failure itself is instantaneous: every uplink down in one go, the database killed. The
+    // lab's fault record (`stacks lab fault link … down`, which reloads the model) is written
+    // meanwhile and awaited before the post-checks, so its bookkeeping never counts as outage.
     failAt = Date.now();
-    await recorder.step('inject', `take ${hit.centre}'s links down (${hit.uplinks.join(', ')})`, () => setLinks(ends, 'down'));
+    await recorder.step('inject', `take ${hit.centre}'s uplinks down (${hit.uplinks.join(', ')})`, () => setLinks(ends, 'down'));
+    cutAt = Date.now();
     if (sc.stopsProcesses) await recorder.step('inject', `stop ${hit.centre}'s processes (database killed, no shutdown)`, () => stop(nodeContext(service, hit), 'immediate'));
-
+    faultRecord = recorder.step('inject', `record the fault in the lab (stacks lab fault link ${faults.map((f) => `${f.device} ${f.peer}`).join(', ')} down)`, () => faultCentreLinks(labOpts, scoped, hit, 'down'));
+    faultRecord.catch(() => undefined);
     primaryAfter = await failover(rb, sc);
     await recorder.step('measure', 'service answers again (a write started after the failure is acknowledged)', async () => {
       const limit = Math.min(layout.protectionClass.rtoS * 1000 + 5000, 120_000);
-      while (!writer.firstAckStartedAfter(failAt) && Date.now() - failAt < limit && !opts.signal?.aborted) await sleep(50, opts.signal);
-      const a = writer.firstAckStartedAfter(failAt);
+      while (!writer.firstAckStartedAfter(cutAt) && Date.now() - failAt < limit && !opts.signal?.aborted) await sleep(50, opts.signal);
+      const a = writer.firstAckStartedAfter(cutAt);
       if (!a) throw new Error(`no write acknowledged within ${limit / 1000} s`);
       return round((a.ackMs - failAt) / 1000);
     }, (rto) => `RTO ${rto} s`);
+    await faultRecord;
     await postChecks(rb, sc);
     await sleep(1000, opts.signal);
     const log = await writer.stop();
     const primaryCtx = nodeContext(service, layout.nodes.find((n) => n.centre === service.primary)!);
     outcome = await recorder.step('measure', `count acknowledged writes missing on ${service.primary}`, async () => {
       const rows = await query<{ id: string }>(primaryCtx, 'SELECT id FROM drill_writes WHERE run = $1', [run]);
-      return measure({ failAtMs: failAt, acks: log.acks, present: new Set(rows.map((r) => Number(r.id))) });
+      return measure({ failAtMs: failAt, cutAtMs: cutAt, acks: log.acks, present: new Set(rows.map((r) => Number(r.id))) });
     }, (o) => `${o.writes_lost} of ${o.writes_acked} lost`);
 
     if (opts.failback) {
-      await recorder.step('failback', `bring ${hit.centre}'s links up`, () => setLinks(ends, 'up'));
+      await recorder.step('failback', `bring ${hit.centre}'s links up (stacks lab fault … up)`, () => faultCentreLinks(labOpts, scoped, hit, 'up'));
       const fbRun = `${run}-failback`;
       const fbWriter = new Writer(clientNs, layout.serviceAddress.ipv4.split('/')[0]!, fbRun);
       writers.push(fbWriter);
@@ -181,7 +191,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     }
   } finally {
     for (const w of writers) await w.stop().catch(() => undefined);
+    // A fault record still being written would otherwise take the links down again after the restore.
+    await faultRecord?.catch(() => undefined);
     await recorder.always('restore', 'bring every link the drill touched back up', async () => {
+      await faultCentreLinks(labOpts, scoped, hit, 'up').catch(() => undefined);
       await setLinks(ends, 'up');
       const still = await linksDown(ends);
       if (still.length) throw new Error(`still down: ${still.join(', ')}`);
@@ -194,8 +207,6 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
         if (left.length) throw new Error(`processes left: ${left.join(', ')}`);
       });
     }
-    lock?.release();
-    lock = undefined;
     if (deployedLab) await recorder.always('restore', 'destroy the lab the drill deployed', async () => void (await destroyLab({ stateDir: opts.stateDir, lab })));
     await clearJournal(opts.stateDir, lab);
   }

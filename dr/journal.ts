@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomically } from '../lib/files.js';
 import { drDir, readService, teardownService } from './service.js';
 import { destroyLab } from '../lab/destroy.js';
+import { faultLink } from '../lab/fault.js';
 import { setLinks, type LinkEnd } from './lab-centres.js';
 
 export interface Journal {
@@ -16,6 +17,9 @@ export interface Journal {
   startedAt: string;
   /** Link ends the drill may have taken down. */
   ends: LinkEnd[];
+  /** The lab fault-injection calls to undo: `stacks lab fault link <device> <peer> up`. */
+  faults: Array<{ device: string; peer: string }>;
+  inventoryDir: string;
   /** The drill deployed the lab itself (and destroys it at the end). */
   deployedLab: boolean;
 }
@@ -43,11 +47,19 @@ function alive(pid: number): boolean {
 }
 
 /** Undo a dead drill's changes: links up, sample service gone. Returns what was done (empty: nothing to do). */
+/** A drill still running on this lab (its process is alive)? */
+export async function runningDrill(stateDir: string, lab: string): Promise<number | undefined> {
+  const j = await readJournal(stateDir, lab);
+  return j && j.pid !== process.pid && alive(j.pid) ? j.pid : undefined;
+}
+
 export async function recoverAbandoned(stateDir: string, lab: string): Promise<string[]> {
   const j = await readJournal(stateDir, lab);
   const done: string[] = [];
   if (j && j.pid !== process.pid && alive(j.pid)) return done;
   if (j) {
+    for (const f of j.faults) await faultLink({ stateDir, inventoryDir: j.inventoryDir, lab }, f.device, f.peer, 'up').catch(() => undefined);
+    // Whatever the lab's fault records say, every end the drill may have touched comes back up.
     await setLinks(j.ends, 'up');
     done.push(`${j.ends.length} link ends up`);
   }

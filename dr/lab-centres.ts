@@ -10,6 +10,8 @@ import { listNamespaces, readLinks } from '../lab/realize.js';
 import { ipBatch } from '../lab/shell.js';
 import { runtimeError } from '../lib/errors.js';
 import { exec } from './exec.js';
+import { faultLink } from '../lab/fault.js';
+import type { LabOptions } from '../lab/deploy.js';
 import type { DrLayout, DrNode, DualAddress } from './layout.js';
 
 /** The lab's namespaces the drill needs: the centres and the client. */
@@ -65,6 +67,23 @@ export async function serviceAddressHolders(lab: string, layout: DrLayout): Prom
 export interface LinkEnd {
   ns: string;
   ifname: string;
+}
+
+/** The devices at the far end of a node's uplinks (for `stacks lab fault link A B`). */
+export function uplinkPeers(scoped: ScopedTopology, node: DrNode): string[] {
+  return node.uplinks.map((id) => {
+    const l = scoped.links.find((x) => x.id === id);
+    if (!l) throw runtimeError('E_DR_LINK', `link ${id} is not in the lab's scope`);
+    return l.a.device === node.device ? l.b.device : l.a.device;
+  });
+}
+
+/**
+ * Take a centre's uplinks down or up through the lab's own fault injection (recorded in the lab's
+ * state: `stacks lab status` shows them, a redeploy keeps them down until `up`).
+ */
+export async function faultCentreLinks(opts: LabOptions, scoped: ScopedTopology, node: DrNode, direction: 'down' | 'up'): Promise<void> {
+  for (const peer of uplinkPeers(scoped, node)) await faultLink(opts, node.device, peer, direction);
 }
 
 /** Both ends of each model link. */

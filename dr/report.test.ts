@@ -21,6 +21,11 @@ describe('measure', () => {
     expect(o.rpo_s).toBe(0.4);
   });
 
+  test('a write started while the failure was being injected does not prove recovery', () => {
+    const o = measure({ failAtMs: 10_000, cutAtMs: 10_300, acks: acks([[1, 10_100, 10_150], [2, 15_000, 16_000]]), present: new Set([1, 2]) });
+    expect(o.rto_s).toBe(6);
+  });
+
   test('no answer after the failure: RTO is null', () => {
     expect(measure({ failAtMs: 10_000, acks: acks([[1, 9_000, 9_010]]), present: new Set([1]) }).rto_s).toBeNull();
   });

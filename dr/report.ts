@@ -47,7 +47,13 @@ export interface DrillReport {
 }
 
 export interface Measurement {
+  /** When the injection began: the failure instant (the outage is counted from here). */
   failAtMs: number;
+  /**
+   * When the injection had taken effect (every link down). Only a write started after this proves
+   * the service answers again: one started earlier may have been acknowledged by the old primary.
+   */
+  cutAtMs?: number;
   acks: Ack[];
   /** Acknowledged ids the primary after failover holds. */
   present: Set<number>;
@@ -63,7 +69,7 @@ export interface Outcome {
 }
 
 export function measure(m: Measurement): Outcome {
-  const first = m.acks.find((a) => a.startMs >= m.failAtMs);
+  const first = m.acks.find((a) => a.startMs >= (m.cutAtMs ?? m.failAtMs));
   const lost = m.acks.filter((a) => !m.present.has(a.id));
   const earliestLost = lost.reduce((min, a) => Math.min(min, a.ackMs), Infinity);
   let gap = 0;

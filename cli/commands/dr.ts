@@ -7,7 +7,7 @@ import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, runtimeError } from '../../lib/errors.js';
 import { checkLabId, DEFAULT_LAB_ID } from '../../lab/names.js';
-import { runDrill, DEFAULT_TARGET } from '../../dr/drill.js';
+import { runDrill, DEFAULT_TARGET, type DrillResult } from '../../dr/drill.js';
 import { SCENARIOS } from '../../dr/scenarios.js';
 import { renderReportText } from '../../dr/report.js';
 import { listReports, readReport } from '../../dr/store.js';
@@ -73,6 +73,11 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
         });
         emit(g, report, () => `${renderReportText(report)}\n\nstored: ${files.json}`);
         process.exitCode = controller.signal.aborted ? 130 : report.passed ? EXIT.ok : EXIT.policy;
+      } catch (err) {
+        // The drill broke (exit 3) but restored the lab and stored its report: show it before the error.
+        const stored = (err as { drillReport?: DrillResult }).drillReport;
+        if (stored && !g.json) process.stdout.write(`${renderReportText(stored.report)}\n\nstored: ${stored.files.json}\n`);
+        throw err;
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
