@@ -40,6 +40,7 @@ interface TargetState {
   last?: DeviceSample;
   nextDue: number;
   inFlight: boolean;
+  current?: Promise<PollOutcome>;
 }
 
 export class MonitorDaemon {
@@ -134,7 +135,10 @@ export class MonitorDaemon {
   /** Poll one device now (tests, and a trap asking for confirmation). */
   async pollNow(device: string): Promise<PollOutcome | undefined> {
     const s = this.states.find((x) => x.target.device === device);
-    return s ? this.poll(s) : undefined;
+    if (!s) return undefined;
+    // one poll per device at a time: wait for a scheduled one in flight, then poll afresh
+    if (s.current) await s.current.catch(() => undefined);
+    return this.poll(s);
   }
 
   private schedule(): void {
@@ -149,7 +153,12 @@ export class MonitorDaemon {
     }
   }
 
-  private async poll(s: TargetState): Promise<PollOutcome> {
+  private poll(s: TargetState): Promise<PollOutcome> {
+    s.current = this.runPoll(s);
+    return s.current;
+  }
+
+  private async runPoll(s: TargetState): Promise<PollOutcome> {
     s.inFlight = true;
     this.inFlight++;
     try {
@@ -159,6 +168,7 @@ export class MonitorDaemon {
       return outcome;
     } finally {
       s.inFlight = false;
+      s.current = undefined;
       this.inFlight--;
     }
   }

@@ -7,11 +7,13 @@ describe('Counter64 from net-snmp Buffers', () => {
     expect(bufferToBigInt(buf)).toBe(9007199254740993n);
     expect(counterValue(Buffer.from('ffffffffffffffff', 'hex'))).toBe(18446744073709551615n);
     expect(counterValue(Buffer.from('0102', 'hex'))).toBe(258n);
+    // BER's 9-byte form of a value ≥ 2^63
+    expect(counterValue(Buffer.from('008000000000000001', 'hex'))).toBe(9223372036854775809n);
   });
   it('rejects what is not a counter', () => {
     expect(counterValue('12')).toBeUndefined();
     expect(counterValue(-1)).toBeUndefined();
-    expect(counterValue(Buffer.alloc(9))).toBeUndefined();
+    expect(counterValue(Buffer.from('010000000000000000', 'hex'))).toBeUndefined();
   });
 });
 

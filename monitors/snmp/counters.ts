@@ -15,7 +15,12 @@ export function bufferToBigInt(buf: Buffer): bigint {
 
 /** A counter value from a varbind value, or undefined when it is not a counter. */
 export function counterValue(value: unknown): bigint | undefined {
-  if (Buffer.isBuffer(value)) return value.length <= 8 ? bufferToBigInt(value) : undefined;
+  if (Buffer.isBuffer(value)) {
+    // BER may carry a leading zero byte for values ≥ 2^63 (9 bytes): only significant bytes count.
+    let start = 0;
+    while (start < value.length - 1 && value[start] === 0) start++;
+    return value.length - start <= 8 ? bufferToBigInt(value.subarray(start)) : undefined;
+  }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
   if (typeof value === 'bigint' && value >= 0n) return value;
   return undefined;

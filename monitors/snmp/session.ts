@@ -75,7 +75,9 @@ export async function bulkWalk(session: Session, maxRepetitions: number): Promis
     open.forEach((column, k) => {
       const group = vbs[offset + k];
       const list = Array.isArray(group) ? group : group ? [group] : [];
-      let done = list.length < maxRepetitions;
+      // An agent may return fewer repetitions than asked (to fit its message size): a column ends
+      // only when a varbind leaves it or the MIB view ends, or when nothing came back at all.
+      let done = list.length === 0;
       for (const vb of list) {
         if (END_TYPES.has(vb.type) || !vb.oid.startsWith(column + '.')) {
           done = true;
