@@ -56,24 +56,28 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
 }
 
 /**
- * Back to the boot state (no config): restart FRR empty. Rolling a fresh device back with
- * frr-reload.py would send one vtysh `no …` per line of the config — minutes on a busy host —
- * where a restart takes a second. Runs inside the device (paths are the bind-mounted ones).
+ * Commit by replacement: restart FRR empty and load a whole config in one vtysh pass. Used for
+ * commits and rollbacks alike. frr-reload.py (8.4) was tried first: it sends one vtysh call per
+ * changed line, takes minutes to roll a full config back on a busy host, and fails on some
+ * interface stanzas ("Failure to communicate to ospf6d, line: interface up0"); a restart takes a
+ * second and the lab's fast timers re-form adjacencies within a few more. Runs inside the device.
  */
 export function resetScript(hostname: string): string {
   return [
     '#!/bin/sh',
+    '# usage: reset.sh [CONFIG] — restart FRR empty, then apply CONFIG (if given) in one vtysh pass.',
+    `echo 'hostname ${hostname}' > /etc/frr/boot.conf`,
     `for d in ${[...FRR_DAEMONS].reverse().join(' ')}; do`,
     '  pid=$(cat /run/frr/$d.pid 2>/dev/null) || continue',
     '  kill $pid 2>/dev/null || continue',
     '  i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
     '  kill -9 $pid 2>/dev/null || true',
     'done',
-    `echo 'hostname ${hostname}' > /etc/frr/frr.conf`,
     `for d in ${FRR_DAEMONS.join(' ')}; do`,
     '  extra=; [ $d = zebra ] && extra="-s 16777216"',
-    '  /usr/lib/frr/$d -d -u frr -g frr -i /run/frr/$d.pid -f /etc/frr/frr.conf --log file:/var/tmp/$d.log $extra',
+    '  /usr/lib/frr/$d -d -u frr -g frr -i /run/frr/$d.pid -f /etc/frr/boot.conf --log file:/var/tmp/$d.log $extra',
     'done',
+    'if [ -n "$1" ]; then vtysh -f "$1"; fi',
     '',
   ].join('\n');
 }

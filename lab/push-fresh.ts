@@ -40,7 +40,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
       await drv.loadCandidate(candidate);
       await ctx.store.update((s) => Object.assign(s.devices[rt.device]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
       ctx.emit(rt.device, 'commit');
-      await drv.commitReplaceEmpty(ctx.confirmSeconds);
+      await drv.commitConfirm(ctx.confirmSeconds);
       inFlight.push({ rt, session, drv, candidate, hash, started, passed: false });
     } catch (err) {
       outcomes.push({ device: rt.device, action: 'failed', reason: (err as Error).message, seconds: (Date.now() - started) / 1000 });
@@ -73,7 +73,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
       } else if (!signal?.aborted) {
         // Interrupted: leave the confirm timer armed; the device rolls itself back, the journal says `committing`.
         const reason = f.last ? describeFailure(f.last) : 'not checked';
-        await f.drv.rollbackToEmpty();
+        await f.drv.rollback();
         await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'rolled-back', pending: undefined, lastError: `rolled back: ${reason}` }));
         outcomes.push({ device: id, action: 'rolled-back', reason, seconds: (Date.now() - f.started) / 1000 });
         ctx.emit(id, 'rolled-back', true);

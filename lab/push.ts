@@ -80,16 +80,14 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
   if (!ctx.refresh && prev.phase === 'confirmed' && prev.configHash === hash) return done({ action: 'unchanged' });
 
   let session: DeviceSession | undefined;
+  let committing = false;
   try {
     ctx.emit(id, 'connect');
     session = await connectDevice(ctx, rt);
     const drv = new FrrDriver(session);
     ctx.emit(id, 'load');
     await drv.loadCandidate(candidate);
-    // A device that never had a config confirmed and none pending runs the empty boot config: the
-    // whole candidate is the diff (saves a frr-reload.py compare on every fresh device).
-    const fresh = prev.phase === 'realized' && !prev.pending && !ctx.refresh;
-    const diff = fresh ? { remove: [], add: candidate.split('\n').filter((l) => l.trim() && l !== '!') } : await drv.compare();
+    const diff = await drv.compare(candidate);
     if (diffIsEmpty(diff)) {
       // Already running (e.g. a deploy interrupted after commit): disarm any timer, record it.
       await drv.confirm();
@@ -98,7 +96,8 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     }
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
     ctx.emit(id, 'commit');
-    await (fresh ? drv.commitReplaceEmpty(ctx.confirmSeconds) : drv.commitConfirm(ctx.confirmSeconds));
+    committing = true;
+    await drv.commitConfirm(ctx.confirmSeconds);
     ctx.emit(id, 'check');
     const check = await checkUntil(drv, () => expectationsFor(ctx, id), ctx.checkTimeoutMs);
     if (check.ok) {
@@ -113,7 +112,10 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     return done({ action: 'rolled-back', diff, reason });
   } catch (err) {
     const reason = (err as Error).message;
-    await ctx.store.update((s) => Object.assign(s.devices[id]!, { lastError: reason }));
+    // A commit that failed half-way must not stay: restore the rollback point (best effort; the
+    // device's own timer does it anyway if this fails too).
+    if (committing && session) await new FrrDriver(session).rollback().catch(() => undefined);
+    await ctx.store.update((s) => Object.assign(s.devices[id]!, { lastError: reason, pending: committing ? undefined : s.devices[id]!.pending }));
     return done({ action: 'failed', reason });
   } finally {
     session?.close();

@@ -5,7 +5,7 @@ import { parseScope, selectScope } from './scope.js';
 import { allocateSlots, planWiring } from './wiring.js';
 import { mgmtAddresses, hostMgmtIf, MGMT_RANGE } from './names.js';
 import { namespaceCommands, tbf } from './realize.js';
-import { parseReloadTest } from './napalm.js';
+import { configDiff } from './napalm.js';
 import { fullOspf6Neighbours, fullOspfNeighbours, parsePing, pingScript } from './checks.js';
 import { heldDownInterfaces, findLink } from './faults.js';
 import { emptyState } from './state.js';
@@ -54,10 +54,10 @@ describe('wiring', () => {
 });
 
 describe('device output parsing', () => {
-  test('frr-reload.py --test output', () => {
-    const d = parseReloadTest('\nLines To Delete\n===============\ninterface up0\n no ip ospf cost 500\n\nLines To Add\n============\ninterface up0\n ip ospf cost 1000\n');
-    expect(d).toEqual({ remove: ['interface up0', ' no ip ospf cost 500'], add: ['interface up0', ' ip ospf cost 1000'] });
-    expect(parseReloadTest('')).toEqual({ remove: [], add: [] });
+  test('config diff: removed and added lines', () => {
+    const d = configDiff('interface up0\n ip ospf cost 500\nexit\n', 'interface up0\n ip ospf cost 1000\nexit\n');
+    expect(d).toEqual({ remove: [' ip ospf cost 500'], add: [' ip ospf cost 1000'] });
+    expect(configDiff('a\n', 'a\n')).toEqual({ remove: [], add: [] });
   });
 
   test('OSPF neighbour JSON and ping results', () => {

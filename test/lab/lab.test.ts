@@ -1,0 +1,140 @@
+/**
+ * The lab for real (root, real FRR, sshd, snmpd in network namespaces): deploy a 10-device scope,
+ * converge, redeploy with no change, change one link, break one device on purpose and see it rolled
+ * back, fault a link, verify, destroy — and leave nothing behind.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
+import type { Topology } from '../../network/types.js';
+import { deployLab, type DeployOptions } from '../../lab/deploy.js';
+import { destroyLab, findLeftovers } from '../../lab/destroy.js';
+import { planLab } from '../../lab/plan.js';
+import { labStatus } from '../../lab/status.js';
+import { faultLink } from '../../lab/fault.js';
+import { verifyLab } from '../../lab/verify.js';
+import { readLabTargets } from '../../lab/targets.js';
+import { readSecrets } from '../../lab/secrets.js';
+import { renderLabConfig } from '../../lab/model.js';
+import { labPaths } from '../../lab/names.js';
+
+const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
+const LAB = `t${process.pid % 100000}`;
+const stateDir = mkdtempSync('/tmp/stx-labtest-');
+chmodSync(stateDir, 0o755);
+const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scope: SCOPE };
+// Generous timers: the CI host is shared; a confirm timer must outlast the slowest check.
+const deployOpts: Partial<DeployOptions> = { parallel: 4, confirmSeconds: 300, checkTimeoutMs: 90_000 };
+const CHANGED_LINK = 'xian.xincheng.t01~up0';
+const T1 = 'xian.xincheng.t01-r1';
+const T2 = 'xian.xincheng.t02-r1';
+
+/** The model after a change of one link: its rate (so its OSPF cost) drops to 100 Mbit/s. */
+function withSlowerLink(t: Topology): Topology {
+  const links = t.links.map((l) => (l.id === CHANGED_LINK ? { ...l, bandwidthMbps: 100 } : l));
+  const devices = t.devices.map((d) => ({ ...d, interfaces: d.interfaces.map((i) => (i.link === CHANGED_LINK ? { ...i, bandwidthMbps: 100 } : i)) }));
+  return { ...t, links, devices };
+}
+const changedCache = new WeakMap<Topology, Topology>();
+const renderChanged = (t: Topology, id: string) => {
+  if (!changedCache.has(t)) changedCache.set(t, withSlowerLink(t));
+  return renderLabConfig(changedCache.get(t)!, id);
+};
+
+let destroyed = false;
+async function assertNothingLeft(): Promise<void> {
+  const left = await findLeftovers(LAB, labPaths(stateDir, LAB).root);
+  expect(left).toEqual({ namespaces: [], interfaces: [], processes: [] });
+}
+
+beforeAll(() => {
+  expect(process.getuid?.()).toBe(0); // the lab tests run as root (CI does): never skipped
+});
+
+afterAll(async () => {
+  if (!destroyed) await destroyLab({ stateDir, lab: LAB });
+  await assertNothingLeft();
+  rmSync(stateDir, { recursive: true, force: true });
+}, 120_000);
+
+describe.sequential('lab on real FRR', () => {
+  test('deploys a 10-device scope that converges over both families', { timeout: 400_000 }, async () => {
+    const r = await deployLab({ ...base, ...deployOpts });
+    expect(r.devices).toBe(10);
+    expect(r.outcomes.filter((o) => o.action !== 'changed')).toEqual([]);
+    expect(r.changed).toBe(10);
+    expect(r.convergence?.converged).toBe(true);
+    const s = await labStatus(base);
+    expect(s.healthy).toBe(true);
+    expect(s.devices.every((d) => d.ospf.full === d.ospf.expected && d.ospf6.full === d.ospf6.expected)).toBe(true);
+  });
+
+  test('every device answers SNMPv3 authPriv on its management address', async () => {
+    const t = await readLabTargets(stateDir, LAB);
+    expect(t?.targets).toHaveLength(10);
+    const secrets = await readSecrets(t!.secretsFile);
+    const target = t!.targets.find((x) => x.device === T1)!;
+    const s = secrets.snmp;
+    const out = execFileSync('snmpget', ['-m', '', '-v3', '-l', 'authPriv', '-u', s.user, '-a', 'SHA', '-A', s.authKey, '-x', 'AES', '-X', s.privKey, '-On', '-r', '2', '-t', '3', `udp:${target.address}:${target.port}`, '1.3.6.1.2.1.1.5.0'], { encoding: 'utf8' });
+    expect(out).toContain('xian-xincheng-t01-r1');
+  });
+
+  test('a second deploy reports 0 changes', { timeout: 120_000 }, async () => {
+    const r = await deployLab({ ...base, ...deployOpts });
+    expect(r.changed).toBe(0);
+    expect(r.unchanged).toBe(10);
+  });
+
+  test('a changed link shows in plan, deploys, and leaves nothing to plan', { timeout: 300_000 }, async () => {
+    const plan = await planLab({ ...base, render: renderChanged });
+    const updates = plan.devices.filter((d) => d.action === 'update');
+    expect(updates.map((d) => d.device).sort()).toEqual(['xian.xincheng-r1', T1]);
+    expect(updates[0]!.diff.some((l) => /^[-+]\s*ip ospf cost/.test(l))).toBe(true);
+    const r = await deployLab({ ...base, ...deployOpts, render: renderChanged });
+    expect(r.outcomes.filter((o) => o.action === 'changed').map((o) => o.device).sort()).toEqual(['xian.xincheng-r1', T1]);
+    expect(r.rolledBack + r.failed).toBe(0);
+    expect(r.convergence?.converged).toBe(true);
+    expect((await planLab({ ...base, render: renderChanged })).summary.update).toBe(0);
+  });
+
+  test('a commit that kills OSPF on one device is rolled back; the others keep theirs', { timeout: 300_000 }, async () => {
+    const broken = (device: string, config: string) => (device === T2 ? config.split('\n').filter((l) => !/^\s*ipv?6? ?ospf6? area|^\s*ip ospf area/.test(l)).join('\n') : config);
+    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 20_000, render: renderChanged, candidateOverride: broken });
+    expect(r.outcomes.find((o) => o.device === T2)?.action).toBe('rolled-back');
+    expect(r.outcomes.filter((o) => o.device !== T2).every((o) => o.action === 'unchanged')).toBe(true);
+    const running = execFileSync('vtysh', ['--vty_socket', labPaths(stateDir, LAB).device(T2).run, '-c', 'show running-config'], { encoding: 'utf8' });
+    expect(running).toMatch(/ip ospf area/);
+    const again = await deployLab({ ...base, ...deployOpts, render: renderChanged });
+    expect(again.changed).toBe(0);
+    expect(again.convergence?.converged).toBe(true);
+  });
+
+  test('a link fault takes the link down and back up; the dual-homed township still verifies', { timeout: 200_000 }, async () => {
+    await faultLink(base, T1, 'xian.xincheng-r1', 'down');
+    let s = await labStatus(base);
+    expect(s.links.find((l) => l.link === CHANGED_LINK)).toMatchObject({ state: 'down', faulted: true });
+    const report = await verifyLab(base);
+    expect(report.summary.passed).toBe(true);
+    await faultLink(base, T1, 'xian.xincheng-r1', 'up');
+    s = await labStatus(base);
+    expect(s.links.find((l) => l.link === CHANGED_LINK)).toMatchObject({ state: 'up', faulted: false });
+  });
+
+  test('verify --target lab: every township reaches the core and the internet over both families', { timeout: 200_000 }, async () => {
+    const report = await verifyLab(base);
+    expect(report.checks.map((c) => [c.id, c.family, c.passed])).toEqual([
+      ['lab.reach.core', 'ipv4', true],
+      ['lab.reach.core', 'ipv6', true],
+      ['lab.reach.exit', 'ipv4', true],
+      ['lab.reach.exit', 'ipv6', true],
+    ]);
+  });
+
+  test('destroy removes every namespace, interface and process', { timeout: 120_000 }, async () => {
+    const r = await destroyLab({ stateDir, lab: LAB });
+    destroyed = true;
+    expect(r.namespaces).toBe(11); // 10 devices + the internet
+    await assertNothingLeft();
+  });
+});
