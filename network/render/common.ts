@@ -153,20 +153,32 @@ export function compareAreas(a: string, b: string): number {
 
 /** Natural order (eth2 before eth10) without locale tables, so output is the same on every machine. */
 export function naturalCompare(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) return Number(x) - Number(y) || x.length - y.length;
-    return x < y ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      // Compare whole digit runs by value, then by length (d01 after d1).
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      const diff = Number(a.slice(i, ei)) - Number(b.slice(j, ej));
+      if (diff !== 0) return diff;
+      if (ei - i !== ej - j) return ei - i - (ej - j);
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
   }
-  return pa.length - pb.length;
+  return a.length - i - (b.length - j);
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 const SORTED = new WeakMap<readonly Interface[], Interface[]>();
 
