@@ -1,0 +1,20 @@
+/**
+ * The Pulumi program's entry (Pulumi.yaml beside it points here, compiled): the province's
+ * containerised systems from the default or $STACKS_INVENTORY inventory, placed as `stacks synth`
+ * places them, rendered by `k8sProgram`. Run with `pulumi up` where the Pulumi CLI is installed.
+ */
+import { loadInventory, DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
+import { buildTopology } from '../../network/topology.js';
+import { buildCloudModel } from '../cloud/model.js';
+import { k8sProgram } from './program.js';
+import { containerWorkloads } from './workloads.js';
+
+export async function run(inventoryDir: string = process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR) {
+  const inventory = await loadInventory(inventoryDir);
+  const topology = buildTopology(inventory);
+  const model = buildCloudModel(inventory, topology);
+  if (!model) return { namespaces: [], services: [] };
+  return k8sProgram(containerWorkloads(model.systems, model.placement), { extranet: topology.supernets });
+}
+
+export default run;
