@@ -30,6 +30,7 @@ export interface MigrationLab {
   hosts: LabHost[];
   /** The run's private key (authorized on every host). */
   identity: string;
+  publicKey: string;
   knownHosts: string;
 }
 
@@ -43,9 +44,10 @@ const vethName = (id: string, i: number) => `stm${id}v${i}`;
  */
 export async function createMigrationLab(opts: { id: string; dir: string; hosts: string[]; subnet: string }): Promise<MigrationLab> {
   if (!/^[a-z][a-z0-9]{0,5}$/.test(opts.id)) throw runtimeError('E_LAB_ID', `lab id "${opts.id}" must be 1–6 lower-case letters/digits`);
-  const lab: MigrationLab = { id: opts.id, dir: opts.dir, bridge: bridgeName(opts.id), hosts: [], identity: join(opts.dir, 'id_ed25519'), knownHosts: join(opts.dir, 'known_hosts') };
   await mkdir(opts.dir, { recursive: true });
-  const pub = await ensureKeyPair(lab.identity, `stacks migrate ${opts.id}`);
+  const identity = join(opts.dir, 'id_ed25519');
+  const pub = await ensureKeyPair(identity, `stacks migrate ${opts.id}`);
+  const lab: MigrationLab = { id: opts.id, dir: opts.dir, bridge: bridgeName(opts.id), hosts: [], identity, publicKey: pub, knownHosts: join(opts.dir, 'known_hosts') };
   await ipBatch([`link add ${lab.bridge} type bridge`, `addr add ${opts.subnet}.1/24 dev ${lab.bridge}`, `link set ${lab.bridge} up`]);
   const known: string[] = [];
   for (const [i, name] of opts.hosts.entries()) {
@@ -62,10 +64,15 @@ export async function createMigrationLab(opts: { id: string; dir: string; hosts:
   return lab;
 }
 
-/** sshd inside the host's namespace with a private /run/sshd (bind mount in its own mount namespace). */
-async function startSshd(h: LabHost, authorizedKey: string): Promise<string> {
+/**
+ * sshd inside the host's namespace with a private /run/sshd and its own empty /root (bind mounts in
+ * its own mount namespace): a server has its own home, and this machine's root shell start-up files
+ * (which may take seconds, e.g. `pyenv init`) do not run on every SSH command.
+ */
+export async function startSshd(h: LabHost, authorizedKey: string): Promise<string> {
   const ssh = join(h.dir, 'ssh');
   await mkdir(join(ssh, 'run'), { recursive: true });
+  await mkdir(join(h.dir, 'home'), { recursive: true });
   const hostKey = await ensureKeyPair(join(ssh, 'ssh_host_ed25519_key'), `${h.name} host key`);
   await writeFile(join(ssh, 'authorized_keys'), authorizedKey + '\n', { mode: 0o600 });
   await writeFile(
@@ -87,11 +94,18 @@ async function startSshd(h: LabHost, authorizedKey: string): Promise<string> {
     ].join('\n'),
   );
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  await run('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', `mkdir -p /run/sshd && mount --bind ${q(join(ssh, 'run'))} /run/sshd && /usr/sbin/sshd -f ${q(join(ssh, 'sshd_config'))} -E ${q(join(ssh, 'sshd.log'))}`]);
+  await run('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', `mkdir -p /run/sshd && mount --bind ${q(join(ssh, 'run'))} /run/sshd && mount --bind ${q(join(h.dir, 'home'))} /root && /usr/sbin/sshd -f ${q(join(ssh, 'sshd_config'))} -E ${q(join(ssh, 'sshd.log'))}`]);
   return hostKey;
 }
 
-async function waitForPort(h: LabHost, port: number): Promise<void> {
+/** Stop a host's sshd (to try what a run does when a host is unreachable for a while). */
+export async function stopSshd(h: LabHost): Promise<void> {
+  const pid = await readPid(join(h.dir, 'ssh', 'sshd.pid'));
+  if (alive(pid)) process.kill(pid!, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(pid); i++) await sleep(20);
+}
+
+export async function waitForPort(h: LabHost, port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const r = await run('ip', ['netns', 'exec', h.ns, 'sh', '-c', `ss -Hltn 'sport = :${port}' | grep -q .`], { allowFail: true });
     if (r.code === 0) return;

@@ -14,6 +14,8 @@ const endpoint = z.object({
   data_dir: z.string().startsWith('/'),
   /** Where the runbook keeps the service's pid file and log on that host (default `<data_dir>.stacks`). */
   state_dir: z.string().startsWith('/').optional(),
+  /** This host's own start command, when it differs from the service's. */
+  start: z.string().optional(),
 });
 
 export const runbookSchema = z.object({

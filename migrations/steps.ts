@@ -69,7 +69,7 @@ export async function replicate(c: StepContext): Promise<unknown> {
 }
 
 function serviceCommand(spec: RunbookSystem, e: Endpoint): string {
-  return spec.service.start.replaceAll('{port}', String(spec.service.port)).replaceAll('{address}', e.host).replaceAll('{data_dir}', e.data_dir);
+  return (e.start ?? spec.service.start).replaceAll('{port}', String(spec.service.port)).replaceAll('{address}', e.host).replaceAll('{data_dir}', e.data_dir);
 }
 
 /** Start the service on one host unless its pid file names a live process (a process group of its own). */
@@ -130,6 +130,9 @@ export async function cutover(c: StepContext): Promise<unknown> {
 }
 
 /** Through the service's name, every file the source had must come back with the same sha256. */
+/** Whole files come back through the service; a large one on a busy host takes a while. */
+const VERIFY_FILE_TIMEOUT_MS = 120_000;
+
 export async function verify(c: StepContext): Promise<unknown> {
   const rec = c.recorded('replicate') as { manifest?: Manifest } | undefined;
   const manifest = rec?.manifest ?? {};
@@ -148,7 +151,7 @@ async function check(c: StepContext, manifest: Manifest): Promise<string> {
   for (const [path, sum] of Object.entries(manifest)) {
     let body: Buffer;
     try {
-      const res = await fetch(`http://${addr}:${c.spec.service.port}/${path.split('/').map(encodeURIComponent).join('/')}`, { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`http://${addr}:${c.spec.service.port}/${path.split('/').map(encodeURIComponent).join('/')}`, { signal: AbortSignal.timeout(VERIFY_FILE_TIMEOUT_MS) });
       body = Buffer.from(await res.arrayBuffer());
       if (res.status !== 200) return `GET /${path} via ${c.spec.service.name} answered ${res.status}`;
     } catch (err) {

@@ -1,0 +1,126 @@
+/**
+ * A migration scenario on real hosts: department servers and a cloud VM as network namespaces with
+ * sshd (migrations/lab-hosts.ts), sample HTTP services with data on the servers, a client namespace
+ * whose /etc/hosts is the managed service-name file, a systems file and a runbook.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { createMigrationLab, inHost, type LabHost, type MigrationLab } from '../../migrations/lab-hosts.js';
+import { HostsFileNames } from '../../migrations/names.js';
+import { SshPool, readKnownHosts } from '../../migrations/ssh.js';
+import { startService } from '../../migrations/steps.js';
+import type { Runbook } from '../../migrations/runbook.js';
+import { run } from '../../lab/shell.js';
+
+export interface SampleSystem {
+  id: string;
+  department: string;
+  source: string;
+  target: string;
+  port: number;
+  /** Extra bytes of data (a large file makes replication take a while). */
+  bulkMiB?: number;
+  /** Misconfigure the target's web server (wrong document root): verification must fail. */
+  brokenTarget?: boolean;
+  dependsOn?: string[];
+}
+
+export interface Scenario {
+  lab: MigrationLab;
+  dir: string;
+  systemsFile: string;
+  runbookFile: string;
+  runbook: Runbook;
+  names: HostsFileNames;
+  host(name: string): LabHost;
+  serviceName(id: string): string;
+  dataDir(host: string, id: string): string;
+  /** GET a path of a service by its name from the client namespace (curl, /etc/hosts from the name file). */
+  clientGet(id: string, path: string, port: number): Promise<{ code: number; body: string }>;
+}
+
+export async function buildScenario(id: string, subnet: string, hosts: string[], systems: SampleSystem[]): Promise<Scenario> {
+  const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
+  const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hosts, 'client'], subnet });
+  const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
+  const dataDir = (h: string, sys: string) => join(lab.dir, h, 'srv', sys);
+  const serviceName = (sys: string) => `${sys}.gov.sn.cn`;
+  const client = host('client');
+  const hostsFile = `/etc/netns/${client.ns}/hosts`;
+  await mkdir(`/etc/netns/${client.ns}`, { recursive: true });
+  const names = new HostsFileNames(hostsFile);
+
+  const runbook: Runbook = {
+    ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 },
+    names: { hosts_file: hostsFile },
+    systems: {},
+  };
+  const rows = [];
+  for (const s of systems) {
+    const src = dataDir(s.source, s.id);
+    await mkdir(join(src, 'records'), { recursive: true });
+    await writeFile(join(src, 'index.html'), `<h1>${s.id}</h1>\n`);
+    await writeFile(join(src, 'records', 'data.json'), JSON.stringify({ system: s.id, records: Array.from({ length: 50 }, (_, i) => ({ n: i, v: `${s.id}-${i}` })) }));
+    await writeFile(join(src, 'records', 'notes 1.txt'), `notes of ${s.id} with a space in the name\n`);
+    if (s.bulkMiB) await run('dd', ['if=/dev/urandom', `of=${join(src, 'bulk.bin')}`, 'bs=1M', `count=${s.bulkMiB}`, 'status=none']);
+    runbook.systems[s.id] = {
+      source: { host: host(s.source).address, data_dir: src },
+      target: {
+        host: host(s.target).address,
+        data_dir: dataDir(s.target, s.id),
+        ...(s.brokenTarget ? { start: 'python3 -m http.server {port} --bind {address} --directory /' } : {}),
+      },
+      service: { name: serviceName(s.id), port: s.port, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' },
+    };
+    await names.set(serviceName(s.id), host(s.source).address, 'initial: served by the department server');
+    rows.push({
+      id: s.id,
+      department: s.department,
+      level: 'province',
+      classification: 'internal',
+      location: { kind: 'department-room', site: `dept.${s.department}` },
+      depends_on: s.dependsOn ?? [],
+      data_gib: 1,
+      vcpu: 2,
+      ram_gib: 4,
+      protection_class: 'p2',
+      platform: 'x86-vm',
+    });
+  }
+  const systemsFile = join(dir, 'systems.yaml');
+  await writeFile(systemsFile, stringify({ version: 1, systems: rows }));
+  const runbookFile = join(dir, 'runbook.yaml');
+  await writeFile(runbookFile, stringify(runbook));
+
+  // The department servers run their services before the migration (started as the runbook would).
+  const pool = new SshPool({ user: 'root', privateKey: readFileSync(lab.identity), pinned: readKnownHosts(lab.knownHosts) });
+  try {
+    for (const s of systems) await startService(pool.get(host(s.source).address), runbook.systems[s.id]!, runbook.systems[s.id]!.source);
+  } finally {
+    pool.close();
+  }
+  return {
+    lab,
+    dir,
+    systemsFile,
+    runbookFile,
+    runbook,
+    names,
+    host,
+    serviceName,
+    dataDir,
+    async clientGet(sys, path, port) {
+      for (let i = 0; i < 40; i++) {
+        const r = await inHost(client, 'curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '--max-time', '3', `http://${serviceName(sys)}:${port}${path}`]);
+        const lines = r.stdout.split('\n');
+        const code = Number(lines.pop());
+        if (r.code === 0 && code > 0) return { code, body: lines.join('\n') };
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      return { code: 0, body: '' };
+    },
+  };
+}
