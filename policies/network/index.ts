@@ -10,16 +10,18 @@ import { internetOnlyAtUnifiedExit } from './internet-exit.js';
 import { noPrefixOverlap } from './prefix-overlap.js';
 import { classifiedNeverOnExtranet, privateNetworkTargetFollowsRule } from './private-networks.js';
 import { linkBandwidthPerTier, tierTableMeetsPlan } from './tier-bandwidth.js';
+import { locatedInInventory } from './locations.js';
 
+// Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
-  dualStackEverywhere,
-  dualLinksDistinctParents,
-  linkBandwidthPerTier,
+  locatedInInventory(dualStackEverywhere),
+  locatedInInventory(dualLinksDistinctParents),
+  locatedInInventory(linkBandwidthPerTier),
   tierTableMeetsPlan,
   classifiedNeverOnExtranet,
   privateNetworkTargetFollowsRule,
-  noPrefixOverlap,
-  internetOnlyAtUnifiedExit,
+  locatedInInventory(noPrefixOverlap),
+  locatedInInventory(internetOnlyAtUnifiedExit),
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

@@ -76,6 +76,8 @@ describe('network policies on broken models and inventories', () => {
     expect(failing(r)).toEqual(['NET-002']);
     expect(findingsOf(r, 'NET-002')[0]!.resource).toBe('site:xian.yanta.t01');
     expect(findingsOf(r, 'NET-002')[0]!.message).toContain('two different parent devices');
+    // located at the township's county entry in divisions.json (xian is cities[0], yanta its sixth county)
+    expect(findingsOf(r, 'NET-002')[0]!.location).toEqual({ file: inventory.paths.divisions, path: 'cities[0].counties[5].townships' });
   });
 
   it('NET-003 (and NET-002): a county link below its tier, a township with one uplink', () => {
@@ -144,5 +146,6 @@ describe('network policies on broken models and inventories', () => {
     });
     const r = run({ inventory, topology: t }, ['NET-008']);
     expect(findingsOf(r, 'NET-008').map((f) => f.resource)).toEqual(['device:shaanxi-exit2', 'device:xian-r1', 'interface:xian-r1/inet9']);
+    expect(findingsOf(r, 'NET-008').map((f) => f.location?.path)).toEqual(['province', 'cities[0]', 'cities[0]']);
   });
 });
