@@ -9,6 +9,8 @@ import type { Topology, Family } from '../network/types.js';
 import { verifyTopology } from '../network/verify/index.js';
 import { summarize, type VerificationCheck, type VerificationFailure, type VerificationReport } from '../network/verify/report.js';
 import { openLab, type LabOptions } from './deploy.js';
+import type { ScopedTopology } from './scope.js';
+import type { LabState } from './state.js';
 import { deviceNs } from './names.js';
 import { faultedLinkIds } from './faults.js';
 import { mapLimit, run } from './shell.js';
@@ -29,10 +31,11 @@ export function parseTraceroute(out: string): string[] {
   return out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1] ?? '*').filter((h) => h !== undefined);
 }
 
-export async function verifyLab(opts: LabOptions): Promise<VerificationReport> {
-  const { lab, state, scoped } = await openLab(opts);
-  if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${lab} is not deployed`, 'run `stacks deploy --target lab` first');
-  // The model's answer for exactly what the lab runs: the scope minus what faults hold down.
+/**
+ * The model's answer for exactly what the lab runs: the scope minus what faults hold down.
+ * `expected(id, 'reach.core' | 'reach.exit', family)` is true where the model says the device reaches.
+ */
+export function modelExpectations(scoped: ScopedTopology, state: LabState) {
   const down = faultedLinkIds(scoped, state);
   const liveDevices = scoped.devices.filter((d) => !state.faults.devices.includes(d.id));
   const live = new Set(liveDevices.map((d) => d.id));
@@ -44,19 +47,27 @@ export async function verifyLab(opts: LabOptions): Promise<VerificationReport> {
     exit: { ...scoped.topology.exit, handoffs: scoped.handoffs.filter((h) => live.has(h.device) && !down.has(`internet:${h.device}`)) },
   };
   const model = verifyTopology(sub);
-  const cut = (id: string, family: Family) => {
-    const check = model.checks.find((c) => c.id === id && c.family === family);
-    return new Set((check?.failures ?? []).flatMap((f) => f.message.split(' cannot ')[0]!.split(', ')));
-  };
+  const cut = new Map<string, Set<string>>();
+  for (const c of model.checks) {
+    if (c.id !== 'reach.core' && c.id !== 'reach.exit') continue;
+    // failures read "<device>, <device> cannot reach …"
+    cut.set(`${c.id}/${c.family}`, new Set(c.failures.flatMap((f) => f.message.split(' cannot ')[0]!.split(', '))));
+  }
+  const expected = (id: string, check: 'reach.core' | 'reach.exit', family: Family) => live.has(id) && !(cut.get(`${check}/${family}`)?.has(id) ?? false);
+  return { expected, live, model };
+}
 
+export async function verifyLab(opts: LabOptions): Promise<VerificationReport> {
+  const { lab, state, scoped } = await openLab(opts);
+  if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${lab} is not deployed`, 'run `stacks deploy --target lab` first');
+  const { expected, live } = modelExpectations(scoped, state);
   const townships = scoped.devices.filter((d) => scoped.sites.find((s) => s.id === d.site)?.level === 'township');
   const core = scoped.devices.find((d) => d.site === scoped.topology.province.id && d.role === 'core' && live.has(d.id)) ?? scoped.devices.find((d) => d.role === 'core');
   const probes: Probe[] = [];
   for (const t of townships) {
     for (const family of ['ipv4', 'ipv6'] as const) {
-      const faultedHere = !live.has(t.id);
-      if (core) probes.push({ from: t.id, to: 'core', family, address: core.loopback[family].split('/')[0]!, expected: !faultedHere && !cut('reach.core', family).has(t.id), ping: false, hops: [] });
-      probes.push({ from: t.id, to: 'exit', family, address: scoped.topology.exit.upstream[family], expected: !faultedHere && !cut('reach.exit', family).has(t.id), ping: false, hops: [] });
+      if (core) probes.push({ from: t.id, to: 'core', family, address: core.loopback[family].split('/')[0]!, expected: expected(t.id, 'reach.core', family), ping: false, hops: [] });
+      probes.push({ from: t.id, to: 'exit', family, address: scoped.topology.exit.upstream[family], expected: expected(t.id, 'reach.exit', family), ping: false, hops: [] });
     }
   }
   await mapLimit(probes, 4, async (p) => {

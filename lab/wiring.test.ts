@@ -78,3 +78,16 @@ describe('device output parsing', () => {
     expect(findLink(scoped, 'internet', 'shaanxi-exit1')).toBe('internet:shaanxi-exit1');
   });
 });
+
+describe('verify expectations from the model', () => {
+  test('every township reaches core and exit in the healthy scope; a faulted device reaches nothing', async () => {
+    const { modelExpectations } = await import('./verify.js');
+    const s = emptyState('ci', '', '', 100, false);
+    const { expected, model } = modelExpectations(scoped, s);
+    for (const fam of ['ipv4', 'ipv6'] as const) {
+      expect({ fam, core: expected('xian.xincheng.t01-r1', 'reach.core', fam), exit: expected('xian.xincheng.t01-r1', 'reach.exit', fam), failures: model.checks.filter((c) => c.id.startsWith('reach.') && !c.passed).map((c) => c.failures) }).toEqual({ fam, core: true, exit: true, failures: [] });
+    }
+    s.faults.devices.push('xian.xincheng.t01-r1');
+    expect(modelExpectations(scoped, s).expected('xian.xincheng.t01-r1', 'reach.core', 'ipv4')).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@
  * back, fault a link, verify, destroy — and leave nothing behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
@@ -18,6 +18,7 @@ import { readLabTargets } from '../../lab/targets.js';
 import { readSecrets } from '../../lab/secrets.js';
 import { renderLabConfig } from '../../lab/model.js';
 import { labPaths } from '../../lab/names.js';
+import { DeviceSession } from '../../lab/ssh.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
 const LAB = `t${process.pid % 100000}`;
@@ -80,6 +81,17 @@ describe.sequential('lab on real FRR', () => {
     expect(out).toContain('xian-xincheng-t01-r1');
   });
 
+  test('SSH refuses a device whose host key differs from the pinned one', async () => {
+    const state = JSON.parse(readFileSync(labPaths(stateDir, LAB).state, 'utf8')) as { devices: Record<string, { mgmt: { device: string }; hostKey: string }> };
+    const key = readFileSync(labPaths(stateDir, LAB).deployKey);
+    const t1 = state.devices[T1]!;
+    const other = state.devices[T2]!.hostKey; // a real key, but another device's
+    await expect(DeviceSession.connect({ device: T1, host: t1.mgmt.device, privateKey: key, pinnedHostKey: other })).rejects.toMatchObject({ code: 'E_LAB_HOSTKEY' });
+    const ok = await DeviceSession.connect({ device: T1, host: t1.mgmt.device, privateKey: key, pinnedHostKey: t1.hostKey });
+    expect((await ok.exec('hostname -I >/dev/null; echo ok')).stdout.trim()).toBe('ok');
+    ok.close();
+  });
+
   test('a second deploy reports 0 changes', { timeout: 120_000 }, async () => {
     const r = await deployLab({ ...base, ...deployOpts });
     expect(r.changed).toBe(0);
@@ -98,14 +110,29 @@ describe.sequential('lab on real FRR', () => {
     expect((await planLab({ ...base, render: renderChanged })).summary.update).toBe(0);
   });
 
+  test('Ctrl-C mid-deploy leaves a state from which the next deploy completes', { timeout: 300_000 }, async () => {
+    // Undo the link change, but interrupt as soon as the first device commits.
+    const controller = new AbortController();
+    const r = await deployLab({ ...base, ...deployOpts, signal: controller.signal, onEvent: (e) => e.kind === 'device' && e.step === 'commit' && controller.abort() });
+    expect(r.interrupted).toBe(true);
+    expect(r.changed).toBeLessThan(2);
+    const plan = await planLab(base);
+    expect(plan.summary.update).toBeGreaterThan(0);
+    const resumed = await deployLab({ ...base, ...deployOpts });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.changed + r.changed).toBe(2);
+    expect(resumed.convergence?.converged).toBe(true);
+    expect((await planLab(base)).summary.update).toBe(0);
+  });
+
   test('a commit that kills OSPF on one device is rolled back; the others keep theirs', { timeout: 300_000 }, async () => {
     const broken = (device: string, config: string) => (device === T2 ? config.split('\n').filter((l) => !/^\s*ipv?6? ?ospf6? area|^\s*ip ospf area/.test(l)).join('\n') : config);
-    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 20_000, render: renderChanged, candidateOverride: broken });
+    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 20_000, candidateOverride: broken });
     expect(r.outcomes.find((o) => o.device === T2)?.action).toBe('rolled-back');
     expect(r.outcomes.filter((o) => o.device !== T2).every((o) => o.action === 'unchanged')).toBe(true);
     const running = execFileSync('vtysh', ['--vty_socket', labPaths(stateDir, LAB).device(T2).run, '-c', 'show running-config'], { encoding: 'utf8' });
     expect(running).toMatch(/ip ospf area/);
-    const again = await deployLab({ ...base, ...deployOpts, render: renderChanged });
+    const again = await deployLab({ ...base, ...deployOpts });
     expect(again.changed).toBe(0);
     expect(again.convergence?.converged).toBe(true);
   });
