@@ -75,7 +75,7 @@ function sitesText(cut: CutOff): string {
   const named = cut.sites.slice(0, NAMED_SITES).join(', ');
   const more = cut.sites.length > NAMED_SITES ? ` and ${cut.sites.length - NAMED_SITES} more` : '';
   const partial = cut.complete ? '' : ' (site list truncated)';
-  return `${cut.sites.length} ${cut.sites.length === 1 ? 'site' : 'sites'} (${cut.devices} devices): ${named}${more}${partial}`;
+  return `${cut.sites.length} ${cut.sites.length === 1 ? 'site' : 'sites'} (${cut.devices} ${cut.devices === 1 ? 'device' : 'devices'}): ${named}${more}${partial}`;
 }
 
 function toFailures(found: Found): VerificationFailure[] {
