@@ -2,11 +2,12 @@
  * DR drill on the default lab: one production-centre-loss drill end to end (pre-checks, failure,
  * failover, RTO/RPO, post-checks, restore) and the RTO of the synchronous class. Limits from the
  * issue: drill ≤ 120 s, RTO ≤ 30 s. The lab is deployed first (its time printed apart: it is the
- * lab's own figure) unless one already runs under STACKS_DR_BENCH_STATE; it is destroyed after.
+ * lab's own figure; brought up as `stacks dr drill --deploy` does) unless one already runs under
+ * STACKS_DR_BENCH_STATE (lab id drb); it is destroyed after.
  * Needs root (namespaces); without it, says so and exits 0 with no figures.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { deployLab } from '../lab/deploy.js';
+import { labUpForDrill } from '../dr/lab-up.js';
 import { destroyLab } from '../lab/destroy.js';
 import { DEFAULT_INVENTORY_DIR } from '../inventory/load.js';
 import { runDrill } from '../dr/drill.js';
@@ -28,8 +29,8 @@ async function main(): Promise<void> {
   try {
     if (!given) {
       const t0 = Date.now();
-      const d = await deployLab({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB });
-      console.log(`dr_lab_deploy_default_scope: ${((Date.now() - t0) / 1000).toFixed(1)} s (${d.devices} devices, converged ${d.convergence?.converged ?? false})`);
+      const d = await labUpForDrill({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB });
+      console.log(`dr_lab_up_default_scope: ${((Date.now() - t0) / 1000).toFixed(1)} s (${d.devices} devices, converged in ${d.convergence.seconds.toFixed(1)} s; not part of the drill figure)`);
     }
     const t1 = Date.now();
     const { report } = await runDrill({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scenario: 'production-loss' });

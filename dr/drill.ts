@@ -4,7 +4,7 @@
  * lab (always: error, Ctrl-C and all) → a report stored durably.
  */
 import { labUpForDrill } from './lab-up.js';
-import { loadDrModel } from './lifecycle.js';
+import { ensurePostgres, loadDrModel } from './lifecycle.js';
 import { destroyLab } from '../lab/destroy.js';
 import { deviceNs } from '../lab/names.js';
 import { requireRoot } from '../lab/preflight.js';
@@ -63,6 +63,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   let { lab, layout, hba, cls, scoped } = await loadDrModel(model);
   const sc = findScenario(opts.scenario, layout);
   requireRoot();
+  await ensurePostgres();
   const recovered = await recoverAbandoned(opts.stateDir, lab);
 
   let deployedLab = false;
@@ -228,7 +229,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     started_at: new Date(started).toISOString(),
     finished_at: new Date(finished).toISOString(),
     duration_s: round((finished - started) / 1000),
-    steps: recorder.steps,
+    steps: [...recorder.steps].sort((a, b) => a.at_s - b.at_s),
     ...o,
     primary_before: layout.nodes[0]!.centre,
     primary_after: primaryAfter,

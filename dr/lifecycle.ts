@@ -1,4 +1,9 @@
 /** The drill's model (inventory → topology → cloud registry → layout in the lab) and `stacks dr up/down`. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exec } from './exec.js';
+import { PG_BIN } from './pg-conf.js';
 import { loadInventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { loadClouds } from '../cloud/load.js';
@@ -34,8 +39,18 @@ export async function loadDrModel(opts: { stateDir: string; inventoryDir: string
   return { lab, scoped, cls, layout, hba: [s.ipv4, s.ipv6, layout.serviceAddress.ipv4, layout.serviceAddress.ipv6] };
 }
 
+/** PostgreSQL 15 from Debian, installed by the project's script when missing. */
+export async function ensurePostgres(): Promise<void> {
+  if (existsSync(join(PG_BIN, 'postgres'))) return;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = resolve(here, here.endsWith(join('dist', 'dr')) ? '../..' : '..');
+  await exec(undefined, ['bash', join(root, 'scripts', 'ensure-system-packages.sh'), 'postgresql'], { timeoutMs: 600_000 });
+  if (!existsSync(join(PG_BIN, 'postgres'))) throw runtimeError('E_DR_POSTGRES', `PostgreSQL 15 is not installed (${PG_BIN})`, 'apt-get install postgresql');
+}
+
 export async function serviceUp(opts: { stateDir: string; inventoryDir: string; lab: string; classId?: string; client?: string }): Promise<ServiceRecord> {
   requireRoot();
+  await ensurePostgres();
   const m = await loadDrModel(opts);
   await requireLabNamespaces(m.lab, m.layout);
   if (await readService(opts.stateDir, m.lab)) throw runtimeError('E_DR_BUSY', `a DR sample service already runs in lab "${m.lab}"`, '`stacks dr status` shows it; `stacks dr down` removes it');
