@@ -56,10 +56,21 @@ describe('placement', () => {
     expect(p.placed.map((x) => x.replicas[0]!.centre)).toEqual(['yanan-dc', 'yulin-dc']);
   });
 
-  it('refuses a sync replica that is not in the same city, and says why', () => {
+  it('replicates a city system of the synchronous class to the same-city DR centre over the backbone', () => {
     const p = placeSystems(reg, [sys('h', { level: 'city', city: 'hanzhong', department: 'health', protectionClass: 'p6' })]);
+    expect(p.placed[0]!.replicas.map((r) => [r.centre, r.mode])).toEqual([
+      ['info-centre', 'sync'],
+      ['yulin-dc', 'async'],
+    ]);
+  });
+
+  it('refuses a replica in the primary’s own centre, and says why', () => {
+    const moved = structuredClone(reg);
+    const health = moved.clouds.find((c) => c.id === 'health')!;
+    health.location = { site: 'dc.info-centre', centre: 'info-centre', role: 'same-city-dr', city: 'xian' };
+    const p = placeSystems(moved, [sys('h', { industry: 'health', department: 'health', protectionClass: 'p6' })]);
     expect(p.placed).toEqual([]);
-    expect(p.unplaced[0]).toMatchObject({ kind: 'no-replica-target', reason: expect.stringContaining('not in hanzhong') });
+    expect(p.unplaced[0]).toMatchObject({ kind: 'no-replica-target', reason: expect.stringContaining('already stands in the same-city DR centre info-centre') });
   });
 
   it('is capacity-aware: balances availability zones, respects quotas, places all-or-nothing', () => {

@@ -24,7 +24,7 @@ export interface ReplicaTargets {
 
 /**
  * Resolve a role to a centre for a primary location:
- * - same-city-dr must be in the primary's city and not the primary's own centre;
+ * - same-city-dr is the province's same-city DR centre (Xi'an), never the primary's own centre;
  * - remote-dr must be in another city; when the primary stands in the remote centre's city, the
  *   remote-dr-alternative centre takes its place (Yulin's own systems replicate to Yan'an).
  */
@@ -41,8 +41,10 @@ export function replicaTargets(reg: CloudRegistry): ReplicaTargets {
   return {
     target(role, primary) {
       if (role === 'same-city-dr') {
+        // The province's same-city DR centre serves every system of the class: for Xi'an's own
+        // centres it is the same city; a city system elsewhere replicates synchronously over the
+        // backbone (its bandwidth is checked in dr.ts; latency is not modelled).
         const c = byRole.get(role);
-        if (c && c.city !== primary.city) return { ok: false, reason: `the same-city DR centre ${c.id} is in ${c.city}, not in ${primary.city}` };
         if (c && c.id === primary.centre) return { ok: false, reason: `the system already stands in the same-city DR centre ${c.id}` };
         return withPool(c, role);
       }

@@ -74,9 +74,8 @@ describe('cloud policies CLD-001…006', () => {
     expect(rules.map((r) => r.id)).toEqual(['CLD-001', 'CLD-002', 'CLD-003', 'CLD-004', 'CLD-005', 'CLD-006']);
     const report = runPolicies(rules, await registry.inputsFor(inventory, rules));
     const byId = new Map(report.rules.map((r) => [r.id, r]));
-    for (const id of ['CLD-001', 'CLD-003', 'CLD-004', 'CLD-005']) expect(byId.get(id)!.findings, id).toEqual([]);
-    // whatever CLD-002 finds (a class whose replicas cannot exist for a system), CLD-006 finds too
-    const unplacedByReplica = byId.get('CLD-002')!.findings.map((f) => f.resource);
-    expect(byId.get('CLD-006')!.findings.map((f) => f.resource)).toEqual(expect.arrayContaining(unplacedByReplica));
+    // the default province passes every cloud rule (synth refuses to write when a hard rule fails)
+    for (const r of report.rules) expect(r.findings, r.id).toEqual([]);
+    expect(report.rules.map((r) => r.status)).toEqual(Array(6).fill('passed'));
   });
 });
