@@ -11,6 +11,8 @@ export type OversubscriptionThreshold = number | Partial<Record<Level, number>>;
 
 export interface LevelOversubscription {
   level: Level;
+  /** The tiers of the children's uplinks counted here (e.g. county-township for county parents). */
+  tiers: string[];
   parents: number;
   max: number;
   median: number;
@@ -21,6 +23,7 @@ export interface LevelOversubscription {
 export interface SiteOversubscription {
   site: string;
   level: Level;
+  tiers: string[];
   downstreamMbps: number;
   upstreamMbps: number;
   ratio: number;
@@ -30,6 +33,7 @@ export function oversubscriptionBySite(topology: Topology): SiteOversubscription
   const siteOfDevice = new Map(topology.devices.map((d) => [d.id, d.site]));
   const up = new Map<string, number>();
   const down = new Map<string, number>();
+  const tiers = new Map<string, Set<string>>();
   for (const link of topology.links) {
     if (link.kind !== 'uplink') continue;
     const parent = siteOfDevice.get(link.a.device);
@@ -37,13 +41,14 @@ export function oversubscriptionBySite(topology: Topology): SiteOversubscription
     if (!parent || !child || parent === child) continue;
     up.set(child, (up.get(child) ?? 0) + link.bandwidthMbps);
     down.set(parent, (down.get(parent) ?? 0) + link.bandwidthMbps);
+    (tiers.get(parent) ?? tiers.set(parent, new Set()).get(parent)!).add(link.tier);
   }
   const out: SiteOversubscription[] = [];
   for (const site of topology.sites) {
     const downstream = down.get(site.id);
     if (!downstream) continue;
     const upstream = site.parent === undefined ? topology.exit.bandwidthMbps : (up.get(site.id) ?? 0);
-    out.push({ site: site.id, level: site.level, downstreamMbps: downstream, upstreamMbps: upstream, ratio: upstream > 0 ? downstream / upstream : Infinity });
+    out.push({ site: site.id, level: site.level, tiers: [...(tiers.get(site.id) ?? [])].sort(), downstreamMbps: downstream, upstreamMbps: upstream, ratio: upstream > 0 ? downstream / upstream : Infinity });
   }
   return out;
 }
@@ -67,7 +72,8 @@ export function summarizeByLevel(sites: SiteOversubscription[]): LevelOversubscr
       const list = byLevel.get(level)!;
       const ratios = list.map((s) => s.ratio).sort((a, b) => a - b);
       const worst = list.reduce((w, s) => (s.ratio > w.ratio || (s.ratio === w.ratio && s.site < w.site) ? s : w));
-      return { level, parents: list.length, max: ratios[ratios.length - 1]!, median: median(ratios), worst: worst.site };
+      const levelTiers = [...new Set(list.flatMap((s) => s.tiers))].sort();
+      return { level, tiers: levelTiers, parents: list.length, max: ratios[ratios.length - 1]!, median: median(ratios), worst: worst.site };
     });
 }
 
@@ -90,7 +96,9 @@ export function oversubscriptionCheck(topology: Topology, threshold?: Oversubscr
     }
   }
   const notes = levels.map(
-    (l) => `${l.level.padEnd(10)} ${String(l.parents).padStart(5)} parents  max ${round(l.max)}:1 (${l.worst})  median ${round(l.median)}:1${l.level === 'province' ? '  (against the internet exit)' : ''}`,
+    (l) =>
+      `${l.level.padEnd(10)} ${String(l.parents).padStart(5)} parents  max ${round(l.max)}:1 (${l.worst})  median ${round(l.median)}:1` +
+      `  over ${l.tiers.join(', ')}${l.level === 'province' ? ' (against the internet exit)' : ''}`,
   );
   return {
     id: 'capacity.oversubscription',
