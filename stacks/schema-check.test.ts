@@ -9,6 +9,10 @@ describe('schema check (stacks/schema/README.md steps 1–6)', () => {
   it('accepts a valid body, meta-arguments and interpolations for any type', () => {
     expect(rules(doc('openstack_networking_subnet_v2', { network_id: '${openstack_networking_network_v2.n.id}', cidr: '10.0.0.0/24', ip_version: 4, provider: 'openstack.x', depends_on: ['a.b'], enable_dhcp: '${var.x}', dns_nameservers: ['10.0.0.1'], allocation_pool: [{ start: '10.0.0.10', end: '10.0.0.20' }], timeouts: { create: '5m' } }))).toEqual([]);
   });
+  it('ignores the "//" comment property Terraform JSON allows on a body (cdktf metadata), but not inside blocks', () => {
+    expect(rules(doc('openstack_networking_network_v2', { name: 'x', '//': { metadata: { path: 'a/b' } } }))).toEqual([]);
+    expect(rules(doc('openstack_networking_network_v2', { name: 'x', timeouts: { '//': 'x' } }))).toEqual(['unknown-attribute:timeouts.//']);
+  });
   it('catches an unknown resource type (step 1)', () => {
     expect(rules(doc('openstack_networking_bogus_v2', {}))).toEqual(['unknown-type:']);
   });

@@ -79,6 +79,8 @@ export interface SchemaViolation {
 
 export const RESOURCE_META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
 const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
+/** Terraform JSON ignores a property named "//" (its comment syntax); cdktf puts construct metadata there. */
+const JSON_COMMENT = '//';
 
 /** The schema copy kept in the repository (stacks/schema/). */
 export const DEFAULT_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]stacks$/, '/stacks'), 'schema', 'openstack-provider.schema.json');
@@ -146,7 +148,7 @@ function checkBody(
     return;
   }
   for (const [key, value] of Object.entries(body)) {
-    if (meta.has(key)) continue;
+    if (meta.has(key) || (key === JSON_COMMENT && prefix === '')) continue;
     const attr = attributes[key];
     const block = blocks[key];
     if (attr) {

@@ -2,7 +2,10 @@
  * Test helpers: the default inventory's model built once per test file (the topology takes a few
  * seconds), and synthesis of contributions into Terraform JSON documents in memory.
  */
-import { Testing, type App } from 'cdktf';
+import { App } from 'cdktf';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadInventory, type Inventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import type { Topology } from '../../network/types.js';
@@ -14,17 +17,22 @@ export function defaultContext(): Promise<{ inventory: Inventory; topology: Topo
   return cached;
 }
 
-/** Build every contribution's stack in one app and return each stack's Terraform JSON, by name. */
+/**
+ * Build every contribution's stack in one app, synthesize it to disk exactly as `stacks synth`
+ * does (App.synth, metadata included), and return each stack's cdk.tf.json, by name.
+ */
 export function synthToJson(contributions: StackContribution[], ctx: { inventory: Inventory; topology: Topology }): Map<string, Record<string, unknown>> {
-  const app: App = Testing.app();
-  const out = new Map<string, Record<string, unknown>>();
-  for (const c of contributions) {
-    if (!c.build) continue;
-    c.build(app, ctx);
+  const outdir = mkdtempSync(join(tmpdir(), 'stacks-cloud-test-'));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    for (const c of contributions) c.build?.(app, ctx);
+    app.synth();
+    const out = new Map<string, Record<string, unknown>>();
+    for (const name of readdirSync(join(outdir, 'stacks')).sort()) {
+      out.set(name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>);
+    }
+    return out;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
   }
-  for (const child of app.node.children) {
-    const stack = child as Parameters<typeof Testing.synth>[0];
-    out.set(child.node.id, JSON.parse(Testing.synth(stack)) as Record<string, unknown>);
-  }
-  return out;
 }
