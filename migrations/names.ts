@@ -5,8 +5,26 @@
  * and idempotent: setting a name to where it already points changes nothing and says so. Every real
  * change is appended to `<file>.log`, the audit trail of cutovers.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomically } from '../lib/files.js';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { acquireLock, type Lock } from '../lab/lock.js';
+import { StacksError } from '../lib/errors.js';
+import { sleep } from '../lab/shell.js';
+
+/** Changes of one file are serialized: in this process by a promise chain, across processes by a lock file. */
+const queues = new Map<string, Promise<unknown>>();
+let tmpCounter = 0;
+
+async function lockFile(file: string): Promise<Lock> {
+  for (let i = 0; ; i++) {
+    try {
+      return acquireLock(`${file}.lock`, 'service-name update');
+    } catch (err) {
+      if (!(err instanceof StacksError) || err.code !== 'E_LAB_LOCKED' || i > 500) throw err;
+      await sleep(20);
+    }
+  }
+}
 
 export class HostsFileNames {
   constructor(readonly file: string) {}
@@ -27,13 +45,30 @@ export class HostsFileNames {
   }
 
   /** Point `name` at `address`; returns whether anything changed. */
-  async set(name: string, address: string, why: string): Promise<boolean> {
+  set(name: string, address: string, why: string): Promise<boolean> {
+    const run = (queues.get(this.file) ?? Promise.resolve()).then(() => this.setLocked(name, address, why));
+    queues.set(this.file, run.catch(() => undefined));
+    return run;
+  }
+
+  private async setLocked(name: string, address: string, why: string): Promise<boolean> {
+    const lock = await lockFile(this.file);
+    try {
+      return this.write(name, address, why);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private write(name: string, address: string, why: string): boolean {
     const records = this.records();
     const before = records.get(name);
     if (before === address) return false;
     records.set(name, address);
     const lines = [...records].sort(([a], [b]) => a.localeCompare(b)).map(([n, a]) => `${a} ${n}`);
-    await writeFileAtomically(this.file, ['# managed by stacks migrate: service names of migrated systems', '127.0.0.1 localhost', ...lines.filter((l) => !l.endsWith(' localhost'))].join('\n') + '\n');
+    const tmp = join(dirname(this.file), `.${basename(this.file)}.tmp-${process.pid}-${tmpCounter++}`);
+    writeFileSync(tmp, ['# managed by stacks migrate: service names of migrated systems', '127.0.0.1 localhost', ...lines.filter((l) => !l.endsWith(' localhost'))].join('\n') + '\n');
+    renameSync(tmp, this.file);
     appendFileSync(`${this.file}.log`, `${new Date().toISOString()} ${name} ${before ?? '-'} -> ${address} ${why}\n`);
     return true;
   }

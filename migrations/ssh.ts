@@ -98,21 +98,33 @@ export class SshHost {
     return this.client;
   }
 
-  private async channel(command: string): Promise<ClientChannel> {
+  /**
+   * Open an exec channel and start collecting its result at once, inside the exec callback: an
+   * `exit` that arrives before anyone listens would otherwise be lost (a short command, a busy host).
+   */
+  private async open(command: string, mode: 'collect' | 'source' | 'sink', stdin?: string): Promise<{ stream: ClientChannel; done: Promise<ExecResult> }> {
     const client = await this.connection();
     return new Promise((resolve, reject) => {
       client.exec(command, (err, stream) => {
         if (err) {
           this.drop();
           reject(runtimeError('E_SSH', `${this.host}: exec failed: ${err.message}`));
-        } else resolve(stream);
+          return;
+        }
+        if (mode === 'sink') stream.on('data', () => undefined);
+        if (mode === 'source') stream.pause();
+        const done = collect(stream, this.host, mode === 'collect');
+        if (mode === 'collect') {
+          if (stdin !== undefined) stream.end(stdin);
+          else stream.end();
+        }
+        resolve({ stream, done });
       });
     });
   }
 
   async exec(command: string, stdin?: string): Promise<ExecResult> {
-    const stream = await this.channel(command);
-    return collect(stream, this.host, stdin);
+    return (await this.open(command, 'collect', stdin)).done;
   }
 
   /** Run `command` and fail (as a non-transient error) when it exits non-zero. */
@@ -124,13 +136,19 @@ export class SshHost {
 
   /** Stream `fromCommand`'s stdout on this host into `toCommand`'s stdin on `to`. */
   async pipeTo(fromCommand: string, to: SshHost, toCommand: string): Promise<{ bytes: number }> {
-    const src = await this.channel(fromCommand);
-    const dst = await to.channel(toCommand);
+    // The sink first: it waits for its stdin, so nothing is lost while the source channel opens.
+    const dst = await to.open(toCommand, 'sink');
+    let src: { stream: ClientChannel; done: Promise<ExecResult> };
+    try {
+      src = await this.open(fromCommand, 'source');
+    } catch (err) {
+      dst.stream.end();
+      throw err;
+    }
     let bytes = 0;
-    src.on('data', (d: Buffer) => (bytes += d.length));
-    dst.on('data', () => undefined);
-    src.pipe(dst);
-    const [a, b] = await Promise.all([collect(src, this.host, undefined, true), collect(dst, to.host, undefined, true)]);
+    src.stream.on('data', (d: Buffer) => (bytes += d.length));
+    src.stream.pipe(dst.stream);
+    const [a, b] = await Promise.all([src.done, dst.done]);
     if (a.code !== 0) throw runtimeError('E_STEP', `${this.host}: ${fromCommand.split(' ')[0]} exited ${a.code}: ${a.stderr.trim().slice(0, 300)}`);
     if (b.code !== 0) throw runtimeError('E_STEP', `${to.host}: ${toCommand.split(' ')[0]} exited ${b.code}: ${b.stderr.trim().slice(0, 300)}`);
     return { bytes };
@@ -142,22 +160,18 @@ export class SshHost {
   }
 }
 
-function collect(stream: ClientChannel, host: string, stdin?: string, piped = false): Promise<ExecResult> {
+function collect(stream: ClientChannel, host: string, keepStdout: boolean): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     let code: number | undefined;
-    if (!piped) stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    if (keepStdout) stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     stream.on('exit', (c: number | null) => (code = c ?? 1));
     stream.on('close', () => {
       if (code === undefined) reject(runtimeError('E_SSH', `${host}: channel closed before the command exited`));
       else resolve({ code, stdout, stderr });
     });
-    if (!piped) {
-      if (stdin !== undefined) stream.end(stdin);
-      else stream.end();
-    }
   });
 }
 
