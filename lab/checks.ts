@@ -62,18 +62,28 @@ export function parsePing(out: string): { ok: Set<string>; failed: string[] } {
   return { ok, failed };
 }
 
-export async function checkOnce(r: CheckRunner, exp: Expectations): Promise<CheckResult> {
-  const [v4, v6, ping] = await Promise.all([
-    exp.neighbours.length ? r.exec(`vtysh -c 'show ip ospf neighbor json'`) : Promise.resolve({ code: 0, stdout: '{}', stderr: '' }),
-    exp.neighbours.length ? r.exec(`vtysh -c 'show ipv6 ospf6 neighbor json'`) : Promise.resolve({ code: 0, stdout: '{}', stderr: '' }),
-    r.exec(pingScript(exp.loopbacks)),
-  ]);
-  const full4 = safe(() => fullOspfNeighbours(v4.stdout));
-  const full6 = safe(() => fullOspf6Neighbours(v6.stdout));
-  const missingOspf = exp.neighbours.filter((n) => !full4.has(n));
-  const missingOspf6 = exp.neighbours.filter((n) => !full6.has(n));
-  const { ok } = parsePing(ping.stdout);
-  const unreachable = exp.loopbacks.filter((a) => !ok.has(a));
+/**
+ * One round of checks. Adjacencies first: while one is missing, pinging is pointless and costly.
+ * `reached` carries loopbacks that already answered in earlier rounds (each is pinged until it
+ * answers once), so a round costs one ping per address still missing, not one per address.
+ */
+export async function checkOnce(r: CheckRunner, exp: Expectations, reached: Set<string> = new Set()): Promise<CheckResult> {
+  let missingOspf: string[] = [];
+  let missingOspf6: string[] = [];
+  if (exp.neighbours.length) {
+    const both = await r.exec(`vtysh -c 'show ip ospf neighbor json'; echo '#####'; vtysh -c 'show ipv6 ospf6 neighbor json'`);
+    const [v4 = '', v6 = ''] = both.stdout.split('#####');
+    const full4 = safe(() => fullOspfNeighbours(v4));
+    const full6 = safe(() => fullOspf6Neighbours(v6));
+    missingOspf = exp.neighbours.filter((n) => !full4.has(n));
+    missingOspf6 = exp.neighbours.filter((n) => !full6.has(n));
+  }
+  const todo = exp.loopbacks.filter((a) => !reached.has(a));
+  if (missingOspf.length + missingOspf6.length === 0 && todo.length) {
+    const { ok } = parsePing((await r.exec(pingScript(todo))).stdout);
+    for (const a of ok) reached.add(a);
+  }
+  const unreachable = exp.loopbacks.filter((a) => !reached.has(a));
   return { ok: missingOspf.length + missingOspf6.length + unreachable.length === 0, missingOspf, missingOspf6, unreachable };
 }
 
@@ -88,8 +98,9 @@ function safe(fn: () => Set<string>): Set<string> {
 /** Repeat the checks until they pass or the deadline passes; returns the last result. */
 export async function checkUntil(r: CheckRunner, exp: () => Expectations, timeoutMs: number, intervalMs = 500): Promise<CheckResult> {
   const deadline = Date.now() + timeoutMs;
+  const reached = new Set<string>();
   for (;;) {
-    const result = await checkOnce(r, exp());
+    const result = await checkOnce(r, exp(), reached);
     if (result.ok || Date.now() >= deadline) return result;
     await new Promise((res) => setTimeout(res, intervalMs));
   }

@@ -15,22 +15,28 @@ export interface Convergence {
   failing: string[];
 }
 
-export async function reachabilityOnce(scoped: ScopedTopology, state: LabState, parallel: number): Promise<string[]> {
+/** `reached` (device → addresses that answered) lets later rounds ping only what is still missing. */
+export async function reachabilityOnce(scoped: ScopedTopology, state: LabState, parallel: number, reached = new Map<string, Set<string>>()): Promise<string[]> {
   const up = scoped.devices.filter((d) => !state.faults.devices.includes(d.id));
   const targets = up.flatMap((d) => [d.loopback.ipv4.split('/')[0]!, d.loopback.ipv6.split('/')[0]!]);
   const failing: string[] = [];
   await mapLimit(up, parallel, async (d) => {
-    const r = await run('ip', ['netns', 'exec', deviceNs(state.lab, d.id), 'sh', '-c', pingScript(targets)], { allowFail: true });
-    const { ok } = parsePing(r.stdout);
-    for (const t of targets) if (!ok.has(t)) failing.push(`${d.id} → ${t}`);
+    const seen = reached.get(d.id) ?? new Set<string>();
+    reached.set(d.id, seen);
+    const todo = targets.filter((t) => !seen.has(t));
+    if (todo.length === 0) return;
+    const r = await run('ip', ['netns', 'exec', deviceNs(state.lab, d.id), 'sh', '-c', pingScript(todo)], { allowFail: true });
+    for (const a of parsePing(r.stdout).ok) seen.add(a);
+    for (const t of todo) if (!seen.has(t)) failing.push(`${d.id} → ${t}`);
   });
   return failing.sort();
 }
 
 export async function waitConverged(scoped: ScopedTopology, state: LabState, opts: { parallel: number; timeoutMs: number }): Promise<Convergence> {
   const started = Date.now();
+  const reached = new Map<string, Set<string>>();
   for (;;) {
-    const failing = await reachabilityOnce(scoped, state, opts.parallel);
+    const failing = await reachabilityOnce(scoped, state, opts.parallel, reached);
     const seconds = (Date.now() - started) / 1000;
     if (failing.length === 0) return { converged: true, seconds, failing };
     if (Date.now() - started > opts.timeoutMs) return { converged: false, seconds, failing };

@@ -103,7 +103,8 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     };
     // Devices with nothing confirmed yet go as one batch; the others one at a time, tree order.
     const fresh = runtimes.filter((r) => state.devices[r.device]?.phase === 'realized' && !state.devices[r.device]?.pending && !opts.refresh);
-    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel, opts.signal);
+    // Fresh devices mostly wait (on SSH, vtysh, convergence): push them twice as wide.
+    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel * 2, opts.signal);
     const freshIds = new Set(fresh.map((r) => r.device));
     let interrupted = opts.signal?.aborted ?? false;
     for (const all of deployLevels(scoped)) {
@@ -122,7 +123,9 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     await store.flush();
 
     let convergence: Convergence | undefined;
-    if (!interrupted && opts.waitConvergence !== false) {
+    // Nothing changed: the lab is as the last deploy left it (`stacks verify --target lab` probes it).
+    const changedAny = outcomes.some((o) => o.action !== 'unchanged');
+    if (!interrupted && changedAny && opts.waitConvergence !== false) {
       emit({ kind: 'phase', phase: 'converge' });
       convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
     }

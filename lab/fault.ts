@@ -8,7 +8,8 @@ import { openLab, type LabOptions } from './deploy.js';
 import { acquireLock } from './lock.js';
 import { StateStore } from './state.js';
 import { findLink, heldDownInterfaces } from './faults.js';
-import { deviceNs, MGMT_IF } from './names.js';
+import { deviceNs, internetNs, MGMT_IF } from './names.js';
+import { planWiring } from './wiring.js';
 import { ipBatch } from './shell.js';
 import { readLinks } from './realize.js';
 
@@ -42,7 +43,10 @@ async function applyFault(opts: LabOptions, object: string, direction: FaultDire
       lines.push(`link set ${ifname} ${held.has(key) ? 'down' : 'up'}`);
       byNs.set(ns, lines);
     }
-    for (const [ns, lines] of byNs) await ipBatch(lines, ns);
+    // The upstream's routes into the province vanish with its interface: restore them on the way up.
+    const inet = planWiring(scoped, { lab, rateScale: store.state.rateScale, slots: store.state.slots }).namespaces.find((n) => n.ns === internetNs(lab));
+    if (inet && byNs.has(inet.ns)) byNs.get(inet.ns)!.push(...inet.routes.map((r) => `route replace ${r}`));
+    for (const [ns, lines] of byNs) await ipBatch(lines, ns, true);
     return { lab, object, direction, interfaces: touched };
   } finally {
     lock.release();

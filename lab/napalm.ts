@@ -56,14 +56,16 @@ export class FrrDriver {
    * Keep the committed config as the rollback point, arm a timer that restores it after `seconds`,
    * then replace the running config with the candidate.
    */
-  async commitConfirm(seconds: number): Promise<void> {
+  async commitConfirm(seconds: number, runsBootConfig = false): Promise<void> {
+    // A device still on its empty boot config needs no restart: the candidate loads on top of it.
+    const apply = runsBootConfig ? `vtysh -f ${CANDIDATE}` : `sh ${RESET} ${CANDIDATE}`;
     const script = [
       'set -e',
       DISARM,
       `cp ${STARTUP} ${ROLLBACK}`,
       `setsid sh -c 'sleep ${seconds}; sh ${RESET} ${ROLLBACK} > /var/tmp/rollback.log 2>&1; rm -f ${TIMER}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
-      `sh ${RESET} ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }`,
+      `${apply} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }`,
     ].join('\n');
     await this.must('sh -s', 'commit', script);
   }

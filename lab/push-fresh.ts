@@ -22,6 +22,7 @@ interface InFlight {
   started: number;
   last?: CheckResult;
   passed: boolean;
+  reached: Set<string>;
 }
 
 export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[], parallel: number, signal?: AbortSignal): Promise<DeviceOutcome[]> {
@@ -40,8 +41,8 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
       await drv.loadCandidate(candidate);
       await ctx.store.update((s) => Object.assign(s.devices[rt.device]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
       ctx.emit(rt.device, 'commit');
-      await drv.commitConfirm(ctx.confirmSeconds);
-      inFlight.push({ rt, session, drv, candidate, hash, started, passed: false });
+      await drv.commitConfirm(ctx.confirmSeconds, true);
+      inFlight.push({ rt, session, drv, candidate, hash, started, passed: false, reached: new Set() });
     } catch (err) {
       outcomes.push({ device: rt.device, action: 'failed', reason: (err as Error).message, seconds: (Date.now() - started) / 1000 });
       ctx.emit(rt.device, 'failed', true);
@@ -56,7 +57,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
     const open = inFlight.filter((f) => !f.passed);
     if (open.length === 0 || Date.now() > deadline) break;
     await mapLimit(open, parallel, async (f) => {
-      f.last = await checkOnce(f.drv, expectationsFor(ctx, f.rt.device, inBatch));
+      f.last = await checkOnce(f.drv, expectationsFor(ctx, f.rt.device, inBatch), f.reached);
       f.passed = f.last.ok;
     });
     if (inFlight.some((f) => !f.passed)) await sleep(300);

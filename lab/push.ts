@@ -97,7 +97,8 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
     ctx.emit(id, 'commit');
     committing = true;
-    await drv.commitConfirm(ctx.confirmSeconds);
+    // Rolled back to (or never left) the empty boot config: nothing to restart before loading.
+    await drv.commitConfirm(ctx.confirmSeconds, (prev.phase === 'realized' || prev.phase === 'rolled-back') && !prev.pending);
     ctx.emit(id, 'check');
     const check = await checkUntil(drv, () => expectationsFor(ctx, id), ctx.checkTimeoutMs);
     if (check.ok) {

@@ -56,6 +56,8 @@ export async function readLinks(ns: string | undefined): Promise<Map<string, Lin
 export interface RealizeOptions {
   /** Interfaces a fault holds down: `ns/ifname`. They are created but not brought up. */
   heldDown?: ReadonlySet<string>;
+  /** Re-apply shaping on every link (the rate scale changed); else only on links created now. */
+  reshape?: boolean;
   parallel?: number;
 }
 
@@ -65,7 +67,8 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
   const existing = new Set(await listNamespaces());
   const fresh = wiring.namespaces.filter((n) => !existing.has(n.ns));
   for (const n of fresh) await run('ip', ['netns', 'add', n.ns]);
-  await mapLimit(wiring.namespaces, parallel, (n) => run('ip', ['netns', 'exec', n.ns, 'sysctl', '-qw', ...SYSCTLS]));
+  // Only new namespaces need them (a no-op redeploy must stay cheap: every process costs here).
+  await mapLimit(fresh, parallel, (n) => run('ip', ['netns', 'exec', n.ns, 'sysctl', '-qw', ...SYSCTLS]));
 
   const links = new Map<string, Map<string, LinkInfo>>();
   await mapLimit(wiring.namespaces, parallel, async (n) => void links.set(n.ns, await readLinks(n.ns)));
@@ -74,8 +77,10 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
   // Create missing veth pairs straight into their namespaces with the model's names: no renaming,
   // and nothing of the lab but management ends ever appears in the host namespace.
   const create: string[] = [];
+  const createdNow = new Set<string>();
   for (const v of wiring.veths) {
     if (has(v.a.ns, v.a.ifname) && has(v.b.ns, v.b.ifname)) continue;
+    createdNow.add(v.id);
     create.push(`link add name ${v.a.ifname} netns ${v.a.ns} type veth peer name ${v.b.ifname} netns ${v.b.ns}`);
   }
   for (const n of wiring.namespaces) {
@@ -83,16 +88,19 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
   }
   await ipBatch(create);
 
+  const hostNow = await readLinks(undefined);
   const host: string[] = [];
   for (const n of wiring.namespaces) {
     if (!n.mgmt) continue;
-    host.push(`addr replace ${n.mgmt.host}/31 dev ${n.mgmt.hostIf}`, `link set ${n.mgmt.hostIf} up`);
+    const l = hostNow.get(n.mgmt.hostIf);
+    if (!l?.addresses.includes(`${n.mgmt.host}/31`)) host.push(`addr replace ${n.mgmt.host}/31 dev ${n.mgmt.hostIf}`);
+    if (!l?.up) host.push(`link set ${n.mgmt.hostIf} up`);
   }
   await ipBatch(host);
 
   const shaped = new Map<string, string[]>();
   for (const v of wiring.veths) {
-    if (v.rateKbit === undefined) continue;
+    if (v.rateKbit === undefined || !(opts.reshape || createdNow.has(v.id))) continue;
     for (const end of [v.a, v.b]) {
       const lines = shaped.get(end.ns) ?? [];
       lines.push(tbf(end.ifname, v.rateKbit));
@@ -127,8 +135,10 @@ export function namespaceCommands(n: NamespacePlan, now: Map<string, LinkInfo>, 
   }
   for (const ifname of new Set(['lo', ...Object.keys(n.addresses), ...now.keys()])) {
     if (!now.has(ifname) && !(ifname in n.addresses)) continue;
-    lines.push(`link set ${ifname} ${heldDown.has(`${n.ns}/${ifname}`) ? 'down' : 'up'}`);
+    const wantUp = !heldDown.has(`${n.ns}/${ifname}`);
+    if (now.get(ifname)?.up !== wantUp) lines.push(`link set ${ifname} ${wantUp ? 'up' : 'down'}`);
   }
+  // Routes go away with their interface (a fault): always put them back (only the internet has any).
   for (const r of n.routes) lines.push(`route replace ${r}`);
   return lines;
 }

@@ -37,6 +37,8 @@ export interface LabState {
   inventory: string;
   scope: string;
   rateScale: number;
+  /** The rate scale the links are shaped with now (differs from `rateScale` until re-shaped). */
+  shapedScale?: number;
   v2c: boolean;
   slots: Record<string, number>;
   devices: Record<string, DeviceState>;

@@ -32,7 +32,8 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   const slots = allocateSlots(state.slots, scoped.devices.map((d) => d.id));
   await store.update((s) => (s.slots = { ...s.slots, ...slots }));
   const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
-  await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel });
+  await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape: state.shapedScale !== state.rateScale });
+  await store.update((s) => (s.shapedScale = s.rateScale));
 
   const secrets = await ensureSecrets(paths.secrets, state.v2c);
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);

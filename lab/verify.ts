@@ -28,7 +28,7 @@ interface Probe {
 
 /** Hops of `traceroute -n` output; the last one should be the target. */
 export function parseTraceroute(out: string): string[] {
-  return out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1] ?? '*').filter((h) => h !== undefined);
+  return out.split('\n').slice(1).filter((l) => l.trim()).map((l) => l.trim().split(/\s+/)[1] ?? '*');
 }
 
 /**

@@ -134,7 +134,6 @@ describe.sequential('lab on real FRR', () => {
     expect(running).toMatch(/ip ospf area/);
     const again = await deployLab({ ...base, ...deployOpts });
     expect(again.changed).toBe(0);
-    expect(again.convergence?.converged).toBe(true);
   });
 
   test('a link fault takes the link down and back up; the dual-homed township still verifies', { timeout: 200_000 }, async () => {
