@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSystemsFile } from './load.js';
+import { StacksError, StacksErrors } from '../lib/errors.js';
+
+const known = { departments: new Set(['finance', 'health']), cities: new Set(['xian']), classes: new Set(['p2', 'p4']) };
+const row = (over: Record<string, unknown> = {}) => ({ id: 'finance-1', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, data_gib: 10, protection_class: 'p2', ...over });
+
+async function file(name: string, text: string): Promise<string> {
+  const p = join(await mkdtemp(join(tmpdir(), 'stacks-sys-')), name);
+  await writeFile(p, text);
+  return p;
+}
+
+async function problems(p: string): Promise<StacksError[]> {
+  try {
+    await loadSystemsFile(p, known);
+  } catch (err) {
+    if (err instanceof StacksErrors) return err.errors;
+    if (err instanceof StacksError) return [err];
+    throw err;
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+describe('system inventory loader', () => {
+  it('reads YAML and CSV into the same systems', async () => {
+    const y = await loadSystemsFile(await file('s.yaml', JSON.stringify({ systems: [row({ depends_on: ['health-2'] }), row({ id: 'health-2', department: 'health' })] })), known);
+    const csv = ['id,department,level,classification,location_kind,location_site,depends_on,data_gib,protection_class', 'finance-1,finance,province,internal,department-room,dept.finance,health-2,10,p2', 'health-2,health,province,internal,department-room,dept.finance,,10,p2'].join('\n');
+    const c = await loadSystemsFile(await file('s.csv', csv), known);
+    expect(c.systems).toEqual(y.systems);
+    expect(c.systems[0]).toMatchObject({ vcpu: 4, ramGiB: 16, platform: 'x86-vm', lifecycle: 'active', dependsOn: ['health-2'] });
+  });
+
+  it('names the YAML path of each bad row', async () => {
+    const p = await file('s.yaml', JSON.stringify({ systems: [row(), row({ id: 'x-2', data_gib: -1 }), row({ id: 'x-3', department: 'nowhere', depends_on: ['ghost'] }), row()] }));
+    const errs = await problems(p);
+    const where = errs.map((e) => `${e.file === p ? 'F' : '?'} ${e.path}: ${e.code}`);
+    expect(where).toContain('F systems[1].data_gib: E_SYSTEMS');
+    expect(where).toContain('F systems[2].department: E_UNKNOWN_DEPARTMENT');
+    expect(where).toContain('F systems[2].depends_on[0]: E_UNKNOWN_DEPENDENCY');
+    expect(where).toContain('F systems[3].id: E_DUPLICATE_ID');
+    expect(errs.every((e) => e.exitCode === 2)).toBe(true);
+  });
+
+  it('names the CSV line and column of each bad row', async () => {
+    const csv = [
+      'id,department,level,classification,location_kind,location_site,data_gib,protection_class',
+      'finance-1,finance,province,internal,department-room,dept.finance,10,p2',
+      'finance-2,finance,province,secret,department-room,dept.finance,lots,p9',
+      'finance-3,finance,province,internal,,dept.finance,1,p2',
+      'finance-4,finance,city,internal,department-room,xian,1,p9',
+    ].join('\n');
+    const errs = await problems(await file('s.csv', csv));
+    const where = errs.map((e) => e.path);
+    expect(where).toContain('line 3, column classification');
+    expect(where).toContain('line 3, column data_gib');
+    expect(where).toContain('line 4, column location_kind');
+    expect(where).toContain('line 5, column city');
+    expect(where).toContain('line 5, column protection_class');
+  });
+
+  it('rejects unknown CSV columns and broken CSV with the file named', async () => {
+    const [e] = await problems(await file('s.csv', 'id,department,colour\na,b,c\n'));
+    expect(e!.message).toMatch(/unknown column\(s\) colour/);
+    const [q] = await problems(await file('s.csv', 'id,department\n"a,b\n'));
+    expect(q!.code).toBe('E_PARSE');
+    expect(q!.file).toMatch(/s\.csv$/);
+  });
+});
