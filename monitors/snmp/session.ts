@@ -51,7 +51,8 @@ function getBulk(session: Session, oids: string[], nonRepeaters: number, maxRep:
 }
 
 const END_TYPES = new Set([snmp.ObjectType.EndOfMibView, snmp.ObjectType.NoSuchObject, snmp.ObjectType.NoSuchInstance]);
-const MAX_ROUNDS = 64;
+// Only a bound against runaway agents: OIDs must increase, so a finite table always ends.
+const MAX_ROUNDS = 1024;
 
 /** Walk sysUpTime plus the polled columns with GetBulk; returns the raw varbinds per column. */
 export async function bulkWalk(session: Session, maxRepetitions: number): Promise<{ sysUpTime?: RawVarbind; columns: Map<string, RawVarbind[]> }> {
