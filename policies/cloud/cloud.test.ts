@@ -73,7 +73,6 @@ describe('cloud policies CLD-001…006', () => {
     const rules = registry.all();
     expect(rules.map((r) => r.id)).toEqual(['CLD-001', 'CLD-002', 'CLD-003', 'CLD-004', 'CLD-005', 'CLD-006']);
     const report = runPolicies(rules, await registry.inputsFor(inventory, rules));
-    const byId = new Map(report.rules.map((r) => [r.id, r]));
     // the default province passes every cloud rule (synth refuses to write when a hard rule fails)
     for (const r of report.rules) expect(r.findings, r.id).toEqual([]);
     expect(report.rules.map((r) => r.status)).toEqual(Array(6).fill('passed'));
