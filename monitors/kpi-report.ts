@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { assessPrivateNetworks } from '../network/private-networks.js';
+import { buildMergePlan } from '../network/merge-plan.js';
+import { checkMergeStatus, mergeProgress, readMergeStatus } from '../network/merge-status.js';
 import { buildCloudModel } from '../stacks/cloud/model.js';
 import { indicator7, indicator8 } from '../cloud/indicators.js';
 import {
@@ -48,14 +50,17 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
   const view = await storeView(store, opts.now);
   const computed = new Map<number, Computed>();
 
-  computed.set(
-    1,
-    unavailable(
-      'network/merge-plan.ts does not export merge progress yet (mergeProgress): the merge has no recorded progress to report',
-      'sites migrated onto the one merged extranet / all sites',
-      'network/merge-plan.ts',
+  const mergePlan = buildMergePlan(topology);
+  const { status, file } = await readMergeStatus(inv.dir);
+  checkMergeStatus(mergePlan, status, file);
+  const merge = mergeProgress(mergePlan, status);
+  computed.set(1, {
+    ...fromModule(
+      { value: merge.share, numerator: merge.sitesMerged, denominator: merge.sitesTotal, definition: 'sites on the one merged extranet (their merge-plan steps completed) / all sites' },
+      `network/merge-status.ts (${file ?? 'no merge-status.yaml: nothing merged yet'})`,
     ),
-  );
+    detail: { legacy_share: merge.legacyShare, phases: merge.phases },
+  } as Computed);
   const pn = assessPrivateNetworks(inv.privateNetworks).indicator;
   computed.set(2, fromModule({ value: pn.rate, numerator: pn.integrated, denominator: pn.total, definition: 'non-classified sub-provincial private networks merged or interconnected / all such networks' }, 'network/private-networks.ts'));
   computed.set(3, extranetCoverage(topology));

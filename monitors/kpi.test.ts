@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { capacitySufficiency, extranetCoverage, fixedInTime, kpiRow, parseTarget, platformAvailability, securityRemediation } from './kpi.js';
+import type { Topology } from '../network/types.js';
+import type { Fault } from './types.js';
+
+const site = (id: string, level: string, parent: string | undefined, legacy: string[]) => ({ id, level, parent, legacy });
+const topo = {
+  province: { id: 'p', name: 'P' },
+  sites: [site('p', 'province', undefined, ['guowang']), site('c', 'city', 'p', ['guowang']), site('k', 'county', 'c', []), site('k.t01', 'township', 'k', [])],
+  devices: [
+    { id: 'p-r1', site: 'p' },
+    { id: 'c-r1', site: 'c' },
+    { id: 'k-r1', site: 'k' },
+    { id: 'k.t01-r1', site: 'k.t01' },
+  ],
+  links: [
+    { id: 'c~up0', kind: 'uplink', tier: 'province-city', bandwidthMbps: 10_000, a: { device: 'p-r1' }, b: { device: 'c-r1' } },
+    { id: 'c~up1', kind: 'uplink', tier: 'province-city', bandwidthMbps: 10_000, a: { device: 'p-r1' }, b: { device: 'c-r1' } },
+    { id: 'k~up0', kind: 'uplink', tier: 'city-county', bandwidthMbps: 1000, a: { device: 'c-r1' }, b: { device: 'k-r1' } },
+    { id: 'k~up1', kind: 'uplink', tier: 'city-county', bandwidthMbps: 2000, a: { device: 'c-r1' }, b: { device: 'k-r1' } },
+    { id: 't~up0', kind: 'uplink', tier: 'county-township', bandwidthMbps: 200, a: { device: 'k-r1' }, b: { device: 'k.t01-r1' } },
+    { id: 't~up1', kind: 'uplink', tier: 'county-township', bandwidthMbps: 200, a: { device: 'k-r1' }, b: { device: 'k.t01-r1' } },
+  ],
+  tiers: [],
+} as unknown as Topology;
+
+const H = 3_600_000;
+const f = (kind: Fault['kind'], openedAt: number, closedAt: number | null): Fault => ({ id: 1, object: 'x', kind, openedAt, closedAt, acknowledgedAt: null, acknowledgedBy: null, durationMs: closedAt === null ? null : closedAt - openedAt, detail: null });
+
+describe('kpi', () => {
+  it('parses plan targets, including strict ones', () => {
+    expect(parseTarget('95%')).toEqual({ value: 0.95, op: '>=' });
+    expect(parseTarget('>95%')).toEqual({ value: 0.95, op: '>' });
+    expect(parseTarget(null)).toBeNull();
+  });
+  it('coverage counts province/city/county on either legacy extranet; townships beside', () => {
+    const c = extranetCoverage(topo);
+    expect(c).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { townships_covered: 0, townships_total: 1 } });
+  });
+  it('capacity flags a site whose uplinks fall short of the plan rate', () => {
+    expect(capacitySufficiency(topo)).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { short_sites: ['k'] } });
+  });
+  it('store-based indicators say why they have no value', () => {
+    expect(platformAvailability(undefined).status).toBe('unavailable');
+    expect(platformAvailability({ objects: [], faults: [], now: 0 }).status).toBe('no-data');
+    expect(securityRemediation({ objects: [], faults: [], now: 10 * H }, 24 * H).status).toBe('no-data');
+    const now = 1000 * H;
+    const r = fixedInTime({ objects: [], faults: [f('link-down', now - 10 * H, now - 9 * H), f('platform-down', now - 10 * H, now - 5 * H), f('security', now - 2 * H, now - H)], now });
+    expect(r).toMatchObject({ status: 'ok', value: 0.5, numerator: 1, denominator: 2 });
+  });
+  it('rows carry both targets and whether each is met', () => {
+    const row = kpiRow({ id: 13, name_zh: '网络及平台故障及时处置率', name_en: 'Fault fixed-in-time rate', definition: '', target_2023: '95%', target_2025: '99%' }, { status: 'ok', value: 0.97, definition: 'd', source: 's' });
+    expect(row).toMatchObject({ id: 13, value: 0.97, target_2023: 0.95, target_2025: 0.99, meets_2023: true, meets_2025: false });
+  });
+});
