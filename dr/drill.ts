@@ -64,6 +64,8 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const sc = findScenario(opts.scenario, layout);
   requireRoot();
   await ensurePostgres();
+  const busy = await runningDrill(opts.stateDir, lab);
+  if (busy) throw runtimeError('E_DR_BUSY', `another drill (pid ${busy}) runs on lab "${lab}"`, 'wait for it to finish');
   const recovered = await recoverAbandoned(opts.stateDir, lab);
 
   let deployedLab = false;
@@ -86,11 +88,9 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     throw runtimeError('E_DR_BUSY', `a DR sample service is already running in lab "${lab}"`, 'remove it with `stacks dr down` (a drill builds its own)');
   }
 
-  const busy = await runningDrill(opts.stateDir, lab);
-  if (busy) throw runtimeError('E_DR_BUSY', `another drill (pid ${busy}) runs on lab "${lab}"`, 'wait for it to finish');
   const recorder = new Recorder(started, opts.signal, opts.onStep);
   const hit = layout.nodes.find((n) => n.role === sc.hits)!;
-    const ends: LinkEnd[] = linkEnds(lab, scoped, hit.uplinks);
+  const ends: LinkEnd[] = linkEnds(lab, scoped, hit.uplinks);
   const clientNs = deviceNs(lab, layout.client);
   const labOpts = { stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab };
   const faults = uplinkPeers(scoped, hit).map((peer) => ({ device: hit.device, peer }));

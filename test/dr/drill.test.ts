@@ -46,6 +46,9 @@ async function labRestored(): Promise<string[]> {
       if (l.ifname === 'lan0-p' && l.addresses.length) problems.push(`${ns}/lan0-p still holds ${l.addresses.join(', ')}`);
     }
   }
+  // The lab's own fault record is clean too (`stacks lab status` shows no fault left by the drill).
+  const state = JSON.parse(readFileSync(join(stateDir, 'lab', LAB, 'state.json'), 'utf8')) as { faults: { links: string[]; devices: string[] } };
+  if (state.faults.links.length || state.faults.devices.length) problems.push(`lab faults left: ${JSON.stringify(state.faults)}`);
   return [...problems, ...drillProcesses()];
 }
 
@@ -71,7 +74,7 @@ afterAll(async () => {
 describe('stacks dr drill on the lab', () => {
   test('refuses a target other than the lab (exit 2), before touching anything', async () => {
     const r = await runCli([...base, 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB, '--target', 'province']);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/refusing to drill target "province"/);
     expect(await labRestored()).toEqual([]);
   });
@@ -80,6 +83,7 @@ describe('stacks dr drill on the lab', () => {
     const r = await runCli([...base, '--json', 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB, '--failback'], { timeoutMs: 600_000 });
     const report = JSON.parse(r.stdout) as DrillReport;
     if (r.code !== 0) console.error(r.stderr, JSON.stringify(report.steps, null, 1));
+    console.log(`production-loss drill: RTO ${report.rto_s} s, ${report.writes_lost}/${report.writes_acked} lost, failback downtime ${report.failback?.downtime_s} s, ${report.duration_s} s in all`);
     expect(report.scenario).toBe('production-loss');
     expect(report.class.rpo_s).toBe(0);
     expect(report.writes_acked).toBeGreaterThan(50);
