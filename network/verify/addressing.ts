@@ -8,14 +8,15 @@
  * subnet) inside a block. Everything else — two leaves nested, equal blocks of unrelated sites, a
  * block inside a LAN — is an overlap.
  */
-import { lastAddress, PrefixError } from '../../lib/ip.js';
-import { fastAddress, fastPrefix } from './fast-ip.js';
+import { PrefixError } from '../../lib/ip.js';
+import { addressHex, prefixHex } from './fast-ip.js';
 import type { Family, Topology } from '../types.js';
 import { byObject, type VerificationCheck, type VerificationFailure } from './report.js';
 
 interface AddressUse {
   family: Family;
-  value: bigint;
+  /** Family tag + fixed-width hex: equal for equal addresses, ordered like the numbers. */
+  key: string;
   text: string;
   device: string;
   where: string;
@@ -27,7 +28,7 @@ function addressOf(text: string): string {
   return slash < 0 ? text : text.slice(0, slash);
 }
 
-function cmpBig(a: bigint, b: bigint): number {
+function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -38,7 +39,7 @@ function addressUses(topology: Topology, bad: VerificationFailure[]): AddressUse
     if (!text) return;
     try {
       const address = addressOf(text);
-      uses.push({ family, value: fastAddress(address, family), text: address, device, where });
+      uses.push({ family, key: (family === 'ipv4' ? '4' : '6') + addressHex(address, family), text: address, device, where });
     } catch (err) {
       if (err instanceof PrefixError) bad.push({ object: `device:${device}`, message: `${where}: ${err.message}` });
       else throw err;
@@ -59,16 +60,17 @@ function addressUses(topology: Topology, bad: VerificationFailure[]): AddressUse
 
 export function duplicateAddressCheck(topology: Topology): VerificationCheck {
   const failures: VerificationFailure[] = [];
-  const uses = addressUses(topology, failures);
-  uses.sort((a, b) => (a.family === b.family ? cmpBig(a.value, b.value) : a.family < b.family ? -1 : 1));
-  for (let i = 0; i < uses.length; ) {
-    let j = i + 1;
-    while (j < uses.length && uses[j]!.family === uses[i]!.family && uses[j]!.value === uses[i]!.value) j++;
-    if (j - i > 1) {
-      const owners = uses.slice(i, j).map((u) => `${u.device} ${u.where}`);
-      failures.push({ object: `address:${uses[i]!.text}`, message: `configured ${j - i} times: ${owners.join(', ')}` });
-    }
-    i = j;
+  // Group by key in one hash pass (no sort): each address is looked at once.
+  const seen = new Map<string, AddressUse[]>();
+  for (const use of addressUses(topology, failures)) {
+    const list = seen.get(use.key);
+    if (list) list.push(use);
+    else seen.set(use.key, [use]);
+  }
+  for (const list of seen.values()) {
+    if (list.length < 2) continue;
+    const owners = list.map((u) => `${u.device} ${u.where}`);
+    failures.push({ object: `address:${list[0]!.text}`, message: `configured ${list.length} times: ${owners.join(', ')}` });
   }
   failures.sort(byObject);
   return { id: 'unique.addresses', title: 'no address is configured twice (interfaces and loopbacks, both families)', passed: failures.length === 0, failures };
@@ -90,8 +92,9 @@ export type PrefixKind = 'block' | 'infra' | 'lan' | 'loopback' | 'link';
 
 export interface PrefixUse {
   family: Family;
-  network: bigint;
-  last: bigint;
+  /** First and last address as fixed-width hex (string order is numeric order within a family). */
+  network: string;
+  last: string;
   length: number;
   text: string;
   kind: PrefixKind;
@@ -113,8 +116,9 @@ export function prefixUses(topology: Topology, bad: VerificationFailure[] = []):
   const add = (family: Family, text: string | undefined, kind: PrefixKind, site: string, owner: string, hostLength?: number) => {
     if (!text) return;
     try {
-      const p = fastPrefix(hostLength === undefined ? text : `${addressOf(text)}/${hostLength}`, family);
-      uses.push({ family, network: p.network, last: lastAddress(p), length: p.length, text: hostLength === undefined ? text : `${addressOf(text)}/${hostLength}`, kind, site, owner });
+      const cidr = hostLength === undefined ? text : `${addressOf(text)}/${hostLength}`;
+      const p = prefixHex(cidr, family);
+      uses.push({ family, network: p.network, last: p.last, length: p.length, text: cidr, kind, site, owner });
     } catch (err) {
       if (err instanceof PrefixError) bad.push({ object: owner, message: `${kind} ${text}: ${err.message}` });
       else throw err;
@@ -157,20 +161,18 @@ export function findPrefixOverlaps(topology: Topology, bad: VerificationFailure[
     if (inner.kind === 'infra') return outer.site === inner.site || isAncestor(outer.site, inner.site);
     return true;
   };
-  uses.sort(
-    (a, b) =>
-      (a.family === b.family ? 0 : a.family < b.family ? -1 : 1) ||
-      cmpBig(a.network, b.network) ||
-      a.length - b.length ||
-      KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
-  );
+  // Per family, by (network, length, kind): a parent sorts before what it contains.
+  const order = (a: PrefixUse, b: PrefixUse) => cmp(a.network, b.network) || a.length - b.length || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
   const overlaps: PrefixOverlap[] = [];
-  const open: PrefixUse[] = [];
-  for (const p of uses) {
-    while (open.length && (open[open.length - 1]!.family !== p.family || open[open.length - 1]!.last < p.network)) open.pop();
-    const outer = open[open.length - 1];
-    if (outer && !legit(outer, p)) overlaps.push({ outer, inner: p });
-    open.push(p);
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const sorted = uses.filter((u) => u.family === family).sort(order);
+    const open: PrefixUse[] = [];
+    for (const p of sorted) {
+      while (open.length && open[open.length - 1]!.last < p.network) open.pop();
+      const outer = open[open.length - 1];
+      if (outer && !legit(outer, p)) overlaps.push({ outer, inner: p });
+      open.push(p);
+    }
   }
   return overlaps;
 }

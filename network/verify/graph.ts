@@ -49,20 +49,43 @@ function internetFacing(device: Device, family: Family): boolean {
   return device.interfaces.some((i) => i.kind === 'internet' && hasFamily(i[family]));
 }
 
-export function buildFamilyGraph(topology: Topology, family: Family, destination: Destination = 'exit'): FamilyGraph {
+/** What every family/destination graph of one topology shares: device indices and link endpoints. */
+export interface GraphBase {
+  devices: string[];
+  siteOfNode: string[];
+  index: Map<string, number>;
+  /** Endpoint node indices per link (parallel to topology.links; -1 when a device is unknown). */
+  linkU: Int32Array;
+  linkV: Int32Array;
+}
+
+/** Walk the topology's objects once for all four graphs of a verification. */
+export function graphBase(topology: Topology): GraphBase {
   const devices = topology.devices.map((d) => d.id);
   const siteOfNode = topology.devices.map((d) => d.site);
   const index = new Map<string, number>();
   devices.forEach((id, i) => index.set(id, i));
+  const linkU = new Int32Array(topology.links.length);
+  const linkV = new Int32Array(topology.links.length);
+  topology.links.forEach((link, k) => {
+    linkU[k] = index.get(link.a.device) ?? -1;
+    linkV[k] = index.get(link.b.device) ?? -1;
+  });
+  return { devices, siteOfNode, index, linkU, linkV };
+}
 
+export function buildFamilyGraph(topology: Topology, family: Family, destination: Destination = 'exit', base: GraphBase = graphBase(topology)): FamilyGraph {
+  const { devices, siteOfNode, index, linkU, linkV } = base;
   const edgeIds: string[] = [];
   const us: number[] = [];
   const vs: number[] = [];
-  for (const link of topology.links) {
+  const links = topology.links;
+  for (let k = 0; k < links.length; k++) {
+    const u = linkU[k]!;
+    const v = linkV[k]!;
+    if (u < 0 || v < 0 || u === v) continue;
+    const link = links[k]!;
     if (!hasFamily(link.a[family]) || !hasFamily(link.b[family])) continue;
-    const u = index.get(link.a.device);
-    const v = index.get(link.b.device);
-    if (u === undefined || v === undefined || u === v) continue;
     edgeIds.push(link.id);
     us.push(u);
     vs.push(v);

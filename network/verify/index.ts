@@ -5,7 +5,7 @@
  */
 import { FAMILIES, type Topology } from '../types.js';
 import { duplicateAddressCheck, duplicateRouterIdCheck, prefixOverlapCheck } from './addressing.js';
-import { buildFamilyGraph } from './graph.js';
+import { buildFamilyGraph, graphBase } from './graph.js';
 import { oversubscriptionCheck, type OversubscriptionThreshold } from './oversubscription.js';
 import { reachabilityChecks } from './reachability.js';
 import { summarize, type VerificationCheck, type VerificationReport } from './report.js';
@@ -18,9 +18,10 @@ export interface VerifyOptions {
 
 export function verifyTopology(topology: Topology, opts: VerifyOptions = {}): VerificationReport {
   const checks: VerificationCheck[] = [];
+  const base = graphBase(topology);
   for (const family of FAMILIES) {
-    const core = buildFamilyGraph(topology, family, 'core');
-    const exit = buildFamilyGraph(topology, family, 'exit');
+    const core = buildFamilyGraph(topology, family, 'core', base);
+    const exit = buildFamilyGraph(topology, family, 'exit', base);
     checks.push(...reachabilityChecks(core, exit), ...singleFailureChecks(core, exit));
   }
   checks.push(duplicateAddressCheck(topology), duplicateRouterIdCheck(topology), prefixOverlapCheck(topology));
