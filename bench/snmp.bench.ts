@@ -143,10 +143,11 @@ async function scale(): Promise<void> {
   const interval = QUICK ? 30_000 : 60_000;
   const r = spawnSync(process.execPath, [join(import.meta.dirname, 'support', 'snmp-scale-worker.js'), join(work, 'targets.json'), String(interval), String(interval + 5000), String(interval)], { encoding: 'utf8', timeout: 4 * interval + 60_000 });
   if (r.status !== 0) throw new Error(`scale worker failed: ${r.stderr}`);
-  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { polls: number; cpuMs: number; wallMs: number; maxRssMb: number; okTotal: number };
+  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { polls: number; cpuMs: number; wallMs: number; maxRssMb: number; okPolls: number };
   out('scale_targets', count, 'agents');
   out('scale_poll_interval', interval / 1000, 's');
   out('scale_polls_in_window', m.polls, 'polls');
+  out('scale_polls_answered', m.okPolls, 'polls');
   out('scale_cpu_share_of_one_core', (100 * m.cpuMs) / m.wallMs, '% (target <= 15)');
   out('scale_peak_rss', m.maxRssMb, 'MB (target <= 300)');
   for (const c of children.splice(0)) c.kill('SIGKILL');

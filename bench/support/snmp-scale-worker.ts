@@ -16,6 +16,10 @@ async function pollCount(d: MonitorDaemon): Promise<number> {
   return m.values.reduce((s, v) => s + v.value, 0);
 }
 
+async function okCount(d: MonitorDaemon): Promise<number> {
+  return (await d.metrics.polls.get()).values.find((v) => v.labels.result === 'ok')?.value ?? 0;
+}
+
 async function main(): Promise<void> {
   const [file, intervalMs, warmupMs, measureMs] = process.argv.slice(2);
   const targets = JSON.parse(readFileSync(file!, 'utf8')) as PollTarget[];
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
   await daemon.start();
   await new Promise((r) => setTimeout(r, Number(warmupMs)));
   const polls0 = await pollCount(daemon);
+  const ok0 = await okCount(daemon);
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   let maxRss = process.memoryUsage().rss;
@@ -44,11 +49,11 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = Date.now() - t0;
   const polls = (await pollCount(daemon)) - polls0;
-  const ok = (await daemon.metrics.polls.get()).values.find((v) => v.labels.result === 'ok')?.value ?? 0;
+  const ok = (await okCount(daemon)) - ok0;
   await daemon.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ polls, okTotal: ok, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, maxRssMb: maxRss / 2 ** 20 }) + '\n');
+  process.stdout.write(JSON.stringify({ polls, okPolls: ok, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, maxRssMb: maxRss / 2 ** 20 }) + '\n');
   process.exit(0);
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNsLab, hostSinkAddress, sweep, type NsLab } from '../support/snmp-netns.js';
+import { startNsLab, sinkAddress, sweep, type NsLab } from '../support/snmp-netns.js';
 import { capturedLogger, metricValue, scrape, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
@@ -25,7 +25,7 @@ const log = capturedLogger();
 
 beforeAll(async () => {
   const trapPort = await freePort();
-  lab = await startNsLab({ count: 3, links: [[0, 1], [1, 2]], credentials: creds, trapSink: { port: trapPort, version: 'v3' } });
+  lab = await startNsLab({ tag: 1, count: 3, links: [[0, 1], [1, 2]], credentials: creds, trapSink: { port: trapPort, version: 'v3' } });
   const bind = (ifName: string, link: string) => ({ [ifName]: { link, tier: 'county-township', bandwidthMbps: 200 } });
   const targets: PollTarget[] = lab.agents.map((a, i) => ({
     device: `dev${i}`,
@@ -45,7 +45,7 @@ beforeAll(async () => {
     session: { timeoutMs: 500, retries: 0 },
     debounce: { openAfterMs: 0, closeAfterMs: 1000 },
     http: { host: '127.0.0.1', port: 0 },
-    traps: { address: hostSinkAddress, port: trapPort, credentials: [v3] },
+    traps: { address: sinkAddress(1), port: trapPort, credentials: [v3] },
     uptimeRefreshMs: 1000,
     processMetrics: false,
   });
@@ -64,7 +64,7 @@ afterAll(async () => {
   await daemon?.stop();
   await store?.close();
   lab?.stop();
-  sweep();
+  sweep(1);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +75,7 @@ describe('monitoring daemon with real snmpd (SNMPv3 authPriv)', () => {
     expect(await metric('stacks_snmp_polls_total', { result: 'ok' })).toBeGreaterThan(3);
   });
 
-  it('opens a link fault from the linkDown trap within a second and closes it on recovery', async () => {
+  it('opens a link fault on a real link going down (trap-driven) and closes it on recovery', async () => {
     const t0 = Date.now();
     lab.setLink(lab.links[0]!, false);
     const fault = await waitUntil(async () => (await store.openFaults()).find((f) => f.object === 'link:L0'), 5000, 'link fault');

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startNsLab, hostSinkAddress, sweep, type NsLab } from '../support/snmp-netns.js';
+import { startNsLab, sinkAddress, sweep, type NsLab } from '../support/snmp-netns.js';
 import { metricValue, scrape, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { runCli } from '../support/cli.js';
@@ -33,7 +33,7 @@ let promPort = 0;
 
 beforeAll(async () => {
   const trapPort = await freePort();
-  lab = await startNsLab({ count: 2, links: [[0, 1]], credentials: creds, trapSink: { port: trapPort, version: 'v2c' } });
+  lab = await startNsLab({ tag: 2, count: 2, links: [[0, 1]], credentials: creds, trapSink: { port: trapPort, version: 'v2c' } });
   const bind = (ifName: string) => ({ [ifName]: { link: 'xian-r1--xian.yanta-r1', tier: 'city-county', bandwidthMbps: 2000 } });
   writeFileSync(
     join(dir, 'targets.yaml'),
@@ -46,7 +46,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ snmp: creds }), { mode: 0o600 });
   daemon = await startDaemon(
-    ['--state-dir', stateDir, 'daemon', '--targets', join(dir, 'targets.yaml'), '--secrets', join(dir, 'secrets.json'), '--interval', '2', '--timeout', '800', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${hostSinkAddress}:${trapPort}`],
+    ['--state-dir', stateDir, 'daemon', '--targets', join(dir, 'targets.yaml'), '--secrets', join(dir, 'secrets.json'), '--interval', '2', '--timeout', '800', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sinkAddress(2)}:${trapPort}`],
     { STACKS_LOG_LEVEL: 'debug' },
   );
 
@@ -86,7 +86,7 @@ afterAll(async () => {
   await alertmanager?.kill();
   await new Promise<void>((r) => (webhook ? webhook.close(() => r()) : r()));
   lab?.stop();
-  sweep();
+  sweep(2);
   rmSync(dir, { recursive: true, force: true });
 });
 

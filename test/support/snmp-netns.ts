@@ -1,6 +1,6 @@
 /**
  * Real snmpd agents, each in a network namespace this helper creates, reachable from the host over
- * a management veth (10.253.<i>.0/30), with veth links between namespaces so that a link can be
+ * a management veth (10.24<tag>.<i>.0/30), with veth links between namespaces so that a link can be
  * taken down for real. snmpd's DisMan monitor (every second) sends linkDown/linkUp to a trap sink
  * on the host. Everything carries the `stxmon` prefix and is removed by stop() (and by sweep()
  * after a crash).
@@ -34,6 +34,8 @@ export interface NsLink {
 }
 
 export interface NsLabOptions {
+  /** 1..9: keeps concurrently running test files apart (names, 10.24<tag>.x.y addresses). */
+  tag: number;
   count: number;
   /** Pairs of agent indexes to join with a veth link. */
   links: Array<[number, number]>;
@@ -41,14 +43,15 @@ export interface NsLabOptions {
   trapSink?: { port: number; version: 'v2c' | 'v3' };
 }
 
-const PREFIX = 'stxmon';
+const PREFIX_ROOT = 'stxmon';
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
 /** The trap sink: the host side of agent 0's management veth (local to the host for every agent). */
-export const hostSinkAddress = '10.253.0.1';
+export const sinkAddress = (tag: number) => `10.24${tag}.0.1`;
 
-/** Remove every namespace and host veth this helper may have left behind. */
-export function sweep(): void {
+/** Remove every namespace and host veth a lab with this tag may have left behind. */
+export function sweep(tag: number): void {
+  const PREFIX = `${PREFIX_ROOT}${tag}`;
   const nss = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(' ')[0]!)
@@ -79,7 +82,7 @@ export function sweep(): void {
   }
 }
 
-function snmpdConf(agent: NsAgent, c: AgentCredentials, sink?: NsLabOptions['trapSink']): string {
+function snmpdConf(agent: NsAgent, c: AgentCredentials, hostSinkAddress: string, sink?: NsLabOptions['trapSink']): string {
   const lines = [
     `agentAddress udp:${agent.address}:161`,
     `createUser ${c.user} SHA "${c.authKey}" AES "${c.privKey}"`,
@@ -120,7 +123,10 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
 }
 
 export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
-  sweep();
+  const PREFIX = `${PREFIX_ROOT}${opts.tag}`;
+  const net = `10.24${opts.tag}`;
+  const hostSinkAddress = sinkAddress(opts.tag);
+  sweep(opts.tag);
   const root = mkdtempSync(join(tmpdir(), 'stacks-nslab-'));
   const agents: NsAgent[] = [];
   for (let i = 0; i < opts.count; i++) {
@@ -129,13 +135,13 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
     const dir = join(root, `a${i}`);
     ip('netns', 'add', ns);
     ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', ns);
-    ip('addr', 'add', `10.253.${i}.1/30`, 'dev', hostIf);
+    ip('addr', 'add', `${net}.${i}.1/30`, 'dev', hostIf);
     ip('link', 'set', hostIf, 'up');
-    ip('-n', ns, 'addr', 'add', `10.253.${i}.2/30`, 'dev', 'mgmt0');
+    ip('-n', ns, 'addr', 'add', `${net}.${i}.2/30`, 'dev', 'mgmt0');
     ip('-n', ns, 'link', 'set', 'mgmt0', 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
-    ip('-n', ns, 'route', 'add', 'default', 'via', `10.253.${i}.1`);
-    agents.push({ index: i, ns, address: `10.253.${i}.2`, hostIf, dir });
+    ip('-n', ns, 'route', 'add', 'default', 'via', `${net}.${i}.1`);
+    agents.push({ index: i, ns, address: `${net}.${i}.2`, hostIf, dir });
   }
   const links: NsLink[] = opts.links.map(([a, b], k) => {
     const ifA = `l${k}a`;
@@ -148,7 +154,7 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
   const startAgent = async (i: number) => {
     const a = agents[i]!;
     execFileSync('mkdir', ['-p', join(a.dir, 'persist')]);
-    writeFileSync(join(a.dir, 'snmpd.conf'), snmpdConf(a, opts.credentials, opts.trapSink), { mode: 0o600 });
+    writeFileSync(join(a.dir, 'snmpd.conf'), snmpdConf(a, opts.credentials, hostSinkAddress, opts.trapSink), { mode: 0o600 });
     rmSync(join(a.dir, 'pid'), { force: true });
     const child = spawn('ip', ['netns', 'exec', a.ns, 'snmpd', '-f', '-Lf', join(a.dir, 'log'), '-C', '-c', join(a.dir, 'snmpd.conf'), '-p', join(a.dir, 'pid'), '-m', ''], {
       env: { ...process.env, SNMP_PERSISTENT_DIR: join(a.dir, 'persist') },
@@ -177,7 +183,7 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
     startAgent,
     stop: () => {
       for (let i = 0; i < agents.length; i++) stopAgent(i);
-      sweep();
+      sweep(opts.tag);
       rmSync(root, { recursive: true, force: true });
     },
   };
