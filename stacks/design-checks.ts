@@ -8,6 +8,7 @@ import { allPolicies } from '../policies/all.js';
 import { runPolicies, type PolicyReport } from '../policies/run.js';
 import { renderPolicyJson } from '../policies/render.js';
 import { renderSarif } from '../policies/sarif.js';
+import { sourceLocator } from '../policies/source-lines.js';
 import type { SynthModel } from './synth.js';
 
 export interface DesignChecks {
@@ -24,10 +25,14 @@ export async function runDesignChecks(model: SynthModel): Promise<DesignChecks> 
   return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
 }
 
-export function designCheckFiles(checks: DesignChecks): Map<string, string> {
+export function designCheckFiles(checks: DesignChecks, inventoryDir: string): Map<string, string> {
+  // URIs relative to the inventory (%SRCROOT%) with line numbers; the base itself is left for the
+  // SARIF viewer to supply, so the synthesized file is the same on every machine.
+  const sarif = renderSarif(checks.policy, { toolName: 'stacks-policy', toolVersion: '0.1.0', baseDir: inventoryDir, locate: sourceLocator() });
+  for (const run of (sarif.runs as Array<Record<string, unknown>>) ?? []) delete run.originalUriBaseIds;
   return new Map([
     ['reports/verification.json', renderVerificationJson(checks.verification)],
     ['reports/policy.json', renderPolicyJson(checks.policy)],
-    ['reports/policy.sarif', JSON.stringify(renderSarif(checks.policy, { toolName: 'stacks-policy', toolVersion: '0.1.0' }), null, 2) + '\n'],
+    ['reports/policy.sarif', JSON.stringify(sarif, null, 2) + '\n'],
   ]);
 }

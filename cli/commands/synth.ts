@@ -26,7 +26,7 @@ export const synthCommand: CommandModule = {
         const model = buildModel(inventory);
         const { status } = await readMergeStatus(inventory.dir);
         const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
-        const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks) : [])]);
+        const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]);
         const contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
         const checkSummary = checks && {
           verification: checks.verification.summary,
