@@ -29,7 +29,7 @@ export function designCheckFiles(checks: DesignChecks, inventoryDir: string): Ma
   // URIs relative to the inventory (%SRCROOT%) with line numbers; the base itself is left for the
   // SARIF viewer to supply, so the synthesized file is the same on every machine.
   const sarif = renderSarif(checks.policy, { toolName: 'stacks-policy', toolVersion: '0.1.0', baseDir: inventoryDir, locate: sourceLocator() });
-  for (const run of (sarif.runs as Array<Record<string, unknown>>) ?? []) delete run.originalUriBaseIds;
+  for (const run of (sarif.runs as unknown as Array<Record<string, unknown>>) ?? []) delete run.originalUriBaseIds;
   return new Map([
     ['reports/verification.json', renderVerificationJson(checks.verification)],
     ['reports/policy.json', renderPolicyJson(checks.policy)],
