@@ -4,7 +4,7 @@
  * the service address on the primary's router. Its record (`service.json` in the state dir) lets
  * `stacks dr status` find it and a later command clean it up after a crash.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deviceNs } from '../lab/names.js';
@@ -14,6 +14,7 @@ import type { DrLayout, DrNode } from './layout.js';
 import { attachServer, detachServer, placeServiceAddress } from './lab-centres.js';
 import { cloneStandby, initPrimary, isRunning, nodePaths, query, setSynchronous, stop, type NodeContext } from './pg-node.js';
 import { sleep } from './exec.js';
+import { processesNaming } from '../lib/processes.js';
 
 export interface ServiceRecord {
   lab: string;
@@ -126,16 +127,3 @@ export async function teardownService(stateDir: string, rec: ServiceRecord): Pro
   await rm(serviceFile(stateDir, rec.lab), { force: true });
 }
 
-/** Processes whose command line names `dir`: the service's label. */
-export function processesNaming(dir: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}

@@ -4,7 +4,7 @@
  * `stx-<lab>-*`, host interfaces named `stx<lab>m*`, and processes running inside those namespaces
  * or whose command line names the lab's directory.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { ScopedTopology } from './scope.js';
 import type { StateStore } from './state.js';
@@ -12,6 +12,7 @@ import { acquireLock } from './lock.js';
 import { checkLabId, DEFAULT_LAB_ID, hostMgmtIf, hostMgmtPrefix, labPaths, nsPrefix, type LabPaths } from './names.js';
 import { ipBatch, run, sleep } from './shell.js';
 import { listNamespaces } from './realize.js';
+import { processesNaming } from '../lib/processes.js';
 
 export interface DestroyResult {
   lab: string;
@@ -27,19 +28,6 @@ export interface Leftovers {
   processes: number[];
 }
 
-/** Processes whose command line names `dir` (our daemons' pid files and configs live there). */
-function processesNaming(dir: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 async function processesIn(ns: string): Promise<number[]> {
   const r = await run('ip', ['netns', 'pids', ns], { allowFail: true });

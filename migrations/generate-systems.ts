@@ -13,6 +13,7 @@ import type { LoadedClouds } from '../cloud/load.js';
 import { tenantDepartments } from '../cloud/load.js';
 import { stringify } from 'yaml';
 import { toRow, type MigrationSystem, type Platform, type Classification, type StrategyHint } from './schema.js';
+import { seededRandom as prng } from '../lib/random.js';
 
 export const DEFAULT_SEED = 20220630;
 export const DEFAULT_COUNT = 1200;
@@ -66,17 +67,6 @@ export function contextFromInventory(inv: Inventory, clouds?: LoadedClouds): Gen
 
 const KINDS = ['approval', 'supervision', 'data-sharing', 'portal', 'office', 'statistics', 'archive', 'hotline', 'registry', 'gis', 'finance', 'inspection'];
 
-/** mulberry32: a tiny, well-distributed seeded PRNG (no dependency needed for determinism). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function weighted<T>(rand: () => number, items: ReadonlyArray<readonly [T, number]>): T {
   const total = items.reduce((s, [, w]) => s + w, 0);

@@ -9,6 +9,7 @@
 import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/load.js';
 import type { DivisionsFile, PrivateNetworksFile, ProvinceFile } from '../inventory/schema.js';
+import { seededRandom as rng } from '../lib/random.js';
 
 export interface GenerateOptions {
   /** Size relative to the default province (1 ≈ Shaanxi). */
@@ -19,17 +20,6 @@ export interface GenerateOptions {
 const BASE = { cities: 11, counties: 107, townships: 1768, departments: 40, privateNetworks: 17 };
 const GENERATED_DIR = '(generated)';
 
-/** mulberry32: tiny, fast, good enough to vary counts reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Split `total` into `parts` positive counts that vary ±50% around the mean and sum exactly. */
 function split(total: number, parts: number, rand: () => number): number[] {
