@@ -38,7 +38,7 @@ async function frrUser(): Promise<{ uid: number; gid: number }> {
 }
 
 /** Write the device's files (configs, host key, authorized deploy key) — kept when already there. */
-export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, secrets: LabSecrets): Promise<string> {
+export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, secrets: LabSecrets, trapSinkPort?: number): Promise<string> {
   const p = d.paths;
   for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) await mkdir(dir, { recursive: true });
   const { uid, gid } = await frrUser();
@@ -51,7 +51,7 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
   await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d));
-  await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets), { mode: 0o600 });
+  await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort), { mode: 0o600 });
   return hostKey;
 }
 
@@ -104,11 +104,15 @@ function sshdConfig(d: DeviceRuntime): string {
 
 /**
  * SNMPv3 authPriv for the monitoring daemon; v2c only when the secrets carry a community, and then
- * only from the host's end of the management link. With a trap sink (host:port), snmpd's DisMan
- * monitor sends linkDown/linkUp (v2c) — written with numeric OIDs: Debian ships no IF-MIB, and
- * snmpd runs with `-m ''` so it loads no MIB files at all.
+ * only from the host's end of the management link. With a trap sink port, snmpd's DisMan monitor
+ * checks ifOperStatus every second and sends linkDown/linkUp to that port on the host's end of the
+ * device's own management link (the only address a device namespace can reach): v2c with the
+ * community when there is one, else v3 authPriv with the monitoring user. Numeric OIDs: Debian
+ * ships no IF-MIB and snmpd runs with `-m ''`. The internal user the monitor queries with is
+ * `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an authpriv-only rouser makes
+ * every check fail with "no access" and no trap is ever sent.
  */
-export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSink?: string): string {
+export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: number): string {
   const s = secrets.snmp;
   const lines = [
     `agentAddress udp:${d.mgmtAddress}:161`,
@@ -119,17 +123,19 @@ export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSink?: st
     'sysContact noc@stacks.lab',
   ];
   if (s.community) lines.push(`rocommunity ${s.community} ${d.hostAddress}/32`);
-  if (trapSink && s.community) {
+  if (trapSinkPort) {
     const ifTable = '.1.3.6.1.2.1.2.2.1';
+    const sink = `${d.hostAddress}:${trapSinkPort}`;
     lines.push(
-      `trap2sink ${trapSink} ${s.community}`,
+      s.community ? `trap2sink ${sink} ${s.community}` : `trapsess -v 3 -u ${s.user} -l authPriv -a SHA -A ${s.authKey} -x AES -X ${s.privKey} ${sink}`,
       'iquerySecName stacksInternal',
+      'agentSecName stacksInternal',
       `createUser stacksInternal SHA "${s.authKey}" AES "${s.privKey}"`,
-      'rouser stacksInternal authpriv',
+      'rouser stacksInternal auth',
       `notificationEvent stxLinkUp .1.3.6.1.6.3.1.1.5.4 ${ifTable}.1 ${ifTable}.7 ${ifTable}.8`,
       `notificationEvent stxLinkDown .1.3.6.1.6.3.1.1.5.3 ${ifTable}.1 ${ifTable}.7 ${ifTable}.8`,
-      `monitor -r 2 -e stxLinkUp "linkUp" ${ifTable}.8 != 2`,
-      `monitor -r 2 -e stxLinkDown "linkDown" ${ifTable}.8 == 2`,
+      `monitor -r 1 -e stxLinkUp "linkUp" ${ifTable}.8 != 2`,
+      `monitor -r 1 -e stxLinkDown "linkDown" ${ifTable}.8 == 2`,
     );
   }
   return lines.join('\n') + '\n';

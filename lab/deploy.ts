@@ -31,6 +31,8 @@ export interface DeployOptions extends LabOptions {
   parallel?: number;
   rateScale?: number;
   v2c?: boolean;
+  /** Send linkDown/linkUp traps to this UDP port on the host side of each device's management link; 0 turns them off. */
+  trapSinkPort?: number;
   confirmSeconds?: number;
   checkTimeoutMs?: number;
   /** Compare with each device's running config even when the state says it is current. */
@@ -78,6 +80,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     if (opts.scope !== undefined) state.scope = opts.scope;
     if (opts.rateScale !== undefined) state.rateScale = opts.rateScale;
     if (opts.v2c !== undefined) state.v2c = opts.v2c;
+    if (opts.trapSinkPort !== undefined) state.trapSinkPort = opts.trapSinkPort || undefined;
     const store = new StateStore(paths.state, state);
     const emit = opts.onEvent ?? (() => undefined);
 

@@ -2,12 +2,14 @@
  * `stacks lab fault link A B down|up` and `stacks lab fault device X down|up`: hold interfaces down
  * for the monitoring and DR work, recorded in the lab state so a later deploy keeps them down and
  * `up` restores exactly what the fault took away (an interface another fault holds stays down).
+ * A link fault is a cut (one end down, the other admin-up without carrier); a device fault is a
+ * shutdown of the whole device (every interface administratively down). See faults.ts.
  */
 import { inputError, runtimeError } from '../lib/errors.js';
 import { openLab, type LabOptions } from './deploy.js';
 import { acquireLock } from './lock.js';
 import { StateStore } from './state.js';
-import { findLink, heldDownInterfaces } from './faults.js';
+import { findLink, heldDownInterfaces, linkEnds } from './faults.js';
 import { deviceNs, internetNs, MGMT_IF } from './names.js';
 import { planWiring } from './wiring.js';
 import { ipBatch } from './shell.js';
@@ -60,7 +62,10 @@ export async function faultLink(opts: LabOptions, a: string, b: string, dir: str
   if (!id) throw inputError('E_LAB_NO_LINK', '(command line)', `${a} ${b}`, `no link between ${a} and ${b} in the lab`, 'see `stacks lab status` for the links (use `internet` for an exit’s upstream)');
   return applyFault(opts, `link:${id}`, direction, (f) => {
     f.links = direction === 'down' ? [...new Set([...f.links, id])] : f.links.filter((l) => l !== id);
-    return [...heldDownInterfaces(scoped, { lab, faults: { links: [id], devices: [] } } as never)];
+    // Both ends are touched: each is set to what the held set says (the cut end down, the sensing
+    // end up), which also restores a lab faulted before cuts were one-sided.
+    const ends = linkEnds(scoped, lab, id)!;
+    return [ends.cut, ends.sensing];
   });
 }
 

@@ -40,6 +40,8 @@ export interface LabState {
   /** The rate scale the links are shaped with now (differs from `rateScale` until re-shaped). */
   shapedScale?: number;
   v2c: boolean;
+  /** UDP port of a trap receiver on the host side of each device's management link (`--trap-sink`); absent: no traps. */
+  trapSinkPort?: number;
   slots: Record<string, number>;
   devices: Record<string, DeviceState>;
   /** Held down by `stacks lab fault`: link ids and device ids. */

@@ -39,7 +39,7 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
   const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
   await mapLimit(runtimes, opts.parallel, async (rt) => {
-    const hostKey = await prepareDevice(rt, deployKey, secrets);
+    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort);
     await startDevice(rt);
     await store.update((s) => {
       const prev = s.devices[rt.device];

@@ -7,7 +7,7 @@ import { mgmtAddresses, hostMgmtIf, MGMT_RANGE } from './names.js';
 import { namespaceCommands, tbf } from './realize.js';
 import { configDiff } from './napalm.js';
 import { fullOspf6Neighbours, fullOspfNeighbours, parsePing, pingScript } from './checks.js';
-import { heldDownInterfaces, findLink } from './faults.js';
+import { heldDownInterfaces, findLink, linkEnds } from './faults.js';
 import { emptyState } from './state.js';
 
 const topology = buildTopology(await loadInventory());
@@ -67,12 +67,14 @@ describe('device output parsing', () => {
     expect(parsePing('ok 10.0.0.1\nfail 2001:db8::1\n')).toEqual({ ok: new Set(['10.0.0.1']), failed: ['2001:db8::1'] });
   });
 
-  test('faults hold both ends of a link, or every interface of a device', () => {
+  test('a link fault cuts one end (the other stays admin-up without carrier); a device fault holds every interface', () => {
     const s = emptyState('ci', '', '', 100, false);
     const id = findLink(scoped, 'xian.xincheng.t01-r1', 'xian.xincheng-r1')!;
     expect(id).toBe('xian.xincheng.t01~up0');
     s.faults.links.push(id);
-    expect([...heldDownInterfaces(scoped, s)].sort()).toEqual(['stx-ci-xian.xincheng-r1/' + scoped.links.find((l) => l.id === id)!.a.interface, 'stx-ci-xian.xincheng.t01-r1/up0'].sort());
+    expect([...heldDownInterfaces(scoped, s)]).toEqual(['stx-ci-xian.xincheng.t01-r1/up0']);
+    expect(linkEnds(scoped, 'ci', id)).toEqual({ sensing: 'stx-ci-xian.xincheng-r1/' + scoped.links.find((l) => l.id === id)!.a.interface, cut: 'stx-ci-xian.xincheng.t01-r1/up0' });
+    expect(linkEnds(scoped, 'ci', 'internet:shaanxi-exit1')?.cut).toBe('stx-ci-internet/exit1');
     s.faults = { links: [], devices: ['xian.xincheng.t01-r1'] };
     expect(heldDownInterfaces(scoped, s)).toContain('stx-ci-xian.xincheng.t01-r1/mgmt0');
     expect(findLink(scoped, 'internet', 'shaanxi-exit1')).toBe('internet:shaanxi-exit1');

@@ -22,6 +22,12 @@ export function checkTarget(target: string): void {
   if (target !== 'lab') throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${target}"`, 'targets: lab');
 }
 
+function udpPort(name: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw inputError('E_USAGE', '(command line)', name, `"${v}" must be a UDP port 0–65535 (0: off)`);
+  return n;
+}
+
 export function positiveInt(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
@@ -58,11 +64,12 @@ export const deployCommand: CommandModule = {
       .option('--parallel <n>', 'devices pushed at once', '4')
       .option('--rate-scale <n>', `divide every tier's rate by n for tc tbf shaping (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`)
       .option('--v2c', 'also enable SNMP v2c (a generated community, host side only); SNMPv3 authPriv is always on')
+      .option('--trap-sink <port>', "snmpd on every device sends linkDown/linkUp traps to this UDP port on the host's end of the device's management link (v2c with --v2c, else v3 authPriv); 0 turns traps off; kept in the lab state")
       .option('--confirm-timeout <s>', 'seconds before a device rolls itself back when a commit is not confirmed', '180')
       .option('--check-timeout <s>', 'seconds post-checks may take before a commit is rolled back', '45')
       .option('--refresh', 'compare every device with its running config, not only changed ones')
       .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
-      .action(async (opts: LabCliOptions & { parallel?: string; rateScale?: string; v2c?: boolean; confirmTimeout?: string; checkTimeout?: string; refresh?: boolean; autoApprove?: boolean }) => {
+      .action(async (opts: LabCliOptions & { parallel?: string; rateScale?: string; v2c?: boolean; trapSink?: string; confirmTimeout?: string; checkTimeout?: string; refresh?: boolean; autoApprove?: boolean }) => {
         const g = globals();
         checkTarget(opts.target);
         const base = { stateDir: g.stateDir, inventoryDir: g.inventory, lab: opts.lab, scope: opts.scope };
@@ -90,6 +97,7 @@ export const deployCommand: CommandModule = {
             parallel: positiveInt('--parallel', opts.parallel, 4),
             rateScale: opts.rateScale === undefined ? undefined : positiveInt('--rate-scale', opts.rateScale, DEFAULT_RATE_SCALE),
             v2c: opts.v2c,
+            trapSinkPort: opts.trapSink === undefined ? undefined : udpPort('--trap-sink', opts.trapSink),
             confirmSeconds: positiveInt('--confirm-timeout', opts.confirmTimeout, 180),
             checkTimeoutMs: positiveInt('--check-timeout', opts.checkTimeout, 45) * 1000,
             refresh: opts.refresh,
