@@ -13,6 +13,10 @@ import { MonitorDaemon } from '../../monitors/daemon.js';
 import { openFaultStore } from '../../monitors/store/open.js';
 import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
 import { sqlitePath, withStoreOption } from './monitoring-options.js';
+import { positive as wholePositive, readPlan } from './migrate.js';
+import { registerMigrationMetrics } from '../../migrations/metrics.js';
+import { loadRunbook } from '../../migrations/runbook.js';
+import { startBackgroundWave, type BackgroundWave } from '../../migrations/background.js';
 
 interface DaemonCliOptions {
   targets?: string;
@@ -29,6 +33,10 @@ interface DaemonCliOptions {
   closeAfter: string;
   platformsFromInventory: boolean;
   postgres?: string;
+  migrateRunbook?: string;
+  migrateWave?: string;
+  migratePlan?: string;
+  migrateConcurrency: string;
 }
 
 function hostPort(text: string, flag: string): { host: string; port: number } {
@@ -62,7 +70,11 @@ export const daemonCommand: CommandModule = {
         .option('--no-traps', 'do not listen for traps')
         .option('--open-after <seconds>', 'debounce: open a fault after the object has been bad this long', '0')
         .option('--close-after <seconds>', 'debounce: close a fault after the object has been good this long', '30')
-        .option('--platforms-from-inventory', "probe every cloud's keystone endpoint from clouds.yaml", false),
+        .option('--platforms-from-inventory', "probe every cloud's keystone endpoint from clouds.yaml", false)
+        .option('--migrate-runbook <file>', 'run a migration wave in the background with this runbook (as `stacks migrate run`: same journal, same per-wave lock); needs --migrate-wave')
+        .option('--migrate-wave <n>', 'the wave to run with --migrate-runbook')
+        .option('--migrate-plan <file>', 'plan file for the wave (default: the one `migrate plan` exported to the state dir)')
+        .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4'),
     ).action(async (opts: DaemonCliOptions) => {
       const g = globals();
       const version = opts.snmpVersion;
@@ -70,6 +82,12 @@ export const daemonCommand: CommandModule = {
       const intervalMs = positive(opts.interval, '--interval') * 1000;
       const listen = hostPort(opts.listen, '--listen');
       const trapListen = hostPort(opts.trapListen, '--trap-listen');
+      if (!opts.migrateRunbook !== !opts.migrateWave) throw inputError('E_USAGE', '(command line)', opts.migrateRunbook ? '--migrate-wave' : '--migrate-runbook', '--migrate-runbook and --migrate-wave go together');
+      // Read the wave's inputs before anything starts, so bad ones exit 2 with nothing running.
+      const migration = opts.migrateRunbook
+        ? { wave: wholePositive('--migrate-wave', opts.migrateWave)!, concurrency: wholePositive('--migrate-concurrency', opts.migrateConcurrency)!, plan: await readPlan(g, opts.migratePlan), runbook: await loadRunbook(opts.migrateRunbook) }
+        : undefined;
+      if (migration && !migration.plan.waves.some((w) => w.number === migration.wave)) throw inputError('E_USAGE', '(command line)', '--migrate-wave', `the plan has no wave ${migration.wave} (waves 1–${migration.plan.waves.length})`);
       const selection = await selectTargets({ stateDir: g.stateDir, lab: opts.lab, targetsFile: opts.targets, secretsFile: opts.secrets, version });
       if (opts.platformsFromInventory) selection.platforms.push(...platformsFromInventory(await loadInventory(g.inventory)));
       const logger = log().child({ component: 'daemon' });
@@ -85,9 +103,13 @@ export const daemonCommand: CommandModule = {
         http: listen,
         ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),
       });
+      // The NOC's migration series (read from the journal at scrape time) sit beside the monitoring ones.
+      const migrationMetrics = registerMigrationMetrics(daemon.metrics.registry, { stateDir: g.stateDir });
       await daemon.start();
+      let wave: BackgroundWave | undefined;
+      if (migration) wave = startBackgroundWave({ stateDir: g.stateDir, ...migration, registry: daemon.metrics.registry, metrics: migrationMetrics, logger });
       // A line for people and for scripts waiting on readiness (the port may have been 0).
-      process.stderr.write(`stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}\n`);
+      process.stderr.write(`stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}${wave ? `; migration wave ${wave.wave} running` : ''}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);
@@ -95,6 +117,12 @@ export const daemonCommand: CommandModule = {
       });
       await daemon.stop();
       await store.close();
+      if (wave?.running()) {
+        // runWave cannot be cancelled mid-step; the journal makes stopping here the same as a kill:
+        // the next start (or `stacks migrate run`) resumes the wave where it stopped.
+        logger.warn({ wave: wave.wave }, 'stopping with the migration wave unfinished; it resumes from the journal on the next run');
+        process.exit(0);
+      }
     });
   },
 };

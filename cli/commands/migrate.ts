@@ -19,7 +19,7 @@ import type { WaveOptions } from '../../migrations/waves.js';
 
 const usage = (flag: string, message: string, hint?: string) => inputError('E_USAGE', '(command line)', flag, message, hint);
 
-function positive(flag: string, text: string | undefined): number | undefined {
+export function positive(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw usage(flag, `"${text}" is not a positive whole number`);
@@ -52,7 +52,8 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   if (!plan.deadline.met) process.exitCode = EXIT.policy;
 }
 
-async function readPlan(g: GlobalOptions, file?: string): Promise<MigrationPlan> {
+/** The plan `migrate plan` exported (or FILE); also read by `stacks daemon --migrate-wave`. */
+export async function readPlan(g: GlobalOptions, file?: string): Promise<MigrationPlan> {
   const path = file ?? planPath(g.stateDir);
   try {
     return (await readDocument(path)) as MigrationPlan;
