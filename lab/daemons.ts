@@ -106,8 +106,9 @@ function sshdConfig(d: DeviceRuntime): string {
  * SNMPv3 authPriv for the monitoring daemon; v2c only when the secrets carry a community, and then
  * only from the host's end of the management link. With a trap sink port, snmpd's DisMan monitor
  * checks ifOperStatus every second and sends linkDown/linkUp to that port on the host's end of the
- * device's own management link (the only address a device namespace can reach): v2c with the
- * community when there is one, else v3 authPriv with the monitoring user. Numeric OIDs: Debian
+ * device's own management link (the only address a device namespace can reach), as SNMPv3
+ * authPriv with the monitoring user — always v3, even with --v2c: the daemon's receiver accepts
+ * the credentials it polls with (v3 by default) and would reject a v2c trap. Numeric OIDs: Debian
  * ships no IF-MIB and snmpd runs with `-m ''`. The internal user the monitor queries with is
  * `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an authpriv-only rouser makes
  * every check fail with "no access" and no trap is ever sent.
@@ -127,7 +128,7 @@ export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?
     const ifTable = '.1.3.6.1.2.1.2.2.1';
     const sink = `${d.hostAddress}:${trapSinkPort}`;
     lines.push(
-      s.community ? `trap2sink ${sink} ${s.community}` : `trapsess -v 3 -u ${s.user} -l authPriv -a SHA -A ${s.authKey} -x AES -X ${s.privKey} ${sink}`,
+      `trapsess -v 3 -u ${s.user} -l authPriv -a SHA -A ${s.authKey} -x AES -X ${s.privKey} ${sink}`,
       'iquerySecName stacksInternal',
       'agentSecName stacksInternal',
       `createUser stacksInternal SHA "${s.authKey}" AES "${s.privKey}"`,

@@ -64,7 +64,7 @@ export const deployCommand: CommandModule = {
       .option('--parallel <n>', 'devices pushed at once', '4')
       .option('--rate-scale <n>', `divide every tier's rate by n for tc tbf shaping (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`)
       .option('--v2c', 'also enable SNMP v2c (a generated community, host side only); SNMPv3 authPriv is always on')
-      .option('--trap-sink <port>', "snmpd on every device sends linkDown/linkUp traps to this UDP port on the host's end of the device's management link (v2c with --v2c, else v3 authPriv); 0 turns traps off; kept in the lab state")
+      .option('--trap-sink <port>', "snmpd on every device sends linkDown/linkUp traps to this UDP port on the host's end of the device's management link (SNMPv3 authPriv); 0 turns traps off; kept in the lab state")
       .option('--confirm-timeout <s>', 'seconds before a device rolls itself back when a commit is not confirmed', '180')
       .option('--check-timeout <s>', 'seconds post-checks may take before a commit is rolled back', '45')
       .option('--refresh', 'compare every device with its running config, not only changed ones')

@@ -6,8 +6,6 @@
  * 3-hour rate and uptime move in /metrics and in `stacks kpi --json`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +14,15 @@ import { startNsLab, sinkAddress, sweep, type NsLab } from '../support/snmp-netn
 import { metricValue, scrape, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { runCli } from '../support/cli.js';
-import { httpReady, startDaemon, startProcess, type Proc } from '../support/processes.js';
-import { renderRules } from '../../monitors/codegen/rules.js';
-import { renderAlertmanagerConfig, renderPrometheusConfig } from '../../monitors/codegen/alertmanager.js';
+import { startDaemon, type Proc } from '../support/processes.js';
+import { startPromStack, type PromStack } from '../support/prom-stack.js';
 
 const creds = { user: 'noc', authKey: 'e2e-Auth-Key-3391', privKey: 'e2e-Priv-Key-7720', community: 'e2e-Community-1184' };
 const dir = mkdtempSync(join(tmpdir(), 'stacks-e2e-'));
 const stateDir = join(dir, 'state');
 let lab: NsLab;
 let daemon: Proc & { port: number };
-let prometheus: Proc;
-let alertmanager: Proc;
-let webhook: Server;
-const received: Array<{ status: string; alerts: Array<{ labels: Record<string, string>; status: string }> }> = [];
-let promPort = 0;
+let prom: PromStack;
 
 beforeAll(async () => {
   const trapPort = await freePort();
@@ -50,55 +43,19 @@ beforeAll(async () => {
     { STACKS_LOG_LEVEL: 'debug' },
   );
 
-  // the NOC's webhook behind Alertmanager
-  const hookPort = await freePort();
-  webhook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(body) as (typeof received)[number]);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => webhook.listen(hookPort, '127.0.0.1', () => r()));
-  const amPort = await freePort();
-  writeFileSync(join(dir, 'alertmanager.yml'), renderAlertmanagerConfig({ pageWebhook: `http://127.0.0.1:${hookPort}/page`, ticketWebhook: `http://127.0.0.1:${hookPort}/ticket` }));
-  execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
-  alertmanager = startProcess('prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'am')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`,
-    '--cluster.listen-address=',
-  ]);
-  promPort = await freePort();
-  // The synthesized rules, with the up/down `for:` shortened for the test.
-  writeFileSync(join(dir, 'rules.yml'), renderRules({ downFor: '2s', burnFor: '2s' }));
-  const promConfig = renderPrometheusConfig({ daemon: `127.0.0.1:${daemon.port}`, alertmanager: `127.0.0.1:${amPort}`, rulesFile: join(dir, 'rules.yml'), scrapeInterval: '1s' });
-  writeFileSync(join(dir, 'prometheus.yml'), promConfig);
-  prometheus = startProcess('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
-  await httpReady(`http://127.0.0.1:${amPort}/-/ready`);
-  await httpReady(`http://127.0.0.1:${promPort}/-/ready`);
+  prom = await startPromStack(dir, daemon.port);
 }, 120_000);
 
 afterAll(async () => {
   await daemon?.kill('SIGTERM');
-  await prometheus?.kill();
-  await alertmanager?.kill();
-  await new Promise<void>((r) => (webhook ? webhook.close(() => r()) : r()));
+  await prom?.stop();
   lab?.stop();
   sweep(2);
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function promQuery(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const r = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  return r.data.result;
-}
-
-async function firing(alertname: string): Promise<Array<{ labels: Record<string, string>; state: string }>> {
-  const r = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
-  return r.data.alerts.filter((a) => a.labels.alertname === alertname && a.state === 'firing');
-}
+const promQuery = (expr: string) => prom.query(expr);
+const firing = (name: string) => prom.firing(name);
 
 const metric = async (name: string, labels: Record<string, string> = {}) => metricValue(await scrape(daemon.port), name, labels);
 
@@ -119,7 +76,7 @@ describe('link down → fault → alert → recovery → KPIs, with real snmpd, 
     const alerts = await waitUntil(async () => (await firing('StacksLinkDown')).length > 0 && (await firing('StacksLinkDown')), 30_000, 'StacksLinkDown firing', 500);
     expect(alerts[0]!.labels).toMatchObject({ link: 'xian-r1--xian.yanta-r1', severity: 'page', city: 'xian' });
     const alertMs = Date.now() - t0;
-    const page = await waitUntil(() => received.flatMap((n) => n.alerts).find((a) => a.labels.alertname === 'StacksLinkDown' && a.status === 'firing'), 60_000, 'NOC webhook paged', 300);
+    const page = await waitUntil(() => prom.received.flatMap((n) => n.alerts).find((a) => a.labels.alertname === 'StacksLinkDown' && a.status === 'firing'), 60_000, 'NOC webhook paged', 300);
     expect(page.labels.severity).toBe('page');
 
     lab.setLink(lab.links[0]!, true);
