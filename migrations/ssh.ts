@@ -16,6 +16,8 @@ export interface SshConfig {
   pinned: Map<string, string>;
   port?: number;
   connectTimeoutMs?: number;
+  /** A channel with no output and no exit for this long is closed as a transient failure (default 90 s). */
+  idleTimeoutMs?: number;
   retries?: number;
   backoffMs?: number;
 }
@@ -102,7 +104,7 @@ export class SshHost {
    * Open an exec channel and start collecting its result at once, inside the exec callback: an
    * `exit` that arrives before anyone listens would otherwise be lost (a short command, a busy host).
    */
-  private async open(command: string, mode: 'collect' | 'source' | 'sink', stdin?: string): Promise<{ stream: ClientChannel; done: Promise<ExecResult> }> {
+  private async open(command: string, mode: 'collect' | 'source' | 'sink', stdin?: string): Promise<Channel> {
     const client = await this.connection();
     return new Promise((resolve, reject) => {
       client.exec(command, (err, stream) => {
@@ -113,12 +115,12 @@ export class SshHost {
         }
         if (mode === 'sink') stream.on('data', () => undefined);
         if (mode === 'source') stream.pause();
-        const done = collect(stream, this.host, mode === 'collect');
+        const { done, touch } = collect(stream, this.host, mode === 'collect', this.cfg.idleTimeoutMs ?? 90_000, () => this.drop());
         if (mode === 'collect') {
           if (stdin !== undefined) stream.end(stdin);
           else stream.end();
         }
-        resolve({ stream, done });
+        resolve({ stream, done, touch });
       });
     });
   }
@@ -138,7 +140,7 @@ export class SshHost {
   async pipeTo(fromCommand: string, to: SshHost, toCommand: string): Promise<{ bytes: number }> {
     // The sink first: it waits for its stdin, so nothing is lost while the source channel opens.
     const dst = await to.open(toCommand, 'sink');
-    let src: { stream: ClientChannel; done: Promise<ExecResult> };
+    let src: Channel;
     try {
       src = await this.open(fromCommand, 'source');
     } catch (err) {
@@ -146,7 +148,12 @@ export class SshHost {
       throw err;
     }
     let bytes = 0;
-    src.stream.on('data', (d: Buffer) => (bytes += d.length));
+    src.stream.on('data', (d: Buffer) => {
+      bytes += d.length;
+      // Bytes flowing keep both ends alive: the sink itself prints nothing while it extracts.
+      src.touch();
+      dst.touch();
+    });
     src.stream.pipe(dst.stream);
     const [a, b] = await Promise.all([src.done, dst.done]);
     if (a.code !== 0) throw runtimeError('E_STEP', `${this.host}: ${fromCommand.split(' ')[0]} exited ${a.code}: ${a.stderr.trim().slice(0, 300)}`);
@@ -160,19 +167,55 @@ export class SshHost {
   }
 }
 
-function collect(stream: ClientChannel, host: string, keepStdout: boolean): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
+interface Channel {
+  stream: ClientChannel;
+  done: Promise<ExecResult>;
+  /** Record activity, postponing the idle timeout. */
+  touch(): void;
+}
+
+/**
+ * Collect a channel's result. A channel that shows no activity and no exit for `idleMs` is closed
+ * and rejected as a transient E_SSH, so a hung session under load becomes a retry, never a hang.
+ */
+function collect(stream: ClientChannel, host: string, keepStdout: boolean, idleMs: number, onIdle: () => void): { done: Promise<ExecResult>; touch: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let touch = () => undefined as void;
+  const done = new Promise<ExecResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     let code: number | undefined;
-    if (keepStdout) stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    touch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        settle(() => reject(runtimeError('E_SSH', `${host}: no output and no exit for ${Math.round(idleMs / 1000)} s; channel closed`)));
+        stream.close();
+        onIdle();
+      }, idleMs);
+    };
+    touch();
+    stream.on('data', (d: Buffer) => {
+      touch();
+      if (keepStdout) stdout += d.toString('utf8');
+    });
+    stream.stderr.on('data', (d: Buffer) => {
+      touch();
+      stderr += d.toString('utf8');
+    });
     stream.on('exit', (c: number | null) => (code = c ?? 1));
     stream.on('close', () => {
-      if (code === undefined) reject(runtimeError('E_SSH', `${host}: channel closed before the command exited`));
-      else resolve({ code, stdout, stderr });
+      if (code === undefined) settle(() => reject(runtimeError('E_SSH', `${host}: channel closed before the command exited`)));
+      else settle(() => resolve({ code: code!, stdout, stderr }));
     });
   });
+  return { done, touch: () => touch() };
 }
 
 /** Every host of a run, connected lazily, closed together at the end. */
