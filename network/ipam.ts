@@ -104,7 +104,7 @@ export function planAddresses(inv: Inventory): IpamPlan {
       return entry;
     }
     if (!parentBlock) return subnet(plans[fam].supernet, want, 0);
-    const free = nextFreePrefix(parentBlock, want, taken);
+    const free = nextFreePrefix(parentBlock, want, taken, true);
     if (!free) {
       errors.push(inputError('E_SUPERNET_FULL', provinceFile, `ipam.${fam}.block.${site.level}`, `no free /${want} left in ${site.parent}'s block ${formatPrefix(parentBlock)} for ${site.id} (${(children.get(site.parent!) ?? []).length} children)`, `enlarge ipam.${fam}.supernet or the ${site.parent ? byId.get(site.parent)?.level : ''} block length`));
     }
@@ -119,7 +119,7 @@ export function planAddresses(inv: Inventory): IpamPlan {
       const b = blockOf(site, fam, parentBlocks?.block[fam], siblingsTaken?.[fam] ?? []);
       if (!b) return;
       block[fam] = b;
-      siblingsTaken?.[fam].push(b);
+      if (siblingsTaken) insertSorted(siblingsTaken[fam], b);
     }
     if (!existing.has(site.id)) added.push(site.id);
     allocations[site.id] = { ipv4: formatPrefix(block.ipv4), ipv6: formatPrefix(block.ipv6) };
@@ -129,7 +129,7 @@ export function planAddresses(inv: Inventory): IpamPlan {
     if (!kids.length) return;
     const taken: Record<Family, Prefix[]> = { ipv4: [infra.ipv4], ipv6: [infra.ipv6] };
     // Blocks of removed children stay reserved so nobody reuses a prefix still routed somewhere.
-    for (const id of orphaned) if (inv.ledger.allocations[id] && existing.get(id) && isChildOf(id, site.id, province.id)) for (const fam of FAMILIES) taken[fam].push(existing.get(id)![fam]);
+    for (const id of orphaned) if (inv.ledger.allocations[id] && existing.get(id) && isChildOf(id, site.id, province.id)) for (const fam of FAMILIES) insertSorted(taken[fam], existing.get(id)![fam]);
     const ordered = [...kids.filter((k) => existing.has(k.id)), ...kids.filter((k) => !existing.has(k.id)).sort((a, b) => a.id.localeCompare(b.id))];
     for (const kid of ordered) visit(kid, { block, infra }, taken);
   };
@@ -165,11 +165,28 @@ function checkLengths(fam: Family, plan: FamilyPlan, file: string, errors: Stack
   void BITS;
 }
 
-/** The lowest aligned prefix of `length` inside `block` that overlaps nothing in `taken`. */
-export function nextFreePrefix(block: Prefix, length: number, taken: readonly Prefix[]): Prefix | undefined {
+const byNetwork = (a: Prefix, b: Prefix) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0);
+
+/** Keep a parent's taken list ordered as it grows, so each allocation scans it once without sorting. */
+function insertSorted(list: Prefix[], p: Prefix): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.network < p.network) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, p);
+}
+
+/**
+ * The lowest aligned prefix of `length` inside `block` that overlaps nothing in `taken`
+ * (`presorted`: taken is already in address order and inside the block, as IPAM keeps it).
+ */
+export function nextFreePrefix(block: Prefix, length: number, taken: readonly Prefix[], presorted = false): Prefix | undefined {
   if (length < block.length) return undefined;
   const step = 1n << BigInt(BITS[block.family] - length);
-  const sorted = taken.filter((t) => overlaps(t, block)).sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
+  const sorted = presorted ? taken : taken.filter((t) => overlaps(t, block)).sort(byNetwork);
   let candidate = block.network;
   const end = block.network + size(block);
   for (const t of sorted) {
