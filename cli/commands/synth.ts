@@ -9,7 +9,7 @@ import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
 import { readMergeStatus } from '../../network/merge-status.js';
 import { withExtraFiles } from '../../stacks/contribution.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
-import { EXIT } from '../../lib/errors.js';
+import { EXIT, inputError } from '../../lib/errors.js';
 
 export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -19,7 +19,8 @@ export const synthCommand: CommandModule = {
       .option('-o, --output <dir>', 'output folder', 'cdktf.out')
       .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
-      .action(async (opts: { output: string; force: boolean; skipChecks: boolean }) => {
+      .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
+      .action(async (opts: { output: string; force: boolean; skipChecks: boolean; stack?: string[] }) => {
         const g = globals();
         const started = performance.now();
         const inventory = await loadInventory(g.inventory);
@@ -27,7 +28,12 @@ export const synthCommand: CommandModule = {
         const { status } = await readMergeStatus(inventory.dir);
         const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
         const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]);
-        const contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
+        let contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
+        if (opts.stack) {
+          const unknown = opts.stack.filter((n) => !contributions.some((c) => c.name === n));
+          if (unknown.length) throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
+          contributions = contributions.filter((c) => opts.stack!.includes(c.name));
+        }
         const checkSummary = checks && {
           verification: checks.verification.summary,
           policy: checks.policy.summary,

@@ -76,6 +76,17 @@ describe('stacks synth', () => {
     }
   });
 
+  it('--stack writes only the named stacks; an unknown one is bad usage', async () => {
+    const out = join(work, 'only-backbone');
+    const r = await runCli(['--inventory', copy.dir, '--json', 'synth', '--stack', 'backbone', '--output', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(out, 'stacks'))).toEqual(['backbone']);
+    const bad = await runCli(['--inventory', copy.dir, 'synth', '--stack', 'no-such-stack', '--output', join(work, 'never')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--stack: unknown stack no-such-stack/);
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+
   it('plan shows the change since the accepted baseline', async () => {
     const state = join(work, 'state');
     const accept = await runCli(['--inventory', copy.dir, '--state-dir', state, 'plan', '--accept']);
