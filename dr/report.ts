@@ -16,7 +16,7 @@ export interface StepRecord {
   detail?: string;
 }
 
-export interface DrillReport {
+export interface DrillReport extends Outcome {
   id: string;
   scenario: string;
   title: string;
@@ -28,15 +28,6 @@ export interface DrillReport {
   finished_at: string;
   duration_s: number;
   steps: StepRecord[];
-  /** Failure injected → first write (started after it) acknowledged. Null: never answered again. */
-  rto_s: number | null;
-  /** Window of acknowledged data lost: from the first lost write's acknowledgement to the failure. */
-  rpo_s: number;
-  writes_acked: number;
-  writes_lost: number;
-  lost_ids: number[];
-  /** Longest pause between two acknowledged writes during the drill. */
-  max_write_gap_s: number;
   primary_before: string;
   primary_after: string | null;
   failback: { requested: boolean; done: boolean; downtime_s: number | null; writes_lost: number } | null;
@@ -60,11 +51,14 @@ export interface Measurement {
 }
 
 export interface Outcome {
+  /** Failure injected → first write (started after it) acknowledged. Null: never answered again. */
   rto_s: number | null;
+  /** Window of acknowledged data lost: from the first lost write's acknowledgement to the failure. */
   rpo_s: number;
   writes_acked: number;
   writes_lost: number;
   lost_ids: number[];
+  /** Longest pause between two acknowledged writes during the drill. */
   max_write_gap_s: number;
 }
 
