@@ -71,6 +71,17 @@ afterAll(async () => {
 describe('monitoring daemon with real snmpd (SNMPv3 authPriv)', () => {
   it('polls interfaces and reports utilisation against the tier rate', async () => {
     await waitUntil(async () => (await metric('stacks_link_utilisation_ratio', { link: 'L0', device: 'dev1' })) !== undefined, 10_000, 'utilisation of L0');
+    // A veth made moments ago may still be gaining carrier at the first poll: give the next polls time.
+    await waitUntil(
+      async () => {
+        if ((await metric('stacks_link_up', { link: 'L0' })) === 1) return true;
+        await Promise.all([0, 1, 2].map((i) => daemon.pollNow(`dev${i}`)));
+        return false;
+      },
+      15_000,
+      'L0 up',
+      500,
+    );
     expect(await metric('stacks_link_up', { link: 'L0' })).toBe(1);
     expect(await metric('stacks_snmp_polls_total', { result: 'ok' })).toBeGreaterThan(3);
   });
