@@ -10,6 +10,7 @@ import { renderPolicyJson } from '../policies/render.js';
 import { renderSarif } from '../policies/sarif.js';
 import { sourceLocator } from '../policies/source-lines.js';
 import type { SynthModel } from './synth.js';
+import { buildCloudModel } from './cloud/model.js';
 
 export interface DesignChecks {
   verification: VerificationReport;
@@ -21,7 +22,9 @@ export async function runDesignChecks(model: SynthModel): Promise<DesignChecks> 
   const verification = verifyTopology(model.topology);
   const registry = allPolicies();
   const rules = registry.all();
-  const policy = runPolicies(rules, await registry.inputsFor(model.inventory, rules, { topology: model.topology }));
+  // Hand the policies what synth already built, so neither the topology nor the cloud model is built twice.
+  const cloud = buildCloudModel(model.inventory, model.topology, { allowUnplaced: true });
+  const policy = runPolicies(rules, await registry.inputsFor(model.inventory, rules, { topology: model.topology, ...(cloud ? { cloud } : {}) }));
   return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
 }
 
