@@ -173,7 +173,9 @@ describe('fault storm', () => {
       throw new Error(`${e.message}: ${(await store.openFaults()).length} open; ${t.split('\n').filter((l) => /polls_total|traps_total|faults_open/.test(l) && !l.startsWith('#')).join('; ')}`);
     });
     const stormMs = Date.now() - t0;
-    const all = await store.listFaults({ limit: 5000 });
+    // Only link faults count here: on a loaded host an agent slow past the poll timeout may also,
+    // rightly, open a device fault, which is not what this test is about.
+    const all = (await store.listFaults({ limit: 5000 })).filter((f) => f.kind === 'link-down');
     expect(all).toHaveLength(1000);
     expect(new Set(all.map((f) => f.object)).size).toBe(1000);
     await waitUntil(async () => (await metric('stacks_faults_open', { kind: 'link-down' })) === 1000, 5000, 'open-fault gauge');
@@ -181,6 +183,6 @@ describe('fault storm', () => {
     for (const a of agents) for (let i = 0; i < 10; i++) a.setOper(i, true);
     await Promise.all(targets.map((t) => daemon.pollNow(t.device)));
     await waitUntil(async () => (await store.openFaults()).length === 0 || undefined, 10_000, 'all closed', 250);
-    expect(await store.listFaults({ limit: 5000 })).toHaveLength(1000);
+    expect((await store.listFaults({ limit: 5000 })).filter((f) => f.kind === 'link-down')).toHaveLength(1000);
   });
 });
