@@ -14,6 +14,18 @@ export interface SessionSettings {
   maxRepetitions: number;
 }
 
+/** The net-snmp user for our SNMPv3 credentials (always authPriv): polling and the trap receiver share it. */
+export function v3User(c: Extract<SnmpCredentials, { version: 'v3' }>) {
+  return {
+    name: c.user,
+    level: snmp.SecurityLevel.authPriv,
+    authProtocol: snmp.AuthProtocols[c.authProtocol],
+    authKey: c.authKey,
+    privProtocol: snmp.PrivProtocols[c.privProtocol],
+    privKey: c.privKey,
+  };
+}
+
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = { timeoutMs: 2000, retries: 1, maxRepetitions: 16 };
 
 export function openSession(target: Pick<PollTarget, 'address' | 'port' | 'credentials'>, settings: SessionSettings): Session {
@@ -25,14 +37,7 @@ export function openSession(target: Pick<PollTarget, 'address' | 'port' | 'crede
       ? snmp.createSession(target.address, c.community, { ...common, version: snmp.Version2c })
       : snmp.createV3Session(
           target.address,
-          {
-            name: c.user,
-            level: snmp.SecurityLevel.authPriv,
-            authProtocol: snmp.AuthProtocols[c.authProtocol],
-            authKey: c.authKey,
-            privProtocol: snmp.PrivProtocols[c.privProtocol],
-            privKey: c.privKey,
-          },
+          v3User(c),
           { ...common, version: snmp.Version3 },
         );
   // A socket error must not crash the daemon; the poll that hits it reports it.

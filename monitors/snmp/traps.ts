@@ -5,6 +5,7 @@
  */
 import snmp, { type Receiver, type Varbind } from 'net-snmp';
 import { OID } from './oids.js';
+import { v3User } from './session.js';
 import type { SnmpCredentials } from '../types.js';
 
 export type TrapMeaning =
@@ -58,14 +59,7 @@ export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEve
   for (const c of opts.credentials) {
     if (c.version === 'v2c') auth.addCommunity(c.community);
     else
-      auth.addUser({
-        name: c.user,
-        level: snmp.SecurityLevel.authPriv,
-        authProtocol: snmp.AuthProtocols[c.authProtocol],
-        authKey: c.authKey,
-        privProtocol: snmp.PrivProtocols[c.privProtocol],
-        privKey: c.privKey,
-      });
+      auth.addUser(v3User(c));
   }
   return receiver;
 }
