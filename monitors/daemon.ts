@@ -41,6 +41,8 @@ interface TargetState {
   nextDue: number;
   inFlight: boolean;
   current?: Promise<PollOutcome>;
+  /** A trap arrived while a poll was in flight: that poll's answer may predate it, so poll again. */
+  recheck?: boolean;
 }
 
 export class MonitorDaemon {
@@ -137,7 +139,7 @@ export class MonitorDaemon {
     const s = this.states.find((x) => x.target.device === device);
     if (!s) return undefined;
     // one poll per device at a time: wait for a scheduled one in flight, then poll afresh
-    if (s.current) await s.current.catch(() => undefined);
+    while (s.current) await s.current.catch(() => undefined);
     return this.poll(s);
   }
 
@@ -170,6 +172,10 @@ export class MonitorDaemon {
       s.inFlight = false;
       s.current = undefined;
       this.inFlight--;
+      if (s.recheck && !this.stopped) {
+        s.recheck = false;
+        void this.poll(s);
+      }
     }
   }
 
@@ -201,8 +207,11 @@ export class MonitorDaemon {
     if (a.rebooted) this.metrics.counterResets.inc({ kind: 'reboot' });
     if (a.resets) this.metrics.counterResets.inc({ kind: 'reset' }, a.resets);
     if (a.wrapped) this.metrics.counterResets.inc({ kind: 'wrap' }, a.wrapped);
+    // Link state is as old as the request: a trap that came in while the walk was out is newer.
+    const reportedAt = outcome.sample.requestedAt ?? outcome.sample.at;
     for (const end of a.ends) {
-      events.push(...this.tracker.observe(end.object, 'link-down', end.source, end.bad, outcome.sample.at, `${end.source} oper down, admin up`));
+      if (!this.tracker.isCurrent(end.object, 'link-down', end.source, reportedAt)) continue;
+      events.push(...this.tracker.observe(end.object, 'link-down', end.source, end.bad, reportedAt, `${end.source} oper down, admin up`));
       this.setLinkEnd(end.object, end.source, end.bad, end.link?.tier ?? 'unbound', p.city, p.level);
     }
     for (const u of a.utilisation) {
@@ -250,8 +259,11 @@ export class MonitorDaemon {
         this.setLinkEnd(bound.object, bound.source, bad, bound.link?.tier ?? 'unbound', p.city, p.level);
       }
     }
-    // Confirm with a poll at once rather than waiting for the schedule.
-    if (!s.inFlight && !this.stopped) void this.poll(s);
+    // Confirm with a poll at once rather than waiting for the schedule; a poll already out may
+    // predate the trap, so it is followed by a fresh one.
+    if (this.stopped) return;
+    if (s.inFlight) s.recheck = true;
+    else void this.poll(s);
   }
 
   private onProbe(p: PlatformTarget, up: boolean, at: number, error?: string): void {

@@ -63,6 +63,11 @@ export interface DeviceSample {
   device: string;
   /** Wall-clock ms when the answer arrived. */
   at: number;
+  /**
+   * Wall-clock ms when the walk was sent: the state it reports may be that old, so a trap that
+   * arrived after this time is newer news than the sample. Absent for synthetic samples.
+   */
+  requestedAt?: number;
   /** sysUpTime in hundredths of a second (TimeTicks). */
   sysUpTime: number;
   interfaces: InterfaceSample[];

@@ -50,4 +50,18 @@ describe('FaultTracker', () => {
     const t = new FaultTracker({ openAfterMs: 0, closeAfterMs: 0 }, [{ object: 'device:r9', kind: 'device-unreachable', openedAt: 100 }]);
     expect(t.observe('device:r9', 'device-unreachable', 'poll', false, 500)).toEqual([{ type: 'close', object: 'device:r9', kind: 'device-unreachable', at: 500 }]);
   });
+
+  it('drops a report older than the last one from its source: a stale poll neither closes nor reopens', () => {
+    const t = new FaultTracker({ openAfterMs: 0, closeAfterMs: 0 });
+    // trap at 1000 says down; a poll sent at 900 answers "up" afterwards
+    expect(t.observe('link:l', 'link-down', 'a', true, 1000)).toHaveLength(1);
+    expect(t.observe('link:l', 'link-down', 'a', false, 900)).toEqual([]);
+    expect(t.isOpen('link:l', 'link-down')).toBe(true);
+    // a linkUp trap at 2000 closes it; a poll sent at 1500 that saw it down changes nothing
+    expect(t.observe('link:l', 'link-down', 'a', false, 2000)).toEqual([{ type: 'close', object: 'link:l', kind: 'link-down', at: 2000 }]);
+    expect(t.observe('link:l', 'link-down', 'a', true, 1500)).toEqual([]);
+    expect(t.openCount()).toBe(0);
+    // another source's older report still counts: it is news from that end
+    expect(t.observe('link:l', 'link-down', 'b', true, 1800)).toHaveLength(1);
+  });
 });

@@ -5,6 +5,10 @@
  * and closes once it has stayed good for `closeAfterMs`; a flap inside either window changes
  * nothing, so a link bouncing every few seconds is one fault, not fifty. The opened and closed times
  * are when the object went bad and came back, not when the debounce expired.
+ *
+ * Reports can arrive out of order: a poll sent before a linkDown trap may answer after it, carrying
+ * the state from before the trap. Each source's latest report time is kept, and an older report
+ * from the same source is dropped, so stale news never closes (or reopens) a fault.
  */
 import type { FaultKind } from '../types.js';
 
@@ -33,6 +37,8 @@ const keyOf = (object: string, kind: FaultKind) => `${kind}\u0000${object}`;
 
 export class FaultTracker {
   private readonly states = new Map<string, ObjectState>();
+  /** Latest report time per object and source; outlives the fault so a late report cannot reopen it. */
+  private readonly lastReport = new Map<string, number>();
 
   /** `alreadyOpen`: faults the store holds open (after a restart they stay open, not re-opened). */
   constructor(
@@ -51,8 +57,16 @@ export class FaultTracker {
     }
   }
 
+  /** Whether a report from `source` made at `at` is no older than the last one taken from it. */
+  isCurrent(object: string, kind: FaultKind, source: string, at: number): boolean {
+    const previous = this.lastReport.get(`${keyOf(object, kind)}\u0000${source}`);
+    return previous === undefined || at >= previous;
+  }
+
   observe(object: string, kind: FaultKind, source: string, bad: boolean, at: number, detail?: string): FaultEvent[] {
     const key = keyOf(object, kind);
+    if (!this.isCurrent(object, kind, source, at)) return [];
+    this.lastReport.set(`${key}\u0000${source}`, at);
     let s = this.states.get(key);
     if (!s) {
       if (!bad) return [];

@@ -109,9 +109,10 @@ function oidAfter(a: string, b: string): boolean {
 
 /** One poll of one device: never throws; the outcome says why a poll failed. */
 export async function pollDevice(session: Session, device: string, settings: SessionSettings): Promise<PollOutcome> {
+  const requestedAt = Date.now();
   try {
     const { sysUpTime, columns } = await bulkWalk(session, settings.maxRepetitions);
-    return { ok: true, sample: parseSample(device, Date.now(), sysUpTime, columns) };
+    return { ok: true, sample: { ...parseSample(device, Date.now(), sysUpTime, columns), requestedAt } };
   } catch (err) {
     const at = Date.now();
     const message = err instanceof Error ? err.message : String(err);
