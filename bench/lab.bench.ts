@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       const n = first.devices;
       console.log(`lab_${s.name}_devices: ${n} devices`);
       console.log(`lab_${s.name}_deploy_to_converged: ${first.seconds.toFixed(1)} s (converged=${first.convergence?.converged}, changed=${first.changed}, rolled back=${first.rolledBack}, failed=${first.failed}; target for the default scope ≤ 60 s)`);
+      console.log(`lab_${s.name}_deploy_phases: ${first.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
       const left = await findLeftovers(lab);
       const pids = left.processes;
       const mem = pssMiB(pids);

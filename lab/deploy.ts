@@ -57,6 +57,8 @@ export interface DeployResult {
   outcomes: DeviceOutcome[];
   convergence?: Convergence;
   seconds: number;
+  /** Seconds spent in each phase, in order: where a slow deploy spends its time. */
+  phases: Array<{ phase: string; seconds: number }>;
 }
 
 export async function openLab(opts: LabOptions): Promise<{ lab: string; paths: ReturnType<typeof labPaths>; state: LabState | undefined; scoped: ScopedTopology }> {
@@ -82,13 +84,24 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     if (opts.v2c !== undefined) state.v2c = opts.v2c;
     if (opts.trapSinkPort !== undefined) state.trapSinkPort = opts.trapSinkPort || undefined;
     const store = new StateStore(paths.state, state);
-    const emit = opts.onEvent ?? (() => undefined);
+    const onEvent = opts.onEvent ?? (() => undefined);
+    const phases: DeployResult['phases'] = [];
+    let phaseStarted = Date.now();
+    const emit = (e: DeployEvent) => {
+      if (e.kind === 'phase') {
+        const now = Date.now();
+        const open = phases.at(-1);
+        if (open) open.seconds = (now - phaseStarted) / 1000;
+        phases.push({ phase: e.phase, seconds: 0 });
+        phaseStarted = now;
+      }
+      onEvent(e);
+    };
 
     emit({ kind: 'phase', phase: 'realize' });
     await removeOutOfScope(store, scoped, paths);
-    const { runtimes, privateKey } = await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel });
+    const { runtimes, privateKey } = await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel, onPhase: (phase) => emit({ kind: 'phase', phase }) });
 
-    emit({ kind: 'phase', phase: 'push' });
     const render = opts.render ?? renderLabConfig;
     const ctx: PushContext = {
       scoped,
@@ -107,7 +120,8 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     // Devices with nothing confirmed yet go as one batch; the others one at a time, tree order.
     const fresh = runtimes.filter((r) => state.devices[r.device]?.phase === 'realized' && !state.devices[r.device]?.pending && !opts.refresh);
     // Fresh devices mostly wait (on SSH, vtysh, convergence): push them twice as wide.
-    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel * 2, opts.signal);
+    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel * 2, opts.signal, (phase) => emit({ kind: 'phase', phase }));
+    emit({ kind: 'phase', phase: 'push-changes' });
     const freshIds = new Set(fresh.map((r) => r.device));
     let interrupted = opts.signal?.aborted ?? false;
     for (const all of deployLevels(scoped)) {
@@ -132,6 +146,8 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       emit({ kind: 'phase', phase: 'converge' });
       convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
     }
+    emit({ kind: 'phase', phase: 'done' });
+    phases.pop();
     const count = (a: DeviceOutcome['action']) => outcomes.filter((o) => o.action === a).length;
     return {
       lab,
@@ -144,6 +160,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       outcomes,
       convergence,
       seconds: (Date.now() - started) / 1000,
+      phases: phases.filter((p) => p.seconds >= 0.05),
     };
   } finally {
     lock.release();

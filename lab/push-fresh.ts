@@ -25,7 +25,10 @@ interface InFlight {
   reached: Set<string>;
 }
 
-export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[], parallel: number, signal?: AbortSignal): Promise<DeviceOutcome[]> {
+/** `onPhase` names the batch's steps (commit, check, confirm) for the deploy's phase timings. */
+export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[], parallel: number, signal?: AbortSignal, onPhase: (phase: string) => void = () => undefined): Promise<DeviceOutcome[]> {
+  if (runtimes.length === 0) return [];
+  onPhase('push-new: commit');
   const outcomes: DeviceOutcome[] = [];
   const inFlight: InFlight[] = [];
   const batch = new Set(runtimes.map((r) => r.device));
@@ -52,6 +55,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
   const deadline = Date.now() + ctx.checkTimeoutMs;
   const committed = new Set(inFlight.map((f) => f.rt.device));
   const inBatch = (id: string) => batch.has(id) && committed.has(id);
+  onPhase('push-new: check');
   for (const f of inFlight) ctx.emit(f.rt.device, 'check');
   while (!signal?.aborted) {
     const open = inFlight.filter((f) => !f.passed);
@@ -63,6 +67,7 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
     if (inFlight.some((f) => !f.passed)) await sleep(300);
   }
 
+  onPhase('push-new: confirm');
   await mapLimit(inFlight, parallel, async (f) => {
     const id = f.rt.device;
     try {

@@ -17,6 +17,8 @@ export interface UpOptions {
   lab: string;
   stateDir: string;
   parallel: number;
+  /** Told when the daemons start (after namespaces and links), for the deploy's phase timings. */
+  onPhase?: (phase: string) => void;
 }
 
 export function runtimeOf(state: LabState, paths: LabPaths, scoped: ScopedTopology, device: string): DeviceRuntime {
@@ -35,6 +37,7 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape: state.shapedScale !== state.rateScale });
   await store.update((s) => (s.shapedScale = s.rateScale));
 
+  opts.onPhase?.('start daemons');
   const secrets = await ensureSecrets(paths.secrets, state.v2c);
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
   const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
