@@ -1,8 +1,8 @@
 /**
  * The processes of one lab device: FRR (zebra, ospfd, ospf6d, staticd) as user frr, sshd for config
  * push and snmpd for monitoring — all inside the device's network namespace and one private mount
- * namespace where the device's own directories are bind-mounted on /run/frr, /etc/frr, /var/tmp
- * and /run/sshd. Every pid file and config path lives under the lab's state dir: that path in a
+ * namespace where the device's own directories are bind-mounted on /run/frr, /etc/frr, /var/tmp,
+ * /run/sshd and root's home. Every pid file and config path lives under the lab's state dir: that path in a
  * process's command line is its label.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ async function frrUser(): Promise<{ uid: number; gid: number }> {
 /** Write the device's files (configs, host key, authorized deploy key) — kept when already there. */
 export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, secrets: LabSecrets, trapSinkPort?: number): Promise<string> {
   const p = d.paths;
-  for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) await mkdir(dir, { recursive: true });
+  for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) await mkdir(dir, { recursive: true });
   const { uid, gid } = await frrUser();
   for (const dir of [p.run, p.etc, p.tmp]) await chown(dir, uid, gid);
   await writeFile(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
@@ -193,6 +193,7 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
     `mount --bind ${q(p.etc)} /etc/frr`,
     `mount --bind ${q(p.tmp)} /var/tmp`,
     `mkdir -p /run/sshd && mount --bind ${q(p.sshdRun)} /run/sshd`,
+    `mount --bind ${q(p.home)} "$(getent passwd root | cut -d: -f6)"`,
   ];
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);

@@ -91,6 +91,11 @@ function deviceDirs(dir: string) {
     tmp: join(dir, 'tmp'),
     /** Bind-mounted on /run/sshd (privilege separation directory). */
     sshdRun: join(dir, 'sshd-run'),
+    /**
+     * Bind-mounted on root's home: a command pushed over SSH runs in root's login shell, which
+     * would otherwise source the host's ~/.bashrc (a pyenv init there costs seconds per command).
+     */
+    home: join(dir, 'home'),
     ssh: join(dir, 'ssh'),
     snmp: join(dir, 'snmp'),
     hostKey: join(dir, 'ssh', 'ssh_host_ed25519_key'),
