@@ -15,9 +15,20 @@ const CANDIDATE = '/etc/frr/candidate.conf';
 /** The committed config: written by confirm, read back by compare, restored by rollback. */
 const STARTUP = '/etc/frr/frr.conf';
 const ROLLBACK = '/etc/frr/rollback.conf';
-const TIMER = '/etc/frr/confirm.pid';
 const RESET = '/etc/frr/reset.sh';
-const DISARM = `if [ -s ${TIMER} ]; then kill -- -$(cat ${TIMER}) 2>/dev/null || true; rm -f ${TIMER}; fi`;
+const TIMER = '/etc/frr/confirm.pid';
+/**
+ * Whoever renames the timer's pid file first owns the outcome: the timer (it rolls back) or a
+ * confirm, rollback or new commit (it stops the timer). rename(2) is atomic, so a confirm can never
+ * succeed on a device that has begun rolling itself back, however close the two come.
+ */
+const CLAIMED = '/etc/frr/confirm.claimed';
+const FIRED = '/etc/frr/confirm.fired';
+const DISARM = [
+  `if mv ${TIMER} ${CLAIMED} 2>/dev/null; then kill -- -$(cat ${CLAIMED}) 2>/dev/null || true; rm -f ${CLAIMED}; fi`,
+  // a timer already rolling back is left to finish, so the two never restart FRR at once
+  `i=0; while [ -e ${FIRED} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`,
+].join('; ');
 
 export interface ConfigDiff {
   remove: string[];
@@ -63,7 +74,7 @@ export class FrrDriver {
       'set -e',
       DISARM,
       `cp ${STARTUP} ${ROLLBACK}`,
-      `setsid sh -c 'sleep ${seconds}; sh ${RESET} ${ROLLBACK} > /var/tmp/rollback.log 2>&1; rm -f ${TIMER}' < /dev/null > /dev/null 2>&1 &`,
+      `setsid sh -c 'sleep ${seconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; sh ${RESET} ${ROLLBACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
       `${apply} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }`,
     ].join('\n');
@@ -80,7 +91,7 @@ export class FrrDriver {
    * rolled itself back, so confirming would record a config it no longer runs).
    */
   async confirmCommit(): Promise<void> {
-    const r = await this.s.exec(`[ -s ${TIMER} ] && kill -- -$(cat ${TIMER}) && rm -f ${TIMER} && cp ${CANDIDATE} ${STARTUP}`);
+    const r = await this.s.exec(`mv ${TIMER} ${CLAIMED} 2>/dev/null && { kill -- -$(cat ${CLAIMED}) 2>/dev/null; rm -f ${CLAIMED}; cp ${CANDIDATE} ${STARTUP}; }`);
     if (r.code !== 0) throw runtimeError('E_LAB_CONFIRM_EXPIRED', `${this.s.device}: the confirm timer fired before the checks passed; the device rolled itself back`, 'deploy again, with a longer --confirm-timeout on a busy host');
   }
 
