@@ -5,7 +5,7 @@
 import type { ScopedTopology } from './scope.js';
 import type { LabState } from './state.js';
 import { deviceNs } from './names.js';
-import { pingScript, parsePing } from './checks.js';
+import { pingArgs, parsePing } from './checks.js';
 import { mapLimit, run, sleep } from './shell.js';
 
 export interface Convergence {
@@ -25,8 +25,8 @@ export async function reachabilityOnce(scoped: ScopedTopology, state: LabState, 
     reached.set(d.id, seen);
     const todo = targets.filter((t) => !seen.has(t));
     if (todo.length === 0) return;
-    const r = await run('ip', ['netns', 'exec', deviceNs(state.lab, d.id), 'sh', '-c', pingScript(todo)], { allowFail: true });
-    for (const a of parsePing(r.stdout).ok) seen.add(a);
+    const r = await run('ip', ['netns', 'exec', deviceNs(state.lab, d.id), ...pingArgs(todo)], { allowFail: true });
+    for (const a of parsePing(r.stdout, todo).ok) seen.add(a);
     for (const t of todo) if (!seen.has(t)) failing.push(`${d.id} → ${t}`);
   });
   return failing.sort();
