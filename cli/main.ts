@@ -3,13 +3,27 @@
  */
 import { Command } from 'commander';
 import { globalOptionsFrom, reportError, type GlobalOptions } from './context.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 
 export interface CommandModule {
   register(program: Command, globals: () => GlobalOptions): void;
 }
 
-export function buildProgram(): Command {
+/** Global options that take a value: the word after them is not the verb. */
+const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir']);
+
+/** The verb on a command line (`stacks --json --state-dir x deploy …` → deploy), if any. */
+export function verbOf(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') return undefined;
+    if (GLOBAL_WITH_VALUE.has(word)) i++;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('stacks')
     .description('Infrastructure as code and control plane for the e-government extranet, clouds and DR')
     .option('-i, --inventory <dir>', 'inventory folder (default: the embedded Shaanxi inventory)')
@@ -19,12 +33,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const globals = () => globalOptionsFrom(program.opts());
-  for (const mod of COMMANDS) mod.register(program, globals);
+  for (const mod of await loadCommands(verbOf(argv))) mod.register(program, globals);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
