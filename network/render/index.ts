@@ -3,9 +3,9 @@
  * and the merge plan iterate over DIALECTS instead of knowing each one.
  */
 import type { Device, Topology } from '../types.js';
-import type { LineCounts, RenderOptions } from './common.js';
-import { frrLineCounts, renderFrr } from './frr.js';
-import { renderVrp, vrpLineCounts } from './vrp.js';
+import { countLines, joinLines, type ConfigLine, type LineCounts, type RenderOptions } from './common.js';
+import { frrLines } from './frr.js';
+import { vrpLines } from './vrp.js';
 import { vrpInterfaceNames } from './vrp-names.js';
 
 export type { LineCounts, RenderOptions } from './common.js';
@@ -22,21 +22,43 @@ export interface Dialect {
   interfaceName(device: Device, modelName: string): string;
 }
 
+type LineRenderer = (topology: Topology, deviceId: string, opts?: RenderOptions) => ConfigLine[];
+
+/**
+ * Each device is rendered once per topology and dialect: synth writes the text and the merge plan
+ * counts its lines (twice the work for 2,000 devices otherwise). Text and counts are kept, not the
+ * line objects, so the cache costs about what the files do.
+ */
+const rendered = new WeakMap<Topology, Map<string, { text: string; counts: LineCounts }>>();
+
+function renderedOnce(dialect: string, lines: LineRenderer, topology: Topology, deviceId: string, opts: RenderOptions = {}) {
+  let perTopology = rendered.get(topology);
+  if (!perTopology) rendered.set(topology, (perTopology = new Map()));
+  const key = `${dialect}\u0000${deviceId}\u0000${JSON.stringify(opts)}`;
+  let hit = perTopology.get(key);
+  if (!hit) {
+    const all = lines(topology, deviceId, opts);
+    hit = { text: joinLines(all), counts: countLines(all) };
+    perTopology.set(key, hit);
+  }
+  return hit;
+}
+
 export const DIALECTS = {
   frr: {
     id: 'frr',
     title: 'FRRouting 8.4 (frr.conf)',
     fileExtension: 'conf',
-    render: renderFrr,
-    lineCounts: frrLineCounts,
+    render: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('frr', frrLines, topology, deviceId, opts).text,
+    lineCounts: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('frr', frrLines, topology, deviceId, opts).counts,
     interfaceName: (_device: Device, name: string) => name,
   },
   vrp: {
     id: 'vrp',
     title: 'Huawei VRP',
     fileExtension: 'cfg',
-    render: renderVrp,
-    lineCounts: vrpLineCounts,
+    render: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('vrp', vrpLines, topology, deviceId, opts).text,
+    lineCounts: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('vrp', vrpLines, topology, deviceId, opts).counts,
     interfaceName: (device: Device, name: string) => vrpInterfaceNames(device).get(name) ?? name,
   },
 } as const satisfies Record<string, Dialect>;
