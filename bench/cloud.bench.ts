@@ -21,6 +21,9 @@ import { placeSystems } from '../cloud/placement.js';
 import { toPlacementSystem } from '../cloud/systems.js';
 import { contextFromInventory, generateSystems } from '../migrations/generate-systems.js';
 import { buildCloudModel } from '../stacks/cloud/model.js';
+import { loadTerraformBuilders } from '../stacks/terraform-builders.js';
+
+await loadTerraformBuilders();
 import { contributionsOf } from '../stacks/cloud/index.js';
 
 const BUDGET_MS = 10 * 60_000;

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile, mkdtemp } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve, basename } from 'node:path';
 import { load as parseYaml, YAMLException, CORE_SCHEMA } from 'js-yaml';
 import { StacksError } from './errors.js';
@@ -52,36 +53,95 @@ export type FileTree = Map<string, string | Buffer>;
 /**
  * Replace `target` with exactly the files in `tree`, all or nothing: the tree is written into a
  * sibling temporary directory, then swapped in by two renames. A crash leaves either the old or the
- * new directory in place (plus a stray temp dir that the next run removes), never a half-written one.
+ * new directory in place (plus a stray hidden directory beside it), never a half-written one.
  */
 export async function writeTreeAtomically(target: string, tree: FileTree): Promise<void> {
-  await replaceDirAtomically(target, async (staging) => {
-    for (const [rel, contents] of tree) {
-      const file = join(staging, rel);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, contents);
+  await replaceDirAtomically(target, (staging) => void writeFilesUnder(staging, tree, target));
+}
+
+export interface WriteSummary {
+  written: number;
+  /** Files hard-linked from `unchangedFrom` because their contents were already there. */
+  reused: number;
+}
+
+/**
+ * Write many small files under `root`, each directory made once. Synchronous on purpose: for
+ * thousands of device configs a promise round trip per file costs more than the write itself.
+ *
+ * With `unchangedFrom` (the tree this one replaces), a file whose bytes equal the file at the same
+ * path there is hard-linked instead of written: writing a small file costs ~0.4 ms on this class
+ * of VM (page-cache allocation), reading and comparing ~0.13 ms, linking ~0.02 ms — and a re-synth
+ * changes few of its 4,000 files. The replaced tree is removed after the swap, so the new tree ends
+ * up sole owner of every linked file, and unchanged files keep their timestamps.
+ */
+export function writeFilesUnder(root: string, files: Iterable<[string, string | Buffer]>, unchangedFrom?: string): WriteSummary {
+  const made = new Set<string>();
+  const summary: WriteSummary = { written: 0, reused: 0 };
+  for (const [rel, contents] of files) {
+    const file = join(root, rel);
+    const dir = dirname(file);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
     }
-  });
+    if (unchangedFrom && linkIfUnchanged(join(unchangedFrom, rel), file, contents)) {
+      summary.reused++;
+      continue;
+    }
+    writeFileSync(file, contents);
+    summary.written++;
+  }
+  return summary;
+}
+
+function linkIfUnchanged(before: string, file: string, contents: string | Buffer): boolean {
+  try {
+    const old = readFileSync(before);
+    const same = typeof contents === 'string' ? old.length === Buffer.byteLength(contents) && old.toString('utf8') === contents : old.equals(contents);
+    if (!same) return false;
+    linkSync(before, file);
+    return true;
+  } catch {
+    return false; // absent, unreadable, or not linkable (another file system): write it
+  }
+}
+
+export interface ReplaceOptions {
+  /**
+   * Remove the replaced tree in a detached process instead of waiting for it: a command that
+   * swaps in thousands of files returns as soon as the new tree is in place.
+   */
+  removeOldInBackground?: boolean;
 }
 
 /** Like writeTreeAtomically, for producers that write into a directory themselves (cdktf's App). */
-export async function replaceDirAtomically(target: string, fill: (staging: string) => Promise<void> | void): Promise<void> {
+export async function replaceDirAtomically(target: string, fill: (staging: string) => Promise<void> | void, opts: ReplaceOptions = {}): Promise<void> {
   const abs = resolve(target);
   const parent = dirname(abs);
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(abs)}.staging-`));
   try {
     await fill(staging);
-    const old = `${abs}.old-${process.pid}`;
-    if (existsSync(abs)) await rename(abs, old);
-    await rename(staging, abs);
-    await rm(old, { recursive: true, force: true });
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
+  const old = join(parent, `.${basename(abs)}.old-${process.pid}-${Date.now()}`);
+  if (existsSync(abs)) await rename(abs, old);
+  await rename(staging, abs);
+  // Trees an earlier, interrupted run left behind go too.
+  const stale = readdirSync(parent).filter((e) => e.startsWith(`.${basename(abs)}.old-`)).map((e) => join(parent, e));
+  if (opts.removeOldInBackground) removeInBackground(stale);
+  else for (const dir of stale) await rm(dir, { recursive: true, force: true });
 }
 
+function removeInBackground(dirs: string[]): void {
+  if (dirs.length === 0) return;
+  const child = spawn('rm', ['-rf', '--', ...dirs], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}
 /** Write one file atomically (temp file + rename in the same directory). */
 export async function writeFileAtomically(file: string, contents: string | Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true });

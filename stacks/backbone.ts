@@ -3,7 +3,8 @@
  * the reports over them. Its cdktf stack carries the plan's headline figures as outputs so that
  * Terraform-side tooling sees the same numbers as the files.
  */
-import { TerraformOutput, TerraformStack, type App } from 'cdktf';
+import type { App } from 'cdktf';
+import { terraformBuilders } from './terraform-builders.js';
 import { stableJson } from '../lib/files.js';
 import { blockUsage } from '../network/ipam-report.js';
 import type { IpamPlan } from '../network/ipam.js';
@@ -21,16 +22,7 @@ export const BACKBONE_STACK = 'backbone';
 export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) => Map<string, string> = () => new Map()): StackContribution {
   return {
     name: BACKBONE_STACK,
-    build(app: App, ctx: SynthContext) {
-      const stack = new TerraformStack(app, BACKBONE_STACK);
-      const t = ctx.topology;
-      const count = (level: string) => t.sites.filter((s) => s.level === level).length;
-      new TerraformOutput(stack, 'supernets', { value: t.supernets });
-      new TerraformOutput(stack, 'sites', { value: { cities: count('city'), counties: count('county'), townships: count('township'), departments: count('department'), datacenters: count('datacenter') } });
-      new TerraformOutput(stack, 'devices', { value: t.devices.length });
-      new TerraformOutput(stack, 'links', { value: t.links.length });
-      new TerraformOutput(stack, 'internet_exit', { value: { primary: t.exit.primary, standby: t.exit.standby } });
-    },
+    build: (app: App, ctx: SynthContext) => terraformBuilders().buildBackboneStack(app, ctx.topology),
     files(ctx: SynthContext) {
       const files = new Map<string, string>();
       files.set('address-plan.json', stableJson(addressPlan(ctx.topology)));

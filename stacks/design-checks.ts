@@ -9,8 +9,7 @@ import { runPolicies, type PolicyReport } from '../policies/run.js';
 import { renderPolicyJson } from '../policies/render.js';
 import { renderSarif } from '../policies/sarif.js';
 import { sourceLocator } from '../policies/source-lines.js';
-import type { SynthModel } from './synth.js';
-import { buildCloudModel } from './cloud/model.js';
+import { cloudModelOf, type SynthModel } from './synth.js';
 
 export interface DesignChecks {
   verification: VerificationReport;
@@ -23,7 +22,7 @@ export async function runDesignChecks(model: SynthModel): Promise<DesignChecks> 
   const registry = allPolicies();
   const rules = registry.all();
   // Hand the policies what synth already built, so neither the topology nor the cloud model is built twice.
-  const cloud = buildCloudModel(model.inventory, model.topology, { allowUnplaced: true });
+  const cloud = cloudModelOf(model);
   const policy = runPolicies(rules, await registry.inputsFor(model.inventory, rules, { topology: model.topology, ...(cloud ? { cloud } : {}) }));
   return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
 }

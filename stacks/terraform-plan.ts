@@ -14,6 +14,7 @@ import { loadInventory } from '../inventory/load.js';
 import { EXIT } from '../lib/errors.js';
 import { buildTopology } from '../network/topology.js';
 import { replaceDirAtomically } from '../lib/files.js';
+import { loadTerraformBuilders } from './terraform-builders.js';
 import { cloudStacks } from './cloud/index.js';
 
 export interface OpenstackPlanOptions {
@@ -73,6 +74,7 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
   const ctx = { inventory, topology: buildTopology(inventory) };
   const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
   const workdir = resolve(g.stateDir, 'plan', 'openstack');
+  await loadTerraformBuilders();
   await replaceDirAtomically(workdir, async (staging) => {
     const app = new App({ outdir: staging, stackTraces: false });
     for (const c of contributions) c.build!(app, ctx);

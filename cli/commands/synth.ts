@@ -3,13 +3,14 @@ import { resolve } from 'node:path';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
-import { buildModel, synthesize } from '../../stacks/synth.js';
+import { buildModel, cloudModelOf, synthesize } from '../../stacks/synth.js';
 import { allContributions } from '../../stacks/registry.js';
 import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
 import { readMergeStatus } from '../../network/merge-status.js';
 import { withExtraFiles } from '../../stacks/contribution.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT, inputError } from '../../lib/errors.js';
+import { TerraformJob } from '../../stacks/terraform-synth.js';
 
 export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -20,45 +21,64 @@ export const synthCommand: CommandModule = {
       .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
       .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
-      .action(async (opts: { output: string; force: boolean; skipChecks: boolean; stack?: string[] }) => {
+      .action(async (opts: SynthOptions) => {
         const g = globals();
-        const started = performance.now();
-        const inventory = await loadInventory(g.inventory);
-        const model = buildModel(inventory);
-        const { status } = await readMergeStatus(inventory.dir);
-        const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
-        const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]);
-        let contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
-        if (opts.stack) {
-          const unknown = opts.stack.filter((n) => !contributions.some((c) => c.name === n));
-          if (unknown.length) throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
-          contributions = contributions.filter((c) => opts.stack!.includes(c.name));
+        // First, so the Terraform half runs while this thread loads, checks and renders the rest.
+        const terraform = new TerraformJob({ beside: resolve(opts.output) });
+        try {
+          await runSynth(g, opts, terraform);
+        } finally {
+          await terraform.dispose();
         }
-        const checkSummary = checks && {
-          verification: checks.verification.summary,
-          policy: checks.policy.summary,
-          failed_checks: checks.verification.checks.filter((c) => !c.passed).map((c) => c.id),
-          failed_rules: checks.policy.rules.filter((r) => r.status === 'failed' && r.severity === 'hard').map((r) => r.id),
-        };
-        if (checks && !checks.passed && !opts.force) {
-          emit(g, { written: false, checks: checkSummary }, () =>
-            `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
-          );
-          process.exitCode = EXIT.policy;
-          return;
-        }
-        const outcome = await synthesize(model, contributions, resolve(opts.output));
-        const seconds = (performance.now() - started) / 1000;
-        const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-        emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>
-          [
-            `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
-            ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
-            outcome.allocated.length ? `allocated address blocks for ${outcome.allocated.length} new sites (recorded in the IPAM ledger)` : 'no new address allocations',
-            checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
-          ].join('\n'),
-        );
-        if (checks && !checks.passed) process.exitCode = EXIT.policy;
       });
   },
 };
+
+interface SynthOptions {
+  output: string;
+  force: boolean;
+  skipChecks: boolean;
+  stack?: string[];
+}
+
+async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob): Promise<void> {
+  const started = performance.now();
+  const inventory = await loadInventory(g.inventory);
+  const model = buildModel(inventory);
+  cloudModelOf(model);
+  terraform.submit(model, opts.stack);
+  const { status } = await readMergeStatus(inventory.dir);
+  const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
+  const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]);
+  let contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
+  if (opts.stack) {
+    const unknown = opts.stack.filter((n) => !contributions.some((c) => c.name === n));
+    if (unknown.length) throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
+    contributions = contributions.filter((c) => opts.stack!.includes(c.name));
+  }
+  const checkSummary = checks && {
+    verification: checks.verification.summary,
+    policy: checks.policy.summary,
+    failed_checks: checks.verification.checks.filter((c) => !c.passed).map((c) => c.id),
+    failed_rules: checks.policy.rules.filter((r) => r.status === 'failed' && r.severity === 'hard').map((r) => r.id),
+  };
+  if (checks && !checks.passed && !opts.force) {
+    emit(g, { written: false, checks: checkSummary }, () =>
+      `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
+    );
+    process.exitCode = EXIT.policy;
+    return;
+  }
+  const outcome = await synthesize(model, contributions, resolve(opts.output), terraform);
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>
+    [
+      `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files (${outcome.files - outcome.unchanged} new or changed) into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
+      ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
+      outcome.allocated.length ? `allocated address blocks for ${outcome.allocated.length} new sites (recorded in the IPAM ledger)` : 'no new address allocations',
+      checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
+    ].join('\n'),
+  );
+  if (checks && !checks.passed) process.exitCode = EXIT.policy;
+}

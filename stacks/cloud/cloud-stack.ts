@@ -5,7 +5,8 @@
  * extranet, a default-deny security group with the declared rules, a DNS zone, and an anti-affinity
  * server group per system placed in it.
  */
-import { TerraformOutput, TerraformStack, type App } from 'cdktf';
+import { TerraformOutput, type App, type TerraformStack } from 'cdktf';
+import { LeanStack } from '../lean-stack.js';
 import type { Cloud, PlacedSystem, SecurityRule } from '../../cloud/types.js';
 import {
   BlockstorageQuotasetV3,
@@ -23,17 +24,12 @@ import {
   type OpenstackProvider,
 } from '../gen/openstack/index.js';
 import { configureBackend, openstackProvider, type BackendChoice } from './provider.js';
+import { cloudStackName, tfName } from './naming.js';
 
-/** Terraform names: letters, digits, underscores, dashes; never starting with a digit. */
-export const tfName = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^(\d)/, '_$1');
-
-export function cloudStackName(cloud: Cloud): string {
-  return `cloud-${cloud.id}`;
-}
 
 export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedSystem[], backend: BackendChoice, dnsEmail: string): TerraformStack {
   const name = cloudStackName(cloud);
-  const stack = new TerraformStack(app, name);
+  const stack = new LeanStack(app, name);
   configureBackend(stack, name, backend);
   const provider = openstackProvider(stack, cloud);
   const extranet = new NetworkingNetworkV2(stack, 'extranet', {

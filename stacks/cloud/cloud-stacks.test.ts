@@ -14,7 +14,7 @@ const resources = (doc: Record<string, unknown>) => (doc.resource ?? {}) as Reso
 
 beforeAll(async () => {
   ctx = await defaultContext();
-  docs = synthToJson(cloudStacks(ctx, { backend: { kind: 'local' } }), ctx);
+  docs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'local' } }), ctx);
 });
 
 describe('cloud and DR stacks of the default inventory', () => {
@@ -84,10 +84,10 @@ describe('cloud and DR stacks of the default inventory', () => {
     expect(same.openstack_objectstorage_container_v1).toBeUndefined();
   });
 
-  it('uses a local backend outside cdktf.out by default and pg when configured, without the password', () => {
+  it('uses a local backend outside cdktf.out by default and pg when configured, without the password', async () => {
     const local = (docs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(local).toEqual({ local: { path: '../../../.stacks/tfstate/cloud-xian.tfstate' } });
-    const pgDocs = synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', connStr: 'postgres://tf@db.example:5432/terraform', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
+    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', connStr: 'postgres://tf@db.example:5432/terraform', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
     const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(pg).toEqual({ pg: { conn_str: 'postgres://tf@db.example:5432/terraform', schema_name: 'stacks_cloud_xian' } });
   });

@@ -5,8 +5,8 @@
  * family), and at a remote centre object-storage backup containers per department. The pre-shared
  * key is a sensitive Terraform variable (TF_VAR_replication_psk), never written out.
  */
-import { TerraformOutput, TerraformStack, TerraformVariable, type App } from 'cdktf';
-import { formatPrefix, parsePrefix, subnet } from '../../lib/ip.js';
+import { TerraformOutput, TerraformVariable, type App, type TerraformStack } from 'cdktf';
+import { LeanStack } from '../lean-stack.js';
 import type { Cloud, CloudRegistry } from '../../cloud/types.js';
 import type { ReplicationPair } from '../../cloud/dr.js';
 import {
@@ -23,7 +23,7 @@ import {
   type OpenstackProvider,
 } from '../gen/openstack/index.js';
 import { configureBackend, openstackProvider, type BackendChoice } from './provider.js';
-import { tfName } from './cloud-stack.js';
+import { tfName } from './naming.js';
 
 interface Side {
   cloud: Cloud;
@@ -36,26 +36,9 @@ interface Side {
   ipsec: VpnaasIpsecPolicyV2;
 }
 
-/**
- * Replication subnets: the pool is cut into /24 + /64 slots handed out in order of pair id, the
- * replica side first, then each source cloud, so the plan is stable while pairs keep their order.
- */
-export function replicationSlots(reg: CloudRegistry, pairs: readonly ReplicationPair[]): Map<string, { ipv4: string; ipv6: string }> {
-  const v4 = parsePrefix(reg.dr.replicationPool.ipv4);
-  const v6 = parsePrefix(reg.dr.replicationPool.ipv6);
-  const slots = new Map<string, { ipv4: string; ipv6: string }>();
-  let n = 0;
-  for (const pair of pairs) {
-    for (const key of [`${pair.id}/${pair.toCloud}`, ...pair.fromClouds.map((c) => `${pair.id}/${c}`)]) {
-      slots.set(key, { ipv4: formatPrefix(subnet(v4, 24, n)), ipv6: formatPrefix(subnet(v6, 64, n)) });
-      n++;
-    }
-  }
-  return slots;
-}
 
 export function buildDrStack(app: App, reg: CloudRegistry, pair: ReplicationPair, slots: Map<string, { ipv4: string; ipv6: string }>, backend: BackendChoice): TerraformStack {
-  const stack = new TerraformStack(app, pair.id);
+  const stack = new LeanStack(app, pair.id);
   configureBackend(stack, pair.id, backend);
   const clouds = new Map(reg.clouds.map((c) => [c.id, c]));
   const psk = new TerraformVariable(stack, 'replication_psk', { type: 'string', sensitive: true, description: `IPsec pre-shared key of ${pair.id} (set TF_VAR_replication_psk)` });

@@ -9,18 +9,22 @@ import { stableJson } from '../../lib/files.js';
 import { indicator7, indicator8 } from '../../cloud/indicators.js';
 import type { PlacedSystem } from '../../cloud/types.js';
 import type { StackContribution, SynthContext } from '../contribution.js';
-import { buildCloudModel, type CloudModel, type CloudModelOptions } from './model.js';
-import { buildCloudStack, cloudStackName } from './cloud-stack.js';
-import { buildDrStack, replicationSlots } from './dr-stack.js';
-import { backendFrom, type BackendChoice } from './provider.js';
+import { buildCloudModel, requirePlaced, type CloudModel, type CloudModelOptions } from './model.js';
+import { cloudModelOf, type SynthModel } from '../synth.js';
+import { cloudStackName, replicationSlots } from './naming.js';
+import { terraformBuilders } from '../terraform-builders.js';
+import { backendFrom, type BackendChoice } from './backend-choice.js';
 
 export interface CloudStacksOptions extends CloudModelOptions {
   /** Terraform backend; default from STACKS_TF_BACKEND (local when unset). */
   backend?: BackendChoice;
 }
 
-export function cloudStacks(ctx: SynthContext, opts: CloudStacksOptions = {}): StackContribution[] {
-  const model = buildCloudModel(ctx.inventory, ctx.topology, opts);
+/** From synth's model, its own cloud model is used (computed once for the checks and the stacks). */
+export function cloudStacks(ctx: SynthContext | SynthModel, opts: CloudStacksOptions = {}): StackContribution[] {
+  const shared = 'ipam' in ctx && !opts.systems;
+  const model = shared ? cloudModelOf(ctx) : buildCloudModel(ctx.inventory, ctx.topology, opts);
+  if (model && shared && !opts.allowUnplaced) requirePlaced(model);
   return model ? contributionsOf(model, opts.backend ?? backendFrom()) : [];
 }
 
@@ -47,10 +51,10 @@ export function contributionsOf(model: CloudModel, backend: BackendChoice): Stac
     },
   ];
   for (const cloud of registry.clouds) {
-    out.push({ name: cloudStackName(cloud), build: (app: App) => void buildCloudStack(app, cloud, placedBy.get(cloud.id) ?? [], backend, dnsEmail) });
+    out.push({ name: cloudStackName(cloud), build: (app: App) => void terraformBuilders().buildCloudStack(app, cloud, placedBy.get(cloud.id) ?? [], backend, dnsEmail) });
   }
   for (const pair of dr.pairs) {
-    out.push({ name: pair.id, build: (app: App) => void buildDrStack(app, registry, pair, slots, backend) });
+    out.push({ name: pair.id, build: (app: App) => void terraformBuilders().buildDrStack(app, registry, pair, slots, backend) });
   }
   return out;
 }

@@ -34,8 +34,14 @@ export function buildCloudModel(inv: Inventory, topology: Topology, opts: CloudM
   const registry = buildRegistry(inv, topology, loaded);
   const source: SystemsSource = opts.systems ? { systems: opts.systems, origin: 'file', file: '(given)' } : systemsFor(inv, loaded);
   const placement = placeSystems(registry, source.systems);
-  if (!opts.allowUnplaced && source.origin === 'file') assertPlaced(source, placement);
-  return { registry, source, systems: source.systems, placement, dr: drReport(registry, source.systems, placement, topology) };
+  const model = { registry, source, systems: source.systems, placement, dr: drReport(registry, source.systems, placement, topology) };
+  if (!opts.allowUnplaced) requirePlaced(model);
+  return model;
+}
+
+/** Every system from a systems file placed (classified ones retained by rule), else an error per row. */
+export function requirePlaced({ source, placement }: CloudModel): void {
+  if (source.origin === 'file') assertPlaced(source, placement);
 }
 
 function assertPlaced(source: SystemsSource, placement: Placement): void {

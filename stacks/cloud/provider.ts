@@ -5,9 +5,11 @@
  * PGPASSWORD or ~/.pgpass instead).
  */
 import { LocalBackend, PgBackend, type TerraformStack } from 'cdktf';
-import { inputError } from '../../lib/errors.js';
 import type { Cloud } from '../../cloud/types.js';
 import { OpenstackProvider } from '../gen/openstack/index.js';
+import type { BackendChoice } from './backend-choice.js';
+
+export type { BackendChoice } from './backend-choice.js';
 
 export function openstackProvider(stack: TerraformStack, cloud: Cloud): OpenstackProvider {
   return new OpenstackProvider(stack, `openstack-${cloud.id}`, {
@@ -20,26 +22,6 @@ export function openstackProvider(stack: TerraformStack, cloud: Cloud): Openstac
     projectDomainName: 'Default',
     endpointType: 'public',
   });
-}
-
-export type BackendChoice = { kind: 'local' } | { kind: 'pg'; connStr: string; schemaPrefix: string };
-
-/**
- * `STACKS_TF_BACKEND` (or the option): unset or `local` → local state; `pg://…` or
- * `postgres(ql)://…` → the `pg` backend, one schema per stack.
- */
-export function backendFrom(value: string | undefined = process.env.STACKS_TF_BACKEND): BackendChoice {
-  if (value === undefined || value === '' || value === 'local') return { kind: 'local' };
-  const m = /^(pg|postgres|postgresql):\/\//.exec(value);
-  if (!m) throw inputError('E_BACKEND', 'STACKS_TF_BACKEND', '(environment)', `unknown Terraform backend "${value.replace(/:[^:@/]*@/, ':***@')}"`, 'use `local` or a PostgreSQL URL such as pg://user@host:5432/terraform');
-  let url: URL;
-  try {
-    url = new URL(value.replace(/^pg:/, 'postgres:'));
-  } catch {
-    throw inputError('E_BACKEND', 'STACKS_TF_BACKEND', '(environment)', 'not a valid PostgreSQL URL');
-  }
-  url.password = '';
-  return { kind: 'pg', connStr: url.toString(), schemaPrefix: 'stacks' };
 }
 
 /**

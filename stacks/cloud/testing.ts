@@ -10,6 +10,7 @@ import { loadInventory, type Inventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import type { Topology } from '../../network/types.js';
 import type { StackContribution } from '../contribution.js';
+import { loadTerraformBuilders } from '../terraform-builders.js';
 
 let cached: Promise<{ inventory: Inventory; topology: Topology }> | undefined;
 export function defaultContext(): Promise<{ inventory: Inventory; topology: Topology }> {
@@ -21,7 +22,8 @@ export function defaultContext(): Promise<{ inventory: Inventory; topology: Topo
  * Build every contribution's stack in one app, synthesize it to disk exactly as `stacks synth`
  * does (App.synth, metadata included), and return each stack's cdk.tf.json, by name.
  */
-export function synthToJson(contributions: StackContribution[], ctx: { inventory: Inventory; topology: Topology }): Map<string, Record<string, unknown>> {
+export async function synthToJson(contributions: StackContribution[], ctx: { inventory: Inventory; topology: Topology }): Promise<Map<string, Record<string, unknown>>> {
+  await loadTerraformBuilders();
   const outdir = mkdtempSync(join(tmpdir(), 'stacks-cloud-test-'));
   try {
     const app = new App({ outdir, stackTraces: false });
