@@ -85,21 +85,21 @@ export function writeFilesUnder(root: string, files: Iterable<[string, string | 
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    if (unchangedFrom && linkIfUnchanged(join(unchangedFrom, rel), file, contents)) {
+    // Encoded once: compared byte for byte with the old file (memcmp, no decoding), written if new.
+    const bytes = typeof contents === 'string' ? Buffer.from(contents) : contents;
+    if (unchangedFrom && linkIfUnchanged(join(unchangedFrom, rel), file, bytes)) {
       summary.reused++;
       continue;
     }
-    writeFileSync(file, contents);
+    writeFileSync(file, bytes);
     summary.written++;
   }
   return summary;
 }
 
-function linkIfUnchanged(before: string, file: string, contents: string | Buffer): boolean {
+function linkIfUnchanged(before: string, file: string, bytes: Buffer): boolean {
   try {
-    const old = readFileSync(before);
-    const same = typeof contents === 'string' ? old.length === Buffer.byteLength(contents) && old.toString('utf8') === contents : old.equals(contents);
-    if (!same) return false;
+    if (!readFileSync(before).equals(bytes)) return false;
     linkSync(before, file);
     return true;
   } catch {
