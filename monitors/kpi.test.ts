@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capacitySufficiency, extranetCoverage, fixedInTime, kpiRow, parseTarget, platformAvailability, securityRemediation } from './kpi.js';
+import { capacitySufficiency, extranetCoverage, fixedInTime, kpiRow, parseTarget, platformAvailability, renderKpiTable, securityRemediation, type KpiRow } from './kpi.js';
+import stringWidth from 'string-width';
 import type { Topology } from '../network/types.js';
 import type { Fault } from './types.js';
 
@@ -51,5 +52,14 @@ describe('kpi', () => {
   it('rows carry both targets and whether each is met', () => {
     const row = kpiRow({ id: 13, name_zh: '网络及平台故障及时处置率', name_en: 'Fault fixed-in-time rate', definition: '', target_2023: '95%', target_2025: '99%' }, { status: 'ok', value: 0.97, definition: 'd', source: 's' });
     expect(row).toMatchObject({ id: 13, value: 0.97, target_2023: 0.95, target_2025: 0.99, meets_2023: true, meets_2025: false });
+  });
+
+  it('lines the text table up by display width, Chinese names included', () => {
+    const row = (id: number, name: string, name_zh: string): KpiRow => ({ id, name, name_zh, value: 0.5, target_2023: 0.9, target_2025: 1, target_2023_op: '>=', target_2025_op: '>=', meets_2023: false, meets_2025: false, status: 'ok', numerator: 1, denominator: 2, definition: '', source: '' });
+    const lines = renderKpiTable([row(1, 'Two-network merge', '两网整合'), row(12, 'Security incident timely remediation rate', '网络安全事件及时整改率')]).trimEnd().split('\n');
+    // the value column starts at the same terminal cell on every line
+    const at = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+    expect(at(lines[1]!, '50.00%')).toBe(at(lines[0]!, 'value'));
+    expect(at(lines[2]!, '50.00%')).toBe(at(lines[0]!, 'value'));
   });
 });

@@ -4,6 +4,7 @@
  * holds; an indicator whose source is missing is reported `unavailable` with the reason, never
  * invented.
  */
+import stringWidth from 'string-width';
 import type { Topology, Level } from '../network/types.js';
 import type { Fault } from './types.js';
 import { FIX_WINDOW_MS, OUTAGE_KINDS } from './types.js';
@@ -215,7 +216,8 @@ export function renderKpiTable(rows: readonly KpiRow[]): string {
     mark(r.meets_2025),
     r.status === 'ok' ? (r.numerator !== undefined ? `${r.numerator}/${r.denominator}` : r.source) : `${r.status}: ${r.reason}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => [...l[i]!].length)));
-  const fmt = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ');
+  // Columns by display width: a Chinese character takes two terminal cells.
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => stringWidth(l[i]!))));
+  const fmt = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c + ' '.repeat(widths[i]! - stringWidth(c)))).join('  ');
   return [fmt(header), ...lines.map(fmt)].join('\n') + '\n';
 }

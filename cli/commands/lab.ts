@@ -1,6 +1,6 @@
 /**
  * `stacks lab status | fault | targets`: look at a deployed lab and inject faults for the
- * monitoring and DR work. Importing this module also registers `lab` as a `stacks verify` target.
+ * monitoring and DR work. (`stacks verify --target lab` lives in lab/verify-target.ts.)
  */
 import type { Command } from 'commander';
 import type { CommandModule } from '../main.js';
@@ -9,10 +9,6 @@ import { EXIT } from '../../lib/errors.js';
 import { labStatus, renderLabStatus } from '../../lab/status.js';
 import { faultDevice, faultLink } from '../../lab/fault.js';
 import { readLabTargets } from '../../lab/targets.js';
-import { registerVerifyTarget } from '../../network/verify/targets.js';
-import { verifyLab } from '../../lab/verify.js';
-
-registerVerifyTarget('lab', (ctx) => verifyLab({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: process.env.STACKS_LAB ?? 'lab' }));
 
 export const labCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {

@@ -65,6 +65,8 @@ export const planCommand: CommandModule = {
       .description('show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), lab, openstack')
       .option('-t, --target <target>', `model | ${['lab', 'openstack'].join(' | ')}`, 'model')
       .option('--accept', 'record the current plan as the accepted baseline (target model)')
+      .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
+      .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
       .action(async (opts: PlanOptions & { target: string }) => {
         const g = globals();
         const load = TARGETS[opts.target];

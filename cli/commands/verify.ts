@@ -2,7 +2,7 @@
  * `stacks verify`: ask the questions of network/verify (reachability per family, single-failure
  * analysis, unique addresses and router IDs, prefix overlap, oversubscription) of a target — the
  * model built from the inventory by default. Other targets register with `registerVerifyTarget`
- * (network/verify/targets.ts) from their own module, e.g. the lab: `--target lab`.
+ * (network/verify/targets.ts) from their own module, e.g. the lab's (lab/verify-target.ts).
  */
 import type { Command } from 'commander';
 import type { CommandModule } from '../main.js';
@@ -43,14 +43,15 @@ export const verifyCommand: CommandModule = {
       .option('--target <name>', 'what to verify: model (the topology built from the inventory) or another registered target such as lab', 'model')
       .option('--max-oversubscription <ratio>', 'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)')
       .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
-      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean }) => {
+      .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
+      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string }) => {
         const g = globals();
-        const target = verifyTarget(opts.target);
+        const target = await verifyTarget(opts.target);
         if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = await target({ inventory, topology, options, stateDir: g.stateDir });
+        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab });
         emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });

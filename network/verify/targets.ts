@@ -14,20 +14,31 @@ export interface VerifyTargetContext {
   options: VerifyOptions;
   /** The global state directory (`--state-dir`), where a running lab keeps its state. */
   stateDir: string;
+  /** `--lab`: which running lab, for the lab target. */
+  lab?: string;
 }
 
 export type VerifyTarget = (ctx: VerifyTargetContext) => VerificationReport | Promise<VerificationReport>;
 
 const targets = new Map<string, VerifyTarget>([['model', (ctx) => verifyTopology(ctx.topology, ctx.options)]]);
 
+/**
+ * Targets whose module registers them, imported only when named: the lab's pulls in ssh2 and the
+ * lab runtime, which `stacks verify` of the model never needs.
+ */
+const LAZY: Record<string, () => Promise<unknown>> = {
+  lab: () => import('../../lab/verify-target.js'),
+};
+
 export function registerVerifyTarget(name: string, target: VerifyTarget): void {
   targets.set(name, target);
 }
 
-export function verifyTarget(name: string): VerifyTarget | undefined {
+export async function verifyTarget(name: string): Promise<VerifyTarget | undefined> {
+  if (!targets.has(name) && Object.hasOwn(LAZY, name)) await LAZY[name]!();
   return targets.get(name);
 }
 
 export function verifyTargetNames(): string[] {
-  return [...targets.keys()].sort();
+  return [...new Set([...targets.keys(), ...Object.keys(LAZY)])].sort();
 }

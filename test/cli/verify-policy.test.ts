@@ -45,8 +45,19 @@ describe('stacks verify', () => {
   it('refuses an unknown target or threshold with exit 2', async () => {
     const t = await runCli(['verify', '--target', 'nowhere']);
     expect(t.code).toBe(2);
-    expect(t.stderr).toMatch(/known targets: .*\bmodel\b/);
+    expect(t.stderr).toMatch(/known targets: lab, model/);
     expect((await runCli(['verify', '--max-oversubscription', 'county=x'])).code).toBe(2);
+  });
+
+  it('finds the lab target from `stacks verify` alone (its module loads on demand) and names an undeployed lab', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'stacks-verify-lab-'));
+    try {
+      const r = await runCli(['--state-dir', work, 'verify', '--target', 'lab', '--lab', 'nolab']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/E_LAB_NOT_DEPLOYED: lab nolab is not deployed/);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
