@@ -61,7 +61,19 @@ describe('FaultTracker', () => {
     expect(t.observe('link:l', 'link-down', 'a', false, 2000)).toEqual([{ type: 'close', object: 'link:l', kind: 'link-down', at: 2000 }]);
     expect(t.observe('link:l', 'link-down', 'a', true, 1500)).toEqual([]);
     expect(t.openCount()).toBe(0);
-    // another source's older report still counts: it is news from that end
-    expect(t.observe('link:l', 'link-down', 'b', true, 1800)).toHaveLength(1);
+    // another source's report is news from that end, once it is newer than the closed fault
+    expect(t.observe('link:l', 'link-down', 'b', true, 2100)).toHaveLength(1);
+  });
+
+  it('a bad report from before a fault closed belongs to that fault: no second fault for one outage', () => {
+    const t = new FaultTracker({ openAfterMs: 0, closeAfterMs: 0 });
+    // end a goes down at 1000 and up at 2000 (traps); end b never trapped, and a poll of b sent at
+    // 1500, while the link was down, answers after the fault closed
+    expect(t.observe('link:l', 'link-down', 'a', true, 1000)).toHaveLength(1);
+    expect(t.observe('link:l', 'link-down', 'a', false, 2000)).toEqual([{ type: 'close', object: 'link:l', kind: 'link-down', at: 2000 }]);
+    expect(t.observe('link:l', 'link-down', 'b', true, 1500)).toEqual([]);
+    expect(t.openCount()).toBe(0);
+    // a new outage after the close is a new fault
+    expect(t.observe('link:l', 'link-down', 'b', true, 2500)).toEqual([{ type: 'open', object: 'link:l', kind: 'link-down', at: 2500 }]);
   });
 });

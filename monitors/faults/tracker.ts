@@ -8,7 +8,9 @@
  *
  * Reports can arrive out of order: a poll sent before a linkDown trap may answer after it, carrying
  * the state from before the trap. Each source's latest report time is kept, and an older report
- * from the same source is dropped, so stale news never closes (or reopens) a fault.
+ * from the same source is dropped, so stale news never closes (or reopens) a fault. Likewise a
+ * "bad" report from before the moment a fault closed describes that fault (the other end of a link
+ * may not have sent its linkUp yet when a poll of it went out): it does not open a new one.
  */
 import type { FaultKind } from '../types.js';
 
@@ -39,6 +41,8 @@ export class FaultTracker {
   private readonly states = new Map<string, ObjectState>();
   /** Latest report time per object and source; outlives the fault so a late report cannot reopen it. */
   private readonly lastReport = new Map<string, number>();
+  /** When each object's last fault closed (the time it came back), per object and kind. */
+  private readonly closedAt = new Map<string, number>();
 
   /** `alreadyOpen`: faults the store holds open (after a restart they stay open, not re-opened). */
   constructor(
@@ -70,6 +74,7 @@ export class FaultTracker {
     let s = this.states.get(key);
     if (!s) {
       if (!bad) return [];
+      if (at <= (this.closedAt.get(key) ?? -Infinity)) return [];
       s = { object, kind, badSources: new Set(), badSince: null, goodSince: null, open: false };
       this.states.set(key, s);
     }
@@ -113,6 +118,7 @@ export class FaultTracker {
       events.push({ type: 'open', object: s.object, kind: s.kind, at: s.badSince, ...(s.detail ? { detail: s.detail } : {}) });
     } else if (s.open && s.badSources.size === 0 && s.goodSince !== null && now - s.goodSince >= this.settings.closeAfterMs) {
       events.push({ type: 'close', object: s.object, kind: s.kind, at: s.goodSince });
+      this.closedAt.set(key, s.goodSince);
       this.states.delete(key);
     } else if (!s.open && s.badSources.size === 0) {
       this.states.delete(key);
