@@ -78,6 +78,8 @@ export interface WriteSummary {
 export function writeFilesUnder(root: string, files: Iterable<[string, string | Buffer]>, unchangedFrom?: string): WriteSummary {
   const made = new Set<string>();
   const summary: WriteSummary = { written: 0, reused: 0 };
+  // A first synth has nothing to link from: skip a failing read per file.
+  if (unchangedFrom !== undefined && !existsSync(unchangedFrom)) unchangedFrom = undefined;
   for (const [rel, contents] of files) {
     const file = join(root, rel);
     const dir = dirname(file);
