@@ -18,7 +18,10 @@ import type { PlatformTarget, PollTarget, SnmpCredentials } from './types.js';
 export interface TargetSelection {
   devices: PollTarget[];
   platforms: PlatformTarget[];
-  /** Every credential in use (for the trap receiver's authorizer). */
+  /**
+   * What the trap receiver accepts: every credential polls use, plus the secrets' v2c community
+   * when there is one (devices polled over SNMPv3 often still send v2c traps).
+   */
   credentials: SnmpCredentials[];
   source: string;
 }
@@ -39,7 +42,7 @@ export async function selectTargets(opts: { stateDir: string; lab?: string; targ
       return c;
     };
     const t = targetsFromFile(doc, creds, opts.version);
-    return { ...t, credentials: [...used.values()], source: opts.targetsFile };
+    return { ...t, credentials: withTrapCommunity([...used.values()], secrets), source: opts.targetsFile };
   }
   const lab = opts.lab ?? 'lab';
   const deployed = await readLabTargets(opts.stateDir, lab);
@@ -53,7 +56,12 @@ export async function selectTargets(opts: { stateDir: string; lab?: string; targ
   const inv = await loadInventory(state?.inventory);
   const topology = buildTopology(inv);
   const endpoints = new Map(deployed.targets.map((t) => [t.device, { address: t.address, port: t.port }]));
-  return { devices: targetsFromTopology(topology, endpoints, credentials), platforms: [], credentials: [credentials], source: `lab ${lab}` };
+  return { devices: targetsFromTopology(topology, endpoints, credentials), platforms: [], credentials: withTrapCommunity([credentials], secrets), source: `lab ${lab}` };
+}
+
+function withTrapCommunity(used: SnmpCredentials[], secrets: SnmpSecrets): SnmpCredentials[] {
+  if (!secrets.community || used.some((c) => c.version === 'v2c')) return used;
+  return [...used, { version: 'v2c', community: secrets.community }];
 }
 
 /** Cloud platform probes from clouds.yaml: each managed cloud's keystone endpoint (HTTP). */

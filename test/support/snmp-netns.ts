@@ -151,6 +151,13 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
     ip('-n', agents[b]!.ns, 'link', 'set', ifB, 'up');
     return { a, b, ifA, ifB };
   });
+  // A fresh veth gains carrier a moment after `up`: an agent polled before then reports the link
+  // down, and a test would see a fault it did not cause. Start from a settled lab.
+  for (const l of links) {
+    for (const [ns, dev] of [[agents[l.a]!.ns, l.ifA], [agents[l.b]!.ns, l.ifB]] as const) {
+      await waitFor(() => /\bstate UP\b/.test(execFileSync('ip', ['-n', ns, '-o', 'link', 'show', 'dev', dev], { encoding: 'utf8' })), 10_000, `carrier on ${dev} in ${ns}`);
+    }
+  }
   const startAgent = async (i: number) => {
     const a = agents[i]!;
     execFileSync('mkdir', ['-p', join(a.dir, 'persist')]);
