@@ -107,8 +107,8 @@ function sshdConfig(d: DeviceRuntime): string {
  * only from the host's end of the management link. With a trap sink port, snmpd's DisMan monitor
  * checks ifOperStatus every second and sends linkDown/linkUp to that port on the host's end of the
  * device's own management link (the only address a device namespace can reach), as SNMPv3
- * authPriv with the monitoring user — always v3, even with --v2c: the daemon's receiver accepts
- * the credentials it polls with (v3 by default) and would reject a v2c trap. Numeric OIDs: Debian
+ * authPriv with the monitoring user — always v3, even with --v2c: the daemon's receiver admits the
+ * credentials it polls with (v3 by default) and, besides, the secrets' v2c community if any. Numeric OIDs: Debian
  * ships no IF-MIB and snmpd runs with `-m ''`. The internal user the monitor queries with is
  * `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an authpriv-only rouser makes
  * every check fail with "no access" and no trap is ever sent.
