@@ -119,16 +119,27 @@ export interface ReplaceOptions {
 
 /** Like writeTreeAtomically, for producers that write into a directory themselves (cdktf's App). */
 export async function replaceDirAtomically(target: string, fill: (staging: string) => Promise<void> | void, opts: ReplaceOptions = {}): Promise<void> {
-  const abs = resolve(target);
-  const parent = dirname(abs);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(abs)}.staging-`));
+  const staging = await makeStaging(target);
   try {
     await fill(staging);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
+  await swapIn(staging, target, opts);
+}
+
+/** A hidden temporary sibling of `target` (same file system, so swapIn is a rename). */
+export async function makeStaging(target: string): Promise<string> {
+  const abs = resolve(target);
+  await mkdir(dirname(abs), { recursive: true });
+  return mkdtemp(join(dirname(abs), `.${basename(abs)}.staging-`));
+}
+
+/** Put a complete staging tree in `target`'s place by two renames; the replaced tree is removed. */
+export async function swapIn(staging: string, target: string, opts: ReplaceOptions = {}): Promise<void> {
+  const abs = resolve(target);
+  const parent = dirname(abs);
   const old = join(parent, `.${basename(abs)}.old-${process.pid}-${Date.now()}`);
   if (existsSync(abs)) await rename(abs, old);
   await rename(staging, abs);

@@ -22,7 +22,3 @@ export interface StackContribution {
   files?(ctx: SynthContext): Map<string, string>;
 }
 
-/** The same contribution with more files in its folder (synth adds the check reports to the backbone). */
-export function withExtraFiles(c: StackContribution, extra: Map<string, string>): StackContribution {
-  return { ...c, files: (ctx) => new Map([...(c.files?.(ctx) ?? new Map<string, string>()), ...extra]) };
-}

@@ -2,10 +2,11 @@
  * `stacks synth` as a function: model → every contribution's stack → one cdktf.out tree, written
  * all or nothing; then the IPAM ledger is extended with the sites allocated for the first time.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
-import { replaceDirAtomically, stableJson, writeFileAtomically, writeFilesUnder } from '../lib/files.js';
+import { makeStaging, stableJson, swapIn, writeFileAtomically, writeFilesUnder, type WriteSummary } from '../lib/files.js';
+import { writeFilesInThread, type BackgroundWrite } from '../lib/write-thread.js';
 import { planAddresses, type IpamPlan } from '../network/ipam.js';
 import { buildTopology } from '../network/topology.js';
 import type { Topology } from '../network/types.js';
@@ -59,31 +60,62 @@ export function collectFiles(contributions: StackContribution[], ctx: SynthConte
 }
 
 /**
- * `terraform` is the Terraform half, already running (see terraform-synth.ts): it was started for
- * the same inventory and stack selection as `contributions`, and its files join the tree here.
+ * The output tree of one synth, written into a staging folder and swapped in whole. `begin` renders
+ * every contribution's files (a renderer that throws leaves the old output untouched) and hands
+ * them to a writer thread at once, so files are created while the caller runs the design checks and
+ * the plans; `add` writes what those produce; `commit` waits for the writer and the Terraform half
+ * (terraform-synth.ts), then swaps the tree in; `abort` removes it. Files whose bytes the previous
+ * output holds are linked, not written (writeFilesUnder).
  */
-export async function synthesize(model: SynthModel, contributions: StackContribution[], outdir: string, terraform: TerraformJob): Promise<SynthOutcome> {
-  const ctx: SynthContext = { inventory: model.inventory, topology: model.topology };
-  // Render every file first: a renderer that throws leaves the old cdktf.out untouched.
-  const files = collectFiles(contributions, ctx);
-  const stacks: SynthOutcome['stacks'] = [];
-  let total = 0;
-  let unchanged = 0;
-  await replaceDirAtomically(outdir, async (staging) => {
-    const written = new Map(contributions.map((c) => [c.name, writeFilesUnder(join(staging, 'stacks', c.name), files.get(c.name)!, join(outdir, 'stacks', c.name))]));
-    await terraform.finish(staging);
-    for (const c of contributions) {
-      const dir = join(staging, 'stacks', c.name);
-      const { written: own, reused } = written.get(c.name)!;
+export class SynthOutput {
+  private readonly extra = new Map<string, WriteSummary>();
+
+  private constructor(
+    readonly outdir: string,
+    private readonly staging: string,
+    private readonly contributions: StackContribution[],
+    private readonly writing: BackgroundWrite,
+  ) {}
+
+  static async begin(outdir: string, model: SynthModel, contributions: StackContribution[]): Promise<SynthOutput> {
+    const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology });
+    const staging = await makeStaging(outdir);
+    const writing = writeFilesInThread(contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })));
+    return new SynthOutput(outdir, staging, contributions, writing);
+  }
+
+  /** More files for one stack (the checks' reports, the plans), written here and now. */
+  add(stack: string, files: Map<string, string>): void {
+    const s = writeFilesUnder(join(this.staging, 'stacks', stack), files, join(this.outdir, 'stacks', stack));
+    const before = this.extra.get(stack) ?? { written: 0, reused: 0 };
+    this.extra.set(stack, { written: before.written + s.written, reused: before.reused + s.reused });
+  }
+
+  async commit(model: SynthModel, terraform: TerraformJob): Promise<SynthOutcome> {
+    const summaries = await this.writing.done;
+    await terraform.finish(this.staging);
+    const stacks: SynthOutcome['stacks'] = [];
+    let total = 0;
+    let unchanged = 0;
+    for (const [i, c] of this.contributions.entries()) {
+      const extra = this.extra.get(c.name) ?? { written: 0, reused: 0 };
+      const own = summaries[i]!.written + summaries[i]!.reused + extra.written + extra.reused;
       // cdktf wrote the Terraform stacks' own files; count those from the disk
-      const count = c.build ? (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length : own + reused;
+      const count = c.build ? (await readdir(join(this.staging, 'stacks', c.name), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length : own;
       total += count;
-      unchanged += reused;
+      unchanged += summaries[i]!.reused + extra.reused;
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
-  }, { removeOldInBackground: true });
-  if (model.ipam.added.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
-  return { outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
+    await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
+    if (model.ipam.added.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
+    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
+  }
+
+  /** Nothing is written: stop the writer and remove the staging tree. */
+  async abort(): Promise<void> {
+    await this.writing.stop();
+    await rm(this.staging, { recursive: true, force: true });
+  }
 }
 
 const LEDGER_COMMENT =

@@ -3,6 +3,11 @@ import { parentPort } from 'node:worker_threads';
 import { preloadTerraform, synthTerraform, type TerraformRequest, type WorkerError, type WorkerReply } from './terraform-synth.js';
 import { StacksError } from '../lib/errors.js';
 
+// cdktf records a full stack trace for every token it creates (each resource attribute reference),
+// to explain errors this thread reports by message anyway. Formatting those traces cost ~1 s of CPU
+// per synth; the raw capture stays, the formatting goes. Only this thread, which runs nothing else.
+Error.prepareStackTrace = () => '';
+
 const port = parentPort!;
 const loaded = preloadTerraform();
 port.once('message', (request: TerraformRequest) => {

@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
-import { buildModel, cloudModelOf, synthesize } from '../../stacks/synth.js';
+import { buildModel, cloudModelOf, SynthOutput, type SynthModel } from '../../stacks/synth.js';
+import type { StackContribution } from '../../stacks/contribution.js';
 import { allContributions } from '../../stacks/registry.js';
 import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
 import { readMergeStatus } from '../../network/merge-status.js';
-import { withExtraFiles } from '../../stacks/contribution.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { TerraformJob } from '../../stacks/terraform-synth.js';
@@ -47,15 +47,34 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
   const model = buildModel(inventory);
   cloudModelOf(model);
   terraform.submit(model, opts.stack);
-  const { status } = await readMergeStatus(inventory.dir);
-  const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
-  const backboneExtras = new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]);
-  let contributions = allContributions(model).map((c) => (c.name === BACKBONE_STACK ? withExtraFiles(c, backboneExtras) : c));
+  let contributions = allContributions(model);
   if (opts.stack) {
     const unknown = opts.stack.filter((n) => !contributions.some((c) => c.name === n));
     if (unknown.length) throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
     contributions = contributions.filter((c) => opts.stack!.includes(c.name));
   }
+  // Rendered and handed to a writer thread now: the files are created while the checks run.
+  const output = await SynthOutput.begin(resolve(opts.output), model, contributions);
+  try {
+    await checkAndCommit(g, opts, { model, contributions, output, terraform, started });
+  } catch (err) {
+    await output.abort();
+    throw err;
+  }
+}
+
+interface SynthRun {
+  model: SynthModel;
+  contributions: StackContribution[];
+  output: SynthOutput;
+  terraform: TerraformJob;
+  started: number;
+}
+
+async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, contributions, output, terraform, started }: SynthRun): Promise<void> {
+  const inventory = model.inventory;
+  const { status } = await readMergeStatus(inventory.dir);
+  const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
   const checkSummary = checks && {
     verification: checks.verification.summary,
     policy: checks.policy.summary,
@@ -67,9 +86,13 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
       `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
     );
     process.exitCode = EXIT.policy;
+    await output.abort();
     return;
   }
-  const outcome = await synthesize(model, contributions, resolve(opts.output), terraform);
+  if (contributions.some((c) => c.name === BACKBONE_STACK)) {
+    output.add(BACKBONE_STACK, new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]));
+  }
+  const outcome = await output.commit(model, terraform);
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>

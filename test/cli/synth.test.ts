@@ -87,6 +87,32 @@ describe('stacks synth', () => {
     expect(existsSync(join(work, 'never'))).toBe(false);
   });
 
+  it('refuses a design that fails verification: exit 1, the previous output untouched, no staging left; --force writes it', async () => {
+    const broken = await copyInventory(copy.dir);
+    const dir = await mkdtemp(join(tmpdir(), 'stacks-synth-refused-'));
+    try {
+      await broken.edit('province.yaml', (doc) => (doc.tiers.find((t: { id: string }) => t.id === 'county-township').links = 1));
+      const out = join(dir, 'out');
+      mkdirSync(out);
+      writeFileSync(join(out, 'keep.txt'), 'previous synth');
+      const r = await runCli(['--inventory', broken.dir, '--json', 'synth', '--output', out]);
+      expect(r.code, r.stderr).toBe(1);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.written).toBe(false);
+      expect(doc.checks.failed_checks).toContain('failure.single-link');
+      // the writer and Terraform threads had started: their staging is gone with the refusal
+      expect(readdirSync(dir)).toEqual(['out']);
+      expect(readdirSync(out)).toEqual(['keep.txt']);
+      const forced = await runCli(['--inventory', broken.dir, '--json', 'synth', '--force', '--stack', 'backbone', '--output', out]);
+      expect(forced.code).toBe(1);
+      expect(JSON.parse(forced.stdout).written).toBe(true);
+      expect(existsSync(join(out, 'stacks', 'backbone', 'reports', 'verification.json'))).toBe(true);
+    } finally {
+      await broken.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('plan shows the change since the accepted baseline', async () => {
     const state = join(work, 'state');
     const accept = await runCli(['--inventory', copy.dir, '--state-dir', state, 'plan', '--accept']);
