@@ -52,10 +52,11 @@ export function startBackgroundWave(o: BackgroundWaveOptions): BackgroundWave {
   }).then(
     (r) => {
       const complete = r.finalized === r.systems.length;
-      report(complete ? 'ok' : 'incomplete');
       const summary = { finalized: r.finalized, systems: r.systems.length, reverted: r.reverted, failed: r.failed, skipped: r.skipped, seconds: r.seconds };
+      // logged before the metric flips, so a reader of the metric finds the summary already written
       if (complete) log.info(summary, 'migration wave finished');
       else log.warn({ ...summary, unfinished: r.systems.filter((s) => s.state !== 'finalized') }, 'migration wave finished incomplete');
+      report(complete ? 'ok' : 'incomplete');
       return r;
     },
     (err: unknown) => {

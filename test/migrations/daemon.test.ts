@@ -157,9 +157,9 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
     expect(metricValue(text, 'stacks_migration_steps_total', { step: 'replicate', result: 'done' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'stacks_migration_steps_total', { step: 'finalize', result: 'done' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'stacks_migration_daemon_wave', { wave: '1', result: 'running' })).toBe(0);
-    const out = d.output();
+    // the log line travels through the child's stdout pipe: it may land just after the metric
+    const out = await waitUntil(() => /"finalized":3,"systems":3.*migration wave finished/.test(d.output()) && d.output(), 5_000, 'the wave-finished log line', 50);
     expect(out).toMatch(/"system":"big-archive","state":"finalized".*migration state/);
-    expect(out).toMatch(/"finalized":3,"systems":3.*migration wave finished/);
     for (const id of ['finance-ledger', 'health-records', 'big-archive']) {
       expect(sc.names.lookup(sc.serviceName(id))).toBe(sc.host('cloudvm').address);
       expect(sc.names.changes(sc.serviceName(id)).filter((c) => c.why.startsWith('cutover'))).toHaveLength(1);
