@@ -3,10 +3,9 @@
  * small file on this class of VM) runs on the other core while the caller keeps computing. The
  * files are handed over by structured clone (a memory copy, ~20 ms for synth's 18 MB).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeFilesUnder, type WriteSummary } from './files.js';
+import { compiledWorkerScript, firstReply } from './worker-thread.js';
 
 export interface WriteJob {
   root: string;
@@ -24,17 +23,16 @@ export interface BackgroundWrite {
 }
 
 export function writeFilesInThread(jobs: WriteJob[]): BackgroundWrite {
-  const script = fileURLToPath(new URL('./write-worker.js', import.meta.url));
-  if (!existsSync(script)) {
+  const script = compiledWorkerScript(new URL('./write-worker.js', import.meta.url));
+  if (!script) {
     // run from the TypeScript sources: no compiled worker beside this module, write here
     const done = Promise.resolve().then(() => jobs.map((j) => writeFilesUnder(j.root, j.files, j.unchangedFrom)));
     return { done, stop: async () => void (await done.catch(() => undefined)) };
   }
   const worker = new Worker(script, { workerData: jobs });
-  const done = new Promise<WriteSummary[]>((resolve, reject) => {
-    worker.once('message', (r: WriteReply) => (r.ok ? resolve(r.summaries) : reject(new Error(`writing files: ${r.message}`))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the file writer thread exited (code ${code}) before it finished`)));
+  const done = firstReply<WriteReply>(worker, 'the file writer thread').then((r) => {
+    if (!r.ok) throw new Error(`writing files: ${r.message}`);
+    return r.summaries;
   });
   done.catch(() => undefined); // observed by the caller
   return { done, stop: async () => void (await worker.terminate()) };

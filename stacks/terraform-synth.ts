@@ -9,8 +9,8 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { StacksError, type StacksErrorOptions } from '../lib/errors.js';
+import { compiledWorkerScript, firstReply } from '../lib/worker-thread.js';
 import type { SynthModel } from './synth.js';
 import { loadTerraformBuilders } from './terraform-builders.js';
 
@@ -23,20 +23,20 @@ export interface TerraformRequest {
   outdir: string;
 }
 
+/** The modules synthTerraform needs; the worker loads them ahead, while the model is built. */
+export function preloadTerraform() {
+  return Promise.all([import('cdktf'), import('./registry.js'), loadTerraformBuilders()]);
+}
+
 /** What the worker runs; also the fallback in this thread. */
 export async function synthTerraform(req: TerraformRequest): Promise<void> {
-  const [{ App }, { allContributions }] = await Promise.all([import('cdktf'), import('./registry.js'), loadTerraformBuilders()]);
+  const [{ App }, { allContributions }] = await preloadTerraform();
   const ctx = { inventory: req.model.inventory, topology: req.model.topology };
   const contributions = allContributions(req.model).filter((c) => c.build && (!req.stacks || req.stacks.includes(c.name)));
   if (contributions.length === 0) return;
   const app = new App({ outdir: req.outdir, stackTraces: false, skipValidation: false });
   for (const c of contributions) c.build!(app, ctx);
   app.synth();
-}
-
-/** The modules synthTerraform needs, loaded ahead (in the worker, while the model is built). */
-export async function preloadTerraform(): Promise<void> {
-  await Promise.all([import('cdktf'), import('./registry.js'), loadTerraformBuilders()]);
 }
 
 export type WorkerError = Omit<Partial<StacksErrorOptions>, 'cause'> & { message: string; stack?: string };
@@ -52,18 +52,16 @@ export class TerraformJob {
   constructor(opts: { beside: string }) {
     mkdirSync(dirname(opts.beside), { recursive: true });
     this.dir = mkdtempSync(join(dirname(opts.beside), `.${basename(opts.beside)}.terraform-`));
-    const script = fileURLToPath(new URL('./terraform-worker.js', import.meta.url));
+    const script = compiledWorkerScript(new URL('./terraform-worker.js', import.meta.url));
     // Run from the TypeScript sources there is no compiled worker beside this module: synthesize here.
-    if (!existsSync(script)) return;
+    if (!script) return;
     // cdktf's resolution allocates short-lived objects by the million: with the default young
     // generation the worker spent ~2.7 s of ~4 s collecting garbage (and ran 3 s longer, 180 MB
     // bigger) on most runs; 64 MB measured best (4.6–4.8 s for the whole synth, ~420 MB peak).
     const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker = worker;
-    this.replied = new Promise<void>((resolve, reject) => {
-      worker.once('message', (reply: WorkerReply) => (reply.ok ? resolve() : reject(revive(reply.error))));
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the Terraform synth worker exited (code ${code}) without a result`)));
+    this.replied = firstReply<WorkerReply>(worker, 'the Terraform synth worker').then((reply) => {
+      if (!reply.ok) throw revive(reply.error);
     });
     this.replied.catch(() => undefined); // observed by finish(); never an unhandled rejection
   }
