@@ -44,21 +44,27 @@ function renderedOnce(dialect: string, lines: LineRenderer, topology: Topology, 
   return hit;
 }
 
+/** A dialect's render and lineCounts, both read from the one rendering per device. */
+function renderedBy(dialect: string, lines: LineRenderer): Pick<Dialect, 'render' | 'lineCounts'> {
+  return {
+    render: (topology, deviceId, opts) => renderedOnce(dialect, lines, topology, deviceId, opts).text,
+    lineCounts: (topology, deviceId, opts) => renderedOnce(dialect, lines, topology, deviceId, opts).counts,
+  };
+}
+
 export const DIALECTS = {
   frr: {
     id: 'frr',
     title: 'FRRouting 8.4 (frr.conf)',
     fileExtension: 'conf',
-    render: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('frr', frrLines, topology, deviceId, opts).text,
-    lineCounts: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('frr', frrLines, topology, deviceId, opts).counts,
+    ...renderedBy('frr', frrLines),
     interfaceName: (_device: Device, name: string) => name,
   },
   vrp: {
     id: 'vrp',
     title: 'Huawei VRP',
     fileExtension: 'cfg',
-    render: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('vrp', vrpLines, topology, deviceId, opts).text,
-    lineCounts: (topology: Topology, deviceId: string, opts?: RenderOptions) => renderedOnce('vrp', vrpLines, topology, deviceId, opts).counts,
+    ...renderedBy('vrp', vrpLines),
     interfaceName: (device: Device, name: string) => vrpInterfaceNames(device).get(name) ?? name,
   },
 } as const satisfies Record<string, Dialect>;
