@@ -2,6 +2,7 @@
  * What every command shares: global options, the logger, output in text or JSON, and the mapping
  * from errors to exit codes (0 ok, 1 policy/verification failed, 2 bad input, 3 runtime failure).
  */
+import type { Command } from 'commander';
 import { pino, destination, type Logger } from 'pino';
 import { resolve } from 'node:path';
 import { StacksError, EXIT } from '../lib/errors.js';
@@ -13,6 +14,11 @@ export interface GlobalOptions {
   stateDir: string;
   json: boolean;
   verbose: boolean;
+}
+
+/** One verb of the CLI: registers itself (options, action) on the program. */
+export interface CommandModule {
+  register(program: Command, globals: () => GlobalOptions): void;
 }
 
 export function globalOptionsFrom(opts: Record<string, unknown>): GlobalOptions {

@@ -2,12 +2,11 @@
  * The `stacks` command line: one module per verb under `commands/`, each registering itself here.
  */
 import { Command } from 'commander';
-import { globalOptionsFrom, reportError, type GlobalOptions } from './context.js';
+import { globalOptionsFrom, reportError } from './context.js';
 import { loadCommands } from './commands/index.js';
 
-export interface CommandModule {
-  register(program: Command, globals: () => GlobalOptions): void;
-}
+/** Kept for commands written against the old location; the type lives in context.ts (no import circle). */
+export type { CommandModule } from './context.js';
 
 /** Global options that take a value: the word after them is not the verb. */
 const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir']);

@@ -3,7 +3,7 @@
  * what placement puts on it, the DR replication pairs over the backbone, and indicators 7 and 8.
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { inputError } from '../../lib/errors.js';

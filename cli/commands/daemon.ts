@@ -5,7 +5,7 @@
  * store and are resumed on the next start).
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { log, type GlobalOptions } from '../context.js';
 import { inputError } from '../../lib/errors.js';
 import { loadInventory } from '../../inventory/load.js';

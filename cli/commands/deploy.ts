@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { createInterface } from 'node:readline/promises';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { deployLab, type DeployResult } from '../../lab/deploy.js';

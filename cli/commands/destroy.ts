@@ -1,6 +1,6 @@
 /** `stacks destroy --target lab`: remove the lab's namespaces, interfaces, processes and files. */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
 import { destroyLab } from '../../lab/destroy.js';

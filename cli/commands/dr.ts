@@ -3,7 +3,7 @@
  * (`status`, `up`, `down`), stored game-day records (`reports`) and clean-up after a crash (`restore`).
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, runtimeError } from '../../lib/errors.js';
 import { checkLabId, DEFAULT_LAB_ID } from '../../lab/names.js';

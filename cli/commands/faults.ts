@@ -3,7 +3,7 @@
  * (closing by hand is how a security incident is marked remediated).
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { inputError } from '../../lib/errors.js';
 import { openExistingStore, withStoreOption } from './monitoring-options.js';

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 
 /**
  * Every verb, in the order `stacks --help` lists them, each loaded only when it runs: a verb's

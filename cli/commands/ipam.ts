@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { planAddresses } from '../../network/ipam.js';

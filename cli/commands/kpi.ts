@@ -3,7 +3,7 @@
  * from the inventory and the fault store.
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { kpiReport } from '../../monitors/kpi-report.js';

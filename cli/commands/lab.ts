@@ -3,7 +3,7 @@
  * monitoring and DR work. (`stacks verify --target lab` lives in lab/verify-target.ts.)
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
 import { labStatus, renderLabStatus } from '../../lab/status.js';

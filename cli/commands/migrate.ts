@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { writeFileAtomically, stableJson } from '../../lib/files.js';

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import type { GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { allPolicies } from '../../policies/all.js';

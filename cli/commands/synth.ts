@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildModel, cloudModelOf, SynthOutput, type SynthModel } from '../../stacks/synth.js';

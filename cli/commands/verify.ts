@@ -5,7 +5,7 @@
  * (network/verify/targets.ts) from their own module, e.g. the lab's (lab/verify-target.ts).
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
