@@ -4,12 +4,13 @@
 import { Command } from 'commander';
 import { globalOptionsFrom, reportError } from './context.js';
 import { loadCommands } from './commands/index.js';
+import { parseDuration, setDefaultLockTimeout } from '../lib/lock.js';
 
 /** Kept for commands written against the old location; the type lives in context.ts (no import circle). */
 export type { CommandModule } from './context.js';
 
 /** Global options that take a value: the word after them is not the verb. */
-const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir']);
+const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--lock-timeout']);
 
 /** The verb on a command line (`stacks --json --state-dir x deploy …` → deploy), if any. */
 export function verbOf(argv: readonly string[]): string | undefined {
@@ -29,9 +30,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--state-dir <dir>', 'where deployed state, locks and stores live', '.stacks')
     .option('--json', 'machine-readable output on stdout', false)
     .option('-v, --verbose', 'more detail', false)
+    .option('--lock-timeout <duration>', 'wait this long for a busy lock (synth, plan --accept, the lab, migration waves), e.g. 30s, 2m', '0')
     .showHelpAfterError()
     .exitOverride();
   const globals = () => globalOptionsFrom(program.opts());
+  program.hook('preAction', () => setDefaultLockTimeout(parseDuration(String(program.opts().lockTimeout ?? '0'))));
   for (const mod of await loadCommands(verbOf(argv))) mod.register(program, globals);
   return program;
 }
