@@ -2,10 +2,13 @@
  * `stacks synth` as a function: model → every contribution's stack → one cdktf.out tree, written
  * all or nothing; then the IPAM ledger is extended with the sites allocated for the first time.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
-import { makeStaging, stableJson, swapIn, writeFileAtomically, writeFilesUnder, type WriteSummary } from '../lib/files.js';
+import { fileError, makeStaging, OUTPUT_MARKER, stableJson, swapIn, writeFilesUnder, writeTemp, type WriteSummary } from '../lib/files.js';
+import { faultPoint } from '../lib/faults.js';
 import { writeFilesInThread, type BackgroundWrite } from '../lib/write-thread.js';
 import { planAddresses, type IpamPlan } from '../network/ipam.js';
 import { buildTopology } from '../network/topology.js';
@@ -91,12 +94,20 @@ export class SynthOutput {
     this.extra.set(stack, { written: before.written + s.written, reused: before.reused + s.reused });
   }
 
+  /**
+   * The output and the ledger commit together. Order: the tree is complete in staging; the new
+   * ledger goes to a pending file beside the ledger (on disk); the manifest in the tree records the
+   * ledger's hash; the tree is swapped in (the commit point: one rename); the pending ledger is
+   * renamed over the ledger. A crash before the swap leaves both old (recoverLedger drops the
+   * pending file), after it both new (recoverLedger finishes the rename). Fault points mark each step.
+   */
   async commit(model: SynthModel, terraform: TerraformJob): Promise<SynthOutcome> {
     const summaries = await this.writing.done;
-    await terraform.finish(this.staging);
+    const terraformUnchanged = await terraform.finish(this.staging, this.outdir);
+    faultPoint('synth:staged');
     const stacks: SynthOutcome['stacks'] = [];
     let total = 0;
-    let unchanged = 0;
+    let unchanged = terraformUnchanged;
     for (const [i, c] of this.contributions.entries()) {
       const extra = this.extra.get(c.name) ?? { written: 0, reused: 0 };
       const own = summaries[i]!.written + summaries[i]!.reused + extra.written + extra.reused;
@@ -106,8 +117,23 @@ export class SynthOutput {
       unchanged += summaries[i]!.reused + extra.reused;
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
-    await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
-    if (model.ipam.added.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
+    const ledgerFile = model.inventory.paths.ledger!;
+    const ledgerText = model.ipam.added.length ? ledgerJson(model.ipam) : undefined;
+    const pending = ledgerText === undefined ? undefined : await writeTemp(ledgerFile, basename(pendingLedgerPath(ledgerFile)), ledgerText);
+    faultPoint('synth:ledger-pending');
+    try {
+      const ledgerBytes = ledgerText ?? (existsSync(ledgerFile) ? readFileSync(ledgerFile) : '');
+      writeFileSync(join(this.staging, OUTPUT_MARKER), stableJson(outputManifest(stacks.map((s) => s.name), ledgerBytes)));
+      await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
+    } catch (err) {
+      if (pending) rmSync(pending, { force: true });
+      throw fileError(err, this.outdir);
+    }
+    faultPoint('synth:swapped');
+    if (pending) {
+      renameSync(pending, ledgerFile);
+      faultPoint('synth:ledger-committed');
+    }
     return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
   }
 
@@ -122,6 +148,59 @@ const LEDGER_COMMENT =
   "IPAM allocation ledger: every site's block per family. `stacks synth` fills in sites that have no entry and never moves an existing one, so adding or removing a site renumbers nobody else. Entries of removed sites stay (their blocks remain reserved) until a person deletes them.";
 
 /** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
-export async function writeLedger(file: string, ipam: IpamPlan): Promise<void> {
-  await writeFileAtomically(file, stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger }));
+export function ledgerJson(ipam: IpamPlan): string {
+  return stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger });
+}
+
+/** Where the next ledger waits between the output's swap and its own rename. */
+export function pendingLedgerPath(ledgerFile: string): string {
+  return join(dirname(ledgerFile), `.${basename(ledgerFile)}.pending`);
+}
+
+export interface OutputManifest {
+  tool: 'stacks';
+  stacks: string[];
+  /** sha256 of the ledger this output was synthesized with: ties the two commits together. */
+  ledger_sha256: string;
+}
+
+function sha256(bytes: string | Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** No timestamps: two synths of the same inventory write the same bytes. */
+function outputManifest(stacks: string[], ledger: string | Buffer): OutputManifest {
+  return { tool: 'stacks', stacks, ledger_sha256: sha256(ledger) };
+}
+
+/**
+ * Finish or undo a commit a crash interrupted (run by the next synth, under the locks). A pending
+ * ledger whose hash the live output records was committed with it: rename it into place. Any other
+ * pending ledger belongs to an output that never went live: drop it. Returns what was done.
+ */
+export function recoverLedger(ledgerFile: string, outdir: string): 'none' | 'rolled-forward' | 'rolled-back' {
+  const pending = pendingLedgerPath(ledgerFile);
+  // a temp file of the old writer (before this scheme) is never part of a commit
+  for (const stray of [`.${basename(ledgerFile)}.tmp-`].flatMap((p) => listStarting(dirname(ledgerFile), p))) rmSync(stray, { force: true });
+  if (!existsSync(pending)) return 'none';
+  let recorded: string | undefined;
+  try {
+    recorded = (JSON.parse(readFileSync(join(outdir, OUTPUT_MARKER), 'utf8')) as OutputManifest).ledger_sha256;
+  } catch {
+    recorded = undefined;
+  }
+  if (recorded && recorded === sha256(readFileSync(pending))) {
+    renameSync(pending, ledgerFile);
+    return 'rolled-forward';
+  }
+  rmSync(pending, { force: true });
+  return 'rolled-back';
+}
+
+function listStarting(dir: string, prefix: string): string[] {
+  try {
+    return readdirSync(dir).filter((e) => e.startsWith(prefix)).map((e) => join(dir, e));
+  } catch {
+    return [];
+  }
 }

@@ -6,10 +6,11 @@
  * ~0.2 s) and synthesizes while the main thread checks, renders and writes the device configs. On
  * two cores the halves overlap.
  */
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StacksError, type StacksErrorOptions } from '../lib/errors.js';
+import { siblingPrefix } from '../lib/files.js';
 import { compiledWorkerScript, firstReply } from '../lib/worker-thread.js';
 import type { SynthModel } from './synth.js';
 import { loadTerraformBuilders } from './terraform-builders.js';
@@ -51,7 +52,7 @@ export class TerraformJob {
   /** Starts the worker at once; `dir` is a hidden sibling of the output, so files move by rename. */
   constructor(opts: { beside: string }) {
     mkdirSync(dirname(opts.beside), { recursive: true });
-    this.dir = mkdtempSync(join(dirname(opts.beside), `.${basename(opts.beside)}.terraform-`));
+    this.dir = mkdtempSync(siblingPrefix(opts.beside, 'terraform'));
     const script = compiledWorkerScript(new URL('./terraform-worker.js', import.meta.url));
     // Run from the TypeScript sources there is no compiled worker beside this module: synthesize here.
     if (!script) return;
@@ -78,11 +79,16 @@ export class TerraformJob {
     }
   }
 
-  /** Wait for the stacks, then move their files into `staging` (the tree synth swaps in). */
-  async finish(staging: string): Promise<void> {
+  /**
+   * Wait for the stacks, then move their files into `staging` (the tree synth swaps in). A file
+   * whose bytes `previous` (the output being replaced) already holds is linked from there instead,
+   * so it keeps its timestamp and counts as unchanged; returns how many were.
+   */
+  async finish(staging: string, previous?: string): Promise<number> {
     if (!this.result) throw new Error('TerraformJob.finish before submit');
     await this.result;
-    moveTree(this.dir, staging);
+    // cdktf's own manifest.json at the root is not a stack's file: only stacks/ is counted
+    return moveTree(this.dir, staging, previous && existsSync(previous) ? previous : undefined, false);
   }
 
   /** Stop the worker (if still running) and remove what it wrote. Safe to call twice. */
@@ -92,12 +98,36 @@ export class TerraformJob {
   }
 }
 
-function moveTree(from: string, to: string): void {
+function moveTree(from: string, to: string, previous: string | undefined, counted = true): number {
+  let unchanged = 0;
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const src = join(from, entry.name);
     const dst = join(to, entry.name);
-    if (entry.isDirectory() && existsSync(dst)) moveTree(src, dst);
-    else renameSync(src, dst);
+    const before = previous && join(previous, entry.name);
+    if (entry.isDirectory() && (existsSync(dst) || before)) {
+      mkdirSync(dst, { recursive: true });
+      unchanged += moveTree(src, dst, before && existsSync(before) ? before : undefined);
+    } else if (entry.isFile() && before && sameBytes(src, before) && linked(before, dst)) {
+      if (counted) unchanged++;
+    } else renameSync(src, dst);
+  }
+  return unchanged;
+}
+
+function linked(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false; // another file system, or no hard links there: move the new copy instead
+  }
+}
+
+function sameBytes(a: string, b: string): boolean {
+  try {
+    return readFileSync(a).equals(readFileSync(b));
+  } catch {
+    return false;
   }
 }
 

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
-import { loadInventory } from '../../inventory/load.js';
-import { buildModel, cloudModelOf, SynthOutput, type SynthModel } from '../../stacks/synth.js';
+import { loadInventory, type Inventory } from '../../inventory/load.js';
+import { buildModel, cloudModelOf, recoverLedger, SynthOutput, type SynthModel } from '../../stacks/synth.js';
+import { acquireLock, type Lock } from '../../lib/lock.js';
+import { claimOutput, removeStaleSiblings } from '../../lib/files.js';
+import { progressOnTty, type Progress } from '../progress.js';
 import type { StackContribution } from '../../stacks/contribution.js';
 import { allContributions } from '../../stacks/registry.js';
 import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
@@ -21,14 +24,25 @@ export const synthCommand: CommandModule = {
       .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
       .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
+      .option('--force-owned', 'replace the output folder even though stacks synth did not create it (its contents are lost)', false)
       .action(async (opts: SynthOptions) => {
         const g = globals();
-        // First, so the Terraform half runs while this thread loads, checks and renders the rest.
-        const terraform = new TerraformJob({ beside: resolve(opts.output) });
+        const outdir = resolve(opts.output);
+        // One synth per output folder at a time (a kernel lock; --lock-timeout waits for it).
+        const lock = acquireLock(join(dirname(outdir), `.${basename(outdir)}.lock`), `synth into ${outdir}`);
         try {
-          await runSynth(g, opts, terraform);
+          claimOutput(outdir, { forceOwned: opts.forceOwned, protect: [g.inventory, g.stateDir] });
+          // Staging and Terraform folders of runs that died (kill -9, power loss): nobody else holds the lock.
+          removeStaleSiblings(outdir, { removeOldInBackground: true });
+          // First, so the Terraform half runs while this thread loads, checks and renders the rest.
+          const terraform = new TerraformJob({ beside: outdir });
+          try {
+            await runSynth(g, opts, terraform);
+          } finally {
+            await terraform.dispose();
+          }
         } finally {
-          await terraform.dispose();
+          lock.release();
         }
       });
   },
@@ -39,12 +53,28 @@ interface SynthOptions {
   force: boolean;
   skipChecks: boolean;
   stack?: string[];
+  forceOwned: boolean;
 }
 
 async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob): Promise<void> {
   const started = performance.now();
-  const inventory = await loadInventory(g.inventory);
+  const progress = progressOnTty(g, 'synth');
+  let inventory = await loadInventory(g.inventory);
+  // The ledger is shared by every synth of this inventory, whatever its output folder.
+  const ledgerLock: Lock = acquireLock(join(dirname(inventory.paths.ledger!), `.${basename(inventory.paths.ledger!)}.lock`), 'synth (IPAM ledger)');
+  try {
+    if (recoverLedger(inventory.paths.ledger!, resolve(opts.output)) === 'rolled-forward') inventory = await loadInventory(g.inventory);
+    progress.step('inventory loaded');
+    await synthWithModel(g, opts, terraform, inventory, started, progress);
+  } finally {
+    ledgerLock.release();
+    progress.done();
+  }
+}
+
+async function synthWithModel(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob, inventory: Inventory, started: number, progress: Progress): Promise<void> {
   const model = buildModel(inventory);
+  progress.step('model built');
   cloudModelOf(model);
   terraform.submit(model, opts.stack);
   let contributions = allContributions(model);
@@ -55,8 +85,9 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
   }
   // Rendered and handed to a writer thread now: the files are created while the checks run.
   const output = await SynthOutput.begin(resolve(opts.output), model, contributions);
+  progress.step('rendered');
   try {
-    await checkAndCommit(g, opts, { model, contributions, output, terraform, started });
+    await checkAndCommit(g, opts, { model, contributions, output, terraform, started, progress });
   } catch (err) {
     await output.abort();
     throw err;
@@ -69,12 +100,14 @@ interface SynthRun {
   output: SynthOutput;
   terraform: TerraformJob;
   started: number;
+  progress: Progress;
 }
 
-async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, contributions, output, terraform, started }: SynthRun): Promise<void> {
+async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, contributions, output, terraform, started, progress }: SynthRun): Promise<void> {
   const inventory = model.inventory;
   const { status } = await readMergeStatus(inventory.dir);
   const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
+  if (checks) progress.step('verified and checked');
   const checkSummary = checks && {
     verification: checks.verification.summary,
     policy: checks.policy.summary,
@@ -92,7 +125,9 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
   if (contributions.some((c) => c.name === BACKBONE_STACK)) {
     output.add(BACKBONE_STACK, new Map([...backbonePlanFiles(model.topology, inventory, status), ...(checks ? designCheckFiles(checks, inventory.dir) : [])]));
   }
+  progress.step('writing, waiting for the Terraform stacks');
   const outcome = await output.commit(model, terraform);
+  progress.done();
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>

@@ -65,11 +65,12 @@ describe('stacks synth', () => {
       const out = join(work, 'untouched');
       mkdirSync(out);
       writeFileSync(join(out, 'keep.txt'), 'previous synth');
+      writeFileSync(join(out, 'stacks-manifest.json'), '{"tool":"stacks"}');
       const ledgerBefore = readFileSync(join(broken.dir, 'ipam-ledger.json'), 'utf8');
       const r = await runCli(['--inventory', broken.dir, 'synth', '--output', out]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/datacenters\.yaml: datacenters\[0\]\.parent: unknown parent "nowhere"/);
-      expect(readdirSync(out)).toEqual(['keep.txt']);
+      expect(readdirSync(out).sort()).toEqual(['keep.txt', 'stacks-manifest.json']);
       expect(readFileSync(join(broken.dir, 'ipam-ledger.json'), 'utf8')).toBe(ledgerBefore);
     } finally {
       await broken.cleanup();
@@ -95,14 +96,15 @@ describe('stacks synth', () => {
       const out = join(dir, 'out');
       mkdirSync(out);
       writeFileSync(join(out, 'keep.txt'), 'previous synth');
+      writeFileSync(join(out, 'stacks-manifest.json'), '{"tool":"stacks"}');
       const r = await runCli(['--inventory', broken.dir, '--json', 'synth', '--output', out]);
       expect(r.code, r.stderr).toBe(1);
       const doc = JSON.parse(r.stdout);
       expect(doc.written).toBe(false);
       expect(doc.checks.failed_checks).toContain('failure.single-link');
       // the writer and Terraform threads had started: their staging is gone with the refusal
-      expect(readdirSync(dir)).toEqual(['out']);
-      expect(readdirSync(out)).toEqual(['keep.txt']);
+      expect(readdirSync(dir).filter((e) => !e.endsWith('.lock'))).toEqual(['out']);
+      expect(readdirSync(out).sort()).toEqual(['keep.txt', 'stacks-manifest.json']);
       const forced = await runCli(['--inventory', broken.dir, '--json', 'synth', '--force', '--stack', 'backbone', '--output', out]);
       expect(forced.code).toBe(1);
       expect(JSON.parse(forced.stdout).written).toBe(true);
