@@ -2,7 +2,7 @@
  * Load the inventory folder: parse every file named by province.yaml, validate its shape with zod,
  * then check what spans files (ids, parents, references). Every problem names its file and path.
  */
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -73,7 +73,12 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   }
   const province = await loadFile(provinceSchema, provincePath);
   const paths: Record<string, string> = { province: provincePath };
-  for (const [key, rel] of Object.entries(province.files)) if (rel) paths[key] = join(absDir, rel);
+  for (const [key, rel] of Object.entries(province.files)) {
+    if (!rel) continue;
+    paths[key] = join(absDir, rel);
+    // synth rewrites the ledger: a path out of the inventory would let it rewrite any file
+    if (!paths[key]!.startsWith(absDir + sep)) throw inputError('E_FILE_OUTSIDE', provincePath, `files.${key}`, `names ${rel}, which is outside the inventory folder ${absDir}`, 'every file the inventory names lives in its folder');
+  }
 
   const required = ['divisions', 'departments', 'legacy', 'private_networks', 'ledger'] as const;
   for (const key of required) {

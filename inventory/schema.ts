@@ -61,6 +61,10 @@ export const provinceSchema = z.object({
     datacenters: z.string().optional(),
     clouds: z.string().optional(),
     systems: z.string().optional(),
+    /** The plan's indicator targets (Table 1), read by `stacks kpi`. */
+    plan_indicators: z.string().optional(),
+    /** Which merge-plan steps are done, read by synth, plan and kpi (absent: nothing merged yet). */
+    merge_status: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   ipam: z.object({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),

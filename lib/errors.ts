@@ -50,6 +50,9 @@ export class StacksError extends Error {
   }
 }
 
+/** How many problems one report lists (the count of the rest is given). */
+export const MAX_REPORTED = 50;
+
 /** Several input problems found in one pass: reported together so a person fixes them in one go. */
 export class StacksErrors extends StacksError {
   readonly errors: StacksError[];
@@ -66,12 +69,16 @@ export class StacksErrors extends StacksError {
     this.errors = errors;
   }
 
+  /** At most MAX_REPORTED problems, then how many more: 50 MB of bad rows must not print 143 MB. */
   override describe(): string {
-    return this.errors.map((e) => e.describe()).join('\n');
+    const shown = this.errors.slice(0, MAX_REPORTED).map((e) => e.describe());
+    const rest = this.errors.length - shown.length;
+    if (rest > 0) shown.push(`… and ${rest} more problems (${this.errors.length} in all; the first ${MAX_REPORTED} are shown)`);
+    return shown.join('\n');
   }
 
   override toJSON(): Record<string, unknown> {
-    return { code: this.code, kind: this.kind, errors: this.errors.map((e) => e.toJSON()) };
+    return { code: this.code, kind: this.kind, count: this.errors.length, errors: this.errors.slice(0, MAX_REPORTED).map((e) => e.toJSON()) };
   }
 }
 

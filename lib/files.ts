@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve, basename } from 'node:path';
@@ -6,28 +6,87 @@ import { load as parseYaml, YAMLException, CORE_SCHEMA } from 'js-yaml';
 import { StacksError } from './errors.js';
 import { faultPoint } from './faults.js';
 
+/**
+ * The largest input file read (bytes): a person's inventory is kilobytes (the ledger of the whole
+ * province ~200 KB); 50 MB of pasted rows is a mistake that would otherwise cost gigabytes of
+ * memory and a million error lines. `--max-input-size` or STACKS_MAX_INPUT_BYTES changes it.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
+let maxInputBytes = Number(process.env.STACKS_MAX_INPUT_BYTES) || DEFAULT_MAX_INPUT_BYTES;
+export function setMaxInputBytes(bytes: number): void {
+  maxInputBytes = bytes;
+}
+
+/** `16M`, `512K`, `2G` or plain bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+)\s*([KMG]i?B?|B)?$/i.exec(text.trim());
+  if (!m) throw new StacksError({ code: 'E_USAGE', file: '(command line)', path: '--max-input-size', message: `"${text}" is not a size`, hint: 'e.g. 16M, 512K' });
+  const unit = (m[2] ?? 'B').toUpperCase()[0];
+  return Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Read a YAML or JSON document; a syntax error names the file, line and column. */
 export async function readDocument(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    const size = (await stat(file)).size;
+    if (size > maxInputBytes) {
+      throw new StacksError({ code: 'E_INPUT_TOO_LARGE', file, message: `is ${size} bytes, over the input limit of ${maxInputBytes}`, hint: 'an inventory file is kilobytes; raise the limit with --max-input-size if this one is meant to be this big' });
+    }
+    bytes = await readFile(file);
   } catch (cause) {
-    throw new StacksError({ code: 'E_FILE_READ', file, message: `cannot read file: ${(cause as Error).message}`, cause });
+    if (cause instanceof StacksError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new StacksError({ code: code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_FILE_READ', file, message: code === 'ENOENT' ? 'does not exist' : `cannot read file: ${(cause as Error).message}`, cause });
   }
-  return parseDocument(file, text);
+  return parseDocument(file, decodeUtf8(file, bytes));
+}
+
+/** Bytes → text, refusing invalid UTF-8 (it would reach device configs as U+FFFD) with its line. */
+export function decodeUtf8(file: string, bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    // '\n' (0x0a) never occurs inside a multi-byte sequence: decode line by line to find the bad one
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end === -1 ? bytes.length : end;
+      try {
+        utf8.decode(bytes.subarray(start, stop));
+      } catch {
+        break;
+      }
+      start = stop + 1;
+    }
+    throw new StacksError({ code: 'E_ENCODING', file, path: `line ${line}`, message: 'is not valid UTF-8', hint: 'save the file as UTF-8' });
+  }
 }
 
 export function parseDocument(file: string, text: string): unknown {
+  if (text.trim() === '') throw new StacksError({ code: 'E_EMPTY_FILE', file, message: `is empty; expected a ${file.endsWith('.json') ? 'JSON' : 'YAML'} document` });
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
     // js-yaml rather than `yaml`: the same documents parse ~6x faster, which synth's budget needs.
     // CORE_SCHEMA: YAML 1.2 core types only, so a date stays a string as with the `yaml` package.
     return parseYaml(text, { filename: file, schema: CORE_SCHEMA });
   } catch (cause) {
-    const where = cause instanceof YAMLException ? `line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
-    const reason = cause instanceof YAMLException ? cause.reason : (cause as Error).message.split('\n')[0];
+    const where = cause instanceof YAMLException ? `line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : jsonWhere(text, cause as Error);
+    const reason = cause instanceof YAMLException ? cause.reason : (cause as Error).message.split('\n')[0]!.replace(/ in JSON at position \d+.*$/, '');
     throw new StacksError({ code: 'E_PARSE', file, path: where, message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`, cause });
   }
+}
+
+/** V8 reports a JSON error's byte offset ("at position 12"); people read lines and columns. */
+function jsonWhere(text: string, err: Error): string {
+  const m = /at position (\d+)/.exec(err.message);
+  const offset = m ? Number(m[1]) : /Unexpected end of JSON input/.test(err.message) ? text.length : undefined;
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
 /** Keys sorted recursively so that two runs over the same model produce byte-identical files. */

@@ -1,16 +1,25 @@
 /** The daemon's HTTP side: /metrics for Prometheus, /healthz, /faults (JSON). Loopback unless told. */
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
+
+/** Prometheus's own default (--web.max-connections): more open connections than this are not served. */
+export const MAX_CONNECTIONS = 512;
 
 export interface HttpOptions {
   host: string;
   port: number;
+  /** Open connections kept at most (default MAX_CONNECTIONS); past it the longest-idle one is closed. */
+  maxConnections?: number;
   registry: Registry;
   faults: () => Promise<unknown>;
 }
 
 export async function startHttp(opts: HttpOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
+  // A connection that sends nothing is closed after 10 s (Node's default waits 60 s, checked every 30 s).
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    busy.add(req.socket);
+    res.on('close', () => busy.delete(req.socket));
     const path = (req.url ?? '/').split('?')[0];
     const reply = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
@@ -23,6 +32,27 @@ export async function startHttp(opts: HttpOptions): Promise<{ server: Server; po
       reply(404, 'text/plain', 'not found\n');
     };
     handle().catch((err: unknown) => reply(500, 'text/plain', `${(err as Error).message}\n`));
+  });
+  // Capped, and answering at the cap: 20,000 idle connections made the daemon refuse scrapes for
+  // ~50 s. server.maxConnections alone would refuse the scraper; instead a new connection past the
+  // cap closes the longest-idle one, so a scrape always gets in. The hard cap stays at twice that.
+  const max = opts.maxConnections ?? MAX_CONNECTIONS;
+  const open = new Set<Socket>(); // insertion order: oldest first
+  const busy = new Set<Socket>();
+  server.maxConnections = max * 2;
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.on('close', () => {
+      open.delete(socket);
+      busy.delete(socket);
+    });
+    if (open.size <= max) return;
+    for (const old of open) {
+      if (old === socket || busy.has(old)) continue;
+      old.destroy();
+      open.delete(old);
+      break;
+    }
   });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);

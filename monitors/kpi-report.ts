@@ -3,14 +3,14 @@
  * clouds) and the fault store's history. Other modules own indicators 1, 2, 7 and 8; this file
  * only calls them.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readDocument } from '../lib/files.js';
+import { inputError } from '../lib/errors.js';
 import type { Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { assessPrivateNetworks } from '../network/private-networks.js';
 import { buildMergePlan } from '../network/merge-plan.js';
-import { checkMergeStatus, mergeProgress, readMergeStatus } from '../network/merge-status.js';
+import { checkMergeStatus, mergeProgress } from '../network/merge-status.js';
+import { readMergeStatus } from '../inventory/merge-status.js';
 import { buildCloudModel } from '../stacks/cloud/model.js';
 import { indicator7, indicator8 } from '../cloud/indicators.js';
 import {
@@ -39,8 +39,11 @@ export async function storeView(store: FaultStore | undefined, now = Date.now())
 }
 
 export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
-  const file = join(inv.dir, 'plan-indicators.json');
-  const doc = JSON.parse(await readFile(existsSync(file) ? file : join(import.meta.dirname, '../inventory/plan-indicators.json'), 'utf8')) as { indicators: PlanIndicator[] };
+  // named in province.yaml (files.plan_indicators) like every file the code reads; missing: exit 2
+  const file = inv.paths.plan_indicators;
+  if (!file) throw inputError('E_FILE_MISSING', inv.paths.province!, 'files.plan_indicators', 'names no plan indicators file', 'add `plan_indicators: plan-indicators.json` under files');
+  const doc = (await readDocument(file)) as { indicators?: PlanIndicator[] };
+  if (!Array.isArray(doc.indicators)) throw inputError('E_SCHEMA', file, 'indicators', 'expected a list of indicators');
   return doc.indicators;
 }
 

@@ -62,6 +62,10 @@ export function nextFree(plan: IpamPlan, within: string, length: number, family?
     }
     if (!contains(plan.supernets[block.family], block)) throw inputError('E_USAGE', '(command line)', '--in', `${within} lies outside the ${block.family} supernet ${formatPrefix(plan.supernets[block.family])}`);
   }
+  // Lengths per family: an IPv4 /56 is not a prefix (IPv4 lengths stop at 32), nor one shorter than the block.
+  const max = block.family === 'ipv4' ? 32 : 128;
+  if (!Number.isInteger(length) || length > max) throw inputError('E_USAGE', '(command line)', '--length', `/${length} is not an ${block.family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix length (0–${max})`, block.family === 'ipv4' ? 'for IPv6 pass --family ipv6' : undefined);
+  if (length < block.length) throw inputError('E_USAGE', '(command line)', '--length', `/${length} is larger than the block ${formatPrefix(block)} it should lie in`);
   // What lies inside `block` occupies it; the block's own allocation (or an ancestor's) does not,
   // but an infra block does even when it is the whole block (a leaf site's).
   const taken = allocated(plan, block.family)

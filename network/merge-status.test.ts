@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StacksError, StacksErrors } from '../lib/errors.js';
 import { buildMergePlan } from './merge-plan.js';
-import { MERGE_STATUS_FILE, NOTHING_DONE, checkMergeStatus, mergeProgress, readMergeStatus, type MergeStatus } from './merge-status.js';
+import { MERGE_STATUS_FILE, NOTHING_DONE, checkMergeStatus, mergeProgress, type MergeStatus } from './merge-status.js';
+import { readMergeStatus } from '../inventory/merge-status.js';
 import { fixtureTopology } from './testing/fixture.js';
 
 const plan = buildMergePlan(fixtureTopology());

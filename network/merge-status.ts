@@ -4,12 +4,8 @@
  * (merge progress) is the share of sites merged. The schema and the progress arithmetic are pure;
  * `readMergeStatus` is the one I/O edge.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { StacksErrors, inputError, type StacksError } from '../lib/errors.js';
-import { readDocument } from '../lib/files.js';
-import { validateDocument } from '../inventory/load.js';
 import type { MergePlan } from './merge-plan.js';
 
 export const MERGE_STATUS_FILE = 'merge-status.yaml';
@@ -27,13 +23,6 @@ export const mergeStatusSchema = z
 export type MergeStatus = z.infer<typeof mergeStatusSchema>;
 
 export const NOTHING_DONE: MergeStatus = { version: 1, completed_phases: [], completed_sites: [] };
-
-/** The status file of an inventory folder, or "nothing done" when there is none. */
-export async function readMergeStatus(inventoryDir: string): Promise<{ status: MergeStatus; file?: string }> {
-  const file = join(inventoryDir, MERGE_STATUS_FILE);
-  if (!existsSync(file)) return { status: NOTHING_DONE };
-  return { status: validateDocument(mergeStatusSchema, await readDocument(file), file), file };
-}
 
 export interface PhaseProgress {
   id: string;

@@ -4,7 +4,7 @@ import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildModel } from '../../stacks/synth.js';
 import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/snapshot.js';
-import { readAccepted, writeAccepted } from '../../network/accepted.js';
+import { readAccepted, writeAccepted } from '../accepted.js';
 import { DIALECTS } from '../../network/render/index.js';
 import { inputError } from '../../lib/errors.js';
 

@@ -10,7 +10,7 @@ import { progressOnTty, type Progress } from '../progress.js';
 import type { StackContribution } from '../../stacks/contribution.js';
 import { allContributions } from '../../stacks/registry.js';
 import { BACKBONE_STACK, backbonePlanFiles } from '../../stacks/backbone.js';
-import { readMergeStatus } from '../../network/merge-status.js';
+import { readMergeStatus } from '../../inventory/merge-status.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { TerraformJob } from '../../stacks/terraform-synth.js';

@@ -31,3 +31,28 @@ export async function copyInventory(from: string = DEFAULT_INVENTORY_DIR): Promi
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }
+
+/**
+ * A copy of the default inventory cut down to one county with one township per city (~70 devices),
+ * for CLI tests that run synth many times (fault injection): seconds per run instead of the full
+ * province's 5–20 s on a shared machine.
+ */
+export async function smallInventory(): Promise<InventoryCopy> {
+  const copy = await copyInventory();
+  const kept = new Set<string>();
+  await copy.edit('divisions.json', (d) => {
+    for (const city of d.cities) {
+      kept.add(city.id);
+      city.counties = city.counties.slice(0, 1);
+      for (const county of city.counties) {
+        county.townships = 1;
+        kept.add(`${city.id}.${county.id}`).add(`${city.id}.${county.id}.t01`);
+      }
+    }
+  });
+  await copy.edit('legacy.yaml', (d) => {
+    for (const id of Object.keys(d.sites ?? {})) if (!kept.has(id)) delete d.sites[id];
+  });
+  await copy.edit('ipam-ledger.json', (d) => (d.allocations = {}));
+  return copy;
+}

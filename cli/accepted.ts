@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeFileAtomically } from '../lib/files.js';
 import { StacksError } from '../lib/errors.js';
-import type { NetworkSnapshot } from './snapshot.js';
+import type { NetworkSnapshot } from '../network/snapshot.js';
 
 export function acceptedPath(stateDir: string): string {
   return join(stateDir, 'accepted', 'network.json.gz');
