@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { pino, destination, type Logger } from 'pino';
 import { resolve } from 'node:path';
 import { StacksError, EXIT } from '../lib/errors.js';
+import { fileError } from '../lib/files.js';
 import { DEFAULT_INVENTORY_DIR } from '../inventory/load.js';
 
 export interface GlobalOptions {
@@ -55,6 +56,9 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
 
 /** Turn any thrown value into a message on stderr and an exit code. */
 export function reportError(err: unknown, json: boolean): number {
+  // a disk error anywhere (ENOSPC, EACCES, EROFS…) says which path and what, never a stack trace
+  const path = (err as NodeJS.ErrnoException | undefined)?.path;
+  if (!(err instanceof StacksError) && path) err = fileError(err, path);
   if (err instanceof StacksError) {
     if (json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
     process.stderr.write(`error: ${err.describe()}\n`);

@@ -5,12 +5,14 @@ import { Command } from 'commander';
 import { globalOptionsFrom, reportError } from './context.js';
 import { loadCommands } from './commands/index.js';
 import { parseDuration, setDefaultLockTimeout } from '../lib/lock.js';
+import { DEFAULT_MAX_INPUT_BYTES, parseSize, setMaxInputBytes } from '../lib/files.js';
+import { VERSION } from './version.js';
 
 /** Kept for commands written against the old location; the type lives in context.ts (no import circle). */
 export type { CommandModule } from './context.js';
 
 /** Global options that take a value: the word after them is not the verb. */
-const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--lock-timeout']);
+const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--lock-timeout', '--max-input-size']);
 
 /** The verb on a command line (`stacks --json --state-dir x deploy …` → deploy), if any. */
 export function verbOf(argv: readonly string[]): string | undefined {
@@ -31,25 +33,41 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--json', 'machine-readable output on stdout', false)
     .option('-v, --verbose', 'more detail', false)
     .option('--lock-timeout <duration>', 'wait this long for a busy lock (synth, plan --accept, the lab, migration waves), e.g. 30s, 2m', '0')
+    .option('--max-input-size <size>', `refuse input files larger than this (default ${DEFAULT_MAX_INPUT_BYTES / 1024 / 1024}M)`)
+    .option('--version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
+  // Under --json a usage error is JSON on stdout (main prints it); commander's text would be noise.
+  if (argv.includes('--json')) program.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   const globals = () => globalOptionsFrom(program.opts());
-  program.hook('preAction', () => setDefaultLockTimeout(parseDuration(String(program.opts().lockTimeout ?? '0'))));
+  program.hook('preAction', () => {
+    const o = program.opts();
+    setDefaultLockTimeout(parseDuration(String(o.lockTimeout ?? '0')));
+    if (o.maxInputSize !== undefined) setMaxInputBytes(parseSize(String(o.maxInputSize)));
+  });
   for (const mod of await loadCommands(verbOf(argv))) mod.register(program, globals);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  if (verbOf(argv) === undefined && argv.includes('--version')) {
+    const v = { stacks: VERSION, node: process.version, platform: `${process.platform}_${process.arch}` };
+    process.stdout.write(json ? JSON.stringify(v, null, 2) + '\n' : `stacks v${v.stacks}\non node ${v.node} ${v.platform}\n`);
+    return 0;
+  }
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    const e = err as { code?: string; exitCode?: number };
+    const e = err as { code?: string; exitCode?: number; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       // help and version exit 0; usage errors are bad input
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (json) process.stdout.write(JSON.stringify({ error: { code: 'E_USAGE', kind: 'input', commander: e.code, message: String(e.message ?? '').replace(/^error: /, '') } }, null, 2) + '\n');
+      return 2;
     }
-    return reportError(err, program.opts().json === true || argv.includes('--json'));
+    return reportError(err, program.opts().json === true || json);
   }
 }

@@ -20,12 +20,14 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   daemon: async () => (await import('./daemon.js')).daemonCommand,
   faults: async () => (await import('./faults.js')).faultsCommand,
   kpi: async () => (await import('./kpi.js')).kpiCommand,
+  completion: async () => (await import('./completion.js')).completionCommand,
 };
 
 export const VERBS = Object.keys(LOADERS);
 
 /** The module of `verb` alone when it is one; every module otherwise (help, an unknown verb). */
 export async function loadCommands(verb: string | undefined): Promise<CommandModule[]> {
-  const one = verb === undefined ? undefined : LOADERS[verb];
+  // completion lists every verb's options, so it needs them all
+  const one = verb === undefined || verb === 'completion' ? undefined : LOADERS[verb];
   return one ? [await one()] : Promise.all(Object.values(LOADERS).map((load) => load()));
 }

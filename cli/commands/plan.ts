@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
-import { emit, type GlobalOptions } from '../context.js';
+import { emit, reportError, type GlobalOptions } from '../context.js';
+import { acquireLock } from '../../lib/lock.js';
+import { join } from 'node:path';
 import { loadInventory } from '../../inventory/load.js';
 import { buildModel } from '../../stacks/synth.js';
 import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/snapshot.js';
@@ -10,6 +12,8 @@ import { inputError } from '../../lib/errors.js';
 
 export interface PlanOptions {
   accept?: boolean;
+  /** Terraform's -detailed-exitcode: 0 no changes, 2 changes, 1 an error. */
+  detailedExitcode?: boolean;
   [key: string]: unknown;
 }
 
@@ -26,10 +30,16 @@ const TARGETS: Record<string, () => Promise<PlanTarget>> = {
 async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
   const model = buildModel(await loadInventory(g.inventory));
   const now = snapshotOf(model.topology, (id) => DIALECTS.frr.render(model.topology, id));
-  const change = compareSnapshots(await readAccepted(g.stateDir), now);
-  if (opts.accept) await writeAccepted(g.stateDir, now);
-  emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
-  return 0;
+  // --accept compares and replaces the baseline under one kernel lock: two at once never both win
+  const lock = opts.accept ? acquireLock(join(g.stateDir, 'accepted', '.accept.lock'), 'plan --accept') : undefined;
+  try {
+    const change = compareSnapshots(await readAccepted(g.stateDir), now);
+    if (opts.accept) await writeAccepted(g.stateDir, now);
+    emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
+    return opts.detailedExitcode && !change.summary.unchanged ? 2 : 0;
+  } finally {
+    lock?.release();
+  }
 }
 
 export function renderChange(change: NetworkChange, verbose: boolean, accepted: boolean): string {
@@ -67,11 +77,18 @@ export const planCommand: CommandModule = {
       .option('--accept', 'record the current plan as the accepted baseline (target model)')
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
+      .option('--detailed-exitcode', 'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan)')
       .action(async (opts: PlanOptions & { target: string }) => {
         const g = globals();
-        const load = TARGETS[opts.target];
-        if (!load) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${Object.keys(TARGETS).join(', ')}`);
-        process.exitCode = await (await load())(g, opts);
+        try {
+          const load = TARGETS[opts.target];
+          if (!load) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${Object.keys(TARGETS).join(', ')}`);
+          process.exitCode = await (await load())(g, opts);
+        } catch (err) {
+          if (!opts.detailedExitcode) throw err;
+          reportError(err, g.json);
+          process.exitCode = 1; // 2 means "changes" here
+        }
       });
   },
 };
