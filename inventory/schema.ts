@@ -4,6 +4,23 @@
  */
 import { z } from 'zod';
 
+/**
+ * Text that reaches device configs (`description …` lines, hostnames' comments): no C0 control
+ * character but tab, no DEL or C1 (U+0080–U+009F, U+0085 NEL among them), no U+2028/U+2029. A
+ * line-splitting push tool would read what follows one of them as a second command.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/u;
+export function controlCharacterIn(text: string): string | undefined {
+  const m = CONTROL.exec(text);
+  return m ? `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+const safeText = z.string().superRefine((value, ctx) => {
+  const bad = controlCharacterIn(value);
+  if (bad) ctx.addIssue({ code: 'custom', message: `contains the control character ${bad}; names and descriptions are one line of printable text` });
+});
+const displayName = safeText.pipe(z.string().min(1));
+
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
 const level = z.enum(['province', 'city', 'county', 'township', 'department', 'datacenter']);
 const legacyNetwork = z.enum(['guowang', 'shengwang']);
@@ -11,15 +28,15 @@ const bandwidth = z.number().int().positive();
 const prefixLength = (max: number) => z.number().int().min(0).max(max);
 
 export const divisionsSchema = z.object({
-  province: z.object({ id, name: z.string().min(1) }),
-  note: z.string().optional(),
+  province: z.object({ id, name: displayName }),
+  note: safeText.optional(),
   totals: z.object({ cities: z.number().int(), counties: z.number().int(), townships: z.number().int() }).optional(),
   cities: z
     .array(
       z.object({
         id,
-        name: z.string().min(1),
-        counties: z.array(z.object({ id, name: z.string().min(1), townships: z.number().int().min(0).max(4096) })).min(1),
+        name: displayName,
+        counties: z.array(z.object({ id, name: displayName, townships: z.number().int().min(0).max(4096) })).min(1),
       }),
     )
     .min(1),
@@ -51,7 +68,7 @@ const familyPlan = (maxLen: number) =>
   });
 
 export const provinceSchema = z.object({
-  province: z.object({ id, name: z.string().min(1) }),
+  province: z.object({ id, name: displayName }),
   files: z.object({
     divisions: z.string(),
     departments: z.string(),
@@ -80,8 +97,8 @@ export const departmentsSchema = z.object({
   departments: z.array(
     z.object({
       id,
-      name: z.string().min(1),
-      name_en: z.string().optional(),
+      name: displayName,
+      name_en: safeText.optional(),
       legacy: z.array(legacyNetwork).default([]),
     }),
   ),
@@ -92,7 +109,7 @@ export const datacentersSchema = z.object({
   datacenters: z.array(
     z.object({
       id,
-      name: z.string().min(1),
+      name: displayName,
       /** production | same-city-dr | remote-dr | remote-dr-alternative */
       role: z.enum(['production', 'same-city-dr', 'remote-dr', 'remote-dr-alternative']),
       parent: id,
@@ -103,7 +120,7 @@ export const datacentersSchema = z.object({
 export type DatacentersFile = z.infer<typeof datacentersSchema>;
 
 export const legacySchema = z.object({
-  networks: z.record(legacyNetwork, z.object({ name: z.string(), supernet_ipv4: z.string() })),
+  networks: z.record(legacyNetwork, z.object({ name: safeText, supernet_ipv4: z.string() })),
   /** Membership by level; a site listed under `sites` overrides its level's default. */
   defaults: z.record(level, z.array(legacyNetwork)),
   sites: z
@@ -123,7 +140,7 @@ export const privateNetworksSchema = z.object({
   private_networks: z.array(
     z.object({
       id,
-      name: z.string().min(1),
+      name: displayName,
       department: id,
       /** Classified (涉密) networks go to the intranet, never the extranet. */
       classified: z.boolean(),

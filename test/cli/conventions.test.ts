@@ -1,0 +1,87 @@
+/** The CLI conventions people know from Terraform, checked on the built CLI. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, runCli } from '../support/cli.js';
+import { copyInventory, type InventoryCopy } from '../support/inventory.js';
+
+let work: string;
+let inv: InventoryCopy;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'stacks-conv-'));
+  inv = await copyInventory();
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  await inv.cleanup();
+});
+
+describe('CLI conventions', () => {
+  it('--version prints the version (JSON under --json)', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^stacks v\d+\.\d+\.\d+\n/);
+    const j = await runCli(['--json', '--version']);
+    expect(JSON.parse(j.stdout).stacks).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('completion bash|zsh prints a script the shell accepts, listing the verbs', async () => {
+    const r = await runCli(['completion', 'bash']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/complete -o default -F _stacks_complete stacks/);
+    expect(r.stdout).toContain('"plan") opts="');
+    expect(r.stdout).toContain('--detailed-exitcode');
+    expect(spawnSync('bash', ['-n'], { input: r.stdout }).status).toBe(0);
+    const z = await runCli(['completion', 'zsh']);
+    expect(z.stdout).toMatch(/^#compdef stacks/);
+    expect((await runCli(['completion', 'fish'])).code).toBe(2);
+  });
+
+  it('usage errors are JSON on stdout under --json, exit 2', async () => {
+    const r = await runCli(['--json', 'synth', '--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'E_USAGE', kind: 'input' });
+    const verb = await runCli(['--json', 'no-such-verb']);
+    expect(verb.code).toBe(2);
+    expect(JSON.parse(verb.stdout).error.code).toBe('E_USAGE');
+  });
+
+  it('a closed stdout (piped into a reader that left) ends quietly', () => {
+    const r = spawnSync('bash', ['-c', `node ${join(REPO, 'bin', 'stacks.js')} dr drill --help | true; echo "rc=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(r.stdout.trim()).toBe('rc=0');
+  });
+
+  it('plan --detailed-exitcode: 2 with changes, 0 without, 1 on an error', async () => {
+    const state = join(work, 'state');
+    const base = ['--inventory', inv.dir, '--state-dir', state, 'plan'];
+    expect((await runCli([...base, '--detailed-exitcode'])).code).toBe(2); // no baseline: everything is new
+    expect((await runCli([...base, '--accept'])).code).toBe(0);
+    expect((await runCli([...base, '--detailed-exitcode'])).code).toBe(0);
+    expect((await runCli([...base, '--detailed-exitcode', '--target', 'nowhere'])).code).toBe(1);
+  }, 120_000);
+
+  it('ipam next checks lengths per family', async () => {
+    const v4 = await runCli(['ipam', 'next', '--in', 'xian.yanta', '--length', '56']);
+    expect(v4.code).toBe(2);
+    expect(v4.stderr).toMatch(/--length: \/56 is not an IPv4 prefix length/);
+    const v6 = await runCli(['--json', 'ipam', 'next', '--in', 'xian.yanta', '--length', '56', '--family', 'ipv6']);
+    expect(v6.code, v6.stderr).toBe(0);
+    expect(JSON.parse(v6.stdout).prefix).toMatch(/::\/56$/);
+  });
+
+  it('kpi without its plan-indicators file: exit 2 naming it, no stack trace', async () => {
+    const broken = await copyInventory();
+    try {
+      await rm(join(broken.dir, 'plan-indicators.json'));
+      const r = await runCli(['--inventory', broken.dir, 'kpi']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/E_FILE_MISSING: .*plan-indicators\.json: does not exist/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await broken.cleanup();
+    }
+  }, 60_000);
+});
