@@ -1,6 +1,7 @@
-/** Registers the running lab as a `stacks verify --target lab` target (loaded on demand). */
-import { registerVerifyTarget } from '../network/verify/targets.js';
+/** The running lab as a `stacks verify --target lab` target (loaded on demand by cli/verify-targets.ts). */
+import type { VerifyTarget } from '../cli/verify-targets.js';
 import { verifyLab } from './verify.js';
 import { DEFAULT_LAB_ID } from './names.js';
 
-registerVerifyTarget('lab', (ctx) => verifyLab({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: ctx.lab ?? process.env.STACKS_LAB ?? DEFAULT_LAB_ID }));
+export const labVerifyTarget: VerifyTarget = (ctx) =>
+  verifyLab({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: ctx.lab ?? process.env.STACKS_LAB ?? DEFAULT_LAB_ID });

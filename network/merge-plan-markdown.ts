@@ -3,7 +3,7 @@
  * list every address change; large ones (townships) list one row per site and leave the address
  * detail to the JSON.
  */
-import { stableJson } from '../lib/files.js';
+import { stableJson } from '../lib/stable-json.js';
 import { DIALECT_IDS } from './render/index.js';
 import type { MergePlan, MergeStep } from './merge-plan.js';
 import type { MergeProgress } from './merge-status.js';

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+# formatter, linter, type check and import circles first: a failing habit fails fast
+bash scripts/check.sh
 report=$(mktemp -t stacks-vitest-XXXXXX.json)
 trap 'rm -f "$report"' EXIT
 status=0

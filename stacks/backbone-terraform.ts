@@ -2,7 +2,7 @@
 import { TerraformOutput, type App } from 'cdktf';
 import { LeanStack } from './lean-stack.js';
 import type { Topology } from '../network/types.js';
-import { BACKBONE_STACK } from './backbone.js';
+import { BACKBONE_STACK } from './names.js';
 
 export function buildBackboneStack(app: App, t: Topology): void {
   const stack = new LeanStack(app, BACKBONE_STACK);

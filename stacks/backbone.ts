@@ -17,7 +17,8 @@ import { mergeProgress, type MergeStatus } from '../network/merge-status.js';
 import { assessPrivateNetworks } from '../network/private-networks.js';
 import type { Inventory } from '../inventory/load.js';
 
-export const BACKBONE_STACK = 'backbone';
+export { BACKBONE_STACK } from './names.js';
+import { BACKBONE_STACK } from './names.js';
 
 export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) => Map<string, string> = () => new Map()): StackContribution {
   return {

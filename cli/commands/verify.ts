@@ -10,7 +10,7 @@ import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { renderVerificationText } from '../../network/verify/report.js';
-import { verifyTarget, verifyTargetNames } from '../../network/verify/targets.js';
+import { verifyTarget, verifyTargetNames } from '../verify-targets.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import type { Level } from '../../network/types.js';

@@ -1,12 +1,13 @@
 /**
  * Where `stacks verify` checks the network: `model` (the default) verifies the topology built from
  * the inventory; other targets (the lab: the same questions asked of running FRR namespaces)
- * register themselves here, so adding one never touches the command or the model checks.
+ * are one loader line here, so adding one never touches the command or the model checks. (Here at
+ * the edge, not in network/verify/: the pure core imports no target module.)
  */
-import type { Inventory } from '../../inventory/load.js';
-import type { Topology } from '../types.js';
-import { verifyTopology, type VerifyOptions } from './index.js';
-import type { VerificationReport } from './report.js';
+import type { Inventory } from '../inventory/load.js';
+import type { Topology } from '../network/types.js';
+import { verifyTopology, type VerifyOptions } from '../network/verify/index.js';
+import type { VerificationReport } from '../network/verify/report.js';
 
 export interface VerifyTargetContext {
   inventory: Inventory;
@@ -23,11 +24,11 @@ export type VerifyTarget = (ctx: VerifyTargetContext) => VerificationReport | Pr
 const targets = new Map<string, VerifyTarget>([['model', (ctx) => verifyTopology(ctx.topology, ctx.options)]]);
 
 /**
- * Targets whose module registers them, imported only when named: the lab's pulls in ssh2 and the
- * lab runtime, which `stacks verify` of the model never needs.
+ * Targets whose module is imported only when named: the lab's pulls in ssh2 and the lab runtime,
+ * which `stacks verify` of the model never needs.
  */
-const LAZY: Record<string, () => Promise<unknown>> = {
-  lab: () => import('../../lab/verify-target.js'),
+const LAZY: Record<string, () => Promise<VerifyTarget>> = {
+  lab: async () => (await import('../lab/verify-target.js')).labVerifyTarget,
 };
 
 export function registerVerifyTarget(name: string, target: VerifyTarget): void {
@@ -35,7 +36,7 @@ export function registerVerifyTarget(name: string, target: VerifyTarget): void {
 }
 
 export async function verifyTarget(name: string): Promise<VerifyTarget | undefined> {
-  if (!targets.has(name) && Object.hasOwn(LAZY, name)) await LAZY[name]!();
+  if (!targets.has(name) && Object.hasOwn(LAZY, name)) targets.set(name, await LAZY[name]!());
   return targets.get(name);
 }
 
