@@ -68,7 +68,15 @@ const familyPlan = (maxLen: number) =>
   });
 
 export const provinceSchema = z.object({
-  province: z.object({ id, name: displayName }),
+  province: z.object({
+    id,
+    name: displayName,
+    /** The province's government DNS domain, e.g. gov.sn.cn: Kubernetes label keys, registry.<suffix>. */
+    dns_suffix: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS domain such as gov.sn.cn')
+      .optional(),
+  }),
   files: z.object({
     divisions: z.string(),
     departments: z.string(),

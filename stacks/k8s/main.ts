@@ -8,13 +8,16 @@ import { buildTopology } from '../../network/topology.js';
 import { buildCloudModel } from '../cloud/model.js';
 import { k8sProgram } from './program.js';
 import { containerWorkloads } from './workloads.js';
+import { inputError } from '../../lib/errors.js';
 
 export async function run(inventoryDir: string = process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR) {
   const inventory = await loadInventory(inventoryDir);
   const topology = buildTopology(inventory);
   const model = buildCloudModel(inventory, topology);
   if (!model) return { namespaces: [], services: [] };
-  return k8sProgram(containerWorkloads(model.systems, model.placement), { extranet: topology.supernets });
+  const domain = inventory.province.province.dns_suffix;
+  if (!domain) throw inputError('E_SCHEMA', inventory.paths.province!, 'province.dns_suffix', 'is missing; the Kubernetes labels and the image registry are named after it', 'e.g. dns_suffix: gov.sn.cn');
+  return k8sProgram(containerWorkloads(model.systems, model.placement, `registry.${domain}`), { extranet: topology.supernets, domain });
 }
 
 export default run;

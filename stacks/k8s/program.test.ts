@@ -41,7 +41,7 @@ const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply
 describe('Kubernetes program (Pulumi, mocked engine)', () => {
   it('selects the systems that replatform to containers, never classified ones', () => {
     expect(systems.filter(isContainerised).map((s) => s.id)).toEqual(['a-portal', 'b-api', 'd-web', 'e-secret']);
-    const plans = containerWorkloads(systems, placement);
+    const plans = containerWorkloads(systems, placement, 'registry.gov.sn.cn');
     expect(plans.map((p) => [p.namespace, p.workloads.map((w) => w.system)])).toEqual([
       ['dept-finance', ['a-portal', 'd-web']],
       ['dept-health', ['b-api']],
@@ -52,7 +52,7 @@ describe('Kubernetes program (Pulumi, mocked engine)', () => {
 
   it('creates per department a namespace, a quota and default-deny policies; per system a deployment and a service', async () => {
     const { k8sProgram } = await import('./program.js');
-    const out = k8sProgram(containerWorkloads(systems, placement), { extranet: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' } });
+    const out = k8sProgram(containerWorkloads(systems, placement, 'registry.gov.sn.cn'), { extranet: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' }, domain: 'gov.sn.cn' });
     expect(await Promise.all(out.namespaces.map(outputOf))).toEqual(['dept-finance', 'dept-health']);
     expect(await Promise.all(out.services.map(outputOf))).toEqual(['dept-finance/a-portal', 'dept-finance/d-web', 'dept-health/b-api']);
     const of = (type: string) => created.filter((c) => c.type === type);

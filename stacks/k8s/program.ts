@@ -11,6 +11,8 @@ import type { NamespacePlan } from './workloads.js';
 export interface K8sProgramOptions {
   /** The extranet supernets, allowed in to service ports. */
   extranet: { ipv4: string; ipv6: string };
+  /** The province's DNS suffix (inventory `province.dns_suffix`): the label keys' prefix. */
+  domain: string;
   /** kubeconfig context per cloud (default: the cloud id). */
   contextOf?: (cloud: string) => string;
 }
@@ -33,7 +35,7 @@ export function k8sProgram(plans: readonly NamespacePlan[], opts: K8sProgramOpti
     const provider = providerFor(plan.cloud);
     const o = { provider };
     const id = `${plan.cloud}-${plan.namespace}`;
-    const labels = { 'gov.sn.cn/department': plan.department, 'gov.sn.cn/cloud': plan.cloud };
+    const labels = { [`${opts.domain}/department`]: plan.department, [`${opts.domain}/cloud`]: plan.cloud };
     const ns = new k8s.core.v1.Namespace(id, { metadata: { name: plan.namespace, labels } }, o);
     const inNs = { ...o, dependsOn: [ns] };
     const metadata = (name: string) => ({ name, namespace: plan.namespace, labels });
@@ -57,12 +59,12 @@ export function k8sProgram(plans: readonly NamespacePlan[], opts: K8sProgramOpti
         },
       }, inNs);
       new k8s.apps.v1.Deployment(`${id}-${w.name}`, {
-        metadata: { ...metadata(w.name), labels: { ...labels, ...app, 'gov.sn.cn/system': w.system } },
+        metadata: { ...metadata(w.name), labels: { ...labels, ...app, [`${opts.domain}/system`]: w.system } },
         spec: {
           replicas: w.replicas,
           selector: { matchLabels: app },
           template: {
-            metadata: { labels: { ...app, 'gov.sn.cn/system': w.system } },
+            metadata: { labels: { ...app, [`${opts.domain}/system`]: w.system } },
             spec: {
               affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: app }, topologyKey: 'kubernetes.io/hostname' }] } },
               containers: [

@@ -40,7 +40,7 @@ export const k8sName = (s: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 63) || 'x';
 
-export function containerWorkloads(systems: readonly System[], placement: Placement, registry = 'registry.gov.sn.cn'): NamespacePlan[] {
+export function containerWorkloads(systems: readonly System[], placement: Placement, registry: string): NamespacePlan[] {
   const cloudOf = new Map(placement.placed.map((p) => [p.system, p.cloud]));
   const plans = new Map<string, NamespacePlan>();
   for (const s of systems) {
