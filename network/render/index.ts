@@ -1,11 +1,15 @@
 /**
  * Every config dialect renders from the same model through the same shape, so synth, plan, the lab
- * and the merge plan iterate over DIALECTS instead of knowing each one.
+ * and the merge plan iterate over DIALECTS instead of knowing each one. A dialect is a renderer plus
+ * the parser that reads its output back (the config-level verifier, network/verify/config/).
  */
 import type { Device, Topology } from '../types.js';
+import type { ParsedConfig } from '../verify/config/model.js';
 import { countLines, joinLines, type ConfigLine, type LineCounts, type RenderOptions } from './common.js';
 import { frrLines } from './frr.js';
+import { parseFrr } from './frr-parse.js';
 import { vrpLines } from './vrp.js';
+import { parseVrp } from './vrp-parse.js';
 import { vrpInterfaceNames } from './vrp-names.js';
 
 export type { LineCounts, RenderOptions } from './common.js';
@@ -20,6 +24,8 @@ export interface Dialect {
   lineCounts(topology: Topology, deviceId: string, opts?: RenderOptions): LineCounts;
   /** The device's name for a model interface in this dialect (FRR uses the model name as is). */
   interfaceName(device: Device, modelName: string): string;
+  /** Read a config of this dialect back into the vendor-neutral model (the config-level verifier's input). */
+  parse(text: string): ParsedConfig;
 }
 
 type LineRenderer = (topology: Topology, deviceId: string, opts?: RenderOptions) => ConfigLine[];
@@ -59,6 +65,7 @@ export const DIALECTS = {
     fileExtension: 'conf',
     ...renderedBy('frr', frrLines),
     interfaceName: (_device: Device, name: string) => name,
+    parse: parseFrr,
   },
   vrp: {
     id: 'vrp',
@@ -66,6 +73,7 @@ export const DIALECTS = {
     fileExtension: 'cfg',
     ...renderedBy('vrp', vrpLines),
     interfaceName: (device: Device, name: string) => vrpInterfaceNames(device).get(name) ?? name,
+    parse: parseVrp,
   },
 } as const satisfies Record<string, Dialect>;
 

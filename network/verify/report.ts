@@ -11,6 +11,8 @@ export interface VerificationFailure {
   message: string;
   /** For failure-analysis findings: every site the failure cuts off. */
   cutOff?: string[];
+  /** Config-level findings: the lines they stem from (both ends of an adjacency where there are two). */
+  locations?: Array<{ file: string; line: number }>;
 }
 
 export interface VerificationCheck {
@@ -73,7 +75,10 @@ export function renderVerificationText(report: VerificationReport, opts: TextOpt
   for (const check of report.checks) {
     const fam = check.family ? ` [${FAMILY_LABEL[check.family]}]` : '';
     lines.push(`${check.passed ? 'PASS' : 'FAIL'}  ${check.id}${fam}: ${check.title}`);
-    for (const f of check.failures.slice(0, limit)) lines.push(`      ${f.object}: ${f.message}`);
+    for (const f of check.failures.slice(0, limit)) {
+      const at = f.locations?.length ? ` (${f.locations.map((l) => `${l.file}:${l.line}`).join(', ')})` : '';
+      lines.push(`      ${f.object}: ${f.message}${at}`);
+    }
     if (check.failures.length > limit) lines.push(`      … and ${check.failures.length - limit} more (use --json for all)`);
     for (const note of check.notes ?? []) lines.push(`      ${note}`);
   }

@@ -1,0 +1,107 @@
+/**
+ * The vendor-neutral config model: what a parser of any dialect (network/render/*-parse.ts) reads
+ * out of one device's rendered or hand-edited config, and what the control-plane computation reads.
+ * Every value keeps the line it came from, so a finding can name `file:line`. Addresses are kept as
+ * fixed-width hex (network/verify/fast-ip.ts) with their prefix length: comparing and masking them
+ * needs no BigInt on the hot path.
+ *
+ * Defaults a dialect applies when a line is absent (network type, timers, preferences) are filled in
+ * by its parser, so the computation never asks which dialect a device speaks.
+ */
+import type { Family } from '../../types.js';
+
+export type OspfVersion = 'v2' | 'v3';
+export const OSPF_OF: Record<Family, OspfVersion> = { ipv4: 'v2', ipv6: 'v3' };
+
+export interface ConfigAddress {
+  /** Text as written (`10.0.0.1`, `2001:db8::1`). */
+  address: string;
+  /** Fixed-width hex of the address and of its network. */
+  hex: string;
+  networkHex: string;
+  length: number;
+  line: number;
+}
+
+export interface OspfInterface {
+  area: string;
+  /** Line that puts the interface in its area (`ip ospf area`, a VRP `network` statement, …). */
+  areaLine: number;
+  cost?: number;
+  networkType: 'point-to-point' | 'broadcast' | 'loopback';
+  passive: boolean;
+  passiveLine?: number;
+  helloSeconds: number;
+  deadSeconds: number;
+  /** Authentication as a comparable token (`none`, `md5:1`, …); keys themselves are never kept. */
+  auth: string;
+}
+
+export interface ConfigInterface {
+  /** Name as the config writes it (VRP port names included). */
+  name: string;
+  line: number;
+  description?: string;
+  shutdown: boolean;
+  mtu: number;
+  ipv4?: ConfigAddress;
+  ipv6: ConfigAddress[];
+  /** VRP needs `ipv6 enable` before an interface forwards or runs OSPFv3; FRR has no such switch. */
+  ipv6Enabled: boolean;
+  ospf: Partial<Record<OspfVersion, OspfInterface>>;
+  loopback: boolean;
+}
+
+export interface DefaultOrigination {
+  /** `always`: originate whether or not the device holds a default of its own. */
+  always: boolean;
+  metric: number;
+  metricType: 1 | 2;
+  line: number;
+}
+
+export interface OspfProcess {
+  line: number;
+  routerId?: string;
+  routerIdLine?: number;
+  defaultOriginate?: DefaultOrigination;
+  redistribute: Array<{ protocol: string; line: number }>;
+}
+
+export interface StaticRoute {
+  family: Family;
+  networkHex: string;
+  length: number;
+  /** Prefix as written, for messages. */
+  prefix: string;
+  nextHop?: string;
+  nextHopHex?: string;
+  interface?: string;
+  line: number;
+}
+
+/** Administrative distance (FRR) or preference (VRP) per route source: lower wins. */
+export interface RoutePreferences {
+  connected: number;
+  static: number;
+  ospfInternal: number;
+  ospfExternal: number;
+}
+
+export interface ParseFinding {
+  id: string;
+  line: number;
+  message: string;
+}
+
+export interface ParsedConfig {
+  dialect: string;
+  hostname?: string;
+  hostnameLine?: number;
+  interfaces: ConfigInterface[];
+  ospf: Partial<Record<OspfVersion, OspfProcess>>;
+  statics: StaticRoute[];
+  preferences: RoutePreferences;
+  /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
+  findings: ParseFinding[];
+}

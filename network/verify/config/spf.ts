@@ -1,0 +1,422 @@
+/**
+ * OSPF route computation over one family's network, per destination (a prefix, or a router for
+ * ASBR reachability), the way RFC 2328 §16 builds it: intra-area routes by SPF inside each area
+ * that holds the destination; inter-area routes from the summaries ABRs originate (an ABR
+ * summarises into the backbone what it reaches intra-area elsewhere, and into each other area what
+ * it reaches intra-area or through the backbone; an ABR itself examines only backbone summaries);
+ * intra before inter. Each area's SPF is a multi-source Dijkstra on the reversed area graph from
+ * the routers that advertise the destination, seeded with their own cost, so one run labels every
+ * router of the area with its distance and its next hops follow from its neighbours' labels.
+ *
+ * Failures: a scenario takes interfaces, links or devices down. Only areas whose graph the failure
+ * touches, or whose ABRs now advertise different costs, are recomputed; every other area's labels
+ * are the base run's, shared. That is what makes every single failure of a 2,000-router province
+ * affordable: a township uplink failure recomputes one city's area, not the province.
+ */
+import type { Edge, FamilyNet } from './adjacency.js';
+
+export interface Scenario {
+  /** Interfaces (indices into FamilyNet.ifaces) taken down. */
+  ifaces: number[];
+  /** Devices (node indices) taken down: every interface of theirs and of their neighbours towards them. */
+  nodes: number[];
+}
+
+export const NO_FAILURE: Scenario = { ifaces: [], nodes: [] };
+
+/** A destination's origins: routers advertising it, per area, with their own cost to it. */
+export interface Origin {
+  node: number;
+  area: number;
+  cost: number;
+}
+
+/** Distance labels of one area for one destination; `local` indexes the area's routers. */
+export type Label = Float64Array;
+
+export interface DestinationRoutes {
+  key: string;
+  origins: Set<number>;
+  intra: Array<Label | undefined>;
+  inter: Array<Label | undefined>;
+}
+
+export interface OspfRoute {
+  kind: 'intra' | 'inter';
+  cost: number;
+  /** Areas whose label gives the next hops (several when equal-cost across areas). */
+  areas: number[];
+  inter: boolean;
+}
+
+interface AreaGraph {
+  nodes: number[];
+  /** In-edges per local router (reverse SPF), and out-edges (next hops), as edge index lists. */
+  inEdges: number[][];
+  outEdges: number[][];
+}
+
+export class ControlPlane {
+  readonly areaGraphs: AreaGraph[];
+  /** Global node → local index, per area (-1 when not in it). */
+  private readonly localOf: Int32Array[];
+  readonly ifaceUp: Uint8Array;
+  readonly edgeUp: Uint8Array;
+  readonly nodeUp: Uint8Array;
+  /** Areas a router has an up OSPF interface in, per node. */
+  attached: number[][];
+  private readonly baseAttached: number[][];
+  private dirtyAreas = new Set<number>();
+  private touchedNodes = new Set<number>();
+  private baseCache = new Map<string, DestinationRoutes>();
+  private cache = new Map<string, DestinationRoutes>();
+  private inScenario = false;
+  private readonly ifaceArea: Int32Array;
+  private downIfaces: number[] = [];
+  private downEdges: number[] = [];
+  private downNodes: number[] = [];
+  private readonly stubsByKey = new Map<string, Origin[]>();
+  private readonly stubIfaces = new Map<string, number[]>();
+
+  constructor(readonly net: FamilyNet) {
+    const n = net.configs.length;
+    this.ifaceUp = Uint8Array.from(net.ifaces, (i) => (i.up ? 1 : 0));
+    this.edgeUp = new Uint8Array(net.edges.length).fill(1);
+    this.nodeUp = new Uint8Array(n).fill(1);
+    this.localOf = net.areas.map(() => new Int32Array(n).fill(-1));
+    this.areaGraphs = net.areas.map(() => ({ nodes: [], inEdges: [], outEdges: [] }));
+    const member = (a: number, node: number) => {
+      const local = this.localOf[a]!;
+      if (local[node]! < 0) {
+        const g = this.areaGraphs[a]!;
+        local[node] = g.nodes.length;
+        g.nodes.push(node);
+        g.inEdges.push([]);
+        g.outEdges.push([]);
+      }
+      return local[node]!;
+    };
+    net.ifaces.forEach((i) => {
+      if (i.ospf) member(net.areas.indexOf(i.ospf.area), i.node);
+    });
+    net.edges.forEach((e, idx) => {
+      const g = this.areaGraphs[e.area]!;
+      g.outEdges[member(e.area, e.from)]!.push(idx);
+      g.inEdges[member(e.area, e.to)]!.push(idx);
+    });
+    for (const s of net.stubs) {
+      const list = this.stubsByKey.get(s.key) ?? this.stubsByKey.set(s.key, []).get(s.key)!;
+      list.push({ node: s.node, area: s.area, cost: s.cost });
+      const ifs = this.stubIfaces.get(s.key) ?? this.stubIfaces.set(s.key, []).get(s.key)!;
+      ifs.push(s.iface);
+    }
+    this.ifaceArea = Int32Array.from(net.ifaces, (i) => (i.ospf ? net.areas.indexOf(i.ospf.area) : -1));
+    this.baseAttached = net.configs.map((_, node) => this.attachedOf(node));
+    this.attached = this.baseAttached;
+  }
+
+  private attachedOf(node: number): number[] {
+    const out: number[] = [];
+    for (const i of this.net.ifacesOf[node]!) {
+      const a = this.ifaceArea[i]!;
+      if (a >= 0 && this.ifaceUp[i] && !out.includes(a)) out.push(a);
+    }
+    return out;
+  }
+
+  localIndex(area: number, node: number): number {
+    return this.localOf[area]![node]!;
+  }
+
+  isAbr(node: number): boolean {
+    const a = this.attached[node]!;
+    return a.length > 1 && a.includes(this.net.backbone);
+  }
+
+  /** Take the scenario's elements down (after restoring the base state). */
+  apply(s: Scenario): void {
+    this.restore();
+    if (!s.ifaces.length && !s.nodes.length) return;
+    this.inScenario = true;
+    const down = new Set(s.ifaces);
+    for (const node of s.nodes) {
+      this.nodeUp[node] = 0;
+      this.downNodes.push(node);
+      for (const i of this.net.ifacesOf[node]!) down.add(i);
+    }
+    for (const i of [...down]) {
+      // A point-to-point link's far end loses carrier too.
+      const peer = this.net.ifaces[i]!.peer;
+      if (peer !== undefined) down.add(peer);
+    }
+    for (const i of down) {
+      const iface = this.net.ifaces[i]!;
+      if (this.ifaceUp[i]) this.downIfaces.push(i);
+      this.ifaceUp[i] = 0;
+      this.touchedNodes.add(iface.node);
+      if (this.ifaceArea[i]! >= 0) this.dirtyAreas.add(this.ifaceArea[i]!);
+      if (iface.link) {
+        for (const e of this.net.edgesOfLink.get(iface.link) ?? []) {
+          if (this.edgeUp[e]) this.downEdges.push(e);
+          this.edgeUp[e] = 0;
+        }
+      }
+    }
+    this.attached = this.baseAttached.slice();
+    for (const node of this.touchedNodes) this.attached[node] = this.attachedOf(node);
+  }
+
+  restore(): void {
+    if (!this.inScenario) return;
+    for (const i of this.downIfaces) this.ifaceUp[i] = 1;
+    for (const e of this.downEdges) this.edgeUp[e] = 1;
+    for (const n of this.downNodes) this.nodeUp[n] = 1;
+    this.downIfaces = [];
+    this.downEdges = [];
+    this.downNodes = [];
+    this.attached = this.baseAttached;
+    this.dirtyAreas.clear();
+    this.touchedNodes.clear();
+    this.cache.clear();
+    this.inScenario = false;
+  }
+
+  get dirty(): ReadonlySet<number> {
+    return this.dirtyAreas;
+  }
+
+  get touched(): ReadonlySet<number> {
+    return this.touchedNodes;
+  }
+
+  /** Routes towards a prefix advertised as a stub (interface prefix) by some routers. */
+  prefix(key: string): DestinationRoutes {
+    return this.destination(key, () => {
+      const origins = this.stubsByKey.get(key) ?? [];
+      const ifs = this.stubIfaces.get(key) ?? [];
+      return origins.filter((_, k) => this.ifaceUp[ifs[k]!]);
+    });
+  }
+
+  /** Routes towards a router itself (what ASBR-summary LSAs carry). */
+  router(node: number): DestinationRoutes {
+    return this.destination(`router:${node}`, () => (this.nodeUp[node] ? this.attached[node]!.map((area) => ({ node, area, cost: 0 })) : []));
+  }
+
+  private destination(key: string, origins: () => Origin[]): DestinationRoutes {
+    const cache = this.inScenario ? this.cache : this.baseCache;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const base = this.inScenario ? this.baseCache.get(key) : undefined;
+    const result = this.compute(key, origins(), base);
+    cache.set(key, result);
+    return result;
+  }
+
+  /** The routes of the base state (no failure) for a destination key, if computed. */
+  baseRoutes(key: string): DestinationRoutes | undefined {
+    return this.baseCache.get(key);
+  }
+
+  /** Base routes for a set of destinations, computed before any scenario is applied. */
+  baseline(keys: string[], routers: number[]): void {
+    if (this.inScenario) throw new Error('baseline() runs before apply()');
+    for (const k of keys) this.prefix(k);
+    for (const r of routers) this.router(r);
+  }
+
+  private compute(key: string, origins: Origin[], base: DestinationRoutes | undefined): DestinationRoutes {
+    const areas = this.net.areas.length;
+    const bb = this.net.backbone;
+    const out: DestinationRoutes = { key, origins: new Set(origins.map((o) => o.node)), intra: new Array(areas), inter: new Array(areas) };
+    const byArea = new Map<number, Array<[number, number]>>();
+    for (const o of origins) {
+      const list = byArea.get(o.area) ?? byArea.set(o.area, []).get(o.area)!;
+      list.push([o.node, o.cost]);
+    }
+    for (const [a, sources] of byArea) out.intra[a] = this.label(a, sources, base?.intra[a], base ? sig(base, 'intra', a) : undefined);
+    const intraCost = (node: number, exclude: number): number => {
+      let best = Infinity;
+      for (const a of this.attached[node]!) {
+        if (a === exclude) continue;
+        const l = out.intra[a];
+        if (!l) continue;
+        const v = l[this.localOf[a]![node]!]!;
+        if (v < best) best = v;
+      }
+      return best;
+    };
+    const hasIntraIn = (node: number, area: number): boolean => {
+      const l = out.intra[area];
+      return !!l && l[this.localOf[area]![node]!]! < Infinity;
+    };
+    // Into the backbone: ABRs' intra-area routes from the other areas.
+    if (bb >= 0) {
+      const sources: Array<[number, number]> = [];
+      for (const node of this.areaGraphs[bb]!.nodes) {
+        if (!this.nodeUp[node] || !this.isAbr(node) || out.origins.has(node)) continue;
+        if (hasIntraIn(node, bb) && intraCost(node, -1) === out.intra[bb]![this.localOf[bb]![node]!]) continue; // its best is backbone-internal
+        const c = intraCost(node, bb);
+        if (c < Infinity) sources.push([node, c]);
+      }
+      if (sources.length) out.inter[bb] = this.label(bb, sources, base?.inter[bb], base ? sig(base, 'inter', bb) : undefined);
+    }
+    // Into every other area: what each ABR reaches, intra elsewhere or through the backbone.
+    for (let a = 0; a < areas; a++) {
+      if (a === bb) continue;
+      const sources: Array<[number, number]> = [];
+      for (const node of this.areaGraphs[a]!.nodes) {
+        if (!this.nodeUp[node] || !this.isAbr(node) || out.origins.has(node) || !this.attached[node]!.includes(a)) continue;
+        const r = this.route(out, node);
+        if (!r) continue;
+        if (r.kind === 'intra' && r.areas.includes(a)) continue;
+        sources.push([node, r.cost]);
+      }
+      if (sources.length) out.inter[a] = this.label(a, sources, base?.inter[a], base ? sig(base, 'inter', a) : undefined);
+    }
+    return out;
+  }
+
+  /** A router's OSPF route to the destination (undefined: none, or it advertises the destination itself). */
+  route(d: DestinationRoutes, node: number): OspfRoute | undefined {
+    if (d.origins.has(node) || !this.nodeUp[node]) return undefined;
+    let best = Infinity;
+    let areas: number[] = [];
+    for (const a of this.attached[node]!) {
+      const l = d.intra[a];
+      if (!l) continue;
+      const v = l[this.localOf[a]![node]!]!;
+      if (v < best) {
+        best = v;
+        areas = [a];
+      } else if (v === best && v < Infinity) areas.push(a);
+    }
+    if (best < Infinity) return { kind: 'intra', cost: best, areas, inter: false };
+    const candidates = this.isAbr(node) ? [this.net.backbone] : this.attached[node]!;
+    for (const a of candidates) {
+      const l = d.inter[a];
+      if (!l) continue;
+      const v = l[this.localOf[a]![node]!]!;
+      if (v < best) {
+        best = v;
+        areas = [a];
+      } else if (v === best && v < Infinity) areas.push(a);
+    }
+    return best < Infinity ? { kind: 'inter', cost: best, areas, inter: true } : undefined;
+  }
+
+  /** Next-hop edges of a router along a route: neighbours whose label plus the link cost is its own. */
+  nextHopEdges(d: DestinationRoutes, node: number, r: OspfRoute): Edge[] {
+    const out: Edge[] = [];
+    for (const a of r.areas) {
+      const l = (r.kind === 'intra' ? d.intra : d.inter)[a]!;
+      const local = this.localOf[a]!;
+      const mine = l[local[node]!]!;
+      for (const e of this.areaGraphs[a]!.outEdges[local[node]!]!) {
+        if (!this.edgeUp[e]) continue;
+        const edge = this.net.edges[e]!;
+        if (edge.cost + l[local[edge.to]!]! === mine) out.push(edge);
+      }
+    }
+    return out;
+  }
+
+  /** Multi-source Dijkstra on the reversed area graph; the base label when nothing it depends on changed. */
+  private label(area: number, sources: Array<[number, number]>, base: Label | undefined, baseSig: string | undefined): Label {
+    const signature = sources
+      .map(([n, c]) => `${n}:${c}`)
+      .sort()
+      .join(',');
+    if (base && !this.dirtyAreas.has(area) && baseSig === signature) return base;
+    const l = this.dijkstra(area, sources);
+    SIGNATURES.set(l, signature);
+    return l;
+  }
+
+  private dijkstra(area: number, sources: Array<[number, number]>): Label {
+    const g = this.areaGraphs[area]!;
+    const local = this.localOf[area]!;
+    const dist = new Float64Array(g.nodes.length).fill(Infinity);
+    const heap = new MinHeap(g.nodes.length + sources.length);
+    for (const [node, cost] of sources) {
+      const i = local[node]!;
+      if (cost < dist[i]!) {
+        dist[i] = cost;
+        heap.push(cost, i);
+      }
+    }
+    const edges = this.net.edges;
+    while (heap.size) {
+      const [d, m] = heap.pop();
+      if (d > dist[m]!) continue;
+      for (const e of g.inEdges[m]!) {
+        if (!this.edgeUp[e]) continue;
+        const edge = edges[e]!;
+        const n = local[edge.from]!;
+        const nd = d + edge.cost;
+        if (nd < dist[n]!) {
+          dist[n] = nd;
+          heap.push(nd, n);
+        }
+      }
+    }
+    return dist;
+  }
+}
+
+const SIGNATURES = new WeakMap<Label, string>();
+
+function sig(d: DestinationRoutes, kind: 'intra' | 'inter', area: number): string | undefined {
+  const l = d[kind][area];
+  return l ? SIGNATURES.get(l) : '';
+}
+
+/** Binary heap of (distance, index) pairs in typed arrays. */
+class MinHeap {
+  private keys: Float64Array;
+  private vals: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(4, capacity));
+    this.vals = new Int32Array(Math.max(4, capacity));
+  }
+  push(k: number, v: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Float64Array(this.size * 2);
+      keys.set(this.keys);
+      const vals = new Int32Array(this.size * 2);
+      vals.set(this.vals);
+      this.keys = keys;
+      this.vals = vals;
+    }
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.keys[p]! <= k) break;
+      this.keys[i] = this.keys[p]!;
+      this.vals[i] = this.vals[p]!;
+      i = p;
+    }
+    this.keys[i] = k;
+    this.vals[i] = v;
+  }
+  pop(): [number, number] {
+    const k = this.keys[0]!;
+    const v = this.vals[0]!;
+    const lastK = this.keys[--this.size]!;
+    const lastV = this.vals[this.size]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= this.size) break;
+      if (c + 1 < this.size && this.keys[c + 1]! < this.keys[c]!) c++;
+      if (this.keys[c]! >= lastK) break;
+      this.keys[i] = this.keys[c]!;
+      this.vals[i] = this.vals[c]!;
+      i = c;
+    }
+    this.keys[i] = lastK;
+    this.vals[i] = lastV;
+    return [k, v];
+  }
+}
