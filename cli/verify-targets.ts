@@ -17,6 +17,8 @@ export interface VerifyTargetContext {
   stateDir: string;
   /** `--lab`: which running lab, for the lab target. */
   lab?: string;
+  /** `--compare`: check the target's running routers against the RIBs computed from their configs. */
+  compare?: boolean;
 }
 
 export type VerifyTarget = (ctx: VerifyTargetContext) => VerificationReport | Promise<VerificationReport>;

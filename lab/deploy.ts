@@ -16,6 +16,7 @@ import { mapLimit } from './shell.js';
 import { DEFAULT_RATE_SCALE } from './wiring.js';
 import { waitConverged, type Convergence } from './converge.js';
 import { removeOutOfScope } from './destroy.js';
+import { assertCandidatesParse } from './syntax-gate.js';
 
 export interface LabOptions {
   stateDir: string;
@@ -73,6 +74,17 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
   const started = Date.now();
   const { lab, paths, state: previous, scoped } = await openLab(opts);
   const parallel = Math.max(1, opts.parallel ?? 4);
+  const render = opts.render ?? renderLabConfig;
+  const candidate = (id: string) => {
+    const text = render(scoped.topology, id);
+    return opts.candidateOverride ? opts.candidateOverride(id, text) : text;
+  };
+  // Every config this deploy would push must parse in FRR before anything on the lab changes.
+  const toPush = scoped.devices.map((d) => ({ device: d.id, text: candidate(d.id) })).filter((c) => {
+    const prev = previous?.devices[c.device];
+    return opts.refresh || prev?.phase !== 'confirmed' || prev.configHash !== configHash(c.text);
+  });
+  await assertCandidatesParse(paths, toPush);
   const running = previous ? Object.keys(previous.devices).filter((d) => scoped.devices.some((x) => x.id === d)).length : 0;
   await preflight(scoped.devices.length, running);
   const lock = acquireLock(paths.lock, 'deploy');
@@ -102,7 +114,6 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     await removeOutOfScope(store, scoped, paths);
     const { runtimes, privateKey } = await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel, onPhase: (phase) => emit({ kind: 'phase', phase }) });
 
-    const render = opts.render ?? renderLabConfig;
     const ctx: PushContext = {
       scoped,
       store,
@@ -110,10 +121,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       confirmSeconds: opts.confirmSeconds ?? 180,
       checkTimeoutMs: opts.checkTimeoutMs ?? 30_000,
       refresh: opts.refresh ?? false,
-      candidate: (id) => {
-        const text = render(scoped.topology, id);
-        return opts.candidateOverride ? opts.candidateOverride(id, text) : text;
-      },
+      candidate,
       hash: configHash,
       emit: (device, step, done) => emit({ kind: 'device', device, step, done, total: scoped.devices.length }),
     };

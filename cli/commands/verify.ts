@@ -44,14 +44,24 @@ export const verifyCommand: CommandModule = {
       .option('--max-oversubscription <ratio>', 'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)')
       .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
-      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string }) => {
+      .option('--compare', "with --target lab: each device's RIB computed from the config it runs against FRR's own, both families")
+      .option('--syntax', "parse every rendered FRR config with FRR's own vtysh --dryrun (offline), naming device and line of each rejected line")
+      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string; compare?: boolean; syntax?: boolean }) => {
         const g = globals();
+        if (opts.compare && opts.target === 'model') throw inputError('E_USAGE', '(command line)', '--compare', '--compare needs a running target', 'use --target lab --compare');
+        if (opts.syntax) {
+          const { verifySyntax } = await import('./verify-syntax.js');
+          const report = await verifySyntax(buildTopology(await loadInventory(g.inventory)));
+          emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
+          if (!report.summary.passed) process.exitCode = EXIT.policy;
+          return;
+        }
         const target = await verifyTarget(opts.target);
         if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab });
+        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab, compare: opts.compare });
         emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });

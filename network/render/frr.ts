@@ -48,6 +48,8 @@ export function frrLines(topology: Topology, deviceId: string, opts: RenderOptio
   lines.push(...loopbackStanza(device, opts), { text: '!' });
   const statics = staticDefaults(topology, device);
   if (statics.length) lines.push(...statics, { text: '!' });
+  const upstream = upstreamRouteMap(device);
+  if (upstream.length) lines.push(...upstream, { text: '!' });
   lines.push(...ospfProcess(device, 'ospf', opts), { text: '!' });
   lines.push(...ospfProcess(device, 'ospf6', opts), { text: '!' });
   lines.push({ text: 'end' });
@@ -102,6 +104,23 @@ function staticDefaults(topology: Topology, device: Device): ConfigLine[] {
   return out.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 }
 
+/**
+ * Names the exit's own upstream default for ospf6d: FRR 8.4's ospf6d counts any default route in
+ * zebra as present, its own OSPFv3-learned one too, so without a condition each exit keeps
+ * originating on the strength of the other's default after its upstream fails, and traffic loops
+ * (seen in the lab: the AS-external LSA stays while the static default is gone). ospfd ignores its
+ * own routes and needs no such map. One entry per internet interface (a second `match interface` in
+ * one entry would replace the first).
+ */
+export const UPSTREAM_DEFAULT_MAP = 'UPSTREAM-DEFAULT';
+
+function upstreamRouteMap(device: Device): ConfigLine[] {
+  if (!device.originatesDefault) return [];
+  return internetInterfaces(device).flatMap((iface, i) =>
+    [`route-map ${UPSTREAM_DEFAULT_MAP} permit ${10 * (i + 1)}`, ` match interface ${iface.name}`, 'exit'].map((text) => ({ text, iface: iface.name })),
+  );
+}
+
 function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOptions): ConfigLine[] {
   const out = [
     `router ${proto}`,
@@ -110,7 +129,8 @@ function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOption
     ` auto-cost reference-bandwidth ${REFERENCE_BANDWIDTH_MBPS}`,
   ];
   if (device.originatesDefault) {
-    out.push(` default-information originate always metric ${device.defaultMetric ?? 10} metric-type 2`);
+    out.push(` default-information originate metric ${device.defaultMetric ?? 10} metric-type 2`);
+    if (proto === 'ospf6' && internetInterfaces(device).length) out[out.length - 1] += ` route-map ${UPSTREAM_DEFAULT_MAP}`;
   }
   if (opts.fastTimers) {
     out.push(' timers throttle spf 0 50 500');
