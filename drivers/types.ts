@@ -90,6 +90,11 @@ export interface ConfigDriver {
   discardConfig(): Promise<void>;
   /** The loaded candidate against the committed configuration. */
   compareConfig(): Promise<ConfigDiff>;
+  /**
+   * `intended` against what runs now, in the platform's own commands (what a commit of it would
+   * send): empty when the device runs exactly that. Leaves any loaded candidate alone; drift reads it.
+   */
+  compareRunning(intended: string): Promise<ConfigDiff>;
   /** Apply the candidate and arm the revert timer. */
   commitConfig(opts: CommitOptions): Promise<CommitReport>;
   /** Claim the revert timer and make the candidate the committed config; refused when the timer already fired. */

@@ -44,6 +44,12 @@ export interface DeployOptions extends LabOptions {
   signal?: AbortSignal;
   /** Wait until every loopback answers from every device over both families (default true). */
   waitConvergence?: boolean;
+  /** Network-wide transaction over the changed devices (atomic.ts): confirm all or roll back all. */
+  atomic?: boolean;
+  /** With atomic: the first N changed devices form a first stage. */
+  canary?: number;
+  /** With atomic: one stage per level of the site tree. */
+  stageBy?: 'level';
 }
 
 export interface DeployResult {

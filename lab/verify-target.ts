@@ -3,4 +3,4 @@ import { registerVerifyTarget } from '../network/verify/targets.js';
 import { verifyLab } from './verify.js';
 import { DEFAULT_LAB_ID } from './names.js';
 
-registerVerifyTarget('lab', (ctx) => verifyLab({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: ctx.lab ?? process.env.STACKS_LAB ?? DEFAULT_LAB_ID }));
+registerVerifyTarget('lab', (ctx) => verifyLab({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: ctx.lab ?? DEFAULT_LAB_ID }));

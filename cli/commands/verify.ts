@@ -13,6 +13,7 @@ import { renderVerificationText } from '../../network/verify/report.js';
 import { verifyTarget, verifyTargetNames } from '../../network/verify/targets.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
+import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 import type { Level } from '../../network/types.js';
 
 const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
@@ -46,12 +47,16 @@ export const verifyCommand: CommandModule = {
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string }) => {
         const g = globals();
-        const target = await verifyTarget(opts.target);
-        if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
+        // model (and whatever a loaded module registered), else a deploy target's own verify
+        const registered = await verifyTarget(opts.target);
+        if (!registered && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`);
+        const deployTarget = registered ? undefined : await loadTarget(opts.target);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab });
+        const report = deployTarget
+          ? await deployTarget.verify({ inventory, topology, options, stateDir: g.stateDir, instance: targetInstance(opts.lab) })
+          : await registered!({ inventory, topology, options, stateDir: g.stateDir, lab: targetInstance(opts.lab) });
         emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });

@@ -8,7 +8,8 @@ import { structuredPatch } from 'diff';
 import { runtimeError } from '../../lib/errors.js';
 import type { BfdPeer, CommitOptions, CommitReport, ConfigDiff, ConfigDriver, ConfigKind, DeviceFacts, DeviceShell, InterfaceInfo, OspfNeighbour, VrrpGroup } from '../types.js';
 import { APPLY_SCRIPT, applyScript } from './apply.js';
-import { bfdPeers, durationSeconds, ipInterfaces, ospf4Neighbours, ospf6Neighbours, vrrpGroups } from './parse.js';
+import { incrementalScript } from './incremental.js';
+import { bfdPeers, durationSeconds, frrReloadDelta, ipInterfaces, ospf4Neighbours, ospf6Neighbours, vrrpGroups } from './parse.js';
 
 const CANDIDATE = '/etc/frr/candidate.conf';
 /** `replace` or `merge`: how the loaded candidate is to be applied. */
@@ -16,6 +17,11 @@ const MODE = '/etc/frr/candidate.mode';
 /** The committed config: written by confirm, read back by compare, restored by rollback. */
 const STARTUP = '/etc/frr/frr.conf';
 const ROLLBACK = '/etc/frr/rollback.conf';
+/** vtysh scripts of the commit (committed → candidate) and of its rollback (candidate → committed). */
+const FORWARD = '/etc/frr/commit.vtysh';
+const REVERSE = '/etc/frr/rollback.vtysh';
+/** Roll back: the reverse script in one vtysh pass, else the fallback applies the whole rollback point. */
+const ROLL_BACK = `{ vtysh -f ${REVERSE} || sh ${APPLY_SCRIPT} ${ROLLBACK}; }`;
 const TIMER = '/etc/frr/confirm.pid';
 /**
  * Whoever renames the timer's pid file first owns the outcome: the timer (it rolls back) or a
@@ -98,26 +104,42 @@ export class FrrDriver implements ConfigDriver {
     return configDiff(startup ?? '', candidate ?? '');
   }
 
+  /** frr-reload.py's own comparison (its parser knows FRR's ordering and defaults), against `show running-config`. */
+  async compareRunning(intended: string): Promise<ConfigDiff> {
+    const file = '/var/tmp/stacks-intended.conf';
+    const out = await this.must(`cat > ${file} && python3 /usr/lib/frr/frr-reload.py --test --stdout ${file} 2>&1`, 'compare with running config', intended);
+    return frrReloadDelta(out);
+  }
+
   /**
    * Keep the committed config as the rollback point, arm a timer that restores it after
-   * `revertInSeconds`, then apply the candidate: on a device still on its boot config, in one vtysh
-   * pass; otherwise only the difference (merge mode: only the candidate's lines, added).
+   * `revertInSeconds`, then apply the candidate: on a device still on its boot config in one vtysh
+   * pass (`initial`); in merge mode the candidate's lines, added; otherwise only the difference, as
+   * one vtysh script computed here together with its reverse, which the timer and `rollback` run.
    */
   async commitConfig(opts: CommitOptions): Promise<CommitReport> {
     const started = Date.now();
+    const [committed = '', candidate = '', mode = ''] = (await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE}; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'read configs')).split('@@@@\n');
+    const forward = incrementalScript(committed, candidate);
+    const reverse = incrementalScript(candidate, committed);
+    const heredoc = (file: string, text: string) => `cat > ${file} <<'STACKS_EOF'\n${text}STACKS_EOF`;
     const script = [
       'set -e',
       DISARM,
-      `cat > ${APPLY_SCRIPT} <<'STACKS_APPLY'\n${applyScript}STACKS_APPLY`,
+      heredoc(APPLY_SCRIPT, applyScript),
+      heredoc(FORWARD, forward),
+      heredoc(REVERSE, reverse),
       `cp ${STARTUP} ${ROLLBACK} 2>/dev/null || : > ${ROLLBACK}`,
-      `setsid sh -c 'sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; sh ${APPLY_SCRIPT} ${ROLLBACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
+      `setsid sh -c 'sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
-      `if [ "$(cat ${MODE} 2>/dev/null)" = merge ] || ${IS_BOOT}; then vtysh -f ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }; echo initial`,
-      `else sh ${APPLY_SCRIPT} ${CANDIDATE} 2>/var/tmp/commit.log || { cat /var/tmp/commit.log >&2; exit 1; }; fi`,
+      // no reverse script for these: a rollback applies the whole rollback point (a restart, from a boot config)
+      `if [ "${mode.trim()}" = merge ] || ${IS_BOOT}; then rm -f ${REVERSE}; vtysh -f ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }; echo initial`,
+      `elif vtysh -f ${FORWARD} > /var/tmp/commit.log 2>&1; then echo incremental`,
+      `else sh ${APPLY_SCRIPT} ${CANDIDATE} 2>>/var/tmp/commit.log || { cat /var/tmp/commit.log >&2; exit 1; }; fi`,
     ].join('\n');
     const out = await this.must('sh -s', 'commit', script);
     const method = out.trim().split('\n').at(-1);
-    return { method: method === 'incremental' || method === 'replace' ? method : 'initial', seconds: (Date.now() - started) / 1000 };
+    return { method: method === 'incremental' ? 'incremental' : method === 'initial' ? 'initial' : 'replace', seconds: (Date.now() - started) / 1000 };
   }
 
   /**
@@ -141,7 +163,7 @@ export class FrrDriver implements ConfigDriver {
 
   /** Disarm the timer and restore the rollback point now (only the difference, as a commit). */
   async rollback(): Promise<void> {
-    await this.must(`${DISARM}; [ -e ${ROLLBACK} ] || exit 0; sh ${APPLY_SCRIPT} ${ROLLBACK} > /var/tmp/rollback.log 2>&1 || { cat /var/tmp/rollback.log >&2; exit 1; }`, 'rollback');
+    await this.must(`${DISARM}; [ -e ${ROLLBACK} ] || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1 || { cat /var/tmp/rollback.log >&2; exit 1; }`, 'rollback');
   }
 
   async hasPendingCommit(): Promise<boolean> {

@@ -113,3 +113,15 @@ export function ipInterfaces(text: string): Array<{ name: string; up: boolean; m
     addresses: (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
   }));
 }
+
+/** `frr-reload.py --test` output: the commands it would send, under "Lines To Delete" and "Lines To Add". */
+export function frrReloadDelta(text: string): { remove: string[]; add: string[] } {
+  const out = { remove: [] as string[], add: [] as string[] };
+  let into: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('Lines To Delete')) into = out.remove;
+    else if (line.startsWith('Lines To Add')) into = out.add;
+    else if (into && line.trim() && !/^=+$/.test(line.trim())) into.push(line.replace(/\s+$/, ''));
+  }
+  return out;
+}

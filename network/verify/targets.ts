@@ -1,7 +1,7 @@
 /**
  * Where `stacks verify` checks the network: `model` (the default) verifies the topology built from
- * the inventory; other targets (the lab: the same questions asked of running FRR namespaces)
- * register themselves here, so adding one never touches the command or the model checks.
+ * the inventory; a deploy target's module (the lab's lab/verify-target.ts) registers its own here
+ * when the target is loaded (targets/registry.ts, at the edge): the core names no target.
  */
 import type { Inventory } from '../../inventory/load.js';
 import type { Topology } from '../types.js';
@@ -22,23 +22,14 @@ export type VerifyTarget = (ctx: VerifyTargetContext) => VerificationReport | Pr
 
 const targets = new Map<string, VerifyTarget>([['model', (ctx) => verifyTopology(ctx.topology, ctx.options)]]);
 
-/**
- * Targets whose module registers them, imported only when named: the lab's pulls in ssh2 and the
- * lab runtime, which `stacks verify` of the model never needs.
- */
-const LAZY: Record<string, () => Promise<unknown>> = {
-  lab: () => import('../../lab/verify-target.js'),
-};
-
 export function registerVerifyTarget(name: string, target: VerifyTarget): void {
   targets.set(name, target);
 }
 
 export async function verifyTarget(name: string): Promise<VerifyTarget | undefined> {
-  if (!targets.has(name) && Object.hasOwn(LAZY, name)) await LAZY[name]!();
   return targets.get(name);
 }
 
 export function verifyTargetNames(): string[] {
-  return [...new Set([...targets.keys(), ...Object.keys(LAZY)])].sort();
+  return [...targets.keys()].sort();
 }
