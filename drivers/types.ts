@@ -91,10 +91,11 @@ export interface ConfigDriver {
   /** The loaded candidate against the committed configuration. */
   compareConfig(): Promise<ConfigDiff>;
   /**
-   * `intended` against what runs now, in the platform's own commands (what a commit of it would
-   * send): empty when the device runs exactly that. Leaves any loaded candidate alone; drift reads it.
+   * The platform commands that would bring what runs now to `intended` (empty: it runs exactly
+   * that): hand edits since the last confirm, then intent the device has not committed. Leaves any
+   * loaded candidate alone; `stacks drift` reads it.
    */
-  compareRunning(intended: string): Promise<ConfigDiff>;
+  compareRunning(intended: string): Promise<string[]>;
   /** Apply the candidate and arm the revert timer. */
   commitConfig(opts: CommitOptions): Promise<CommitReport>;
   /** Claim the revert timer and make the candidate the committed config; refused when the timer already fired. */

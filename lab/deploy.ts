@@ -16,6 +16,7 @@ import { mapLimit } from './shell.js';
 import { DEFAULT_RATE_SCALE } from './wiring.js';
 import { waitConverged, type Convergence } from './converge.js';
 import { removeOutOfScope } from './destroy.js';
+import { pushAtomic, type StageReport } from './atomic.js';
 
 export interface LabOptions {
   stateDir: string;
@@ -62,6 +63,8 @@ export interface DeployResult {
   interrupted: boolean;
   outcomes: DeviceOutcome[];
   convergence?: Convergence;
+  /** With --atomic: each stage of the transaction, in order (the first failed one ends it). */
+  stages?: StageReport[];
   seconds: number;
   /** Seconds spent in each phase, in order: where a slow deploy spends its time. */
   phases: Array<{ phase: string; seconds: number }>;
@@ -130,7 +133,14 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     emit({ kind: 'phase', phase: 'push-changes' });
     const freshIds = new Set(fresh.map((r) => r.device));
     let interrupted = opts.signal?.aborted ?? false;
-    for (const all of deployLevels(scoped)) {
+    let stages: StageReport[] | undefined;
+    if (opts.atomic && !interrupted) {
+      const rest = runtimes.filter((r) => !freshIds.has(r.device));
+      const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir }, (phase) => emit({ kind: 'phase', phase }));
+      outcomes.push(...tx.outcomes);
+      stages = tx.stages;
+    }
+    for (const all of opts.atomic ? [] : deployLevels(scoped)) {
       const level = all.filter((id) => !freshIds.has(id));
       if (opts.signal?.aborted) {
         interrupted = true;
@@ -165,6 +175,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       interrupted,
       outcomes,
       convergence,
+      stages,
       seconds: (Date.now() - started) / 1000,
       phases: phases.filter((p) => p.seconds >= 0.05),
     };

@@ -21,6 +21,7 @@ export function renderDeployResult(r: DeployResult): string {
   const lines = [];
   for (const o of r.outcomes) if (o.action !== 'unchanged') lines.push(`  ${o.device}: ${o.action}${o.commit && o.action === 'changed' ? ` (${o.commit})` : ''}${o.reason ? ` — ${o.reason}` : ''}`);
   lines.push(`lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`);
+  for (const [i, st] of (r.stages ?? []).entries()) lines.push(`stage ${i + 1}: ${st.devices.length} devices ${st.ok ? 'passed' : `FAILED — ${st.reason}`} (${st.seconds.toFixed(1)} s)`);
   if (r.phases.length > 1) lines.push(`time by phase: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
   if (r.convergence) lines.push(r.convergence.converged ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)` : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`);
   return lines.join('\n');
@@ -93,10 +94,10 @@ export const target: Target = {
       let session: DeviceSession | undefined;
       try {
         session = await DeviceSession.connect({ device: d.id, host: rt.mgmtAddress, privateKey, pinnedHostKey: state.devices[d.id]!.hostKey });
-        const diff = await labDriver(session).compareRunning(renderLabConfig(scoped.topology, d.id));
-        return { device: d.id, platform: DEFAULT_PLATFORM, ...diff };
+        const commands = await labDriver(session).compareRunning(renderLabConfig(scoped.topology, d.id));
+        return { device: d.id, platform: DEFAULT_PLATFORM, commands };
       } catch (err) {
-        return { device: d.id, platform: DEFAULT_PLATFORM, remove: [], add: [], error: (err as Error).message };
+        return { device: d.id, platform: DEFAULT_PLATFORM, commands: [], error: (err as Error).message };
       } finally {
         session?.close();
       }

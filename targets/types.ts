@@ -119,8 +119,7 @@ export interface DeviceDrift {
   device: string;
   platform: string;
   /** Commands that would bring the running config back to the intent (empty: no drift). */
-  remove: string[];
-  add: string[];
+  commands: string[];
   /** The device could not be read (unreachable, refused): named, not counted as drift. */
   error?: string;
 }

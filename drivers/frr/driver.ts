@@ -17,6 +17,9 @@ const MODE = '/etc/frr/candidate.mode';
 /** The committed config: written by confirm, read back by compare, restored by rollback. */
 const STARTUP = '/etc/frr/frr.conf';
 const ROLLBACK = '/etc/frr/rollback.conf';
+/** `show running-config` as FRR printed it right after the last confirm: hand edits are read against it. */
+const CONFIRMED_RUNNING = '/etc/frr/running.confirmed';
+const RECORD_RUNNING = `vtysh -c 'show running-config' > ${CONFIRMED_RUNNING}.new && mv ${CONFIRMED_RUNNING}.new ${CONFIRMED_RUNNING}`;
 /** vtysh scripts of the commit (committed → candidate) and of its rollback (candidate → committed). */
 const FORWARD = '/etc/frr/commit.vtysh';
 const REVERSE = '/etc/frr/rollback.vtysh';
@@ -104,11 +107,21 @@ export class FrrDriver implements ConfigDriver {
     return configDiff(startup ?? '', candidate ?? '');
   }
 
-  /** frr-reload.py's own comparison (its parser knows FRR's ordering and defaults), against `show running-config`. */
-  async compareRunning(intended: string): Promise<ConfigDiff> {
-    const file = '/var/tmp/stacks-intended.conf';
-    const out = await this.must(`cat > ${file} && python3 /usr/lib/frr/frr-reload.py --test --stdout ${file} 2>&1`, 'compare with running config', intended);
-    return frrReloadDelta(out);
+  /**
+   * Hand edits are read against the running config as FRR printed it at the last confirm (both in
+   * FRR's own format, so its defaults and ordering cancel out); the intent against the committed
+   * file (both in ours). Without a confirm on record, frr-reload.py --test compares the running
+   * config with the intent directly.
+   */
+  async compareRunning(intended: string): Promise<string[]> {
+    const [running = '', confirmed = '', committed = ''] = (await this.must(`vtysh -c 'show running-config'; echo '@@@@'; cat ${CONFIRMED_RUNNING} 2>/dev/null; echo '@@@@'; cat ${STARTUP} 2>/dev/null`, 'read running config')).split('@@@@\n');
+    const lines = (script: string) => script.split('\n').filter(Boolean);
+    if (!confirmed.trim()) {
+      const out = await this.must(`cat > /var/tmp/stacks-intended.conf && python3 /usr/lib/frr/frr-reload.py --test --stdout /var/tmp/stacks-intended.conf 2>&1`, 'compare with running config', intended);
+      const d = frrReloadDelta(out);
+      return [...d.remove, ...d.add];
+    }
+    return [...lines(incrementalScript(running, confirmed)), ...lines(incrementalScript(committed, intended))];
   }
 
   /**
@@ -148,7 +161,7 @@ export class FrrDriver implements ConfigDriver {
    * longer runs). A merge commit's committed config is the running config after the merge.
    */
   async confirmCommit(): Promise<void> {
-    const record = `if [ "$(cat ${MODE} 2>/dev/null)" = merge ]; then vtysh -c 'show running-config' > ${STARTUP}.new && mv ${STARTUP}.new ${STARTUP}; else cp ${CANDIDATE} ${STARTUP}; fi`;
+    const record = `if [ "$(cat ${MODE} 2>/dev/null)" = merge ]; then vtysh -c 'show running-config' > ${STARTUP}.new && mv ${STARTUP}.new ${STARTUP}; else cp ${CANDIDATE} ${STARTUP}; fi; ${RECORD_RUNNING}`;
     const r = await this.s.exec(`mv ${TIMER} ${CLAIMED} 2>/dev/null && { kill -- -$(cat ${CLAIMED}) 2>/dev/null; rm -f ${CLAIMED}; ${record}; }`);
     if (r.code !== 0) throw runtimeError('E_CONFIRM_EXPIRED', `${this.s.device}: the confirm timer fired before the checks passed; the device rolled itself back`, 'deploy again, with a longer --confirm-timeout on a busy host');
   }
@@ -158,7 +171,7 @@ export class FrrDriver implements ConfigDriver {
    * interrupted after its commit), disarming any timer.
    */
   async adoptCandidate(): Promise<void> {
-    await this.must(`${DISARM}; cp ${CANDIDATE} ${STARTUP}`, 'confirm');
+    await this.must(`${DISARM}; cp ${CANDIDATE} ${STARTUP}; ${RECORD_RUNNING}`, 'confirm');
   }
 
   /** Disarm the timer and restore the rollback point now (only the difference, as a commit). */
