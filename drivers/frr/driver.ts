@@ -75,7 +75,8 @@ export class FrrDriver implements ConfigDriver {
     const out = await this.must(`vtysh -c 'show version' ; echo '@@'; vtysh -c 'show running-config' | sed -n 's/^hostname //p'; echo '@@'; ps -o etime= -p $(cat /run/frr/zebra.pid 2>/dev/null || echo 1); echo '@@'; ls /sys/class/net`, 'get facts');
     const [version = '', hostname = '', etime = '', ifs = ''] = out.split('@@\n');
     return {
-      hostname: hostname.trim(),
+      // vtysh adds its own `hostname` (the host's) after the daemons' in an integrated config: the first is the router's
+      hostname: hostname.trim().split('\n')[0] ?? '',
       vendor: 'FRRouting',
       model: 'Linux',
       osVersion: /FRRouting (\S+)/.exec(version)?.[1] ?? version.trim().split('\n')[0] ?? '',
