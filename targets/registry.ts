@@ -7,6 +7,7 @@ import type { Target } from './types.js';
 
 const TARGETS: Record<string, () => Promise<{ target: Target }>> = {
   lab: () => import('../lab/target.js'),
+  ssh: () => import('./ssh/target.js'),
 };
 
 export function targetNames(): string[] {
