@@ -1,9 +1,15 @@
 /**
  * The processes of one lab device: FRR (zebra, ospfd, ospf6d, staticd) as user frr, sshd for config
  * push and snmpd for monitoring — all inside the device's network namespace and one private mount
- * namespace where the device's own directories are bind-mounted on /run/frr, /etc/frr, /var/tmp,
- * /run/sshd and root's home. Every pid file and config path lives under the lab's state dir: that path in a
- * process's command line is its label.
+ * namespace where the device's own directories are bind-mounted on /run/frr, /etc/frr, /var/tmp and
+ * /run/sshd, and a copy of /etc/passwd on /etc/passwd (root's home is the device's own). Every pid
+ * file and config path lives under the lab's state dir: that path in a process's command line is its
+ * label.
+ *
+ * Works wherever the state dir lives and on a host where no FRR service ever ran: every mount point
+ * is created before it is bound (a fresh root or container has no /run/frr), and nothing is mounted
+ * over a directory that could hold the state dir (root's home: mounting an empty home there hid the
+ * device's own sshd log when the project was cloned into /root).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -48,6 +54,7 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
   if (!existsSync(join(p.etc, 'frr.conf'))) await writeFile(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
   for (const f of ['vtysh.conf', 'daemons', 'frr.conf']) await chown(join(p.etc, f), uid, gid);
   await writeFile(join(p.etc, 'reset.sh'), resetScript(d.hostname), { mode: 0o755 });
+  await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home), { mode: 0o644 });
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
   await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d));
@@ -80,6 +87,19 @@ export function resetScript(hostname: string): string {
     'if [ -n "$1" ]; then vtysh -f "$1"; fi',
     '',
   ].join('\n');
+}
+
+/** The host's passwd with root's home pointed at the device's own (the file is bound over /etc/passwd inside the device). */
+export function devicePasswd(hostPasswd: string, home: string): string {
+  return hostPasswd
+    .split('\n')
+    .map((line) => {
+      const f = line.split(':');
+      if (f[0] !== 'root' || f.length < 7) return line;
+      f[5] = home;
+      return f.join(':');
+    })
+    .join('\n');
 }
 
 function sshdConfig(d: DeviceRuntime): string {
@@ -189,11 +209,13 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   const p = d.paths;
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const steps = [
+    // Mount points are created here, never assumed: /run/frr exists only where the FRR service ran.
+    'mkdir -p /run/frr /etc/frr /var/tmp /run/sshd',
     `mount --bind ${q(p.run)} /run/frr`,
     `mount --bind ${q(p.etc)} /etc/frr`,
     `mount --bind ${q(p.tmp)} /var/tmp`,
-    `mkdir -p /run/sshd && mount --bind ${q(p.sshdRun)} /run/sshd`,
-    `mount --bind ${q(p.home)} "$(getent passwd root | cut -d: -f6)"`,
+    `mount --bind ${q(p.sshdRun)} /run/sshd`,
+    `mount --bind ${q(p.passwd)} /etc/passwd`,
   ];
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);

@@ -17,6 +17,7 @@ import { DEFAULT_RATE_SCALE } from './wiring.js';
 import { waitConverged, type Convergence } from './converge.js';
 import { removeOutOfScope } from './destroy.js';
 import { assertCandidatesParse } from './syntax-gate.js';
+import { pushAtomic, type StageReport } from './atomic.js';
 
 export interface LabOptions {
   stateDir: string;
@@ -45,6 +46,12 @@ export interface DeployOptions extends LabOptions {
   signal?: AbortSignal;
   /** Wait until every loopback answers from every device over both families (default true). */
   waitConvergence?: boolean;
+  /** Network-wide transaction over the changed devices (atomic.ts): confirm all or roll back all. */
+  atomic?: boolean;
+  /** With atomic: the first N changed devices form a first stage. */
+  canary?: number;
+  /** With atomic: one stage per level of the site tree. */
+  stageBy?: 'level';
 }
 
 export interface DeployResult {
@@ -57,6 +64,8 @@ export interface DeployResult {
   interrupted: boolean;
   outcomes: DeviceOutcome[];
   convergence?: Convergence;
+  /** With --atomic: each stage of the transaction, in order (the first failed one ends it). */
+  stages?: StageReport[];
   seconds: number;
   /** Seconds spent in each phase, in order: where a slow deploy spends its time. */
   phases: Array<{ phase: string; seconds: number }>;
@@ -132,7 +141,14 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     emit({ kind: 'phase', phase: 'push-changes' });
     const freshIds = new Set(fresh.map((r) => r.device));
     let interrupted = opts.signal?.aborted ?? false;
-    for (const all of deployLevels(scoped)) {
+    let stages: StageReport[] | undefined;
+    if (opts.atomic && !interrupted) {
+      const rest = runtimes.filter((r) => !freshIds.has(r.device));
+      const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir }, (phase) => emit({ kind: 'phase', phase }));
+      outcomes.push(...tx.outcomes);
+      stages = tx.stages;
+    }
+    for (const all of opts.atomic ? [] : deployLevels(scoped)) {
       const level = all.filter((id) => !freshIds.has(id));
       if (opts.signal?.aborted) {
         interrupted = true;
@@ -167,6 +183,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       interrupted,
       outcomes,
       convergence,
+      stages,
       seconds: (Date.now() - started) / 1000,
       phases: phases.filter((p) => p.seconds >= 0.05),
     };

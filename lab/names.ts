@@ -92,10 +92,13 @@ function deviceDirs(dir: string) {
     /** Bind-mounted on /run/sshd (privilege separation directory). */
     sshdRun: join(dir, 'sshd-run'),
     /**
-     * Bind-mounted on root's home: a command pushed over SSH runs in root's login shell, which
+     * Root's home inside the device: a command pushed over SSH runs in root's login shell, which
      * would otherwise source the host's ~/.bashrc (a pyenv init there costs seconds per command).
+     * It is not mounted over the host's home (the state dir may live there: a clone in /root):
+     * the device sees a copy of /etc/passwd (`passwd`) whose root entry points here.
      */
     home: join(dir, 'home'),
+    passwd: join(dir, 'passwd'),
     ssh: join(dir, 'ssh'),
     snmp: join(dir, 'snmp'),
     hostKey: join(dir, 'ssh', 'ssh_host_ed25519_key'),

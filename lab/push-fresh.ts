@@ -8,7 +8,8 @@
 import type { DeviceRuntime } from './daemons.js';
 import type { PushContext, DeviceOutcome } from './push.js';
 import { connectDevice, expectationsFor } from './push.js';
-import { FrrDriver } from './napalm.js';
+import type { ConfigDriver } from '../drivers/types.js';
+import { labDriver } from './driver.js';
 import { checkOnce, describeFailure, type CheckResult } from './checks.js';
 import { mapLimit, sleep } from './shell.js';
 import type { DeviceSession } from './ssh.js';
@@ -16,7 +17,7 @@ import type { DeviceSession } from './ssh.js';
 interface InFlight {
   rt: DeviceRuntime;
   session: DeviceSession;
-  drv: FrrDriver;
+  drv: ConfigDriver;
   candidate: string;
   hash: string;
   started: number;
@@ -40,11 +41,11 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
     try {
       ctx.emit(rt.device, 'connect');
       const session = await connectDevice(ctx, rt);
-      const drv = new FrrDriver(session);
-      await drv.loadCandidate(candidate);
+      const drv = labDriver(session);
+      await drv.loadReplaceCandidate(candidate);
       await ctx.store.update((s) => Object.assign(s.devices[rt.device]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
       ctx.emit(rt.device, 'commit');
-      await drv.commitConfirm(ctx.confirmSeconds, true);
+      await drv.commitConfig({ revertInSeconds: ctx.confirmSeconds });
       inFlight.push({ rt, session, drv, candidate, hash, started, passed: false, reached: new Set() });
     } catch (err) {
       outcomes.push({ device: rt.device, action: 'failed', reason: (err as Error).message, seconds: (Date.now() - started) / 1000 });

@@ -7,7 +7,9 @@ import type { ScopedTopology } from './scope.js';
 import type { StateStore } from './state.js';
 import type { DeviceRuntime } from './daemons.js';
 import { DeviceSession } from './ssh.js';
-import { FrrDriver, diffIsEmpty, type ConfigDiff } from './napalm.js';
+import { diffIsEmpty } from '../drivers/frr/driver.js';
+import type { ConfigDiff } from '../drivers/types.js';
+import { labDriver } from './driver.js';
 import { checkUntil, describeFailure, type Expectations } from './checks.js';
 import { faultedLinkIds } from './faults.js';
 import { sleep } from './shell.js';
@@ -17,6 +19,8 @@ export interface DeviceOutcome {
   action: 'unchanged' | 'changed' | 'rolled-back' | 'failed';
   diff?: ConfigDiff;
   reason?: string;
+  /** How the commit was applied: only the difference (`incremental`), a restart (`replace`), or a first config (`initial`). */
+  commit?: 'incremental' | 'replace' | 'initial';
   seconds: number;
 }
 
@@ -84,27 +88,27 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
   try {
     ctx.emit(id, 'connect');
     session = await connectDevice(ctx, rt);
-    const drv = new FrrDriver(session);
+    const drv = labDriver(session);
     ctx.emit(id, 'load');
-    await drv.loadCandidate(candidate);
-    const diff = await drv.compare(candidate);
+    await drv.loadReplaceCandidate(candidate);
+    const diff = await drv.compareConfig();
     if (diffIsEmpty(diff)) {
-      // Already running (e.g. a deploy interrupted after commit): disarm any timer, record it.
-      await drv.confirm();
+      // Already committed (e.g. a deploy interrupted after its confirm): disarm any timer, record it.
+      if (await drv.hasPendingCommit()) await drv.confirmCommit().catch(() => undefined);
       await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }));
       return done({ action: 'unchanged' });
     }
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
     ctx.emit(id, 'commit');
     committing = true;
-    // Rolled back to (or never left) the empty boot config: nothing to restart before loading.
-    await drv.commitConfirm(ctx.confirmSeconds, (prev.phase === 'realized' || prev.phase === 'rolled-back') && !prev.pending);
+    // Only the difference is applied (a device on its boot config gets the whole file in one pass).
+    const commit = await drv.commitConfig({ revertInSeconds: ctx.confirmSeconds });
     ctx.emit(id, 'check');
     const check = await checkUntil(drv, () => expectationsFor(ctx, id), ctx.checkTimeoutMs);
     if (check.ok) {
       await drv.confirmCommit();
       await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }));
-      return done({ action: 'changed', diff });
+      return done({ action: 'changed', diff, commit: commit.method });
     }
     const reason = describeFailure(check);
     ctx.emit(id, 'rollback');
@@ -115,7 +119,7 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     const reason = (err as Error).message;
     // A commit that failed half-way must not stay: restore the rollback point (best effort; the
     // device's own timer does it anyway if this fails too).
-    if (committing && session) await new FrrDriver(session).rollback().catch(() => undefined);
+    if (committing && session) await labDriver(session).rollback().catch(() => undefined);
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { lastError: reason, pending: committing ? undefined : s.devices[id]!.pending }));
     return done({ action: 'failed', reason });
   } finally {

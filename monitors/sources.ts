@@ -6,9 +6,7 @@
 import { existsSync } from 'node:fs';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
-import { readLabTargets } from '../lab/targets.js';
-import { readState } from '../lab/state.js';
-import { labPaths } from '../lab/names.js';
+import { loadTarget, targetInstance } from '../targets/registry.js';
 import { runtimeError } from '../lib/errors.js';
 import { credentialsFor, readSnmpSecrets, secretsFromEnv, type SnmpSecrets } from './credentials.js';
 import { readTargetFile, targetsFromFile } from './target-file.js';
@@ -44,16 +42,15 @@ export async function selectTargets(opts: { stateDir: string; lab?: string; targ
     const t = targetsFromFile(doc, creds, opts.version);
     return { ...t, credentials: withTrapCommunity([...used.values()], secrets), source: opts.targetsFile };
   }
-  const lab = opts.lab ?? 'lab';
-  const deployed = await readLabTargets(opts.stateDir, lab);
+  const lab = targetInstance(opts.lab);
+  const deployed = await (await loadTarget('lab')).snmpTargets({ stateDir: opts.stateDir, inventoryDir: '', instance: lab });
   if (!deployed) {
     throw runtimeError('E_NO_TARGETS', `no targets: lab "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`, 'deploy a lab (`stacks deploy --target lab`) or pass --targets FILE');
   }
-  const secretsFile = opts.secretsFile ?? (existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
+  const secretsFile = opts.secretsFile ?? (deployed.secretsFile && existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
   const { secrets, source } = await secretsFrom(secretsFile);
   const credentials = credentialsFor(opts.version, secrets, source);
-  const state = await readState(labPaths(opts.stateDir, lab).state);
-  const inv = await loadInventory(state?.inventory);
+  const inv = await loadInventory(deployed.inventoryDir);
   const topology = buildTopology(inv);
   const endpoints = new Map(deployed.targets.map((t) => [t.device, { address: t.address, port: t.port }]));
   return { devices: targetsFromTopology(topology, endpoints, credentials), platforms: [], credentials: withTrapCommunity([credentials], secrets), source: `lab ${lab}` };

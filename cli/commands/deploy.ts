@@ -1,6 +1,7 @@
 /**
- * `stacks deploy --target lab`: realize the scope on this host and push every device's config
- * (load → compare → commit with confirm timer → post-checks → confirm or roll back).
+ * `stacks deploy --target T`: push every device's rendered config to a target (load → compare →
+ * commit with confirm timer → post-checks → confirm or roll back); `--atomic` makes the whole change
+ * one network-wide transaction, staged with `--canary N` or `--stage-by level`.
  */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -8,18 +9,14 @@ import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import { deployLab, type DeployResult } from '../../lab/deploy.js';
-import { planLab, renderLabPlan } from '../../lab/plan.js';
+import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import type { ApplyEvent } from '../../targets/types.js';
 import { DEFAULT_RATE_SCALE } from '../../lab/wiring.js';
 
 export interface LabCliOptions {
   target: string;
-  lab: string;
+  lab?: string;
   scope?: string;
-}
-
-export function checkTarget(target: string): void {
-  if (target !== 'lab') throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${target}"`, 'targets: lab');
 }
 
 function udpPort(name: string, v: string): number {
@@ -45,22 +42,13 @@ export async function confirmOrRefuse(question: string, autoApprove: boolean, wh
   return answer.trim() === 'yes';
 }
 
-function renderResult(r: DeployResult): string {
-  const lines = [];
-  for (const o of r.outcomes) if (o.action !== 'unchanged') lines.push(`  ${o.device}: ${o.action}${o.reason ? ` — ${o.reason}` : ''}`);
-  lines.push(`lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`);
-  if (r.phases.length > 1) lines.push(`time by phase: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
-  if (r.convergence) lines.push(r.convergence.converged ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)` : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`);
-  return lines.join('\n');
-}
-
 export const deployCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('deploy')
       .description('deploy the network onto a target: `lab` runs it in network namespaces on this host (FRR, sshd, snmpd per device)')
-      .option('-t, --target <target>', 'where to deploy (lab)', 'lab')
-      .option('--lab <id>', 'lab id: prefixes namespaces (stx-<id>-…) and host interfaces', 'lab')
+      .option('-t, --target <target>', `where to deploy (${targetNames().join(', ')})`, 'lab')
+      .option('--lab <id>', 'lab id: prefixes namespaces (stx-<id>-…) and host interfaces (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'part of the topology, e.g. "cities=xian,yulin;counties=2;townships=2" or a list of site ids (default: core + 2 cities × 2 counties × 2 townships + data centres; see lab/scope.ts)')
       .option('--parallel <n>', 'devices pushed at once', '4')
       .option('--rate-scale <n>', `divide every tier's rate by n for tc tbf shaping (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`)
@@ -70,14 +58,19 @@ export const deployCommand: CommandModule = {
       .option('--check-timeout <s>', 'seconds post-checks may take before a commit is rolled back', '45')
       .option('--refresh', 'compare every device with its running config, not only changed ones')
       .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
-      .action(async (opts: LabCliOptions & { parallel?: string; rateScale?: string; v2c?: boolean; trapSink?: string; confirmTimeout?: string; checkTimeout?: string; refresh?: boolean; autoApprove?: boolean }) => {
+      .option('--atomic', 'one network-wide transaction: commit every changed device with a confirm timer, check the whole network (model verify and live checks), then confirm all or roll back all')
+      .option('--canary <n>', 'with --atomic: the first N changed devices go first as their own stage')
+      .option('--stage-by <level>', 'with --atomic: one stage per level of the site tree (province, city, county, township)')
+      .action(async (opts: LabCliOptions & { parallel?: string; rateScale?: string; v2c?: boolean; trapSink?: string; confirmTimeout?: string; checkTimeout?: string; refresh?: boolean; autoApprove?: boolean; atomic?: boolean; canary?: string; stageBy?: string }) => {
         const g = globals();
-        checkTarget(opts.target);
-        const base = { stateDir: g.stateDir, inventoryDir: g.inventory, lab: opts.lab, scope: opts.scope };
+        const target = await loadTarget(opts.target);
+        if ((opts.canary !== undefined || opts.stageBy !== undefined) && !opts.atomic) throw inputError('E_USAGE', '(command line)', opts.canary !== undefined ? '--canary' : '--stage-by', 'staged rollout is part of a transaction', 'add --atomic');
+        if (opts.stageBy !== undefined && opts.stageBy !== 'level') throw inputError('E_USAGE', '(command line)', '--stage-by', `"${opts.stageBy}" is not a staging`, 'the one staging is: level');
+        const ctx = { stateDir: g.stateDir, inventoryDir: g.inventory, instance: targetInstance(opts.lab), scope: opts.scope };
         if (!opts.autoApprove) {
-          const plan = await planLab(base);
-          process.stderr.write(renderLabPlan(plan, false) + '\n');
-          if (!(await confirmOrRefuse('Deploy these changes to the lab?', false, 'deploy'))) {
+          const plan = await target.plan(ctx);
+          process.stderr.write(plan.text + '\n');
+          if (!(await confirmOrRefuse(`Deploy these changes to ${target.name} ${ctx.instance}?`, false, 'deploy'))) {
             process.stderr.write('deploy cancelled\n');
             process.exitCode = EXIT.policy;
             return;
@@ -93,17 +86,21 @@ export const deployCommand: CommandModule = {
         const bar = process.stderr.isTTY && !g.json ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} devices | {phase} {last}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
         let started = false;
         try {
-          const result = await deployLab({
-            ...base,
+          const result = await target.apply(ctx, {
             parallel: positiveInt('--parallel', opts.parallel, 4),
-            rateScale: opts.rateScale === undefined ? undefined : positiveInt('--rate-scale', opts.rateScale, DEFAULT_RATE_SCALE),
-            v2c: opts.v2c,
-            trapSinkPort: opts.trapSink === undefined ? undefined : udpPort('--trap-sink', opts.trapSink),
+            targetOptions: {
+              rateScale: opts.rateScale === undefined ? undefined : positiveInt('--rate-scale', opts.rateScale, DEFAULT_RATE_SCALE),
+              v2c: opts.v2c,
+              trapSinkPort: opts.trapSink === undefined ? undefined : udpPort('--trap-sink', opts.trapSink),
+            },
+            atomic: opts.atomic,
+            canary: opts.canary === undefined ? undefined : positiveInt('--canary', opts.canary, 1),
+            stageBy: opts.stageBy === 'level' ? 'level' : undefined,
             confirmSeconds: positiveInt('--confirm-timeout', opts.confirmTimeout, 180),
             checkTimeoutMs: positiveInt('--check-timeout', opts.checkTimeout, 45) * 1000,
             refresh: opts.refresh,
             signal: controller.signal,
-            onEvent: (e) => {
+            onEvent: (e: ApplyEvent) => {
               if (!bar) return;
               if (e.kind === 'phase') {
                 if (!started) bar.start(1, 0, { phase: e.phase, last: '' });
@@ -117,9 +114,9 @@ export const deployCommand: CommandModule = {
             },
           });
           bar?.stop();
-          emit(g, result, () => renderResult(result));
-          const bad = result.rolledBack + result.failed > 0 || result.interrupted || (result.convergence && !result.convergence.converged);
-          if (bad) process.exitCode = result.interrupted ? 130 : EXIT.policy;
+          const { text, ...json } = result;
+          emit(g, json, () => text);
+          if (!result.ok) process.exitCode = result.interrupted ? 130 : EXIT.policy;
         } finally {
           bar?.stop();
           process.off('SIGINT', onSigint);

@@ -1,28 +1,29 @@
-/** `stacks destroy --target lab`: remove the lab's namespaces, interfaces, processes and files. */
+/** `stacks destroy --target T`: remove everything a target runs (for the lab: namespaces, interfaces, processes, state). */
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
-import { destroyLab } from '../../lab/destroy.js';
-import { checkTarget, confirmOrRefuse } from './deploy.js';
+import { confirmOrRefuse } from './deploy.js';
+import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 
 export const destroyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('destroy')
       .description('remove everything a target runs: for `lab`, every stx-<lab>- namespace, host interface, process and the lab state (works after a crash too)')
-      .option('-t, --target <target>', 'what to destroy (lab)', 'lab')
-      .option('--lab <id>', 'lab id', 'lab')
+      .option('-t, --target <target>', `what to destroy (${targetNames().join(', ')})`, 'lab')
+      .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
-      .action(async (opts: { target: string; lab: string; autoApprove?: boolean }) => {
+      .action(async (opts: { target: string; lab?: string; autoApprove?: boolean }) => {
         const g = globals();
-        checkTarget(opts.target);
-        if (!(await confirmOrRefuse(`Destroy lab ${opts.lab}?`, Boolean(opts.autoApprove), 'destroy'))) {
+        const target = await loadTarget(opts.target);
+        const instance = targetInstance(opts.lab);
+        if (!(await confirmOrRefuse(`Destroy ${target.name} ${instance}?`, Boolean(opts.autoApprove), 'destroy'))) {
           process.exitCode = EXIT.policy;
           return;
         }
-        const r = await destroyLab({ stateDir: g.stateDir, lab: opts.lab });
-        emit(g, r, () => `lab ${r.lab} destroyed: ${r.namespaces} namespaces, ${r.processes} processes, ${r.interfaces} host interfaces removed in ${r.seconds.toFixed(1)} s`);
+        const r = await target.destroy({ stateDir: g.stateDir, inventoryDir: g.inventory, instance });
+        emit(g, r.detail ?? r, () => r.text);
       });
   },
 };

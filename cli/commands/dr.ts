@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, runtimeError } from '../../lib/errors.js';
-import { checkLabId, DEFAULT_LAB_ID } from '../../lab/names.js';
+import { checkLabId } from '../../lab/names.js';
+import { targetInstance } from '../../targets/registry.js';
 import { runDrill, DEFAULT_TARGET, type DrillResult } from '../../dr/drill.js';
 import { SCENARIOS } from '../../dr/scenarios.js';
 import { renderReportText } from '../../dr/report.js';
@@ -39,11 +40,11 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
     .option('--failback', 'after the failover, return to the declared layout and measure that too', false)
     .option('--deploy', 'deploy the lab when it is not running (and destroy it after the drill)', false)
     .option('--scope <scope>', 'lab scope when --deploy deploys it (see `stacks deploy --help`)')
-    .option('--lab <id>', 'lab id', DEFAULT_LAB_ID)
+    .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
     .addHelpText('after', `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.id.padEnd(17)} ${s.title}`).join('\n')}\n\nThe report (text and JSON) is stored under <state dir>/dr/reports/. Ctrl-C stops the drill and restores the lab (exit 130).`)
     .action(async (opts: DrillCliOptions) => {
       const g = globals();
-      checkLabId(opts.lab);
+      checkLabId(targetInstance(opts.lab));
       const controller = new AbortController();
       let interrupts = 0;
       const onSigint = () => {
@@ -58,7 +59,7 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
           stateDir: g.stateDir,
           inventoryDir: g.inventory,
           scenario: opts.scenario,
-          lab: opts.lab,
+          lab: targetInstance(opts.lab),
           target: opts.target,
           force: opts.force,
           classId: opts.class,
@@ -92,11 +93,11 @@ export const drCommand: CommandModule = {
 
     dr.command('status')
       .description('replication state and lag of the sample service per centre (pg_stat_replication, pg_last_wal_replay_lsn)')
-      .option('--lab <id>', 'lab id', DEFAULT_LAB_ID)
-      .action(async (opts: { lab: string }) => {
+      .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
+      .action(async (opts: { lab?: string }) => {
         const g = globals();
-        const rec = await readService(g.stateDir, checkLabId(opts.lab));
-        if (!rec) throw runtimeError('E_DR_NO_SERVICE', `no DR sample service runs in lab "${opts.lab}"`, 'start one with `stacks dr up` (a drill runs its own)');
+        const rec = await readService(g.stateDir, checkLabId(targetInstance(opts.lab)));
+        if (!rec) throw runtimeError('E_DR_NO_SERVICE', `no DR sample service runs in lab "${targetInstance(opts.lab)}"`, 'start one with `stacks dr up` (a drill runs its own)');
         const s = await serviceStatus(rec);
         emit(g, s, () => renderStatusText(s));
       });
@@ -105,29 +106,29 @@ export const drCommand: CommandModule = {
       .description('start the sample service in the lab (primary in production, standbys as the class asks) and leave it running')
       .option('--class <id>', 'protection class (default: the first class with synchronous replication)')
       .option('--client <device>', 'lab device for clients')
-      .option('--lab <id>', 'lab id', DEFAULT_LAB_ID)
-      .action(async (opts: { lab: string; class?: string; client?: string }) => {
+      .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
+      .action(async (opts: { lab?: string; class?: string; client?: string }) => {
         const g = globals();
-        const rec = await serviceUp({ stateDir: g.stateDir, inventoryDir: g.inventory, lab: checkLabId(opts.lab), classId: opts.class, client: opts.client });
+        const rec = await serviceUp({ stateDir: g.stateDir, inventoryDir: g.inventory, lab: checkLabId(targetInstance(opts.lab)), classId: opts.class, client: opts.client });
         const s = await serviceStatus(rec);
         emit(g, s, () => renderStatusText(s));
       });
 
     dr.command('down')
       .description('stop and remove the sample service (databases, addresses)')
-      .option('--lab <id>', 'lab id', DEFAULT_LAB_ID)
-      .action(async (opts: { lab: string }) => {
+      .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
+      .action(async (opts: { lab?: string }) => {
         const g = globals();
-        const removed = await serviceDown(g.stateDir, checkLabId(opts.lab));
+        const removed = await serviceDown(g.stateDir, checkLabId(targetInstance(opts.lab)));
         emit(g, { removed }, () => (removed ? 'sample service removed' : 'no sample service was running'));
       });
 
     dr.command('restore')
       .description('undo what a drill that died without cleaning up left on the lab (links down, sample service)')
-      .option('--lab <id>', 'lab id', DEFAULT_LAB_ID)
-      .action(async (opts: { lab: string }) => {
+      .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
+      .action(async (opts: { lab?: string }) => {
         const g = globals();
-        const done = await recoverAbandoned(g.stateDir, checkLabId(opts.lab));
+        const done = await recoverAbandoned(g.stateDir, checkLabId(targetInstance(opts.lab)));
         emit(g, { restored: done }, () => (done.length ? `restored: ${done.join('; ')}` : 'nothing to restore'));
       });
 

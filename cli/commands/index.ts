@@ -16,6 +16,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   migrate: async () => (await import('./migrate.js')).migrateCommand,
   deploy: async () => (await import('./deploy.js')).deployCommand,
   destroy: async () => (await import('./destroy.js')).destroyCommand,
+  drift: async () => (await import('./drift.js')).driftCommand,
   lab: async () => (await import('./lab.js')).labCommand,
   daemon: async () => (await import('./daemon.js')).daemonCommand,
   faults: async () => (await import('./faults.js')).faultsCommand,

@@ -9,6 +9,7 @@ import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/
 import { readAccepted, writeAccepted } from '../accepted.js';
 import { DIALECTS } from '../../network/render/index.js';
 import { inputError } from '../../lib/errors.js';
+import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 
 export interface PlanOptions {
   accept?: boolean;
@@ -22,9 +23,18 @@ export type PlanTarget = (g: GlobalOptions, opts: PlanOptions) => Promise<number
 
 const TARGETS: Record<string, () => Promise<PlanTarget>> = {
   model: async () => planModel,
-  lab: async () => (await import('../../lab/plan-target.js')).planLabTarget,
   openstack: async () => (await import('../../stacks/terraform-plan.js')).planOpenstack,
 };
+
+/** A network deploy target (targets/registry.ts): per-device config diff against what it runs. */
+async function planDeployTarget(name: string, g: GlobalOptions, opts: PlanOptions): Promise<number> {
+  const target = await loadTarget(name);
+  const plan = await target.plan({ stateDir: g.stateDir, inventoryDir: g.inventory, instance: targetInstance(typeof opts.lab === 'string' ? opts.lab : undefined), scope: typeof opts.scope === 'string' ? opts.scope : undefined, verbose: g.verbose });
+  const { text, ...json } = plan;
+  // the lab's JSON has always named its instance `lab`
+  emit(g, { lab: plan.instance, ...json }, () => text);
+  return 0;
+}
 
 /** Compare the network as synthesized now with the snapshot a person last accepted. */
 async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
@@ -73,7 +83,7 @@ export const planCommand: CommandModule = {
     program
       .command('plan')
       .description('show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), lab, openstack')
-      .option('-t, --target <target>', `model | ${['lab', 'openstack'].join(' | ')}`, 'model')
+      .option('-t, --target <target>', `model | ${[...targetNames(), 'openstack'].join(' | ')}`, 'model')
       .option('--accept', 'record the current plan as the accepted baseline (target model)')
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
@@ -82,8 +92,8 @@ export const planCommand: CommandModule = {
         const g = globals();
         try {
           const load = TARGETS[opts.target];
-          if (!load) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${Object.keys(TARGETS).join(', ')}`);
-          process.exitCode = await (await load())(g, opts);
+          if (!load && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${[...Object.keys(TARGETS), ...targetNames()].join(', ')}`);
+          process.exitCode = load ? await (await load())(g, opts) : await planDeployTarget(opts.target, g, opts);
         } catch (err) {
           if (!opts.detailedExitcode) throw err;
           reportError(err, g.json);

@@ -2,7 +2,7 @@
  * `stacks verify`: ask the questions of network/verify (reachability per family, single-failure
  * analysis, unique addresses and router IDs, prefix overlap, oversubscription) of a target — the
  * model built from the inventory by default. Other targets register with `registerVerifyTarget`
- * (network/verify/targets.ts) from their own module, e.g. the lab's (lab/verify-target.ts).
+ * (cli/verify-targets.ts) from their own module, e.g. the lab's (lab/verify-target.ts).
  */
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
@@ -13,6 +13,7 @@ import { renderVerificationText } from '../../network/verify/report.js';
 import { verifyTarget, verifyTargetNames } from '../verify-targets.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
+import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 import type { Level } from '../../network/types.js';
 
 const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
@@ -56,12 +57,16 @@ export const verifyCommand: CommandModule = {
           if (!report.summary.passed) process.exitCode = EXIT.policy;
           return;
         }
-        const target = await verifyTarget(opts.target);
-        if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
+        // model (and whatever a loaded module registered), else a deploy target's own verify
+        const registered = await verifyTarget(opts.target);
+        if (!registered && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`);
+        const deployTarget = registered ? undefined : await loadTarget(opts.target);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab, compare: opts.compare });
+        const report = deployTarget
+          ? await deployTarget.verify({ inventory, topology, options, stateDir: g.stateDir, instance: targetInstance(opts.lab), compare: opts.compare })
+          : await registered!({ inventory, topology, options, stateDir: g.stateDir, lab: targetInstance(opts.lab), compare: opts.compare });
         emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });

@@ -1,8 +1,9 @@
 /**
  * The device-side confirm timer of FrrDriver, run for real: the driver's shell scripts execute in a
- * private mount namespace where a temporary directory is bind-mounted on /etc/frr and /var/tmp, as
- * on a lab device, with a reset.sh that records what it applies (and takes a while, like FRR's
- * restart). No FRR or SSH here: what is under test is who wins when a confirm and the timer meet.
+ * private mount namespace where a temporary directory is bind-mounted on /etc/frr and /var/tmp (and an
+ * empty one on /run/frr, so no FRR daemon is reached), as on a lab device, with a stand-in `vtysh`
+ * first on PATH that records each file it applies (and takes a while, like a busy FRR). No FRR or
+ * SSH here: what is under test is who wins when a confirm and the timer meet.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -27,14 +28,19 @@ function fakeDevice(resetSeconds: number): { driver: FrrDriver; etc: string } {
   roots.push(root);
   const etc = join(root, 'etc');
   const tmp = join(root, 'tmp');
+  const frrRun = join(root, 'run');
   mkdirSync(etc);
   mkdirSync(tmp);
+  mkdirSync(frrRun);
   writeFileSync(join(etc, 'frr.conf'), 'old\n');
-  writeFileSync(join(etc, 'reset.sh'), `#!/bin/sh\n# ${root}\necho "apply \${1:-nothing}" >> /etc/frr/applied.log\nsleep ${resetSeconds}\ncat "$1" > /etc/frr/running.conf 2>/dev/null || true\n`, { mode: 0o755 });
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  // `vtysh -f FILE` applies FILE; `vtysh -c …` (show running-config) prints nothing
+  writeFileSync(join(bin, 'vtysh'), `#!/bin/sh\n# ${root}\n[ "$1" = -f ] || exit 0\necho "apply $2" >> /etc/frr/applied.log\nsleep ${resetSeconds}\ncat "$2" > /etc/frr/running.conf 2>/dev/null || true\n`, { mode: 0o755 });
   const session = {
     device: 'fake',
     exec: (command: string, stdin?: string) =>
-      run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind "$1" /etc/frr && mount --bind "$2" /var/tmp && exec sh -c "$3"`, 'sh', etc, tmp, command], { input: stdin, allowFail: true }),
+      run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mkdir -p /run/frr /etc/frr && mount --bind "$1" /etc/frr && mount --bind "$2" /var/tmp && mount --bind "$4" /run/frr && PATH="$5:$PATH" exec sh -c "$3"`, 'sh', etc, tmp, command, frrRun, bin], { input: stdin, allowFail: true }),
     close: () => undefined,
   } as unknown as DeviceSession;
   return { driver: new FrrDriver(session), etc };
@@ -46,24 +52,25 @@ describe('confirm timer', () => {
   test('a confirm in time commits the candidate and the timer never fires', { timeout: 20_000 }, async () => {
     expect(process.getuid?.()).toBe(0); // mount namespaces: CI runs as root, never skipped
     const { driver, etc } = fakeDevice(0);
-    await driver.loadCandidate('new\n');
-    await driver.commitConfirm(2);
+    await driver.loadReplaceCandidate('new\n');
+    await driver.commitConfig({ revertInSeconds: 2 });
     await driver.confirmCommit();
     await sleep(3000);
     expect(readFileSync(join(etc, 'frr.conf'), 'utf8')).toBe('new\n');
-    expect(applied(etc)).toEqual(['apply /etc/frr/candidate.conf']);
+    expect(applied(etc)).toEqual(['apply /etc/frr/commit.vtysh']);
   });
 
   test('a confirm that arrives while the timer is rolling back is refused, and the rollback completes', { timeout: 20_000 }, async () => {
     const { driver, etc } = fakeDevice(2);
-    await driver.loadCandidate('new\n');
-    await driver.commitConfirm(1);
-    // the commit's own reset took 2 s, so the 1 s timer has fired and its reset is under way
+    await driver.loadReplaceCandidate('new\n');
+    await driver.commitConfig({ revertInSeconds: 1 });
+    // the commit's own apply took 2 s, so the 1 s timer has fired and its rollback is under way
     await sleep(300);
-    await expect(driver.confirmCommit()).rejects.toMatchObject({ code: 'E_LAB_CONFIRM_EXPIRED' });
+    await expect(driver.confirmCommit()).rejects.toMatchObject({ code: 'E_CONFIRM_EXPIRED' });
     await sleep(2500);
-    expect(applied(etc)).toEqual(['apply /etc/frr/candidate.conf', 'apply /etc/frr/rollback.conf']);
+    expect(applied(etc)).toEqual(['apply /etc/frr/commit.vtysh', 'apply /etc/frr/rollback.vtysh']);
     expect(readFileSync(join(etc, 'frr.conf'), 'utf8')).toBe('old\n');
-    expect(readFileSync(join(etc, 'running.conf'), 'utf8')).toBe('old\n');
+    // what the timer applied: the commit's reverse, back to `old`
+    expect(readFileSync(join(etc, 'running.conf'), 'utf8')).toBe('no new\nold\n');
   });
 });

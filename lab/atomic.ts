@@ -1,0 +1,150 @@
+/**
+ * `stacks deploy --atomic`: the changed devices as one network-wide transaction (what Cisco NSO
+ * offers and NAPALM does not). Per stage (all at once; or `--canary N` first, then the rest; or one
+ * stage per level of the site tree): commit every device of the stage with a confirm timer, let the
+ * network settle, then check the whole network — the model verify (the `model` verify target, the
+ * same entry point `stacks verify` uses) and live reachability of every loopback from every device
+ * over both families. A failed stage rolls back every device committed so far (this stage's and the
+ * earlier ones', newest first) and stops; when every stage passes, all are confirmed together.
+ *
+ * Invariants: no device is confirmed before every stage passed; every commit carries a confirm
+ * timer that outlasts the transaction, so a deployer killed mid-way leaves each device to roll
+ * itself back, and the journal (state `committing`) makes the next deploy compare and redo it.
+ */
+import type { DeviceRuntime } from './daemons.js';
+import type { DeviceOutcome, PushContext } from './push.js';
+import { connectDevice } from './push.js';
+import { labDriver } from './driver.js';
+import { diffIsEmpty } from '../drivers/frr/driver.js';
+import type { ConfigDriver } from '../drivers/types.js';
+import { deployLevels } from './model.js';
+import { waitConverged } from './converge.js';
+import { mapLimit, sleep } from './shell.js';
+import type { DeviceSession } from './ssh.js';
+import { verifyTarget } from '../cli/verify-targets.js';
+import type { VerificationReport } from '../network/verify/report.js';
+import { loadInventory } from '../inventory/load.js';
+
+export interface AtomicOptions {
+  canary?: number;
+  stageBy?: 'level';
+  parallel: number;
+  inventoryDir: string;
+  stateDir: string;
+  /** Time for a change to show before the live checks (the lab's OSPF dead interval is 3 s). */
+  settleMs?: number;
+}
+
+export interface StageReport {
+  devices: string[];
+  ok: boolean;
+  reason?: string;
+  seconds: number;
+}
+
+interface Open {
+  rt: DeviceRuntime;
+  session: DeviceSession;
+  drv: ConfigDriver;
+  candidate: string;
+  hash: string;
+  started: number;
+}
+
+/** Stages of a transaction over `changed` (device ids in deploy order). */
+export function stagesOf(changed: string[], levels: string[][], opts: { canary?: number; stageBy?: 'level' }): string[][] {
+  if (opts.stageBy === 'level') return levels.map((l) => l.filter((id) => changed.includes(id))).filter((l) => l.length);
+  if (opts.canary && opts.canary < changed.length) return [changed.slice(0, opts.canary), changed.slice(opts.canary)];
+  return changed.length ? [changed] : [];
+}
+
+async function modelVerify(inventoryDir: string, stateDir: string, ctx: PushContext): Promise<VerificationReport | undefined> {
+  const model = await verifyTarget('model');
+  if (!model) return undefined;
+  const inventory = await loadInventory(inventoryDir);
+  return model({ inventory, topology: ctx.scoped.topology, options: {}, stateDir });
+}
+
+export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], opts: AtomicOptions, emitPhase: (p: string) => void): Promise<{ outcomes: DeviceOutcome[]; stages: StageReport[] }> {
+  const byId = new Map(runtimes.map((r) => [r.device, r]));
+  const order = deployLevels(ctx.scoped).flat().filter((id) => byId.has(id));
+  // Which devices change: the journal says so for most; a device left `committing` is compared on the device.
+  const changed = order.filter((id) => {
+    const s = ctx.store.state.devices[id]!;
+    return ctx.refresh || s.phase !== 'confirmed' || s.configHash !== ctx.hash(ctx.candidate(id));
+  });
+  const outcomes: DeviceOutcome[] = order.filter((id) => !changed.includes(id)).map((device) => ({ device, action: 'unchanged' as const, seconds: 0 }));
+  const stages = stagesOf(changed, deployLevels(ctx.scoped), opts);
+  const reports: StageReport[] = [];
+  const open: Open[] = [];
+  let failure: string | undefined;
+
+  emitPhase('atomic: model verify');
+  const verified = await modelVerify(opts.inventoryDir, opts.stateDir, ctx);
+  if (verified && !verified.summary.passed) failure = `model verify failed: ${verified.checks.filter((c) => !c.passed).map((c) => c.id).join(', ')}`;
+
+  for (const [n, stage] of stages.entries()) {
+    if (failure) break;
+    const started = Date.now();
+    emitPhase(`atomic: stage ${n + 1}/${stages.length} commit`);
+    const refused: string[] = [];
+    await mapLimit(stage, opts.parallel, async (id) => {
+      const rt = byId.get(id)!;
+      const candidate = ctx.candidate(id);
+      const hash = ctx.hash(candidate);
+      const t0 = Date.now();
+      try {
+        ctx.emit(id, 'connect');
+        const session = await connectDevice(ctx, rt);
+        const drv = labDriver(session);
+        await drv.loadReplaceCandidate(candidate);
+        if (diffIsEmpty(await drv.compareConfig()) && ctx.store.state.devices[id]!.phase === 'confirmed') {
+          session.close();
+          outcomes.push({ device: id, action: 'unchanged', seconds: (Date.now() - t0) / 1000 });
+          return;
+        }
+        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
+        ctx.emit(id, 'commit');
+        open.push({ rt, session, drv, candidate, hash, started: t0 });
+        await drv.commitConfig({ revertInSeconds: ctx.confirmSeconds });
+      } catch (err) {
+        refused.push(`${id}: ${(err as Error).message}`);
+      }
+    });
+    if (refused.length) failure = `commit refused on ${refused.join('; ')}`;
+    if (!failure) {
+      emitPhase(`atomic: stage ${n + 1}/${stages.length} check`);
+      await sleep(opts.settleMs ?? 4000);
+      const live = await waitConverged(ctx.scoped, ctx.store.state, { parallel: opts.parallel, timeoutMs: ctx.checkTimeoutMs });
+      if (!live.converged) failure = `live check failed after stage ${n + 1}: ${live.failing.length} device→loopback pairs unreachable, e.g. ${live.failing.slice(0, 4).join('; ')}`;
+    }
+    reports.push({ devices: stage, ok: !failure, reason: failure, seconds: (Date.now() - started) / 1000 });
+  }
+
+  emitPhase(failure ? 'atomic: roll back all' : 'atomic: confirm all');
+  // Roll back newest first, so each device returns to the network it was committed into.
+  const settle = failure ? [...open].reverse() : open;
+  for (const f of settle) {
+    const id = f.rt.device;
+    try {
+      if (failure) {
+        await f.drv.rollback();
+        const prev = ctx.store.state.devices[id]!;
+        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: prev.config ? 'confirmed' : 'rolled-back', pending: undefined, lastError: `rolled back with the transaction: ${failure}` }));
+        outcomes.push({ device: id, action: 'rolled-back', reason: failure, seconds: (Date.now() - f.started) / 1000 });
+      } else {
+        await f.drv.confirmCommit();
+        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }));
+        outcomes.push({ device: id, action: 'changed', commit: 'incremental', seconds: (Date.now() - f.started) / 1000 });
+      }
+      ctx.emit(id, failure ? 'rolled-back' : 'changed', true);
+    } catch (err) {
+      outcomes.push({ device: id, action: 'failed', reason: `${id}: ${(err as Error).message}`, seconds: (Date.now() - f.started) / 1000 });
+    } finally {
+      f.session.close();
+    }
+  }
+  // A device whose commit was refused never opened: it is named in the failure.
+  for (const r of failure?.startsWith('commit refused') ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id)) : []) outcomes.push({ device: r, action: 'failed', reason: failure, seconds: 0 });
+  return { outcomes, stages: reports };
+}

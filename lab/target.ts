@@ -1,0 +1,106 @@
+/** The lab as a deploy target: network namespaces on this host, one FRR + sshd + snmpd per device. */
+import { readFile } from 'node:fs/promises';
+import type { ApplyOptions, ApplyResult, DeviceDrift, Target, TargetContext } from '../targets/types.js';
+import { verifyTarget } from '../cli/verify-targets.js';
+import { deployLab, openLab, type DeployResult } from './deploy.js';
+import { planLab, renderLabPlan } from './plan.js';
+import { destroyLab } from './destroy.js';
+import { labStatus, renderLabStatus } from './status.js';
+import { readLabTargets } from './targets.js';
+import { readState } from './state.js';
+import { labPaths } from './names.js';
+import { renderLabConfig } from './model.js';
+import { runtimeOf } from './up.js';
+import { DeviceSession } from './ssh.js';
+import { labDriver } from './driver.js';
+import { mapLimit } from './shell.js';
+import { DEFAULT_PLATFORM } from '../drivers/registry.js';
+import { runtimeError } from '../lib/errors.js';
+
+export function renderDeployResult(r: DeployResult): string {
+  const lines = [];
+  for (const o of r.outcomes) if (o.action !== 'unchanged') lines.push(`  ${o.device}: ${o.action}${o.commit && o.action === 'changed' ? ` (${o.commit})` : ''}${o.reason ? ` — ${o.reason}` : ''}`);
+  lines.push(`lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`);
+  for (const [i, st] of (r.stages ?? []).entries()) lines.push(`stage ${i + 1}: ${st.devices.length} devices ${st.ok ? 'passed' : `FAILED — ${st.reason}`} (${st.seconds.toFixed(1)} s)`);
+  if (r.phases.length > 1) lines.push(`time by phase: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
+  if (r.convergence) lines.push(r.convergence.converged ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)` : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`);
+  return lines.join('\n');
+}
+
+const base = (ctx: TargetContext) => ({ stateDir: ctx.stateDir, inventoryDir: ctx.inventoryDir, lab: ctx.instance, scope: ctx.scope });
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+export const target: Target = {
+  name: 'lab',
+  description: 'network namespaces on this host (FRR, sshd, snmpd per device)',
+
+  async plan(ctx) {
+    const p = await planLab(base(ctx));
+    return { target: 'lab', instance: p.lab, deployed: p.deployed, devices: p.devices, summary: p.summary, text: renderLabPlan(p, ctx.verbose ?? false) };
+  },
+
+  async apply(ctx, opts: ApplyOptions): Promise<ApplyResult> {
+    const t = opts.targetOptions ?? {};
+    const r = await deployLab({
+      ...base(ctx),
+      parallel: opts.parallel,
+      confirmSeconds: opts.confirmSeconds,
+      checkTimeoutMs: opts.checkTimeoutMs,
+      refresh: opts.refresh,
+      signal: opts.signal,
+      onEvent: opts.onEvent,
+      atomic: opts.atomic,
+      canary: opts.canary,
+      stageBy: opts.stageBy,
+      rateScale: num(t.rateScale),
+      v2c: typeof t.v2c === 'boolean' ? t.v2c : undefined,
+      trapSinkPort: num(t.trapSinkPort),
+    });
+    const ok = r.rolledBack + r.failed === 0 && !r.interrupted && (r.convergence?.converged ?? true);
+    return { ...r, target: 'lab', instance: r.lab, text: renderDeployResult(r), ok };
+  },
+
+  async destroy(ctx) {
+    const r = await destroyLab({ stateDir: ctx.stateDir, lab: ctx.instance });
+    return { target: 'lab', instance: r.lab, seconds: r.seconds, text: `lab ${r.lab} destroyed: ${r.namespaces} namespaces, ${r.processes} processes, ${r.interfaces} host interfaces removed in ${r.seconds.toFixed(1)} s`, detail: r };
+  },
+
+  async verify(ctx) {
+    // lab/verify-target.ts registers the lab's verify (other modules may extend it there).
+    await import('./verify-target.js');
+    const run = await verifyTarget('lab');
+    if (!run) throw runtimeError('E_TARGET', 'the lab registered no verify target');
+    return run({ inventory: ctx.inventory, topology: ctx.topology, options: ctx.options, stateDir: ctx.stateDir, lab: ctx.instance, compare: ctx.compare });
+  },
+
+  async status(ctx) {
+    const s = await labStatus(base(ctx));
+    return { target: 'lab', instance: s.lab, deployed: s.deployed, healthy: s.healthy, text: renderLabStatus(s), detail: s };
+  },
+
+  async snmpTargets(ctx) {
+    const t = await readLabTargets(ctx.stateDir, ctx.instance);
+    const state = t && (await readState(labPaths(ctx.stateDir, ctx.instance).state));
+    return t && { targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })), secretsFile: t.secretsFile, inventoryDir: state?.inventory };
+  },
+
+  async drift(ctx): Promise<DeviceDrift[]> {
+    const { paths, state, scoped } = await openLab(base(ctx));
+    if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${ctx.instance} is not deployed`, 'run `stacks deploy --target lab` first');
+    const privateKey = await readFile(paths.deployKey);
+    const deployed = scoped.devices.filter((d) => state.devices[d.id]?.phase === 'confirmed');
+    return mapLimit(deployed, 8, async (d): Promise<DeviceDrift> => {
+      const rt = runtimeOf(state, paths, scoped, d.id);
+      let session: DeviceSession | undefined;
+      try {
+        session = await DeviceSession.connect({ device: d.id, host: rt.mgmtAddress, privateKey, pinnedHostKey: state.devices[d.id]!.hostKey });
+        const commands = await labDriver(session).compareRunning(renderLabConfig(scoped.topology, d.id));
+        return { device: d.id, platform: DEFAULT_PLATFORM, commands };
+      } catch (err) {
+        return { device: d.id, platform: DEFAULT_PLATFORM, commands: [], error: (err as Error).message };
+      } finally {
+        session?.close();
+      }
+    });
+  },
+};

@@ -1,0 +1,195 @@
+/**
+ * One lab (root, real FRR, sshd, snmpd) whose state dir lives under root's home — where a newcomer
+ * working as root clones the project — so the lab must not hide it (it once mounted an empty home
+ * over /root inside each device and sshd could not open its log). On it:
+ * - the FRR driver's getters (facts, interfaces, OSPF/OSPFv3 neighbours with uptime, BFD, VRRP);
+ * - a one-link cost change on a county router is applied as a difference: every adjacency of that
+ *   router keeps its uptime, and a ping across an untouched link loses nothing during the commit;
+ * - drift: none after a deploy; a hand edit on a router shows, naming the device.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
+import { deployLab, type DeployOptions } from '../../lab/deploy.js';
+import { destroyLab, findLeftovers } from '../../lab/destroy.js';
+import { renderLabConfig } from '../../lab/model.js';
+import { labPaths, deviceNs } from '../../lab/names.js';
+import { DeviceSession } from '../../lab/ssh.js';
+import { labDriver } from '../../lab/driver.js';
+import type { ConfigDriver, OspfNeighbour } from '../../drivers/types.js';
+import { loadTarget } from '../../targets/registry.js';
+import type { Topology } from '../../network/types.js';
+
+const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
+const LAB = `p${process.pid % 10000}`;
+// Under root's home ($HOME as root): the case CI cannot see when it runs from /tmp or /work.
+const stateDir = mkdtempSync(join(homedir(), '.stx-home-test-'));
+const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scope: SCOPE };
+const deployOpts: Partial<DeployOptions> = { parallel: 4, confirmSeconds: 300, checkTimeoutMs: 90_000 };
+const COUNTY = 'xian.xincheng-r1';
+const COUNTY_PEER = 'xian.xincheng-r2';
+
+function withCost(config: string, iface: string, cost: number): string {
+  const lines = config.split('\n');
+  const at = lines.indexOf(`interface ${iface}`);
+  const i = lines.findIndex((l, n) => n > at && /^ ip ospf cost /.test(l));
+  lines[i] = ` ip ospf cost ${cost}`;
+  return lines.join('\n');
+}
+
+async function driverOf(device: string): Promise<{ drv: ConfigDriver; close: () => void }> {
+  const paths = labPaths(stateDir, LAB);
+  const state = JSON.parse(readFileSync(paths.state, 'utf8')) as { devices: Record<string, { mgmt: { device: string }; hostKey: string }> };
+  const session = await DeviceSession.connect({ device, host: state.devices[device]!.mgmt.device, privateKey: readFileSync(paths.deployKey), pinnedHostKey: state.devices[device]!.hostKey });
+  return { drv: labDriver(session), close: () => session.close() };
+}
+
+/** Ping every 20 ms from `ns` to `address` until stopped; resolves with sent and received. */
+function pingDuring(ns: string, address: string): { stop: () => Promise<{ sent: number; received: number }> } {
+  const child = spawn('ip', ['netns', 'exec', ns, 'ping', '-n', '-i', '0.02', address], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const closed = new Promise<void>((r) => child.on('close', () => r()));
+  return {
+    stop: async () => {
+      child.kill('SIGINT');
+      await closed;
+      const m = /(\d+) packets transmitted, (\d+) received/.exec(out);
+      return { sent: Number(m?.[1] ?? 0), received: Number(m?.[2] ?? 0) };
+    },
+  };
+}
+
+const full = (ns: OspfNeighbour[]) => ns.filter((n) => n.state.startsWith('Full'));
+const key = (n: OspfNeighbour) => `${n.family} ${n.routerId} ${n.interface}`;
+
+beforeAll(() => {
+  expect(process.getuid?.()).toBe(0); // the lab tests run as root (CI does): never skipped
+  expect(stateDir.startsWith(homedir())).toBe(true);
+});
+
+afterAll(async () => {
+  await destroyLab({ stateDir, lab: LAB });
+  expect(await findLeftovers(LAB, labPaths(stateDir, LAB).root)).toEqual({ namespaces: [], interfaces: [], processes: [] });
+  rmSync(stateDir, { recursive: true, force: true });
+}, 120_000);
+
+describe.sequential('lab with its state dir under root\'s home; commits that change only the difference', () => {
+  test('deploys and converges; each device\'s sshd logs into the state dir', { timeout: 400_000 }, async () => {
+    const r = await deployLab({ ...base, ...deployOpts });
+    expect(r.outcomes.filter((o) => o.action !== 'changed')).toEqual([]);
+    expect(r.convergence?.converged).toBe(true);
+    expect(existsSync(join(labPaths(stateDir, LAB).device(COUNTY).ssh, 'sshd.log'))).toBe(true);
+  });
+
+  test('the FRR driver reads facts, interfaces, neighbours with uptime, BFD and VRRP', async () => {
+    const { drv, close } = await driverOf(COUNTY);
+    try {
+      const facts = await drv.getFacts();
+      expect(facts.hostname).toBe('xian-xincheng-r1');
+      expect(facts.vendor).toBe('FRRouting');
+      expect(facts.osVersion).toMatch(/^\d+\.\d+/);
+      expect(facts.interfaces).toEqual(expect.arrayContaining(['d1', 'd2', 'peer0', 'up0', 'up1']));
+      const ifs = await drv.getInterfaces();
+      expect(ifs.find((i) => i.name === 'd1')).toMatchObject({ up: true });
+      const nbrs = full(await drv.getOspfNeighbours());
+      // up0, up1, peer0, d1, d2 — over OSPFv2 and OSPFv3
+      expect(nbrs.filter((n) => n.family === 'ipv4')).toHaveLength(5);
+      expect(nbrs.filter((n) => n.family === 'ipv6')).toHaveLength(5);
+      expect(nbrs.every((n) => n.uptimeSeconds > 0)).toBe(true);
+      expect(await drv.getBfdPeers()).toEqual([]); // bfdd does not run in the lab
+      expect(await drv.getVrrpGroups()).toEqual([]);
+      expect(await drv.hasPendingCommit()).toBe(false);
+    } finally {
+      close();
+    }
+  });
+
+  test('a cost change on one link of a county router resets no adjacency and drops no ping', { timeout: 300_000 }, async () => {
+    const { drv, close } = await driverOf(COUNTY);
+    const before = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+    close();
+    const topo = (await import('../../lab/model.js')).loadLabModel;
+    const scoped = await topo(DEFAULT_INVENTORY_DIR, SCOPE);
+    const peerLink = scoped.links.find((l) => (l.a.device === COUNTY && l.b.device === COUNTY_PEER) || (l.b.device === COUNTY && l.a.device === COUNTY_PEER))!;
+    const peerEnd = peerLink.a.device === COUNTY_PEER ? peerLink.a : peerLink.b;
+    const ping = pingDuring(deviceNs(LAB, COUNTY), peerEnd.ipv4.split('/')[0]!);
+    const started = Date.now();
+    const render = (t: Topology, id: string) => (id === COUNTY ? withCost(renderLabConfig(t, id), 'd1', 777) : renderLabConfig(t, id));
+    const r = await deployLab({ ...base, ...deployOpts, render });
+    const elapsed = (Date.now() - started) / 1000;
+    await new Promise((res) => setTimeout(res, 500));
+    const loss = await ping.stop();
+    const changed = r.outcomes.filter((o) => o.action !== 'unchanged');
+    expect(changed).toMatchObject([{ device: COUNTY, action: 'changed', commit: 'incremental' }]);
+    expect(loss.sent).toBeGreaterThan(10);
+    expect(loss.received).toBe(loss.sent);
+    const again = await driverOf(COUNTY);
+    try {
+      const after = new Map(full(await again.drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      // uptime only grew: none of the adjacencies (the changed link's included) went down
+      for (const [k, up] of before) expect(after.get(k)!, k).toBeGreaterThanOrEqual(up + elapsed - 2);
+      expect(await again.drv.getConfig('running')).toMatch(/ip ospf cost 777/);
+      expect(await again.drv.hasPendingCommit()).toBe(false);
+    } finally {
+      again.close();
+    }
+  });
+
+  test('drift: none on a deployed lab; a hand edit shows on that device alone', { timeout: 120_000 }, async () => {
+    const lab = await loadTarget('lab');
+    const ctx = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, instance: LAB };
+    // the cost change above is the deployed config but not the inventory's: that device drifts from the intent
+    const first = await lab.drift(ctx);
+    expect(first.filter((d) => d.error)).toEqual([]);
+    expect(first.filter((d) => d.commands.length).map((d) => d.device)).toEqual([COUNTY]);
+    await deployLab({ ...base, ...deployOpts });
+    expect((await lab.drift(ctx)).filter((d) => d.commands.length)).toEqual([]);
+    const { drv, close } = await driverOf(COUNTY_PEER);
+    await drv.exec(`vtysh -c 'conf t' -c 'interface peer0' -c 'ip ospf cost 4242'`);
+    close();
+    const drifted = (await lab.drift(ctx)).filter((d) => d.commands.length);
+    expect(drifted.map((d) => d.device)).toEqual([COUNTY_PEER]);
+    expect(drifted[0]!.commands.join('\n')).toMatch(/interface peer0\n\s*ip ospf cost \d+/);
+    // the commands drift prints put the router back
+    const fix = await driverOf(COUNTY_PEER);
+    await fix.drv.exec('cat > /var/tmp/fix.vtysh && vtysh -f /var/tmp/fix.vtysh', drifted[0]!.commands.join('\n') + '\n');
+    fix.close();
+    expect((await lab.drift(ctx)).filter((d) => d.commands.length)).toEqual([]);
+  });
+
+  test('atomic: a change that cuts a township off only when both county routers make it is rolled back on both; nothing else moves', { timeout: 300_000 }, async () => {
+    const scoped = await (await import('../../lab/model.js')).loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
+    const township = 'xian.xincheng.t01-r1';
+    // each county router's interface toward the township: passive there, no adjacency
+    const towards = new Map<string, string>();
+    for (const l of scoped.links) for (const [me, other] of [[l.a, l.b], [l.b, l.a]] as const) if (other.device === township && (me.device === COUNTY || me.device === COUNTY_PEER)) towards.set(me.device, me.interface);
+    expect(towards.size).toBe(2);
+    const passive = (device: string, config: string) => {
+      const iface = towards.get(device);
+      return iface ? config.replace(`interface ${iface}\n`, `interface ${iface}\n ip ospf passive\n ipv6 ospf6 passive\n`) : config;
+    };
+    const bystander = 'xian-r1';
+    const { drv, close } = await driverOf(bystander);
+    const before = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+    const started = Date.now();
+    // canary 1: the first county router alone passes (the township still has its other uplink), then both together fail
+    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 8000, atomic: true, canary: 1, candidateOverride: passive });
+    expect(r.stages?.map((s) => s.ok)).toEqual([true, false]);
+    expect(r.outcomes.filter((o) => o.action === 'rolled-back').map((o) => o.device).sort()).toEqual([COUNTY, COUNTY_PEER]);
+    expect(r.outcomes.filter((o) => o.action === 'changed' || o.action === 'failed')).toEqual([]);
+    // nothing else moved: a bystander's adjacencies kept their uptime; the rolled-back routers run their intent again
+    const after = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+    close();
+    const elapsed = (Date.now() - started) / 1000;
+    for (const [k, up] of before) expect(after.get(k)!, k).toBeGreaterThanOrEqual(up + elapsed - 2);
+    const lab = await loadTarget('lab');
+    expect((await lab.drift({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, instance: LAB })).filter((d) => d.commands.length)).toEqual([]);
+    const again = await deployLab({ ...base, ...deployOpts });
+    expect(again.changed).toBe(0);
+  });
+});
