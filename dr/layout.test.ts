@@ -39,7 +39,7 @@ describe('layout of the Shaanxi inventory', () => {
     expect(prod.uplinks).toEqual(['dc.xinchuang~up0', 'dc.xinchuang~up1']);
     expect(prod.serverIf).toBe('lan0-p');
     expect(l.nodes[1]!.appName).toBe('info_centre');
-    expect(l.serviceAddress.ipv4).toBe('100.96.255.254/32');
+    expect(l.serviceAddress.ipv4).toBe('192.168.255.254/32');
     expect(l.serviceAddress.ipv6.endsWith('/128')).toBe(true);
     expect(l.client).toMatch(/^(xian|yulin)-r1$/);
   });

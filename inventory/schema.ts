@@ -137,5 +137,7 @@ export const ledgerSchema = z.object({
   version: z.literal(1),
   /** site id → its block per family; synth appends new sites, never moves existing ones. */
   allocations: z.record(z.string(), z.object({ ipv4: z.string(), ipv6: z.string() })).default({}),
+  /** pool key (`cloud/<id>/provider`, …) → its prefix per family; same rules as the site blocks. */
+  pools: z.record(z.string(), z.object({ ipv4: z.string(), ipv6: z.string() })).optional(),
 });
 export type LedgerFile = z.infer<typeof ledgerSchema>;

@@ -107,7 +107,7 @@ export class SynthOutput {
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
     await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
-    if (model.ipam.added.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
+    if (model.ipam.added.length || model.ipam.addedPools.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
     return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
   }
 
@@ -119,7 +119,7 @@ export class SynthOutput {
 }
 
 const LEDGER_COMMENT =
-  "IPAM allocation ledger: every site's block per family. `stacks synth` fills in sites that have no entry and never moves an existing one, so adding or removing a site renumbers nobody else. Entries of removed sites stay (their blocks remain reserved) until a person deletes them.";
+  "IPAM allocation ledger: every site's block per family (`allocations`) and every cloud pool (`pools`: provider networks, tenant aggregates and subnets, VIPs). `stacks synth` fills in what has no entry and never moves an existing one, so adding or removing a site or a tenant renumbers nobody else. Entries of removed sites and pools stay (their prefixes remain reserved) until a person deletes them.";
 
 /** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
 export async function writeLedger(file: string, ipam: IpamPlan): Promise<void> {
