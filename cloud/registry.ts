@@ -72,9 +72,9 @@ function buildCloud(
       project: `${c.id}-${department}`,
       quota: { vcpu: q.vcpu, ramGiB: q.ram_gib, storageTiB: q.storage_tib },
       floatingIps: q.floating_ips ?? published.get(department) ?? 0,
+      securityRules: [...rules, ...memberRules(c, department, pool(poolIds.tenant(c.id, department)))],
       subnets: text(pool(poolIds.tenant(c.id, department))),
       dnsZone: `${department}.${c.id}.${spec.defaults.dns_suffix}.`,
-      securityRules: rules,
     };
   });
   const provider = pool(poolIds.provider(c.id));
@@ -137,6 +137,16 @@ function toRule(r: SecurityRuleSpec, spec: CloudsFile, topology: Topology): Secu
           : [...r.remote];
   const [portMin, portMax] = r.port === undefined ? [undefined, undefined] : Array.isArray(r.port) ? r.port : [r.port, r.port];
   return { name: r.name, direction: r.direction, protocol: r.protocol, portMin, portMax, remotePrefixes, public: r.public ?? false };
+}
+
+/**
+ * The load balancer reaches its members from its own port on the tenant subnet: each service the
+ * tenant publishes opens its member port to that subnet (both families).
+ */
+function memberRules(c: CloudSpec, department: string, subnets: DualStack<Prefix>): SecurityRule[] {
+  return c.services
+    .filter((svc) => svc.tenant === department)
+    .map((svc) => ({ name: `lb-${svc.name}`, direction: 'ingress' as const, protocol: 'tcp' as const, portMin: svc.member_port ?? svc.port, portMax: svc.member_port ?? svc.port, remotePrefixes: [formatPrefix(subnets.ipv4), formatPrefix(subnets.ipv6)], public: false }));
 }
 
 function toClass(c: CloudsFile['dr']['classes'][number]): ProtectionClass {

@@ -45,6 +45,8 @@ export interface SynthOutcome {
   unchanged: number;
   /** Sites that received address blocks in this run (now recorded in the ledger). */
   allocated: string[];
+  /** Cloud pools (provider networks, tenant subnets, VIPs) allocated in this run. */
+  allocatedPools: string[];
 }
 
 /** Everything the contributions produce, collected in memory before anything touches the disk. */
@@ -108,7 +110,7 @@ export class SynthOutput {
     }
     await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
     if (model.ipam.added.length || model.ipam.addedPools.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
-    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
+    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added, allocatedPools: model.ipam.addedPools };
   }
 
   /** Nothing is written: stop the writer and remove the staging tree. */

@@ -99,7 +99,7 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
     [
       `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files (${outcome.files - outcome.unchanged} new or changed) into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
       ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
-      outcome.allocated.length ? `allocated address blocks for ${outcome.allocated.length} new sites (recorded in the IPAM ledger)` : 'no new address allocations',
+      outcome.allocated.length || outcome.allocatedPools.length ? `allocated address blocks for ${outcome.allocated.length} new sites and ${outcome.allocatedPools.length} cloud pools (recorded in the IPAM ledger)` : 'no new address allocations',
       checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
     ].join('\n'),
   );

@@ -48,21 +48,27 @@ export function cloudPools(m: CloudModel): Named[] {
 /**
  * The sites a prefix collides with, most specific first: a site whose block lies inside the
  * prefix is named (not its descendants); a site whose block holds the prefix is named only when
- * none of its children overlaps it (the prefix sits in the site's own infra: LAN, loopbacks, links).
+ * none of its children overlaps it (the prefix sits in the site's own part of the block). The
+ * province block is the supernet the IPAM hands out, pools included: there only the province's
+ * own infra (LAN, loopbacks, links) and its children's blocks count.
  */
-export function overlappedSites(topology: Topology, p: Prefix, parsed: Map<string, { block?: Prefix; lan?: Prefix }>): Array<{ site: Site; what: 'block' | 'LAN' }> {
+export function overlappedSites(topology: Topology, p: Prefix, parsed: Map<string, { block?: Prefix; infra?: Prefix; lan?: Prefix }>): Array<{ site: Site; what: 'block' | 'LAN' }> {
   const byId = new Map(topology.sites.map((s) => [s.id, s]));
   const root = topology.sites.find((s) => s.parent === undefined);
   const out: Array<{ site: Site; what: 'block' | 'LAN' }> = [];
   const fam = p.family;
   const blockOf = (s: Site) => {
     let e = parsed.get(`${s.id}/${fam}`);
-    if (!e) parsed.set(`${s.id}/${fam}`, (e = { block: parse(s.block[fam]), lan: parse(s.lan[fam]) }));
+    if (!e) parsed.set(`${s.id}/${fam}`, (e = { block: parse(s.block[fam]), infra: parse(s.infra[fam]), lan: parse(s.lan[fam]) }));
     return e;
   };
   const visit = (s: Site) => {
-    const { block, lan } = blockOf(s);
+    const { block, infra, lan } = blockOf(s);
     if (!block || !overlaps(block, p)) return;
+    if (s === root && !(infra && overlaps(infra, p)) && contains(block, p)) {
+      for (const k of s.children.map((c) => byId.get(c))) if (k) visit(k);
+      return;
+    }
     if (contains(p, block)) {
       out.push({ site: s, what: 'block' });
       return;
@@ -93,7 +99,7 @@ export const noPoolOverlap = definePolicy({
       const p = parse(net.supernet_ipv4);
       if (p) legacy.push({ name: `legacy:${id} (${net.name}) ${net.supernet_ipv4}`, prefix: p, owner: `legacy:${id}` });
     }
-    const parsed = new Map<string, { block?: Prefix; lan?: Prefix }>();
+    const parsed = new Map<string, { block?: Prefix; infra?: Prefix; lan?: Prefix }>();
     // Tenant subnets are checked against the sites one by one (each collision named exactly); an
     // aggregate against the sites only where it holds no subnet of its own that already says so.
     for (const pool of pools) {

@@ -50,12 +50,13 @@ describe('cloud and DR stacks of the default inventory', () => {
     expect((drDoc.variable as Record<string, { sensitive?: boolean }>).replication_psk?.sensitive).toBe(true);
   });
 
-  it('every tenant network is dual-stack and the extranet attachment uses the site LAN of both families', () => {
+  it('every tenant network is dual-stack and the extranet attachment is the provider network the hosting router advertises', () => {
     const r = resources(docs.get('cloud-provincial')!);
     const subnets = Object.entries(r.openstack_networking_subnet_v2!);
-    const site = ctx.topology.sites.find((s) => s.id === 'dc.xinchuang')!;
-    expect(r.openstack_networking_subnet_v2!.extranet_v4!.cidr).toBe(site.lan.ipv4);
-    expect(r.openstack_networking_subnet_v2!.extranet_v6!.cidr).toBe(site.lan.ipv6);
+    const routed = ctx.topology.attached!.find((a) => a.pool === 'cloud/provincial/provider')!;
+    expect(routed.device).toBe('dc.xinchuang-r1');
+    expect(r.openstack_networking_subnet_v2!.extranet_v4!.cidr).toBe(routed.prefixes.ipv4);
+    expect(r.openstack_networking_subnet_v2!.extranet_v6!.cidr).toBe(routed.prefixes.ipv6);
     const byNet = new Map<string, Set<number>>();
     for (const [, s] of subnets) {
       const net = String(s.network_id);
