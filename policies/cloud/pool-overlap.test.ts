@@ -49,6 +49,7 @@ describe('CLD-007 no cloud pool overlaps anything', () => {
 
   it('fails tenant pools inside the legacy provincial extranet (省网), as the old fixed 172.16.0.0/12 range was', async () => {
     copy = await copyInventory();
+    await copy.edit('ipam-ledger.json', (d) => delete d.pools);
     await copy.edit('clouds.yaml', (d) => (d.defaults.tenant_pools = { ipv4: '172.16.0.0/12', ipv6: 'fd53:7800::/32' }));
     const found = await findings(copy.dir);
     expect(found).toContain('cloud:provincial: cloud:provincial tenant pool 172.16.0.0/18 overlaps legacy:shengwang (陕西省电子政务外网) 172.16.0.0/12');
