@@ -13,6 +13,8 @@ import type { Topology } from '../network/types.js';
 import type { StackContribution, SynthContext } from './contribution.js';
 import type { TerraformJob } from './terraform-synth.js';
 import { buildCloudModel, type CloudModel } from './cloud/model.js';
+import type { BackendChoice } from './cloud/backend-choice.js';
+import { keepTerraformFiles } from './terraform-files.js';
 
 export interface SynthModel {
   inventory: Inventory;
@@ -20,6 +22,8 @@ export interface SynthModel {
   topology: Topology;
   /** The cloud and DR model, once computed (cloudModelOf); null when the inventory has no clouds. */
   cloud?: CloudModel | null;
+  /** The Terraform backend of every stack (defaultBackend when absent). */
+  backend?: BackendChoice;
 }
 
 /**
@@ -32,9 +36,9 @@ export function cloudModelOf(model: SynthModel): CloudModel | undefined {
   return model.cloud ?? undefined;
 }
 
-export function buildModel(inventory: Inventory): SynthModel {
+export function buildModel(inventory: Inventory, backend?: BackendChoice): SynthModel {
   const ipam = planAddresses(inventory);
-  return { inventory, ipam, topology: buildTopology(inventory, ipam) };
+  return { inventory, ipam, topology: buildTopology(inventory, ipam), ...(backend ? { backend } : {}) };
 }
 
 export interface SynthOutcome {
@@ -80,7 +84,7 @@ export class SynthOutput {
   ) {}
 
   static async begin(outdir: string, model: SynthModel, contributions: StackContribution[]): Promise<SynthOutput> {
-    const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology });
+    const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology, backend: model.backend });
     const staging = await makeStaging(outdir);
     const writing = writeFilesInThread(contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })));
     return new SynthOutput(outdir, staging, contributions, writing);
@@ -108,6 +112,7 @@ export class SynthOutput {
       unchanged += summaries[i]!.reused + extra.reused;
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
+    keepTerraformFiles(join(this.outdir, 'stacks'), join(this.staging, 'stacks'));
     await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
     if (model.ipam.added.length || model.ipam.addedPools.length) await writeLedger(model.inventory.paths.ledger!, model.ipam);
     return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added, allocatedPools: model.ipam.addedPools };

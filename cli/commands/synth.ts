@@ -11,6 +11,7 @@ import { readMergeStatus } from '../../network/merge-status.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { TerraformJob } from '../../stacks/terraform-synth.js';
+import { backendFrom } from '../../stacks/cloud/backend-choice.js';
 
 export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -21,6 +22,7 @@ export const synthCommand: CommandModule = {
       .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
       .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
+      .option('--tf-backend <kind>', 'Terraform state backend: local (state files under --state-dir) or pg (connection string from PG_CONN_STR, never written); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local')
       .action(async (opts: SynthOptions) => {
         const g = globals();
         // First, so the Terraform half runs while this thread loads, checks and renders the rest.
@@ -39,12 +41,15 @@ interface SynthOptions {
   force: boolean;
   skipChecks: boolean;
   stack?: string[];
+  tfBackend?: string;
 }
 
 async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob): Promise<void> {
   const started = performance.now();
   const inventory = await loadInventory(g.inventory);
-  const model = buildModel(inventory);
+  const tf = inventory.province.terraform;
+  const backend = backendFrom({ flag: opts.tfBackend, env: process.env.STACKS_TF_BACKEND, inventory: tf?.backend, schemaPrefix: tf?.schema_prefix, stateDir: g.stateDirAsGiven ?? g.stateDir, outdir: opts.output });
+  const model = buildModel(inventory, backend);
   cloudModelOf(model);
   terraform.submit(model, opts.stack);
   let contributions = allContributions(model);

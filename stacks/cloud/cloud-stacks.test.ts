@@ -14,7 +14,7 @@ const resources = (doc: Record<string, unknown>) => (doc.resource ?? {}) as Reso
 
 beforeAll(async () => {
   ctx = await defaultContext();
-  docs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'local' } }), ctx);
+  docs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' } }), ctx);
 });
 
 describe('cloud and DR stacks of the default inventory', () => {
@@ -85,11 +85,14 @@ describe('cloud and DR stacks of the default inventory', () => {
     expect(same.openstack_objectstorage_container_v1).toBeUndefined();
   });
 
-  it('uses a local backend outside cdktf.out by default and pg when configured, without the password', async () => {
+  it('uses a local backend under the state dir and pg when configured, with no connection string in the JSON', async () => {
     const local = (docs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(local).toEqual({ local: { path: '../../../.stacks/tfstate/cloud-xian.tfstate' } });
-    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', connStr: 'postgres://tf@db.example:5432/terraform', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
+    const state = (stateDir: string, outdir: string) => synthToJson(cloudStacks(ctx, { backend: { kind: 'local', stateDir, outdir } }).filter((c) => c.name === 'cloud-xian'), ctx).then((d) => (d.get('cloud-xian')!.terraform as { backend: { local: { path: string } } }).backend.local.path);
+    expect(await state('/var/lib/stacks', 'cdktf.out')).toBe('/var/lib/stacks/tfstate/cloud-xian.tfstate');
+    expect(await state('state', 'out/x')).toBe('../../../../state/tfstate/cloud-xian.tfstate');
+    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
     const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
-    expect(pg).toEqual({ pg: { conn_str: 'postgres://tf@db.example:5432/terraform', schema_name: 'stacks_cloud_xian' } });
+    expect(pg).toEqual({ pg: { schema_name: 'stacks_cloud_xian' } });
   });
 });
