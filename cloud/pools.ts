@@ -74,6 +74,7 @@ function attachmentsOf(inv: Inventory): AttachmentRequests {
       services.push({
         id: `${c.id}/${s.name}`,
         owner: `cloud:${c.id}`,
+        cloudKind: c.kind,
         name: s.name,
         protocol: s.protocol,
         port: s.port,

@@ -48,6 +48,7 @@ export interface AttachedNetworkRequest {
 export interface ServiceRequest {
   id: string;
   owner: string;
+  cloudKind: string;
   name: string;
   protocol: 'HTTP' | 'HTTPS' | 'TCP';
   port: number;

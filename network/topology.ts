@@ -131,6 +131,7 @@ function attachPools(inv: Inventory, ipam: IpamPlan, devicesOf: Map<string, Devi
     return {
       id: s.id,
       owner: s.owner,
+      cloudKind: s.cloudKind,
       name: s.name,
       protocol: s.protocol,
       port: s.port,

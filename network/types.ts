@@ -144,6 +144,8 @@ export interface PublishedService {
   /** `<cloud>/<name>` */
   id: string;
   owner: string;
+  /** The cloud's kind (`provincial`, `city`, `industry`), for who must reach it. */
+  cloudKind: string;
   name: string;
   protocol: 'HTTP' | 'HTTPS' | 'TCP';
   port: number;
