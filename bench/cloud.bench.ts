@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const model = buildCloudModel(inv, topology, { systems, allowUnplaced: true })!;
     const tModel = performance.now() - t;
-    const contributions = contributionsOf(model, { kind: 'local' });
+    const contributions = contributionsOf(model, { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' });
     const app = new App({ outdir: out, stackTraces: false });
     for (const c of contributions) c.build?.(app, { inventory: inv, topology });
     const tBuild = performance.now() - t;

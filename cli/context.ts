@@ -13,6 +13,8 @@ export interface GlobalOptions {
   inventory: string;
   /** Where deployed state, locks, stores and secrets live (default `.stacks/` in the working directory). */
   stateDir: string;
+  /** --state-dir as the user wrote it (relative or absolute): synthesized files name it so, never the resolved path. */
+  stateDirAsGiven?: string;
   json: boolean;
   verbose: boolean;
 }
@@ -26,6 +28,7 @@ export function globalOptionsFrom(opts: Record<string, unknown>): GlobalOptions 
   return {
     inventory: resolve(String(opts.inventory ?? process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR)),
     stateDir: resolve(String(opts.stateDir ?? process.env.STACKS_STATE_DIR ?? '.stacks')),
+    stateDirAsGiven: String(opts.stateDir ?? process.env.STACKS_STATE_DIR ?? '.stacks'),
     json: Boolean(opts.json),
     verbose: Boolean(opts.verbose),
   };

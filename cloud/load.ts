@@ -40,8 +40,10 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
   const cities = new Set(inv.divisions.cities.map((c) => c.id));
   const departments = new Set(inv.departments.departments.map((d) => d.id));
 
-  checkPrefix(spec.defaults.tenant_pools.ipv4, 'defaults.tenant_pools.ipv4', 'ipv4', 17, err);
-  checkPrefix(spec.defaults.tenant_pools.ipv6, 'defaults.tenant_pools.ipv6', 'ipv6', 40, err);
+  if (spec.defaults.tenant_pools) {
+    checkPrefix(spec.defaults.tenant_pools.ipv4, 'defaults.tenant_pools.ipv4', 'ipv4', 17, err);
+    checkPrefix(spec.defaults.tenant_pools.ipv6, 'defaults.tenant_pools.ipv6', 'ipv6', 40, err);
+  }
   checkPrefix(spec.dr.replication_pool.ipv4, 'dr.replication_pool.ipv4', 'ipv4', 24, err);
   checkPrefix(spec.dr.replication_pool.ipv6, 'dr.replication_pool.ipv6', 'ipv6', 64, err);
   spec.defaults.ops_prefixes.ipv4.forEach((p, i) => checkPrefix(p, `defaults.ops_prefixes.ipv4[${i}]`, 'ipv4', 32, err));
@@ -80,6 +82,13 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
       if (!depts.includes(key)) err(`${at}.tenants.overrides.${key}`, `"${key}" is not a tenant of cloud "${cloud.id}"`);
     }
     checkQuotas(cloud, depts, `${at}.tenants`, err);
+    const names = new Map<string, number>();
+    cloud.services.forEach((svc, k) => {
+      if (names.has(svc.name)) err(`${at}.services[${k}].name`, `duplicate service "${svc.name}" (also services[${names.get(svc.name)}])`);
+      names.set(svc.name, k);
+      if (!depts.includes(svc.tenant)) err(`${at}.services[${k}].tenant`, `"${svc.tenant}" is not a tenant of cloud "${cloud.id}"`, `tenants: ${depts.join(', ')}`);
+    });
+    if (cloud.kind === 'dr' && cloud.services.length) err(`${at}.services`, 'a DR pool publishes no services (its replicas take over the primary\'s VIPs only in a drill)');
   });
 
   spec.dr.classes.forEach((cls, i) => {

@@ -6,15 +6,15 @@
 import type { Inventory } from '../inventory/load.js';
 import { siteIds } from '../inventory/load.js';
 import { inputError } from '../lib/errors.js';
-import { formatPrefix, parsePrefix, subnet, PrefixError } from '../lib/ip.js';
-import type { DualStack, Topology } from '../network/types.js';
+import { formatAddress, formatPrefix, hostIn, parsePrefix, size, type Prefix } from '../lib/ip.js';
+import { FAMILIES, type DualStack, type Topology } from '../network/types.js';
 import { tenantDepartments, type LoadedClouds } from './load.js';
+import { poolIds } from './pools.js';
 import type { CloudsFile, CloudSpec, SecurityRuleSpec } from './schema.js';
-import type { Centre, Cloud, CloudRegistry, CloudSite, ProtectionClass, Resources, SecurityRule, Tenant } from './types.js';
+import type { Centre, Cloud, CloudRegistry, CloudService, CloudSite, ProtectionClass, Resources, SecurityRule, Tenant } from './types.js';
 
-/** Each cloud gets a /17 (IPv4) and a /40 (IPv6) of the tenant pools, in clouds.yaml order. */
-const CLOUD_SLICE = { ipv4: 17, ipv6: 40 } as const;
-const TENANT_SUBNET = { ipv4: 24, ipv6: 64 } as const;
+/** Member servers of a service start at this offset in the tenant subnet (the first hosts are Neutron's). */
+const FIRST_MEMBER = 10;
 
 export function buildRegistry(inv: Inventory, topology: Topology, loaded: LoadedClouds): CloudRegistry {
   const { spec, file } = loaded;
@@ -56,19 +56,50 @@ function buildCloud(
     capacity.storageTiB += az.storage_tib;
     return { name: az.name, vcpu: az.vcpu, ramGiB: az.ram_gib, storageTiB: az.storage_tib };
   });
-  const slices = sliceOf(spec, index, file);
+  const pool = (id: string): DualStack<Prefix> => {
+    const p = topology.pools?.[id];
+    if (!p) throw inputError('E_CLOUDS', file, at, `the IPAM has no pool ${id}`, 'build the topology from this inventory (its IPAM allocates the clouds\' pools)');
+    return { ipv4: parsePrefix(p.ipv4), ipv6: parsePrefix(p.ipv6) };
+  };
+  const text = (p: DualStack<Prefix>): DualStack => ({ ipv4: formatPrefix(p.ipv4), ipv6: formatPrefix(p.ipv6) });
   const rules = [...spec.defaults.security_rules, ...c.tenants.security_rules].map((r) => toRule(r, spec, topology));
-  const tenants: Tenant[] = tenantDepartments(inv, spec, c).map((department, j) => {
+  const published = new Map<string, number>();
+  for (const svc of c.services) published.set(svc.tenant, (published.get(svc.tenant) ?? 0) + 1);
+  const tenants: Tenant[] = tenantDepartments(inv, spec, c).map((department) => {
     const q = c.tenants.overrides[department] ?? c.tenants.quota;
     return {
       department,
       project: `${c.id}-${department}`,
       quota: { vcpu: q.vcpu, ramGiB: q.ram_gib, storageTiB: q.storage_tib },
-      subnets: tenantSubnets(slices, j, file, `${at}.tenants`),
+      floatingIps: q.floating_ips ?? published.get(department) ?? 0,
+      securityRules: [...rules, ...memberRules(c, department, pool(poolIds.tenant(c.id, department)))],
+      subnets: text(pool(poolIds.tenant(c.id, department))),
       dnsZone: `${department}.${c.id}.${spec.defaults.dns_suffix}.`,
-      securityRules: rules,
     };
   });
+  const provider = pool(poolIds.provider(c.id));
+  const services: CloudService[] = c.services.map((svc) => {
+    const subnets = pool(poolIds.tenant(c.id, svc.tenant));
+    const vip = pool(poolIds.vip(c.id, svc.name));
+    const members = (fam: 'ipv4' | 'ipv6') => Array.from({ length: svc.members }, (_, k) => hostIn(subnets[fam], FIRST_MEMBER + k));
+    return {
+      name: svc.name,
+      tenant: svc.tenant,
+      protocol: svc.protocol,
+      port: svc.port,
+      memberPort: svc.member_port ?? svc.port,
+      members: { ipv4: members('ipv4'), ipv6: members('ipv6') },
+      healthPath: svc.health_path,
+      vip: { ipv4: formatAddress('ipv4', vip.ipv4.network), ipv6: formatAddress('ipv6', vip.ipv6.network) },
+    };
+  });
+  const gateway = { ipv4: hostIn(provider.ipv4, 1), ipv6: hostIn(provider.ipv6, 1) };
+  const allocation = {} as DualStack<{ start: string; end: string }>;
+  for (const fam of FAMILIES) {
+    // Lower half, after the gateway (IPv4 also keeps clear of the network address).
+    const p = provider[fam];
+    allocation[fam] = { start: hostIn(p, 2), end: formatAddress(fam, p.network + size(p) / 2n - 1n) };
+  }
   return {
     id: c.id,
     name: c.name,
@@ -84,32 +115,15 @@ function buildCloud(
       physicalNetwork: c.extranet.physical_network,
       networkType: c.extranet.network_type,
       segmentationId: c.extranet.segmentation_id,
-      subnets: { ipv4: site.lan.ipv4, ipv6: site.lan.ipv6 },
+      subnets: text(provider),
+      gateway,
+      allocation,
     },
+    tenantPool: text(pool(poolIds.tenants(c.id))),
+    services,
     onExtranet: true,
     tenants,
   };
-}
-
-function sliceOf(spec: CloudsFile, index: number, file: string): DualStack<ReturnType<typeof parsePrefix>> {
-  try {
-    return {
-      ipv4: subnet(parsePrefix(spec.defaults.tenant_pools.ipv4), CLOUD_SLICE.ipv4, index),
-      ipv6: subnet(parsePrefix(spec.defaults.tenant_pools.ipv6), CLOUD_SLICE.ipv6, index),
-    };
-  } catch (e) {
-    if (e instanceof PrefixError) throw inputError('E_CLOUDS', file, 'defaults.tenant_pools', `too small for ${index + 1} clouds: ${e.message}`, `each cloud takes a /${CLOUD_SLICE.ipv4} and a /${CLOUD_SLICE.ipv6}`);
-    throw e;
-  }
-}
-
-function tenantSubnets(slices: DualStack<ReturnType<typeof parsePrefix>>, j: number, file: string, path: string): DualStack {
-  try {
-    return { ipv4: formatPrefix(subnet(slices.ipv4, TENANT_SUBNET.ipv4, j)), ipv6: formatPrefix(subnet(slices.ipv6, TENANT_SUBNET.ipv6, j)) };
-  } catch (e) {
-    if (e instanceof PrefixError) throw inputError('E_CLOUDS', file, path, `more tenants than one cloud's slice holds: ${e.message}`);
-    throw e;
-  }
 }
 
 function toRule(r: SecurityRuleSpec, spec: CloudsFile, topology: Topology): SecurityRule {
@@ -123,6 +137,16 @@ function toRule(r: SecurityRuleSpec, spec: CloudsFile, topology: Topology): Secu
           : [...r.remote];
   const [portMin, portMax] = r.port === undefined ? [undefined, undefined] : Array.isArray(r.port) ? r.port : [r.port, r.port];
   return { name: r.name, direction: r.direction, protocol: r.protocol, portMin, portMax, remotePrefixes, public: r.public ?? false };
+}
+
+/**
+ * The load balancer reaches its members from its own port on the tenant subnet: each service the
+ * tenant publishes opens its member port to that subnet (both families).
+ */
+function memberRules(c: CloudSpec, department: string, subnets: DualStack<Prefix>): SecurityRule[] {
+  return c.services
+    .filter((svc) => svc.tenant === department)
+    .map((svc) => ({ name: `lb-${svc.name}`, direction: 'ingress' as const, protocol: 'tcp' as const, portMin: svc.member_port ?? svc.port, portMax: svc.member_port ?? svc.port, remotePrefixes: [formatPrefix(subnets.ipv4), formatPrefix(subnets.ipv6)], public: false }));
 }
 
 function toClass(c: CloudsFile['dr']['classes'][number]): ProtectionClass {

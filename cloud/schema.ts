@@ -12,6 +12,8 @@ export const resourcesSchema = z.strictObject({
   vcpu: count,
   ram_gib: count,
   storage_tib: count,
+  /** Floating IPs the tenant may take from its cloud's provider network; default: one per service it publishes. */
+  floating_ips: z.number().int().nonnegative().optional(),
 });
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 
@@ -31,6 +33,39 @@ export const securityRuleSchema = z.strictObject({
 export type SecurityRuleSpec = z.infer<typeof securityRuleSchema>;
 
 const dualPrefixes = z.strictObject({ ipv4: z.string(), ipv6: z.string() });
+const dualLengths = z.strictObject({ ipv4: z.number().int().min(8).max(32), ipv6: z.number().int().min(16).max(128) });
+
+/**
+ * Prefix lengths of each cloud's address pools, allocated from the province IPAM (inventory ledger,
+ * `pools`): the routed provider network (gateway on the hosting router, Neutron's allocation pool in
+ * its lower half for router gateways and floating IPs, the load balancers' VIPs in its upper half),
+ * the tenant aggregate, and each tenant's subnet inside it.
+ */
+export const poolLengthsSchema = z.strictObject({
+  provider: dualLengths,
+  tenants: dualLengths,
+  tenant_subnet: dualLengths,
+});
+export type PoolLengths = z.infer<typeof poolLengthsSchema>;
+
+/**
+ * A government service a tenant publishes to the extranet: an Octavia load balancer per family on
+ * the cloud's provider network (its VIP is what townships use), a listener, a pool of `members`
+ * servers on the tenant network and a health monitor.
+ */
+export const serviceSchema = z.strictObject({
+  name: id,
+  /** The publishing tenant (a department id among the cloud's tenants). */
+  tenant: id,
+  protocol: z.enum(['HTTP', 'HTTPS', 'TCP']),
+  port: z.number().int().min(1).max(65535),
+  /** The members' port (default: `port`). */
+  member_port: z.number().int().min(1).max(65535).optional(),
+  members: z.number().int().min(1).max(64).default(2),
+  /** Health check path for HTTP(S) services. */
+  health_path: z.string().startsWith('/').default('/'),
+});
+export type ServiceSpec = z.infer<typeof serviceSchema>;
 
 export const tenantsSchema = z.strictObject({
   /** `*`: every province department (provincial, DR pools) or every city bureau (city clouds). */
@@ -62,6 +97,10 @@ export const cloudSchema = z
     }),
     availability_zones: z.array(z.strictObject({ name: z.string().min(1), vcpu: count, ram_gib: count, storage_tib: count })).min(1),
     tenants: tenantsSchema,
+    /** Published government services (each behind a load balancer whose VIP the extranet reaches). */
+    services: z.array(serviceSchema).default([]),
+    /** This cloud's pool lengths, when they differ from `defaults.pools`. */
+    pools: poolLengthsSchema.optional(),
   })
   .refine((c) => (c.centre === undefined) !== (c.city === undefined), { message: 'a cloud names exactly one of `centre` or `city`' })
   .refine((c) => (c.kind === 'industry') === (c.industry !== undefined), { message: 'industry clouds (and only they) name their `industry`', path: ['industry'] });
@@ -90,7 +129,13 @@ export type ProtectionClassSpec = z.infer<typeof protectionClassSchema>;
 export const cloudsFileSchema = z.strictObject({
   defaults: z.strictObject({
     dns_suffix: z.string().min(1),
-    tenant_pools: dualPrefixes,
+    /** Pool lengths every cloud gets from the province IPAM. */
+    pools: poolLengthsSchema,
+    /**
+     * An explicit range to carve tenant pools from instead of the province plan (a cloud estate that
+     * brings its own addressing). The policies reject it where it overlaps anything routed.
+     */
+    tenant_pools: dualPrefixes.optional(),
     city_departments: z.array(id).min(1),
     security_rules: z.array(securityRuleSchema).default([]),
     ops_prefixes: z.strictObject({ ipv4: z.array(z.string()), ipv6: z.array(z.string()) }),

@@ -37,7 +37,9 @@ export interface Tenant {
   /** Keystone project name, unique per cloud. */
   project: string;
   quota: Resources;
-  /** The tenant network's subnets, one per family. */
+  /** Floating IPs the tenant may take from the provider network (Neutron quota). */
+  floatingIps: number;
+  /** The tenant network's subnets, one per family (from the cloud's tenant aggregate in the IPAM). */
   subnets: DualStack;
   dnsZone: string;
   securityRules: SecurityRule[];
@@ -66,16 +68,41 @@ export interface Cloud {
   location: CloudSite;
   availabilityZones: AvailabilityZone[];
   capacity: Resources;
-  /** The extranet provider network: dual-stack, prefixes from the site LAN in the topology. */
+  /**
+   * The extranet provider network: dual-stack, routed (its pool comes from the province IPAM and
+   * the hosting router carries it into OSPF). The router holds the first address (the gateway);
+   * Neutron hands out router gateways and floating IPs from the lower half (`allocation`); the
+   * load balancers' VIPs are fixed addresses in the upper half.
+   */
   extranet: {
     physicalNetwork: string;
     networkType: 'flat' | 'vlan' | 'vxlan';
     segmentationId?: number;
     subnets: DualStack;
+    gateway: DualStack;
+    allocation: DualStack<{ start: string; end: string }>;
   };
+  /** The aggregate the tenant subnets come from, routed into the backbone (no SNAT). */
+  tenantPool: DualStack;
+  /** Published services, each behind a load balancer per family. */
+  services: CloudService[];
   /** Every cloud here is on the extranet (政务外网); classified systems belong on none of them. */
   onExtranet: true;
   tenants: Tenant[];
+}
+
+export interface CloudService {
+  name: string;
+  /** The publishing tenant's department. */
+  tenant: string;
+  protocol: 'HTTP' | 'HTTPS' | 'TCP';
+  port: number;
+  memberPort: number;
+  /** Member servers on the tenant network, per family (the first hosts from the tenth address up). */
+  members: DualStack<string[]>;
+  healthPath: string;
+  /** What townships use: one address per family on the provider network. */
+  vip: DualStack;
 }
 
 export interface ProtectionClass {

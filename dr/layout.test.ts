@@ -39,7 +39,7 @@ describe('layout of the Shaanxi inventory', () => {
     expect(prod.uplinks).toEqual(['dc.xinchuang~up0', 'dc.xinchuang~up1']);
     expect(prod.serverIf).toBe('lan0-p');
     expect(l.nodes[1]!.appName).toBe('info_centre');
-    expect(l.serviceAddress.ipv4).toBe('100.96.255.254/32');
+    expect(l.serviceAddress.ipv4).toBe('192.168.255.254/32');
     expect(l.serviceAddress.ipv6.endsWith('/128')).toBe(true);
     expect(l.client).toMatch(/^(xian|yulin)-r1$/);
   });
@@ -74,7 +74,7 @@ test('server address is the tenth of the centre LAN', () => {
 test('postgresql.conf: listens on the centre and service addresses only; sync names; standby conninfo', () => {
   const l = buildLayout(reg, scoped, pickClass(reg));
   const conf = renderPostgresqlConf({ node: l.nodes[2]!, serviceAddress: l.serviceAddress, socketDir: '/tmp/s', synchronousStandbys: [], primaryHost: '10.0.8.10' });
-  expect(conf).toMatch(/^listen_addresses = '10\.22\.4\.10,2001:db8:b01::a,100\.96\.255\.254,/m);
+  expect(conf).toMatch(/^listen_addresses = '10\.22\.4\.10,2001:db8:b01::a,192\.168\.255\.254,/m);
   expect(conf).toContain("primary_conninfo = 'host=10.0.8.10 port=5432 user=postgres application_name=yulin_dc");
   expect(synchronousNames(['info_centre'])).toBe('FIRST 1 (info_centre)');
   expect(synchronousNames([])).toBe('');

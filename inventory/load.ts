@@ -2,8 +2,8 @@
  * Load the inventory folder: parse every file named by province.yaml, validate its shape with zod,
  * then check what spans files (ids, parents, references). Every problem names its file and path.
  */
-import { join, resolve, dirname, sep } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { readDocument } from '../lib/files.js';
@@ -73,17 +73,26 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   }
   const province = await loadFile(provinceSchema, provincePath);
   const paths: Record<string, string> = { province: provincePath };
+  const named: StacksError[] = [];
   for (const [key, rel] of Object.entries(province.files)) {
     if (!rel) continue;
-    paths[key] = join(absDir, rel);
-    // synth rewrites the ledger: a path out of the inventory would let it rewrite any file
-    if (!paths[key]!.startsWith(absDir + sep)) throw inputError('E_FILE_OUTSIDE', provincePath, `files.${key}`, `names ${rel}, which is outside the inventory folder ${absDir}`, 'every file the inventory names lives in its folder');
+    const path = resolve(absDir, rel);
+    const inside = relative(absDir, path);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      named.push(inputError('E_FILE_OUTSIDE', provincePath, `files.${key}`, `"${rel}" leaves the inventory folder`, 'name files inside the folder that holds province.yaml'));
+      continue;
+    }
+    paths[key] = path;
+    // Every file province.yaml names must be there and hold something: a missing or empty
+    // clouds.yaml once made synth drop 46 stacks and skip the cloud policies without a word.
+    // The one exception: a systems register not written yet (the seeded sample stands in).
+    if (!existsSync(path)) {
+      if (key !== 'systems') named.push(inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${path}, which does not exist`));
+    } else if (statSync(path).isFile() && statSync(path).size === 0) {
+      named.push(inputError('E_FILE_EMPTY', path, '(root)', `is empty (named by province.yaml files.${key})`));
+    }
   }
-
-  const required = ['divisions', 'departments', 'legacy', 'private_networks', 'ledger'] as const;
-  for (const key of required) {
-    if (!existsSync(paths[key]!)) throw inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${paths[key]}, which does not exist`);
-  }
+  if (named.length) throw new StacksErrors(named);
   const [divisions, departments, legacy, privateNetworks, ledger] = await Promise.all([
     loadFile(divisionsSchema, paths.divisions!),
     loadFile(departmentsSchema, paths.departments!),
@@ -91,12 +100,15 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     loadFile(privateNetworksSchema, paths.private_networks!),
     loadFile(ledgerSchema, paths.ledger!),
   ]);
-  const datacenters =
-    paths.datacenters && existsSync(paths.datacenters) ? await loadFile(datacentersSchema, paths.datacenters) : { datacenters: [] };
+  const datacenters = paths.datacenters ? await loadFile(datacentersSchema, paths.datacenters) : { datacenters: [] };
   const extra: Record<string, unknown> = {};
   for (const key of ['clouds', 'systems']) {
     const p = paths[key];
-    if (p && existsSync(p)) extra[key] = await readDocument(p);
+    if (!p || !existsSync(p)) continue;
+    const doc = await readDocument(p);
+    // Comments only (or `~`) parse to nothing: as empty as a zero-byte file.
+    if (doc === undefined || doc === null) throw inputError('E_FILE_EMPTY', p, '(root)', `holds no document (named by province.yaml files.${key})`);
+    extra[key] = doc;
   }
   const inventory: Inventory = { dir: absDir, paths, province, divisions, departments, datacenters, legacy, privateNetworks, ledger, extra };
   checkReferences(inventory);

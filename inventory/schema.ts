@@ -1,5 +1,6 @@
 /**
- * What a person may write in the inventory, as zod schemas. Structural checks live here; checks
+ * What a person may write in the inventory, as zod schemas: strict objects, so an unknown key (a
+ * typo such as `legasy:`) is an error naming its path instead of data silently dropped. Structural checks live here; checks
  * across files (unknown parent, overlapping ledger entries) live in `validate.ts`.
  */
 import { z } from 'zod';
@@ -27,23 +28,23 @@ const legacyNetwork = z.enum(['guowang', 'shengwang']);
 const bandwidth = z.number().int().positive();
 const prefixLength = (max: number) => z.number().int().min(0).max(max);
 
-export const divisionsSchema = z.object({
-  province: z.object({ id, name: displayName }),
+export const divisionsSchema = z.strictObject({
+  province: z.strictObject({ id, name: displayName }),
   note: safeText.optional(),
-  totals: z.object({ cities: z.number().int(), counties: z.number().int(), townships: z.number().int() }).optional(),
+  totals: z.strictObject({ cities: z.number().int(), counties: z.number().int(), townships: z.number().int() }).optional(),
   cities: z
     .array(
-      z.object({
+      z.strictObject({
         id,
         name: displayName,
-        counties: z.array(z.object({ id, name: displayName, townships: z.number().int().min(0).max(4096) })).min(1),
+        counties: z.array(z.strictObject({ id, name: displayName, townships: z.number().int().min(0).max(4096) })).min(1),
       }),
     )
     .min(1),
 });
 export type DivisionsFile = z.infer<typeof divisionsSchema>;
 
-export const tierSchema = z.object({
+export const tierSchema = z.strictObject({
   id,
   parent: level,
   child: level,
@@ -52,10 +53,10 @@ export const tierSchema = z.object({
 });
 
 const familyPlan = (maxLen: number) =>
-  z.object({
+  z.strictObject({
     supernet: z.string(),
     /** Prefix length of the block each site of a level receives from its parent's block. */
-    block: z.object({
+    block: z.strictObject({
       province: prefixLength(maxLen),
       city: prefixLength(maxLen),
       county: prefixLength(maxLen),
@@ -67,8 +68,8 @@ const familyPlan = (maxLen: number) =>
     infra: prefixLength(maxLen),
   });
 
-export const provinceSchema = z.object({
-  province: z.object({
+export const provinceSchema = z.strictObject({
+  province: z.strictObject({
     id,
     name: displayName,
     /** The province's government DNS domain, e.g. gov.sn.cn: Kubernetes label keys, registry.<suffix>. */
@@ -77,7 +78,7 @@ export const provinceSchema = z.object({
       .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS domain such as gov.sn.cn')
       .optional(),
   }),
-  files: z.object({
+  files: z.strictObject({
     divisions: z.string(),
     departments: z.string(),
     legacy: z.string(),
@@ -92,18 +93,22 @@ export const provinceSchema = z.object({
     merge_status: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
-  ipam: z.object({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),
-  internet_exit: z.object({
+  ipam: z.strictObject({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),
+  /** Where the Terraform stacks keep state: `pg` reads its connection string from PG_CONN_STR. */
+  terraform: z
+    .object({ backend: z.enum(['local', 'pg']), schema_prefix: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() })
+    .optional(),
+  internet_exit: z.strictObject({
     bandwidth_mbps: bandwidth,
     /** Documentation addresses standing for "the internet" beyond the exit (lab and verification). */
-    upstream: z.object({ ipv4: z.string(), ipv6: z.string() }),
+    upstream: z.strictObject({ ipv4: z.string(), ipv6: z.string() }),
   }),
 });
 export type ProvinceFile = z.infer<typeof provinceSchema>;
 
-export const departmentsSchema = z.object({
+export const departmentsSchema = z.strictObject({
   departments: z.array(
-    z.object({
+    z.strictObject({
       id,
       name: displayName,
       name_en: safeText.optional(),
@@ -113,9 +118,9 @@ export const departmentsSchema = z.object({
 });
 export type DepartmentsFile = z.infer<typeof departmentsSchema>;
 
-export const datacentersSchema = z.object({
+export const datacentersSchema = z.strictObject({
   datacenters: z.array(
-    z.object({
+    z.strictObject({
       id,
       name: displayName,
       /** production | same-city-dr | remote-dr | remote-dr-alternative */
@@ -127,14 +132,14 @@ export const datacentersSchema = z.object({
 });
 export type DatacentersFile = z.infer<typeof datacentersSchema>;
 
-export const legacySchema = z.object({
-  networks: z.record(legacyNetwork, z.object({ name: safeText, supernet_ipv4: z.string() })),
+export const legacySchema = z.strictObject({
+  networks: z.record(legacyNetwork, z.strictObject({ name: safeText, supernet_ipv4: z.string() })),
   /** Membership by level; a site listed under `sites` overrides its level's default. */
   defaults: z.record(level, z.array(legacyNetwork)),
   sites: z
     .record(
       z.string(),
-      z.object({
+      z.strictObject({
         networks: z.array(legacyNetwork).optional(),
         lan_ipv4: z.string().optional(),
         loopback_ipv4: z.string().optional(),
@@ -144,9 +149,9 @@ export const legacySchema = z.object({
 });
 export type LegacyFile = z.infer<typeof legacySchema>;
 
-export const privateNetworksSchema = z.object({
+export const privateNetworksSchema = z.strictObject({
   private_networks: z.array(
-    z.object({
+    z.strictObject({
       id,
       name: displayName,
       department: id,
@@ -162,9 +167,12 @@ export const privateNetworksSchema = z.object({
 });
 export type PrivateNetworksFile = z.infer<typeof privateNetworksSchema>;
 
-export const ledgerSchema = z.object({
+export const ledgerSchema = z.strictObject({
+  $comment: z.string().optional(),
   version: z.literal(1),
   /** site id → its block per family; synth appends new sites, never moves existing ones. */
-  allocations: z.record(z.string(), z.object({ ipv4: z.string(), ipv6: z.string() })).default({}),
+  allocations: z.record(z.string(), z.strictObject({ ipv4: z.string(), ipv6: z.string() })).default({}),
+  /** pool key (`cloud/<id>/provider`, …) → its prefix per family; same rules as the site blocks. */
+  pools: z.record(z.string(), z.strictObject({ ipv4: z.string(), ipv6: z.string() })).optional(),
 });
 export type LedgerFile = z.infer<typeof ledgerSchema>;

@@ -50,12 +50,14 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
     const slot = opts.slots[d.id];
     if (slot === undefined) throw new Error(`no management slot for ${d.id}`);
     const m = mgmtAddresses(lab, slot);
-    const addresses: Record<string, string[]> = { lo: [d.loopback.ipv4, d.loopback.ipv6], [MGMT_IF]: [`${m.device}/31`] };
+    const addresses: Record<string, string[]> = { lo: [d.loopback.ipv4, d.loopback.ipv6, ...serviceVips(scoped, d.id)], [MGMT_IF]: [`${m.device}/31`] };
     for (const i of d.interfaces) {
-      const present = i.link ? scoped.links.some((l) => l.id === i.link) : i.kind === 'lan' || scoped.handoffs.some((h) => h.device === d.id && h.interface === i.name);
+      const local = i.kind === 'lan' || i.kind === 'cloud';
+      const present = i.link ? scoped.links.some((l) => l.id === i.link) : local || scoped.handoffs.some((h) => h.device === d.id && h.interface === i.name);
       if (!present) continue;
       addresses[i.name] = [i.ipv4, i.ipv6].filter((a): a is string => Boolean(a));
-      if (i.kind === 'lan') veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns, ifname: lanPeerIf(i.name) } });
+      // A LAN or a cloud's hand-off is a veth pair inside the device, so it has carrier.
+      if (local) veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns, ifname: lanPeerIf(i.name) } });
     }
     namespaces.push({ ns, device: d.id, addresses, routes: [], mgmt: { slot, hostIf: hostMgmtIf(lab, slot), host: m.host, device: m.device } });
   }
@@ -80,6 +82,16 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
     namespaces.push({ ns: inet, addresses, routes });
   }
   return { namespaces, veths };
+}
+
+/**
+ * The published services' VIPs the device stands in for: in production they live on the
+ * clouds' load balancers behind the device's provider network; in the lab on `lo`, inside the
+ * provider network the device's passive `cl*p` interface advertises, so traffic to them is routed
+ * exactly as it would be to the load balancer.
+ */
+function serviceVips(scoped: ScopedTopology, device: string): string[] {
+  return (scoped.topology.services ?? []).filter((s) => s.device === device).flatMap((s) => [`${s.vip.ipv4}/32`, `${s.vip.ipv6}/128`]);
 }
 
 /** Keep existing devices' slots; give new devices the lowest free ones. Pure and stable. */

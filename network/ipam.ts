@@ -11,6 +11,8 @@ import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
 import { contains, formatPrefix, overlaps, parsePrefix, PrefixError, size, subnet, BITS, type Prefix } from '../lib/ip.js';
 import { siteTree, type SiteSeed } from './sites.js';
 import { FAMILIES, type DualStack, type Family, type Level } from './types.js';
+import { parsePoolEntries, planPools, provincePoolEntries, type AttachmentRequests } from './pools.js';
+import { cloudAttachments } from '../cloud/pools.js';
 
 export interface SiteBlocks {
   block: DualStack<Prefix>;
@@ -27,6 +29,12 @@ export interface IpamPlan {
   added: string[];
   /** Ledger entries whose site no longer exists: their blocks stay reserved. */
   orphaned: string[];
+  /** Pools of what is attached at sites (the clouds' provider and tenant networks, VIPs), by ledger key. */
+  pools: Map<string, DualStack<Prefix>>;
+  /** What the pools are for: the topology routes and lists them. */
+  attachments: AttachmentRequests;
+  /** Pools allocated now (now recorded in the ledger). */
+  addedPools: string[];
 }
 
 interface FamilyPlan {
@@ -35,7 +43,11 @@ interface FamilyPlan {
   infra: number;
 }
 
-export function planAddresses(inv: Inventory): IpamPlan {
+/**
+ * `attachments`: the pools to allocate besides the site blocks; by default the clouds' of the
+ * inventory (clouds.yaml), so every caller of buildTopology(inventory) sees the same routed clouds.
+ */
+export function planAddresses(inv: Inventory, attachments: AttachmentRequests = cloudAttachments(inv)): IpamPlan {
   const provinceFile = inv.paths.province!;
   const ledgerFile = inv.paths.ledger!;
   const errors: StacksError[] = [];
@@ -84,6 +96,10 @@ export function planAddresses(inv: Inventory): IpamPlan {
   }
   if (errors.length) throw new StacksErrors(errors);
 
+  const poolEntries = parsePoolEntries(inv.ledger.pools ?? {}, ledgerFile);
+  // New sites keep clear of pools the ledger already gave out from the province plan.
+  const reservedPools = provincePoolEntries(attachments.pools, poolEntries, { ipv4: plans.ipv4.supernet, ipv6: plans.ipv6.supernet });
+
   const blockOf = (site: SiteSeed, fam: Family, parentBlock: Prefix | undefined, taken: Prefix[]): Prefix | undefined => {
     const want = plans[fam].block[site.level];
     const entry = existing.get(site.id)?.[fam];
@@ -128,6 +144,7 @@ export function planAddresses(inv: Inventory): IpamPlan {
     const kids = children.get(site.id) ?? [];
     if (!kids.length) return;
     const taken: Record<Family, Prefix[]> = { ipv4: [infra.ipv4], ipv6: [infra.ipv6] };
+    if (site === province) for (const p of reservedPools) for (const fam of FAMILIES) insertSorted(taken[fam], p[fam]);
     // Blocks of removed children stay reserved so nobody reuses a prefix still routed somewhere.
     for (const id of orphaned) if (inv.ledger.allocations[id] && existing.get(id) && isChildOf(id, site.id, province.id)) for (const fam of FAMILIES) insertSorted(taken[fam], existing.get(id)![fam]);
     const ordered = [...kids.filter((k) => existing.has(k.id)), ...kids.filter((k) => !existing.has(k.id)).sort((a, b) => a.id.localeCompare(b.id))];
@@ -137,13 +154,30 @@ export function planAddresses(inv: Inventory): IpamPlan {
   if (errors.length) throw new StacksErrors(errors);
 
   for (const id of orphaned) allocations[id] = inv.ledger.allocations[id]!;
+  // What a pool from the province plan keeps clear of: the province's own infra, its children's
+  // blocks (a city's holds everything below it) and removed children's blocks.
+  const provinceTaken: DualStack<Prefix[]> = { ipv4: [blocks.get(province.id)!.infra.ipv4], ipv6: [blocks.get(province.id)!.infra.ipv6] };
+  for (const s of sites) if (s.parent === province.id) for (const fam of FAMILIES) provinceTaken[fam].push(blocks.get(s.id)!.block[fam]);
+  for (const id of orphaned) if (existing.has(id) && isChildOf(id, province.id, province.id)) for (const fam of FAMILIES) provinceTaken[fam].push(existing.get(id)![fam]);
+  const legacy: DualStack<Prefix[]> = { ipv4: [], ipv6: [] };
+  for (const net of Object.values(inv.legacy.networks)) {
+    try {
+      legacy.ipv4.push(parsePrefix(net.supernet_ipv4));
+    } catch (e) {
+      if (!(e instanceof PrefixError)) throw e;
+    }
+  }
+  const pools = planPools(attachments.pools, { supernets: { ipv4: plans.ipv4.supernet, ipv6: plans.ipv6.supernet }, provinceTaken, legacy, existing: inv.ledger.pools ?? {}, ledgerFile });
   return {
     sites,
     blocks,
     supernets: { ipv4: plans.ipv4.supernet, ipv6: plans.ipv6.supernet },
-    ledger: { version: 1, allocations: sortRecord(allocations) },
+    ledger: { version: 1, allocations: sortRecord(allocations), ...(Object.keys(pools.ledger).length ? { pools: pools.ledger } : {}) },
     added,
     orphaned,
+    pools: pools.pools,
+    attachments,
+    addedPools: pools.added,
   };
 }
 

@@ -8,7 +8,7 @@ import { inputError } from '../lib/errors.js';
 import { formatAddress, hostIn, parseAddress, subnet, type Prefix } from '../lib/ip.js';
 import { planAddresses, type IpamPlan, type SiteBlocks } from './ipam.js';
 import type { SiteSeed } from './sites.js';
-import type { Device, DualStack, ExitHandoff, Interface, Level, Link, Site, Tier, Topology } from './types.js';
+import type { AttachedNetwork, Device, DualStack, ExitHandoff, Interface, Level, Link, PublishedService, Site, Tier, Topology } from './types.js';
 
 /** Fixed positions inside a site's point-to-point pool: uplinks first, then the peer link, then exits. */
 const P2P_SLOT = { uplink: 0, peer: 8, exit: 9 } as const;
@@ -91,6 +91,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
   }
 
   const exit = buildExit(inv, provinceId, ipam, devicesOf, devices, links);
+  const { attached, services } = attachPools(inv, ipam, devicesOf);
   devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const d of devices) d.interfaces.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   links.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -102,7 +103,45 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     tiers,
     exit,
     supernets: { ipv4: formatPrefix4(ipam.supernets.ipv4), ipv6: formatPrefix6(ipam.supernets.ipv6) },
+    attached,
+    services,
+    pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
   };
+}
+
+/** Bandwidth of a cloud's hand-off interface: the data centre's tier rate (its passive cost is moot). */
+const CLOUD_MBPS = 10_000;
+
+/**
+ * The clouds' routed pools on their hosting site's first router (where the site LAN sits): one
+ * passive interface per pool holding its first address, and the published services' VIPs.
+ */
+function attachPools(inv: Inventory, ipam: IpamPlan, devicesOf: Map<string, Device[]>): { attached: AttachedNetwork[]; services: PublishedService[] } {
+  const attached: AttachedNetwork[] = [];
+  const pool = (id: string) => ipam.pools.get(id)!;
+  for (const n of ipam.attachments.networks) {
+    const device = devicesOf.get(n.site)?.[0];
+    if (!device) throw inputError('E_CLOUDS', inv.paths.clouds ?? inv.paths.province!, n.owner, `stands at site "${n.site}", which is not in the topology`);
+    const p = pool(n.pool);
+    device.interfaces.push({ name: n.interface, kind: 'cloud', ipv4: hostIn(p.ipv4, 1, p.ipv4.length), ipv6: hostIn(p.ipv6, 1, p.ipv6.length), bandwidthMbps: CLOUD_MBPS, description: n.description, passive: true });
+    attached.push({ pool: n.pool, owner: n.owner, role: n.role, site: n.site, device: device.id, interface: n.interface, prefixes: { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) } });
+  }
+  const services: PublishedService[] = ipam.attachments.services.map((s) => {
+    const vip = pool(s.vip);
+    return {
+      id: s.id,
+      owner: s.owner,
+      cloudKind: s.cloudKind,
+      name: s.name,
+      protocol: s.protocol,
+      port: s.port,
+      site: s.site,
+      device: devicesOf.get(s.site)![0]!.id,
+      vip: { ipv4: formatAddress('ipv4', vip.ipv4.network), ipv6: formatAddress('ipv6', vip.ipv6.network) },
+      audience: s.audience,
+    };
+  });
+  return { attached, services };
 }
 
 /** The unified internet exit: two exit routers at the province, each linked to both cores. */

@@ -41,7 +41,8 @@ export type DeviceRole = 'core' | 'access' | 'exit';
 export interface Interface {
   /** Linux-safe (≤ 15 chars) name, used by the FRR config and the lab alike. */
   name: string;
-  kind: 'uplink' | 'downlink' | 'peer' | 'exit' | 'lan' | 'internet';
+  /** `cloud`: a cloud's provider network or tenant aggregate, passive in OSPF like a LAN. */
+  kind: 'uplink' | 'downlink' | 'peer' | 'exit' | 'lan' | 'internet' | 'cloud';
   /** The link this interface terminates (absent for LAN and internet-facing interfaces). */
   link?: string;
   /** Address with prefix length, e.g. `10.0.1.0/31`, `2001:db8::/127`. */
@@ -121,6 +122,41 @@ export interface ExitHandoff {
   peerIpv6: string;
 }
 
+/**
+ * A pool routed at a site for something attached there (a cloud's provider network or tenant
+ * aggregate): the site's first router holds its first address on a passive interface, so OSPF and
+ * OSPFv3 carry it into the backbone exactly as a site LAN.
+ */
+export interface AttachedNetwork {
+  /** IPAM ledger key (`cloud/provincial/provider`). */
+  pool: string;
+  /** `cloud:<id>` */
+  owner: string;
+  role: 'provider' | 'tenants';
+  site: string;
+  device: string;
+  interface: string;
+  prefixes: DualStack;
+}
+
+/** A service published to the extranet at a VIP (an Octavia load balancer's, per family). */
+export interface PublishedService {
+  /** `<cloud>/<name>` */
+  id: string;
+  owner: string;
+  /** The cloud's kind (`provincial`, `city`, `industry`), for who must reach it. */
+  cloudKind: string;
+  name: string;
+  protocol: 'HTTP' | 'HTTPS' | 'TCP';
+  port: number;
+  site: string;
+  /** The router whose provider network holds the VIP. */
+  device: string;
+  /** Bare addresses (no length). */
+  vip: DualStack;
+  audience: { kind: 'province' } | { kind: 'city'; city: string };
+}
+
 export interface Topology {
   province: { id: string; name: string };
   sites: Site[];
@@ -129,4 +165,9 @@ export interface Topology {
   tiers: Tier[];
   exit: InternetExit;
   supernets: DualStack;
+  /** Pools routed at sites for the clouds (absent or empty without clouds; hand-made topologies omit them). */
+  attached?: AttachedNetwork[];
+  services?: PublishedService[];
+  /** Every attachment pool the IPAM gave out (provider networks, tenant aggregates and subnets, VIPs), by ledger key. */
+  pools?: Record<string, DualStack>;
 }

@@ -16,6 +16,7 @@ import { renderMergePlanJson, renderMergePlanMarkdown } from '../network/merge-p
 import { mergeProgress, type MergeStatus } from '../network/merge-status.js';
 import { assessPrivateNetworks } from '../network/private-networks.js';
 import type { Inventory } from '../inventory/load.js';
+import { defaultBackend } from './cloud/backend-choice.js';
 
 export { BACKBONE_STACK } from './names.js';
 import { BACKBONE_STACK } from './names.js';
@@ -23,7 +24,7 @@ import { BACKBONE_STACK } from './names.js';
 export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) => Map<string, string> = () => new Map()): StackContribution {
   return {
     name: BACKBONE_STACK,
-    build: (app: App, ctx: SynthContext) => terraformBuilders().buildBackboneStack(app, ctx.topology),
+    build: (app: App, ctx: SynthContext) => terraformBuilders().buildBackboneStack(app, ctx.topology, ctx.backend ?? defaultBackend(ctx.inventory.province.terraform)),
     files(ctx: SynthContext) {
       const files = new Map<string, string>();
       files.set('address-plan.json', stableJson(addressPlan(ctx.topology)));

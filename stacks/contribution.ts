@@ -7,10 +7,13 @@
 import type { App } from 'cdktf';
 import type { Inventory } from '../inventory/load.js';
 import type { Topology } from '../network/types.js';
+import type { BackendChoice } from './cloud/backend-choice.js';
 
 export interface SynthContext {
   inventory: Inventory;
   topology: Topology;
+  /** Where every Terraform stack keeps its state (synth's --state-dir, --tf-backend); default: defaultBackend. */
+  backend?: BackendChoice;
 }
 
 export interface StackContribution {

@@ -16,6 +16,8 @@ import type { Topology } from '../network/types.js';
 import type { StackContribution, SynthContext } from './contribution.js';
 import type { TerraformJob } from './terraform-synth.js';
 import { buildCloudModel, type CloudModel } from './cloud/model.js';
+import type { BackendChoice } from './cloud/backend-choice.js';
+import { keepTerraformFiles } from './terraform-files.js';
 
 export interface SynthModel {
   inventory: Inventory;
@@ -23,6 +25,8 @@ export interface SynthModel {
   topology: Topology;
   /** The cloud and DR model, once computed (cloudModelOf); null when the inventory has no clouds. */
   cloud?: CloudModel | null;
+  /** The Terraform backend of every stack (defaultBackend when absent). */
+  backend?: BackendChoice;
 }
 
 /**
@@ -35,9 +39,9 @@ export function cloudModelOf(model: SynthModel): CloudModel | undefined {
   return model.cloud ?? undefined;
 }
 
-export function buildModel(inventory: Inventory): SynthModel {
+export function buildModel(inventory: Inventory, backend?: BackendChoice): SynthModel {
   const ipam = planAddresses(inventory);
-  return { inventory, ipam, topology: buildTopology(inventory, ipam) };
+  return { inventory, ipam, topology: buildTopology(inventory, ipam), ...(backend ? { backend } : {}) };
 }
 
 export interface SynthOutcome {
@@ -48,6 +52,8 @@ export interface SynthOutcome {
   unchanged: number;
   /** Sites that received address blocks in this run (now recorded in the ledger). */
   allocated: string[];
+  /** Cloud pools (provider networks, tenant subnets, VIPs) allocated in this run. */
+  allocatedPools: string[];
 }
 
 /** Everything the contributions produce, collected in memory before anything touches the disk. */
@@ -81,7 +87,7 @@ export class SynthOutput {
   ) {}
 
   static async begin(outdir: string, model: SynthModel, contributions: StackContribution[]): Promise<SynthOutput> {
-    const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology });
+    const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology, backend: model.backend });
     const staging = await makeStaging(outdir);
     const writing = writeFilesInThread(contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })));
     return new SynthOutput(outdir, staging, contributions, writing);
@@ -118,12 +124,14 @@ export class SynthOutput {
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
     const ledgerFile = model.inventory.paths.ledger!;
-    const ledgerText = model.ipam.added.length ? ledgerJson(model.ipam) : undefined;
+    const ledgerText = model.ipam.added.length || model.ipam.addedPools.length ? ledgerJson(model.ipam) : undefined;
     const pending = ledgerText === undefined ? undefined : await writeTemp(ledgerFile, basename(pendingLedgerPath(ledgerFile)), ledgerText);
     faultPoint('synth:ledger-pending');
     try {
       const ledgerBytes = ledgerText ?? (existsSync(ledgerFile) ? readFileSync(ledgerFile) : '');
       writeFileSync(join(this.staging, OUTPUT_MARKER), stableJson(outputManifest(stacks.map((s) => s.name), ledgerBytes)));
+      // `terraform init` leaves .terraform/ and .terraform.lock.hcl in the stack folders: carry them over
+      keepTerraformFiles(join(this.outdir, 'stacks'), join(this.staging, 'stacks'));
       await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
     } catch (err) {
       if (pending) rmSync(pending, { force: true });
@@ -134,7 +142,7 @@ export class SynthOutput {
       renameSync(pending, ledgerFile);
       faultPoint('synth:ledger-committed');
     }
-    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added };
+    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added, allocatedPools: model.ipam.addedPools };
   }
 
   /** Nothing is written: stop the writer and remove the staging tree. */
@@ -145,7 +153,7 @@ export class SynthOutput {
 }
 
 const LEDGER_COMMENT =
-  "IPAM allocation ledger: every site's block per family. `stacks synth` fills in sites that have no entry and never moves an existing one, so adding or removing a site renumbers nobody else. Entries of removed sites stay (their blocks remain reserved) until a person deletes them.";
+  "IPAM allocation ledger: every site's block per family (`allocations`) and every cloud pool (`pools`: provider networks, tenant aggregates and subnets, VIPs). `stacks synth` fills in what has no entry and never moves an existing one, so adding or removing a site or a tenant renumbers nobody else. Entries of removed sites and pools stay (their prefixes remain reserved) until a person deletes them.";
 
 /** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
 export function ledgerJson(ipam: IpamPlan): string {

@@ -13,7 +13,10 @@ import { emit, type GlobalOptions } from '../cli/context.js';
 import { loadInventory } from '../inventory/load.js';
 import { EXIT } from '../lib/errors.js';
 import { buildTopology } from '../network/topology.js';
-import { replaceDirAtomically } from '../lib/files.js';
+import { rm } from 'node:fs/promises';
+import { makeStaging, swapIn } from '../lib/files.js';
+import { keepTerraformFiles } from './terraform-files.js';
+import { backendFrom } from './cloud/backend-choice.js';
 import { loadTerraformBuilders } from './terraform-builders.js';
 import { cloudStacks } from './cloud/index.js';
 
@@ -71,15 +74,26 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
     return EXIT.runtime;
   }
   const inventory = await loadInventory(g.inventory);
-  const ctx = { inventory, topology: buildTopology(inventory) };
-  const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
   const workdir = resolve(g.stateDir, 'plan', 'openstack');
+  // The same state as synth's stacks (and so as apply): local paths are computed from this
+  // folder to <state-dir>/tfstate, pg names the same schemas.
+  const tf = inventory.province.terraform;
+  const backend = backendFrom({ flag: typeof opts.tfBackend === 'string' ? opts.tfBackend : undefined, env: process.env.STACKS_TF_BACKEND, inventory: tf?.backend, schemaPrefix: tf?.schema_prefix, stateDir: g.stateDir, outdir: workdir });
+  const ctx = { inventory, topology: buildTopology(inventory), backend };
+  const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
   await loadTerraformBuilders();
-  await replaceDirAtomically(workdir, async (staging) => {
+  const staging = await makeStaging(workdir);
+  try {
     const app = new App({ outdir: staging, stackTraces: false });
     for (const c of contributions) c.build!(app, ctx);
     app.synth();
-  });
+    // terraform init's providers and lock file stay across plans
+    keepTerraformFiles(join(workdir, 'stacks'), join(staging, 'stacks'));
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  await swapIn(staging, workdir);
   const stacksDir = join(workdir, 'stacks');
   const names = existsSync(stacksDir) ? (await readdir(stacksDir)).sort() : [];
   const results: StackPlanResult[] = [];

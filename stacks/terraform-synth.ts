@@ -32,7 +32,7 @@ export function preloadTerraform() {
 /** What the worker runs; also the fallback in this thread. */
 export async function synthTerraform(req: TerraformRequest): Promise<void> {
   const [{ App }, { allContributions }] = await preloadTerraform();
-  const ctx = { inventory: req.model.inventory, topology: req.model.topology };
+  const ctx = { inventory: req.model.inventory, topology: req.model.topology, backend: req.model.backend };
   const contributions = allContributions(req.model).filter((c) => c.build && (!req.stacks || req.stacks.includes(c.name)));
   if (contributions.length === 0) return;
   const app = new App({ outdir: req.outdir, stackTraces: false, skipValidation: false });

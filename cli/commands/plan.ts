@@ -88,6 +88,7 @@ export const planCommand: CommandModule = {
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
       .option('--detailed-exitcode', 'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan)')
+      .option('--tf-backend <kind>', 'with --target openstack: Terraform state backend, local (under --state-dir) or pg (PG_CONN_STR); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local')
       .action(async (opts: PlanOptions & { target: string }) => {
         const g = globals();
         try {

@@ -14,6 +14,7 @@ import { readMergeStatus } from '../../inventory/merge-status.js';
 import { designCheckFiles, runDesignChecks } from '../../stacks/design-checks.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { TerraformJob } from '../../stacks/terraform-synth.js';
+import { backendFrom } from '../../stacks/cloud/backend-choice.js';
 
 export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -25,6 +26,7 @@ export const synthCommand: CommandModule = {
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
       .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
       .option('--force-owned', 'replace the output folder even though stacks synth did not create it (its contents are lost)', false)
+      .option('--tf-backend <kind>', 'Terraform state backend: local (state files under --state-dir) or pg (connection string from PG_CONN_STR, never written); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local')
       .action(async (opts: SynthOptions) => {
         const g = globals();
         const outdir = resolve(opts.output);
@@ -54,6 +56,7 @@ interface SynthOptions {
   skipChecks: boolean;
   stack?: string[];
   forceOwned: boolean;
+  tfBackend?: string;
 }
 
 async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob): Promise<void> {
@@ -73,7 +76,9 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
 }
 
 async function synthWithModel(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob, inventory: Inventory, started: number, progress: Progress): Promise<void> {
-  const model = buildModel(inventory);
+  const tf = inventory.province.terraform;
+  const backend = backendFrom({ flag: opts.tfBackend, env: process.env.STACKS_TF_BACKEND, inventory: tf?.backend, schemaPrefix: tf?.schema_prefix, stateDir: g.stateDirAsGiven ?? g.stateDir, outdir: opts.output });
+  const model = buildModel(inventory, backend);
   progress.step('model built');
   cloudModelOf(model);
   terraform.submit(model, opts.stack);
@@ -134,7 +139,7 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
     [
       `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files (${outcome.files - outcome.unchanged} new or changed) into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
       ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
-      outcome.allocated.length ? `allocated address blocks for ${outcome.allocated.length} new sites (recorded in the IPAM ledger)` : 'no new address allocations',
+      outcome.allocated.length || outcome.allocatedPools.length ? `allocated address blocks for ${outcome.allocated.length} new sites and ${outcome.allocatedPools.length} cloud pools (recorded in the IPAM ledger)` : 'no new address allocations',
       checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
     ].join('\n'),
   );

@@ -4,7 +4,7 @@
  *   port type  by the circuit's bandwidth: ≤ 1G GigabitEthernet, ≤ 10G XGigabitEthernet (so a 2G
  *              circuit rides a 10GE port; its cost still comes from the 2G of the model),
  *              ≤ 25G 25GE, ≤ 40G 40GE, above that 100GE.
- *   slot       by role: 0 = site LAN (`lan*`), 1 = upstream side (uplinks `up*`, the r1–r2 `peer*`,
+ *   slot       by role: 0 = site LAN (`lan*`), 3 = the clouds' provider and tenant hand-offs (`cl*`), 1 = upstream side (uplinks `up*`, the r1–r2 `peer*`,
  *              the exit's links to the cores and its internet hand-off), 2 = downlinks (`d*`, and the
  *              cores' links to the exits `x*`).
  *   port       0, 1, 2 … in natural name order within a slot (up0 → 0, up1 → 1; d3 before d12).
@@ -42,6 +42,9 @@ export function vrpSlot(device: Device, iface: Interface): number {
       return device.role === 'exit' ? 1 : 2;
     case 'downlink':
       return 2;
+    case 'cloud':
+      // the clouds' hand-offs get a card of their own, so adding one moves no LAN or link port
+      return 3;
   }
 }
 

@@ -8,16 +8,18 @@ import { registerCloudPolicies } from './index.js';
 import { runPolicies } from '../run.js';
 
 let clean: CloudModel;
+let ctx: Awaited<ReturnType<typeof defaultContext>>;
 const sys = (id: string, over: Partial<System> = {}): System => ({ id, department: 'finance', level: 'province', classified: false, vcpu: 4, ramGiB: 16, storageTiB: 1, protectionClass: 'p4', ...over });
 const rule = (id: string) => CLOUD_POLICIES.find((r) => r.id === id)!;
-const check = (id: string, m: CloudModel) => rule(id).check({ cloud: m } as never);
+const check = (id: string, m: CloudModel) => rule(id).check({ cloud: m, topology: ctx.topology, inventory: ctx.inventory } as never);
 
 beforeAll(async () => {
-  const { inventory, topology } = await defaultContext();
+  ctx = await defaultContext();
+  const { inventory, topology } = ctx;
   clean = buildCloudModel(inventory, topology, { systems: [sys('a', { protectionClass: 'p6' }), sys('b', { level: 'city', city: 'baoji', department: 'health' }), sys('c', { classified: true })] })!;
 });
 
-describe('cloud policies CLD-001…006', () => {
+describe('cloud policies CLD-001…007', () => {
   it('pass on a clean model', () => {
     for (const r of CLOUD_POLICIES) expect(check(r.id, clean), r.id).toEqual([]);
   });
@@ -66,15 +68,23 @@ describe('cloud policies CLD-001…006', () => {
     expect(check('CLD-006', m)).toEqual([expect.objectContaining({ resource: 'system:z', message: expect.stringContaining("department's data room") })]);
   });
 
+  it('CLD-008 catches a publishing tenant without floating IPs and a VIP outside the provider network', () => {
+    const m = structuredClone(clean);
+    const c = m.registry.clouds.find((x) => x.id === 'provincial')!;
+    c.tenants.find((t) => t.department === 'gov-office')!.floatingIps = 0;
+    c.services[1]!.vip.ipv4 = '10.99.0.1';
+    expect(check('CLD-008', m).map((v) => v.resource).sort()).toEqual(['cloud:provincial/service:open-data', 'cloud:provincial/tenant:gov-office']);
+  });
+
   it('register into a registry and run on the default inventory through their provider', async () => {
     const { inventory } = await defaultContext();
     const registry = new PolicyRegistry();
     registerCloudPolicies(registry);
     const rules = registry.all();
-    expect(rules.map((r) => r.id)).toEqual(['CLD-001', 'CLD-002', 'CLD-003', 'CLD-004', 'CLD-005', 'CLD-006']);
+    expect(rules.map((r) => r.id)).toEqual(['CLD-001', 'CLD-002', 'CLD-003', 'CLD-004', 'CLD-005', 'CLD-006', 'CLD-007', 'CLD-008']);
     const report = runPolicies(rules, await registry.inputsFor(inventory, rules));
     // the default province passes every cloud rule (synth refuses to write when a hard rule fails)
     for (const r of report.rules) expect(r.findings, r.id).toEqual([]);
-    expect(report.rules.map((r) => r.status)).toEqual(Array(6).fill('passed'));
+    expect(report.rules.map((r) => r.status)).toEqual(Array(8).fill('passed'));
   });
 });

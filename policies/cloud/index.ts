@@ -14,4 +14,6 @@ export function registerCloudPolicies(registry: PolicyRegistry): void {
   for (const rule of CLOUD_POLICIES) registry.register(rule);
   // An inventory without clouds gives no model: the runner then skips these rules (input missing).
   registry.provide('cloud', (inv: Inventory) => buildCloudModel(inv, buildTopology(inv), { allowUnplaced: true }) as CloudModel);
+  // CLD-007 compares the clouds' pools with the sites (the network pack provides the same)
+  registry.provide('topology', (inv: Inventory) => buildTopology(inv));
 }

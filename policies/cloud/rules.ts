@@ -6,6 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CloudModel } from '../../stacks/cloud/model.js';
 import { parsePrefix, PrefixError } from '../../lib/ip.js';
 import { definePolicy, type Violation } from '../types.js';
+import { noPoolOverlap } from './pool-overlap.js';
+import { publishedServicesReachable } from './published-services.js';
 
 declare module '../types.js' {
   interface PolicyInputs {
@@ -168,4 +170,4 @@ export const everySystemOnGovernmentCloud = definePolicy({
   },
 });
 
-export const CLOUD_POLICIES = [classifiedOffExtranetClouds, replicasAsClassDemands, quotasWithinCapacity, noOpenSecurityGroups, everySubnetDualStack, everySystemOnGovernmentCloud] as const;
+export const CLOUD_POLICIES = [classifiedOffExtranetClouds, replicasAsClassDemands, quotasWithinCapacity, noOpenSecurityGroups, everySubnetDualStack, everySystemOnGovernmentCloud, noPoolOverlap, publishedServicesReachable] as const;

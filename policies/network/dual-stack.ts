@@ -18,7 +18,7 @@ export const dualStackEverywhere = definePolicy({
       const gaps = missing(d.loopback);
       if (gaps.length) out.push({ resource: `device:${d.id}`, message: `loopback of ${d.id} has no ${gaps.join('/')} address` });
       for (const i of d.interfaces) {
-        if (i.kind !== 'lan' && i.kind !== 'internet') continue;
+        if (i.kind !== 'lan' && i.kind !== 'internet' && i.kind !== 'cloud') continue;
         const g = missing(i);
         if (g.length) out.push({ resource: `interface:${d.id}/${i.name}`, message: `${i.kind} interface ${i.name} of ${d.id} has no ${g.join('/')} address` });
       }

@@ -1,19 +1,26 @@
 /**
- * One cloud as Terraform (cdktf, typed L1 bindings): the extranet attachment (a dual-stack provider
- * network on the site LAN), and per department tenant an identity project, compute/network/
+ * One cloud as Terraform (cdktf, typed L1 bindings): the extranet attachment (a dual-stack routed
+ * provider network from the province IPAM, its gateway the hosting router), each published service
+ * as an Octavia load balancer per family with its VIP on that network (listener, pool, members on
+ * the tenant network, health monitor), and per department tenant an identity project, compute/network/
  * block-storage quotas, a dual-stack tenant network (an IPv4 and an IPv6 subnet), a router onto the
  * extranet, a default-deny security group with the declared rules, a DNS zone, and an anti-affinity
  * server group per system placed in it.
  */
 import { TerraformOutput, type App, type TerraformStack } from 'cdktf';
 import { LeanStack } from '../lean-stack.js';
-import type { Cloud, PlacedSystem, SecurityRule } from '../../cloud/types.js';
+import type { Cloud, CloudService, PlacedSystem, SecurityRule } from '../../cloud/types.js';
 import {
   BlockstorageQuotasetV3,
   ComputeQuotasetV2,
   ComputeServergroupV2,
   DnsZoneV2,
   IdentityProjectV3,
+  LbListenerV2,
+  LbLoadbalancerV2,
+  LbMemberV2,
+  LbMonitorV2,
+  LbPoolV2,
   NetworkingNetworkV2,
   NetworkingQuotaV2,
   NetworkingRouterInterfaceV2,
@@ -43,8 +50,11 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
   });
   // Each `.id` read makes a new cdktf token that captures a stack trace: read each once.
   const extranetId = extranet.id;
-  const ext4 = new NetworkingSubnetV2(stack, 'extranet_v4', { provider, networkId: extranetId, name: `${cloud.id}-extranet-v4`, ipVersion: 4, cidr: cloud.extranet.subnets.ipv4, enableDhcp: false });
-  const ext6 = new NetworkingSubnetV2(stack, 'extranet_v6', { provider, networkId: extranetId, name: `${cloud.id}-extranet-v6`, ipVersion: 6, cidr: cloud.extranet.subnets.ipv6, enableDhcp: false });
+  // The hosting router is the gateway; Neutron hands out the lower half, the VIPs sit in the upper half.
+  const ext = cloud.extranet;
+  const ext4 = new NetworkingSubnetV2(stack, 'extranet_v4', { provider, networkId: extranetId, name: `${cloud.id}-extranet-v4`, ipVersion: 4, cidr: ext.subnets.ipv4, gatewayIp: ext.gateway.ipv4, allocationPool: [ext.allocation.ipv4], enableDhcp: false });
+  const ext6 = new NetworkingSubnetV2(stack, 'extranet_v6', { provider, networkId: extranetId, name: `${cloud.id}-extranet-v6`, ipVersion: 6, cidr: ext.subnets.ipv6, gatewayIp: ext.gateway.ipv6, allocationPool: [ext.allocation.ipv6], enableDhcp: false });
+  const extSubnet = { ipv4: ext4.id, ipv6: ext6.id };
 
   const byTenant = new Map<string, PlacedSystem[]>();
   for (const p of placed) {
@@ -66,7 +76,7 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
       serverGroupMembers: 16,
     });
     new BlockstorageQuotasetV3(stack, `volume_quota_${t}`, { provider, projectId, gigabytes: Math.floor(tenant.quota.storageTiB * 1024), volumes: Math.max(20, Math.floor(tenant.quota.vcpu)), snapshots: Math.max(20, Math.floor(tenant.quota.vcpu)) });
-    new NetworkingQuotaV2(stack, `network_quota_${t}`, { provider, projectId, network: 10, subnet: 20, router: 2, port: Math.max(100, Math.floor(tenant.quota.vcpu * 2)), securityGroup: 20, securityGroupRule: 200, floatingip: 0 });
+    new NetworkingQuotaV2(stack, `network_quota_${t}`, { provider, projectId, network: 10, subnet: 20, router: 2, port: Math.max(100, Math.floor(tenant.quota.vcpu * 2)), securityGroup: 20, securityGroupRule: 200, floatingip: tenant.floatingIps });
 
     const net = new NetworkingNetworkV2(stack, `net_${t}`, { provider, name: `${tenant.project}-net`, tenantId: projectId, adminStateUp: true });
     const netId = net.id;
@@ -87,13 +97,16 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
       name: `${tenant.project}-router`,
       tenantId: projectId,
       externalNetworkId: extranetId,
-      // tenant IPv4 is private and leaves by SNAT; IPv6 is routed as is
-      enableSnat: true,
+      // tenant pools come from the province IPAM and are routed into the backbone: no SNAT, so
+      // townships see (and security groups and logs name) the real addresses
+      enableSnat: false,
       dependsOn: [ext4, ext6],
     });
     const routerId = router.id;
-    new NetworkingRouterInterfaceV2(stack, `router_if_v4_${t}`, { provider, routerId, subnetId: sub4.id });
-    new NetworkingRouterInterfaceV2(stack, `router_if_v6_${t}`, { provider, routerId, subnetId: sub6.id });
+    const tenantSubnet = { ipv4: sub4.id, ipv6: sub6.id };
+    new NetworkingRouterInterfaceV2(stack, `router_if_v4_${t}`, { provider, routerId, subnetId: tenantSubnet.ipv4 });
+    new NetworkingRouterInterfaceV2(stack, `router_if_v6_${t}`, { provider, routerId, subnetId: tenantSubnet.ipv6 });
+    for (const svc of cloud.services.filter((x) => x.tenant === tenant.department)) loadBalancer(stack, provider, cloud, svc, projectId, extSubnet, tenantSubnet);
 
     const sg = new NetworkingSecgroupV2(stack, `sg_${t}`, { provider, name: `${tenant.project}-default-deny`, description: 'default deny: only the declared rules below are open', deleteDefaultRules: true, tenantId: projectId });
     const sgId = sg.id;
@@ -107,7 +120,30 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
   new TerraformOutput(stack, 'cloud', {
     value: { id: cloud.id, kind: cloud.kind, region: cloud.region, site: cloud.location.site, tenants: cloud.tenants.length, systems: placed.length, capacity: cloud.capacity },
   });
+  // What townships use: the published services' VIPs, per family.
+  new TerraformOutput(stack, 'service_vips', { value: Object.fromEntries(cloud.services.map((svc) => [svc.name, { ...svc.vip, port: svc.port, protocol: svc.protocol }])) });
   return stack;
+}
+
+const LISTENER = { HTTP: 'HTTP', HTTPS: 'HTTPS', TCP: 'TCP' } as const;
+// HTTPS passes through (the members hold the certificates): the monitor checks the path over TLS.
+const MONITOR = { HTTP: 'HTTP', HTTPS: 'HTTPS', TCP: 'TCP' } as const;
+
+/** One load balancer per family: its VIP on the provider network, members on the tenant network. */
+function loadBalancer(stack: TerraformStack, provider: OpenstackProvider, cloud: Cloud, svc: CloudService, tenantId: string, vipSubnet: { ipv4: string; ipv6: string }, memberSubnet: { ipv4: string; ipv6: string }): void {
+  for (const fam of ['ipv4', 'ipv6'] as const) {
+    const n = `${tfName(svc.name)}_${fam === 'ipv4' ? 'v4' : 'v6'}`;
+    const name = `${cloud.id}-${svc.name}-${fam === 'ipv4' ? 'v4' : 'v6'}`;
+    const lb = new LbLoadbalancerV2(stack, `lb_${n}`, { provider, name, description: `${svc.name} of ${svc.tenant}, published to the extranet`, tenantId, vipSubnetId: vipSubnet[fam], vipAddress: svc.vip[fam], adminStateUp: true, tags: [`service:${svc.name}`, `tenant:${svc.tenant}`] });
+    const listener = new LbListenerV2(stack, `lb_listener_${n}`, { provider, name, tenantId, loadbalancerId: lb.id, protocol: LISTENER[svc.protocol], protocolPort: svc.port, adminStateUp: true });
+    const pool = new LbPoolV2(stack, `lb_pool_${n}`, { provider, name, tenantId, listenerId: listener.id, protocol: svc.protocol, lbMethod: 'ROUND_ROBIN', adminStateUp: true });
+    const poolId = pool.id;
+    svc.members[fam].forEach((address, k) => {
+      new LbMemberV2(stack, `lb_member_${n}_${k}`, { provider, tenantId, poolId, address, protocolPort: svc.memberPort, subnetId: memberSubnet[fam], adminStateUp: true });
+    });
+    const http = svc.protocol !== 'TCP';
+    new LbMonitorV2(stack, `lb_monitor_${n}`, { provider, name, tenantId, poolId, type: MONITOR[svc.protocol], delay: 5, timeout: 3, maxRetries: 3, maxRetriesDown: 3, ...(http ? { httpMethod: 'GET', urlPath: svc.healthPath, expectedCodes: '200' } : {}), adminStateUp: true });
+  }
 }
 
 function ruleResources(stack: TerraformStack, provider: OpenstackProvider, securityGroupId: string, rule: SecurityRule, t: string, projectId: string): void {

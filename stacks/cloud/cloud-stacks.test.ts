@@ -14,7 +14,7 @@ const resources = (doc: Record<string, unknown>) => (doc.resource ?? {}) as Reso
 
 beforeAll(async () => {
   ctx = await defaultContext();
-  docs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'local' } }), ctx);
+  docs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' } }), ctx);
 });
 
 describe('cloud and DR stacks of the default inventory', () => {
@@ -50,12 +50,13 @@ describe('cloud and DR stacks of the default inventory', () => {
     expect((drDoc.variable as Record<string, { sensitive?: boolean }>).replication_psk?.sensitive).toBe(true);
   });
 
-  it('every tenant network is dual-stack and the extranet attachment uses the site LAN of both families', () => {
+  it('every tenant network is dual-stack and the extranet attachment is the provider network the hosting router advertises', () => {
     const r = resources(docs.get('cloud-provincial')!);
     const subnets = Object.entries(r.openstack_networking_subnet_v2!);
-    const site = ctx.topology.sites.find((s) => s.id === 'dc.xinchuang')!;
-    expect(r.openstack_networking_subnet_v2!.extranet_v4!.cidr).toBe(site.lan.ipv4);
-    expect(r.openstack_networking_subnet_v2!.extranet_v6!.cidr).toBe(site.lan.ipv6);
+    const routed = ctx.topology.attached!.find((a) => a.pool === 'cloud/provincial/provider')!;
+    expect(routed.device).toBe('dc.xinchuang-r1');
+    expect(r.openstack_networking_subnet_v2!.extranet_v4!.cidr).toBe(routed.prefixes.ipv4);
+    expect(r.openstack_networking_subnet_v2!.extranet_v6!.cidr).toBe(routed.prefixes.ipv6);
     const byNet = new Map<string, Set<number>>();
     for (const [, s] of subnets) {
       const net = String(s.network_id);
@@ -84,11 +85,14 @@ describe('cloud and DR stacks of the default inventory', () => {
     expect(same.openstack_objectstorage_container_v1).toBeUndefined();
   });
 
-  it('uses a local backend outside cdktf.out by default and pg when configured, without the password', async () => {
+  it('uses a local backend under the state dir and pg when configured, with no connection string in the JSON', async () => {
     const local = (docs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(local).toEqual({ local: { path: '../../../.stacks/tfstate/cloud-xian.tfstate' } });
-    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', connStr: 'postgres://tf@db.example:5432/terraform', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
+    const state = (stateDir: string, outdir: string) => synthToJson(cloudStacks(ctx, { backend: { kind: 'local', stateDir, outdir } }).filter((c) => c.name === 'cloud-xian'), ctx).then((d) => (d.get('cloud-xian')!.terraform as { backend: { local: { path: string } } }).backend.local.path);
+    expect(await state('/var/lib/stacks', 'cdktf.out')).toBe('/var/lib/stacks/tfstate/cloud-xian.tfstate');
+    expect(await state('state', 'out/x')).toBe('../../../../state/tfstate/cloud-xian.tfstate');
+    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
     const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
-    expect(pg).toEqual({ pg: { conn_str: 'postgres://tf@db.example:5432/terraform', schema_name: 'stacks_cloud_xian' } });
+    expect(pg).toEqual({ pg: { schema_name: 'stacks_cloud_xian' } });
   });
 });

@@ -13,10 +13,10 @@ import { buildCloudModel, requirePlaced, type CloudModel, type CloudModelOptions
 import { cloudModelOf, type SynthModel } from '../synth.js';
 import { cloudStackName, replicationSlots } from './naming.js';
 import { terraformBuilders } from '../terraform-builders.js';
-import { backendFrom, type BackendChoice } from './backend-choice.js';
+import { defaultBackend, type BackendChoice } from './backend-choice.js';
 
 export interface CloudStacksOptions extends CloudModelOptions {
-  /** Terraform backend; default from STACKS_TF_BACKEND (local when unset). */
+  /** Terraform backend; default: synth's choice (SynthContext.backend), else defaultBackend. */
   backend?: BackendChoice;
 }
 
@@ -25,7 +25,8 @@ export function cloudStacks(ctx: SynthContext | SynthModel, opts: CloudStacksOpt
   const shared = 'ipam' in ctx && !opts.systems;
   const model = shared ? cloudModelOf(ctx) : buildCloudModel(ctx.inventory, ctx.topology, opts);
   if (model && shared && !opts.allowUnplaced) requirePlaced(model);
-  return model ? contributionsOf(model, opts.backend ?? backendFrom()) : [];
+  const backend = opts.backend ?? ctx.backend ?? defaultBackend(ctx.inventory.province.terraform);
+  return model ? contributionsOf(model, backend) : [];
 }
 
 export function contributionsOf(model: CloudModel, backend: BackendChoice): StackContribution[] {

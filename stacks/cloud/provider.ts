@@ -1,13 +1,12 @@
 /**
  * The `openstack` provider per cloud (an alias each) and the Terraform backend of every stack.
  * No secrets reach the output: the provider reads OS_USERNAME / OS_PASSWORD (or an application
- * credential) from the environment, and a `pg` backend URL loses its password (libpq reads
- * PGPASSWORD or ~/.pgpass instead).
+ * credential) from the environment, and the `pg` backend its connection string from PG_CONN_STR.
  */
-import { LocalBackend, PgBackend, type TerraformStack } from 'cdktf';
+import { LocalBackend, PgBackend, type PgBackendConfig, type TerraformStack } from 'cdktf';
 import type { Cloud } from '../../cloud/types.js';
 import { OpenstackProvider } from '../gen/openstack/index.js';
-import type { BackendChoice } from './backend-choice.js';
+import { localStatePath, pgSchema, type BackendChoice } from './backend-choice.js';
 
 export type { BackendChoice } from './backend-choice.js';
 
@@ -24,11 +23,10 @@ export function openstackProvider(stack: TerraformStack, cloud: Cloud): Openstac
   });
 }
 
-/**
- * Local state lives outside cdktf.out (which synth replaces as a whole): in `.stacks/tfstate/`
- * next to it, addressed relative to the stack folder `cdktf.out/stacks/<name>/`.
- */
+/** Every Terraform stack's backend (backend-choice.ts decides which and where). */
 export function configureBackend(stack: TerraformStack, name: string, choice: BackendChoice): void {
-  if (choice.kind === 'local') new LocalBackend(stack, { path: `../../../.stacks/tfstate/${name}.tfstate` });
-  else new PgBackend(stack, { connStr: choice.connStr, schemaName: `${choice.schemaPrefix}_${name.replace(/[^a-z0-9]/g, '_')}` });
+  if (choice.kind === 'local') new LocalBackend(stack, { path: localStatePath(choice, name) });
+  // No conn_str: Terraform's pg backend takes it from PG_CONN_STR, so it never reaches the JSON
+  // (cdktf's type insists on one; the backend itself does not).
+  else new PgBackend(stack, { schemaName: pgSchema(choice, name) } as PgBackendConfig);
 }

@@ -42,7 +42,7 @@ async function labRestored(): Promise<string[]> {
   for (const ns of (await listNamespaces()).filter((n) => n.startsWith(`stx-${LAB}-`))) {
     for (const l of (await readLinks(ns)).values()) {
       if (!l.up) problems.push(`${ns}/${l.ifname} down`);
-      if (l.addresses.some((a) => a.startsWith('100.96.255.254'))) problems.push(`${ns}/${l.ifname} still holds the service address`);
+      if (l.addresses.some((a) => a.startsWith('192.168.255.254'))) problems.push(`${ns}/${l.ifname} still holds the service address`);
       if (l.ifname === 'lan0-p' && l.addresses.length) problems.push(`${ns}/lan0-p still holds ${l.addresses.join(', ')}`);
     }
   }
