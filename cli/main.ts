@@ -10,7 +10,7 @@ export interface CommandModule {
 }
 
 /** Global options that take a value: the word after them is not the verb. */
-const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir']);
+const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--operator']);
 
 /** The verb on a command line (`stacks --json --state-dir x deploy …` → deploy), if any. */
 export function verbOf(argv: readonly string[]): string | undefined {
@@ -30,8 +30,14 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--state-dir <dir>', 'where deployed state, locks and stores live', '.stacks')
     .option('--json', 'machine-readable output on stdout', false)
     .option('-v, --verbose', 'more detail', false)
+    .option('--operator <name>', 'who is acting, recorded in the audit trail beside the OS user (env STACKS_OPERATOR)')
     .showHelpAfterError()
     .exitOverride();
+  // The audit trail reads the operator from the environment, so any module can record without plumbing.
+  program.hook('preAction', () => {
+    const operator = program.opts().operator as string | undefined;
+    if (operator) process.env.STACKS_OPERATOR = operator;
+  });
   const globals = () => globalOptionsFrom(program.opts());
   for (const mod of await loadCommands(verbOf(argv))) mod.register(program, globals);
   return program;

@@ -11,6 +11,20 @@ import { EXIT, inputError } from '../../lib/errors.js';
 import { deployLab, type DeployResult } from '../../lab/deploy.js';
 import { planLab, renderLabPlan } from '../../lab/plan.js';
 import { DEFAULT_RATE_SCALE } from '../../lab/wiring.js';
+import { audit } from '../../audit/index.js';
+
+/** One audit record per device step (commit, then confirm or rollback) and one for the whole deploy. */
+async function auditDeploy(stateDir: string, r: DeployResult): Promise<void> {
+  for (const o of r.outcomes) {
+    if (o.action === 'unchanged') continue;
+    const base = { objects: [`device:${o.device}`], input: o.diff ?? o.reason ?? '', detail: { lab: r.lab, ...(o.reason ? { reason: o.reason.slice(0, 200) } : {}) } };
+    await audit.record(stateDir, { ...base, action: 'deploy.commit', result: o.action === 'failed' ? 'failed' : 'ok' });
+    if (o.action === 'changed') await audit.record(stateDir, { ...base, action: 'deploy.confirm', result: 'ok' });
+    if (o.action === 'rolled-back') await audit.record(stateDir, { ...base, action: 'deploy.rollback', result: 'rolled-back' });
+  }
+  const bad = r.rolledBack + r.failed > 0 || r.interrupted;
+  await audit.record(stateDir, { action: 'deploy', objects: [`lab:${r.lab}`], input: r.outcomes.map((o) => [o.device, o.action]), result: r.interrupted ? 'interrupted' : bad ? 'failed' : 'ok', detail: { devices: r.devices, changed: r.changed, rolledBack: r.rolledBack, failed: r.failed } });
+}
 
 export interface LabCliOptions {
   target: string;
@@ -117,9 +131,13 @@ export const deployCommand: CommandModule = {
             },
           });
           bar?.stop();
+          await auditDeploy(g.stateDir, result);
           emit(g, result, () => renderResult(result));
           const bad = result.rolledBack + result.failed > 0 || result.interrupted || (result.convergence && !result.convergence.converged);
           if (bad) process.exitCode = result.interrupted ? 130 : EXIT.policy;
+        } catch (err) {
+          await audit.record(g.stateDir, { action: 'deploy', objects: [`lab:${opts.lab}`], input: opts.scope ?? '', result: 'failed', detail: { error: (err as { code?: string }).code ?? 'runtime' } }).catch(() => undefined);
+          throw err;
         } finally {
           bar?.stop();
           process.off('SIGINT', onSigint);

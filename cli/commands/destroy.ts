@@ -5,6 +5,7 @@ import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
 import { destroyLab } from '../../lab/destroy.js';
 import { checkTarget, confirmOrRefuse } from './deploy.js';
+import { audit } from '../../audit/index.js';
 
 export const destroyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -22,6 +23,7 @@ export const destroyCommand: CommandModule = {
           return;
         }
         const r = await destroyLab({ stateDir: g.stateDir, lab: opts.lab });
+        await audit.record(g.stateDir, { action: 'destroy', objects: [`lab:${r.lab}`], input: opts.lab, result: 'ok', detail: { namespaces: r.namespaces, processes: r.processes, interfaces: r.interfaces } });
         emit(g, r, () => `lab ${r.lab} destroyed: ${r.namespaces} namespaces, ${r.processes} processes, ${r.interfaces} host interfaces removed in ${r.seconds.toFixed(1)} s`);
       });
   },

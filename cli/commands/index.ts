@@ -20,6 +20,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   daemon: async () => (await import('./daemon.js')).daemonCommand,
   faults: async () => (await import('./faults.js')).faultsCommand,
   kpi: async () => (await import('./kpi.js')).kpiCommand,
+  audit: async () => (await import('./audit.js')).auditCommand,
 };
 
 export const VERBS = Object.keys(LOADERS);

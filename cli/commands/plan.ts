@@ -7,6 +7,7 @@ import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/
 import { readAccepted, writeAccepted } from '../../network/accepted.js';
 import { DIALECTS } from '../../network/render/index.js';
 import { inputError } from '../../lib/errors.js';
+import { audit } from '../../audit/index.js';
 
 export interface PlanOptions {
   accept?: boolean;
@@ -27,7 +28,10 @@ async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
   const model = buildModel(await loadInventory(g.inventory));
   const now = snapshotOf(model.topology, (id) => DIALECTS.frr.render(model.topology, id));
   const change = compareSnapshots(await readAccepted(g.stateDir), now);
-  if (opts.accept) await writeAccepted(g.stateDir, now);
+  if (opts.accept) {
+    await writeAccepted(g.stateDir, now);
+    await audit.record(g.stateDir, { action: 'plan.accept', objects: ['baseline:model', ...change.devices.added.map((d) => `device:${d}`)].slice(0, 200), input: change, result: 'ok', detail: { devices: change.summary.devices, links: change.summary.links, configLines: change.summary.configLines } });
+  }
   emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
   return 0;
 }
