@@ -9,7 +9,7 @@ export interface RawSql {
 export interface TamperCase {
   name: string;
   /** Edit a chain of 6 records (seq 1…6). */
-  tamper(db: RawSql, ph: (i: number) => string): Promise<void> | void;
+  tamper(db: RawSql, ph: (i: number) => string): unknown;
   firstBad: number;
   reason: RegExp;
 }

@@ -155,10 +155,17 @@ function removeInBackground(dirs: string[]): void {
   child.on('error', () => undefined);
   child.unref();
 }
-/** Write one file atomically (temp file + rename in the same directory). */
-export async function writeFileAtomically(file: string, contents: string | Buffer): Promise<void> {
+/**
+ * Write one file atomically (temp file + rename in the same directory). `mode` applies from the
+ * file's creation (state and secrets pass 0o600: no window in which another user can open it).
+ */
+export async function writeFileAtomically(file: string, contents: string | Buffer, opts: { mode?: number } = {}): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  await writeFile(tmp, contents);
+  if (opts.mode !== undefined) await rm(tmp, { force: true }); // a stale temp file would keep its old mode
+  await writeFile(tmp, contents, opts.mode !== undefined ? { mode: opts.mode, flag: 'wx' } : {});
   await rename(tmp, file);
 }
+
+/** State files are private from creation. */
+export const PRIVATE = { mode: 0o600 } as const;

@@ -10,12 +10,15 @@ const SCHEMES = /^(postgres|postgresql):\/\//;
 
 /** The URL with its password (and anything that looks like one) replaced by `***`. */
 export function redactUrl(url: string): string {
-  // userinfo is everything between "//" and the last "@" before the host; the password is after its first ":".
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?([^/?#@]*?):([^/?#]*)@/i, (_m, scheme: string | undefined, user: string) => `${scheme ?? ''}${user}:***@`).replace(/([?&]password=)[^&#]*/gi, '$1***');
+  // userinfo "user:password@" wherever it sits — also after a mistyped scheme such as "postgres:/".
+  return url.replace(/(^|[/:])([^/:?#@]*):([^@/?#]*)@/, (_m, lead: string, user: string) => `${lead}${user}:***@`).replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
+/** Only the scheme of something that is not a URL we understand: its rest could be anything secret. */
+const schemeOnly = (url: string) => `${(/^[a-z][a-z0-9+.-]*:?/i.exec(url)?.[0] ?? '')}…`;
+
 export function passwordOf(url: string): string | undefined {
-  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*?:([^/?#]*)@/i.exec(url);
+  const m = /(?:^|[/:])[^/:?#@]*:([^@/?#]*)@/.exec(url);
   const q = /[?&]password=([^&#]*)/i.exec(url);
   const pw = m?.[1] || q?.[1];
   return pw ? decodeURIComponentSafe(pw) : undefined;
@@ -31,7 +34,7 @@ function decodeURIComponentSafe(s: string): string {
 
 /** Check a URL given on the command line: right scheme, no password. Never echoes the URL's secret. */
 export function checkUrlOption(flag: string, url: string): string {
-  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', '(command line)', flag, `"${redactUrl(url)}" is not a PostgreSQL URL`, 'use postgres://user@host:5432/db');
+  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', '(command line)', flag, `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`, 'use postgres://user@host:5432/db');
   if (passwordOf(url) !== undefined) {
     throw inputError('E_PG_URL_PASSWORD', '(command line)', flag, `the URL carries a password, which every local user can read in the process list (${redactUrl(url)})`, 'put the URL in STACKS_PG_URL, or the password in PGPASSWORD or ~/.pgpass, and drop it from the command line');
   }
@@ -40,7 +43,7 @@ export function checkUrlOption(flag: string, url: string): string {
 
 /** Check a URL from the environment (a password is fine there): the scheme only, redacted in errors. */
 export function checkUrlEnv(name: string, url: string): string {
-  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', name, '(environment)', `"${redactUrl(url)}" is not a PostgreSQL URL`, 'use postgres://user:password@host:5432/db');
+  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', name, '(environment)', `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`, 'use postgres://user:password@host:5432/db');
   return url;
 }
 

@@ -17,10 +17,14 @@ export function ensurePrivateDir(dir: string): void {
   if (mode & 0o077) chmodSync(dir, mode & 0o700); // an old, looser folder: nothing secret was in it yet through us
 }
 
-/** Write `file` atomically with mode 0600 from creation. The folder is made 0700 when missing. */
+/**
+ * Write `file` atomically with mode 0600 from creation. A missing folder is made with the default
+ * mode: lab folders must stay traversable by the daemons' users (frr, postgres); callers whose
+ * folder holds only private things make it with ensurePrivateDir first.
+ */
 export function writePrivateFileAtomically(file: string, contents: string | Buffer, opts: { fsync?: boolean } = {}): void {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE);
   try {
@@ -37,7 +41,7 @@ export function writePrivateFileAtomically(file: string, contents: string | Buff
   renameSync(tmp, file);
 }
 
-/** Create `file` empty with mode 0600 if it does not exist (before a library such as SQLite opens it). */
+/** Create `file` empty with mode 0600 if it does not exist (before a library such as SQLite opens it); a missing folder is made 0700. */
 export function touchPrivateFile(file: string): void {
   const dir = dirname(file);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -51,7 +55,7 @@ export function touchPrivateFile(file: string): void {
 /** Create `file` with `contents` only if it does not exist yet (mode 0600); false when it already did. */
 export function createPrivateFileExclusive(file: string, contents: string | Buffer): boolean {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   // Written under a temporary name, then linked into place: a reader never sees a half-written key.
   const tmp = join(dir, `.${basename(file)}.new-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   writePrivateFileAtomically(tmp, contents, { fsync: true });

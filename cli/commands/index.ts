@@ -21,6 +21,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   faults: async () => (await import('./faults.js')).faultsCommand,
   kpi: async () => (await import('./kpi.js')).kpiCommand,
   audit: async () => (await import('./audit.js')).auditCommand,
+  secrets: async () => (await import('./secrets.js')).secretsCommand,
 };
 
 export const VERBS = Object.keys(LOADERS);

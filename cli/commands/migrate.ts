@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import { writeFileAtomically, stableJson } from '../../lib/files.js';
+import { writeFileAtomically, stableJson, PRIVATE } from '../../lib/files.js';
 import { loadPlanningInputs } from '../../migrations/inputs.js';
 import { buildPlan, renderPlanText, type MigrationPlan } from '../../migrations/plan.js';
 import { runWave, planPath } from '../../migrations/execute.js';
@@ -47,7 +47,7 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   const inputs = await loadPlanningInputs(g.inventory, { systemsFile: o.systems, seed: positive('--seed', o.seed), count: positive('--count', o.count) });
   const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions);
   const text = stableJson(plan);
-  await writeFileAtomically(planPath(g.stateDir), text);
+  await writeFileAtomically(planPath(g.stateDir), text, PRIVATE);
   if (o.out) await writeFileAtomically(o.out, text);
   await audit.record(g.stateDir, { action: 'migrate.plan', objects: [`plan:${planPath(g.stateDir)}`], input: text, result: plan.deadline.met ? 'ok' : 'deadline-missed', detail: { waves: plan.waves.length } });
   emit(g, plan, () => renderPlanText(plan, { all: o.all }) + `\n\nplan exported to ${planPath(g.stateDir)}${o.out ? ` and ${o.out}` : ''}`);
