@@ -52,14 +52,24 @@ export interface AuditRecord {
 
 export type UnsignedRecord = Omit<AuditRecord, 'hash' | 'sig'>;
 
-function sortedDetail(d: AuditDetail): Array<[string, AuditDetail[string]]> {
-  return Object.keys(d)
-    .sort()
-    .map((k) => [k, d[k]!]);
+function sortedDetail(d: AuditDetail): AuditDetail {
+  const out: AuditDetail = {};
+  for (const k of Object.keys(d).sort()) out[k] = d[k]!;
+  return out;
+}
+
+/** The stored text of the two structured fields: what the hash covers, byte for byte. */
+export const objectsJson = (objects: readonly string[]) => JSON.stringify(objects);
+export const detailJson = (detail: AuditDetail) => JSON.stringify(sortedDetail(detail));
+
+/** The canonical text, from the fields' stored forms (so a verifier can hash a row without parsing it). */
+export function canonicalOf(seq: number, at: string, user: string, operator: string | null, action: string, objects: string, inputHash: string | null, result: string, detail: string, prev: string, keyId: string): string {
+  const q = JSON.stringify;
+  return `["stacks-audit-v1",${seq},${q(at)},${q(user)},${q(operator)},${q(action)},${objects},${q(inputHash)},${q(result)},${detail},${q(prev)},${q(keyId)}]`;
 }
 
 export function canonical(r: UnsignedRecord): string {
-  return JSON.stringify(['stacks-audit-v1', r.seq, r.at, r.user, r.operator, r.action, r.objects, r.inputHash, r.result, sortedDetail(r.detail), r.prev, r.keyId]);
+  return canonicalOf(r.seq, r.at, r.user, r.operator, r.action, objectsJson(r.objects), r.inputHash, r.result, detailJson(r.detail), r.prev, r.keyId);
 }
 
 export function hashRecord(r: UnsignedRecord): string {
@@ -141,8 +151,8 @@ export class ChainVerifier {
     this.anchor = opts.anchor;
   }
 
-  /** Feed the next record; false once a problem is found (stop feeding). */
-  push(r: AuditRecord): boolean {
+  /** Feed the next record; false once a problem is found (stop feeding). `computedHash`: the row's hash, already computed from its stored text. */
+  push(r: AuditRecord & { computedHash?: string }): boolean {
     if (this.problem) return false;
     this.count++;
     const fail = (reason: string) => {
@@ -155,7 +165,7 @@ export class ChainVerifier {
         : fail(`record ${r.seq} appears again or out of order after record ${this.expectSeq - 1}`);
     }
     if (r.prev !== this.prev) return fail(`does not follow record ${r.seq - 1}: its prev hash ${r.prev.slice(0, 16)}… is not that record's hash ${this.prev.slice(0, 16)}… (a record was removed, inserted or reordered)`);
-    const hash = hashRecord(r);
+    const hash = r.computedHash ?? hashRecord(r);
     if (hash !== r.hash) return fail(`was changed: its content hashes to ${hash.slice(0, 16)}…, the chain holds ${r.hash.slice(0, 16)}…`);
     if (this.anchor && r.seq === this.anchor.seq && r.hash !== this.anchor.hash) return fail('is not the record this host wrote with that number (its hash differs from the anchor)');
     const pub = this.keys.get(r.keyId);

@@ -67,6 +67,7 @@ export function openAuditStore(stateDir: string, opts: AuditOptions = {}): Promi
 
 /** Close every store this process opened (a PostgreSQL pool would otherwise hold the process). */
 export async function closeAuditStores(): Promise<void> {
+  flushAnchors();
   const all = [...stores.values()];
   stores.clear();
   await Promise.all(all.map(async (s) => (await s.catch(() => undefined))?.close()));
@@ -105,6 +106,32 @@ function readAnchor(stateDir: string): Anchor | undefined {
   }
 }
 
+// The anchor (the last head this host wrote) is kept apart from the store, so that removing the
+// newest records is noticed. It is written when the process closes its stores or exits, not per
+// record (a file rename per record would be half the append budget); a crash loses only the
+// anchor's advance, never a record.
+const heads = new Map<string, Anchor>();
+let exitHook = false;
+function noteHead(stateDir: string, head: Anchor): void {
+  heads.set(stateDir, head);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', flushAnchors);
+  }
+}
+
+export function flushAnchors(): void {
+  for (const [stateDir, head] of heads) {
+    try {
+      const anchor = readAnchor(stateDir);
+      if (!anchor || anchor.seq < head.seq) writePrivateFileAtomically(anchorPath(stateDir), JSON.stringify(head) + '\n');
+    } catch {
+      /* the anchor is a tripwire, not the record: never fail a command over it */
+    }
+  }
+  heads.clear();
+}
+
 /** Append one record. See the module header for the fields. */
 export async function record(stateDir: string, event: AuditEvent, opts: AuditOptions = {}): Promise<AuditRecord> {
   try {
@@ -123,8 +150,7 @@ export async function record(stateDir: string, event: AuditEvent, opts: AuditOpt
       keyId: signer.keyId,
     };
     const rec = await store.append((seq, prev) => seal({ seq, prev, ...base }, signer.key));
-    const anchor = readAnchor(stateDir);
-    if (!anchor || anchor.seq < rec.seq) writePrivateFileAtomically(anchorPath(stateDir), JSON.stringify({ seq: rec.seq, hash: rec.hash }) + '\n');
+    noteHead(stateDir, { seq: rec.seq, hash: rec.hash });
     return rec;
   } catch (err) {
     if (err instanceof StacksError) throw err;
@@ -138,6 +164,7 @@ export interface VerifyOptions extends AuditOptions {
 }
 
 export async function verify(stateDir: string, opts: VerifyOptions = {}): Promise<ChainReport> {
+  flushAnchors();
   const store = await openAuditStore(stateDir, opts);
   const verifier = new ChainVerifier(trustedKeys(stateDir), { allSignatures: opts.allSignatures, anchor: readAnchor(stateDir) });
   await store.scan((page) => {

@@ -1,7 +1,7 @@
 /** The audit chain in PostgreSQL: the same table, appends serialised by a transaction-scoped advisory lock. */
 import pg from 'pg';
 import { GENESIS, type AuditRecord } from './chain.js';
-import { AUDIT_SCHEMA, fromRow, toRow, whereOf, type AuditQuery, type AuditRow, type AuditStore } from './store.js';
+import { AUDIT_SCHEMA, fromRow, toRow, verifiable, whereOf, type AuditQuery, type AuditRow, type AuditStore } from './store.js';
 import { connectionError } from '../lib/pg-url.js';
 
 const APPEND_LOCK = 5152;
@@ -48,12 +48,12 @@ export class PostgresAuditStore implements AuditStore {
     }
   }
 
-  async scan(onPage: (records: AuditRecord[]) => boolean | void, pageSize = 5000): Promise<void> {
+  async scan(onPage: (records: Array<AuditRecord & { computedHash: string }>) => boolean | void, pageSize = 5000): Promise<void> {
     let after = 0;
     for (;;) {
       const r = await this.pool.query<AuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
       if (!r.rows.length) return;
-      const page = r.rows.map(fromRow);
+      const page = r.rows.map(verifiable);
       if (onPage(page) === false) return;
       after = page[page.length - 1]!.seq;
       if (r.rows.length < pageSize) return;

@@ -1,7 +1,7 @@
 /** The audit chain in SQLite (better-sqlite3, WAL), file created 0600 in a 0700 folder. */
 import Database from 'better-sqlite3';
 import { GENESIS, type AuditRecord } from './chain.js';
-import { AUDIT_SCHEMA, fromRow, toRow, whereOf, type AuditQuery, type AuditRow, type AuditStore } from './store.js';
+import { AUDIT_SCHEMA, fromRow, toRow, verifiable, whereOf, type AuditQuery, type AuditRow, type AuditStore } from './store.js';
 import { touchPrivateFile } from '../lib/private-files.js';
 
 export class SqliteAuditStore implements AuditStore {
@@ -32,11 +32,11 @@ export class SqliteAuditStore implements AuditStore {
     return tx.immediate();
   }
 
-  async scan(onPage: (records: AuditRecord[]) => boolean | void, pageSize = 5000): Promise<void> {
+  async scan(onPage: (records: Array<AuditRecord & { computedHash: string }>) => boolean | void, pageSize = 5000): Promise<void> {
     // Rows in physical (rowid) order would hide a reordering; seq order is what the chain promises.
-    const page: AuditRecord[] = [];
+    const page: Array<AuditRecord & { computedHash: string }> = [];
     for (const row of this.db.prepare(`SELECT * FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditRow>) {
-      page.push(fromRow(row));
+      page.push(verifiable(row));
       if (page.length >= pageSize) {
         if (onPage(page.splice(0)) === false) return;
       }

@@ -4,7 +4,8 @@
  * BEGIN IMMEDIATE, PostgreSQL a transaction-scoped advisory lock — because each record needs the
  * hash of the one before it.
  */
-import type { AuditRecord, UnsignedRecord } from './chain.js';
+import { canonicalOf, detailJson, objectsJson, type AuditRecord, type UnsignedRecord } from './chain.js';
+import { sm3 } from '../lib/gm/sm3.js';
 
 export interface AuditQuery {
   action?: string;
@@ -26,8 +27,8 @@ export interface AuditStore {
    * record; it runs inside the store's lock, so it must be quick (hash + sign: well under 1 ms).
    */
   append(make: (seq: number, prev: string) => AuditRecord): Promise<AuditRecord>;
-  /** Every record in stored (seq) order, in pages: verification streams through them. */
-  scan(onPage: (records: AuditRecord[]) => boolean | void, pageSize?: number): Promise<void>;
+  /** Every record in stored (seq) order, in pages, as `verifiable` rows: verification streams through them. */
+  scan(onPage: (records: Array<AuditRecord & { computedHash: string }>) => boolean | void, pageSize?: number): Promise<void>;
   query(q: AuditQuery): Promise<AuditRecord[]>;
   close(): Promise<void>;
 }
@@ -67,7 +68,7 @@ export interface AuditRow {
 }
 
 export function toRow(r: AuditRecord): unknown[] {
-  return [r.seq, r.at, r.user, r.operator, r.action, JSON.stringify(r.objects), r.inputHash, r.result, JSON.stringify(r.detail), r.prev, r.keyId, r.hash, r.sig];
+  return [r.seq, r.at, r.user, r.operator, r.action, objectsJson(r.objects), r.inputHash, r.result, detailJson(r.detail), r.prev, r.keyId, r.hash, r.sig];
 }
 
 /** A stored row back to a record. A row someone edited into invalid JSON still yields a record (that fails its hash). */
@@ -97,6 +98,31 @@ export function fromRow(row: AuditRow): AuditRecord {
 }
 
 export type { UnsignedRecord };
+
+/** The hash of a row as stored (its text, not a re-serialisation): what verification compares. */
+export function storedHash(row: AuditRow): string {
+  return sm3(canonicalOf(Number(row.seq), row.at, row.user_name, row.operator, row.action, row.objects, row.input_hash, row.result, row.detail, row.prev, row.key_id)).toString('hex');
+}
+
+/** A row for the verifier: the chain fields, the stored hash, and the hash computed from the row's text. */
+export function verifiable(row: AuditRow): AuditRecord & { computedHash: string } {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    user: row.user_name,
+    operator: row.operator,
+    action: row.action,
+    objects: [],
+    inputHash: row.input_hash,
+    result: row.result,
+    detail: {},
+    prev: row.prev,
+    keyId: row.key_id,
+    hash: row.hash,
+    sig: row.sig,
+    computedHash: storedHash(row),
+  };
+}
 
 /** The WHERE clause of a query, with `?` or `$n` placeholders. */
 export function whereOf(q: AuditQuery, placeholder: (i: number) => string): { sql: string; args: unknown[] } {

@@ -22,6 +22,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   kpi: async () => (await import('./kpi.js')).kpiCommand,
   audit: async () => (await import('./audit.js')).auditCommand,
   secrets: async () => (await import('./secrets.js')).secretsCommand,
+  crypto: async () => (await import('./crypto.js')).cryptoCommand,
 };
 
 export const VERBS = Object.keys(LOADERS);

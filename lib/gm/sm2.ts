@@ -247,10 +247,15 @@ export interface Signature {
   s: bigint;
 }
 
+// Per key: Z (default ID) and (1 + d)^-1 are the same for every signature.
+const perKey = new WeakMap<Sm2KeyPair, { z: Buffer; dInv: bigint }>();
+
 /** Sign with the SM2 scheme. `k` is for the standard's worked example only; leave it out. */
 export function sm2Sign(message: Buffer, key: Sm2KeyPair, opts: { id?: string | Buffer; k?: bigint } = {}): Signature {
-  const e = digestE(message, key.pub, opts.id ?? DEFAULT_SIGNER_ID);
-  const dInv = modInverse(1n + key.d, N);
+  let cached = perKey.get(key);
+  if (!cached) perKey.set(key, (cached = { z: signerZ(key.pub), dInv: modInverse(1n + key.d, N) }));
+  const e = opts.id === undefined ? toBig(sm3(cached.z, message)) : digestE(message, key.pub, opts.id);
+  const dInv = cached.dInv;
   for (;;) {
     const k = opts.k ?? randomScalar();
     const x1 = toAffine(mulG(k))!.x;
