@@ -12,7 +12,7 @@ import { VERSION } from './version.js';
 export type { CommandModule } from './context.js';
 
 /** Global options that take a value: the word after them is not the verb. */
-const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--lock-timeout', '--max-input-size']);
+const GLOBAL_WITH_VALUE = new Set(['-i', '--inventory', '--state-dir', '--lock-timeout', '--max-input-size', '--operator']);
 
 /** The verb on a command line (`stacks --json --state-dir x deploy …` → deploy), if any. */
 export function verbOf(argv: readonly string[]): string | undefined {
@@ -34,11 +34,17 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('-v, --verbose', 'more detail', false)
     .option('--lock-timeout <duration>', 'wait this long for a busy lock (synth, plan --accept, the lab, migration waves), e.g. 30s, 2m', '0')
     .option('--max-input-size <size>', `refuse input files larger than this (default ${DEFAULT_MAX_INPUT_BYTES / 1024 / 1024}M)`)
+    .option('--operator <name>', 'who is acting, recorded in the audit trail beside the OS user (env STACKS_OPERATOR)')
     .option('--version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   // Under --json a usage error is JSON on stdout (main prints it); commander's text would be noise.
   if (argv.includes('--json')) program.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  // The audit trail reads the operator from the environment, so any module can record without plumbing.
+  program.hook('preAction', () => {
+    const operator = program.opts().operator as string | undefined;
+    if (operator) process.env.STACKS_OPERATOR = operator;
+  });
   const globals = () => globalOptionsFrom(program.opts());
   program.hook('preAction', () => {
     const o = program.opts();

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { drDir, readService, teardownService } from './service.js';
 import { destroyLab } from '../lab/destroy.js';
 import { faultLink } from '../lab/fault.js';
@@ -27,7 +27,7 @@ export interface Journal {
 export const journalFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'journal.json');
 
 export async function writeJournal(stateDir: string, j: Journal): Promise<void> {
-  await writeFileAtomically(journalFile(stateDir, j.lab), JSON.stringify(j, null, 2) + '\n');
+  await writeFileAtomically(journalFile(stateDir, j.lab), JSON.stringify(j, null, 2) + '\n', PRIVATE);
 }
 
 export async function readJournal(stateDir: string, lab: string): Promise<Journal | undefined> {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deviceNs } from '../lab/names.js';
-import { writeFileAtomically } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { runtimeError } from '../lib/errors.js';
 import type { DrLayout, DrNode } from './layout.js';
 import { attachServer, detachServer, placeServiceAddress } from './lab-centres.js';
@@ -38,7 +38,7 @@ export async function readService(stateDir: string, lab: string): Promise<Servic
 }
 
 export async function saveService(stateDir: string, rec: ServiceRecord): Promise<void> {
-  await writeFileAtomically(serviceFile(stateDir, rec.lab), JSON.stringify(rec, null, 2) + '\n');
+  await writeFileAtomically(serviceFile(stateDir, rec.lab), JSON.stringify(rec, null, 2) + '\n', PRIVATE);
 }
 
 export function nodeContext(rec: Pick<ServiceRecord, 'lab' | 'root' | 'layout' | 'hba'>, node: DrNode): NodeContext {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { inputError } from '../lib/errors.js';
 import { renderReportText, type DrillReport } from './report.js';
 
@@ -14,8 +14,8 @@ export const reportsDir = (stateDir: string) => join(stateDir, 'dr', 'reports');
 
 export async function saveReport(stateDir: string, r: DrillReport): Promise<{ json: string; text: string }> {
   const base = join(reportsDir(stateDir), r.id);
-  await writeFileAtomically(`${base}.json`, JSON.stringify(r, null, 2) + '\n');
-  await writeFileAtomically(`${base}.txt`, renderReportText(r) + '\n');
+  await writeFileAtomically(`${base}.json`, JSON.stringify(r, null, 2) + '\n', PRIVATE);
+  await writeFileAtomically(`${base}.txt`, renderReportText(r) + '\n', PRIVATE);
   return { json: `${base}.json`, text: `${base}.txt` };
 }
 

@@ -1,11 +1,14 @@
 /**
- * Lab secrets: the SNMPv3 user (authPriv), an optional v2c community, and the deploy SSH key. Generated
- * on first deploy under the state dir with mode 0600 and never committed (the state dir is ignored).
+ * Lab secrets: the SNMPv3 user (authPriv), an optional v2c community, and the deploy SSH key.
+ * Generated on first deploy under the state dir and sealed with SM4 (lib/sealed-file.ts: the key is
+ * STACKS_SEAL_KEY / STACKS_SEAL_KEY_FILE, else `seal.key` beside the file), 0600 from creation.
+ * A plaintext secrets.json from before sealing is still read, and sealed the next time it is written.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, readFile } from 'node:fs/promises';
-import { writeFileAtomically } from '../lib/files.js';
+import { readSecretDocument, writeSecretDocument } from '../lib/sealed-file.js';
+import { inputError } from '../lib/errors.js';
 import { run } from './shell.js';
 
 export interface LabSecrets {
@@ -20,22 +23,41 @@ export interface LabSecrets {
   };
 }
 
+function checkShape(value: unknown, file: string): LabSecrets {
+  const snmp = (value as { snmp?: Record<string, unknown> } | null)?.snmp;
+  const missing = ['user', 'authKey', 'privKey'].filter((k) => typeof snmp?.[k] !== 'string' || !(snmp[k] as string).length);
+  // Names only: the values are the secrets.
+  if (!snmp || missing.length) throw inputError('E_SECRETS', file, missing.length ? `snmp.${missing[0]}` : 'snmp', 'is missing from the lab secrets', 'remove the file to generate new secrets (then redeploy)');
+  return value as LabSecrets;
+}
+
 export async function ensureSecrets(file: string, v2c: boolean): Promise<LabSecrets> {
   let secrets: LabSecrets;
-  if (existsSync(file)) secrets = JSON.parse(await readFile(file, 'utf8')) as LabSecrets;
-  else secrets = { snmp: { user: 'stacks', authProtocol: 'sha', authKey: token(), privProtocol: 'aes', privKey: token() } };
+  let sealed = false;
+  if (existsSync(file)) {
+    const doc = readSecretDocument(file);
+    secrets = checkShape(doc.value, file);
+    sealed = doc.sealed;
+  } else secrets = { snmp: { user: 'stacks', authProtocol: 'sha', authKey: token(), privProtocol: 'aes', privKey: token() } };
   const before = JSON.stringify(secrets);
   if (v2c && !secrets.snmp.community) secrets.snmp.community = token();
   if (!v2c) delete secrets.snmp.community;
-  if (!existsSync(file) || JSON.stringify(secrets) !== before) {
-    await writeFileAtomically(file, JSON.stringify(secrets, null, 2) + '\n');
-  }
-  await chmod(file, 0o600);
+  if (!sealed || JSON.stringify(secrets) !== before) writeSecretDocument(file, secrets);
   return secrets;
 }
 
 export async function readSecrets(file: string): Promise<LabSecrets> {
-  return JSON.parse(await readFile(file, 'utf8')) as LabSecrets;
+  return checkShape(readSecretDocument(file).value, file);
+}
+
+/** New SNMP keys (and community when there is one), sealed in place; the devices get them on their next start. */
+export async function rotateSnmpSecrets(file: string): Promise<LabSecrets> {
+  const s = await readSecrets(file);
+  s.snmp.authKey = token();
+  s.snmp.privKey = token();
+  if (s.snmp.community) s.snmp.community = token();
+  writeSecretDocument(file, s);
+  return s;
 }
 
 const token = () => randomBytes(18).toString('base64url');

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomically } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { runtimeError } from '../lib/errors.js';
 
 export type DevicePhase = 'realized' | 'committing' | 'confirmed' | 'rolled-back';
@@ -73,7 +73,7 @@ export class StateStore {
     fn(this.state);
     this.state.updatedAt = new Date().toISOString();
     const snapshot = JSON.stringify(this.state, null, 2) + '\n';
-    this.chain = this.chain.then(() => writeFileAtomically(this.file, snapshot));
+    this.chain = this.chain.then(() => writeFileAtomically(this.file, snapshot, PRIVATE));
     return this.chain;
   }
 

@@ -320,11 +320,12 @@ function removeInBackground(dirs: string[]): void {
 
 /**
  * Write one file atomically: a temp file in the same directory, flushed to disk, renamed over the
- * file. On any failure (disk full, no permission) the temp file is removed and the error names the
+ * file. `mode` applies from the file's creation (state and secrets pass 0o600: no window in which
+ * another user can open it). On any failure (disk full, no permission) the temp file is removed and the error names the
  * file; the old file is untouched.
  */
-export async function writeFileAtomically(file: string, contents: string | Buffer): Promise<void> {
-  const tmp = await writeTemp(file, `.${basename(file)}.tmp-${process.pid}`, contents);
+export async function writeFileAtomically(file: string, contents: string | Buffer, opts: { mode?: number } = {}): Promise<void> {
+  const tmp = await writeTemp(file, `.${basename(file)}.tmp-${process.pid}`, contents, opts.mode);
   try {
     await rename(tmp, file);
   } catch (cause) {
@@ -334,11 +335,13 @@ export async function writeFileAtomically(file: string, contents: string | Buffe
 }
 
 /** `contents` in `dir(file)/name`, on disk (fsync) before this returns; removed again if that fails. */
-export async function writeTemp(file: string, name: string, contents: string | Buffer): Promise<string> {
+export async function writeTemp(file: string, name: string, contents: string | Buffer, mode = 0o644): Promise<string> {
   const tmp = join(dirname(file), name);
   try {
     await mkdir(dirname(file), { recursive: true });
-    const handle = await open(tmp, 'w', 0o644);
+    // a stale temp file would keep its old mode: start from none, so `mode` applies from creation
+    await rm(tmp, { force: true });
+    const handle = await open(tmp, 'wx', mode);
     try {
       faultPoint('files:write-temp', tmp);
       await handle.writeFile(contents);
@@ -368,3 +371,6 @@ export function fileError(cause: unknown, file: string): unknown {
   if (!code || !(code in DISK_ERRORS)) return cause;
   return new StacksError({ code: `E_${code}`, kind: 'runtime', file, message: `cannot write: ${DISK_ERRORS[code]} (${code})`, hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run again; nothing was replaced' : 'check the owner and mode of the file and its folder', cause });
 }
+
+/** State files are private from creation. */
+export const PRIVATE = { mode: 0o600 } as const;

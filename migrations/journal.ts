@@ -5,8 +5,7 @@
  * changed, retries, rollbacks) and one row per run.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { touchPrivateFile } from '../lib/private-files.js';
 import type { LifecycleState } from './lifecycle.js';
 
 export type StepStatus = 'running' | 'done' | 'failed';
@@ -44,7 +43,7 @@ const now = () => new Date().toISOString();
 export class Journal {
   readonly db: Database.Database;
   constructor(readonly file: string, opts: { readonly?: boolean } = {}) {
-    if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });
+    if (!opts.readonly) touchPrivateFile(file); // 0600 before SQLite opens it (its -wal/-shm copy the mode)
     this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     this.db.pragma('busy_timeout = 5000');
     if (!opts.readonly) {

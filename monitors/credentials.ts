@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { inputError } from '../lib/errors.js';
+import { readSecretDocument } from '../lib/sealed-file.js';
 import type { SnmpCredentials } from './types.js';
 
 const secretsSchema = z.object({
@@ -33,11 +34,23 @@ export const CREDENTIAL_ENV = {
 
 export async function readSnmpSecrets(file: string): Promise<SnmpSecrets> {
   let doc: unknown;
-  try {
-    const text = await readFile(file, 'utf8');
-    doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw inputError('E_SECRETS', file, '(root)', `cannot read the secrets file: ${(err as Error).message.split('\n')[0]}`);
+  if (file.endsWith('.json')) {
+    // The lab's secrets.json is sealed (SM4); a plain JSON file is still accepted.
+    doc = readSecretDocument(file).value;
+  } else {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw inputError('E_SECRETS', file, '(root)', `cannot read the secrets file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      // The parser's message quotes the offending line, which may be a key: say where only.
+      const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+      throw inputError('E_SECRETS', file, line ? `line ${line}` : '(root)', 'is not valid YAML (the parser message is withheld: it would quote the secrets)');
+    }
   }
   const r = secretsSchema.safeParse(doc);
   // The zod message can echo values: report the path only, never the content.

@@ -21,6 +21,8 @@ export interface RuleResult {
   /** Why a rule was skipped (the inputs it lacked). */
   skipped?: string;
   findings: PolicyFinding[];
+  clauses?: readonly string[];
+  helpUri?: string;
 }
 
 export interface PolicyReport {
@@ -31,7 +33,7 @@ export interface PolicyReport {
 export function runPolicies(rules: AnyPolicy[], inputs: PolicyInputs): PolicyReport {
   const available = inputs as Record<string, unknown>;
   const results: RuleResult[] = rules.map((rule) => {
-    const base = { id: rule.id, title: rule.title, severity: rule.severity, description: rule.description };
+    const base = { id: rule.id, title: rule.title, severity: rule.severity, description: rule.description, ...(rule.clauses ? { clauses: rule.clauses } : {}), ...(rule.helpUri ? { helpUri: rule.helpUri } : {}) };
     const missing = rule.requires.filter((name) => available[name] === undefined);
     if (missing.length) return { ...base, status: 'skipped', skipped: `needs ${missing.join(', ')}`, findings: [] };
     const findings = rule

@@ -25,6 +25,8 @@ export interface SarifOptions {
   baseDir?: string;
   /** The file results without a location of their own point at (the inventory's entry file). */
   defaultFile?: string;
+  /** The tool's home page (SARIF `tool.driver.informationUri`). */
+  informationUri?: string;
   /** Find the line of a path inside a file (I/O stays with the caller). */
   locate?: (file: string, path: string | undefined) => SarifRegion | undefined;
 }
@@ -52,7 +54,8 @@ export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Log 
     fullDescription: { text: r.description },
     help: { text: r.description },
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { severity: r.severity },
+    ...(r.helpUri ? { helpUri: r.helpUri } : {}),
+    properties: { severity: r.severity, ...(r.clauses ? { clauses: [...r.clauses] } : {}) },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results = report.rules.flatMap((r) =>
@@ -76,7 +79,7 @@ export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Log 
     }),
   );
   const run: Run = {
-    tool: { driver: { name: opts.toolName ?? 'stacks-policy', version: opts.toolVersion ?? '0.0.0', rules } },
+    tool: { driver: { name: opts.toolName ?? 'stacks-policy', version: opts.toolVersion ?? '0.0.0', ...(opts.informationUri ? { informationUri: opts.informationUri } : {}), rules } },
     results,
     columnKind: 'unicodeCodePoints',
   };

@@ -50,6 +50,10 @@ export interface Policy<Input> {
   /** Names of the inputs the rule inspects; the rule runs only when all are available. */
   requires: readonly PolicyInputName[];
   check(input: Input): Violation[];
+  /** The clauses of a standard the rule checks (e.g. GB/T 22239-2019 `8.1.4.1 b)`), for compliance reports. */
+  clauses?: readonly string[];
+  /** Where a person reads more about the rule (SARIF `helpUri`). */
+  helpUri?: string;
 }
 
 /** A rule of any input, as the registry and the runner hold them. */

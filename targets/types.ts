@@ -62,6 +62,8 @@ export interface ApplyOutcome {
   device: string;
   action: 'unchanged' | 'changed' | 'rolled-back' | 'failed';
   reason?: string;
+  /** The config difference committed (hashed into the audit trail). */
+  diff?: { remove: string[]; add: string[] };
   seconds: number;
 }
 

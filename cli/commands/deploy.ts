@@ -10,8 +10,22 @@ import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
-import type { ApplyEvent } from '../../targets/types.js';
+import type { ApplyEvent, ApplyResult } from '../../targets/types.js';
 import { DEFAULT_RATE_SCALE } from '../../lab/wiring.js';
+import { audit } from '../../audit/index.js';
+
+/** One audit record per device step (commit, then confirm or rollback) and one for the whole deploy. */
+async function auditDeploy(stateDir: string, r: ApplyResult): Promise<void> {
+  for (const o of r.outcomes) {
+    if (o.action === 'unchanged') continue;
+    const base = { objects: [`device:${o.device}`], input: o.diff ?? o.reason ?? '', detail: { target: r.target, instance: r.instance, ...(o.reason ? { reason: o.reason.slice(0, 200) } : {}) } };
+    await audit.record(stateDir, { ...base, action: 'deploy.commit', result: o.action === 'failed' ? 'failed' : 'ok' });
+    if (o.action === 'changed') await audit.record(stateDir, { ...base, action: 'deploy.confirm', result: 'ok' });
+    if (o.action === 'rolled-back') await audit.record(stateDir, { ...base, action: 'deploy.rollback', result: 'rolled-back' });
+  }
+  const bad = r.rolledBack + r.failed > 0 || r.interrupted;
+  await audit.record(stateDir, { action: 'deploy', objects: [`${r.target}:${r.instance}`], input: r.outcomes.map((o) => [o.device, o.action]), result: r.interrupted ? 'interrupted' : bad ? 'failed' : 'ok', detail: { devices: r.devices, changed: r.changed, rolledBack: r.rolledBack, failed: r.failed } });
+}
 
 export interface LabCliOptions {
   target: string;
@@ -114,9 +128,13 @@ export const deployCommand: CommandModule = {
             },
           });
           bar?.stop();
+          await auditDeploy(g.stateDir, result);
           const { text, ...json } = result;
           emit(g, json, () => text);
           if (!result.ok) process.exitCode = result.interrupted ? 130 : EXIT.policy;
+        } catch (err) {
+          await audit.record(g.stateDir, { action: 'deploy', objects: [`${target.name}:${ctx.instance}`], input: opts.scope ?? '', result: 'failed', detail: { error: (err as { code?: string }).code ?? 'runtime' } }).catch(() => undefined);
+          throw err;
         } finally {
           bar?.stop();
           process.off('SIGINT', onSigint);

@@ -5,6 +5,7 @@ import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
 import { confirmOrRefuse } from './deploy.js';
 import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { audit } from '../../audit/index.js';
 
 export const destroyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -23,6 +24,7 @@ export const destroyCommand: CommandModule = {
           return;
         }
         const r = await target.destroy({ stateDir: g.stateDir, inventoryDir: g.inventory, instance });
+        await audit.record(g.stateDir, { action: 'destroy', objects: [`${target.name}:${instance}`], input: instance, result: 'ok', detail: { seconds: r.seconds } });
         emit(g, r.detail ?? r, () => r.text);
       });
   },

@@ -16,6 +16,7 @@ import { readService } from '../../dr/service.js';
 import { renderStatusText, serviceStatus } from '../../dr/status.js';
 import { recoverAbandoned } from '../../dr/journal.js';
 import { serviceDown, serviceUp } from '../../dr/lifecycle.js';
+import { audit } from '../../audit/index.js';
 
 interface DrillCliOptions {
   scenario: string;
@@ -72,11 +73,13 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
             if (!g.json) process.stderr.write(`  +${s.at_s.toFixed(1)} s ${s.ok ? 'ok  ' : 'FAIL'} ${s.phase}: ${s.name}${s.detail ? ` — ${s.detail}` : ''}\n`);
           },
         });
+        await audit.record(g.stateDir, { action: 'dr.drill', objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`], input: files.json, result: controller.signal.aborted ? 'interrupted' : report.passed ? 'ok' : 'failed', detail: { scenario: opts.scenario, class: report.class.id, rto_s: report.rto_s ?? null, writes_lost: report.writes_lost } });
         emit(g, report, () => `${renderReportText(report)}\n\nstored: ${files.json}`);
         process.exitCode = controller.signal.aborted ? 130 : report.passed ? EXIT.ok : EXIT.policy;
       } catch (err) {
         // The drill broke (exit 3) but restored the lab and stored its report: show it before the error.
         const stored = (err as { drillReport?: DrillResult }).drillReport;
+        await audit.record(g.stateDir, { action: 'dr.drill', objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`], input: stored?.files.json ?? '', result: 'failed', detail: { scenario: opts.scenario, error: (err as { code?: string }).code ?? 'runtime' } }).catch(() => undefined);
         if (stored && !g.json) process.stdout.write(`${renderReportText(stored.report)}\n\nstored: ${stored.files.json}\n`);
         throw err;
       } finally {
@@ -110,6 +113,7 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string; class?: string; client?: string }) => {
         const g = globals();
         const rec = await serviceUp({ stateDir: g.stateDir, inventoryDir: g.inventory, lab: checkLabId(targetInstance(opts.lab)), classId: opts.class, client: opts.client });
+        await audit.record(g.stateDir, { action: 'dr.up', objects: [`lab:${targetInstance(opts.lab)}`], input: opts, result: 'ok' });
         const s = await serviceStatus(rec);
         emit(g, s, () => renderStatusText(s));
       });
@@ -120,6 +124,7 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string }) => {
         const g = globals();
         const removed = await serviceDown(g.stateDir, checkLabId(targetInstance(opts.lab)));
+        await audit.record(g.stateDir, { action: 'dr.down', objects: [`lab:${targetInstance(opts.lab)}`], input: targetInstance(opts.lab), result: removed ? 'ok' : 'nothing' });
         emit(g, { removed }, () => (removed ? 'sample service removed' : 'no sample service was running'));
       });
 
@@ -129,6 +134,7 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string }) => {
         const g = globals();
         const done = await recoverAbandoned(g.stateDir, checkLabId(targetInstance(opts.lab)));
+        await audit.record(g.stateDir, { action: 'dr.restore', objects: [`lab:${targetInstance(opts.lab)}`], input: done, result: 'ok', detail: { restored: done.length } });
         emit(g, { restored: done }, () => (done.length ? `restored: ${done.join('; ')}` : 'nothing to restore'));
       });
 

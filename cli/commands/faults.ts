@@ -9,6 +9,7 @@ import { inputError } from '../../lib/errors.js';
 import { openExistingStore, withStoreOption } from './monitoring-options.js';
 import { FIX_WINDOW_MS, type Fault } from '../../monitors/types.js';
 import type { FaultStore } from '../../monitors/store/store.js';
+import { audit } from '../../audit/index.js';
 
 const iso = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const dur = (ms: number | null) => {
@@ -73,6 +74,7 @@ export const faultsCommand: CommandModule = {
           const id = faultId(idText);
           const f = await withStore(g, opts.postgres, (s) => (verb === 'ack' ? s.acknowledge(id, Date.now(), opts.by) : s.closeById(id, Date.now())));
           if (!f) throw inputError('E_NO_FAULT', '(fault store)', `faults[${id}]`, `no fault ${id}`, 'see `stacks faults` for ids');
+          await audit.record(g.stateDir, { action: verb === 'ack' ? 'fault.ack' : 'fault.resolve', objects: [`fault:${id}`, f.object], input: { id, by: opts.by }, result: 'ok', detail: { by: opts.by, kind: f.kind } });
           emit(g, f, () => renderFaults([f], Date.now()));
         },
       );

@@ -22,6 +22,9 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   faults: async () => (await import('./faults.js')).faultsCommand,
   kpi: async () => (await import('./kpi.js')).kpiCommand,
   completion: async () => (await import('./completion.js')).completionCommand,
+  audit: async () => (await import('./audit.js')).auditCommand,
+  secrets: async () => (await import('./secrets.js')).secretsCommand,
+  crypto: async () => (await import('./crypto.js')).cryptoCommand,
 };
 
 export const VERBS = Object.keys(LOADERS);

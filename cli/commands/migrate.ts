@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import { writeFileAtomically, stableJson } from '../../lib/files.js';
+import { writeFileAtomically, stableJson, PRIVATE } from '../../lib/files.js';
 import { loadPlanningInputs } from '../../migrations/inputs.js';
 import { buildPlan, renderPlanText, type MigrationPlan } from '../../migrations/plan.js';
 import { runWave, planPath } from '../../migrations/execute.js';
@@ -16,6 +16,7 @@ import { migrationStatus, renderStatusText } from '../../migrations/status.js';
 import { readStatusInputs } from '../../migrations/metrics.js';
 import { readDocument } from '../../lib/files.js';
 import type { WaveOptions } from '../../migrations/waves.js';
+import { audit } from '../../audit/index.js';
 
 const usage = (flag: string, message: string, hint?: string) => inputError('E_USAGE', '(command line)', flag, message, hint);
 
@@ -46,8 +47,9 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   const inputs = await loadPlanningInputs(g.inventory, { systemsFile: o.systems, seed: positive('--seed', o.seed), count: positive('--count', o.count) });
   const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions);
   const text = stableJson(plan);
-  await writeFileAtomically(planPath(g.stateDir), text);
+  await writeFileAtomically(planPath(g.stateDir), text, PRIVATE);
   if (o.out) await writeFileAtomically(o.out, text);
+  await audit.record(g.stateDir, { action: 'migrate.plan', objects: [`plan:${planPath(g.stateDir)}`], input: text, result: plan.deadline.met ? 'ok' : 'deadline-missed', detail: { waves: plan.waves.length } });
   emit(g, plan, () => renderPlanText(plan, { all: o.all }) + `\n\nplan exported to ${planPath(g.stateDir)}${o.out ? ` and ${o.out}` : ''}`);
   if (!plan.deadline.met) process.exitCode = EXIT.policy;
 }
@@ -72,6 +74,11 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
   const bar = tty ? new cliProgress.SingleBar({ format: `wave ${wave} [{bar}] {value}/{total} finalized  {last}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   let done = 0;
   bar?.start(total, 0, { last: '' });
+  // Each lifecycle step of each system is one audit record (in order: the chain serialises them).
+  let steps: Promise<unknown> = Promise.resolve();
+  const auditStep = (id: string, state: string) => {
+    steps = steps.then(() => audit.record(g.stateDir, { action: 'migrate.step', objects: [`system:${id}`], input: { wave, id, state }, result: state === 'failed' ? 'failed' : state === 'reverted' || state === 'rolled-back' ? 'rolled-back' : 'ok', detail: { wave, state } }));
+  };
   const result = await runWave({
     stateDir: g.stateDir,
     plan,
@@ -79,11 +86,14 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
     runbook,
     concurrency,
     onState: (id, state) => {
+      auditStep(id, state);
       if (state === 'finalized') done++;
       if (bar) bar.update(done, { last: `${id}: ${state}` });
       else if (!g.json) process.stderr.write(`${id}: ${state}\n`);
     },
   }).finally(() => bar?.stop());
+  await steps;
+  await audit.record(g.stateDir, { action: 'migrate.run', objects: [`wave:${wave}`], input: { wave, systems: result.systems.map((s) => [s.id, s.state]) }, result: result.reverted || result.failed ? 'failed' : 'ok', detail: { wave, finalized: result.finalized, reverted: result.reverted, failed: result.failed } });
   emit(g, result, () =>
     [
       `wave ${result.wave}: ${result.finalized}/${result.systems.length} finalized, ${result.reverted} rolled back, ${result.failed} failed, ${result.skipped} already done (${result.seconds.toFixed(1)} s)`,

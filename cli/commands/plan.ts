@@ -10,6 +10,7 @@ import { readAccepted, writeAccepted } from '../accepted.js';
 import { DIALECTS } from '../../network/render/index.js';
 import { inputError } from '../../lib/errors.js';
 import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { audit } from '../../audit/index.js';
 
 export interface PlanOptions {
   accept?: boolean;
@@ -44,7 +45,10 @@ async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
   const lock = opts.accept ? acquireLock(join(g.stateDir, 'accepted', '.accept.lock'), 'plan --accept') : undefined;
   try {
     const change = compareSnapshots(await readAccepted(g.stateDir), now);
-    if (opts.accept) await writeAccepted(g.stateDir, now);
+    if (opts.accept) {
+      await writeAccepted(g.stateDir, now);
+      await audit.record(g.stateDir, { action: 'plan.accept', objects: ['baseline:model', ...change.devices.added.map((d) => `device:${d}`)].slice(0, 200), input: change, result: 'ok', detail: { devices: change.summary.devices, links: change.summary.links, configLines: change.summary.configLines } });
+    }
     emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
     return opts.detailedExitcode && !change.summary.unchanged ? 2 : 0;
   } finally {

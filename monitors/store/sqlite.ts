@@ -3,8 +3,7 @@
  * (kill -9) without losing committed transactions; only a power cut may drop the last ones.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { touchPrivateFile } from '../../lib/private-files.js';
 import { SCHEMA_STATEMENTS, rowToFault, type AppliedEvent, type FaultQuery, type FaultRow, type FaultStore, type MonitoredObject } from './store.js';
 import type { Fault } from '../types.js';
 import type { FaultEvent } from '../faults/tracker.js';
@@ -14,7 +13,7 @@ export class SqliteFaultStore implements FaultStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') touchPrivateFile(file); // 0600 from creation; SQLite gives -wal/-shm the same mode
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
