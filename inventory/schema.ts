@@ -50,6 +50,21 @@ const familyPlan = (maxLen: number) =>
     infra: prefixLength(maxLen),
   });
 
+const faultKind = z.enum(['device-unreachable', 'link-down', 'platform-down', 'security']);
+
+/** How the NOC counts faults (province.yaml `monitoring`): see the comments in inventory/province.yaml. */
+export const monitoringPolicySchema = z.object({
+  faults: z.object({
+    debounce: z.object({ open_after_s: z.number().nonnegative(), clear_after_s: z.number().nonnegative() }),
+    flapping: z.object({ changes: z.number().int().min(2), within_minutes: z.number().positive() }),
+    auto_resolving: z.array(faultKind),
+    at_risk_hours: z.number().positive(),
+    causes: z.array(z.string().min(1)).min(1),
+  }),
+  uptime: z.object({ min_coverage: z.number().min(0).max(1) }),
+});
+export type MonitoringPolicyFile = z.infer<typeof monitoringPolicySchema>;
+
 export const provinceSchema = z.object({
   province: z.object({ id, name: z.string().min(1) }),
   files: z.object({
@@ -69,6 +84,7 @@ export const provinceSchema = z.object({
     /** Documentation addresses standing for "the internet" beyond the exit (lab and verification). */
     upstream: z.object({ ipv4: z.string(), ipv6: z.string() }),
   }),
+  monitoring: monitoringPolicySchema.optional(),
 });
 export type ProvinceFile = z.infer<typeof provinceSchema>;
 

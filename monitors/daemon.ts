@@ -9,7 +9,7 @@ import type { Receiver, Session } from 'net-snmp';
 import { DaemonMetrics } from './metrics.js';
 import { startHttp } from './http.js';
 import { analyseSample } from './device-state.js';
-import { FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
+import { DEFAULT_DEBOUNCE, FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
 import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
 import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
 import { probe } from './probes.js';
@@ -25,7 +25,12 @@ export interface DaemonOptions {
   intervalMs: number;
   probeIntervalMs?: number;
   session?: Partial<SessionSettings>;
-  debounce: DebounceSettings;
+  /** Debounce, flap thresholds and auto-resolving kinds (the inventory's fault policy); unset fields take the defaults. */
+  debounce: Partial<DebounceSettings>;
+  /** How often the daemon extends its watch span (time after the last heartbeat is unknown). */
+  heartbeatMs?: number;
+  /** Indicator 13's fix window (plan-indicators.json). */
+  fixWindowMs?: number;
   /** Polls in flight at once. */
   concurrency?: number;
   http?: { host: string; port: number };
@@ -58,6 +63,7 @@ export class MonitorDaemon {
   private http?: { port: number; close(): Promise<void> };
   private inFlight = 0;
   private stopped = false;
+  private watchSpan: number | undefined;
   private readonly session: SessionSettings;
   /** Link object → its ends currently seen down (for the up/down gauge). */
   private readonly linkBad = new Map<string, Set<string>>();
@@ -74,15 +80,21 @@ export class MonitorDaemon {
     }
   }
 
+  private get fixWindowMs(): number {
+    return this.opts.fixWindowMs ?? FIX_WINDOW_MS;
+  }
+
   get httpPort(): number | undefined {
     return this.http?.port;
   }
 
   async start(): Promise<void> {
     const { store, logger } = this.opts;
-    const stillOpen = await store.openFaults();
-    for (const f of stillOpen) this.open.set(f.id, f);
-    this.tracker = new FaultTracker(this.opts.debounce, stillOpen);
+    // The gap since the last run stays outside every span: unknown, never up.
+    this.watchSpan = await store.beginWatch(Date.now());
+    const stillOpen = await store.activeFaults();
+    for (const f of await store.listFaults({ openOnly: true })) this.open.set(f.id, f);
+    this.tracker = new FaultTracker({ ...DEFAULT_DEBOUNCE, ...this.opts.debounce }, stillOpen);
     const objects = [
       ...this.opts.targets.map((t) => ({ object: `device:${t.device}`, type: 'device' })),
       ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({ object: `link:${l}`, type: 'link' })),
@@ -108,6 +120,7 @@ export class MonitorDaemon {
     logger.info({ devices: this.opts.targets.length, platforms: this.opts.platforms.length, intervalMs: this.opts.intervalMs, faultsStillOpen: stillOpen.length, store: store.backend }, 'daemon started');
     this.timers.push(setInterval(() => this.schedule(), Math.min(250, Math.max(20, this.opts.intervalMs / Math.max(1, this.states.length)))));
     this.timers.push(setInterval(() => this.enqueue(this.tracker.tick(Date.now())), 500));
+    this.timers.push(setInterval(() => void this.beat(), this.opts.heartbeatMs ?? 10_000));
     if (this.opts.platforms.length) {
       const probeAll = () => void Promise.all(this.opts.platforms.map((p) => probe(p).then((r) => this.onProbe(p, r.up, r.at, r.error))));
       probeAll();
@@ -126,7 +139,19 @@ export class MonitorDaemon {
     await new Promise<void>((res) => (this.receiver ? this.receiver.close(() => res()) : res()));
     for (const s of this.states) s.session?.close();
     await this.drain();
+    await this.beat();
     await this.http?.close();
+  }
+
+  /** Extend this run's watch span to now; a failed write is counted and the next beat catches up. */
+  private async beat(): Promise<void> {
+    if (this.watchSpan === undefined) return;
+    try {
+      await this.opts.store.heartbeat(this.watchSpan, Date.now());
+    } catch (err) {
+      this.metrics.storeErrors.inc();
+      this.opts.logger.warn({ err: (err as Error).message }, 'heartbeat write failed');
+    }
   }
 
   /** Wait until every fault event seen so far is in the store. */
@@ -293,13 +318,19 @@ export class MonitorDaemon {
           if (a.event.type === 'open') {
             this.open.set(f.id, f);
             this.metrics.faultsOpened.inc({ kind: f.kind });
-            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind }, 'fault opened');
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, flapping: f.flapping }, 'fault opened');
+          } else if (a.event.type === 'flapping') {
+            this.open.set(f.id, f);
+            this.opts.logger.warn({ fault: f.id, object: f.object, kind: f.kind }, 'fault is flapping');
           } else {
-            this.open.delete(f.id);
             const seconds = (f.durationMs ?? 0) / 1000;
             this.metrics.faultDuration.observe({ kind: f.kind }, seconds);
-            this.metrics.faultsClosed.inc({ kind: f.kind, in_time: String((f.durationMs ?? 0) <= FIX_WINDOW_MS) });
-            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, seconds }, 'fault closed');
+            // A cleared fault that waits for an operator stays open (its 3-hour fix still runs).
+            if (f.resolvedAt !== null) {
+              this.open.delete(f.id);
+              this.metrics.faultsClosed.inc({ kind: f.kind, in_time: String(f.resolvedAt - f.openedAt <= this.fixWindowMs) });
+            } else this.open.set(f.id, f);
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, seconds, resolved: f.resolvedAt !== null }, 'fault cleared');
           }
         }
         this.refreshOpenGauges();
@@ -328,12 +359,18 @@ export class MonitorDaemon {
   /** Uptime and the 3-hour fix rate from the store, so they survive restarts and match `stacks kpi`. */
   async refreshUptime(now = Date.now()): Promise<void> {
     const store = this.opts.store;
-    const [objects, faults] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now)]);
+    const [objects, faults, spans, open] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now), store.watchSpans(now - WINDOWS['365d'], now), store.listFaults({ openOnly: true })]);
+    // Operators resolve and close from the CLI or the NOC page: the open-fault gauges follow the store.
+    this.open.clear();
+    for (const f of open) this.open.set(f.id, f);
+    this.refreshOpenGauges();
     for (const w of Object.keys(WINDOWS) as WindowName[]) {
-      for (const a of availability(objects, faults, w, now)) {
-        if (a.ratio !== null) this.metrics.uptime.set({ type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w }, a.ratio);
+      for (const a of availability(objects, faults, spans, w, now)) {
+        const labels = { type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w };
+        if (a.ratio !== null) this.metrics.uptime.set(labels, a.ratio);
+        this.metrics.uptimeCoverage.set(labels, a.coverage);
       }
-      const r = fixRate(faults, now - WINDOWS[w], now, FIX_WINDOW_MS, OUTAGE_KINDS);
+      const r = fixRate(faults, now - WINDOWS[w], now, this.fixWindowMs, OUTAGE_KINDS);
       if (r.ratio !== null) this.metrics.fixedInTime.set({ window: w }, r.ratio);
     }
   }
