@@ -39,7 +39,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ snmp: creds }), { mode: 0o600 });
   daemon = await startDaemon(
-    ['--state-dir', stateDir, 'daemon', '--targets', join(dir, 'targets.yaml'), '--secrets', join(dir, 'secrets.json'), '--interval', '2', '--timeout', '800', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sinkAddress(2)}:${trapPort}`],
+    ['--state-dir', stateDir, 'daemon', '--targets', join(dir, 'targets.yaml'), '--secrets', join(dir, 'secrets.json'), '--interval', '2', '--timeout', '800', '--open-after', '0', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sinkAddress(2)}:${trapPort}`],
     { STACKS_LOG_LEVEL: 'debug' },
   );
 
