@@ -359,6 +359,8 @@ export class MonitorDaemon {
   /** Uptime and the 3-hour fix rate from the store, so they survive restarts and match `stacks kpi`. */
   async refreshUptime(now = Date.now()): Promise<void> {
     const store = this.opts.store;
+    // This run is watching up to now: extend its span first, so the figures include it.
+    await this.beat();
     const [objects, faults, spans, open] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now), store.watchSpans(now - WINDOWS['365d'], now), store.listFaults({ openOnly: true })]);
     // Operators resolve and close from the CLI or the NOC page: the open-fault gauges follow the store.
     this.open.clear();
