@@ -16,6 +16,8 @@ import { probe } from './probes.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
 import { FIX_WINDOW_MS, OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
 import type { FaultStore } from './store/store.js';
+import { alertObjects, type WebhookPayload } from './alert-webhook.js';
+import { commitFaultAction } from './faults/actions.js';
 
 export interface DaemonOptions {
   targets: PollTarget[];
@@ -37,6 +39,8 @@ export interface DaemonOptions {
   traps?: { address: string; port: number; credentials: SnmpCredentials[] };
   uptimeRefreshMs?: number;
   processMetrics?: boolean;
+  /** Bearer token Alertmanager presents on the webhook; absent: no webhook endpoint. */
+  webhookToken?: string;
 }
 
 interface TargetState {
@@ -103,7 +107,12 @@ export class MonitorDaemon {
     await store.registerObjects(objects, Date.now());
     this.refreshOpenGauges();
     if (this.opts.http) {
-      this.http = await startHttp({ ...this.opts.http, registry: this.metrics.registry, faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }) });
+      this.http = await startHttp({
+        ...this.opts.http,
+        registry: this.metrics.registry,
+        faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }),
+        ...(this.opts.webhookToken ? { alertmanager: { token: this.opts.webhookToken, receive: (p: WebhookPayload) => this.onAlerts(p) } } : {}),
+      });
       logger.info({ host: this.opts.http.host, port: this.http.port }, 'metrics listening');
     }
     if (this.opts.traps) {
@@ -152,6 +161,28 @@ export class MonitorDaemon {
       this.metrics.storeErrors.inc();
       this.opts.logger.warn({ err: (err as Error).message }, 'heartbeat write failed');
     }
+  }
+
+  /**
+   * Alertmanager's notification: each alert is linked to the faults it speaks for (a journal note
+   * on each, through the one lifecycle seam), so `stacks faults show` tells who was paged and when.
+   */
+  async onAlerts(p: WebhookPayload): Promise<{ linked: number }> {
+    const site = new Map<string, string[]>();
+    for (const t of this.opts.targets) if (t.placement) site.set(t.placement.site, [...(site.get(t.placement.site) ?? []), t.device]);
+    const open = await this.opts.store.listFaults({ openOnly: true });
+    let linked = 0;
+    this.metrics.alertNotifications.inc({ receiver: p.receiver, status: p.status });
+    for (const a of p.alerts) {
+      const { faultId, objects } = alertObjects(a.labels, (s) => site.get(s) ?? []);
+      const ids = faultId !== undefined ? [faultId] : open.filter((f) => objects.includes(f.object)).map((f) => f.id);
+      for (const id of ids) {
+        const r = await commitFaultAction(this.opts.store, { action: 'note', id, at: Date.now(), by: `alertmanager:${p.receiver}`, text: `${a.status} ${a.labels.alertname ?? 'alert'}${a.fingerprint ? ` (${a.fingerprint})` : ''}` }, []);
+        if (r.ok) linked++;
+      }
+      this.metrics.alertsReceived.inc({ receiver: p.receiver, status: a.status, linked: String(ids.length > 0) });
+    }
+    return { linked };
   }
 
   /** Wait until every fault event seen so far is in the store. */

@@ -33,6 +33,8 @@ export class DaemonMetrics {
   readonly uptime = new Gauge({ name: 'stacks_uptime_ratio', help: 'Availability from the fault store over a rolling window', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
   readonly uptimeCoverage = new Gauge({ name: 'stacks_uptime_coverage_ratio', help: 'Share of the window the daemon actually watched the object (the rest is unknown, not up)', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
   readonly fixedInTime = new Gauge({ name: 'stacks_fixed_in_time_ratio', help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window', labelNames: ['window'], registers: [this.registry] });
+  readonly alertNotifications = new Counter({ name: 'stacks_alert_notifications_total', help: 'Notifications Alertmanager delivered to the webhook, per receiver (noc-page: pages)', labelNames: ['receiver', 'status'], registers: [this.registry] });
+  readonly alertsReceived = new Counter({ name: 'stacks_alerts_received_total', help: 'Alerts received on the Alertmanager webhook; linked="true" when tied to a fault', labelNames: ['receiver', 'status', 'linked'], registers: [this.registry] });
   readonly storeErrors = new Counter({ name: 'stacks_store_errors_total', help: 'Fault-store writes that failed (retried)', registers: [this.registry] });
 
   constructor(opts: { processMetrics?: boolean } = {}) {

@@ -4,6 +4,9 @@
  * records faults, serves /metrics. Stops cleanly on SIGTERM/SIGINT (open faults stay open in the
  * store and are resumed on the next start).
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CommandModule } from '../main.js';
 import { log, type GlobalOptions } from '../context.js';
@@ -39,6 +42,18 @@ interface DaemonCliOptions {
   migrateWave?: string;
   migratePlan?: string;
   migrateConcurrency: string;
+  webhookTokenFile?: string;
+}
+
+/** The webhook's bearer token: read from the file, or created there (0600) on the first start. */
+function webhookToken(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  const token = readFileSync(file, 'utf8').trim();
+  if (token.length < 16) throw inputError('E_WEBHOOK_TOKEN', file, '(file)', 'the webhook token is shorter than 16 characters');
+  return token;
 }
 
 function hostPort(text: string, flag: string): { host: string; port: number } {
@@ -76,7 +91,8 @@ export const daemonCommand: CommandModule = {
         .option('--migrate-runbook <file>', 'run a migration wave in the background with this runbook (as `stacks migrate run`: same journal, same per-wave lock); needs --migrate-wave')
         .option('--migrate-wave <n>', 'the wave to run with --migrate-runbook')
         .option('--migrate-plan <file>', 'plan file for the wave (default: the one `migrate plan` exported to the state dir)')
-        .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4'),
+        .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4')
+        .option('--webhook-token-file <file>', "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)"),
     ).action(async (opts: DaemonCliOptions) => {
       const g = globals();
       const version = opts.snmpVersion;
@@ -110,6 +126,7 @@ export const daemonCommand: CommandModule = {
         intervalMs,
         session: { timeoutMs: positive(opts.timeout, '--timeout'), retries: positive(opts.retries, '--retries', true) },
         debounce,
+        webhookToken: webhookToken(opts.webhookTokenFile ?? join(g.stateDir, 'monitoring', 'webhook.token')),
         fixWindowMs: fixWindowMs(await planIndicators(inv)),
         http: listen,
         ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),

@@ -17,6 +17,10 @@ export interface AlertmanagerOptions {
   ticketWebhook: string;
   /** File holding the webhook's bearer token (Alertmanager reads it; the token is never in this config). */
   bearerTokenFile?: string;
+  /** Grouping delays (tests shorten them): wait before a new group's first notification, and between updates. */
+  groupWait?: string;
+  pageGroupWait?: string;
+  groupInterval?: string;
 }
 
 export const DEFAULT_ALERTMANAGER_OPTIONS: AlertmanagerOptions = {
@@ -35,13 +39,13 @@ export function renderAlertmanagerConfig(options: Partial<AlertmanagerOptions> =
     route: {
       receiver: 'noc-ticket',
       group_by: ['city', 'alertname', 'sli'],
-      group_wait: '30s',
-      group_interval: '5m',
+      group_wait: o.groupWait ?? '30s',
+      group_interval: o.groupInterval ?? '5m',
       repeat_interval: '4h',
       routes: [
-        { receiver: 'noc-page', matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown"', paging], group_by: ['city'], group_wait: '10s', repeat_interval: '30m' },
+        { receiver: 'noc-page', matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown"', paging], group_by: ['city'], group_wait: o.pageGroupWait ?? '10s', repeat_interval: '30m' },
         { receiver: 'noc-ticket', matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"'], group_by: ['city'], repeat_interval: '12h' },
-        { receiver: 'noc-page', matchers: ['severity=~"page|critical"'], group_wait: '10s', repeat_interval: '30m' },
+        { receiver: 'noc-page', matchers: ['severity=~"page|critical"'], group_wait: o.pageGroupWait ?? '10s', repeat_interval: '30m' },
         { receiver: 'noc-ticket', matchers: ['severity="ticket"'], repeat_interval: '12h' },
       ],
     },

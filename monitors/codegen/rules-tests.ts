@@ -14,20 +14,26 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
   const hours = (sec: number) => `${Number((sec / 3600).toFixed(2))} h`;
   const fix = hours(f.fixWindowSeconds);
   const min = (sec: number) => `${Math.round(sec / 60)}m`;
-  // Counters rising by 60 events a minute; the "good" share sets the error ratio.
-  const sli = (sli: string, goodPerMin: number, minutes: number) => [
-    { series: `stacks_sli_total{sli="${sli}",object="p1"}`, values: `0+60x${minutes}` },
-    { series: `stacks_sli_good_total{sli="${sli}",object="p1"}`, values: `0+${goodPerMin}x${minutes}` },
+  // Counters rising by PER_MIN events a minute; the errors per minute set the error ratio, as a
+  // multiple of the objective's budget: 16.7x pages (above 14.4x), 3.3x tickets (above 3x, below 6x).
+  const PER_MIN = 6000;
+  const budget = 1 - f.objective;
+  const errorsAt = (times: number) => Math.round(PER_MIN * budget * times);
+  const fastErrors = errorsAt(50 / 3);
+  const slowErrors = errorsAt(10 / 3);
+  const sli = (sli: string, errorsPerMin: number, minutes: number) => [
+    { series: `stacks_sli_total{sli="${sli}",object="p1"}`, values: `0+${PER_MIN}x${minutes}` },
+    { series: `stacks_sli_good_total{sli="${sli}",object="p1"}`, values: `0+${PER_MIN - errorsPerMin}x${minutes}` },
   ];
   const doc = {
     rule_files: [rulesFile],
     evaluation_interval: '1m',
     tests: [
       {
-        // error ratio 10/60 = 16.7% > 14.4 × 1%: fast burn pages (both window pairs), slow burn tickets
+        // error ratio 16.7 × the budget (16.7% at 99%): fast burn pages (both window pairs), slow burn tickets
         interval: '1m',
-        input_series: sli('platform_availability', 50, 300),
-        promql_expr_test: [{ expr: 'round(stacks:sli_error_ratio:rate1h, 0.0001)', eval_time: '90m', exp_samples: [{ labels: '{sli="platform_availability"}', value: 0.1667 }] }],
+        input_series: sli('platform_availability', fastErrors, 300),
+        promql_expr_test: [{ expr: 'round(stacks:sli_error_ratio:rate1h, 0.0001)', eval_time: '90m', exp_samples: [{ labels: '{sli="platform_availability"}', value: Number((Math.round((fastErrors / PER_MIN) * 10_000) / 10_000).toFixed(4)) }] }],
         alert_rule_test: [
           {
             eval_time: '70m',
@@ -45,9 +51,9 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
         ],
       },
       {
-        // error ratio 2/60 = 3.3%: above 3 × 1% but below 6 × and 14.4 ×: a ticket, no page
+        // error ratio 3.3 × the budget: above 3 × but below 6 × and 14.4 ×: a ticket, no page
         interval: '1m',
-        input_series: sli('link_availability', 58, 1600),
+        input_series: sli('link_availability', slowErrors, 1600),
         alert_rule_test: [
           { eval_time: '1500m', alertname: 'StacksErrorBudgetBurnFast', exp_alerts: [] },
           {
@@ -68,7 +74,7 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
       {
         // a healthy SLI (no errors) raises nothing
         interval: '1m',
-        input_series: sli('device_availability', 60, 300),
+        input_series: sli('device_availability', 0, 300),
         alert_rule_test: [
           { eval_time: '280m', alertname: 'StacksErrorBudgetBurnFast', exp_alerts: [] },
           { eval_time: '280m', alertname: 'StacksErrorBudgetBurnSlow', exp_alerts: [] },
