@@ -13,6 +13,7 @@ import { DEFAULT_DEBOUNCE, FaultTracker, type DebounceSettings, type FaultEvent 
 import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
 import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
 import { probe } from './probes.js';
+import { kernelUdpDrops } from './snmp/udp-drops.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
 import { FIX_WINDOW_MS, OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
 import type { FaultStore } from './store/store.js';
@@ -124,6 +125,8 @@ export class MonitorDaemon {
           logger.debug({ reason: message }, 'trap rejected');
         },
       );
+      const trapPort = this.opts.traps.port;
+      this.metrics.trapDropsSource = () => kernelUdpDrops(trapPort);
       logger.info({ address: this.opts.traps.address, port: this.opts.traps.port }, 'trap receiver listening');
     }
     logger.info({ devices: this.opts.targets.length, platforms: this.opts.platforms.length, intervalMs: this.opts.intervalMs, faultsStillOpen: stillOpen.length, store: store.backend }, 'daemon started');

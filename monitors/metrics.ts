@@ -35,6 +35,17 @@ export class DaemonMetrics {
   readonly fixedInTime = new Gauge({ name: 'stacks_fixed_in_time_ratio', help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window', labelNames: ['window'], registers: [this.registry] });
   readonly alertNotifications = new Counter({ name: 'stacks_alert_notifications_total', help: 'Notifications Alertmanager delivered to the webhook, per receiver (noc-page: pages)', labelNames: ['receiver', 'status'], registers: [this.registry] });
   readonly alertsReceived = new Counter({ name: 'stacks_alerts_received_total', help: 'Alerts received on the Alertmanager webhook; linked="true" when tied to a fault', labelNames: ['receiver', 'status', 'linked'], registers: [this.registry] });
+  /** Set by the daemon to read the kernel's count for its trap socket at scrape time. */
+  trapDropsSource: (() => number | undefined) | undefined;
+  readonly trapKernelDrops = new Gauge({
+    name: 'stacks_snmp_trap_kernel_drops',
+    help: 'Traps the kernel dropped before the receiver read them (socket buffer full; /proc/net/udp drops)',
+    registers: [this.registry],
+    collect: () => {
+      const d = this.trapDropsSource?.();
+      if (d !== undefined) this.trapKernelDrops.set(d);
+    },
+  });
   readonly storeErrors = new Counter({ name: 'stacks_store_errors_total', help: 'Fault-store writes that failed (retried)', registers: [this.registry] });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
