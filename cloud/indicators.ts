@@ -3,14 +3,14 @@
  *
  * 7 云平台整合率 (cloud platform integration): the share of the registry's clouds (provincial, city,
  *   industry and DR pools alike) that are registered in the province's multi-cloud manager
- *   (`managed: true` in clouds.yaml). Targets: 80% in 2023, >95% in 2025.
+ *   (`managed: true` in clouds.yaml). Targets: plan-indicators.json (the only place they are written).
  *
  * 8 部门信息孤岛打通率 (department information islands connected): our definition, from data we hold —
  *   a non-classified system counts as interconnected when it is placed on a managed cloud attached
  *   to the extranet AND every system it depends on is too (its data exchange then runs over the
  *   one network and the one cloud rather than a private line or a copied disk). The rate is
  *   interconnected systems / non-classified systems. Classified systems are out of scope (they
- *   stay on the intranet by rule). Targets: 80% in 2023, 100% in 2025.
+ *   stay on the intranet by rule). Targets: plan-indicators.json.
  */
 import type { CloudRegistry, Placement, System } from './types.js';
 
@@ -20,8 +20,6 @@ export interface IndicatorValue {
   value: number;
   numerator: number;
   denominator: number;
-  target2023: number;
-  target2025: number;
   definition: string;
 }
 
@@ -33,8 +31,6 @@ export function indicator7(reg: CloudRegistry): IndicatorValue {
     value: reg.clouds.length ? managed / reg.clouds.length : 0,
     numerator: managed,
     denominator: reg.clouds.length,
-    target2023: 0.8,
-    target2025: 0.95,
     definition: 'clouds registered in the multi-cloud manager / all clouds in the registry',
   };
 }
@@ -55,8 +51,6 @@ export function indicator8(reg: CloudRegistry, systems: readonly System[], place
     value: denominator ? numerator / denominator : 0,
     numerator,
     denominator,
-    target2023: 0.8,
-    target2025: 1,
     definition: 'non-classified systems on a managed extranet cloud whose dependencies all are too / non-classified systems',
   };
 }

@@ -68,6 +68,21 @@ const familyPlan = (maxLen: number) =>
     infra: prefixLength(maxLen),
   });
 
+const faultKind = z.enum(['device-unreachable', 'link-down', 'platform-down', 'security']);
+
+/** How the NOC counts faults (province.yaml `monitoring`): see the comments in inventory/province.yaml. */
+export const monitoringPolicySchema = z.strictObject({
+  faults: z.strictObject({
+    debounce: z.strictObject({ open_after_s: z.number().nonnegative(), clear_after_s: z.number().nonnegative() }),
+    flapping: z.strictObject({ changes: z.number().int().min(2), within_minutes: z.number().positive() }),
+    auto_resolving: z.array(faultKind),
+    at_risk_hours: z.number().positive(),
+    causes: z.array(z.string().min(1)).min(1),
+  }),
+  uptime: z.strictObject({ min_coverage: z.number().min(0).max(1) }),
+});
+export type MonitoringPolicyFile = z.infer<typeof monitoringPolicySchema>;
+
 export const provinceSchema = z.strictObject({
   province: z.strictObject({
     id,
@@ -103,6 +118,7 @@ export const provinceSchema = z.strictObject({
     /** Documentation addresses standing for "the internet" beyond the exit (lab and verification). */
     upstream: z.strictObject({ ipv4: z.string(), ipv6: z.string() }),
   }),
+  monitoring: monitoringPolicySchema.optional(),
 });
 export type ProvinceFile = z.infer<typeof provinceSchema>;
 

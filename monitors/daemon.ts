@@ -9,13 +9,16 @@ import type { Receiver, Session } from 'net-snmp';
 import { DaemonMetrics } from './metrics.js';
 import { startHttp } from './http.js';
 import { analyseSample } from './device-state.js';
-import { FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
+import { DEFAULT_DEBOUNCE, FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
 import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
 import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
 import { probe } from './probes.js';
+import { kernelUdpDrops } from './snmp/udp-drops.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
 import { FIX_WINDOW_MS, OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
 import type { FaultStore } from './store/store.js';
+import { alertObjects, type WebhookPayload } from './alert-webhook.js';
+import { commitFaultAction } from './faults/actions.js';
 
 export interface DaemonOptions {
   targets: PollTarget[];
@@ -25,13 +28,20 @@ export interface DaemonOptions {
   intervalMs: number;
   probeIntervalMs?: number;
   session?: Partial<SessionSettings>;
-  debounce: DebounceSettings;
+  /** Debounce, flap thresholds and auto-resolving kinds (the inventory's fault policy); unset fields take the defaults. */
+  debounce: Partial<DebounceSettings>;
+  /** How often the daemon extends its watch span (time after the last heartbeat is unknown). */
+  heartbeatMs?: number;
+  /** Indicator 13's fix window (plan-indicators.json). */
+  fixWindowMs?: number;
   /** Polls in flight at once. */
   concurrency?: number;
   http?: { host: string; port: number };
   traps?: { address: string; port: number; credentials: SnmpCredentials[] };
   uptimeRefreshMs?: number;
   processMetrics?: boolean;
+  /** Bearer token Alertmanager presents on the webhook; absent: no webhook endpoint. */
+  webhookToken?: string;
 }
 
 interface TargetState {
@@ -58,6 +68,7 @@ export class MonitorDaemon {
   private http?: { port: number; close(): Promise<void> };
   private inFlight = 0;
   private stopped = false;
+  private watchSpan: number | undefined;
   private readonly session: SessionSettings;
   /** Link object → its ends currently seen down (for the up/down gauge). */
   private readonly linkBad = new Map<string, Set<string>>();
@@ -74,15 +85,21 @@ export class MonitorDaemon {
     }
   }
 
+  private get fixWindowMs(): number {
+    return this.opts.fixWindowMs ?? FIX_WINDOW_MS;
+  }
+
   get httpPort(): number | undefined {
     return this.http?.port;
   }
 
   async start(): Promise<void> {
     const { store, logger } = this.opts;
-    const stillOpen = await store.openFaults();
-    for (const f of stillOpen) this.open.set(f.id, f);
-    this.tracker = new FaultTracker(this.opts.debounce, stillOpen);
+    // The gap since the last run stays outside every span: unknown, never up.
+    this.watchSpan = await store.beginWatch(Date.now());
+    const stillOpen = await store.activeFaults();
+    for (const f of await store.listFaults({ openOnly: true })) this.open.set(f.id, f);
+    this.tracker = new FaultTracker({ ...DEFAULT_DEBOUNCE, ...this.opts.debounce }, stillOpen);
     const objects = [
       ...this.opts.targets.map((t) => ({ object: `device:${t.device}`, type: 'device' })),
       ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({ object: `link:${l}`, type: 'link' })),
@@ -91,7 +108,12 @@ export class MonitorDaemon {
     await store.registerObjects(objects, Date.now());
     this.refreshOpenGauges();
     if (this.opts.http) {
-      this.http = await startHttp({ ...this.opts.http, registry: this.metrics.registry, faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }) });
+      this.http = await startHttp({
+        ...this.opts.http,
+        registry: this.metrics.registry,
+        faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }),
+        ...(this.opts.webhookToken ? { alertmanager: { token: this.opts.webhookToken, receive: (p: WebhookPayload) => this.onAlerts(p) } } : {}),
+      });
       logger.info({ host: this.opts.http.host, port: this.http.port }, 'metrics listening');
     }
     if (this.opts.traps) {
@@ -103,11 +125,14 @@ export class MonitorDaemon {
           logger.debug({ reason: message }, 'trap rejected');
         },
       );
+      const trapPort = this.opts.traps.port;
+      this.metrics.trapDropsSource = () => kernelUdpDrops(trapPort);
       logger.info({ address: this.opts.traps.address, port: this.opts.traps.port }, 'trap receiver listening');
     }
     logger.info({ devices: this.opts.targets.length, platforms: this.opts.platforms.length, intervalMs: this.opts.intervalMs, faultsStillOpen: stillOpen.length, store: store.backend }, 'daemon started');
     this.timers.push(setInterval(() => this.schedule(), Math.min(250, Math.max(20, this.opts.intervalMs / Math.max(1, this.states.length)))));
     this.timers.push(setInterval(() => this.enqueue(this.tracker.tick(Date.now())), 500));
+    this.timers.push(setInterval(() => void this.beat(), this.opts.heartbeatMs ?? 10_000));
     if (this.opts.platforms.length) {
       const probeAll = () => void Promise.all(this.opts.platforms.map((p) => probe(p).then((r) => this.onProbe(p, r.up, r.at, r.error))));
       probeAll();
@@ -126,7 +151,41 @@ export class MonitorDaemon {
     await new Promise<void>((res) => (this.receiver ? this.receiver.close(() => res()) : res()));
     for (const s of this.states) s.session?.close();
     await this.drain();
+    await this.beat();
     await this.http?.close();
+  }
+
+  /** Extend this run's watch span to now; a failed write is counted and the next beat catches up. */
+  private async beat(): Promise<void> {
+    if (this.watchSpan === undefined) return;
+    try {
+      await this.opts.store.heartbeat(this.watchSpan, Date.now());
+    } catch (err) {
+      this.metrics.storeErrors.inc();
+      this.opts.logger.warn({ err: (err as Error).message }, 'heartbeat write failed');
+    }
+  }
+
+  /**
+   * Alertmanager's notification: each alert is linked to the faults it speaks for (a journal note
+   * on each, through the one lifecycle seam), so `stacks faults show` tells who was paged and when.
+   */
+  async onAlerts(p: WebhookPayload): Promise<{ linked: number }> {
+    const site = new Map<string, string[]>();
+    for (const t of this.opts.targets) if (t.placement) site.set(t.placement.site, [...(site.get(t.placement.site) ?? []), t.device]);
+    const open = await this.opts.store.listFaults({ openOnly: true });
+    let linked = 0;
+    this.metrics.alertNotifications.inc({ receiver: p.receiver, status: p.status });
+    for (const a of p.alerts) {
+      const { faultId, objects } = alertObjects(a.labels, (s) => site.get(s) ?? []);
+      const ids = faultId !== undefined ? [faultId] : open.filter((f) => objects.includes(f.object)).map((f) => f.id);
+      for (const id of ids) {
+        const r = await commitFaultAction(this.opts.store, { action: 'note', id, at: Date.now(), by: `alertmanager:${p.receiver}`, text: `${a.status} ${a.labels.alertname ?? 'alert'}${a.fingerprint ? ` (${a.fingerprint})` : ''}` }, []);
+        if (r.ok) linked++;
+      }
+      this.metrics.alertsReceived.inc({ receiver: p.receiver, status: a.status, linked: String(ids.length > 0) });
+    }
+    return { linked };
   }
 
   /** Wait until every fault event seen so far is in the store. */
@@ -293,13 +352,19 @@ export class MonitorDaemon {
           if (a.event.type === 'open') {
             this.open.set(f.id, f);
             this.metrics.faultsOpened.inc({ kind: f.kind });
-            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind }, 'fault opened');
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, flapping: f.flapping }, 'fault opened');
+          } else if (a.event.type === 'flapping') {
+            this.open.set(f.id, f);
+            this.opts.logger.warn({ fault: f.id, object: f.object, kind: f.kind }, 'fault is flapping');
           } else {
-            this.open.delete(f.id);
             const seconds = (f.durationMs ?? 0) / 1000;
             this.metrics.faultDuration.observe({ kind: f.kind }, seconds);
-            this.metrics.faultsClosed.inc({ kind: f.kind, in_time: String((f.durationMs ?? 0) <= FIX_WINDOW_MS) });
-            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, seconds }, 'fault closed');
+            // A cleared fault that waits for an operator stays open (its 3-hour fix still runs).
+            if (f.resolvedAt !== null) {
+              this.open.delete(f.id);
+              this.metrics.faultsClosed.inc({ kind: f.kind, in_time: String(f.resolvedAt - f.openedAt <= this.fixWindowMs) });
+            } else this.open.set(f.id, f);
+            this.opts.logger.info({ fault: f.id, object: f.object, kind: f.kind, seconds, resolved: f.resolvedAt !== null }, 'fault cleared');
           }
         }
         this.refreshOpenGauges();
@@ -328,12 +393,20 @@ export class MonitorDaemon {
   /** Uptime and the 3-hour fix rate from the store, so they survive restarts and match `stacks kpi`. */
   async refreshUptime(now = Date.now()): Promise<void> {
     const store = this.opts.store;
-    const [objects, faults] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now)]);
+    // This run is watching up to now: extend its span first, so the figures include it.
+    await this.beat();
+    const [objects, faults, spans, open] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now), store.watchSpans(now - WINDOWS['365d'], now), store.listFaults({ openOnly: true })]);
+    // Operators resolve and close from the CLI or the NOC page: the open-fault gauges follow the store.
+    this.open.clear();
+    for (const f of open) this.open.set(f.id, f);
+    this.refreshOpenGauges();
     for (const w of Object.keys(WINDOWS) as WindowName[]) {
-      for (const a of availability(objects, faults, w, now)) {
-        if (a.ratio !== null) this.metrics.uptime.set({ type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w }, a.ratio);
+      for (const a of availability(objects, faults, spans, w, now)) {
+        const labels = { type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w };
+        if (a.ratio !== null) this.metrics.uptime.set(labels, a.ratio);
+        this.metrics.uptimeCoverage.set(labels, a.coverage);
       }
-      const r = fixRate(faults, now - WINDOWS[w], now, FIX_WINDOW_MS, OUTAGE_KINDS);
+      const r = fixRate(faults, now - WINDOWS[w], now, this.fixWindowMs, OUTAGE_KINDS);
       if (r.ratio !== null) this.metrics.fixedInTime.set({ window: w }, r.ratio);
     }
   }

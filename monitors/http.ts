@@ -1,7 +1,13 @@
-/** The daemon's HTTP side: /metrics for Prometheus, /healthz, /faults (JSON). Loopback unless told. */
+/**
+ * The daemon's HTTP side: /metrics for Prometheus, /healthz, /faults (JSON), and Alertmanager's
+ * webhook at POST /alertmanager/<receiver> (bearer token; 401 without it, 400 naming the field of a
+ * malformed payload — nothing recorded in either case). Loopback unless told.
+ */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
+import { parseWebhook, type WebhookPayload } from './alert-webhook.js';
 
 /** Prometheus's own default (--web.max-connections): more open connections than this are not served. */
 export const MAX_CONNECTIONS = 512;
@@ -13,6 +19,18 @@ export interface HttpOptions {
   maxConnections?: number;
   registry: Registry;
   faults: () => Promise<unknown>;
+  alertmanager?: { token: string; receive(payload: WebhookPayload): Promise<{ linked: number }> };
+}
+
+/** Webhook bodies above this are refused (Alertmanager batches stay far below it). */
+const MAX_BODY = 4 * 1024 * 1024;
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export async function startHttp(opts: HttpOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
@@ -26,6 +44,21 @@ export async function startHttp(opts: HttpOptions): Promise<{ server: Server; po
       res.end(body);
     };
     const handle = async () => {
+      if (path?.startsWith('/alertmanager/') && opts.alertmanager) {
+        if (req.method !== 'POST') return reply(405, 'text/plain', 'POST only\n');
+        if (!bearerMatches(req.headers.authorization, opts.alertmanager.token)) return reply(401, 'text/plain', 'missing or wrong bearer token\n');
+        let size = 0;
+        const chunks: Buffer[] = [];
+        for await (const c of req as AsyncIterable<Buffer>) {
+          size += c.length;
+          if (size > MAX_BODY) return reply(413, 'text/plain', 'payload too large\n');
+          chunks.push(c);
+        }
+        const parsed = parseWebhook(Buffer.concat(chunks).toString('utf8'));
+        if (!parsed.ok) return reply(400, 'application/json', JSON.stringify({ error: `${parsed.field}: ${parsed.message}`, field: parsed.field }) + '\n');
+        const r = await opts.alertmanager.receive(parsed.payload);
+        return reply(200, 'application/json', JSON.stringify(r) + '\n');
+      }
       if (path === '/metrics') return reply(200, opts.registry.contentType, await opts.registry.metrics());
       if (path === '/healthz') return reply(200, 'text/plain', 'ok\n');
       if (path === '/faults') return reply(200, 'application/json', JSON.stringify(await opts.faults()));

@@ -1,10 +1,13 @@
 /**
- * Gather everything `stacks kpi` reports: models from the inventory (topology, private networks,
- * clouds) and the fault store's history. Other modules own indicators 1, 2, 7 and 8; this file
- * only calls them.
+ * Gather everything `stacks kpi` reports. Each indicator (monitors/indicators/) names the inputs it
+ * requires; this file loads exactly those — the inventory's models, the fault store's history and
+ * watch spans, the migration journal — and joins each result with its targets from
+ * plan-indicators.json. The I/O lives here; the indicators are pure.
  */
 import { readDocument } from '../lib/files.js';
 import { inputError } from '../lib/errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { assessPrivateNetworks } from '../network/private-networks.js';
@@ -12,30 +15,22 @@ import { buildMergePlan } from '../network/merge-plan.js';
 import { checkMergeStatus, mergeProgress } from '../network/merge-status.js';
 import { readMergeStatus } from '../inventory/merge-status.js';
 import { buildCloudModel } from '../stacks/cloud/model.js';
-import { indicator7, indicator8 } from '../cloud/indicators.js';
-import {
-  capacitySufficiency,
-  extranetCoverage,
-  fixedInTime,
-  fromModule,
-  kpiRow,
-  platformAvailability,
-  securityRemediation,
-  unavailable,
-  type Computed,
-  type KpiRow,
-  type PlanIndicator,
-  type StoreView,
-} from './kpi.js';
+import { Journal } from '../migrations/journal.js';
+import { kpiRow, type KpiRow, type PlanIndicator } from './kpi.js';
+import { INDICATORS } from './indicators/registry.js';
+import type { IndicatorInputs, InputName, StoreView } from './indicators/define.js';
+import { monitoringPolicy } from './policy.js';
 import { WINDOWS } from './uptime.js';
+import { FIX_WINDOW_MS } from './types.js';
 import type { FaultStore } from './store/store.js';
 
-export const KPI_IDS = [1, 2, 3, 4, 7, 8, 9, 12, 13] as const;
+export const KPI_IDS = INDICATORS.map((i) => i.id);
 
 export async function storeView(store: FaultStore | undefined, now = Date.now()): Promise<StoreView | undefined> {
   if (!store) return undefined;
-  const [objects, faults] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now)]);
-  return { objects, faults, now };
+  const from = now - WINDOWS['365d'];
+  const [objects, faults, spans] = await Promise.all([store.objects(), store.faultsBetween(from, now), store.watchSpans(from, now)]);
+  return { objects, faults, spans, now };
 }
 
 export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
@@ -47,41 +42,63 @@ export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
   return doc.indicators;
 }
 
-export async function kpiReport(inv: Inventory, store: FaultStore | undefined, opts: { securityWindowMs: number; now?: number }): Promise<KpiRow[]> {
+/** Indicator 13's fix window from the plan's data ("within 3 hours"). */
+export function fixWindowMs(plan: readonly PlanIndicator[]): number {
+  const hours = plan.find((p) => p.id === 13)?.fix_window_hours;
+  return typeof hours === 'number' && hours > 0 ? hours * 3_600_000 : FIX_WINDOW_MS;
+}
+
+const mtime = (file: string | undefined) => (file && existsSync(file) ? statSync(file).mtimeMs : null);
+
+export interface KpiReportOptions {
+  securityWindowMs: number;
+  /** State dir: where the migration journal lives. */
+  stateDir?: string;
+  now?: number;
+}
+
+export async function kpiReport(inv: Inventory, store: FaultStore | undefined, opts: KpiReportOptions): Promise<KpiRow[]> {
   const plan = await planIndicators(inv);
-  const topology = buildTopology(inv);
-  const view = await storeView(store, opts.now);
-  const computed = new Map<number, Computed>();
-
-  const mergePlan = buildMergePlan(topology);
-  const { status, file } = await readMergeStatus(inv.dir);
-  checkMergeStatus(mergePlan, status, file);
-  const merge = mergeProgress(mergePlan, status);
-  computed.set(1, {
-    ...fromModule(
-      { value: merge.share, numerator: merge.sitesMerged, denominator: merge.sitesTotal, definition: 'sites on the one merged extranet (their merge-plan steps completed) / all sites' },
-      `network/merge-status.ts (${file ?? 'no merge-status.yaml: nothing merged yet'})`,
-    ),
-    detail: { legacy_share: merge.legacyShare, phases: merge.phases },
-  } as Computed);
-  const pn = assessPrivateNetworks(inv.privateNetworks).indicator;
-  computed.set(2, fromModule({ value: pn.rate, numerator: pn.integrated, denominator: pn.total, definition: 'non-classified sub-provincial private networks merged or interconnected / all such networks' }, 'network/private-networks.ts'));
-  computed.set(3, extranetCoverage(topology));
-  computed.set(4, capacitySufficiency(topology));
-  const clouds = buildCloudModel(inv, topology);
-  if (clouds) {
-    computed.set(7, fromModule(indicator7(clouds.registry), 'cloud/indicators.ts'));
-    computed.set(8, fromModule(indicator8(clouds.registry, clouds.systems, clouds.placement), 'cloud/indicators.ts'));
-  } else {
-    for (const id of [7, 8]) computed.set(id, unavailable('the inventory has no clouds file (province.yaml files.clouds)', 'see cloud/indicators.ts', 'cloud/'));
+  const now = opts.now ?? Date.now();
+  const cache = new Map<InputName, Promise<unknown>>();
+  let topology: ReturnType<typeof buildTopology> | undefined;
+  const topo = () => (topology ??= buildTopology(inv));
+  const loaders: { [K in InputName]: () => Promise<IndicatorInputs[K]> } = {
+    topology: async () => topo(),
+    declaredMerge: async () => {
+      const mergePlan = buildMergePlan(topo());
+      const { status, file } = await readMergeStatus(inv.dir);
+      checkMergeStatus(mergePlan, status, file);
+      return { progress: mergeProgress(mergePlan, status), file, at: mtime(file ? (file.startsWith('/') ? file : join(inv.dir, file)) : undefined) };
+    },
+    privateNetworks: async () => ({ indicator: assessPrivateNetworks(inv.privateNetworks).indicator, at: mtime(inv.paths.private_networks) }),
+    clouds: async () => buildCloudModel(inv, topo()),
+    store: () => storeView(store, now),
+    migrations: async () => {
+      const file = opts.stateDir ? join(opts.stateDir, 'migrations', 'journal.db') : undefined;
+      if (!file || !existsSync(file)) return undefined;
+      const j = new Journal(file, { readonly: true });
+      try {
+        return { rows: j.systems(), at: mtime(file) ?? now };
+      } finally {
+        j.db.close();
+      }
+    },
+    policy: async () => monitoringPolicy(inv.province.monitoring),
+    securityWindowMs: async () => opts.securityWindowMs,
+    fixWindowMs: async () => fixWindowMs(plan),
+    now: async () => now,
+  };
+  const load = <K extends InputName>(k: K) => {
+    if (!cache.has(k)) cache.set(k, loaders[k]());
+    return cache.get(k) as Promise<IndicatorInputs[K]>;
+  };
+  const rows: KpiRow[] = [];
+  for (const ind of INDICATORS) {
+    const inputs = Object.fromEntries(await Promise.all(ind.requires.map(async (k) => [k, await load(k)] as const))) as unknown as IndicatorInputs;
+    const p = plan.find((x) => x.id === ind.id);
+    if (!p) throw new Error(`plan-indicators.json has no indicator ${ind.id}`);
+    rows.push(kpiRow(p, ind.compute(inputs)));
   }
-  computed.set(9, platformAvailability(view));
-  computed.set(12, securityRemediation(view, opts.securityWindowMs));
-  computed.set(13, fixedInTime(view));
-
-  return KPI_IDS.map((id) => {
-    const p = plan.find((x) => x.id === id);
-    if (!p) throw new Error(`plan-indicators.json has no indicator ${id}`);
-    return kpiRow(p, computed.get(id)!);
-  });
+  return rows;
 }

@@ -1,15 +1,11 @@
 /**
- * Table 1 indicators this system computes — 1, 2, 3, 4, 7, 8, 9, 12, 13 — each against its 2023 and
- * 2025 targets. Pure: the caller hands in the inventory-derived models and what the fault store
- * holds; an indicator whose source is missing is reported `unavailable` with the reason, never
- * invented.
+ * Table 1 rows: an indicator's computed value (monitors/indicators/) against its 2023 and 2025
+ * targets from plan-indicators.json, and the text table. Pure. An indicator whose source is missing
+ * is reported `unavailable` with the reason, never invented; one computed over too little watched
+ * time is shown but not claimed (its `meets_*` are null).
  */
 import stringWidth from 'string-width';
-import type { Topology, Level } from '../network/types.js';
-import type { Fault } from './types.js';
-import { FIX_WINDOW_MS, OUTAGE_KINDS } from './types.js';
-import { availability, fixRate, pooled, WINDOWS } from './uptime.js';
-import type { MonitoredObject } from './store/store.js';
+import type { Basis, Computed } from './indicators/define.js';
 
 export interface PlanIndicator {
   id: number;
@@ -18,6 +14,8 @@ export interface PlanIndicator {
   definition: string;
   target_2023: string | null;
   target_2025: string | null;
+  /** Indicator 13: the fix window in hours ("within 3 hours"). */
+  fix_window_hours?: number;
 }
 
 export interface Target {
@@ -52,18 +50,23 @@ export interface KpiRow {
   numerator?: number;
   denominator?: number;
   definition: string;
+  /** live, journal or declared (see monitors/indicators/define.ts). */
+  basis: Basis;
   source: string;
+  /** ISO time the figure was measured (or its source last written); null when unknown. */
+  measured_at: string | null;
+  /** False when the value is shown but not held against the targets (e.g. too little watched time). */
+  claimed: boolean;
+  note?: string;
   detail?: Record<string, unknown>;
 }
-
-export type Computed =
-  | { status: 'ok'; value: number; numerator?: number; denominator?: number; definition: string; source: string; detail?: Record<string, unknown> }
-  | { status: 'no-data' | 'unavailable'; reason: string; definition: string; source: string; detail?: Record<string, unknown> };
 
 export function kpiRow(plan: PlanIndicator, c: Computed): KpiRow {
   const t23 = parseTarget(plan.target_2023);
   const t25 = parseTarget(plan.target_2025);
   const value = c.status === 'ok' ? c.value : null;
+  const claimed = c.status === 'ok' && c.claim !== false;
+  const judged = claimed ? value : null;
   return {
     id: plan.id,
     name: plan.name_en,
@@ -73,139 +76,29 @@ export function kpiRow(plan: PlanIndicator, c: Computed): KpiRow {
     target_2025: t25?.value ?? null,
     target_2023_op: t23?.op ?? null,
     target_2025_op: t25?.op ?? null,
-    meets_2023: meets(value, t23),
-    meets_2025: meets(value, t25),
+    meets_2023: meets(judged, t23),
+    meets_2025: meets(judged, t25),
     status: c.status,
     ...(c.status !== 'ok' ? { reason: c.reason } : {}),
     ...(c.status === 'ok' && c.numerator !== undefined ? { numerator: c.numerator, denominator: c.denominator } : {}),
     definition: c.definition,
+    basis: c.basis,
     source: c.source,
+    measured_at: c.measuredAt === null ? null : new Date(c.measuredAt).toISOString(),
+    claimed,
+    ...(c.status === 'ok' && c.note ? { note: c.note } : {}),
     ...(c.detail ? { detail: c.detail } : {}),
   };
-}
-
-/** Levels indicator 3 counts (the plan: province, city, county); townships are reported beside them. */
-const COVERAGE_LEVELS: readonly Level[] = ['province', 'city', 'county'];
-
-/**
- * 3 — extranet coverage: a site is on the (merged) extranet when it is served today by either of
- * the two legacy extranets being merged (the topology's `legacy` membership).
- */
-export function extranetCoverage(t: Topology): Computed {
-  const by = (levels: readonly Level[]) => {
-    const sites = t.sites.filter((s) => levels.includes(s.level));
-    const covered = sites.filter((s) => s.legacy.length > 0).length;
-    return { covered, total: sites.length };
-  };
-  const main = by(COVERAGE_LEVELS);
-  const township = by(['township']);
-  const definition = 'province/city/county sites served by the extranet (either legacy network being merged) / all such sites in the topology';
-  if (main.total === 0) return { status: 'no-data', reason: 'the topology has no province/city/county sites', definition, source: 'topology' };
-  return {
-    status: 'ok',
-    value: main.covered / main.total,
-    numerator: main.covered,
-    denominator: main.total,
-    definition,
-    source: 'topology (legacy membership)',
-    detail: { townships_covered: township.covered, townships_total: township.total, township_rate: township.total ? township.covered / township.total : null },
-  };
-}
-
-/** The plan's per-tier bandwidth (2×10G, 2×2G, 2×200M, departments 2×2G); other tiers use their declared rate. */
-export const PLAN_TIER_MBPS: Record<string, { links: number; mbps: number }> = {
-  'province-city': { links: 2, mbps: 10_000 },
-  'city-county': { links: 2, mbps: 2000 },
-  'county-township': { links: 2, mbps: 200 },
-  'province-department': { links: 2, mbps: 2000 },
-};
-
-/** 4 — capacity sufficiency: sites whose uplinks (count and rate) meet the plan's bandwidth for their tier. */
-export function capacitySufficiency(t: Topology): Computed {
-  const deviceSite = new Map(t.devices.map((d) => [d.id, d.site]));
-  const tiers = new Map(t.tiers.map((x) => [x.id, x]));
-  const uplinks = new Map<string, { tier: string; mbps: number[] }>();
-  for (const l of t.links) {
-    if (l.kind !== 'uplink') continue;
-    const site = deviceSite.get(l.b.device);
-    if (!site) continue;
-    const e = uplinks.get(site) ?? { tier: l.tier, mbps: [] };
-    e.mbps.push(l.bandwidthMbps);
-    uplinks.set(site, e);
-  }
-  let meetsCount = 0;
-  const short: string[] = [];
-  const sites = t.sites.filter((s) => s.parent);
-  for (const s of sites) {
-    const u = uplinks.get(s.id);
-    const tier = u ? tiers.get(u.tier) : undefined;
-    const need = u ? (PLAN_TIER_MBPS[u.tier] ?? (tier ? { links: tier.links, mbps: tier.bandwidthMbps } : undefined)) : undefined;
-    const ok = !!u && !!need && u.mbps.filter((m) => m >= need.mbps).length >= need.links;
-    if (ok) meetsCount++;
-    else if (short.length < 20) short.push(s.id);
-  }
-  const definition = "sites whose uplinks match the plan's tier bandwidth (count × rate) / all non-province sites";
-  if (!sites.length) return { status: 'no-data', reason: 'the topology has no sites below the province', definition, source: 'topology' };
-  return { status: 'ok', value: meetsCount / sites.length, numerator: meetsCount, denominator: sites.length, definition, source: 'topology (links vs plan tier rates)', detail: { short_sites: short } };
-}
-
-export interface StoreView {
-  objects: MonitoredObject[];
-  /** Faults overlapping the last 365 days. */
-  faults: Fault[];
-  now: number;
-}
-
-/** 9 — platform availability: pooled uptime of every monitored cloud platform over the last 365 days. */
-export function platformAvailability(s: StoreView | undefined): Computed {
-  const definition = 'pooled uptime of monitored cloud platforms over the last 365 days (since monitoring began)';
-  if (!s) return { status: 'unavailable', reason: 'no fault store yet: run `stacks daemon` with platform targets', definition, source: 'fault store' };
-  const platforms = s.objects.filter((o) => o.type === 'platform');
-  if (!platforms.length) return { status: 'no-data', reason: 'no cloud platform is monitored yet (give `stacks daemon` platform targets)', definition, source: 'fault store' };
-  const a = availability(platforms, s.faults, '365d', s.now);
-  const v = pooled(a);
-  if (v === null) return { status: 'no-data', reason: 'platforms registered but not yet observed', definition, source: 'fault store' };
-  return { status: 'ok', value: v, definition, source: 'fault store', detail: { per_platform: Object.fromEntries(a.map((x) => [x.object.replace(/^platform:/, ''), x.ratio])), window: '365d' } };
-}
-
-/** 13 — network and platform faults cleared within 3 hours, over the last 365 days. */
-export function fixedInTime(s: StoreView | undefined): Computed {
-  const definition = 'network and platform faults (device unreachable, link down, platform down) closed within 3 h / such faults settled in the last 365 days (open ones count once older than 3 h)';
-  if (!s) return { status: 'unavailable', reason: 'no fault store yet: run `stacks daemon`', definition, source: 'fault store' };
-  const r = fixRate(s.faults, s.now - WINDOWS['365d'], s.now, FIX_WINDOW_MS, OUTAGE_KINDS);
-  if (r.ratio === null) return { status: 'no-data', reason: 'no network or platform fault has been settled in the window', definition, source: 'fault store' };
-  return { status: 'ok', value: r.ratio, numerator: r.inTime, denominator: r.settled, definition, source: 'fault store', detail: { window: '365d' } };
-}
-
-/**
- * 12 — security incidents remediated in time. A security incident is a fault of kind `security`:
- * opened by the daemon on an SNMP authenticationFailure notification (someone probing a device
- * with wrong credentials) and closed by an operator (`stacks faults close ID`) once remediated.
- * "In time" = closed within `windowMs` (default 24 h; the plan gives no figure).
- */
-export function securityRemediation(s: StoreView | undefined, windowMs: number): Computed {
-  const definition = `security incidents (kind security) closed within ${windowMs / 3_600_000} h / security incidents settled in the last 365 days`;
-  if (!s) return { status: 'unavailable', reason: 'no fault store yet: run `stacks daemon`', definition, source: 'fault store' };
-  const r = fixRate(s.faults, s.now - WINDOWS['365d'], s.now, windowMs, ['security']);
-  if (r.ratio === null) return { status: 'no-data', reason: 'no security incident settled in the window', definition, source: 'fault store' };
-  return { status: 'ok', value: r.ratio, numerator: r.inTime, denominator: r.settled, definition, source: 'fault store', detail: { window: '365d', remediation_hours: windowMs / 3_600_000 } };
-}
-
-/** An indicator value computed by another module (cloud/, network/), in the shape kpi needs. */
-export function fromModule(v: { value: number; numerator: number; denominator: number; definition: string }, source: string): Computed {
-  return { status: 'ok', value: v.value, numerator: v.numerator, denominator: v.denominator, definition: v.definition, source };
-}
-
-export function unavailable(reason: string, definition: string, source: string): Computed {
-  return { status: 'unavailable', reason, definition, source };
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
 const tgt = (v: number | null, op: string | null) => (v === null ? '—' : `${op === '>' ? '>' : ''}${(v * 100).toFixed(0)}%`);
 const mark = (m: boolean | null) => (m === null ? ' ' : m ? '✓' : '✗');
 
+const when = (iso: string | null) => (iso === null ? 'undated' : iso.replace(/\.\d+Z$/, 'Z'));
+
 export function renderKpiTable(rows: readonly KpiRow[]): string {
-  const header = ['id', 'indicator', 'value', '2023', '', '2025', '', 'note'];
+  const header = ['id', 'indicator', 'value', '2023', '', '2025', '', 'source', 'measured', 'note'];
   const lines = rows.map((r) => [
     String(r.id),
     `${r.name} (${r.name_zh})`,
@@ -214,7 +107,9 @@ export function renderKpiTable(rows: readonly KpiRow[]): string {
     mark(r.meets_2023),
     tgt(r.target_2025, r.target_2025_op),
     mark(r.meets_2025),
-    r.status === 'ok' ? (r.numerator !== undefined ? `${r.numerator}/${r.denominator}` : r.source) : `${r.status}: ${r.reason}`,
+    r.basis,
+    when(r.measured_at),
+    [r.status === 'ok' ? (r.numerator !== undefined ? `${r.numerator}/${r.denominator}` : '') : `${r.status}: ${r.reason}`, r.source, r.note].filter(Boolean).join('; '),
   ]);
   // Columns by display width: a Chinese character takes two terminal cells.
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => stringWidth(l[i]!))));

@@ -28,10 +28,24 @@ export class DaemonMetrics {
   readonly faultsOpen = new Gauge({ name: 'stacks_faults_open', help: 'Open faults by kind', labelNames: ['kind'], registers: [this.registry] });
   readonly faultOpenedAt = new Gauge({ name: 'stacks_fault_opened_timestamp_seconds', help: 'Opening time of each open fault (alerts compare it with time())', labelNames: ['fault_id', 'object', 'kind'], registers: [this.registry] });
   readonly faultDuration = new Histogram({ name: 'stacks_fault_duration_seconds', help: 'Duration of closed faults', labelNames: ['kind'], buckets: FAULT_DURATION_BUCKETS, registers: [this.registry] });
-  readonly faultsClosed = new Counter({ name: 'stacks_faults_closed_total', help: `Closed faults; in_time="true" when closed within ${FIX_WINDOW_MS / 3_600_000} h`, labelNames: ['kind', 'in_time'], registers: [this.registry] });
+  readonly faultsClosed = new Counter({ name: 'stacks_faults_closed_total', help: `Resolved faults; in_time="true" when resolved within ${FIX_WINDOW_MS / 3_600_000} h of opening`, labelNames: ['kind', 'in_time'], registers: [this.registry] });
   readonly faultsOpened = new Counter({ name: 'stacks_faults_opened_total', help: 'Faults opened', labelNames: ['kind'], registers: [this.registry] });
   readonly uptime = new Gauge({ name: 'stacks_uptime_ratio', help: 'Availability from the fault store over a rolling window', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
+  readonly uptimeCoverage = new Gauge({ name: 'stacks_uptime_coverage_ratio', help: 'Share of the window the daemon actually watched the object (the rest is unknown, not up)', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
   readonly fixedInTime = new Gauge({ name: 'stacks_fixed_in_time_ratio', help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window', labelNames: ['window'], registers: [this.registry] });
+  readonly alertNotifications = new Counter({ name: 'stacks_alert_notifications_total', help: 'Notifications Alertmanager delivered to the webhook, per receiver (noc-page: pages)', labelNames: ['receiver', 'status'], registers: [this.registry] });
+  readonly alertsReceived = new Counter({ name: 'stacks_alerts_received_total', help: 'Alerts received on the Alertmanager webhook; linked="true" when tied to a fault', labelNames: ['receiver', 'status', 'linked'], registers: [this.registry] });
+  /** Set by the daemon to read the kernel's count for its trap socket at scrape time. */
+  trapDropsSource: (() => number | undefined) | undefined;
+  readonly trapKernelDrops = new Gauge({
+    name: 'stacks_snmp_trap_kernel_drops',
+    help: 'Traps the kernel dropped before the receiver read them (socket buffer full; /proc/net/udp drops)',
+    registers: [this.registry],
+    collect: () => {
+      const d = this.trapDropsSource?.();
+      if (d !== undefined) this.trapKernelDrops.set(d);
+    },
+  });
   readonly storeErrors = new Counter({ name: 'stacks_store_errors_total', help: 'Fault-store writes that failed (retried)', registers: [this.registry] });
 
   constructor(opts: { processMetrics?: boolean } = {}) {

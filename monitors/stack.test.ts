@@ -1,13 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { monitoringFiles } from './stack.js';
 import { BURN_WINDOWS } from './codegen/rules.js';
 import type { Topology } from '../network/types.js';
+import { loadInventory, type Inventory } from '../inventory/load.js';
 
 const topology = { province: { id: 'shaanxi', name: '陕西省' } } as Topology;
+let inventory: Inventory;
+let files: Map<string, string>;
+beforeAll(async () => {
+  inventory = await loadInventory();
+  files = monitoringFiles({ topology, inventory });
+});
 
 describe('monitoring stack', () => {
-  const files = monitoringFiles({ topology });
   it('writes rules, rule tests, Prometheus and Alertmanager configs and two dashboards, deterministically', () => {
     expect([...files.keys()].sort()).toEqual([
       'alertmanager/alertmanager.yml',
@@ -17,7 +23,7 @@ describe('monitoring stack', () => {
       'prometheus/rules.test.yml',
       'prometheus/rules.yml',
     ]);
-    expect(monitoringFiles({ topology })).toEqual(files);
+    expect(monitoringFiles({ topology, inventory })).toEqual(files);
   });
   it('burn-rate alerts use the 30-day multi-window pairs for a 99% objective', () => {
     expect(BURN_WINDOWS.map(([l, s, f, sev]) => `${sev}:${f}x@${l}/${s}`)).toEqual(['page:14.4x@1h/5m', 'page:6x@6h/30m', 'ticket:3x@1d/2h', 'ticket:1x@3d/6h']);
@@ -32,5 +38,23 @@ describe('monitoring stack', () => {
     const overview = files.get('grafana/province-overview.json')!;
     expect(overview).toContain('stacks_fixed_in_time_ratio');
     expect(overview).toContain('0.99');
+  });
+  it("the rule tests use the inventory's first city", () => {
+    const first = inventory.divisions.cities[0]!.id;
+    expect(files.get('prometheus/rules.test.yml')).toContain(`city="${first}"`);
+  });
+  it('no two dashboard panels overlap', () => {
+    for (const name of ['grafana/province-overview.json', 'grafana/city-drilldown.json']) {
+      const d = JSON.parse(files.get(name)!) as { panels: Array<{ title?: string; gridPos: { x: number; y: number; w: number; h: number } }> };
+      const boxes = d.panels.map((p) => ({ t: p.title ?? '(row)', ...p.gridPos }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!;
+          const b = boxes[j]!;
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          expect(overlap, `${name}: "${a.t}" overlaps "${b.t}"`).toBe(false);
+        }
+      }
+    }
   });
 });

@@ -82,21 +82,43 @@ export type FaultKind = 'device-unreachable' | 'link-down' | 'platform-down' | '
 /** Kinds that count as "network and platform faults" for indicator 13 and as downtime for uptime. */
 export const OUTAGE_KINDS: readonly FaultKind[] = ['device-unreachable', 'link-down', 'platform-down'];
 
+/**
+ * Where a fault is in its life (Zabbix problem + acknowledgement, an ITSM ticket):
+ * open → acknowledged → assigned → resolved → closed. "cleared" is the condition going away by
+ * itself before anyone resolved it; a fault of an auto-resolving kind is resolved (and closed) at
+ * the moment it clears. Derived from the timestamps, never stored on its own.
+ */
+export type FaultState = 'open' | 'acknowledged' | 'assigned' | 'cleared' | 'resolved' | 'closed';
+
 export interface Fault {
   id: number;
   /** `device:xian-r1`, `link:xian-r1--xian.yanta-r1`, `platform:provincial`. */
   object: string;
   kind: FaultKind;
+  state: FaultState;
   openedAt: number;
+  /** When the condition went away (the link came back): the end of the outage. Null while it holds. */
+  clearedAt: number | null;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
+  assignedAt: number | null;
+  assignedTo: string | null;
+  assignedBy: string | null;
+  /** When the fault was fixed: by an operator, or at clear time for auto-resolving kinds. */
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+  cause: string | null;
   closedAt: number | null;
-  /** Closed faults: closedAt - openedAt in ms; open ones: null. */
+  closedBy: string | null;
+  /** The object bounced (N changes in M minutes): one fault, never resolved by itself. */
+  flapping: boolean;
+  /** Outage length: clearedAt - openedAt in ms; null while the condition holds. */
   durationMs: number | null;
   detail: string | null;
 }
 
-/** "Fixed in time" (Table 1, indicator 13): closed within 3 hours. */
+/** "Fixed in time" (Table 1, indicator 13): resolved within 3 hours (see the inventory's fault policy). */
 export const FIX_WINDOW_MS = 3 * 3600 * 1000;
 
 export function objectKey(type: 'device' | 'link' | 'platform' | 'interface', id: string): string {

@@ -49,8 +49,6 @@ export interface IntegrationIndicator {
   /** integrated / total (1 when there is none to integrate). */
   rate: number;
   mergedRate: number;
-  target2023: number;
-  target2025: number;
   counts: string;
 }
 
@@ -114,8 +112,6 @@ export function assessPrivateNetworks(file: PrivateNetworksFile): PrivateNetwork
       merged,
       rate: total ? integrated / total : 1,
       mergedRate: total ? merged / total : 1,
-      target2023: 0.9,
-      target2025: 1,
       counts: INTEGRATED_STATUSES.join(' + '),
     },
   };

@@ -73,7 +73,7 @@ function renderText(r: ReturnType<typeof cloudsReport>, verbose: boolean): strin
   for (const p of r.dr.pairs) lines.push(`${p.id.padEnd(32)} ${String(p.systems).padStart(7)} ${String(p.required_mbps).padStart(8)} ${String(p.bottleneck_mbps ?? '-').padStart(10)}  ${p.path?.join(' > ') ?? 'NO PATH'}`);
   lines.push(r.dr.problems.length ? `backbone problems:\n${r.dr.problems.map((p) => `  ${p}`).join('\n')}` : 'replication fits the backbone links between the centres');
   lines.push('');
-  for (const i of r.indicators) lines.push(`indicator ${i.id} ${i.name}: ${(i.value * 100).toFixed(1)}% (${i.numerator}/${i.denominator}; target 2023 ${i.target2023 * 100}%, 2025 ${i.target2025 * 100}%)`);
+  for (const i of r.indicators) lines.push(`indicator ${i.id} ${i.name}: ${(i.value * 100).toFixed(1)}% (${i.numerator}/${i.denominator}; targets: stacks kpi)`);
   const failed = r.unplaced.filter((u) => u.kind !== 'classified');
   if (failed.length) {
     lines.push('', `${failed.length} systems cannot be placed:`);

@@ -4,6 +4,9 @@
  * records faults, serves /metrics. Stops cleanly on SIGTERM/SIGINT (open faults stay open in the
  * store and are resumed on the next start).
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
 import { log, type GlobalOptions } from '../context.js';
@@ -11,6 +14,8 @@ import { inputError } from '../../lib/errors.js';
 import { loadInventory } from '../../inventory/load.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
 import { openFaultStore } from '../../monitors/store/open.js';
+import { monitoringPolicy } from '../../monitors/policy.js';
+import { fixWindowMs, planIndicators } from '../../monitors/kpi-report.js';
 import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
 import { sqlitePath, withStoreOption } from './monitoring-options.js';
 import { positive as wholePositive, readPlan } from './migrate.js';
@@ -29,14 +34,26 @@ interface DaemonCliOptions {
   listen: string;
   trapListen: string;
   traps: boolean;
-  openAfter: string;
-  closeAfter: string;
+  openAfter?: string;
+  closeAfter?: string;
   platformsFromInventory: boolean;
   postgres?: string;
   migrateRunbook?: string;
   migrateWave?: string;
   migratePlan?: string;
   migrateConcurrency: string;
+  webhookTokenFile?: string;
+}
+
+/** The webhook's bearer token: read from the file, or created there (0600) on the first start. */
+function webhookToken(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  const token = readFileSync(file, 'utf8').trim();
+  if (token.length < 16) throw inputError('E_WEBHOOK_TOKEN', file, '(file)', 'the webhook token is shorter than 16 characters');
+  return token;
 }
 
 function hostPort(text: string, flag: string): { host: string; port: number } {
@@ -68,13 +85,14 @@ export const daemonCommand: CommandModule = {
         .option('--listen <host:port>', '/metrics address (loopback unless you say otherwise)', '127.0.0.1:9464')
         .option('--trap-listen <host:port>', 'SNMP trap receiver address', '127.0.0.1:10162')
         .option('--no-traps', 'do not listen for traps')
-        .option('--open-after <seconds>', 'debounce: open a fault after the object has been bad this long', '0')
-        .option('--close-after <seconds>', 'debounce: close a fault after the object has been good this long', '30')
+        .option('--open-after <seconds>', 'debounce: open a fault after the object has been bad this long (default: province.yaml monitoring.faults.debounce, 10)')
+        .option('--close-after <seconds>', 'debounce: clear a fault after the object has been good this long (default: province.yaml, 30)')
         .option('--platforms-from-inventory', "probe every cloud's keystone endpoint from clouds.yaml", false)
         .option('--migrate-runbook <file>', 'run a migration wave in the background with this runbook (as `stacks migrate run`: same journal, same per-wave lock); needs --migrate-wave')
         .option('--migrate-wave <n>', 'the wave to run with --migrate-runbook')
         .option('--migrate-plan <file>', 'plan file for the wave (default: the one `migrate plan` exported to the state dir)')
-        .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4'),
+        .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4')
+        .option('--webhook-token-file <file>', "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)"),
     ).action(async (opts: DaemonCliOptions) => {
       const g = globals();
       const version = opts.snmpVersion;
@@ -88,8 +106,16 @@ export const daemonCommand: CommandModule = {
         ? { wave: wholePositive('--migrate-wave', opts.migrateWave)!, concurrency: wholePositive('--migrate-concurrency', opts.migrateConcurrency)!, plan: await readPlan(g, opts.migratePlan), runbook: await loadRunbook(opts.migrateRunbook) }
         : undefined;
       if (migration && !migration.plan.waves.some((w) => w.number === migration.wave)) throw inputError('E_USAGE', '(command line)', '--migrate-wave', `the plan has no wave ${migration.wave} (waves 1–${migration.plan.waves.length})`);
+      // The fault policy (debounce, flaps, auto-resolving kinds) and the fix window are the inventory's.
+      const inv = await loadInventory(g.inventory);
+      const policy = monitoringPolicy(inv.province.monitoring);
+      const debounce = {
+        ...policy.debounce,
+        ...(opts.openAfter !== undefined ? { openAfterMs: positive(opts.openAfter, '--open-after', true) * 1000 } : {}),
+        ...(opts.closeAfter !== undefined ? { closeAfterMs: positive(opts.closeAfter, '--close-after', true) * 1000 } : {}),
+      };
       const selection = await selectTargets({ stateDir: g.stateDir, lab: opts.lab, targetsFile: opts.targets, secretsFile: opts.secrets, version });
-      if (opts.platformsFromInventory) selection.platforms.push(...platformsFromInventory(await loadInventory(g.inventory)));
+      if (opts.platformsFromInventory) selection.platforms.push(...platformsFromInventory(inv));
       const logger = log().child({ component: 'daemon' });
       const store = await openFaultStore({ stateDir: g.stateDir, postgresUrl: opts.postgres, sqliteFile: sqlitePath(g.stateDir) });
       const daemon = new MonitorDaemon({
@@ -99,7 +125,9 @@ export const daemonCommand: CommandModule = {
         logger,
         intervalMs,
         session: { timeoutMs: positive(opts.timeout, '--timeout'), retries: positive(opts.retries, '--retries', true) },
-        debounce: { openAfterMs: positive(opts.openAfter, '--open-after', true) * 1000, closeAfterMs: positive(opts.closeAfter, '--close-after', true) * 1000 },
+        debounce,
+        webhookToken: webhookToken(opts.webhookTokenFile ?? join(g.stateDir, 'monitoring', 'webhook.token')),
+        fixWindowMs: fixWindowMs(await planIndicators(inv)),
         http: listen,
         ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),
       });

@@ -9,24 +9,31 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import type { MonitoringFigures } from './figures.js';
 
 const DS = { type: 'prometheus', uid: '${datasource}' };
 const q = (expr: string, legend?: string) => {
   const b = new DataqueryBuilder().expr(expr).datasource(DS);
   return legend ? b.legendFormat(legend) : b;
 };
-/** Thresholds at the plan's targets: red below 95% (2023), yellow below 99% (2025), green above. */
-const planThresholds = () =>
+/** Thresholds at the plan's targets: red below indicator 9's 2023 target, yellow below its 2025 one, green above. */
+const planThresholds = (f: DashboardFigures) =>
   new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
     // Grafana's base step has a null value by its schema
     { value: null as unknown as number, color: 'red' },
-    { value: 0.95, color: 'yellow' },
-    { value: 0.99, color: 'green' },
+    { value: f.floor, color: 'yellow' },
+    { value: f.objective, color: 'green' },
   ]);
-const uptimeStat = (title: string, expr: string, w = 6) =>
-  new StatPanel().title(title).unit('percentunit').decimals(3).min(0).max(1).thresholds(planThresholds()).withTarget(q(expr)).gridPos({ x: 0, y: 0, w, h: 5 });
+export type DashboardFigures = Pick<MonitoringFigures, 'floor' | 'objective' | 'atRiskSeconds' | 'fixWindowSeconds'>;
 
-export function provinceOverview(provinceName: string): Dashboard {
+// Positions: the builder flows panels left to right and rows below each other (x = y = 0 means "next").
+const uptimeStat = (f: DashboardFigures, title: string, expr: string, w = 6) =>
+  new StatPanel().title(title).unit('percentunit').decimals(3).min(0).max(1).thresholds(planThresholds(f)).withTarget(q(expr)).gridPos({ x: 0, y: 0, w, h: 5 });
+
+export function provinceOverview(provinceName: string, f: DashboardFigures): Dashboard {
+  const fixH = `${Number((f.fixWindowSeconds / 3600).toFixed(2))} h`;
+  const riskH = `${Number((f.atRiskSeconds / 3600).toFixed(2))} h`;
+  const pct = (v: number) => `${Number((v * 100).toFixed(3))}%`;
   return new DashboardBuilder(`${provinceName} e-government network: province overview`)
     .uid('stacks-province-overview')
     .tags(['stacks', 'noc', 'generated'])
@@ -35,17 +42,17 @@ export function provinceOverview(provinceName: string): Dashboard {
     .timezone('browser')
     .withVariable(new DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'))
     .withRow(new RowBuilder('Targets of Table 1'))
-    .withPanel(uptimeStat('Cloud platform uptime, 365 days (ind. 9)', 'sum(stacks_uptime_ratio{type="platform",window="365d"}) / count(stacks_uptime_ratio{type="platform",window="365d"})'))
-    .withPanel(uptimeStat('Faults fixed within 3 h, 30 days (ind. 13)', 'stacks_fixed_in_time_ratio{window="30d"}'))
-    .withPanel(uptimeStat('Device uptime, 30 days', 'avg(stacks_uptime_ratio{type="device",window="30d"})'))
-    .withPanel(uptimeStat('Link uptime, 30 days', 'avg(stacks_uptime_ratio{type="link",window="30d"})'))
+    .withPanel(uptimeStat(f, 'Cloud platform uptime, 365 days (ind. 9)', 'sum(stacks_uptime_ratio{type="platform",window="365d"}) / count(stacks_uptime_ratio{type="platform",window="365d"})'))
+    .withPanel(uptimeStat(f, `Faults fixed within ${fixH}, 30 days (ind. 13)`, 'stacks_fixed_in_time_ratio{window="30d"}'))
+    .withPanel(uptimeStat(f, 'Device uptime, 30 days', 'avg(stacks_uptime_ratio{type="device",window="30d"})'))
+    .withPanel(uptimeStat(f, 'Link uptime, 30 days', 'avg(stacks_uptime_ratio{type="link",window="30d"})'))
     .withRow(new RowBuilder('Faults'))
-    .withPanel(new StatPanel().title('Open faults').withTarget(q('sum by (kind) (stacks_faults_open)', '{{kind}}')).gridPos({ x: 0, y: 6, w: 8, h: 5 }))
+    .withPanel(new StatPanel().title('Open faults').withTarget(q('sum by (kind) (stacks_faults_open)', '{{kind}}')).gridPos({ x: 0, y: 0, w: 8, h: 5 }))
     .withPanel(
       new StatPanel()
-        .title('Faults open > 2 h (3-hour fix at risk)')
-        .withTarget(q('count(time() - stacks_fault_opened_timestamp_seconds > 7200) or vector(0)'))
-        .gridPos({ x: 8, y: 6, w: 8, h: 5 }),
+        .title(`Faults unresolved > ${riskH} (${fixH} fix at risk)`)
+        .withTarget(q(`count(time() - stacks_fault_opened_timestamp_seconds > ${f.atRiskSeconds}) or vector(0)`))
+        .gridPos({ x: 0, y: 0, w: 8, h: 5 }),
     )
     .withPanel(
       new TimeseriesPanel()
@@ -53,7 +60,7 @@ export function provinceOverview(provinceName: string): Dashboard {
         .unit('s')
         .withTarget(q('histogram_quantile(0.5, sum by (le) (rate(stacks_fault_duration_seconds_bucket[1d])))', 'p50'))
         .withTarget(q('histogram_quantile(0.95, sum by (le) (rate(stacks_fault_duration_seconds_bucket[1d])))', 'p95'))
-        .gridPos({ x: 16, y: 6, w: 8, h: 5 }),
+        .gridPos({ x: 0, y: 0, w: 8, h: 5 }),
     )
     .withRow(new RowBuilder('Capacity'))
     .withPanel(
@@ -62,15 +69,15 @@ export function provinceOverview(provinceName: string): Dashboard {
         .unit('percentunit')
         .min(0)
         .withTarget(q('max by (tier, level) (stacks_link_utilisation_ratio)', '{{tier}} ({{level}})'))
-        .gridPos({ x: 0, y: 12, w: 24, h: 8 }),
+        .gridPos({ x: 0, y: 0, w: 24, h: 8 }),
     )
     .withRow(new RowBuilder('Error budget'))
     .withPanel(
       new TimeseriesPanel()
-        .title('SLI error ratio (1 h) against the 99% budget')
+        .title(`SLI error ratio (1 h) against the ${pct(f.objective)} objective's budget`)
         .unit('percentunit')
         .withTarget(q('stacks:sli_error_ratio:rate1h', '{{sli}}'))
-        .gridPos({ x: 0, y: 21, w: 24, h: 8 }),
+        .gridPos({ x: 0, y: 0, w: 24, h: 8 }),
     )
     .build();
 }
@@ -91,13 +98,13 @@ export function cityDrilldown(provinceName: string): Dashboard {
         .withTarget(q(`count(stacks_device_up${city} == 0) or vector(0)`))
         .gridPos({ x: 0, y: 0, w: 6, h: 5 }),
     )
-    .withPanel(new StatPanel().title('Links down in $city').withTarget(q(`count(stacks_link_up${city} == 0) or vector(0)`)).gridPos({ x: 6, y: 0, w: 6, h: 5 }))
+    .withPanel(new StatPanel().title('Links down in $city').withTarget(q(`count(stacks_link_up${city} == 0) or vector(0)`)).gridPos({ x: 0, y: 0, w: 6, h: 5 }))
     .withPanel(
       new TablePanel()
         .title('Device uptime, 30 days')
         .unit('percentunit')
         .withTarget(q(`stacks_uptime_ratio{type="device",window="30d"} * on (object) group_left(city) label_replace(stacks_device_up${city}, "object", "$1", "device", "(.*)")`).format(PromQueryFormat.Table).instant())
-        .gridPos({ x: 12, y: 0, w: 12, h: 10 }),
+        .gridPos({ x: 0, y: 0, w: 12, h: 10 }),
     )
     .withPanel(
       new TimeseriesPanel()
@@ -105,7 +112,7 @@ export function cityDrilldown(provinceName: string): Dashboard {
         .unit('percentunit')
         .min(0)
         .withTarget(q(`stacks_link_utilisation_ratio${city}`, '{{link}} @ {{device}}'))
-        .gridPos({ x: 0, y: 10, w: 24, h: 9 }),
+        .gridPos({ x: 0, y: 0, w: 24, h: 9 }),
     )
     .build();
 }

@@ -7,8 +7,12 @@
 import { stringify } from 'yaml';
 
 export interface RuleOptions {
-  /** Availability objective (Table 1, 2025: 99%). */
+  /** Availability objective (indicator 9's 2025 target, from plan-indicators.json). */
   objective: number;
+  /** Indicator 13's window and target, and the NOC's "at risk" mark (see codegen/figures.ts). */
+  fixWindowSeconds: number;
+  atRiskSeconds: number;
+  fixedInTimeObjective: number;
   /** `for:` of the up/down alerts (tests shorten it). */
   downFor: string;
   /** `for:` of the burn-rate alerts. */
@@ -17,7 +21,13 @@ export interface RuleOptions {
   job: string;
 }
 
-export const DEFAULT_RULE_OPTIONS: RuleOptions = { objective: 0.99, downFor: '2m', burnFor: '2m', job: 'stacks-daemon' };
+export type RuleFigures = Pick<RuleOptions, 'objective' | 'fixWindowSeconds' | 'atRiskSeconds' | 'fixedInTimeObjective'>;
+
+/** Not figures of the plan: how long a condition must hold before it alerts, and the scrape job. */
+export const DEFAULT_RULE_TIMING: Omit<RuleOptions, keyof RuleFigures> = { downFor: '2m', burnFor: '2m', job: 'stacks-daemon' };
+
+/** Levels whose faults page the NOC; the rest (county, township, department) open tickets. */
+export const PAGING_LEVELS = ['province', 'city', 'datacenter'] as const;
 
 /** The SLIs the daemon counts (stacks_sli_good_total / stacks_sli_total, label `sli`). */
 export const SLIS = ['platform_availability', 'device_availability', 'link_availability'] as const;
@@ -67,9 +77,9 @@ function burnAlerts(o: RuleOptions): Rule[] {
       alert: severity === 'page' ? 'StacksErrorBudgetBurnFast' : 'StacksErrorBudgetBurnSlow',
       expr,
       for: o.burnFor,
-      labels: { severity, slo: `availability-${o.objective * 100}` },
+      labels: { severity, slo: `availability-${Number((o.objective * 100).toFixed(3))}` },
       annotations: {
-        summary: `{{ $labels.sli }} is burning its ${o.objective * 100}% 30-day error budget ${severity === 'page' ? 'fast' : 'steadily'}`,
+        summary: `{{ $labels.sli }} is burning its ${pct(o.objective)} 30-day error budget ${severity === 'page' ? 'fast' : 'steadily'}`,
         description: `Windows ${pairs.map(([l, s, f]) => `${l}/${s} at ${f}x`).join(', ')}.`,
       },
     });
@@ -77,41 +87,53 @@ function burnAlerts(o: RuleOptions): Rule[] {
   return rules;
 }
 
+const hours = (s: number) => `${Number((s / 3600).toFixed(2))} h`;
+const pct = (v: number) => `${Number((v * 100).toFixed(3))}%`;
+
 function faultAlerts(o: RuleOptions): Rule[] {
   const age = 'time() - stacks_fault_opened_timestamp_seconds';
+  const fix = hours(o.fixWindowSeconds);
   return [
     {
       alert: 'StacksFaultFixAtRisk',
-      expr: `${age} > 7200`,
-      labels: { severity: 'page', sla: '3h-fix' },
-      annotations: { summary: 'Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) open over 2 h: the 3-hour fix is at risk' },
+      expr: `${age} > ${o.atRiskSeconds}`,
+      labels: { severity: 'page', sla: 'fix-window' },
+      annotations: { summary: `Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) unresolved over ${hours(o.atRiskSeconds)}: the ${fix} fix is at risk` },
     },
     {
       alert: 'StacksFaultFixBreached',
-      expr: `${age} > 10800`,
-      labels: { severity: 'critical', sla: '3h-fix' },
-      annotations: { summary: 'Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) open over 3 h: the 3-hour fix is breached' },
+      expr: `${age} > ${o.fixWindowSeconds}`,
+      labels: { severity: 'critical', sla: 'fix-window' },
+      annotations: { summary: `Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) unresolved over ${fix}: the ${fix} fix is breached` },
     },
     {
       alert: 'StacksFixedInTimeBelowTarget',
-      expr: `stacks_fixed_in_time_ratio{window="30d"} < ${o.objective}`,
+      expr: `stacks_fixed_in_time_ratio{window="30d"} < ${o.fixedInTimeObjective}`,
       for: '1h',
       labels: { severity: 'ticket' },
-      annotations: { summary: 'Only {{ $value | humanizePercentage }} of faults fixed within 3 h over 30 days (target 99%)' },
+      annotations: { summary: `Only {{ $value | humanizePercentage }} of faults fixed within ${fix} over 30 days (target ${pct(o.fixedInTimeObjective)})` },
     },
+    // Severity of device and link alerts is decided by Alertmanager from `level` / `tier` (page for
+    // province, city and data-centre, ticket below): one place, see codegen/alertmanager.ts.
     {
       alert: 'StacksLinkDown',
       expr: 'stacks_link_up == 0',
       for: o.downFor,
-      labels: { severity: 'page' },
       annotations: { summary: 'Link {{ $labels.link }} ({{ $labels.tier }}, {{ $labels.city }}) is down' },
     },
     {
       alert: 'StacksDeviceDown',
       expr: 'stacks_device_up == 0',
       for: o.downFor,
-      labels: { severity: 'page' },
       annotations: { summary: 'Device {{ $labels.device }} ({{ $labels.site }}) does not answer SNMP' },
+    },
+    {
+      // Every router of a site down: the site is cut off. Inhibits the alerts of the site's own
+      // devices and, for a province or city site, of everything below it in the same city.
+      alert: 'StacksSiteDown',
+      expr: 'max by (site, city, level) (stacks_device_up) == 0',
+      for: o.downFor,
+      annotations: { summary: 'Site {{ $labels.site }} ({{ $labels.level }}, {{ $labels.city }}): no router answers' },
     },
     {
       alert: 'StacksPlatformDown',
@@ -136,8 +158,8 @@ export interface RuleGroup {
   rules: Rule[];
 }
 
-export function ruleGroups(options: Partial<RuleOptions> = {}): RuleGroup[] {
-  const o = { ...DEFAULT_RULE_OPTIONS, ...options };
+export function ruleGroups(figures: RuleFigures, timing: Partial<typeof DEFAULT_RULE_TIMING> = {}): RuleGroup[] {
+  const o: RuleOptions = { ...DEFAULT_RULE_TIMING, ...timing, ...figures };
   return [
     { name: 'stacks-slo-recording', rules: sloRecording() },
     { name: 'stacks-slo-burn-rate', rules: burnAlerts(o) },
@@ -145,6 +167,6 @@ export function ruleGroups(options: Partial<RuleOptions> = {}): RuleGroup[] {
   ];
 }
 
-export function renderRules(options: Partial<RuleOptions> = {}): string {
-  return stringify({ groups: ruleGroups(options) }, { lineWidth: 0 });
+export function renderRules(figures: RuleFigures, timing: Partial<typeof DEFAULT_RULE_TIMING> = {}): string {
+  return stringify({ groups: ruleGroups(figures, timing) }, { lineWidth: 0 });
 }

@@ -43,12 +43,21 @@ export interface TrapReceiverOptions {
 
 export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEvent) => void, onError: (message: string) => void): Receiver {
   const receiver = snmp.createReceiver(
-    { port: opts.port, address: opts.address, transport: opts.address.includes(':') ? 'udp6' : 'udp4' },
+    // includeAuthentication: the callback learns the community or v3 user a notification came with.
+    { port: opts.port, address: opts.address, transport: opts.address.includes(':') ? 'udp6' : 'udp4', includeAuthentication: true },
     (error, notification) => {
       const at = Date.now();
       if (error || !notification) {
         // Never echo the packet: an unauthorised one may carry a guessed community.
         onError(error ? error.name : 'empty notification');
+        return;
+      }
+      // net-snmp lets a v3 message with an empty user through at noAuthNoPriv: anyone could forge
+      // one. Only a known community (v2c) or a configured v3 user (whose authPriv level net-snmp
+      // then enforces) speaks for a device.
+      const pdu = notification.pdu as { community?: string; user?: string };
+      if (pdu.community === undefined && !pdu.user) {
+        onError('v3 notification without a user (noAuthNoPriv)');
         return;
       }
       const meaning = classifyTrap(notification.pdu.varbinds);

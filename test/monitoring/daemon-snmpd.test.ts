@@ -89,7 +89,7 @@ describe('monitoring daemon with real snmpd (SNMPv3 authPriv)', () => {
   it('opens a link fault on a real link going down (trap-driven) and closes it on recovery', async () => {
     const t0 = Date.now();
     lab.setLink(lab.links[0]!, false);
-    const fault = await waitUntil(async () => (await store.openFaults()).find((f) => f.object === 'link:L0'), 5000, 'link fault');
+    const fault = await waitUntil(async () => (await store.activeFaults()).find((f) => f.object === 'link:L0'), 5000, 'link fault');
     const latency = Date.now() - t0;
     expect(fault.kind).toBe('link-down');
     // link change → fault includes snmpd's own ifTable cache (its DisMan monitor runs every second
@@ -110,7 +110,7 @@ describe('monitoring daemon with real snmpd (SNMPv3 authPriv)', () => {
 
   it('opens a device fault when an agent stops answering, detects the reboot when it returns', async () => {
     lab.stopAgent(2);
-    const fault = await waitUntil(async () => (await store.openFaults()).find((f) => f.object === 'device:dev2'), 10_000, 'device fault');
+    const fault = await waitUntil(async () => (await store.activeFaults()).find((f) => f.object === 'device:dev2'), 10_000, 'device fault');
     expect(fault.kind).toBe('device-unreachable');
     await waitUntil(async () => (await metric('stacks_device_up', { device: 'dev2' })) === 0, 3000, 'device gauge down');
     await lab.startAgent(2);

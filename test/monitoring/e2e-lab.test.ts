@@ -46,7 +46,7 @@ beforeAll(async () => {
   // Traps go to the host's end of each device's management link; listen on the sensing device's.
   const sensing = (await readLabTargets(stateDir, LAB))!.targets.find((t) => t.device === link.sensing)!;
   daemon = await startDaemon(
-    ['--state-dir', stateDir, 'daemon', '--lab', LAB, '--interval', '2', '--timeout', '800', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sensing.hostAddress}:${trapPort}`],
+    ['--state-dir', stateDir, 'daemon', '--lab', LAB, '--interval', '2', '--timeout', '800', '--open-after', '0', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sensing.hostAddress}:${trapPort}`],
     { STACKS_LOG_LEVEL: 'debug' },
   );
   mkdirSync(join(stateDir, 'prom-e2e'));

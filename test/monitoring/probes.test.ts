@@ -53,10 +53,10 @@ describe('platform probes', () => {
     await daemon.start();
     try {
       await new Promise((r) => setTimeout(r, 500));
-      expect(await store.openFaults()).toEqual([]);
+      expect(await store.activeFaults()).toEqual([]);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      const f = await waitUntil(async () => (await store.openFaults()).find((x) => x.object === 'platform:provincial'), 5000, 'platform fault');
+      const f = await waitUntil(async () => (await store.activeFaults()).find((x) => x.object === 'platform:provincial'), 5000, 'platform fault');
       expect(f.kind).toBe('platform-down');
       server = await listen(port);
       await waitUntil(async () => (await store.listFaults()).find((x) => x.id === f.id && x.closedAt !== null), 5000, 'platform fault closed');

@@ -100,7 +100,7 @@ describe('misbehaving agents', () => {
     const { daemon, store, metric } = await daemonFor([target('mute', '127.77.0.2')]);
     const outcome = await daemon.pollNow('mute');
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: false, reason: 'timeout' });
-    await waitUntil(async () => (await store.openFaults()).find((f) => f.object === 'device:mute'), 3000, 'device fault');
+    await waitUntil(async () => (await store.activeFaults()).find((f) => f.object === 'device:mute'), 3000, 'device fault');
     expect(await metric('stacks_device_up', { device: 'mute' })).toBe(0);
   });
 
@@ -141,7 +141,7 @@ describe('misbehaving agents', () => {
     const outcome = await daemon.pollNow('odd');
     expect(outcome).toMatchObject({ ok: false, reason: 'invalid' });
     expect(await metric('stacks_snmp_polls_total', { result: 'invalid' })).toBeGreaterThanOrEqual(1);
-    expect(await store.openFaults()).toEqual([]);
+    expect(await store.activeFaults()).toEqual([]);
   });
 });
 
@@ -168,9 +168,9 @@ describe('fault storm', () => {
     const text = await scrape(daemon.httpPort!);
     expect(Date.now() - s0).toBeLessThan(2000);
     expect(text).toContain('stacks_faults_open');
-    await waitUntil(async () => (await store.openFaults()).length === 1000 || undefined, 15_000, '1,000 open faults', 250).catch(async (e: Error) => {
+    await waitUntil(async () => (await store.activeFaults()).length === 1000 || undefined, 15_000, '1,000 open faults', 250).catch(async (e: Error) => {
       const t = await scrape(daemon.httpPort!);
-      throw new Error(`${e.message}: ${(await store.openFaults()).length} open; ${t.split('\n').filter((l) => /polls_total|traps_total|faults_open/.test(l) && !l.startsWith('#')).join('; ')}`);
+      throw new Error(`${e.message}: ${(await store.activeFaults()).length} open; ${t.split('\n').filter((l) => /polls_total|traps_total|faults_open/.test(l) && !l.startsWith('#')).join('; ')}`);
     });
     const stormMs = Date.now() - t0;
     // Only link faults count here: on a loaded host an agent slow past the poll timeout may also,
@@ -182,7 +182,7 @@ describe('fault storm', () => {
     console.log(`fault storm: 1000 faults recorded in ${stormMs} ms; traps counted ${await metric('stacks_snmp_traps_total', { type: 'linkDown' })}`);
     for (const a of agents) for (let i = 0; i < 10; i++) a.setOper(i, true);
     await Promise.all(targets.map((t) => daemon.pollNow(t.device)));
-    await waitUntil(async () => (await store.openFaults()).length === 0 || undefined, 10_000, 'all closed', 250);
+    await waitUntil(async () => (await store.activeFaults()).length === 0 || undefined, 10_000, 'all closed', 250);
     expect((await store.listFaults({ limit: 5000 })).filter((f) => f.kind === 'link-down')).toHaveLength(1000);
   });
 });

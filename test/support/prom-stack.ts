@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { freePort } from './pg-cluster.js';
 import { httpReady, startProcess, type Proc } from './processes.js';
 import { renderRules } from '../../monitors/codegen/rules.js';
+import { inventoryFigures } from '../../monitors/plan-data.js';
+import { loadInventory } from '../../inventory/load.js';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from '../../monitors/codegen/alertmanager.js';
 
 export interface Notification {
+  /** The Alertmanager receiver: noc-page or noc-ticket. */
+  receiver: string;
   status: string;
   alerts: Array<{ labels: Record<string, string>; status: string }>;
 }
@@ -49,7 +53,7 @@ export async function startPromStack(dir: string, daemonPort: number, forDuratio
     execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
     procs.push(startProcess('prometheus-alertmanager', [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']));
     const promPort = await freePort();
-    writeFileSync(join(dir, 'rules.yml'), renderRules({ downFor: forDuration, burnFor: forDuration }));
+    writeFileSync(join(dir, 'rules.yml'), renderRules(inventoryFigures(await loadInventory()), { downFor: forDuration, burnFor: forDuration }));
     writeFileSync(join(dir, 'prometheus.yml'), renderPrometheusConfig({ daemon: `127.0.0.1:${daemonPort}`, alertmanager: `127.0.0.1:${amPort}`, rulesFile: join(dir, 'rules.yml'), scrapeInterval: '1s' }));
     procs.push(startProcess('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]));
     await httpReady(`http://127.0.0.1:${amPort}/-/ready`);
