@@ -44,12 +44,12 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   set('maxPerCloudPerWave', positive('--per-cloud', o.perCloud));
   set('maxDataGiBPerWave', positive('--max-data-gib', o.maxDataGib));
   const inputs = await loadPlanningInputs(g.inventory, { systemsFile: o.systems, seed: positive('--seed', o.seed), count: positive('--count', o.count) });
-  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions);
+  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions, { rules: inputs.rules });
   const text = stableJson(plan);
   await writeFileAtomically(planPath(g.stateDir), text);
   if (o.out) await writeFileAtomically(o.out, text);
   emit(g, plan, () => renderPlanText(plan, { all: o.all }) + `\n\nplan exported to ${planPath(g.stateDir)}${o.out ? ` and ${o.out}` : ''}`);
-  if (!plan.deadline.met) process.exitCode = EXIT.policy;
+  if (!plan.deadline.met || plan.findings.some((f) => f.severity === 'error')) process.exitCode = EXIT.policy;
 }
 
 /** The plan `migrate plan` exported (or FILE); also read by `stacks daemon --migrate-wave`. */
@@ -113,7 +113,7 @@ export const migrateCommand: CommandModule = {
     const migrate = program.command('migrate').description('move government systems onto the clouds in waves: assess (7 Rs), plan, run over SSH, status');
     migrate
       .command('plan')
-      .description('assess every system (7 Rs, target cloud from placement) and plan dependency-ordered, capacity-bounded waves; exports the plan (exit 1 when it misses the deadline)')
+      .description('assess every system (7 Rs, target cloud from placement) and plan dependency-ordered, capacity-bounded waves; exports the plan (exit 1 when it misses the deadline or the cloud-share target, or has an error finding)')
       .option('--systems <file>', 'systems file (YAML, JSON or CSV) instead of the inventory\'s')
       .option('--seed <n>', 'generate the sample with this seed instead of reading the inventory\'s systems')
       .option('--count <n>', 'size of the generated sample (default 1200)')
