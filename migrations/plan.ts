@@ -6,6 +6,8 @@ import type { CloudRegistry } from '../cloud/types.js';
 import { assess, MOVES, type Assessed } from './assess.js';
 import type { MigrationSystem, PlanRules, Strategy } from './schema.js';
 import { countFindings, planFindings, type Finding, type FindingRule } from './findings.js';
+import { pathModel, waveBandwidth, type WaveBandwidth } from './bandwidth.js';
+import type { Topology } from '../network/types.js';
 import { planWaves, DEFAULT_WAVE_OPTIONS, type Mover, type Wave, type WaveOptions, type WavePlan } from './waves.js';
 
 export interface MigrationPlan {
@@ -13,7 +15,7 @@ export interface MigrationPlan {
   /** Where the systems came from: a file, or the generator with its seed. */
   source: { file?: string; generated?: { seed: number; count: number } };
   options: WaveOptions;
-  waves: Wave[];
+  waves: PlannedWave[];
   deadline: PlanDeadline;
   /** Dependency findings (findings.ts): errors fail the plan (exit 1), warnings are listed. */
   findings: Finding[];
@@ -53,6 +55,17 @@ export interface PlanDeadline extends Omit<WavePlan['deadline'], 'hint'> {
 export interface PlanExtras {
   /** The inventory's rules for dependency findings. */
   rules?: PlanRules;
+  /** The network the replication crosses: each wave gets its bandwidth plan (bandwidth.ts). */
+  network?: Pick<Topology, 'sites' | 'tiers'>;
+  /** Share of the narrowest link on a path that replication may take (default 0.5). */
+  bandwidthShare?: number;
+}
+
+export const DEFAULT_BANDWIDTH_SHARE = 0.5;
+
+/** A wave with its bandwidth plan (when the plan was made with the network). */
+export interface PlannedWave extends Wave {
+  bandwidth?: WaveBandwidth;
 }
 
 export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRegistry, source: MigrationPlan['source'], options: Partial<WaveOptions> = {}, extras: PlanExtras = {}): MigrationPlan {
@@ -72,7 +85,15 @@ export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRe
     else if (a.blocked || !a.targetCloud) blocked.push({ id: a.id, strategy: a.strategy, reason: a.blocked ?? 'not placed' });
     else movers.push(toMover(s, a));
   }
-  const { waves, deadline: timing } = planWaves(movers, opts);
+  const { waves: planned, deadline: timing } = planWaves(movers, opts);
+  const cloudSite = new Map(registry.clouds.map((c) => [c.id, c.location.site]));
+  const paths = extras.network && pathModel(extras.network);
+  const waves: PlannedWave[] = planned.map((w) => {
+    if (!paths) return w;
+    const bw = waveBandwidth(paths, w.systems.map((x) => ({ id: x.id, from: byId.get(x.id)!.location.site, to: cloudSite.get(x.target_cloud) ?? x.target_cloud, dataGiB: x.data_gib })), extras.bandwidthShare ?? DEFAULT_BANDWIDTH_SHARE);
+    const throttle = new Map(bw.systems.map((b) => [b.id, b.throttle_mbps]));
+    return { ...w, systems: w.systems.map((x) => ({ ...x, throttle_mbps: throttle.get(x.id)! })), bandwidth: bw };
+  });
   const classified = systems.filter((s) => s.classification === 'classified').length;
   const inService = systems.length - classified - retired.length;
   const share = inService > 0 ? Math.round((movers.length / inService) * 10_000) / 10_000 : 1;
@@ -141,8 +162,12 @@ export function renderPlanText(plan: MigrationPlan, opts: { all?: boolean } = {}
   for (const w of plan.waves) {
     lines.push(`wave ${w.number} (${w.date}): ${w.systems.length} systems, ${w.data_gib} GiB → ${Object.entries(w.clouds).map(([c, n]) => `${c} ${n}`).join(', ')}`);
     for (const r of w.reasons) lines.push(`    · ${r}`);
+    if (w.bandwidth) {
+      const narrow = w.bandwidth.links[0];
+      lines.push(`    · bandwidth: ${(w.bandwidth.share * 100).toFixed(0)}% of each narrowest link; ${w.bandwidth.links.length} link(s), narrowest ${narrow ? `${narrow.link} ${narrow.mbps} Mbps shared by ${narrow.systems} (${narrow.throttle_mbps} Mbps for replication)` : '-'}; initial sync ${w.bandwidth.initial_sync_hours} h`);
+    }
     const shown = opts.all ? w.systems : w.systems.slice(0, 5);
-    for (const x of shown) lines.push(`    ${x.id}  ${x.strategy} → ${x.target_cloud}${x.group ? `  [moves with ${x.group}]` : ''}${x.stage ? `  (stage ${x.stage})` : ''}`);
+    for (const x of shown) lines.push(`    ${x.id}  ${x.strategy} → ${x.target_cloud}${x.throttle_mbps !== undefined ? `  ≤${x.throttle_mbps} Mbps` : ''}${x.group ? `  [moves with ${x.group}]` : ''}${x.stage ? `  (stage ${x.stage})` : ''}`);
     if (shown.length < w.systems.length) lines.push(`    … ${w.systems.length - shown.length} more (--all)`);
   }
   const listed = (title: string, rows: Array<{ id: string; reason: string }>) => {

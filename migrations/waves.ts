@@ -52,6 +52,8 @@ export interface PlannedSystem {
   /** Set when the system is in a group of systems that call each other (moved together). */
   group?: string;
   depends_on: string[];
+  /** Replication throttle from the wave's bandwidth plan (plan.ts), Mbps. */
+  throttle_mbps?: number;
 }
 
 export interface Wave {

@@ -32,7 +32,7 @@ function date(flag: string, text: string | undefined): string | undefined {
   return text;
 }
 
-interface PlanOpts { systems?: string; seed?: string; count?: string; start?: string; deadline?: string; waveDays?: string; perWave?: string; perCloud?: string; maxDataGib?: string; out?: string; all: boolean }
+interface PlanOpts { systems?: string; seed?: string; count?: string; start?: string; deadline?: string; waveDays?: string; perWave?: string; perCloud?: string; maxDataGib?: string; bandwidthShare?: string; out?: string; all: boolean }
 
 async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   const waveOptions: Partial<WaveOptions> = {};
@@ -44,7 +44,9 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   set('maxPerCloudPerWave', positive('--per-cloud', o.perCloud));
   set('maxDataGiBPerWave', positive('--max-data-gib', o.maxDataGib));
   const inputs = await loadPlanningInputs(g.inventory, { systemsFile: o.systems, seed: positive('--seed', o.seed), count: positive('--count', o.count) });
-  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions, { rules: inputs.rules });
+  const share = o.bandwidthShare === undefined ? undefined : Number(o.bandwidthShare);
+  if (share !== undefined && !(share > 0 && share <= 1)) throw usage('--bandwidth-share', `"${o.bandwidthShare}" is not a share in (0, 1]`);
+  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions, { rules: inputs.rules, network: inputs.topology, ...(share ? { bandwidthShare: share } : {}) });
   const text = stableJson(plan);
   await writeFileAtomically(planPath(g.stateDir), text);
   if (o.out) await writeFileAtomically(o.out, text);
@@ -123,6 +125,7 @@ export const migrateCommand: CommandModule = {
       .option('--per-wave <n>', 'at most this many systems per wave (default 60)')
       .option('--per-cloud <n>', 'at most this many systems per target cloud per wave (default 30)')
       .option('--max-data-gib <n>', 'at most this much data per wave, GiB (default 40960)')
+      .option('--bandwidth-share <x>', 'share of the narrowest link on each path that replication may use, 0–1 (default 0.5)')
       .option('--out <file>', 'also write the plan (JSON) here')
       .option('--all', 'list every system in text output', false)
       .action((o: PlanOpts) => planAction(globals(), o));
