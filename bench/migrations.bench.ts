@@ -22,7 +22,7 @@ import { planWaves, DEFAULT_WAVE_OPTIONS } from '../migrations/waves.js';
 import { assess } from '../migrations/assess.js';
 import { runWave } from '../migrations/execute.js';
 import { Journal } from '../migrations/journal.js';
-import { createMigrationLab, destroyMigrationLab, migrationLabLeftovers } from '../migrations/lab-hosts.js';
+import { createMigrationLab, destroyMigrationLab, migrationLabLeftovers } from '../test/migrations/lab-hosts.js';
 import { SshPool, readKnownHosts } from '../migrations/ssh.js';
 import { startService } from '../migrations/steps.js';
 import type { MigrationSystem } from '../migrations/schema.js';

@@ -48,3 +48,29 @@ export async function ensureKeyPair(path: string, comment: string): Promise<stri
   await chmod(path, 0o600);
   return (await readFile(`${path}.pub`, 'utf8')).trim();
 }
+
+/** A TSIG key (RFC 8945) for dynamic DNS updates, kept in the same secret file as the lab's others. */
+export interface TsigKey {
+  name: string;
+  algorithm: 'hmac-sha256';
+  /** base64, 32 random bytes. */
+  secret: string;
+}
+
+/** The TSIG key `name` from the secret file, created (and the file written, mode 0600) when missing. */
+export async function ensureTsigKey(file: string, name: string): Promise<TsigKey> {
+  const all = (existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : {}) as { tsig?: Record<string, TsigKey> };
+  let key = all.tsig?.[name];
+  if (!key) {
+    key = { name, algorithm: 'hmac-sha256', secret: randomBytes(32).toString('base64') };
+    all.tsig = { ...all.tsig, [name]: key };
+    await writeFileAtomically(file, JSON.stringify(all, null, 2) + '\n');
+  }
+  await chmod(file, 0o600);
+  return key;
+}
+
+export async function readTsigKey(file: string, name: string): Promise<TsigKey | undefined> {
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(await readFile(file, 'utf8')) as { tsig?: Record<string, TsigKey> }).tsig?.[name];
+}

@@ -12,12 +12,16 @@ import { acquireLock } from '../lab/lock.js';
 import { mapLimit } from '../lab/shell.js';
 import { inputError, runtimeError, StacksError } from '../lib/errors.js';
 import { Journal } from './journal.js';
-import { STEPS, type LifecycleState } from './lifecycle.js';
-import { HostsFileNames } from './names.js';
+import { RUNBOOKS, runbookFor, type LifecycleState, type RunbookKind } from './lifecycle.js';
+import { DnsNames, type ServiceNames } from './names.js';
+import { readTsigKey } from '../lab/secrets.js';
+import { TargetFull } from './replication.js';
 import type { MigrationPlan } from './plan.js';
 import type { Runbook } from './runbook.js';
 import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
-import { STEP_IMPL, rollback, VerifyFailed, type StepContext } from './steps.js';
+import { rollback, VerifyFailed, type StepContext } from './steps.js';
+import { STEP_IMPL } from './step-registry.js';
+import type { PlannedSystem } from './waves.js';
 import type { MigrationMetrics } from './metrics.js';
 
 export const journalPath = (stateDir: string) => join(stateDir, 'migrations', 'journal.db');
@@ -45,6 +49,8 @@ export interface WaveResult {
   failed: number;
   skipped: number;
   seconds: number;
+  /** Set when the wave stopped early (a target filled its disk): which system and why. */
+  stopped?: { system: string; code: string; error: string };
 }
 
 export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
@@ -65,8 +71,17 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
       o.metrics?.sshRetries.inc();
     },
   );
-  const names = new HostsFileNames(o.runbook.names.hosts_file);
+  const n = o.runbook.names;
+  const key = await readTsigKey(n.secrets, n.tsig_key);
+  if (!key) {
+    lock.release();
+    journal.close();
+    throw inputError('E_RUNBOOK', n.secrets, `tsig.${n.tsig_key}`, `the secret store has no TSIG key "${n.tsig_key}"`, 'the name server and the runbook must share it (lab: startNameServer creates it)');
+  }
+  const names = new DnsNames({ server: n.server, port: n.port, zone: n.zone, key, ttl: n.ttl, waveTtl: n.wave_ttl, log: join(o.stateDir, 'migrations', 'names.log'), lockDir: join(o.stateDir, 'migrations') });
+  const pinned = new Map(readFileSync(o.runbook.ssh.known_hosts, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3 && !p[0]!.startsWith('#')).flatMap((p) => p[0]!.split(',').map((h) => [h.replace(/^\[(.*)\]:\d+$/, '$1'), `${p[1]} ${p[2]}`] as const)));
   let skipped = 0;
+  let stopped: WaveResult['stopped'];
   try {
     journal.register(o.wave, wave.systems);
     const stages = [...new Set(wave.systems.map((s) => s.stage))].sort((a, b) => a - b);
@@ -78,8 +93,16 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
           skipped++;
           return;
         }
-        await migrateSystem(s.id, o, journal, ssh, names);
+        if (stopped) return;
+        try {
+          await migrateSystem(s, o, journal, ssh, names, pinned, () => stopped !== undefined);
+        } catch (err) {
+          if (!(err instanceof TargetFull)) throw err;
+          stopped = { system: s.id, code: err.code, error: err.message };
+          journal.event(s.id, null, 'wave-stopped', err.message);
+        }
       });
+      if (stopped) break;
     }
   } finally {
     ssh.close();
@@ -99,10 +122,12 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
     failed: rows.filter((r) => r.state === 'failed').length,
     skipped,
     seconds: (Date.now() - started) / 1000,
+    ...(stopped ? { stopped } : {}),
   };
 }
 
-async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: HostsFileNames): Promise<void> {
+async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: ServiceNames, pinned: Map<string, string>, waveStopped: () => boolean): Promise<void> {
+  const id = planned.id;
   const spec = o.runbook.systems[id]!;
   const setState = (state: LifecycleState, error: string | null = null) => {
     if (journal.system(id)?.state === state && error === null) return;
@@ -111,19 +136,34 @@ async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ss
   };
   // A reverted system starts afresh: its earlier attempt was rolled back.
   if (journal.system(id)?.state === 'reverted') journal.resetSteps(id);
+  const kind: RunbookKind = runbookFor(planned.strategy, spec.database !== undefined);
+  if (!journal.events(id).some((e) => e.kind === 'runbook')) journal.event(id, null, 'runbook', `${kind}: ${RUNBOOKS[kind].map((x) => x.step).join(' → ')}`);
   const ctx: StepContext = {
     id,
     spec,
     source: ssh.get(spec.source.host),
     target: ssh.get(spec.target.host),
     names,
+    journal,
+    sshUser: o.runbook.ssh.user,
+    sshPort: o.runbook.ssh.port,
+    pinnedKey: (host) => pinned.get(host),
+    replication: o.runbook.replication,
+    ...(planned.throttle_mbps ? { throttleMbps: planned.throttle_mbps } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     recorded: (step) => {
       const d = journal.step(id, step)?.detail;
       return d ? (JSON.parse(d) as unknown) : undefined;
     },
+    finishedAt: (step) => {
+      const row = journal.step(id, step);
+      return row?.status === 'done' && row.finished_at ? Date.parse(row.finished_at) : undefined;
+    },
   };
-  for (const { step, during, after } of STEPS) {
+  for (const { step, during, after } of RUNBOOKS[kind]) {
     if (journal.step(id, step)?.status === 'done') continue;
+    // another system filled its target: stop before the next step (this one stays resumable)
+    if (waveStopped() && during !== 'cutting-over' && during !== 'cutover' && during !== 'verified') return;
     setState(during);
     journal.stepStarted(id, step);
     const t0 = Date.now();
@@ -149,6 +189,7 @@ async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ss
         setState('reverted', message);
       } else {
         setState('failed', isTransient(err) ? `SSH kept failing: ${message}` : message);
+        if (err instanceof TargetFull) throw err;
         if (!(err instanceof StacksError)) throw runtimeError('E_MIGRATE', `${id}: ${step}: ${message}`, undefined, err);
       }
       return;

@@ -98,7 +98,7 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
 function statusAction(g: GlobalOptions, o: { systems: boolean }): void {
   const inputs = readStatusInputs(g.stateDir);
   if (!inputs) throw inputError('E_NO_PLAN', planPath(g.stateDir), '', 'no migration plan yet', 'run `stacks migrate plan` first');
-  const st = migrationStatus(inputs.plan, inputs.rows);
+  const st = migrationStatus(inputs.plan, inputs.rows, inputs.rounds);
   if (g.json || !process.stdout.isTTY) {
     emit(g, st, () => renderStatusText(st, { systems: o.systems }));
     return;
@@ -107,7 +107,7 @@ function statusAction(g: GlobalOptions, o: { systems: boolean }): void {
   const multi = new cliProgress.MultiBar({ format: 'wave {wave} {date} [{bar}] {percentage}% {states}', clearOnComplete: false, hideCursor: true, stream: process.stdout }, cliProgress.Presets.shades_classic);
   for (const w of st.waves) multi.create(100, Math.round(w.progress * 100), { wave: String(w.number).padStart(3), date: w.date, states: Object.entries(w.by_state).map(([k, v]) => `${k} ${v}`).join(', ') });
   multi.stop();
-  if (o.systems) for (const w of st.waves) for (const s of w.systems) process.stdout.write(`  wave ${w.number} ${s.id.padEnd(32)} ${s.state}${s.error ? `  (${s.error})` : ''}\n`);
+  if (o.systems) for (const w of st.waves) for (const s of w.systems) process.stdout.write(`  wave ${w.number} ${s.id.padEnd(32)} ${s.state}${s.lag ? `  lag ${s.lag.bytes_behind} B / ${s.lag.seconds_behind} s` : ''}${s.error ? `  (${s.error})` : ''}\n`);
 }
 
 export const migrateCommand: CommandModule = {

@@ -13,7 +13,7 @@ import { runCli } from '../support/cli.js';
 import { startDaemon, type Proc } from '../support/processes.js';
 import { metricValue, waitUntil } from '../support/monitor-harness.js';
 import { buildScenario, type Scenario } from './support.js';
-import { destroyMigrationLab, migrationLabLeftovers } from '../../migrations/lab-hosts.js';
+import { destroyMigrationLab, migrationLabLeftovers } from './lab-hosts.js';
 import { acquireLock } from '../../lab/lock.js';
 import { Journal } from '../../migrations/journal.js';
 

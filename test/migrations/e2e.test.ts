@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { buildScenario, type Scenario } from './support.js';
-import { destroyMigrationLab, inHost, migrationLabLeftovers } from '../../migrations/lab-hosts.js';
+import { destroyMigrationLab, inHost, migrationLabLeftovers } from './lab-hosts.js';
 import { Journal } from '../../migrations/journal.js';
 
 const root = process.getuid?.() === 0;

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
 import { buildScenario, type Scenario } from './support.js';
-import { destroyMigrationLab, migrationLabLeftovers, startSshd, stopSshd, waitForPort } from '../../migrations/lab-hosts.js';
+import { destroyMigrationLab, migrationLabLeftovers, startSshd, stopSshd, waitForPort } from './lab-hosts.js';
 import { Journal } from '../../migrations/journal.js';
 import { sleep } from '../../lab/shell.js';
 import { acquireLock } from '../../lab/lock.js';
