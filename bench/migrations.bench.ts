@@ -27,6 +27,8 @@ import { SshPool, readKnownHosts } from '../migrations/ssh.js';
 import { startService } from '../migrations/steps.js';
 import type { MigrationSystem } from '../migrations/schema.js';
 import type { Runbook } from '../migrations/runbook.js';
+import { startNameServer } from '../lab/name-server.js';
+import { ensureTsigKey } from '../lab/secrets.js';
 
 const hardStop = setTimeout(() => {
   console.error('migrations bench: over its 15-minute budget, stopping');
@@ -106,13 +108,16 @@ async function execution(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
   await destroyMigrationLab(id);
   try {
-    const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2'];
+    const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2', 'dns'];
     const t0 = performance.now();
     const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hostNames, 'client'], subnet: '169.254.203' });
     console.log(`execution lab: ${lab.hosts.length} namespaces with sshd up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
+    const secrets = join(dir, 'secrets.json');
+    const key = await ensureTsigKey(secrets, 'stacks-migrate');
+    await startNameServer({ dir: join(host('dns').dir, 'named'), address: host('dns').address, port: 53, zone: 'gov.sn.cn', key, records: {}, ttl: 300, netns: host('dns').ns });
     for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number)) {
-      const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { hosts_file: join(dir, `names-${concurrency}`) }, systems: {} };
+      const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 }, replication: { min_rounds: 1, max_rounds: 10, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: 1 }, systems: {} };
       const systems: MigrationSystem[] = [];
       for (let i = 0; i < N; i++) {
         const sid = `bench-c${concurrency}-${String(i).padStart(3, '0')}`;

@@ -21,6 +21,7 @@ import type { Runbook } from './runbook.js';
 import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
 import { rollback, VerifyFailed, type StepContext } from './steps.js';
 import { STEP_IMPL } from './step-registry.js';
+import { pgRollback } from './steps-pg.js';
 import type { PlannedSystem } from './waves.js';
 import type { MigrationMetrics } from './metrics.js';
 
@@ -43,7 +44,7 @@ export interface RunWaveOptions {
 
 export interface WaveResult {
   wave: number;
-  systems: Array<{ id: string; state: LifecycleState; error?: string }>;
+  systems: Array<{ id: string; state: LifecycleState; error?: string; downtime_seconds?: number }>;
   finalized: number;
   reverted: number;
   failed: number;
@@ -54,8 +55,8 @@ export interface WaveResult {
 }
 
 export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
-  const wave = o.plan.waves.find((w) => w.number === o.wave);
-  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length})`);
+  const wave = o.wave === 0 ? closingWave(o.plan) : o.plan.waves.find((w) => w.number === o.wave);
+  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length}, or 0 for the retained and retired systems)`);
   const missing = wave.systems.filter((s) => !o.runbook.systems[s.id]).map((s) => s.id);
   if (missing.length) {
     throw inputError('E_RUNBOOK', '(runbook)', 'systems', `wave ${o.wave} has ${missing.length} system(s) the runbook does not describe: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, 'add source, target and service for each');
@@ -113,10 +114,11 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   }
   const reread = new Journal(journalPath(o.stateDir));
   const rows = reread.systems(o.wave);
+  const downtime = new Map(rows.map((r) => [r.id, (JSON.parse(reread.step(r.id, 'switch-name')?.detail ?? '{}') as { downtime_seconds?: number | null }).downtime_seconds]));
   reread.close();
   return {
     wave: o.wave,
-    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}) })),
+    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}), ...(typeof downtime.get(r.id) === 'number' ? { downtime_seconds: downtime.get(r.id)! } : {}) })),
     finalized: rows.filter((r) => r.state === 'finalized').length,
     reverted: rows.filter((r) => r.state === 'reverted').length,
     failed: rows.filter((r) => r.state === 'failed').length,
@@ -124,6 +126,16 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
     seconds: (Date.now() - started) / 1000,
     ...(stopped ? { stopped } : {}),
   };
+}
+
+/**
+ * Wave 0: the systems that do not move — retired ones (decommissioned: archived, switched off, name
+ * removed) and retained ones (their dependants told) — run with `--wave 0` once the waves that call
+ * them are done.
+ */
+export function closingWave(plan: MigrationPlan): { number: number; systems: PlannedSystem[] } {
+  const stay = (id: string, strategy: 'retire' | 'retain'): PlannedSystem => ({ id, strategy, target_cloud: '-', data_gib: 0, stage: 0, depends_on: [] });
+  return { number: 0, systems: [...plan.retired.map((r) => stay(r.id, 'retire')), ...plan.retained.map((r) => stay(r.id, 'retain'))] };
 }
 
 async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: ServiceNames, pinned: Map<string, string>, waveStopped: () => boolean): Promise<void> {
@@ -136,7 +148,8 @@ async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal:
   };
   // A reverted system starts afresh: its earlier attempt was rolled back.
   if (journal.system(id)?.state === 'reverted') journal.resetSteps(id);
-  const kind: RunbookKind = runbookFor(planned.strategy, spec.database !== undefined);
+  if (planned.database === 'postgresql' && !spec.database) throw inputError('E_RUNBOOK', '(runbook)', `systems.${id}.database`, `${id} runs PostgreSQL (inventory) but the runbook gives no database URLs`, 'add database: {kind: postgresql, source_url, target_url, source_conninfo}');
+  const kind: RunbookKind = runbookFor(planned.strategy, planned.database === 'postgresql' || spec.database !== undefined);
   if (!journal.events(id).some((e) => e.kind === 'runbook')) journal.event(id, null, 'runbook', `${kind}: ${RUNBOOKS[kind].map((x) => x.step).join(' → ')}`);
   const ctx: StepContext = {
     id,
@@ -149,6 +162,9 @@ async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal:
     sshPort: o.runbook.ssh.port,
     pinnedKey: (host) => pinned.get(host),
     replication: o.runbook.replication,
+    stateDir: o.stateDir,
+    strategy: planned.strategy,
+    dependants: [...new Set(o.plan.findings?.filter((f) => f.depends_on === id).map((f) => f.system) ?? [])].sort(),
     ...(planned.throttle_mbps ? { throttleMbps: planned.throttle_mbps } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
     recorded: (step) => {
@@ -183,7 +199,7 @@ async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal:
       o.metrics?.steps.inc({ step, result: 'failed' });
       if (err instanceof VerifyFailed) {
         journal.event(id, step, 'rollback', message);
-        const undo = await withRetry('rollback', () => rollback(ctx), o.retries ?? 3, o.backoffMs ?? 250);
+        const undo = await withRetry('rollback', () => (kind === 'database' ? pgRollback(ctx) : rollback(ctx)), o.retries ?? 3, o.backoffMs ?? 250);
         journal.event(id, 'rollback', 'rolled-back', JSON.stringify(undo));
         o.metrics?.rollbacks.inc();
         setState('reverted', message);

@@ -94,6 +94,7 @@ export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRe
     const throttle = new Map(bw.systems.map((b) => [b.id, b.throttle_mbps]));
     return { ...w, systems: w.systems.map((x) => ({ ...x, throttle_mbps: throttle.get(x.id)! })), bandwidth: bw };
   });
+  for (const w of waves) for (const x of w.systems) if (byId.get(x.id)!.database) x.database = byId.get(x.id)!.database;
   const classified = systems.filter((s) => s.classification === 'classified').length;
   const inService = systems.length - classified - retired.length;
   const share = inService > 0 ? Math.round((movers.length / inService) * 10_000) / 10_000 : 1;

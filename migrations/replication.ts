@@ -10,7 +10,7 @@
  * After every round a dry run measures what the target still lacks (bytes and files behind); the
  * round's start time is what the target's copy is "as of", so seconds behind = now − that start.
  */
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { runtimeError, StacksError } from '../lib/errors.js';
 import { bwlimitKiB } from './bandwidth.js';
 import { stateDirOf } from './runbook.js';
@@ -51,7 +51,7 @@ export async function setUpReplicationKey(c: StepContext, pinnedTargetKey: strin
   let pub = have;
   let created = false;
   if (!have) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment: marker(c) });
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: marker(c) });
     // the private key goes over the ssh2 channel's stdin: never on a command line or in the journal
     const w = await c.source.exec(`umask 077 && mkdir -p ${q(stateDirOf(c.spec.source))} && cat > ${q(key)}.tmp && mv ${q(key)}.tmp ${q(key)}`, pair.private);
     if (w.code !== 0) throw runtimeError('E_STEP', `${c.source.host}: cannot store the replication key: ${w.stderr.trim()}`);

@@ -56,6 +56,8 @@ export const runbookSchema = z.object({
         /** Start command; `{port}`, `{address}`, `{data_dir}` are filled in. */
         start: z.string().default('python3 -m http.server {port} --bind {address} --directory {data_dir}'),
       }),
+      /** A replatform: the container the Kubernetes stack runs instead of the host. */
+      container: z.object({ image: z.string().min(1), port: z.number().int().min(1).max(65535), env: z.record(z.string(), z.string()).default({}) }).strict().optional(),
       /** A PostgreSQL system: migrated by logical replication (steps-pg.ts), not by file copy. */
       database: z.object({
         kind: z.literal('postgresql'),

@@ -50,6 +50,8 @@ export const systemRowSchema = z.object({
   /** A protection class id of clouds.yaml `dr.classes` (GB/T 20988 level). */
   protection_class: z.string().min(1),
   platform: z.enum(PLATFORMS).default('x86-vm'),
+  /** The system's data is a PostgreSQL database: it migrates by logical replication. */
+  database: z.enum(['postgresql']).optional(),
   strategy_hint: z.enum(STRATEGY_HINTS).optional(),
   /** `sunset`: to be switched off rather than moved. */
   lifecycle: z.enum(['active', 'sunset']).default('active'),
@@ -96,6 +98,7 @@ export interface MigrationSystem {
   ramGiB: number;
   protectionClass: string;
   platform: Platform;
+  database?: 'postgresql';
   strategyHint?: StrategyHint;
   lifecycle: 'active' | 'sunset';
 }
@@ -117,6 +120,7 @@ export function toMigrationSystem(row: SystemRow): MigrationSystem {
     ramGiB: row.ram_gib,
     protectionClass: row.protection_class,
     platform: row.platform,
+    ...(row.database !== undefined ? { database: row.database } : {}),
     ...(row.strategy_hint !== undefined ? { strategyHint: row.strategy_hint } : {}),
     lifecycle: row.lifecycle,
   };
@@ -140,6 +144,7 @@ export function toRow(s: MigrationSystem): SystemRow {
     ram_gib: s.ramGiB,
     protection_class: s.protectionClass,
     platform: s.platform,
+    ...(s.database !== undefined ? { database: s.database } : {}),
     ...(s.strategyHint !== undefined ? { strategy_hint: s.strategyHint } : {}),
     lifecycle: s.lifecycle,
   };
@@ -148,5 +153,5 @@ export function toRow(s: MigrationSystem): SystemRow {
 /** CSV columns, in order; `depends_on` is `;`-separated, location is two columns. */
 export const CSV_COLUMNS = [
   'id', 'name', 'department', 'level', 'city', 'county', 'industry', 'classification', 'location_kind', 'location_site',
-  'depends_on', 'data_gib', 'vcpu', 'ram_gib', 'protection_class', 'platform', 'strategy_hint', 'lifecycle',
+  'depends_on', 'data_gib', 'vcpu', 'ram_gib', 'protection_class', 'platform', 'database', 'strategy_hint', 'lifecycle',
 ] as const;

@@ -4,24 +4,24 @@
  */
 import type { StepName } from './lifecycle.js';
 import { FILE_STEPS, type StepContext } from './steps.js';
-import { runtimeError } from '../lib/errors.js';
-
-const notYet = (step: StepName) => async (c: StepContext): Promise<unknown> => {
-  throw runtimeError('E_NOT_YET', `${c.id}: step ${step} is not implemented yet`);
-};
+import { archive, containerSpec, decommission, finalizeDecommission, notifyDependants, removeName, verifyArchive } from './steps-strategies.js';
+import { pgCatchUp, pgDrain, pgFinalize, pgFreeze, pgPrepare, pgSubscribe, pgVerify, pgVerifyThroughName } from './steps-pg.js';
 
 export const STEP_IMPL: Record<StepName, (c: StepContext) => Promise<unknown>> = {
   ...FILE_STEPS,
-  'pg-prepare': notYet('pg-prepare'),
-  'pg-subscribe': notYet('pg-subscribe'),
-  'pg-catch-up': notYet('pg-catch-up'),
-  'pg-freeze': notYet('pg-freeze'),
-  'pg-drain': notYet('pg-drain'),
-  'pg-verify': notYet('pg-verify'),
-  'container-spec': notYet('container-spec'),
-  archive: notYet('archive'),
-  'verify-archive': notYet('verify-archive'),
-  decommission: notYet('decommission'),
-  'remove-name': notYet('remove-name'),
-  'notify-dependants': notYet('notify-dependants'),
+  'pg-prepare': pgPrepare,
+  'pg-subscribe': pgSubscribe,
+  'pg-catch-up': pgCatchUp,
+  'pg-freeze': pgFreeze,
+  'pg-drain': pgDrain,
+  'pg-verify': pgVerify,
+  'pg-check-name': pgVerifyThroughName,
+  'pg-finalize': pgFinalize,
+  'container-spec': containerSpec,
+  archive,
+  'verify-archive': verifyArchive,
+  decommission,
+  'remove-name': removeName,
+  'finalize-decommission': finalizeDecommission,
+  'notify-dependants': notifyDependants,
 };

@@ -35,6 +35,10 @@ export interface StepContext {
   /** From the wave's bandwidth plan. */
   throttleMbps?: number;
   metrics?: MigrationMetrics;
+  stateDir: string;
+  strategy: string;
+  /** Systems that call this one (from the plan's findings): told when it is retained. */
+  dependants: string[];
 }
 
 /** path → sha256, as `sha256sum` prints it. */

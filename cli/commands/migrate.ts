@@ -64,11 +64,16 @@ export async function readPlan(g: GlobalOptions, file?: string): Promise<Migrati
   }
 }
 
-async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; plan?: string; concurrency: string }): Promise<void> {
-  const wave = positive('--wave', o.wave)!;
+async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; plan?: string; concurrency: string; rateScale?: string }): Promise<void> {
+  const wave = o.wave === '0' ? 0 : positive('--wave', o.wave)!;
   const concurrency = positive('--concurrency', o.concurrency)!;
   const plan = await readPlan(g, o.plan);
   const runbook = await loadRunbook(o.runbook);
+  if (o.rateScale !== undefined) {
+    const scale = Number(o.rateScale);
+    if (!(scale >= 1)) throw usage('--rate-scale', `"${o.rateScale}" is not a scale ≥ 1`);
+    runbook.replication.rate_scale = scale;
+  }
   const total = plan.waves.find((w) => w.number === wave)?.systems.length ?? 0;
   const tty = process.stderr.isTTY && !g.json;
   const bar = tty ? new cliProgress.SingleBar({ format: `wave ${wave} [{bar}] {value}/{total} finalized  {last}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
@@ -89,10 +94,13 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
   emit(g, result, () =>
     [
       `wave ${result.wave}: ${result.finalized}/${result.systems.length} finalized, ${result.reverted} rolled back, ${result.failed} failed, ${result.skipped} already done (${result.seconds.toFixed(1)} s)`,
+      ...result.systems.filter((s) => s.downtime_seconds !== undefined).map((s) => `  ${s.id}: cutover downtime ${s.downtime_seconds!.toFixed(1)} s`),
       ...result.systems.filter((s) => s.state !== 'finalized').map((s) => `  ${s.id}: ${s.state}${s.error ? ` — ${s.error}` : ''}`),
+      ...(result.stopped ? [`wave stopped: ${result.stopped.system}: ${result.stopped.error}`] : []),
     ].join('\n'),
   );
-  if (result.reverted || result.failed) process.exitCode = EXIT.policy;
+  if (result.stopped) process.exitCode = EXIT.runtime;
+  else if (result.reverted || result.failed) process.exitCode = EXIT.policy;
 }
 
 function statusAction(g: GlobalOptions, o: { systems: boolean }): void {
@@ -131,12 +139,13 @@ export const migrateCommand: CommandModule = {
       .action((o: PlanOpts) => planAction(globals(), o));
     migrate
       .command('run')
-      .description('run one wave: pre-check, replicate, start on the target, health-check, cut over the service name, verify (roll back on failure), finalize — journaled, resumable, locked per wave (exit 1 when a system was rolled back or failed)')
-      .requiredOption('--wave <n>', 'wave number')
+      .description('run one wave, each system by its strategy\'s runbook (rehost: initial sync, test launch, incremental rounds, freeze, final delta, verify, DNS switch; PostgreSQL: logical replication; replatform, decommission, retain) — journaled, resumable, locked per wave (exit 1 when a system was rolled back or failed, 3 when the wave stopped)')
+      .requiredOption('--wave <n>', 'wave number (0: decommission the retired systems and tell the retained ones\' dependants)')
       .requiredOption('--runbook <file>', 'YAML: SSH identity and pinned host keys, the service-name file, and per system its source, target and service')
       .option('--plan <file>', 'plan file (default: the one `migrate plan` exported to the state dir)')
       .option('--concurrency <n>', 'systems migrated at once (bounds concurrent SSH sessions)', '4')
-      .action((o: { wave: string; runbook: string; plan?: string; concurrency: string }) => runAction(globals(), o));
+      .option('--rate-scale <n>', 'the lab shapes links at 1/n of their real speed: scale the replication throttle alike')
+      .action((o: { wave: string; runbook: string; plan?: string; concurrency: string; rateScale?: string }) => runAction(globals(), o));
     migrate
       .command('status')
       .description('per wave and system: lifecycle states and progress; the share of non-classified systems on cloud against the 100% target')

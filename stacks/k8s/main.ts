@@ -7,14 +7,18 @@ import { loadInventory, DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { buildCloudModel } from '../cloud/model.js';
 import { k8sProgram } from './program.js';
-import { containerWorkloads } from './workloads.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { applyMigrated, containerWorkloads, type MigratedWorkload } from './workloads.js';
 
 export async function run(inventoryDir: string = process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR) {
   const inventory = await loadInventory(inventoryDir);
   const topology = buildTopology(inventory);
   const model = buildCloudModel(inventory, topology);
   if (!model) return { namespaces: [], services: [] };
-  return k8sProgram(containerWorkloads(model.systems, model.placement), { extranet: topology.supernets });
+  // the images and config that replatform migrations recorded (stacks migrate: <state>/migrations/k8s-workloads.json)
+  const migratedFile = process.env.STACKS_MIGRATED_WORKLOADS;
+  const migrated = migratedFile && existsSync(migratedFile) ? (JSON.parse(readFileSync(migratedFile, 'utf8')) as { workloads: MigratedWorkload[] }).workloads : [];
+  return k8sProgram(applyMigrated(containerWorkloads(model.systems, model.placement), migrated), { extranet: topology.supernets });
 }
 
 export default run;
