@@ -23,6 +23,7 @@ import { migrationStatus } from '../../migrations/status.js';
 import { writeFileAtomically, stableJson } from '../../lib/files.js';
 import { run, sleep } from '../../lab/shell.js';
 import type { Runbook } from '../../migrations/runbook.js';
+import { pathModel, waveBandwidth } from '../../migrations/bandwidth.js';
 
 const root = process.getuid?.() === 0;
 const ID = `mp${process.pid % 10000}`;
@@ -52,13 +53,14 @@ async function put(name: string, port: number, path: string, body: string): Prom
 describe.skipIf(!root)('replication, cutover and rollback on real hosts with a real name server', () => {
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.204', ['dept1', 'dept2', 'dept3', 'cloudvm', 'smallvm'], [
+    sc = await buildScenario(ID, '169.254.204', ['dept1', 'dept2', 'dept3', 'dept4', 'cloudvm', 'smallvm'], [
       { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8101, bulkMiB: 24 },
       { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8102, brokenTarget: true },
       { id: 'big-archive', department: 'big-data', source: 'dept3', target: 'smallvm', port: 8103, bulkMiB: 8 },
       { id: 'drc-portal', department: 'drc', source: 'dept2', target: 'cloudvm', port: 8104, bulkMiB: 48 },
       { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8105 },
       { id: 'civil-hotline', department: 'civil-affairs', source: 'dept1', target: 'cloudvm', port: 8106 },
+      { id: 'township-portal', department: 'civil-affairs', source: 'dept4', target: 'cloudvm', port: 8107, bulkMiB: 6 },
     ], { min_rounds: 3, interval_s: 0.4 });
   });
 
@@ -189,4 +191,34 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     expect(r.code).toBe(200);
     expect(await sc.resolve('big-archive')).toBe(sc.host('dept3').address);
   }, 120_000);
+
+  it('throttles replication to its share of a township\'s 200M uplink (tc-shaped at --rate-scale 20) and leaves the rest to other traffic', async () => {
+    const state = join(sc.dir, 'state-bw');
+    const ids = ['township-portal'];
+    const plan = await planFor(sc.systemsFile, ids);
+    // the throttle from the topology: a township's system going to the provincial cloud
+    const inputs = await loadPlanningInputs(join(import.meta.dirname, '../../inventory'), { count: 1 });
+    const township = inputs.topology.sites.find((x) => x.level === 'township')!;
+    const cloud = inputs.registry.clouds.find((x) => x.id === plan.waves[0]!.systems[0]!.target_cloud)!;
+    const bw = waveBandwidth(pathModel(inputs.topology), [{ id: 'township-portal', from: township.id, to: cloud.location.site, dataGiB: 0.006 }], 0.5);
+    expect(bw.systems[0]!.bottleneck.mbps).toBe(200);
+    const throttle = bw.systems[0]!.throttle_mbps; // 100 Mbps
+    plan.waves[0]!.systems[0]!.throttle_mbps = throttle;
+    const scale = 20;
+    const linkMbit = 200 / scale; // the uplink as the lab shapes it
+    const dept4 = sc.host('dept4');
+    await inHost(dept4, 'tc', ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${linkMbit}mbit`, 'burst', '32kbit', 'latency', '400ms']);
+    // other traffic on the same uplink: a township user downloading from the department's service
+    const other = inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{speed_download}', '--max-time', '60', `http://${dept4.address}:8107/bulk.bin`]);
+    const result = await runWave({ stateDir: state, plan, wave: 1, runbook: { ...only(sc.runbook, ids), replication: { ...sc.runbook.replication, rate_scale: scale, min_rounds: 1 } }, concurrency: 1, retries: 1, backoffMs: 100 });
+    const otherMbit = (Number((await other).stdout) * 8) / 1e6;
+    expect(result.systems[0]!.state, result.systems[0]!.error).toBe('finalized');
+    const j = new Journal(journalPath(state), { readonly: true });
+    const initial = j.rounds('township-portal').find((r) => r.kind === 'initial')!;
+    j.close();
+    const want = throttle / scale; // 5 Mbit/s
+    console.log(`township-portal: initial sync ${(initial.bytes_sent / 2 ** 20).toFixed(1)} MiB at ${initial.mbps} Mbit/s (throttle ${want} Mbit/s = ${throttle} Mbps / ${scale}); other traffic ${otherMbit.toFixed(2)} Mbit/s of the ${linkMbit} Mbit/s link`);
+    expect(Math.abs(initial.mbps - want) / want).toBeLessThan(0.1);
+    expect(otherMbit).toBeGreaterThan((linkMbit - want) * 0.8);
+  }, 180_000);
 });
