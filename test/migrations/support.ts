@@ -29,6 +29,10 @@ export interface SampleSystem {
   /** Misconfigure the target's web server (wrong document root): verification must fail. */
   brokenTarget?: boolean;
   dependsOn?: string[];
+  /** Inventory fields over the defaults (platform, lifecycle, strategy_hint…). */
+  row?: Record<string, unknown>;
+  /** Runbook fields of the system (container, …). */
+  runbook?: Partial<Runbook['systems'][string]>;
 }
 
 export interface Scenario {
@@ -94,6 +98,7 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
         ...(s.brokenTarget ? { start: 'python3 -m http.server {port} --bind {address} --directory /' } : {}),
       },
       service: { name: serviceName(s.id), port: s.port, start: SERVICE_START },
+      ...s.runbook,
     };
     rows.push({
       id: s.id,
@@ -107,6 +112,7 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
       ram_gib: 4,
       protection_class: 'p2',
       platform: 'x86-vm',
+      ...s.row,
     });
   }
   const systemsFile = join(dir, 'systems.yaml');
