@@ -53,7 +53,7 @@ async function put(name: string, port: number, path: string, body: string): Prom
 describe.skipIf(!root)('replication, cutover and rollback on real hosts with a real name server', () => {
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.204', ['dept1', 'dept2', 'dept3', 'dept4', 'cloudvm', 'smallvm'], [
+    sc = await buildScenario(ID, '169.254.204', ['dept1', 'dept2', 'dept3', 'dept4', 'dept5', 'cloudvm', 'smallvm'], [
       { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8101, bulkMiB: 24 },
       { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8102, brokenTarget: true },
       { id: 'big-archive', department: 'big-data', source: 'dept3', target: 'smallvm', port: 8103, bulkMiB: 8 },
@@ -61,6 +61,7 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
       { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8105 },
       { id: 'civil-hotline', department: 'civil-affairs', source: 'dept1', target: 'cloudvm', port: 8106 },
       { id: 'township-portal', department: 'civil-affairs', source: 'dept4', target: 'cloudvm', port: 8107, bulkMiB: 6 },
+      { id: 'health-vanish', department: 'health', source: 'dept5', target: 'cloudvm', port: 8108, bulkMiB: 24 },
     ], { min_rounds: 3, interval_s: 0.4 });
   });
 
@@ -220,5 +221,42 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     console.log(`township-portal: initial sync ${(initial.bytes_sent / 2 ** 20).toFixed(1)} MiB at ${initial.mbps} Mbit/s (throttle ${want} Mbit/s = ${throttle} Mbps / ${scale}); other traffic ${otherMbit.toFixed(2)} Mbit/s of the ${linkMbit} Mbit/s link`);
     expect(Math.abs(initial.mbps - want) / want).toBeLessThan(0.1);
     expect(otherMbit).toBeGreaterThan((linkMbit - want) * 0.8);
+  }, 180_000);
+
+  it('a source that vanishes mid-round is retried, then fails that system and not the wave', async () => {
+    const state = join(sc.dir, 'state-vanish');
+    const ids = ['agri-stats', 'health-vanish'];
+    const plan = await planFor(sc.systemsFile, ids);
+    for (const x of plan.waves[0]!.systems) if (x.id === 'health-vanish') x.throttle_mbps = 16; // ~12 s for its 24 MiB: time to vanish mid-round
+    const dept5 = sc.host('dept5');
+    let vanished = false;
+    const killer = (async () => {
+      for (let i = 0; i < 3000 && !vanished; i++) {
+        if (existsSync(journalPath(state))) {
+          const j = new Journal(journalPath(state), { readonly: true });
+          const running = j.step('health-vanish', 'initial-sync')?.status === 'running';
+          j.close();
+          if (running) {
+            await sleep(1500);
+            // the department server is gone: every process on it dies (sshd, the service, the rsync sender)
+            const pids = (await run('ip', ['netns', 'pids', dept5.ns])).stdout.split('\n').map(Number).filter((p) => p > 0);
+            for (const p of pids) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+            vanished = true;
+          }
+        }
+        await sleep(20);
+      }
+    })();
+    const result = await runWave({ stateDir: state, plan, wave: 1, runbook: only(sc.runbook, ids), concurrency: 2, retries: 2, backoffMs: 100 });
+    await killer;
+    expect(vanished).toBe(true);
+    const by = Object.fromEntries(result.systems.map((s) => [s.id, s]));
+    expect(by['health-vanish']!.state).toBe('failed');
+    expect(by['health-vanish']!.error).toMatch(/SSH kept failing|cannot reach/);
+    expect(by['agri-stats']!.state).toBe('finalized');
+    expect(result.stopped).toBeUndefined();
+    const j = new Journal(journalPath(state), { readonly: true });
+    expect(j.events('health-vanish').filter((e) => e.kind === 'retry').length).toBeGreaterThanOrEqual(1);
+    j.close();
   }, 180_000);
 });
