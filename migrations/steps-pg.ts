@@ -32,12 +32,15 @@ function spec(c: StepContext) {
   return d;
 }
 
+/** One session; the control plane's own sessions stay writable on a frozen source (its DDL must run there). */
 async function withClient<T>(url: string, fn: (cl: pg.Client) => Promise<T>): Promise<T> {
   const cl = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
   cl.on('error', () => undefined);
   try {
     await cl.connect();
+    await cl.query('SET default_transaction_read_only = off');
   } catch (err) {
+    await cl.end().catch(() => undefined);
     throw runtimeError('E_SSH', `cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
   }
   try {
@@ -68,15 +71,19 @@ export async function pgPrepare(c: StepContext): Promise<unknown> {
   // the schema: each table's columns and primary key (what the subscription needs to apply rows)
   const ddl = await withClient(d.source_url, async (src) => {
     const out: string[] = [];
+    // sequences first: the columns' defaults (a bigserial's nextval) name them
+    const seqs = await src.query<{ s: string }>("SELECT format('%I.%I', schemaname, sequencename) AS s FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+    for (const x of seqs.rows) out.push(`CREATE SEQUENCE IF NOT EXISTS ${x.s}`);
     for (const t of tables) {
       const cols = await src.query<{ def: string }>(
-        `SELECT format('%I %s%s', a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END) AS def
-           FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [t]);
+        `SELECT format('%I %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+                       CASE WHEN ad.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(ad.adbin, ad.adrelid) ELSE '' END,
+                       CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END) AS def
+           FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+          WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [t]);
       const pk = await src.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [t]);
       out.push(`CREATE TABLE IF NOT EXISTS ${t} (${[...cols.rows.map((x) => x.def), ...pk.rows.map((x) => x.def)].join(', ')})`);
     }
-    const seqs = await src.query<{ s: string }>("SELECT format('%I.%I', schemaname, sequencename) AS s FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
-    for (const x of seqs.rows) out.push(`CREATE SEQUENCE IF NOT EXISTS ${x.s}`);
     return out;
   });
   await withClient(d.target_url, async (dst) => {
