@@ -97,12 +97,19 @@ export async function pgSubscribe(c: StepContext): Promise<unknown> {
   const d = spec(c);
   const name = ident(c.id);
   return withClient(d.target_url, async (dst) => {
+    // the subscriber confirms what it applied every wal_receiver_status_interval (default 10 s): at
+    // 1 s the drain to zero lag under freeze takes about a second instead of up to ten
+    const interval = (await dst.query<{ v: string }>('SHOW wal_receiver_status_interval')).rows[0]!.v;
+    if (interval !== '1s') {
+      await dst.query("ALTER SYSTEM SET wal_receiver_status_interval = '1s'");
+      await dst.query('SELECT pg_reload_conf()');
+    }
     const have = await dst.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [name]);
     if (!have.rowCount) {
       // CREATE SUBSCRIPTION takes no bind parameters; the conninfo carries no password (trust or a .pgpass on the target)
       await dst.query(`CREATE SUBSCRIPTION ${qi(name)} CONNECTION '${d.source_conninfo.replace(/'/g, "''")}' PUBLICATION ${qi(name)} WITH (copy_data = true)`);
     }
-    return { subscription: name, created: !have.rowCount };
+    return { subscription: name, created: !have.rowCount, status_interval_was: interval };
   });
 }
 
