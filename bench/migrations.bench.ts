@@ -4,7 +4,11 @@
  *    placement on the default inventory's clouds and wave planning (target ≤ 2 s), and the wave
  *    planner alone.
  * 2. Execution: small HTTP services with data moved between network namespaces running sshd, at two
- *    concurrency bounds (bounded concurrent SSH sessions); prints systems migrated per minute.
+ *    concurrency bounds (bounded concurrent SSH sessions); prints systems migrated per minute and the
+ *    median cutover downtime (freeze → name switched on the lab's BIND).
+ * 3. Throttle: one system of BENCH_GIB GiB (default 0.25: a full GiB takes ~6 min at this scale; set
+ *    BENCH_GIB=1 for it) replicated over a township's 200M uplink shaped by tc at 1/BENCH_RATE_SCALE
+ *    (default 4), throttled to half of it; prints the measured rate against the throttle.
  * Needs root for part 2 (namespaces); without root it prints why and skips that part.
  */
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
@@ -22,11 +26,13 @@ import { planWaves, DEFAULT_WAVE_OPTIONS } from '../migrations/waves.js';
 import { assess } from '../migrations/assess.js';
 import { runWave } from '../migrations/execute.js';
 import { Journal } from '../migrations/journal.js';
-import { createMigrationLab, destroyMigrationLab, migrationLabLeftovers } from '../migrations/lab-hosts.js';
+import { createMigrationLab, destroyMigrationLab, migrationLabLeftovers } from '../test/migrations/lab-hosts.js';
 import { SshPool, readKnownHosts } from '../migrations/ssh.js';
 import { startService } from '../migrations/steps.js';
 import type { MigrationSystem } from '../migrations/schema.js';
 import type { Runbook } from '../migrations/runbook.js';
+import { startNameServer } from '../lab/name-server.js';
+import { ensureTsigKey } from '../lab/secrets.js';
 
 const hardStop = setTimeout(() => {
   console.error('migrations bench: over its 15-minute budget, stopping');
@@ -44,16 +50,18 @@ async function planning(): Promise<void> {
   console.log(`planning systems: ${systems.length} systems`);
   console.log(`planning dependencies: ${deps} edges`);
 
-  buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } }); // warm-up
+  const network = buildTopology(inv);
+  buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } }, {}, { network }); // warm-up
   const times: number[] = [];
-  let plan = buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } });
+  let plan = buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } }, {}, { network });
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    plan = buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } });
+    plan = buildPlan(systems, registry, { generated: { seed: 7, count: 10_000 } }, {}, { network });
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  console.log(`planning (assess + placement + waves) median: ${times[2]!.toFixed(0)} ms (target ≤ 2000 ms)`);
+  console.log(`planning findings: ${plan.findings.length}, bandwidth plans: ${plan.waves.filter((w) => w.bandwidth).length} waves`);
+  console.log(`planning (assess + placement + waves + findings + bandwidth) median: ${times[2]!.toFixed(0)} ms (target ≤ 2000 ms)`);
   console.log(`planning result: ${plan.summary.moving} moving in ${plan.waves.length} waves, ${plan.retained.length} retained, ${plan.blocked.length} blocked`);
 
   const assessed = assess(systems, registry);
@@ -106,13 +114,16 @@ async function execution(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
   await destroyMigrationLab(id);
   try {
-    const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2'];
+    const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2', 'dns'];
     const t0 = performance.now();
     const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hostNames, 'client'], subnet: '169.254.203' });
     console.log(`execution lab: ${lab.hosts.length} namespaces with sshd up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
+    const secrets = join(dir, 'secrets.json');
+    const key = await ensureTsigKey(secrets, 'stacks-migrate');
+    await startNameServer({ dir: join(host('dns').dir, 'named'), address: host('dns').address, port: 53, zone: 'gov.sn.cn', key, records: {}, ttl: 300, netns: host('dns').ns });
     for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number)) {
-      const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { hosts_file: join(dir, `names-${concurrency}`) }, systems: {} };
+      const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 }, replication: { min_rounds: 1, max_rounds: 10, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: 1 }, systems: {} };
       const systems: MigrationSystem[] = [];
       for (let i = 0; i < N; i++) {
         const sid = `bench-c${concurrency}-${String(i).padStart(3, '0')}`;
@@ -140,6 +151,8 @@ async function execution(): Promise<void> {
         j.close();
       }
       console.log(`execution systems migrated per minute (concurrency ${concurrency}): ${((result.finalized / seconds) * 60).toFixed(1)} systems/min`);
+      const downtimes = result.systems.map((x) => x.downtime_seconds).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+      if (downtimes.length) console.log(`execution cutover downtime (file systems, concurrency ${concurrency}): median ${downtimes[Math.floor(downtimes.length / 2)]!.toFixed(2)} s, max ${downtimes.at(-1)!.toFixed(2)} s (target median ≤ 30 s)`);
     }
   } finally {
     await destroyMigrationLab(id, dir);
@@ -149,6 +162,52 @@ async function execution(): Promise<void> {
   }
 }
 
-await planning();
-await execution();
+async function throttle(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const gib = Number(process.env.BENCH_GIB ?? 0.25);
+  const scale = Number(process.env.BENCH_RATE_SCALE ?? 4);
+  const id = `mt${process.pid % 10000}`;
+  const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
+  await destroyMigrationLab(id);
+  try {
+    const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: ['township', 'vm', 'dns'], subnet: '169.254.206' });
+    const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
+    const secrets = join(dir, 'secrets.json');
+    const key = await ensureTsigKey(secrets, 'stacks-migrate');
+    await startNameServer({ dir: join(host('dns').dir, 'named'), address: host('dns').address, port: 53, zone: 'gov.sn.cn', key, records: {}, ttl: 300, netns: host('dns').ns });
+    const data = join(lab.dir, 'township', 'srv', 'bulk');
+    await mkdir(data, { recursive: true });
+    const { run } = await import('../lab/shell.js');
+    await run('dd', ['if=/dev/urandom', `of=${join(data, 'bulk.bin')}`, 'bs=1M', `count=${Math.round(gib * 1024)}`, 'status=none']);
+    const link = 200 / scale;
+    await run('ip', ['netns', 'exec', host('township').ns, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${link}mbit`, 'burst', '64kbit', 'latency', '400ms']);
+    const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 }, replication: { min_rounds: 1, max_rounds: 5, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: scale }, systems: { 'bench-bulk': { source: { host: host('township').address, data_dir: data }, target: { host: host('vm').address, data_dir: join(lab.dir, 'vm', 'srv', 'bulk') }, service: { name: 'bulk.gov.sn.cn', port: 9990, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' } } } };
+    const inv = await loadInventory();
+    const clouds = loadClouds(inv)!;
+    const registry = buildRegistry(inv, buildTopology(inv), clouds);
+    const sys: MigrationSystem = { id: 'bench-bulk', name: 'bench-bulk', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, dependsOn: [], dataGiB: gib, vcpu: 1, ramGiB: 1, protectionClass: 'p2', platform: 'x86-vm', lifecycle: 'active' };
+    const plan = buildPlan([sys], registry, { generated: { seed: 0, count: 1 } });
+    const throttleMbps = 100; // half of the township's 200M uplink (bandwidth.ts), the plan's default share
+    plan.waves[0]!.systems[0]!.throttle_mbps = throttleMbps;
+    const pool = new SshPool({ user: 'root', privateKey: readFileSync(lab.identity), pinned: readKnownHosts(lab.knownHosts) });
+    await startService(pool.get(host('township').address), runbook.systems['bench-bulk']!, runbook.systems['bench-bulk']!.source);
+    pool.close();
+    const stateDir = join(dir, 'state');
+    const result = await runWave({ stateDir, plan, wave: 1, runbook, concurrency: 1 });
+    const j = new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
+    const initial = j.rounds('bench-bulk').find((r) => r.kind === 'initial');
+    j.close();
+    const want = throttleMbps / scale;
+    if (initial) console.log(`throttle: ${gib} GiB at ${initial.mbps} Mbit/s over a ${link} Mbit/s link (200M / ${scale}), throttle ${want} Mbit/s: ${(((initial.mbps - want) / want) * 100).toFixed(1)}% off (target within 10%); ${result.systems[0]!.state}, downtime ${result.systems[0]!.downtime_seconds?.toFixed(2)} s`);
+  } finally {
+    await destroyMigrationLab(id, dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// BENCH_PARTS=planning,execution,throttle (default all three)
+const parts = new Set((process.env.BENCH_PARTS ?? 'planning,execution,throttle').split(','));
+if (parts.has('planning')) await planning();
+if (parts.has('execution')) await execution();
+if (parts.has('throttle')) await throttle();
 clearTimeout(hardStop);

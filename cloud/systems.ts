@@ -30,7 +30,8 @@ export function toPlacementSystem(m: MigrationSystem): System {
   return {
     id: m.id,
     department: m.department,
-    level: m.level,
+    // a county bureau's system goes where its city's do (the city cloud serves its counties)
+    level: m.level === 'county' ? 'city' : m.level,
     ...(m.city !== undefined ? { city: m.city } : {}),
     ...(m.industry !== undefined ? { industry: m.industry } : {}),
     classified: m.classification === 'classified',

@@ -70,3 +70,29 @@ export async function ensureKeyPair(path: string, comment: string): Promise<stri
   await chmod(path, 0o600);
   return (await readFile(`${path}.pub`, 'utf8')).trim();
 }
+
+/** A TSIG key (RFC 8945) for dynamic DNS updates, kept in the same secret file as the lab's others. */
+export interface TsigKey {
+  name: string;
+  algorithm: 'hmac-sha256';
+  /** base64, 32 random bytes. */
+  secret: string;
+}
+
+/** The TSIG key `name` from the secret file, created (and the file written, mode 0600) when missing. */
+export async function ensureTsigKey(file: string, name: string): Promise<TsigKey> {
+  const doc = existsSync(file) ? readSecretDocument(file) : { value: {}, sealed: false };
+  const all = (doc.value ?? {}) as { tsig?: Record<string, TsigKey> };
+  let key = all.tsig?.[name];
+  if (!key || !doc.sealed) {
+    key ??= { name, algorithm: 'hmac-sha256', secret: randomBytes(32).toString('base64') };
+    all.tsig = { ...all.tsig, [name]: key };
+    writeSecretDocument(file, all);
+  }
+  return key;
+}
+
+export async function readTsigKey(file: string, name: string): Promise<TsigKey | undefined> {
+  if (!existsSync(file)) return undefined;
+  return (readSecretDocument(file).value as { tsig?: Record<string, TsigKey> } | null)?.tsig?.[name];
+}

@@ -12,12 +12,17 @@ import { acquireLock } from '../lab/lock.js';
 import { mapLimit } from '../lab/shell.js';
 import { inputError, runtimeError, StacksError } from '../lib/errors.js';
 import { Journal } from './journal.js';
-import { STEPS, type LifecycleState } from './lifecycle.js';
-import { HostsFileNames } from './names.js';
+import { RUNBOOKS, runbookFor, type LifecycleState, type RunbookKind } from './lifecycle.js';
+import { DnsNames, type ServiceNames } from './names.js';
+import { readTsigKey } from '../lab/secrets.js';
+import { TargetFull } from './replication.js';
 import type { MigrationPlan } from './plan.js';
 import type { Runbook } from './runbook.js';
 import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
-import { STEP_IMPL, rollback, VerifyFailed, type StepContext } from './steps.js';
+import { rollback, VerifyFailed, type StepContext } from './steps.js';
+import { STEP_IMPL } from './step-registry.js';
+import { pgRollback } from './steps-pg.js';
+import type { PlannedSystem } from './waves.js';
 import type { MigrationMetrics } from './metrics.js';
 
 export const journalPath = (stateDir: string) => join(stateDir, 'migrations', 'journal.db');
@@ -39,17 +44,19 @@ export interface RunWaveOptions {
 
 export interface WaveResult {
   wave: number;
-  systems: Array<{ id: string; state: LifecycleState; error?: string }>;
+  systems: Array<{ id: string; state: LifecycleState; error?: string; downtime_seconds?: number }>;
   finalized: number;
   reverted: number;
   failed: number;
   skipped: number;
   seconds: number;
+  /** Set when the wave stopped early (a target filled its disk): which system and why. */
+  stopped?: { system: string; code: string; error: string };
 }
 
 export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
-  const wave = o.plan.waves.find((w) => w.number === o.wave);
-  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length})`);
+  const wave = o.wave === 0 ? closingWave(o.plan) : o.plan.waves.find((w) => w.number === o.wave);
+  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length}, or 0 for the retained and retired systems)`);
   const missing = wave.systems.filter((s) => !o.runbook.systems[s.id]).map((s) => s.id);
   if (missing.length) {
     throw inputError('E_RUNBOOK', '(runbook)', 'systems', `wave ${o.wave} has ${missing.length} system(s) the runbook does not describe: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, 'add source, target and service for each');
@@ -65,8 +72,17 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
       o.metrics?.sshRetries.inc();
     },
   );
-  const names = new HostsFileNames(o.runbook.names.hosts_file);
+  const n = o.runbook.names;
+  const key = await readTsigKey(n.secrets, n.tsig_key);
+  if (!key) {
+    lock.release();
+    journal.close();
+    throw inputError('E_RUNBOOK', n.secrets, `tsig.${n.tsig_key}`, `the secret store has no TSIG key "${n.tsig_key}"`, 'the name server and the runbook must share it (lab: startNameServer creates it)');
+  }
+  const names = new DnsNames({ server: n.server, port: n.port, zone: n.zone, key, ttl: n.ttl, waveTtl: n.wave_ttl, log: join(o.stateDir, 'migrations', 'names.log'), lockDir: join(o.stateDir, 'migrations') });
+  const pinned = new Map(readFileSync(o.runbook.ssh.known_hosts, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3 && !p[0]!.startsWith('#')).flatMap((p) => p[0]!.split(',').map((h) => [h.replace(/^\[(.*)\]:\d+$/, '$1'), `${p[1]} ${p[2]}`] as const)));
   let skipped = 0;
+  let stopped: WaveResult['stopped'];
   try {
     journal.register(o.wave, wave.systems);
     const stages = [...new Set(wave.systems.map((s) => s.stage))].sort((a, b) => a - b);
@@ -78,8 +94,16 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
           skipped++;
           return;
         }
-        await migrateSystem(s.id, o, journal, ssh, names);
+        if (stopped) return;
+        try {
+          await migrateSystem(s, o, journal, ssh, names, pinned, () => stopped !== undefined);
+        } catch (err) {
+          if (!(err instanceof TargetFull)) throw err;
+          stopped = { system: s.id, code: err.code, error: err.message };
+          journal.event(s.id, null, 'wave-stopped', err.message);
+        }
       });
+      if (stopped) break;
     }
   } finally {
     ssh.close();
@@ -90,19 +114,32 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   }
   const reread = new Journal(journalPath(o.stateDir));
   const rows = reread.systems(o.wave);
+  const downtime = new Map(rows.map((r) => [r.id, (JSON.parse(reread.step(r.id, 'switch-name')?.detail ?? '{}') as { downtime_seconds?: number | null }).downtime_seconds]));
   reread.close();
   return {
     wave: o.wave,
-    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}) })),
+    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}), ...(typeof downtime.get(r.id) === 'number' ? { downtime_seconds: downtime.get(r.id)! } : {}) })),
     finalized: rows.filter((r) => r.state === 'finalized').length,
     reverted: rows.filter((r) => r.state === 'reverted').length,
     failed: rows.filter((r) => r.state === 'failed').length,
     skipped,
     seconds: (Date.now() - started) / 1000,
+    ...(stopped ? { stopped } : {}),
   };
 }
 
-async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: HostsFileNames): Promise<void> {
+/**
+ * Wave 0: the systems that do not move — retired ones (decommissioned: archived, switched off, name
+ * removed) and retained ones (their dependants told) — run with `--wave 0` once the waves that call
+ * them are done.
+ */
+export function closingWave(plan: MigrationPlan): { number: number; systems: PlannedSystem[] } {
+  const stay = (id: string, strategy: 'retire' | 'retain'): PlannedSystem => ({ id, strategy, target_cloud: '-', data_gib: 0, stage: 0, depends_on: [] });
+  return { number: 0, systems: [...plan.retired.map((r) => stay(r.id, 'retire')), ...plan.retained.map((r) => stay(r.id, 'retain'))] };
+}
+
+async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: ServiceNames, pinned: Map<string, string>, waveStopped: () => boolean): Promise<void> {
+  const id = planned.id;
   const spec = o.runbook.systems[id]!;
   const setState = (state: LifecycleState, error: string | null = null) => {
     if (journal.system(id)?.state === state && error === null) return;
@@ -111,19 +148,38 @@ async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ss
   };
   // A reverted system starts afresh: its earlier attempt was rolled back.
   if (journal.system(id)?.state === 'reverted') journal.resetSteps(id);
+  if (planned.database === 'postgresql' && !spec.database) throw inputError('E_RUNBOOK', '(runbook)', `systems.${id}.database`, `${id} runs PostgreSQL (inventory) but the runbook gives no database URLs`, 'add database: {kind: postgresql, source_url, target_url, source_conninfo}');
+  const kind: RunbookKind = runbookFor(planned.strategy, planned.database === 'postgresql' || spec.database !== undefined);
+  if (!journal.events(id).some((e) => e.kind === 'runbook')) journal.event(id, null, 'runbook', `${kind}: ${RUNBOOKS[kind].map((x) => x.step).join(' → ')}`);
   const ctx: StepContext = {
     id,
     spec,
     source: ssh.get(spec.source.host),
     target: ssh.get(spec.target.host),
     names,
+    journal,
+    sshUser: o.runbook.ssh.user,
+    sshPort: o.runbook.ssh.port,
+    pinnedKey: (host) => pinned.get(host),
+    replication: o.runbook.replication,
+    stateDir: o.stateDir,
+    strategy: planned.strategy,
+    dependants: [...new Set(o.plan.findings?.filter((f) => f.depends_on === id).map((f) => f.system) ?? [])].sort(),
+    ...(planned.throttle_mbps ? { throttleMbps: planned.throttle_mbps } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     recorded: (step) => {
       const d = journal.step(id, step)?.detail;
       return d ? (JSON.parse(d) as unknown) : undefined;
     },
+    finishedAt: (step) => {
+      const row = journal.step(id, step);
+      return row?.status === 'done' && row.finished_at ? Date.parse(row.finished_at) : undefined;
+    },
   };
-  for (const { step, during, after } of STEPS) {
+  for (const { step, during, after } of RUNBOOKS[kind]) {
     if (journal.step(id, step)?.status === 'done') continue;
+    // another system filled its target: stop before the next step (this one stays resumable)
+    if (waveStopped() && during !== 'cutting-over' && during !== 'cutover' && during !== 'verified') return;
     setState(during);
     journal.stepStarted(id, step);
     const t0 = Date.now();
@@ -143,12 +199,13 @@ async function migrateSystem(id: string, o: RunWaveOptions, journal: Journal, ss
       o.metrics?.steps.inc({ step, result: 'failed' });
       if (err instanceof VerifyFailed) {
         journal.event(id, step, 'rollback', message);
-        const undo = await withRetry('rollback', () => rollback(ctx), o.retries ?? 3, o.backoffMs ?? 250);
+        const undo = await withRetry('rollback', () => (kind === 'database' ? pgRollback(ctx) : rollback(ctx)), o.retries ?? 3, o.backoffMs ?? 250);
         journal.event(id, 'rollback', 'rolled-back', JSON.stringify(undo));
         o.metrics?.rollbacks.inc();
         setState('reverted', message);
       } else {
         setState('failed', isTransient(err) ? `SSH kept failing: ${message}` : message);
+        if (err instanceof TargetFull) throw err;
         if (!(err instanceof StacksError)) throw runtimeError('E_MIGRATE', `${id}: ${step}: ${message}`, undefined, err);
       }
       return;

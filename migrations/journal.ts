@@ -36,7 +36,24 @@ CREATE TABLE IF NOT EXISTS steps (system TEXT NOT NULL, step TEXT NOT NULL, stat
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, system TEXT, step TEXT, kind TEXT NOT NULL, detail TEXT);
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, wave INTEGER NOT NULL, pid INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, result TEXT);
 CREATE INDEX IF NOT EXISTS systems_wave ON systems (wave);
+CREATE TABLE IF NOT EXISTS replication (system TEXT NOT NULL, round INTEGER NOT NULL, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, bytes_sent INTEGER NOT NULL, seconds REAL NOT NULL, mbps REAL NOT NULL, bytes_behind INTEGER NOT NULL, files_behind INTEGER NOT NULL, PRIMARY KEY (system, round));
 `;
+
+/** One replication round: what it sent, and what the target still lacked right after it. */
+export interface RoundRow {
+  system: string;
+  round: number;
+  /** initial, incremental or final (under freeze). */
+  kind: 'initial' | 'incremental' | 'final' | 'checksum';
+  /** The target's copy is as of this moment (the round's start). */
+  started_at: string;
+  finished_at: string;
+  bytes_sent: number;
+  seconds: number;
+  mbps: number;
+  bytes_behind: number;
+  files_behind: number;
+}
 
 const now = () => new Date().toISOString();
 
@@ -97,6 +114,7 @@ export class Journal {
   /** Forget a system's steps (after a rollback, so that a later run starts it afresh). */
   resetSteps(system: string): void {
     this.db.prepare('DELETE FROM steps WHERE system = ?').run(system);
+    this.db.prepare('DELETE FROM replication WHERE system = ?').run(system);
   }
 
   event(system: string | null, step: string | null, kind: string, detail?: string): void {
@@ -105,6 +123,19 @@ export class Journal {
 
   events(system?: string): Array<{ seq: number; at: string; system: string | null; step: string | null; kind: string; detail: string | null }> {
     return (system === undefined ? this.db.prepare('SELECT * FROM events ORDER BY seq').all() : this.db.prepare('SELECT * FROM events WHERE system = ? ORDER BY seq').all(system)) as never;
+  }
+
+  recordRound(r: RoundRow): void {
+    this.db.prepare('INSERT OR REPLACE INTO replication (system, round, kind, started_at, finished_at, bytes_sent, seconds, mbps, bytes_behind, files_behind) VALUES (@system, @round, @kind, @started_at, @finished_at, @bytes_sent, @seconds, @mbps, @bytes_behind, @files_behind)').run(r);
+  }
+
+  rounds(system: string): RoundRow[] {
+    return this.db.prepare('SELECT * FROM replication WHERE system = ? ORDER BY round').all(system) as RoundRow[];
+  }
+
+  /** The latest round of every system (the lag the status and /metrics show). */
+  latestRounds(): RoundRow[] {
+    return this.db.prepare('SELECT r.* FROM replication r JOIN (SELECT system, MAX(round) AS round FROM replication GROUP BY system) m ON r.system = m.system AND r.round = m.round ORDER BY r.system').all() as RoundRow[];
   }
 
   runStarted(wave: number): number {

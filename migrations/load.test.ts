@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadSystemsFile } from './load.js';
 import { StacksError, StacksErrors } from '../lib/errors.js';
 
-const known = { departments: new Set(['finance', 'health']), cities: new Set(['xian']), classes: new Set(['p2', 'p4']) };
+const known = { departments: new Set(['finance', 'health']), cities: new Set(['xian']), classes: new Set(['p2', 'p4']), sites: new Set(['dept.finance', 'dept.health', 'xian', 'xian.yanta']), counties: new Map([['xian', new Set(['yanta'])]]) };
 const row = (over: Record<string, unknown> = {}) => ({ id: 'finance-1', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, data_gib: 10, protection_class: 'p2', ...over });
 
 async function file(name: string, text: string): Promise<string> {
@@ -68,5 +68,23 @@ describe('system inventory loader', () => {
     const [q] = await problems(await file('s.csv', 'id,department\n"a,b\n'));
     expect(q!.code).toBe('E_PARSE');
     expect(q!.file).toMatch(/s\.csv$/);
+  });
+
+  it('validates location_site and county references: an unknown site names the CSV line and column', async () => {
+    const csv = ['id,department,level,city,county,classification,location_kind,location_site,data_gib,protection_class', 'finance-1,finance,province,,,internal,department-room,dept.finance,10,p2', 'finance-2,finance,province,,,internal,department-room,dept.nowhere,10,p2', 'c-1,finance,county,xian,lintong,internal,department-room,xian.yanta,1,p2', 'c-2,finance,county,xian,,internal,department-room,xian.yanta,1,p2'].join('\n');
+    const p = await file('s.csv', csv);
+    const errs = await problems(p);
+    expect(errs.map((e) => `${e.path}: ${e.code}`)).toEqual(['line 3, column location_site: E_UNKNOWN_SITE', 'line 4, column county: E_UNKNOWN_COUNTY', 'line 5, column county: E_SYSTEMS']);
+    expect(errs[0]!.message).toMatch(/unknown site "dept.nowhere"/);
+    expect(errs.every((e) => e.exitCode === 2)).toBe(true);
+    const ok = await loadSystemsFile(await file('ok.csv', csv.split('\n').slice(0, 2).join('\n') + '\nc-1,finance,county,xian,yanta,internal,department-room,xian.yanta,1,p2'), known);
+    expect(ok.systems[1]).toMatchObject({ level: 'county', city: 'xian', county: 'yanta' });
+  });
+
+  it('reads the rules for dependency findings from a YAML file', async () => {
+    const y = await loadSystemsFile(await file('r.yaml', JSON.stringify({ rules: { depends_on_retained: 'error' }, systems: [row()] })), known);
+    expect(y.rules).toEqual({ depends_on_retained: 'error' });
+    const bad = await problems(await file('r2.yaml', JSON.stringify({ rules: { depends_on_retained: 'fatal' }, systems: [row()] })));
+    expect(bad[0]!.path).toMatch(/^rules\.depends_on_retained/);
   });
 });

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { formatPath, type Inventory } from '../inventory/load.js';
 import { parseDocument } from '../lib/files.js';
 import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
-import { systemRowSchema, systemsFileSchema, toMigrationSystem, type MigrationSystem } from './schema.js';
+import { siteTree } from '../network/sites.js';
+import { systemRowSchema, systemsFileSchema, toMigrationSystem, type MigrationSystem, type PlanRules } from './schema.js';
 import { parseSystemsCsv } from './csv.js';
 
 export interface LoadedSystems {
@@ -16,6 +17,8 @@ export interface LoadedSystems {
   systems: MigrationSystem[];
   /** Where each system was declared (`systems[3]` or `line 5`), by id: for errors found later. */
   where: Map<string, string>;
+  /** The file's rules for the plan's dependency findings (YAML/JSON `rules:`; a CSV has none). */
+  rules: PlanRules;
 }
 
 /** One raw row and how to name its location in an error. */
@@ -31,6 +34,10 @@ export interface KnownNames {
   departments?: ReadonlySet<string>;
   cities?: ReadonlySet<string>;
   classes?: ReadonlySet<string>;
+  /** Topology site ids (`location.site` must be one). */
+  sites?: ReadonlySet<string>;
+  /** County ids per city (`city` → its counties), for county-level systems. */
+  counties?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The inventory's systems document; `undefined` when the inventory names none. */
@@ -38,7 +45,7 @@ export function systemsFromInventory(inv: Inventory, known: KnownNames = namesOf
   const doc = inv.extra.systems;
   if (doc === undefined) return undefined;
   const file = inv.paths.systems ?? `${inv.dir}/systems.yaml`;
-  return validateRows(file, yamlRows(file, doc), known);
+  return validateRows(file, yamlRows(file, doc), known, rulesOf(doc));
 }
 
 /** A systems file given explicitly: `.csv` is read as CSV, anything else as YAML/JSON. */
@@ -49,15 +56,25 @@ export async function loadSystemsFile(file: string, known: KnownNames = {}): Pro
   } catch (cause) {
     throw new StacksError({ code: 'E_FILE_READ', file, message: `cannot read systems file: ${(cause as Error).message}`, cause });
   }
-  const rows = file.toLowerCase().endsWith('.csv') ? parseSystemsCsv(file, text) : yamlRows(file, parseDocument(file, text));
-  return validateRows(file, rows, known);
+  if (file.toLowerCase().endsWith('.csv')) return validateRows(file, parseSystemsCsv(file, text), known, {});
+  const doc = parseDocument(file, text);
+  return validateRows(file, yamlRows(file, doc), known, rulesOf(doc));
 }
 
+/** Every name a systems row may refer to, from the inventory (sites as the topology names them). */
+/** Every name a systems row may refer to, from the inventory (sites exactly as the topology names them). */
 export function namesOf(inv: Inventory): KnownNames {
   return {
     departments: new Set(inv.departments.departments.map((d) => d.id)),
     cities: new Set(inv.divisions.cities.map((c) => c.id)),
+    counties: new Map(inv.divisions.cities.map((c) => [c.id, new Set(c.counties.map((k) => k.id))])),
+    sites: new Set(siteTree(inv).map((s) => s.id)),
   };
+}
+
+function rulesOf(doc: unknown): PlanRules {
+  const parsed = systemsFileSchema.safeParse(doc);
+  return parsed.success ? (parsed.data.rules ?? {}) : {};
 }
 
 function yamlRows(file: string, doc: unknown): RawRow[] {
@@ -73,7 +90,7 @@ function yamlRows(file: string, doc: unknown): RawRow[] {
 }
 
 /** Shape of every row, then what spans rows: duplicate ids, unknown dependencies and names. */
-export function validateRows(file: string, rows: readonly RawRow[], known: KnownNames): LoadedSystems {
+export function validateRows(file: string, rows: readonly RawRow[], known: KnownNames, rules: PlanRules = {}): LoadedSystems {
   const errors: StacksError[] = [];
   const systems: MigrationSystem[] = [];
   const where = new Map<string, string>();
@@ -98,11 +115,24 @@ export function validateRows(file: string, rows: readonly RawRow[], known: Known
     if (known.departments && !known.departments.has(s.department)) {
       errors.push(inputError('E_UNKNOWN_DEPARTMENT', file, row.field(['department']), `system "${s.id}": unknown department "${s.department}"`, 'declare it in departments.yaml'));
     }
-    if (s.level === 'city' && s.city === undefined) {
-      errors.push(inputError('E_SYSTEMS', file, row.field(['city']), `system "${s.id}" is city-level but names no city`));
+    if (s.level !== 'province' && s.city === undefined) {
+      errors.push(inputError('E_SYSTEMS', file, row.field(['city']), `system "${s.id}" is ${s.level}-level but names no city`));
     }
     if (s.city !== undefined && known.cities && !known.cities.has(s.city)) {
       errors.push(inputError('E_UNKNOWN_CITY', file, row.field(['city']), `system "${s.id}": unknown city "${s.city}"`));
+    }
+    if (s.level === 'county' && s.county === undefined) {
+      errors.push(inputError('E_SYSTEMS', file, row.field(['county']), `system "${s.id}" is county-level but names no county`));
+    }
+    if (s.level !== 'county' && s.county !== undefined) {
+      errors.push(inputError('E_SYSTEMS', file, row.field(['county']), `system "${s.id}" names county "${s.county}" but is ${s.level}-level`, 'set level: county'));
+    }
+    const counties = s.city !== undefined ? known.counties?.get(s.city) : undefined;
+    if (s.county !== undefined && counties && !counties.has(s.county)) {
+      errors.push(inputError('E_UNKNOWN_COUNTY', file, row.field(['county']), `system "${s.id}": city "${s.city}" has no county "${s.county}"`));
+    }
+    if (known.sites && !known.sites.has(s.location.site)) {
+      errors.push(inputError('E_UNKNOWN_SITE', file, row.field(['location', 'site']), `system "${s.id}": unknown site "${s.location.site}"`, 'a topology site id: a city (xian), county (xian.yanta), township (xian.yanta.t01), dept.<department> or dc.<centre>'));
     }
     if (known.classes && !known.classes.has(s.protectionClass)) {
       errors.push(inputError('E_UNKNOWN_CLASS', file, row.field(['protection_class']), `system "${s.id}": unknown protection class "${s.protectionClass}"`, `known classes: ${[...known.classes].join(', ')}`));
@@ -113,5 +143,5 @@ export function validateRows(file: string, rows: readonly RawRow[], known: Known
     });
   }
   if (errors.length) throw new StacksErrors(errors);
-  return { file, systems, where };
+  return { file, systems, where, rules };
 }

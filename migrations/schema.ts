@@ -29,8 +29,11 @@ export const systemRowSchema = z.object({
   id,
   name: z.string().min(1).optional(),
   department: id,
-  level: z.enum(['province', 'city']),
+  /** Who runs it: a province department, a city bureau, or a county bureau (county: `city` and `county` both named). */
+  level: z.enum(['province', 'city', 'county']),
   city: id.optional(),
+  /** divisions.json county id inside `city` (county-level systems). */
+  county: id.optional(),
   industry: id.optional(),
   /** `classified` (涉密) systems are retained off the extranet clouds, whatever else the row says. */
   classification: z.enum(CLASSIFICATIONS),
@@ -47,14 +50,29 @@ export const systemRowSchema = z.object({
   /** A protection class id of clouds.yaml `dr.classes` (GB/T 20988 level). */
   protection_class: z.string().min(1),
   platform: z.enum(PLATFORMS).default('x86-vm'),
+  /** The system's data is a PostgreSQL database: it migrates by logical replication. */
+  database: z.enum(['postgresql']).optional(),
   strategy_hint: z.enum(STRATEGY_HINTS).optional(),
   /** `sunset`: to be switched off rather than moved. */
   lifecycle: z.enum(['active', 'sunset']).default('active'),
 }).strict();
 export type SystemRow = z.infer<typeof systemRowSchema>;
 
+/** How a dependency finding counts (findings.ts): `error` fails the plan, `warning` is reported, `off` is not checked. */
+export const FINDING_SEVERITIES = ['error', 'warning', 'off'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** The inventory's rules for the plan's dependency findings (defaults in findings.ts). */
+export const planRulesSchema = z.object({
+  depends_on_retired: z.enum(FINDING_SEVERITIES).optional(),
+  depends_on_blocked: z.enum(FINDING_SEVERITIES).optional(),
+  depends_on_retained: z.enum(FINDING_SEVERITIES).optional(),
+}).strict();
+export type PlanRules = z.infer<typeof planRulesSchema>;
+
 export const systemsFileSchema = z.object({
   version: z.literal(1).default(1),
+  rules: planRulesSchema.optional(),
   /** Present when the file came from the generator: how to make it again. */
   generated: z.object({ seed: z.number().int(), count: z.number().int() }).optional(),
   systems: z.array(z.unknown()),
@@ -68,8 +86,9 @@ export interface MigrationSystem {
   id: string;
   name: string;
   department: string;
-  level: 'province' | 'city';
+  level: 'province' | 'city' | 'county';
   city?: string;
+  county?: string;
   industry?: string;
   classification: Classification;
   location: { kind: (typeof LOCATION_KINDS)[number]; site: string };
@@ -79,6 +98,7 @@ export interface MigrationSystem {
   ramGiB: number;
   protectionClass: string;
   platform: Platform;
+  database?: 'postgresql';
   strategyHint?: StrategyHint;
   lifecycle: 'active' | 'sunset';
 }
@@ -90,6 +110,7 @@ export function toMigrationSystem(row: SystemRow): MigrationSystem {
     department: row.department,
     level: row.level,
     ...(row.city !== undefined ? { city: row.city } : {}),
+    ...(row.county !== undefined ? { county: row.county } : {}),
     ...(row.industry !== undefined ? { industry: row.industry } : {}),
     classification: row.classification,
     location: { ...row.location },
@@ -99,6 +120,7 @@ export function toMigrationSystem(row: SystemRow): MigrationSystem {
     ramGiB: row.ram_gib,
     protectionClass: row.protection_class,
     platform: row.platform,
+    ...(row.database !== undefined ? { database: row.database } : {}),
     ...(row.strategy_hint !== undefined ? { strategyHint: row.strategy_hint } : {}),
     lifecycle: row.lifecycle,
   };
@@ -112,6 +134,7 @@ export function toRow(s: MigrationSystem): SystemRow {
     department: s.department,
     level: s.level,
     ...(s.city !== undefined ? { city: s.city } : {}),
+    ...(s.county !== undefined ? { county: s.county } : {}),
     ...(s.industry !== undefined ? { industry: s.industry } : {}),
     classification: s.classification,
     location: { ...s.location },
@@ -121,6 +144,7 @@ export function toRow(s: MigrationSystem): SystemRow {
     ram_gib: s.ramGiB,
     protection_class: s.protectionClass,
     platform: s.platform,
+    ...(s.database !== undefined ? { database: s.database } : {}),
     ...(s.strategyHint !== undefined ? { strategy_hint: s.strategyHint } : {}),
     lifecycle: s.lifecycle,
   };
@@ -128,6 +152,6 @@ export function toRow(s: MigrationSystem): SystemRow {
 
 /** CSV columns, in order; `depends_on` is `;`-separated, location is two columns. */
 export const CSV_COLUMNS = [
-  'id', 'name', 'department', 'level', 'city', 'industry', 'classification', 'location_kind', 'location_site',
-  'depends_on', 'data_gib', 'vcpu', 'ram_gib', 'protection_class', 'platform', 'strategy_hint', 'lifecycle',
+  'id', 'name', 'department', 'level', 'city', 'county', 'industry', 'classification', 'location_kind', 'location_site',
+  'depends_on', 'data_gib', 'vcpu', 'ram_gib', 'protection_class', 'platform', 'database', 'strategy_hint', 'lifecycle',
 ] as const;

@@ -5,7 +5,17 @@
  */
 import { onCloud, progressOf, type LifecycleState } from './lifecycle.js';
 import type { MigrationPlan } from './plan.js';
-import type { SystemRow } from './journal.js';
+import type { RoundRow, SystemRow } from './journal.js';
+
+/** A replicating system's lag: bytes the target lacks, and how old its copy is. */
+export interface Lag {
+  bytes_behind: number;
+  files_behind: number;
+  seconds_behind: number;
+  round: number;
+  /** Throughput of the latest round, Mbit/s. */
+  mbps: number;
+}
 
 export interface WaveStatus {
   number: number;
@@ -14,7 +24,7 @@ export interface WaveStatus {
   by_state: Partial<Record<LifecycleState, number>>;
   /** 0..1: mean lifecycle progress of the wave's systems. */
   progress: number;
-  systems: Array<{ id: string; state: LifecycleState; target_cloud: string; error?: string }>;
+  systems: Array<{ id: string; state: LifecycleState; target_cloud: string; error?: string; lag?: Lag }>;
 }
 
 export interface MigrationStatus {
@@ -29,8 +39,16 @@ export interface MigrationStatus {
   };
 }
 
-export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[]): MigrationStatus {
+export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[], rounds: readonly RoundRow[] = [], now = Date.now()): MigrationStatus {
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const lastRound = new Map(rounds.map((r) => [r.system, r]));
+  const lagOf = (id: string, state: LifecycleState): Lag | undefined => {
+    const r = lastRound.get(id);
+    if (!r) return undefined;
+    // once the name points at the target, the target IS the system: nothing is behind
+    const caughtUp = onCloud(state);
+    return { bytes_behind: caughtUp ? 0 : r.bytes_behind, files_behind: caughtUp ? 0 : r.files_behind, seconds_behind: caughtUp ? 0 : Math.max(0, Math.round((now - Date.parse(r.started_at)) / 100) / 10), round: r.round, mbps: r.mbps };
+  };
   let onCloudCount = 0;
   const waves = plan.waves.map((w): WaveStatus => {
     const by: Partial<Record<LifecycleState, number>> = {};
@@ -41,7 +59,8 @@ export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[])
       by[state] = (by[state] ?? 0) + 1;
       sum += progressOf(state);
       if (onCloud(state)) onCloudCount++;
-      return { id: s.id, state, target_cloud: s.target_cloud, ...(row?.error ? { error: row.error } : {}) };
+      const lag = lagOf(s.id, state);
+      return { id: s.id, state, target_cloud: s.target_cloud, ...(row?.error ? { error: row.error } : {}), ...(lag ? { lag } : {}) };
     });
     return { number: w.number, date: w.date, total: w.systems.length, by_state: by, progress: w.systems.length ? sum / w.systems.length : 1, systems };
   });
@@ -63,9 +82,11 @@ export function renderStatusText(st: MigrationStatus, opts: { systems?: boolean 
   for (const w of st.waves) {
     const states = Object.entries(w.by_state).map(([k, v]) => `${k} ${v}`).join(', ');
     lines.push(`wave ${w.number} (${w.date}) ${bar(w.progress)} ${(w.progress * 100).toFixed(0).padStart(3)}%  ${w.total} systems: ${states}`);
-    if (opts.systems) for (const s of w.systems) lines.push(`    ${s.id.padEnd(32)} ${s.state}${s.error ? `  (${s.error})` : ''}`);
+    if (opts.systems) for (const s of w.systems) lines.push(`    ${s.id.padEnd(32)} ${s.state}${lagText(s.lag)}${s.error ? `  (${s.error})` : ''}`);
   }
   return lines.join('\n');
 }
+
+const lagText = (l?: Lag) => (l ? `  lag ${l.bytes_behind} B / ${l.seconds_behind} s (round ${l.round}, ${l.mbps} Mbit/s)` : '');
 
 const bar = (p: number, width = 20) => `[${'#'.repeat(Math.round(p * width)).padEnd(width, '.')}]`;

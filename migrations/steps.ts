@@ -1,24 +1,44 @@
 /**
- * The runbook's steps for one system, each idempotent (running it again after a crash does no harm
- * and no double work): pre-checks, replication (a tar stream between two ssh2 exec channels, checked
- * file by file with sha256), start on the target, health check, cutover of the service name, post-
- * verification through the name, finalization (stop the source) — and the rollback of a failed verify.
+ * The file-replication runbook's steps for one system (rehost, relocate, replatform), each
+ * idempotent (running it again after a crash does no harm and no double work): pre-checks and the
+ * replication key, the initial sync, a test launch on the target while the source serves, incremental
+ * rounds until the lag is small, the freeze of the source, the final delta, a sha256 comparison of
+ * both copies, start on the target, health check, the name switch (downtime measured from the
+ * freeze), verification through the name, finalization — and the rollback of a failed verify.
  */
 import { createHash } from 'node:crypto';
 import { runtimeError, StacksError } from '../lib/errors.js';
 import { sleep } from '../lab/shell.js';
-import type { HostsFileNames } from './names.js';
-import { stateDirOf, type Endpoint, type RunbookSystem } from './runbook.js';
+import type { ServiceNames } from './names.js';
+import { stateDirOf, type Endpoint, type ReplicationSettings, type RunbookSystem } from './runbook.js';
 import type { SshHost } from './ssh.js';
+import type { Journal, RoundRow } from './journal.js';
+import type { MigrationMetrics } from './metrics.js';
+import { measureLag, rsyncRound, setUpReplicationKey, tearDownReplicationKey, type RsyncOptions } from './replication.js';
 
 export interface StepContext {
   id: string;
   spec: RunbookSystem;
   source: SshHost;
   target: SshHost;
-  names: HostsFileNames;
-  /** Detail recorded by earlier steps (the source manifest from `replicate`). */
+  names: ServiceNames;
+  /** Detail recorded by earlier steps (the source manifest from `verify-copy`). */
   recorded: (step: string) => unknown;
+  /** When an earlier step of this system finished (ms since the epoch): the freeze starts the downtime. */
+  finishedAt: (step: string) => number | undefined;
+  journal: Journal;
+  sshUser: string;
+  sshPort: number;
+  /** The pinned host key (`type base64`) of a host, from the runbook's known_hosts. */
+  pinnedKey: (host: string) => string | undefined;
+  replication: ReplicationSettings;
+  /** From the wave's bandwidth plan. */
+  throttleMbps?: number;
+  metrics?: MigrationMetrics;
+  stateDir: string;
+  strategy: string;
+  /** Systems that call this one (from the plan's findings): told when it is retained. */
+  dependants: string[];
 }
 
 /** path → sha256, as `sha256sum` prints it. */
@@ -54,19 +74,90 @@ export async function precheck(c: StepContext): Promise<unknown> {
   const usedKiB = Number(used.trim());
   if (Number.isFinite(freeKiB) && freeKiB < usedKiB) throw runtimeError('E_STEP', `${c.target.host}: ${freeKiB} KiB free, ${usedKiB} KiB needed`);
   const sourceUp = await httpStatus(src.host, c.spec.service.port, '/');
-  return { data_kib: usedKiB, target_free_kib: freeKiB, source_http: sourceUp };
+  const pinned = c.pinnedKey(c.spec.target.host);
+  if (!pinned) throw runtimeError('E_SSH_HOSTKEY', `no pinned host key for the target ${c.spec.target.host}`, 'add it to the runbook\'s known_hosts file');
+  const key = await setUpReplicationKey(c, pinned);
+  const ttl = await c.names.lowerTtl(c.spec.service.name, `wave ${c.id}`);
+  return { data_kib: usedKiB, target_free_kib: freeKiB, source_http: sourceUp, replication_key: key.created ? 'created' : 'kept', ttl };
 }
 
-export async function replicate(c: StepContext): Promise<unknown> {
-  const src = c.spec.source.data_dir;
-  const dst = c.spec.target.data_dir;
-  const manifest = await manifestOf(c.source, src);
-  const { bytes } = await c.source.pipeTo(`tar -C ${q(src)} -cf - .`, c.target, `mkdir -p ${q(dst)} && tar -C ${q(dst)} -xf -`);
-  const copied = await manifestOf(c.target, dst);
-  const missing = Object.keys(manifest).filter((p) => copied[p] !== manifest[p]);
-  if (missing.length) throw runtimeError('E_STEP', `replication of ${c.id} incomplete: ${missing.length} file(s) differ on ${c.target.host}, e.g. ${missing[0]}`);
-  return { bytes, files: Object.keys(manifest).length, digest: digest(manifest), manifest };
+const rsyncOptions = (c: StepContext, extra: RsyncOptions = {}): RsyncOptions => ({ ...(c.throttleMbps ? { throttleMbps: c.throttleMbps } : {}), rateScale: c.replication.rate_scale, ...extra });
+
+/** One journaled round: transfer, then measure what is still missing (the lag). */
+async function round(c: StepContext, kind: RoundRow['kind'], extra: RsyncOptions = {}): Promise<RoundRow> {
+  const n = (c.journal.rounds(c.id).at(-1)?.round ?? -1) + 1;
+  const startedAt = new Date().toISOString();
+  const r = await rsyncRound(c, rsyncOptions(c, extra));
+  const lag = await measureLag(c);
+  const row: RoundRow = { system: c.id, round: n, kind, started_at: startedAt, finished_at: new Date().toISOString(), bytes_sent: r.bytes_sent, seconds: r.seconds, mbps: r.mbps, ...lag };
+  c.journal.recordRound(row);
+  c.metrics?.replicatedBytes.inc({ system: c.id }, r.bytes_sent);
+  c.metrics?.rounds.inc({ kind });
+  return row;
 }
+
+export async function initialSync(c: StepContext): Promise<unknown> {
+  await c.target.must(`mkdir -p ${q(c.spec.target.data_dir)}`, 'target data directory');
+  const r = await round(c, 'initial');
+  return { round: r.round, bytes_sent: r.bytes_sent, seconds: r.seconds, mbps: r.mbps, throttle_mbps: c.throttleMbps ?? null, bytes_behind: r.bytes_behind };
+}
+
+/** Incremental rounds until the target is at most `converge_bytes` behind (and `min_rounds` ran). */
+export async function sync(c: StepContext): Promise<unknown> {
+  const set = c.replication;
+  let done = 0;
+  let last: RoundRow | undefined;
+  for (; done < set.max_rounds; done++) {
+    last = await round(c, 'incremental');
+    if (done + 1 >= set.min_rounds && last.bytes_behind <= set.converge_bytes) break;
+    await sleep(set.interval_s * 1000);
+  }
+  return { rounds: done + 1, bytes_behind: last?.bytes_behind ?? 0, converged: (last?.bytes_behind ?? 0) <= set.converge_bytes };
+}
+
+/** Test launch (MGN "testing"): the service starts on the target and answers; the source keeps serving. */
+export async function testLaunch(c: StepContext): Promise<unknown> {
+  await startService(c.target, c.spec, c.spec.target);
+  try {
+    const h = await waitHealthy(c.spec.target.host, c.spec.service.port);
+    const sourceStatus = await httpStatus(c.spec.source.host, c.spec.service.port, '/');
+    if (sourceStatus < 200 || sourceStatus >= 400) throw runtimeError('E_STEP', `${c.id}: the source stopped serving during the test launch (HTTP ${sourceStatus})`);
+    return { target_http: h.status, tries: h.tries, source_http: sourceStatus };
+  } finally {
+    await stopService(c.target, c.spec.target);
+  }
+}
+
+/** The source stops taking writes (service stopped): the downtime starts here. */
+export async function freeze(c: StepContext): Promise<unknown> {
+  const r = await stopService(c.source, c.spec.source);
+  return { ...r, frozen_at: new Date().toISOString() };
+}
+
+/** The final delta under freeze, repeated until a dry run finds nothing left. */
+export async function finalSync(c: StepContext): Promise<unknown> {
+  let r = await round(c, 'final');
+  for (let i = 0; i < 3 && (r.bytes_behind > 0 || r.files_behind > 0); i++) r = await round(c, 'final');
+  if (r.bytes_behind > 0 || r.files_behind > 0) throw runtimeError('E_STEP', `${c.id}: the target is still ${r.bytes_behind} bytes / ${r.files_behind} files behind after the final rounds`);
+  return { round: r.round, bytes_sent: r.bytes_sent, seconds: r.seconds };
+}
+
+/** Both copies compared file by file (sha256); a difference rsync's size+mtime check missed gets a --checksum round. */
+export async function verifyCopy(c: StepContext): Promise<unknown> {
+  let manifest = await manifestOf(c.source, c.spec.source.data_dir);
+  let differ = diff(manifest, await manifestOf(c.target, c.spec.target.data_dir));
+  let checksumRound = false;
+  if (differ.length) {
+    await round(c, 'checksum', { checksum: true });
+    checksumRound = true;
+    manifest = await manifestOf(c.source, c.spec.source.data_dir);
+    differ = diff(manifest, await manifestOf(c.target, c.spec.target.data_dir));
+  }
+  if (differ.length) throw runtimeError('E_STEP', `replication of ${c.id} incomplete: ${differ.length} file(s) differ on ${c.target.host}, e.g. ${differ[0]}`);
+  return { files: Object.keys(manifest).length, digest: digest(manifest), checksum_round: checksumRound, manifest };
+}
+
+const diff = (a: Manifest, b: Manifest) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((p) => a[p] !== b[p]);
 
 function serviceCommand(spec: RunbookSystem, e: Endpoint): string {
   return (e.start ?? spec.service.start).replaceAll('{port}', String(spec.service.port)).replaceAll('{address}', e.host).replaceAll('{data_dir}', e.data_dir);
@@ -114,19 +205,26 @@ async function httpStatus(host: string, port: number, path: string): Promise<num
   }
 }
 
-export async function health(c: StepContext): Promise<unknown> {
-  const t = c.spec.target.host;
-  for (let i = 0; i < 40; i++) {
-    const status = await httpStatus(t, c.spec.service.port, '/');
+async function waitHealthy(host: string, port: number): Promise<{ status: number; tries: number }> {
+  for (let i = 0; i < 60; i++) {
+    const status = await httpStatus(host, port, '/');
     if (status >= 200 && status < 400) return { status, tries: i + 1 };
-    await sleep(150);
+    await sleep(100);
   }
-  throw runtimeError('E_STEP', `${c.id}: the service on ${t}:${c.spec.service.port} does not answer`);
+  throw runtimeError('E_STEP', `the service on ${host}:${port} does not answer`);
 }
 
-export async function cutover(c: StepContext): Promise<unknown> {
+export async function health(c: StepContext): Promise<unknown> {
+  return waitHealthy(c.spec.target.host, c.spec.service.port);
+}
+
+/** The name points at the target; the downtime (since the freeze) ends here. */
+export async function switchName(c: StepContext): Promise<unknown> {
   const changed = await c.names.set(c.spec.service.name, c.spec.target.host, `cutover ${c.id}`);
-  return { name: c.spec.service.name, address: c.spec.target.host, changed };
+  const frozen = c.finishedAt('freeze') ?? c.finishedAt('pg-freeze');
+  const downtime = frozen ? (Date.now() - frozen) / 1000 : null;
+  if (downtime !== null) c.metrics?.downtime.observe(downtime);
+  return { name: c.spec.service.name, address: c.spec.target.host, changed, downtime_seconds: downtime };
 }
 
 /** Through the service's name, every file the source had must come back with the same sha256. */
@@ -134,7 +232,7 @@ export async function cutover(c: StepContext): Promise<unknown> {
 const VERIFY_FILE_TIMEOUT_MS = 120_000;
 
 export async function verify(c: StepContext): Promise<unknown> {
-  const rec = c.recorded('replicate') as { manifest?: Manifest } | undefined;
+  const rec = c.recorded('verify-copy') as { manifest?: Manifest } | undefined;
   const manifest = rec?.manifest ?? {};
   let problem = '';
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -146,7 +244,7 @@ export async function verify(c: StepContext): Promise<unknown> {
 }
 
 async function check(c: StepContext, manifest: Manifest): Promise<string> {
-  const addr = c.names.lookup(c.spec.service.name);
+  const addr = await c.names.lookup(c.spec.service.name);
   if (addr !== c.spec.target.host) return `${c.spec.service.name} resolves to ${addr ?? 'nothing'}, not the target ${c.spec.target.host}`;
   for (const [path, sum] of Object.entries(manifest)) {
     let body: Buffer;
@@ -162,8 +260,12 @@ async function check(c: StepContext, manifest: Manifest): Promise<string> {
   return '';
 }
 
+/** The source stays stopped, the replication key is removed from both ends, the name's TTL goes back up. */
 export async function finalize(c: StepContext): Promise<unknown> {
-  return stopService(c.source, c.spec.source);
+  const stopped = await stopService(c.source, c.spec.source);
+  await tearDownReplicationKey(c);
+  const ttl = await c.names.restoreTtl(c.spec.service.name, `finalized ${c.id}`);
+  return { ...stopped, replication_key: 'removed', ttl };
 }
 
 /** Undo a cutover: the name points at the source again, the source serves, the target stops. */
@@ -174,4 +276,17 @@ export async function rollback(c: StepContext): Promise<unknown> {
   return { name_changed: changed, source_started: source.started, target_stopped: target.stopped };
 }
 
-export const STEP_IMPL = { precheck, replicate, 'start-target': startTarget, health, cutover, verify, finalize } as const;
+export const FILE_STEPS = {
+  precheck,
+  'initial-sync': initialSync,
+  'test-launch': testLaunch,
+  sync,
+  freeze,
+  'final-sync': finalSync,
+  'verify-copy': verifyCopy,
+  'start-target': startTarget,
+  health,
+  'switch-name': switchName,
+  verify,
+  finalize,
+} as const;

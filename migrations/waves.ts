@@ -52,6 +52,10 @@ export interface PlannedSystem {
   /** Set when the system is in a group of systems that call each other (moved together). */
   group?: string;
   depends_on: string[];
+  /** Set when the inventory says the system's data is a PostgreSQL database. */
+  database?: 'postgresql';
+  /** Replication throttle from the wave's bandwidth plan (plan.ts), Mbps. */
+  throttle_mbps?: number;
 }
 
 export interface Wave {

@@ -72,6 +72,7 @@ export function k8sProgram(plans: readonly NamespacePlan[], opts: K8sProgramOpti
                   name: 'app',
                   image: w.image,
                   ports: [{ containerPort: w.port, name: 'http' }],
+                  ...(w.env ? { env: Object.entries(w.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })) } : {}),
                   resources: { requests: { cpu: `${w.cpuMillis}m`, memory: `${w.memoryMiB}Mi` }, limits: { cpu: `${w.cpuMillis}m`, memory: `${w.memoryMiB}Mi` } },
                   readinessProbe: { tcpSocket: { port: w.port }, periodSeconds: 10 },
                   securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },

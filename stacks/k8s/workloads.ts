@@ -18,6 +18,25 @@ export interface Workload {
   memoryMiB: number;
   port: number;
   image: string;
+  /** The system's configuration as container environment (set by its replatform migration). */
+  env?: Record<string, string>;
+}
+
+/** What a replatform migration decided for a system's container (migrations/steps-strategies.ts writes it). */
+export interface MigratedWorkload {
+  system: string;
+  image: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+/** The migrated systems' images and config over the planned workloads. */
+export function applyMigrated(plans: readonly NamespacePlan[], migrated: readonly MigratedWorkload[]): NamespacePlan[] {
+  const by = new Map(migrated.map((m) => [m.system, m]));
+  return plans.map((p) => ({ ...p, workloads: p.workloads.map((w) => {
+    const m = by.get(w.system);
+    return m ? { ...w, image: m.image, port: m.port, env: { ...m.env } } : w;
+  }) }));
 }
 
 export interface NamespacePlan {

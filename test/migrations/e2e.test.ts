@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { buildScenario, type Scenario } from './support.js';
-import { destroyMigrationLab, inHost, migrationLabLeftovers } from '../../migrations/lab-hosts.js';
+import { destroyMigrationLab, inHost, migrationLabLeftovers } from './lab-hosts.js';
 import { Journal } from '../../migrations/journal.js';
 
 const root = process.getuid?.() === 0;
@@ -34,7 +34,7 @@ describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
   });
 
   it('before: the client reaches both services on the department servers by name', async () => {
-    expect(sc.names.lookup(sc.serviceName('housing-permits'))).toBe(sc.host('dept1').address);
+    expect(await sc.names.lookup(sc.serviceName('housing-permits'))).toBe(sc.host('dept1').address);
     const r = await sc.clientGet('housing-permits', '/records/data.json', 8081);
     expect(r.code).toBe(200);
     expect(JSON.parse(r.body).system).toBe('housing-permits');
@@ -57,7 +57,7 @@ describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
   }, 300_000); // the CLI call itself may take 180 s on a loaded 2-core host
 
   it('after cutover the client gets the same data under the name, from the cloud VM; the source is stopped', async () => {
-    expect(sc.names.lookup(sc.serviceName('housing-permits'))).toBe(sc.host('cloudvm').address);
+    expect(await sc.names.lookup(sc.serviceName('housing-permits'))).toBe(sc.host('cloudvm').address);
     const original = await readFile(join(sc.dataDir('dept1', 'housing-permits'), 'records', 'data.json'), 'utf8');
     const r = await sc.clientGet('housing-permits', '/records/data.json', 8081);
     expect(r.code).toBe(200);
@@ -65,19 +65,19 @@ describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
     const spaced = await sc.clientGet('housing-permits', '/records/notes%201.txt', 8081);
     expect(spaced.body).toContain('space in the name');
     // finalize stopped the department server's copy: nothing answers on its address any more
-    const direct = await inHost(sc.host('client'), 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${sc.host('dept1').address}:8081/`]);
+    const direct = await inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${sc.host('dept1').address}:8081/`]);
     expect(direct.stdout).toBe('000');
   });
 
   it('the broken target was rolled back: the name points at the source again, which serves its data', async () => {
-    expect(sc.names.lookup(sc.serviceName('civil-registry'))).toBe(sc.host('dept2').address);
+    expect(await sc.names.lookup(sc.serviceName('civil-registry'))).toBe(sc.host('dept2').address);
     const r = await sc.clientGet('civil-registry', '/records/data.json', 8082);
     expect(r.code).toBe(200);
     expect(JSON.parse(r.body).system).toBe('civil-registry');
     const trail = sc.names.changes(sc.serviceName('civil-registry')).map((c) => c.why.split(' ')[0]);
-    expect(trail).toEqual(['initial:', 'cutover', 'rollback']);
+    expect(trail).toEqual(['cutover', 'rollback']);
     // the target's misconfigured server was stopped
-    const t = await inHost(sc.host('client'), 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${sc.host('cloudvm').address}:8082/`]);
+    const t = await inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${sc.host('cloudvm').address}:8082/`]);
     expect(t.stdout).toBe('000');
     const j = new Journal(join(state, 'migrations', 'journal.db'), { readonly: true });
     const kinds = j.events('civil-registry').map((e) => e.kind);

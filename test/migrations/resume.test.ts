@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
 import { buildScenario, type Scenario } from './support.js';
-import { destroyMigrationLab, migrationLabLeftovers, startSshd, stopSshd, waitForPort } from '../../migrations/lab-hosts.js';
+import { destroyMigrationLab, migrationLabLeftovers, startSshd, stopSshd, waitForPort } from './lab-hosts.js';
 import { Journal } from '../../migrations/journal.js';
 import { sleep } from '../../lab/shell.js';
 import { acquireLock } from '../../lab/lock.js';
@@ -59,7 +59,7 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     // Wait until the first system is finalized and the large one is being replicated.
     let seen = false;
     for (let i = 0; i < 1200 && !seen; i++) {
-      seen = readJournal((j) => j.system('agri-stats')?.state === 'finalized' && j.step('big-archive', 'replicate')?.status === 'running') ?? false;
+      seen = readJournal((j) => j.system('agri-stats')?.state === 'finalized' && j.step('big-archive', 'initial-sync')?.status === 'running') ?? false;
       if (!seen) await sleep(50);
     }
     expect(seen).toBe(true);
@@ -68,7 +68,7 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     expect(await exited).toBe(137);
     const before = readJournal((j) => ({ agri: j.steps('agri-stats'), big: j.steps('big-archive'), state: j.system('big-archive')?.state }))!;
     expect(before.state).toBe('replicating');
-    expect(before.big.find((s) => s.step === 'replicate')?.status).toBe('running');
+    expect(before.big.find((s) => s.step === 'initial-sync')?.status).toBe('running');
 
     // Two runs of one wave are locked out: hold the wave's lock as a live run would, try a second.
     const held = acquireLock(join(state, 'migrations', 'wave-1.lock'), 'migrate run --wave 1');
@@ -76,7 +76,7 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     held.release();
     expect(second.code).toBe(3);
     expect(second.stderr).toMatch(/E_LAB_LOCKED.*another migrate run --wave 1 \(pid \d+/);
-    expect(readJournal((j) => j.step('big-archive', 'replicate')?.attempts)).toBe(1);
+    expect(readJournal((j) => j.step('big-archive', 'initial-sync')?.attempts)).toBe(1);
 
     // While we are at it: the next run finds drc-portal's server unreachable for a while.
     const dept4 = sc.host('dept4');
@@ -110,7 +110,7 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     expect(after.agri.every((s) => s.attempts === 1)).toBe(true);
     // the interrupted system redid only the step it was in
     const attempts = Object.fromEntries(after.big.map((s) => [s.step, s.attempts]));
-    expect(attempts).toMatchObject({ precheck: 1, replicate: 2, 'start-target': 1, health: 1, cutover: 1, verify: 1, finalize: 1 });
+    expect(attempts).toMatchObject({ precheck: 1, 'initial-sync': 2, sync: 1, freeze: 1, 'final-sync': 1, 'start-target': 1, health: 1, 'switch-name': 1, verify: 1, finalize: 1 });
     // SSH to the host that was down was retried with backoff
     expect(after.retries.some((e) => (e.detail ?? '').includes(dept4.address) || e.system === 'drc-portal')).toBe(true);
 
@@ -118,7 +118,7 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     for (const id of SYSTEMS) {
       const trail = sc.names.changes(sc.serviceName(id));
       expect(trail.filter((c) => c.why.startsWith('cutover')), id).toHaveLength(1);
-      expect(sc.names.lookup(sc.serviceName(id))).toBe(sc.host('cloudvm').address);
+      expect(await sc.names.lookup(sc.serviceName(id))).toBe(sc.host('cloudvm').address);
     }
     const r = await sc.clientGet('big-archive', '/records/data.json', 8092);
     expect(JSON.parse(r.body).system).toBe('big-archive');

@@ -1,15 +1,18 @@
 /**
  * A migration scenario on real hosts: department servers and a cloud VM as network namespaces with
- * sshd (migrations/lab-hosts.ts), sample HTTP services with data on the servers, a client namespace
- * whose /etc/hosts is the managed service-name file, a systems file and a runbook.
+ * sshd (lab-hosts.ts), sample HTTP services with data on the servers (upload-server.py: GET and
+ * acknowledged PUT), the government zone on a real BIND 9 in its own namespace (lab/name-server.ts),
+ * a township client namespace that resolves through it (its resolv.conf), a systems file and a runbook.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { createMigrationLab, inHost, type LabHost, type MigrationLab } from '../../migrations/lab-hosts.js';
-import { HostsFileNames } from '../../migrations/names.js';
+import { createMigrationLab, inHost, type LabHost, type MigrationLab } from './lab-hosts.js';
+import { DnsNames } from '../../migrations/names.js';
+import { startNameServer, type NameServer } from '../../lab/name-server.js';
+import { ensureTsigKey } from '../../lab/secrets.js';
 import { SshPool, readKnownHosts } from '../../migrations/ssh.js';
 import { startService } from '../../migrations/steps.js';
 import type { Runbook } from '../../migrations/runbook.js';
@@ -26,6 +29,10 @@ export interface SampleSystem {
   /** Misconfigure the target's web server (wrong document root): verification must fail. */
   brokenTarget?: boolean;
   dependsOn?: string[];
+  /** Inventory fields over the defaults (platform, lifecycle, strategy_hint…). */
+  row?: Record<string, unknown>;
+  /** Runbook fields of the system (container, …). */
+  runbook?: Partial<Runbook['systems'][string]>;
 }
 
 export interface Scenario {
@@ -34,28 +41,45 @@ export interface Scenario {
   systemsFile: string;
   runbookFile: string;
   runbook: Runbook;
-  names: HostsFileNames;
+  names: DnsNames;
+  nameServer: NameServer;
+  /** The township host that resolves service names through the lab's name server. */
+  client: LabHost;
   host(name: string): LabHost;
   serviceName(id: string): string;
   dataDir(host: string, id: string): string;
-  /** GET a path of a service by its name from the client namespace (curl, /etc/hosts from the name file). */
+  /** What the township client resolves the service's name to (libc, through its resolv.conf). */
+  resolve(id: string): Promise<string | undefined>;
+  /** GET a path of a service by its name from the client namespace (curl, resolving through the name server). */
   clientGet(id: string, path: string, port: number): Promise<{ code: number; body: string }>;
 }
 
-export async function buildScenario(id: string, subnet: string, hosts: string[], systems: SampleSystem[]): Promise<Scenario> {
+export const UPLOAD_SERVER = join(import.meta.dirname, 'upload-server.py');
+const SERVICE_START = `python3 ${UPLOAD_SERVER} {port} {address} {data_dir}`;
+
+export async function buildScenario(id: string, subnet: string, hosts: string[], systems: SampleSystem[], replication: Partial<Runbook['replication']> = {}): Promise<Scenario> {
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
-  const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hosts, 'client'], subnet });
+  const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hosts, 'dns', 'township'], subnet });
   const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
   const dataDir = (h: string, sys: string) => join(lab.dir, h, 'srv', sys);
   const serviceName = (sys: string) => `${sys}.gov.sn.cn`;
-  const client = host('client');
-  const hostsFile = `/etc/netns/${client.ns}/hosts`;
+  const client = host('township');
+  const dns = host('dns');
+  const secrets = join(dir, 'secrets.json');
+  const key = await ensureTsigKey(secrets, 'stacks-migrate');
+  const records = Object.fromEntries(systems.map((s) => [serviceName(s.id), host(s.source).address]));
+  const nameServer = await startNameServer({ dir: join(dns.dir, 'named'), address: dns.address, port: 53, zone: 'gov.sn.cn', key, records, ttl: 300, netns: dns.ns });
+  // the township resolves through the lab's name server, as a real township's hosts do through the province's
   await mkdir(`/etc/netns/${client.ns}`, { recursive: true });
-  const names = new HostsFileNames(hostsFile);
+  await writeFile(`/etc/netns/${client.ns}/resolv.conf`, `nameserver ${dns.address}\noptions timeout:1 attempts:2\n`);
+  const state = join(dir, 'state');
+  const names = new DnsNames({ server: dns.address, port: 53, zone: 'gov.sn.cn', key, ttl: 300, waveTtl: 5, log: join(state, 'migrations', 'names.log'), lockDir: join(state, 'migrations') });
+  await mkdir(join(state, 'migrations'), { recursive: true });
 
   const runbook: Runbook = {
     ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 },
-    names: { hosts_file: hostsFile },
+    names: { server: dns.address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 },
+    replication: { min_rounds: 1, max_rounds: 30, interval_s: 0.5, converge_bytes: 64 * 1024, rate_scale: 1, ...replication },
     systems: {},
   };
   const rows = [];
@@ -73,9 +97,9 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
         data_dir: dataDir(s.target, s.id),
         ...(s.brokenTarget ? { start: 'python3 -m http.server {port} --bind {address} --directory /' } : {}),
       },
-      service: { name: serviceName(s.id), port: s.port, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' },
+      service: { name: serviceName(s.id), port: s.port, start: SERVICE_START },
+      ...s.runbook,
     };
-    await names.set(serviceName(s.id), host(s.source).address, 'initial: served by the department server');
     rows.push({
       id: s.id,
       department: s.department,
@@ -88,6 +112,7 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
       ram_gib: 4,
       protection_class: 'p2',
       platform: 'x86-vm',
+      ...s.row,
     });
   }
   const systemsFile = join(dir, 'systems.yaml');
@@ -109,9 +134,15 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
     runbookFile,
     runbook,
     names,
+    nameServer,
+    client,
     host,
     serviceName,
     dataDir,
+    async resolve(sys) {
+      const r = await inHost(client, 'getent', ['ahostsv4', serviceName(sys)]);
+      return r.code === 0 ? r.stdout.trim().split(/\s+/)[0] : undefined;
+    },
     async clientGet(sys, path, port) {
       for (let i = 0; i < 40; i++) {
         const r = await inHost(client, 'curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '--max-time', '3', `http://${serviceName(sys)}:${port}${path}`]);

@@ -24,10 +24,12 @@ export interface PgCluster {
   stop(): void;
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+/** `address`: another loopback address (127.0.0.x) for two clusters on one port; `conf`: more settings. */
+export async function startPgCluster(opts: { address?: string; port?: number; conf?: Record<string, string | number> } = {}): Promise<PgCluster> {
   // the cluster dir itself must be reachable by the postgres user: no root-only parent in between
   const dir = mkdtempSync(join(tmpdir(), 'stacks-pg-'));
-  const port = await freePort();
-  const url = execFileSync(SCRIPT, ['start', dir, String(port)], { encoding: 'utf8' }).trim();
+  const port = opts.port ?? (await freePort());
+  const extra = Object.entries(opts.conf ?? {}).map(([k, v]) => `-c ${k}=${v}`).join(' ');
+  const url = execFileSync(SCRIPT, ['start', dir, String(port), ...(opts.address ? [opts.address] : [])], { encoding: 'utf8', env: { ...process.env, PG_EXTRA_CONF: extra } }).trim();
   return { url, stop: () => execFileSync(SCRIPT, ['stop', dir]) };
 }

@@ -1,5 +1,5 @@
 /**
- * Hosts for trying a migration for real on this machine: each host (a department server, a VM in
+ * Test and bench support (not product code: it lives under test/): hosts for trying a migration for real on this machine: each host (a department server, a VM in
  * the cloud centre, a client) is a network namespace on a private bridge, running its own OpenSSH
  * sshd with a generated host key (pinned in a known_hosts file) and the run's key authorized. Built
  * from the lab's primitives (lab/shell run/ipBatch, lab/secrets ensureKeyPair, lab/daemons
@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ipBatch, run, sleep } from '../lab/shell.js';
-import { ensureKeyPair } from '../lab/secrets.js';
-import { alive, readPid } from '../lab/daemons.js';
-import { runtimeError } from '../lib/errors.js';
+import { ipBatch, run, sleep } from '../../lab/shell.js';
+import { ensureKeyPair } from '../../lab/secrets.js';
+import { alive, readPid } from '../../lab/daemons.js';
+import { runtimeError } from '../../lib/errors.js';
 
 export interface LabHost {
   name: string;
@@ -81,7 +81,8 @@ export async function startSshd(h: LabHost, authorizedKey: string): Promise<stri
       `ListenAddress ${h.address}`,
       `HostKey ${join(ssh, 'ssh_host_ed25519_key')}`,
       `PidFile ${join(ssh, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
+      // the run's key, and the per-system replication keys a migration authorizes in ~/.ssh
+      `AuthorizedKeysFile ${join(ssh, 'authorized_keys')} .ssh/authorized_keys`,
       'PermitRootLogin prohibit-password',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
