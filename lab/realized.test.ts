@@ -41,3 +41,18 @@ describe('realizedTopology', () => {
     expect(t.links.some((l) => l.a.device === 'xian-r2' || l.b.device === 'xian-r2')).toBe(false);
   });
 });
+
+describe('withPhysicalState', () => {
+  test('shuts, for the verifier, every interface the config names but the lab did not wire', async () => {
+    const { withPhysicalState } = await import('./rib-compare.js');
+    const { renderLabConfig } = await import('./model.js');
+    const t = realizedTopology(scoped, emptyState('d0', '', '', 100, false));
+    const text = renderLabConfig(topology, county);
+    const [out] = withPhysicalState([{ device: county, dialect: 'frr', path: 'x', text }], t);
+    const shut = [...out!.text.matchAll(/^interface (\S+)\n shutdown$/gm)].map((m) => m[1]);
+    const wired = new Set(t.devices.find((d) => d.id === county)!.interfaces.map((i) => i.name));
+    const named = [...text.matchAll(/^interface (\S+)$/gm)].map((m) => m[1]!);
+    expect(shut).toEqual(named.filter((n) => n !== 'lo' && !wired.has(n)));
+    expect(shut.length).toBeGreaterThan(0);
+  });
+});

@@ -148,6 +148,29 @@ export async function labConfigFiles(state: LabState, paths: LabPaths, scoped: S
   return files;
 }
 
+/**
+ * The lab's physical state in the configs' own terms, for the verifier: an interface the config
+ * names but the realized topology lacks (never wired in this scope, or held down by a fault) gets
+ * ` shutdown`, which is what the router sees of it — no carrier, no connected route, no OSPF. The
+ * verifier decides an interface is up from the config alone (address, not shut down); without this,
+ * a county's config would give it a connected route for every township the scope left out. The
+ * files FRR runs are not touched; this is only the verifier's input.
+ */
+export function withPhysicalState(files: readonly RenderedConfigFile[], realized: Topology): RenderedConfigFile[] {
+  const present = new Map(realized.devices.map((d) => [d.id, new Set(['lo', ...d.interfaces.map((i) => i.name)])]));
+  return files.map((f) => {
+    const wired = present.get(f.device);
+    if (!wired || f.dialect !== 'frr') return f;
+    const out: string[] = [];
+    for (const line of f.text.split('\n')) {
+      out.push(line);
+      const m = /^interface (\S+)\s*$/.exec(line);
+      if (m && !wired.has(m[1]!)) out.push(' shutdown');
+    }
+    return { ...f, text: out.join('\n') };
+  });
+}
+
 export interface LabRibComparison {
   lab: string;
   comparison: RibComparison;
@@ -163,7 +186,7 @@ export async function compareLabRibs(opts: LabOptions & { computeRibs?: ComputeD
   const compute = opts.computeRibs ?? (await loadComputeDeviceRibs());
   const topology = realizedTopology(scoped, state);
   const files = await labConfigFiles(state, paths, scoped);
-  const computed = compute(topology, files);
+  const computed = compute(topology, withPhysicalState(files, topology));
   const { ribs: actual, ignored } = await readLabRibs(state, paths, scoped, topology);
   const deployed = new Set(files.map((f) => f.device));
   // Only devices the lab runs are compared (a computed RIB for anything else has no FRR to ask).
