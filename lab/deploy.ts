@@ -8,6 +8,7 @@ import { labPaths, checkLabId, DEFAULT_LAB_ID } from './names.js';
 import { acquireLock } from './lock.js';
 import { emptyState, readState, StateStore, type LabState } from './state.js';
 import { preflight } from './preflight.js';
+import { assertMgmtBlockFree } from './mgmt-clash.js';
 import { bringUp } from './up.js';
 import { configHash, deployLevels, loadLabModel, renderLabConfig, type ConfigRenderer } from './model.js';
 import { pushDevice, type DeviceOutcome, type PushContext } from './push.js';
@@ -96,6 +97,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
   await assertCandidatesParse(paths, toPush);
   const running = previous ? Object.keys(previous.devices).filter((d) => scoped.devices.some((x) => x.id === d)).length : 0;
   await preflight(scoped.devices.length, running);
+  await assertMgmtBlockFree(lab);
   const lock = acquireLock(paths.lock, 'deploy');
   try {
     const state = previous ?? emptyState(lab, opts.inventoryDir, opts.scope ?? '', opts.rateScale ?? DEFAULT_RATE_SCALE, opts.v2c ?? false);

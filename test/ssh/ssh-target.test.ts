@@ -1,0 +1,152 @@
+/**
+ * The ssh target against a router the test builds itself, not through the lab: one network
+ * namespace holding FRR (zebra, ospfd, ospf6d, staticd) and sshd with password login, reachable
+ * only over its management address on a veth from the host — the path a real Linux/FRR router
+ * takes. Deploy through the target (pinning the host key), redeploy (nothing to do), drift after a
+ * hand edit, then the faults: wrong password, changed host key, unreachable router — each a clear
+ * error naming the device, the router left on its confirmed config.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
+import { buildTopology } from '../../network/topology.js';
+import { loadTarget } from '../../targets/registry.js';
+import type { Target } from '../../targets/types.js';
+
+const DEVICE = 'xian.xincheng.t01-r1';
+const NS = `stx-p-ssh${process.pid % 1000}`;
+const HOST_IF = `stxpsh${process.pid % 1000}`;
+// a /29 on the veth: the unreachable case below uses an address on it that nobody holds (no traffic leaves the host)
+const HOST_ADDR = '169.254.250.1';
+const ROUTER_ADDR = '169.254.250.2';
+const NOBODY = '169.254.250.5';
+const PASSWORD = `pw-${process.pid}-test`;
+const root = mkdtempSync('/tmp/stx-ssh-test-');
+const stateDir = join(root, 'state');
+const inventoryDir = join(root, 'inventory');
+const dev = join(root, 'router');
+const sh = (cmd: string) => execFileSync('sh', ['-ec', cmd], { encoding: 'utf8' });
+let target: Target;
+const ctx = { stateDir, inventoryDir, instance: 'lab' };
+
+function writeRouters(address: string): void {
+  writeFileSync(join(inventoryDir, 'routers.yaml'), `routers:\n  - { device: ${DEVICE}, address: ${address}, platform: frr }\n`);
+}
+
+beforeAll(async () => {
+  expect(process.getuid?.()).toBe(0); // namespaces and daemons: CI runs as root, never skipped
+  cpSync(DEFAULT_INVENTORY_DIR, inventoryDir, { recursive: true });
+  writeRouters(ROUTER_ADDR);
+  mkdirSync(join(stateDir, 'secrets'), { recursive: true });
+  writeFileSync(join(stateDir, 'secrets', 'ssh.json'), JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
+  for (const d of ['run', 'etc', 'tmp', 'sshd-run', 'home', 'ssh']) mkdirSync(join(dev, d), { recursive: true });
+  const frr = { uid: Number(sh('id -u frr')), gid: Number(sh('id -g frr')) };
+  writeFileSync(join(dev, 'etc', 'vtysh.conf'), 'service integrated-vtysh-config\n');
+  writeFileSync(join(dev, 'etc', 'frr.conf'), `hostname ${DEVICE.replace(/\./g, '-')}\n`);
+  for (const d of ['run', 'etc', 'tmp']) chownSync(join(dev, d), frr.uid, frr.gid);
+  chownSync(join(dev, 'etc', 'frr.conf'), frr.uid, frr.gid);
+  // root's password and home inside the router only: overlays of /etc/shadow and /etc/passwd
+  const hash = sh(`openssl passwd -6 '${PASSWORD}'`).trim();
+  writeFileSync(join(dev, 'shadow'), readFileSync('/etc/shadow', 'utf8').replace(/^root:[^:]*:/m, `root:${hash}:`), { mode: 0o600 });
+  writeFileSync(join(dev, 'passwd'), readFileSync('/etc/passwd', 'utf8').replace(/^(root:[^:]*:0:0:[^:]*:)[^:]*:/m, `$1${join(dev, 'home')}:`));
+  sh(`ssh-keygen -q -t ed25519 -N '' -f ${dev}/ssh/host_key`);
+  writeFileSync(join(dev, 'ssh', 'sshd_config'), [`ListenAddress ${ROUTER_ADDR}`, `HostKey ${dev}/ssh/host_key`, `PidFile ${dev}/ssh/sshd.pid`, 'PermitRootLogin yes', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'UseDNS no', ''].join('\n'));
+  // the router's own interfaces (the rendered config names them), plus its management link
+  const topology = buildTopology(await loadInventory(inventoryDir));
+  const ifs = topology.devices.find((d) => d.id === DEVICE)!.interfaces.map((i) => i.name).filter((n) => n !== 'lo');
+  sh(`ip netns add ${NS}; ip link add ${HOST_IF} type veth peer name mgmt0 netns ${NS}; ip addr add ${HOST_ADDR}/29 dev ${HOST_IF}; ip link set ${HOST_IF} up`);
+  sh(`ip -n ${NS} addr add ${ROUTER_ADDR}/29 dev mgmt0; ip -n ${NS} link set mgmt0 up; ip -n ${NS} link set lo up`);
+  for (const i of ifs) sh(`ip -n ${NS} link add ${i} type veth peer name ${`${i}-p`.slice(0, 15)}; ip -n ${NS} link set ${i} up; ip -n ${NS} link set ${`${i}-p`.slice(0, 15)} up`);
+  const daemons = ['zebra', 'ospfd', 'ospf6d', 'staticd'].map((d) => `/usr/lib/frr/${d} -d -u frr -g frr -i /run/frr/${d}.pid -f /etc/frr/frr.conf --log file:/var/tmp/${d}.log`).join('\n');
+  execFileSync('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', [
+    `exec </dev/null >>${dev}/start.log 2>&1`,
+    'mkdir -p /run/frr /etc/frr /var/tmp /run/sshd',
+    `mount --bind ${dev}/run /run/frr`, `mount --bind ${dev}/etc /etc/frr`, `mount --bind ${dev}/tmp /var/tmp`, `mount --bind ${dev}/sshd-run /run/sshd`,
+    `mount --bind ${dev}/shadow /etc/shadow`, `mount --bind ${dev}/passwd /etc/passwd`,
+    daemons,
+    `/usr/sbin/sshd -f ${dev}/ssh/sshd_config -E ${dev}/ssh/sshd.log`,
+  ].join('\n')]);
+  target = await loadTarget('ssh');
+}, 60_000);
+
+afterAll(() => {
+  try {
+    sh(`ip netns pids ${NS} | xargs -r kill -9; ip netns del ${NS}; ip link del ${HOST_IF} 2>/dev/null || true`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const vtysh = (cmd: string) => execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', cmd], { encoding: 'utf8' });
+
+describe.sequential('ssh target on an FRR router outside the lab', () => {
+  test('deploys the rendered config, pinning the host key on first contact', { timeout: 120_000 }, async () => {
+    const r = await target.apply(ctx, { confirmSeconds: 120, checkTimeoutMs: 10_000 });
+    expect(r.outcomes).toMatchObject([{ device: DEVICE, action: 'changed' }]);
+    expect(r.ok).toBe(true);
+    expect(vtysh('show running-config')).toMatch(/router ospf/);
+    const pinned = JSON.parse(readFileSync(join(stateDir, 'ssh', 'lab', 'known_hosts.json'), 'utf8')) as Record<string, string>;
+    expect(readFileSync(join(dev, 'ssh', 'host_key.pub'), 'utf8')).toContain(pinned[DEVICE]);
+    expect(readFileSync(join(dev, 'etc', 'frr.conf'), 'utf8')).toMatch(/router ospf/);
+  });
+
+  test('a second deploy has nothing to do; plan agrees; status reads the facts', { timeout: 60_000 }, async () => {
+    expect((await target.apply(ctx, {})).unchanged).toBe(1);
+    expect((await target.plan(ctx)).summary.update).toBe(0);
+    const s = await target.status(ctx);
+    expect(s.healthy).toBe(true);
+    expect(s.text).toMatch(/FRRouting/);
+    expect((await target.snmpTargets(ctx))?.targets).toMatchObject([{ device: DEVICE, address: ROUTER_ADDR, port: 161 }]);
+  });
+
+  test('drift: none, then a hand edit on the router shows', { timeout: 60_000 }, async () => {
+    expect((await target.drift(ctx)).filter((d) => d.commands.length || d.error)).toEqual([]);
+    vtysh('show version'); // the socket answers
+    execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', 'conf t', '-c', 'interface up0', '-c', 'ip ospf cost 4321']);
+    const d = await target.drift(ctx);
+    expect(d[0]!.commands.join('\n')).toMatch(/interface up0\n\s*ip ospf cost/);
+    const v = await target.verify({ inventory: await loadInventory(inventoryDir), topology: buildTopology(await loadInventory(inventoryDir)), options: {}, stateDir, instance: 'lab' });
+    expect(v.summary.passed).toBe(false);
+  });
+
+  test('a wrong password: a clear error naming the device; the router keeps its config', { timeout: 60_000 }, async () => {
+    const file = join(stateDir, 'secrets', 'ssh.json');
+    writeFileSync(file, JSON.stringify({ default: { password: 'not-it' } }), { mode: 0o600 });
+    chmodSync(file, 0o600);
+    const r = await target.apply(ctx, { refresh: true });
+    expect(r.outcomes[0]).toMatchObject({ device: DEVICE, action: 'failed' });
+    expect(r.outcomes[0]!.reason).toMatch(new RegExp(`^${DEVICE.replace(/\./g, '\\.')}.*authentication`));
+    expect(r.outcomes[0]!.reason).not.toContain('not-it');
+    writeFileSync(file, JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
+    expect(vtysh('show running-config')).toMatch(/router ospf/);
+  });
+
+  test('a changed host key is refused, naming the device', { timeout: 60_000 }, async () => {
+    const file = join(stateDir, 'ssh', 'lab', 'known_hosts.json');
+    const good = readFileSync(file, 'utf8');
+    sh(`ssh-keygen -q -t ed25519 -N '' -f ${root}/other_key`);
+    writeFileSync(file, JSON.stringify({ [DEVICE]: readFileSync(`${root}/other_key.pub`, 'utf8').split(' ')[1] }));
+    const r = await target.apply(ctx, { refresh: true });
+    expect(r.outcomes[0]).toMatchObject({ device: DEVICE, action: 'failed' });
+    expect(r.outcomes[0]!.reason).toMatch(/host key that differs/);
+    writeFileSync(file, good);
+  });
+
+  test('an unreachable router: a timeout naming the device, after retries', { timeout: 60_000 }, async () => {
+    writeRouters(NOBODY);
+    try {
+      const started = Date.now();
+      const r = await target.apply(ctx, { refresh: true, targetOptions: { timeoutMs: 1500, retries: 1 } });
+      expect(r.outcomes[0]).toMatchObject({ device: DEVICE, action: 'failed' });
+      expect(r.outcomes[0]!.reason).toMatch(new RegExp(`${DEVICE.replace(/\./g, '\\.')}.*(did not answer|unreachable)`));
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      writeRouters(ROUTER_ADDR);
+    }
+    // and the next deploy runs normally
+    const again = await target.apply(ctx, { refresh: true });
+    expect(again.ok).toBe(true);
+  });
+});
