@@ -58,8 +58,8 @@ describe('renderFrr', () => {
   it('originates the default only on the exits, with their metric, and routes it to the upstream', () => {
     const primary = renderFrr(topology, 'shaanxi-exit1');
     const standby = renderFrr(topology, 'shaanxi-exit2');
-    expect(primary).toContain(' default-information originate always metric 10 metric-type 2');
-    expect(standby).toContain(' default-information originate always metric 100 metric-type 2');
+    expect(primary).toContain(' default-information originate metric 10 metric-type 2');
+    expect(standby).toContain(' default-information originate metric 100 metric-type 2');
     expect(primary.match(/default-information/g)).toHaveLength(2); // ospf and ospf6
     // The hand-off peer the model names is the next hop.
     expect(primary).toContain('ip route 0.0.0.0/0 198.51.100.2 inet0');

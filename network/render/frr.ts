@@ -110,7 +110,7 @@ function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOption
     ` auto-cost reference-bandwidth ${REFERENCE_BANDWIDTH_MBPS}`,
   ];
   if (device.originatesDefault) {
-    out.push(` default-information originate always metric ${device.defaultMetric ?? 10} metric-type 2`);
+    out.push(` default-information originate metric ${device.defaultMetric ?? 10} metric-type 2`);
   }
   if (opts.fastTimers) {
     out.push(' timers throttle spf 0 50 500');

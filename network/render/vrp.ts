@@ -116,7 +116,7 @@ function silentLines(members: OspfMember[]): ConfigLine[] {
 }
 
 function defaultAdvertise(device: Device): ConfigLine[] {
-  return device.originatesDefault ? [{ text: ` default-route-advertise always cost ${device.defaultMetric ?? 10} type 2` }] : [];
+  return device.originatesDefault ? [{ text: ` default-route-advertise cost ${device.defaultMetric ?? 10} type 2` }] : [];
 }
 
 function ospfv2(device: Device, members: OspfMember[]): ConfigLine[] {

@@ -4,7 +4,7 @@ import { buildTopology } from '../../topology.js';
 import type { Topology } from '../../types.js';
 import { renderedConfigs, verifyConfigs } from './index.js';
 
-/** The default province, today's renderers, only the exits' upstream failures (the full run is the bench's). */
+/** The default province, only the exits' upstream failures (the full run is the bench's). */
 describe('the exit-upstream failure on the default province', () => {
   let topology: Topology;
   beforeAll(async () => {
@@ -12,8 +12,17 @@ describe('the exit-upstream failure on the default province', () => {
   });
 
   for (const dialect of ['frr', 'vrp'] as const) {
-    it(`${dialect}: losing exit1's upstream loops traffic between the cores and exit1 (both exits originate the default always)`, () => {
+    it(`${dialect}: each exit originates the default only while its own upstream route exists, so losing one upstream moves traffic to the other`, () => {
       const r = verifyConfigs(topology, renderedConfigs(topology, dialect), { scenarioFilter: (name) => name.startsWith('upstream:') });
+      expect(r.findings).toEqual([]);
+      expect(r.scenarios).toEqual({ ipv4: 2, ipv6: 2 });
+    });
+
+    it(`${dialect}: mutation — both exits originating the default always loops traffic between the cores and exit1`, () => {
+      const always = (text: string) =>
+        text.replace(/^ default-information originate metric/gm, ' default-information originate always metric').replace(/^ default-route-advertise cost/gm, ' default-route-advertise always cost');
+      const files = renderedConfigs(topology, dialect).map((f) => ({ ...f, text: always(f.text) }));
+      const r = verifyConfigs(topology, files, { scenarioFilter: (name) => name.startsWith('upstream:') });
       const ids = new Set(r.findings.map((f) => `${f.id} ${f.family}`));
       for (const family of ['ipv4', 'ipv6']) {
         expect(ids).toContain(`failure.upstream ${family}`);
