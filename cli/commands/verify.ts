@@ -13,7 +13,12 @@ import { renderVerificationText } from '../../network/verify/report.js';
 import { verifyTarget, verifyTargetNames } from '../../network/verify/targets.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import type { Level } from '../../network/types.js';
+import type { Family, Level, Topology } from '../../network/types.js';
+import { summarize, type VerificationReport } from '../../network/verify/report.js';
+import { DIALECT_IDS, type DialectId } from '../../network/render/index.js';
+import { renderedConfigs, renderTrace, renderVerificationSarif, traceConfigs, verifyConfigs, type RenderedConfigFile } from '../../network/verify/config/index.js';
+import { readConfigFolder } from './verify-configs.js';
+import { writeFileSync } from 'node:fs';
 
 const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
 
@@ -44,16 +49,88 @@ export const verifyCommand: CommandModule = {
       .option('--max-oversubscription <ratio>', 'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)')
       .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
-      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string }) => {
+      .option('--from <dir>', 'verify the device configs of a synth output folder exactly as they are on disk (hand edits included)')
+      .option('--dialect <id>', `config dialect(s) to verify: ${DIALECT_IDS.join(', ')} or all`, 'all')
+      .option('--no-configs', 'model checks only (skip the config-level analysis)')
+      .option('--failures', 'config level: also every single link, device and exit-upstream failure (slow on the full province)', false)
+      .option('--trace <from-and-to...>', 'print the path from a device to a device, an address or "internet" (Batfish-style traceroute)')
+      .option('--family <n>', 'with --trace: 4 or 6', '4')
+      .option('--format <f>', 'text, json or sarif', 'text')
+      .option('--output <file>', 'write the report (json or sarif) to this file instead of stdout')
+      .action(async (opts: VerifyOptions) => {
         const g = globals();
         const target = await verifyTarget(opts.target);
         if (!target) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${verifyTargetNames().join(', ')}`);
+        if (!['text', 'json', 'sarif'].includes(opts.format)) throw inputError('E_USAGE', '(command line)', '--format', `unknown format "${opts.format}"`, 'text, json or sarif');
+        const dialects = dialectsOf(opts.dialect);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab });
-        emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
+        if (opts.trace) return trace(g, topology, opts, dialects);
+        const modelReport = await target({ inventory, topology, options, stateDir: g.stateDir, lab: opts.lab });
+        let report = modelReport;
+        // The model checks are the fast first pass; the configs are what would run on the routers.
+        if (opts.target === 'model' && opts.configs !== false) report = combine(modelReport, configReports(topology, opts, dialects));
+        if (opts.format === 'sarif') {
+          const text = JSON.stringify(renderVerificationSarif(report), null, 2) + '\n';
+          if (opts.output) writeFileSync(opts.output, text);
+          else process.stdout.write(text);
+        } else if (opts.output) {
+          writeFileSync(opts.output, JSON.stringify(report, null, 2) + '\n');
+        } else if (opts.format === 'json') emit({ ...g, json: true }, report, () => '');
+        else emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });
   },
 };
+
+interface VerifyOptions {
+  target: string;
+  maxOversubscription?: string;
+  all: boolean;
+  lab?: string;
+  from?: string;
+  dialect: string;
+  configs?: boolean;
+  failures: boolean;
+  trace?: string[];
+  family: string;
+  format: string;
+  output?: string;
+}
+
+function dialectsOf(text: string): DialectId[] {
+  if (text === 'all') return DIALECT_IDS;
+  const list = text.split(',');
+  for (const d of list) if (!DIALECT_IDS.includes(d as DialectId)) throw inputError('E_USAGE', '(command line)', '--dialect', `unknown dialect "${d}"`, `${DIALECT_IDS.join(', ')} or all`);
+  return list as DialectId[];
+}
+
+function filesFor(topology: Topology, opts: VerifyOptions, dialect: DialectId): RenderedConfigFile[] {
+  if (opts.from) return readConfigFolder(opts.from, [dialect]).files.filter((f) => f.dialect === dialect);
+  return renderedConfigs(topology, dialect);
+}
+
+function configReports(topology: Topology, opts: VerifyOptions, dialects: DialectId[]): VerificationReport[] {
+  const present = opts.from ? new Set(readConfigFolder(opts.from, dialects).files.map((f) => f.dialect)) : new Set(dialects);
+  return dialects
+    .filter((d) => present.has(d))
+    .map((d) => verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report);
+}
+
+function combine(model: VerificationReport, configs: VerificationReport[]): VerificationReport {
+  const checks = [...model.checks, ...configs.flatMap((r) => r.checks)];
+  const s = model.summary;
+  return summarize(configs.length ? `${s.target}+configs` : s.target, checks, { devices: s.devices, links: s.links, sites: s.sites });
+}
+
+function trace(g: GlobalOptions, topology: Topology, opts: VerifyOptions, dialects: DialectId[]): void {
+  if (opts.trace!.length !== 2) throw inputError('E_USAGE', '(command line)', '--trace', 'give FROM and TO: a device, and a device, an address or "internet"');
+  if (opts.family !== '4' && opts.family !== '6') throw inputError('E_USAGE', '(command line)', '--family', `"${opts.family}" is not 4 or 6`);
+  const family: Family = opts.family === '6' ? 'ipv6' : 'ipv4';
+  const [from, to] = opts.trace as [string, string];
+  const dialect = dialects[0]!;
+  const t = traceConfigs(topology, filesFor(topology, opts, dialect), from, to, family);
+  emit(g, t, () => renderTrace(t));
+  if (!t.success) process.exitCode = EXIT.policy;
+}
