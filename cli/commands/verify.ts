@@ -14,7 +14,12 @@ import { verifyTarget, verifyTargetNames } from '../verify-targets.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
-import type { Level } from '../../network/types.js';
+import type { Family, Level, Topology } from '../../network/types.js';
+import { summarize, type VerificationReport } from '../../network/verify/report.js';
+import { DIALECT_IDS, type DialectId } from '../../network/render/index.js';
+import { renderedConfigs, renderTrace, renderVerificationSarif, traceConfigs, verifyConfigs, type RenderedConfigFile } from '../../network/verify/config/index.js';
+import { readConfigFolder } from './verify-configs.js';
+import { writeFileSync } from 'node:fs';
 
 const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
 
@@ -47,7 +52,15 @@ export const verifyCommand: CommandModule = {
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--compare', "with --target lab: each device's RIB computed from the config it runs against FRR's own, both families")
       .option('--syntax', "parse every rendered FRR config with FRR's own vtysh --dryrun (offline), naming device and line of each rejected line")
-      .action(async (opts: { target: string; maxOversubscription?: string; all: boolean; lab?: string; compare?: boolean; syntax?: boolean }) => {
+      .option('--from <dir>', 'verify the device configs of a synth output folder exactly as they are on disk (hand edits included)')
+      .option('--dialect <id>', `config dialect(s) to verify: ${DIALECT_IDS.join(', ')} or all`, 'all')
+      .option('--no-configs', 'model checks only (skip the config-level analysis)')
+      .option('--failures', 'config level: also every single link, device and exit-upstream failure (slow on the full province)', false)
+      .option('--trace <from-and-to...>', 'print the path from a device to a device, an address or "internet" (Batfish-style traceroute)')
+      .option('--family <n>', 'with --trace: 4 or 6', '4')
+      .option('--format <f>', 'text, json or sarif', 'text')
+      .option('--output <file>', 'write the report (json or sarif) to this file instead of stdout')
+      .action(async (opts: VerifyOptions) => {
         const g = globals();
         if (opts.compare && opts.target === 'model') throw inputError('E_USAGE', '(command line)', '--compare', '--compare needs a running target', 'use --target lab --compare');
         if (opts.syntax) {
@@ -61,14 +74,80 @@ export const verifyCommand: CommandModule = {
         const registered = await verifyTarget(opts.target);
         if (!registered && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`);
         const deployTarget = registered ? undefined : await loadTarget(opts.target);
+        if (!['text', 'json', 'sarif'].includes(opts.format)) throw inputError('E_USAGE', '(command line)', '--format', `unknown format "${opts.format}"`, 'text, json or sarif');
+        const dialects = dialectsOf(opts.dialect);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
         const topology = buildTopology(inventory);
-        const report = deployTarget
+        if (opts.trace) return trace(g, topology, opts, dialects);
+        const modelReport = deployTarget
           ? await deployTarget.verify({ inventory, topology, options, stateDir: g.stateDir, instance: targetInstance(opts.lab), compare: opts.compare })
           : await registered!({ inventory, topology, options, stateDir: g.stateDir, lab: targetInstance(opts.lab), compare: opts.compare });
-        emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
+        let report = modelReport;
+        // The model checks are the fast first pass; the configs are what would run on the routers.
+        if (opts.target === 'model' && opts.configs !== false) report = combine(modelReport, configReports(topology, opts, dialects));
+        if (opts.format === 'sarif') {
+          const text = JSON.stringify(renderVerificationSarif(report), null, 2) + '\n';
+          if (opts.output) writeFileSync(opts.output, text);
+          else process.stdout.write(text);
+        } else if (opts.output) {
+          writeFileSync(opts.output, JSON.stringify(report, null, 2) + '\n');
+        } else if (opts.format === 'json') emit({ ...g, json: true }, report, () => '');
+        else emit(g, report, () => renderVerificationText(report, { maxFailuresPerCheck: opts.all ? Infinity : 20 }));
         if (!report.summary.passed) process.exitCode = EXIT.policy;
       });
   },
 };
+
+interface VerifyOptions {
+  target: string;
+  maxOversubscription?: string;
+  all: boolean;
+  lab?: string;
+  compare?: boolean;
+  syntax?: boolean;
+  from?: string;
+  dialect: string;
+  configs?: boolean;
+  failures: boolean;
+  trace?: string[];
+  family: string;
+  format: string;
+  output?: string;
+}
+
+function dialectsOf(text: string): DialectId[] {
+  if (text === 'all') return DIALECT_IDS;
+  const list = text.split(',');
+  for (const d of list) if (!DIALECT_IDS.includes(d as DialectId)) throw inputError('E_USAGE', '(command line)', '--dialect', `unknown dialect "${d}"`, `${DIALECT_IDS.join(', ')} or all`);
+  return list as DialectId[];
+}
+
+function filesFor(topology: Topology, opts: VerifyOptions, dialect: DialectId): RenderedConfigFile[] {
+  if (opts.from) return readConfigFolder(opts.from, [dialect]).files.filter((f) => f.dialect === dialect);
+  return renderedConfigs(topology, dialect);
+}
+
+function configReports(topology: Topology, opts: VerifyOptions, dialects: DialectId[]): VerificationReport[] {
+  const present = opts.from ? new Set(readConfigFolder(opts.from, dialects).files.map((f) => f.dialect)) : new Set(dialects);
+  return dialects
+    .filter((d) => present.has(d))
+    .map((d) => verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report);
+}
+
+function combine(model: VerificationReport, configs: VerificationReport[]): VerificationReport {
+  const checks = [...model.checks, ...configs.flatMap((r) => r.checks)];
+  const s = model.summary;
+  return summarize(configs.length ? `${s.target}+configs` : s.target, checks, { devices: s.devices, links: s.links, sites: s.sites });
+}
+
+function trace(g: GlobalOptions, topology: Topology, opts: VerifyOptions, dialects: DialectId[]): void {
+  if (opts.trace!.length !== 2) throw inputError('E_USAGE', '(command line)', '--trace', 'give FROM and TO: a device, and a device, an address or "internet"');
+  if (opts.family !== '4' && opts.family !== '6') throw inputError('E_USAGE', '(command line)', '--family', `"${opts.family}" is not 4 or 6`);
+  const family: Family = opts.family === '6' ? 'ipv6' : 'ipv4';
+  const [from, to] = opts.trace as [string, string];
+  const dialect = dialects[0]!;
+  const t = traceConfigs(topology, filesFor(topology, opts, dialect), from, to, family);
+  emit(g, t, () => renderTrace(t));
+  if (!t.success) process.exitCode = EXIT.policy;
+}

@@ -91,6 +91,8 @@ describe('renderVrp', () => {
   it('advertises the default only on the exits and routes it to the hand-off peer', () => {
     const exit = renderVrp(topology, 'shaanxi-exit2');
     expect(exit).toContain(' default-route-advertise cost 100 type 2');
+    // Without `always`: the standby advertises only while its own static towards the upstream is active.
+    expect(exit).not.toContain('always');
     expect(exit.match(/default-route-advertise/g)).toHaveLength(2);
     expect(exit).toContain('ip route-static 0.0.0.0 0.0.0.0 XGigabitEthernet1/0/2 198.51.100.4');
     expect(exit).toContain('ipv6 route-static :: 0 XGigabitEthernet1/0/2 3fff::4');

@@ -39,6 +39,8 @@ export interface ConfigVerifyOptions {
   families?: readonly Family[];
   /** Ask the single-failure questions (default true). */
   failures?: boolean;
+  /** Only these failure scenarios (by name: `link:…`, `device:…`, `upstream:…`). */
+  scenarioFilter?: (name: string) => boolean;
   /** Prefix of the report's check ids (default `config.`; `config.vrp.` when several dialects are verified). */
   checkPrefix?: string;
 }
@@ -70,7 +72,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
   const scenarios: Partial<Record<Family, number>> = {};
   for (const net of nets) {
     findings.push(...net.findings);
-    const answers = answerFamily(topology, net, { failures: opts.failures });
+    const answers = answerFamily(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter });
     findings.push(...answers.findings);
     scenarios[net.family] = answers.scenarios;
   }

@@ -18,6 +18,8 @@ const EXAMPLES = 5;
 export interface QuestionOptions {
   /** Ask the single-failure questions too (default true). */
   failures?: boolean;
+  /** Only the failure scenarios whose name (`link:…`, `device:…`, `upstream:…`) passes. */
+  scenarioFilter?: (name: string) => boolean;
 }
 
 export interface FamilyAnswers {
@@ -98,6 +100,7 @@ export function answerFamily(topology: Topology, net: FamilyNet, opts: QuestionO
   if (opts.failures !== false) {
     const reverse = base.map((r) => reverseGraph(r.successors));
     for (const s of failureScenarios(topology, net)) {
+      if (opts.scenarioFilter && !opts.scenarioFilter(s.name)) continue;
       scenarios++;
       cp.apply(s.scenario);
       fw.reset();
