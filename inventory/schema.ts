@@ -51,6 +51,16 @@ export const tierSchema = z.object({
   bandwidth_mbps: bandwidth,
 });
 
+/** What the plan requires of a tier (三(一)1): at least this many links at at least this rate. */
+export const planTierSchema = z.object({
+  parent: level,
+  child: level,
+  links: z.number().int().min(1).max(8),
+  bandwidth_mbps: bandwidth,
+  /** The plan's own words, quoted in a policy finding. */
+  wording: safeText,
+});
+
 const familyPlan = (maxLen: number) =>
   z.object({
     supernet: z.string(),
@@ -92,6 +102,8 @@ export const provinceSchema = z.object({
     merge_status: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
+  /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
+  plan_tiers: z.array(planTierSchema).default([]),
   ipam: z.object({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),
   internet_exit: z.object({
     bandwidth_mbps: bandwidth,

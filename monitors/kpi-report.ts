@@ -67,7 +67,7 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
   const pn = assessPrivateNetworks(inv.privateNetworks).indicator;
   computed.set(2, fromModule({ value: pn.rate, numerator: pn.integrated, denominator: pn.total, definition: 'non-classified sub-provincial private networks merged or interconnected / all such networks' }, 'network/private-networks.ts'));
   computed.set(3, extranetCoverage(topology));
-  computed.set(4, capacitySufficiency(topology));
+  computed.set(4, capacitySufficiency(topology, inv.province.plan_tiers));
   const clouds = buildCloudModel(inv, topology);
   if (clouds) {
     computed.set(7, fromModule(indicator7(clouds.registry), 'cloud/indicators.ts'));

@@ -39,7 +39,12 @@ describe('kpi', () => {
     expect(c).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { townships_covered: 0, townships_total: 1 } });
   });
   it('capacity flags a site whose uplinks fall short of the plan rate', () => {
-    expect(capacitySufficiency(topo)).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { short_sites: ['k'] } });
+    const plan = [
+      { parent: 'province', child: 'city', links: 2, bandwidth_mbps: 10_000 },
+      { parent: 'city', child: 'county', links: 2, bandwidth_mbps: 2000 },
+      { parent: 'county', child: 'township', links: 2, bandwidth_mbps: 200 },
+    ];
+    expect(capacitySufficiency(topo, plan)).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { short_sites: ['k'] } });
   });
   it('store-based indicators say why they have no value', () => {
     expect(platformAvailability(undefined).status).toBe('unavailable');

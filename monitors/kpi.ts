@@ -112,16 +112,10 @@ export function extranetCoverage(t: Topology): Computed {
   };
 }
 
-/** The plan's per-tier bandwidth (2×10G, 2×2G, 2×200M, departments 2×2G); other tiers use their declared rate. */
-export const PLAN_TIER_MBPS: Record<string, { links: number; mbps: number }> = {
-  'province-city': { links: 2, mbps: 10_000 },
-  'city-county': { links: 2, mbps: 2000 },
-  'county-township': { links: 2, mbps: 200 },
-  'province-department': { links: 2, mbps: 2000 },
-};
-
 /** 4 — capacity sufficiency: sites whose uplinks (count and rate) meet the plan's bandwidth for their tier. */
-export function capacitySufficiency(t: Topology): Computed {
+export function capacitySufficiency(t: Topology, planTiers: ReadonlyArray<{ parent: string; child: string; links: number; bandwidth_mbps: number }> = []): Computed {
+  // the plan's figures from the inventory (province.yaml plan_tiers); a tier the plan does not name uses its declared rate
+  const planOf = new Map(planTiers.map((p) => [`${p.parent}-${p.child}`, { links: p.links, mbps: p.bandwidth_mbps }]));
   const deviceSite = new Map(t.devices.map((d) => [d.id, d.site]));
   const tiers = new Map(t.tiers.map((x) => [x.id, x]));
   const uplinks = new Map<string, { tier: string; mbps: number[] }>();
@@ -139,7 +133,8 @@ export function capacitySufficiency(t: Topology): Computed {
   for (const s of sites) {
     const u = uplinks.get(s.id);
     const tier = u ? tiers.get(u.tier) : undefined;
-    const need = u ? (PLAN_TIER_MBPS[u.tier] ?? (tier ? { links: tier.links, mbps: tier.bandwidthMbps } : undefined)) : undefined;
+    const plan = u && (planOf.get(u.tier) ?? (tier && planOf.get(`${tier.parent}-${tier.child}`)));
+    const need = u ? (plan ?? (tier ? { links: tier.links, mbps: tier.bandwidthMbps } : undefined)) : undefined;
     const ok = !!u && !!need && u.mbps.filter((m) => m >= need.mbps).length >= need.links;
     if (ok) meetsCount++;
     else if (short.length < 20) short.push(s.id);
