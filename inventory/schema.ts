@@ -52,6 +52,16 @@ export const tierSchema = z.strictObject({
   bandwidth_mbps: bandwidth,
 });
 
+/** What the plan requires of a tier (三(一)1): at least this many links at at least this rate. */
+export const planTierSchema = z.strictObject({
+  parent: level,
+  child: level,
+  links: z.number().int().min(1).max(8),
+  bandwidth_mbps: bandwidth,
+  /** The plan's own words, quoted in a policy finding. */
+  wording: safeText,
+});
+
 const familyPlan = (maxLen: number) =>
   z.strictObject({
     supernet: z.string(),
@@ -108,6 +118,8 @@ export const provinceSchema = z.strictObject({
     merge_status: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
+  /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
+  plan_tiers: z.array(planTierSchema).default([]),
   ipam: z.strictObject({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),
   /** Where the Terraform stacks keep state: `pg` reads its connection string from PG_CONN_STR. */
   terraform: z

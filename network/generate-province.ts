@@ -80,6 +80,7 @@ export function generateProvince(opts: GenerateOptions): Inventory {
 
   const province: ProvinceFile = {
     province: { id: 'genprov', name: `Generated province ×${opts.scale}` },
+    plan_tiers: [],
     files: { divisions: 'divisions.json', departments: 'departments.yaml', datacenters: 'datacenters.yaml', legacy: 'legacy.yaml', private_networks: 'private-networks.yaml', ledger: 'ipam-ledger.yaml' },
     tiers: [
       { id: 'province-city', parent: 'province', child: 'city', links: 2, bandwidth_mbps: 10000 },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../inventory/load.js';
 import { buildTopology } from './topology.js';
-import { fixtureTopology } from './testing/fixture.js';
+import { fixtureTopology } from '../test/support/fixture.js';
 import { DIALECTS, DIALECT_IDS } from './render/index.js';
 import { PHASES, assertParentFirst, buildMergePlan, type MergePlan, type MergeStep } from './merge-plan.js';
 import { renderMergePlanJson, renderMergePlanMarkdown } from './merge-plan-markdown.js';

@@ -6,7 +6,7 @@ import { StacksError, StacksErrors } from '../lib/errors.js';
 import { buildMergePlan } from './merge-plan.js';
 import { MERGE_STATUS_FILE, NOTHING_DONE, checkMergeStatus, mergeProgress, type MergeStatus } from './merge-status.js';
 import { readMergeStatus } from '../inventory/merge-status.js';
-import { fixtureTopology } from './testing/fixture.js';
+import { fixtureTopology } from '../test/support/fixture.js';
 
 const plan = buildMergePlan(fixtureTopology());
 const status = (completed_phases: string[], completed_sites: string[] = []): MergeStatus => ({ version: 1, completed_phases, completed_sites });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTerraformJson, loadProviderSchema } from './schema-check.js';
+import { checkTerraformJson, loadProviderSchema } from '../test/support/schema-check.js';
 
 const schema = loadProviderSchema();
 const doc = (type: string, body: Record<string, unknown>) => ({ resource: { [type]: { r: body } } });

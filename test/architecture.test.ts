@@ -27,7 +27,7 @@ function sources(dir: string): string[] {
 }
 
 /** Runtime imports of a file: static `import … from` / `export … from` (not `import type`), and `import()`. */
-export function runtimeImports(text: string): string[] {
+function runtimeImports(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\s+from\s+'([^']+)'/gm)) if (!m[2]) out.push(m[3]!);
   for (const m of text.matchAll(/^\s*import\s+'([^']+)'/gm)) out.push(m[1]!);

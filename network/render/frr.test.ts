@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureTopology } from '../testing/fixture.js';
+import { fixtureTopology } from '../../test/support/fixture.js';
 import { frrLineCounts, renderFrr } from './frr.js';
 
 const topology = fixtureTopology();

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../topology.js';
 import type { Topology } from '../types.js';
-import { fixtureTopology } from '../testing/fixture.js';
+import { fixtureTopology } from '../../test/support/fixture.js';
 import { DIALECTS, DIALECT_IDS } from './index.js';
 
 describe('DIALECTS', () => {

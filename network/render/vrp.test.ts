@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureTopology } from '../testing/fixture.js';
+import { fixtureTopology } from '../../test/support/fixture.js';
 import { renderVrp, vrpLineCounts } from './vrp.js';
 import { vrpInterfaceNames, vrpPortType } from './vrp-names.js';
 

@@ -1,17 +1,6 @@
 import type { Level } from '../../network/types.js';
 import { definePolicy, type Violation } from '../types.js';
 
-/**
- * The plan's bandwidth per tier (三(一)1, 升级改造全省电子政务外网骨干网): 省到市双10Gbps, 市到县双2Gbps,
- * 县到乡双200Mbps, 省本级横向双2Gbps. "达到" — reach at least: more is fine, less is not.
- */
-export const PLAN_TIERS: ReadonlyArray<{ parent: Level; child: Level; links: number; bandwidthMbps: number; wording: string }> = [
-  { parent: 'province', child: 'city', links: 2, bandwidthMbps: 10_000, wording: '省到市双10Gbps' },
-  { parent: 'city', child: 'county', links: 2, bandwidthMbps: 2_000, wording: '市到县双2Gbps' },
-  { parent: 'county', child: 'township', links: 2, bandwidthMbps: 200, wording: '县到乡双200Mbps' },
-  { parent: 'province', child: 'department', links: 2, bandwidthMbps: 2_000, wording: '省本级横向双2Gbps' },
-];
-
 /** NET-003: every uplink runs at its tier's bandwidth, and each site has its tier's link count. */
 export const linkBandwidthPerTier = definePolicy({
   id: 'NET-003',
@@ -56,7 +45,8 @@ export const tierTableMeetsPlan = definePolicy({
     const file = inventory.paths.province!;
     const tiers = inventory.province.tiers;
     const out: Violation[] = [];
-    for (const plan of PLAN_TIERS) {
+    // the plan's figures live in the inventory (province.yaml plan_tiers), not here
+    for (const plan of inventory.province.plan_tiers) {
       const i = tiers.findIndex((t) => t.parent === plan.parent && t.child === plan.child);
       const resource = `tier:${plan.parent}-${plan.child}`;
       if (i < 0) {
@@ -64,8 +54,8 @@ export const tierTableMeetsPlan = definePolicy({
         continue;
       }
       const t = tiers[i]!;
-      if (t.bandwidth_mbps < plan.bandwidthMbps) {
-        out.push({ resource: `tier:${t.id}`, message: `${t.bandwidth_mbps} Mbps per link is below the plan's ${plan.bandwidthMbps} Mbps (${plan.wording})`, location: { file, path: `tiers[${i}].bandwidth_mbps` } });
+      if (t.bandwidth_mbps < plan.bandwidth_mbps) {
+        out.push({ resource: `tier:${t.id}`, message: `${t.bandwidth_mbps} Mbps per link is below the plan's ${plan.bandwidth_mbps} Mbps (${plan.wording})`, location: { file, path: `tiers[${i}].bandwidth_mbps` } });
       }
       if (t.links < plan.links) {
         out.push({ resource: `tier:${t.id}`, message: `${t.links} link${t.links === 1 ? '' : 's'} per site; the plan says ${plan.links} (${plan.wording})`, location: { file, path: `tiers[${i}].links` } });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkTerraformJson, loadProviderSchema } from '../schema-check.js';
+import { checkTerraformJson, loadProviderSchema } from '../../test/support/schema-check.js';
 import { cloudStacks } from './index.js';
 import { defaultContext, synthToJson } from './testing.js';
 import type { Inventory } from '../../inventory/load.js';

@@ -3,7 +3,7 @@
  * lines are named by device, file and line, and batching keeps every file in its own context.
  */
 import { describe, expect, it } from 'vitest';
-import { fixtureTopology } from '../../network/testing/fixture.js';
+import { fixtureTopology } from '../support/fixture.js';
 import { renderFrr } from '../../network/render/frr.js';
 import { checkFrrSyntax, describeFinding, type SyntaxInput } from '../../lib/frr-syntax.js';
 

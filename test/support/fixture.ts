@@ -6,7 +6,7 @@
  * sites single-homed by device and dual-homed by link).
  */
 import { hostIn, parsePrefix, subnet, formatPrefix } from '../../lib/ip.js';
-import type { Device, DualStack, ExitHandoff, Interface, LegacyNetwork, Level, Link, Site, Topology } from '../types.js';
+import type { Device, DualStack, ExitHandoff, Interface, LegacyNetwork, Level, Link, Site, Topology } from '../../network/types.js';
 
 interface SiteSpec {
   id: string;

@@ -83,7 +83,7 @@ const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
 const JSON_COMMENT = '//';
 
 /** The schema copy kept in the repository (stacks/schema/). */
-export const DEFAULT_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]stacks$/, '/stacks'), 'schema', 'openstack-provider.schema.json');
+export const DEFAULT_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]test[\\/]support$/, '/test/support'), '..', '..', 'stacks', 'schema', 'openstack-provider.schema.json');
 
 let cached: ProviderSchema | undefined;
 export function loadProviderSchema(file: string = DEFAULT_SCHEMA_FILE): ProviderSchema {
