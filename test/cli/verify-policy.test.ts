@@ -20,11 +20,16 @@ describe('stacks verify', () => {
     const text = await runCli(['verify']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/PASS {2}failure\.single-device \[IPv6\]/);
-    expect(text.stdout).toContain('verification passed (model): 12/12 checks passed');
+    // The model's 12 checks first, then the config-level analysis of both dialects' rendered configs.
+    expect(text.stdout).toMatch(/PASS {2}config\.vrp\.reach\.exit \[IPv6\]/);
+    expect(text.stdout).toContain('verification passed (model+configs)');
     const json = await runCli(['--json', 'verify']);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
-    expect(report.summary).toMatchObject({ passed: true, target: 'model', checks: 12 });
+    expect(report.summary).toMatchObject({ passed: true, target: 'model+configs' });
+    expect(report.checks.filter((c: { id: string }) => !c.id.startsWith('config.'))).toHaveLength(12);
+    const model = await runCli(['--json', 'verify', '--no-configs']);
+    expect(JSON.parse(model.stdout).summary).toMatchObject({ passed: true, target: 'model', checks: 12 });
   });
 
   it('exits 1 when the tier table single-homes every township', async () => {
