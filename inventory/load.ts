@@ -65,6 +65,9 @@ async function loadFile<S extends z.ZodType>(schema: S, file: string): Promise<z
   return validateDocument(schema, await readDocument(file), file);
 }
 
+/** Files province.yaml may name before they exist: their absence has a meaning. */
+const OPTIONAL_UNTIL_WRITTEN = new Set(['systems', 'merge_status']);
+
 export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promise<Inventory> {
   const absDir = resolve(dir);
   const provincePath = join(absDir, 'province.yaml');
@@ -85,9 +88,10 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     paths[key] = path;
     // Every file province.yaml names must be there and hold something: a missing or empty
     // clouds.yaml once made synth drop 46 stacks and skip the cloud policies without a word.
-    // The one exception: a systems register not written yet (the seeded sample stands in).
+    // The exceptions: a systems register not written yet (the seeded sample stands in) and a merge
+    // status not written yet (nothing merged so far).
     if (!existsSync(path)) {
-      if (key !== 'systems') named.push(inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${path}, which does not exist`));
+      if (!OPTIONAL_UNTIL_WRITTEN.has(key)) named.push(inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${path}, which does not exist`));
     } else if (statSync(path).isFile() && statSync(path).size === 0) {
       named.push(inputError('E_FILE_EMPTY', path, '(root)', `is empty (named by province.yaml files.${key})`));
     }

@@ -7,7 +7,7 @@
  */
 import { containsHex, hexOrUndefined, parseCidrText } from '../verify/config/address.js';
 import type { ConfigAddress } from '../verify/config/model.js';
-import type { OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
+import type { DefaultOrigination, OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
 import {
   FindingSink,
   addAddress,
@@ -37,7 +37,8 @@ interface NetworkStatement {
   line: number;
 }
 
-type Context = { kind: 'top' } | { kind: 'interface'; draft: InterfaceDraft } | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess };
+type RouteMapEntry = { line: number; matchInterfaces: string[] };
+type Context = { kind: 'top' } | { kind: 'interface'; draft: InterfaceDraft } | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess } | { kind: 'route-map'; entry: RouteMapEntry };
 
 export function parseFrr(text: string): ParsedConfig {
   const config = emptyConfig('frr', FRR_PREFERENCES);
@@ -57,6 +58,7 @@ export function parseFrr(text: string): ParsedConfig {
     if (l.indent === 0 && ctx.kind !== 'top' && !l.text.startsWith('!')) ctx = { kind: 'top' };
     if (ctx.kind === 'interface') interfaceLine(l, ctx.draft, sink);
     else if (ctx.kind === 'ospf') ospfLine(l, ctx.version, ctx.process, sink, networks, passiveByName);
+    else if (ctx.kind === 'route-map') routeMapLine(l, ctx.entry, sink);
     else ctx = topLine(l, config, drafts, sink) ?? ctx;
   }
 
@@ -81,8 +83,26 @@ export function parseFrr(text: string): ParsedConfig {
       sink.add('ospf.network-unmatched', n.line, 'this network statement covers no interface address');
     }
   }
+  resolveRouteMaps(config, sink);
   config.findings = sink.findings;
   return config;
+}
+
+/** Inside `route-map NAME permit N`: only `match interface IFNAME` is modelled; anything else is reported. */
+function routeMapLine(l: NumberedLine, entry: RouteMapEntry, sink: FindingSink): void {
+  if (l.words[0] === 'match' && l.words[1] === 'interface' && l.words.length === 3) entry.matchInterfaces.push(l.words[2]!);
+  else sink.unknown(l, 'in route-map');
+}
+
+/** A default origination that names a route map takes its interfaces; a map that is not defined is a finding. */
+function resolveRouteMaps(config: ParsedConfig, sink: FindingSink): void {
+  for (const p of Object.values(config.ospf)) {
+    const rm = p?.defaultOriginate?.routeMap;
+    if (!rm) continue;
+    const map = config.routeMaps?.get(rm.name);
+    if (!map) sink.add('ref.undefined-route-map', p!.defaultOriginate!.line, `route-map ${rm.name} is not defined`);
+    else rm.matchInterfaces = map.matchInterfaces;
+  }
 }
 
 function topLine(l: NumberedLine, config: ParsedConfig, drafts: InterfaceDraft[], sink: FindingSink): Context | undefined {
@@ -104,6 +124,17 @@ function topLine(l: NumberedLine, config: ParsedConfig, drafts: InterfaceDraft[]
     const process: OspfProcess = config.ospf[version] ?? { line: l.line, redistribute: [] };
     config.ospf[version] = process;
     return { kind: 'ospf', version, process };
+  }
+  if (w[0] === 'route-map' && w.length === 4 && (w[2] === 'permit' || w[2] === 'deny') && positiveInt(w[3], 65535) !== undefined) {
+    if (w[2] === 'deny') {
+      sink.add('parse.unsupported', l.line, `route-map ${w[1]} deny: only permit entries are modelled`);
+      return undefined;
+    }
+    config.routeMaps ??= new Map();
+    // entries of one map are ORed: their interfaces together are what the map admits
+    const entry = config.routeMaps.get(w[1]!) ?? { line: l.line, matchInterfaces: [] };
+    config.routeMaps.set(w[1]!, entry);
+    return { kind: 'route-map', entry };
   }
   if ((w[0] === 'ip' || w[0] === 'ipv6') && w[1] === 'route') {
     const route = staticRoute(l, w[0] === 'ip' ? 'ipv4' : 'ipv6', sink);
@@ -256,11 +287,12 @@ function ospfLine(
     return;
   }
   if (w[0] === 'default-information' && w[1] === 'originate') {
-    const o = { always: false, metric: version === 'v2' ? 10 : 10, metricType: 2 as 1 | 2, line: l.line };
+    const o: DefaultOrigination = { always: false, metric: 10, metricType: 2, line: l.line };
     for (let i = 2; i < w.length; i++) {
       if (w[i] === 'always') o.always = true;
       else if (w[i] === 'metric' && positiveInt(w[i + 1], 16777214) !== undefined) o.metric = Number(w[++i]);
       else if (w[i] === 'metric-type' && (w[i + 1] === '1' || w[i + 1] === '2')) o.metricType = Number(w[++i]) as 1 | 2;
+      else if (w[i] === 'route-map' && w[i + 1] !== undefined) o.routeMap = { name: w[++i]! };
       else {
         sink.unknown(l, `in router ${idWord}`);
         return;

@@ -8,6 +8,7 @@
  * static 60 < ASE 150), then longest prefix match across prefixes.
  */
 import type { RouteProtocol } from './rib.js';
+import type { DefaultOrigination } from './model.js';
 import type { FamilyNet } from './adjacency.js';
 import { prefixKey } from './adjacency.js';
 import { containsHex, maskHex } from './address.js';
@@ -94,15 +95,20 @@ export class Forwarding {
     const out: Asbr[] = [];
     this.net.originate.forEach((o, node) => {
       if (!o || !this.cp.nodeUp[node] || !this.cp.attached[node]!.length) return;
-      if (o.always || this.nonOspfDefault(node)) out.push({ node, metric: o.metric, metricType: o.metricType });
+      if (o.always || this.nonOspfDefault(node, o)) out.push({ node, metric: o.metric, metricType: o.metricType });
     });
     this.asbrCache = out;
     return out;
   }
 
   /** The device holds a default of its own (connected or an active static), which is what `originate` without `always` needs. */
-  private nonOspfDefault(node: number): boolean {
-    return this.connected(node, this.defaultKey) !== undefined || this.staticRoute(node, this.defaultKey) !== undefined;
+  private nonOspfDefault(node: number, o: DefaultOrigination): boolean {
+    const own = this.connected(node, this.defaultKey) ?? this.staticRoute(node, this.defaultKey);
+    if (!own) return false;
+    const allowed = o.routeMap?.matchInterfaces;
+    // a route map that matches nothing (or is undefined) admits nothing
+    if (o.routeMap) return !!allowed && own.hops.some((h) => allowed.includes(this.net.ifaces[h.iface]!.name));
+    return true;
   }
 
   /** Local address of the device (an up interface holds it): the packet has arrived. */

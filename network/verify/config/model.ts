@@ -58,6 +58,12 @@ export interface DefaultOrigination {
   metric: number;
   metricType: 1 | 2;
   line: number;
+  /**
+   * FRR `default-information originate … route-map M`: M's `match interface` names. The default is
+   * originated only while the device's own default leaves through one of them (ospf6d 8.4 would
+   * otherwise count the default it learned over OSPFv3 as its own, and the standby never takes over).
+   */
+  routeMap?: { name: string; matchInterfaces?: string[] };
 }
 
 export interface OspfProcess {
@@ -101,6 +107,8 @@ export interface ParsedConfig {
   interfaces: ConfigInterface[];
   ospf: Partial<Record<OspfVersion, OspfProcess>>;
   statics: StaticRoute[];
+  /** Route maps by name (FRR): only `match interface` is modelled. */
+  routeMaps?: Map<string, { line: number; matchInterfaces: string[] }>;
   preferences: RoutePreferences;
   /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
   findings: ParseFinding[];
