@@ -13,4 +13,4 @@ npx biome ci --reporter=summary .
 echo "check: import circles (dpdm)"
 npx dpdm --no-warning --no-tree -T --exit-code circular:1 --transform \
   'bin/*.ts' 'cli/**/*.ts' 'stacks/**/*.ts' 'migrations/**/*.ts' 'monitors/**/*.ts' 'network/**/*.ts' \
-  'cloud/**/*.ts' 'lab/**/*.ts' 'dr/**/*.ts' 'policies/**/*.ts' 'lib/**/*.ts' 'inventory/**/*.ts'
+  'cloud/**/*.ts' 'lab/**/*.ts' 'drivers/**/*.ts' 'targets/**/*.ts' 'audit/**/*.ts' 'dr/**/*.ts' 'policies/**/*.ts' 'lib/**/*.ts' 'inventory/**/*.ts'
