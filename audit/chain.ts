@@ -63,7 +63,19 @@ export const objectsJson = (objects: readonly string[]) => JSON.stringify(object
 export const detailJson = (detail: AuditDetail) => JSON.stringify(sortedDetail(detail));
 
 /** The canonical text, from the fields' stored forms (so a verifier can hash a row without parsing it). */
-export function canonicalOf(seq: number, at: string, user: string, operator: string | null, action: string, objects: string, inputHash: string | null, result: string, detail: string, prev: string, keyId: string): string {
+export function canonicalOf(
+  seq: number,
+  at: string,
+  user: string,
+  operator: string | null,
+  action: string,
+  objects: string,
+  inputHash: string | null,
+  result: string,
+  detail: string,
+  prev: string,
+  keyId: string,
+): string {
   const q = JSON.stringify;
   return `["stacks-audit-v1",${seq},${q(at)},${q(user)},${q(operator)},${q(action)},${objects},${q(inputHash)},${q(result)},${detail},${q(prev)},${q(keyId)}]`;
 }
@@ -146,7 +158,10 @@ export class ChainVerifier {
   private readonly allSignatures: boolean;
   private readonly anchor: Anchor | undefined;
 
-  constructor(private readonly keys: ReadonlyMap<string, Point>, opts: { allSignatures?: boolean; anchor?: Anchor } = {}) {
+  constructor(
+    private readonly keys: ReadonlyMap<string, Point>,
+    opts: { allSignatures?: boolean; anchor?: Anchor } = {},
+  ) {
     this.allSignatures = opts.allSignatures ?? false;
     this.anchor = opts.anchor;
   }
@@ -164,10 +179,14 @@ export class ChainVerifier {
         ? ((this.problem = { seq: this.expectSeq, reason: `record ${this.expectSeq} is missing (next stored record is ${r.seq})` }), false)
         : fail(`record ${r.seq} appears again or out of order after record ${this.expectSeq - 1}`);
     }
-    if (r.prev !== this.prev) return fail(`does not follow record ${r.seq - 1}: its prev hash ${r.prev.slice(0, 16)}… is not that record's hash ${this.prev.slice(0, 16)}… (a record was removed, inserted or reordered)`);
+    if (r.prev !== this.prev)
+      return fail(
+        `does not follow record ${r.seq - 1}: its prev hash ${r.prev.slice(0, 16)}… is not that record's hash ${this.prev.slice(0, 16)}… (a record was removed, inserted or reordered)`,
+      );
     const hash = r.computedHash ?? hashRecord(r);
     if (hash !== r.hash) return fail(`was changed: its content hashes to ${hash.slice(0, 16)}…, the chain holds ${r.hash.slice(0, 16)}…`);
-    if (this.anchor && r.seq === this.anchor.seq && r.hash !== this.anchor.hash) return fail('is not the record this host wrote with that number (its hash differs from the anchor)');
+    if (this.anchor && r.seq === this.anchor.seq && r.hash !== this.anchor.hash)
+      return fail('is not the record this host wrote with that number (its hash differs from the anchor)');
     const pub = this.keys.get(r.keyId);
     if (!pub) return fail(`is signed by key ${r.keyId}, which is not a trusted audit key`);
     if (this.allSignatures) {
@@ -187,10 +206,24 @@ export class ChainVerifier {
     const head = this.last ? { seq: this.last.seq, hash: this.last.hash } : undefined;
     if (this.last && !this.allSignatures) {
       base.signaturesChecked++;
-      if (!signatureValid(this.last, this.keys.get(this.last.keyId)!)) return { ok: false, ...base, head, problem: { seq: this.last.seq, reason: 'its SM2 signature does not verify (the chain was rewritten without the signing key)' } };
+      if (!signatureValid(this.last, this.keys.get(this.last.keyId)!))
+        return {
+          ok: false,
+          ...base,
+          head,
+          problem: { seq: this.last.seq, reason: 'its SM2 signature does not verify (the chain was rewritten without the signing key)' },
+        };
     }
     if (anchor && (!head || head.seq < anchor.seq)) {
-      return { ok: false, ...base, head, problem: { seq: (head?.seq ?? 0) + 1, reason: `record ${(head?.seq ?? 0) + 1} is missing: this host last wrote record ${anchor.seq}, the log ends at ${head?.seq ?? 'nothing'}` } };
+      return {
+        ok: false,
+        ...base,
+        head,
+        problem: {
+          seq: (head?.seq ?? 0) + 1,
+          reason: `record ${(head?.seq ?? 0) + 1} is missing: this host last wrote record ${anchor.seq}, the log ends at ${head?.seq ?? 'nothing'}`,
+        },
+      };
     }
     return { ok: true, ...base, head };
   }

@@ -154,7 +154,11 @@ export async function record(stateDir: string, event: AuditEvent, opts: AuditOpt
     return rec;
   } catch (err) {
     if (err instanceof StacksError) throw err;
-    throw runtimeError('E_AUDIT_WRITE', `cannot write the audit record for ${event.action}: ${(err as Error).message}`, 'the step itself may have run: check `stacks audit log`');
+    throw runtimeError(
+      'E_AUDIT_WRITE',
+      `cannot write the audit record for ${event.action}: ${(err as Error).message}`,
+      'the step itself may have run: check `stacks audit log`',
+    );
   }
 }
 

@@ -32,7 +32,13 @@ function readKeyFile(file: string, what: string): Sm2KeyPair {
     return privateKeyFromPem(text);
   } catch {
     // Never the content: it is a private key.
-    throw inputError('E_AUDIT_KEY', file, '(file)', `is not an SM2 private key (PKCS#8 or SEC1 PEM on the SM2 curve)`, 'make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2`');
+    throw inputError(
+      'E_AUDIT_KEY',
+      file,
+      '(file)',
+      `is not an SM2 private key (PKCS#8 or SEC1 PEM on the SM2 curve)`,
+      'make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2`',
+    );
   }
 }
 
@@ -53,7 +59,13 @@ export function operatorSigner(stateDir: string, file: string): Signer {
   const key = readKeyFile(file, 'operator audit key');
   const id = keyId(key.pub);
   if (!existsSync(join(trustedDir(stateDir), `${id}.pem`))) {
-    throw inputError('E_AUDIT_KEY_UNTRUSTED', file, '(file)', `audit key ${id} is not trusted on this host`, 'trust its public key first: `stacks audit trust PUB.pem` (openssl pkey -in KEY -pubout > PUB.pem)');
+    throw inputError(
+      'E_AUDIT_KEY_UNTRUSTED',
+      file,
+      '(file)',
+      `audit key ${id} is not trusted on this host`,
+      'trust its public key first: `stacks audit trust PUB.pem` (openssl pkey -in KEY -pubout > PUB.pem)',
+    );
   }
   return { key, keyId: id, source: 'operator' };
 }

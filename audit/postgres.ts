@@ -37,7 +37,12 @@ export class PostgresAuditStore implements AuditStore {
       const last = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
       const row = last.rows[0];
       const record = make(row ? Number(row.seq) + 1 : 1, row?.hash ?? GENESIS);
-      await client.query(`INSERT INTO audit_log VALUES (${toRow(record).map((_, i) => `$${i + 1}`).join(', ')})`, toRow(record));
+      await client.query(
+        `INSERT INTO audit_log VALUES (${toRow(record)
+          .map((_, i) => `$${i + 1}`)
+          .join(', ')})`,
+        toRow(record),
+      );
       await client.query('COMMIT');
       return record;
     } catch (err) {

@@ -33,7 +33,21 @@ export interface AuditStore {
   close(): Promise<void>;
 }
 
-export const AUDIT_COLUMNS = ['seq', 'at', 'user_name', 'operator', 'action', 'objects', 'input_hash', 'result', 'detail', 'prev', 'key_id', 'hash', 'sig'] as const;
+export const AUDIT_COLUMNS = [
+  'seq',
+  'at',
+  'user_name',
+  'operator',
+  'action',
+  'objects',
+  'input_hash',
+  'result',
+  'detail',
+  'prev',
+  'key_id',
+  'hash',
+  'sig',
+] as const;
 
 export const AUDIT_SCHEMA = `CREATE TABLE IF NOT EXISTS audit_log (
   seq BIGINT PRIMARY KEY,
@@ -101,7 +115,9 @@ export type { UnsignedRecord };
 
 /** The hash of a row as stored (its text, not a re-serialisation): what verification compares. */
 export function storedHash(row: AuditRow): string {
-  return sm3(canonicalOf(Number(row.seq), row.at, row.user_name, row.operator, row.action, row.objects, row.input_hash, row.result, row.detail, row.prev, row.key_id)).toString('hex');
+  return sm3(
+    canonicalOf(Number(row.seq), row.at, row.user_name, row.operator, row.action, row.objects, row.input_hash, row.result, row.detail, row.prev, row.key_id),
+  ).toString('hex');
 }
 
 /** A row for the verifier: the chain fields, the stored hash, and the hash computed from the row's text. */

@@ -30,9 +30,11 @@ const BUDGET_MS = 10 * 60_000;
 
 function hundredDepartments(inv: Inventory): Inventory {
   const departments = [...inv.departments.departments];
-  for (let i = departments.length + 1; departments.length < 100; i++) departments.push({ id: `bureau-${String(i).padStart(3, '0')}`, name: `省直单位${i}`, legacy: ['shengwang'] });
+  for (let i = departments.length + 1; departments.length < 100; i++)
+    departments.push({ id: `bureau-${String(i).padStart(3, '0')}`, name: `省直单位${i}`, legacy: ['shengwang'] });
   const doc = structuredClone(inv.extra.clouds) as { clouds: Array<{ availability_zones: Array<{ vcpu: number; ram_gib: number; storage_tib: number }> }> };
-  for (const c of doc.clouds) for (const az of c.availability_zones) Object.assign(az, { vcpu: az.vcpu * 3, ram_gib: az.ram_gib * 3, storage_tib: az.storage_tib * 3 });
+  for (const c of doc.clouds)
+    for (const az of c.availability_zones) Object.assign(az, { vcpu: az.vcpu * 3, ram_gib: az.ram_gib * 3, storage_tib: az.storage_tib * 3 });
   return { ...inv, departments: { departments }, extra: { ...inv.extra, clouds: doc } };
 }
 
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
   console.log(`cloud_bench_topology_build: ${((performance.now() - t) / 1000).toFixed(2)} s (input, not counted)`);
 
   const clouds = loadClouds(inv)!;
-  const systems = generateSystems(contextFromInventory(inv, clouds), { seed: 20220630, count: 1200 }).filter((s) => s.lifecycle !== 'sunset').map(toPlacementSystem);
+  const systems = generateSystems(contextFromInventory(inv, clouds), { seed: 20220630, count: 1200 })
+    .filter((s) => s.lifecycle !== 'sunset')
+    .map(toPlacementSystem);
   const out = mkdtempSync(join(tmpdir(), 'stacks-cloud-bench-'));
   try {
     t = performance.now();
@@ -64,14 +68,20 @@ async function main(): Promise<void> {
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const rssMb = process.resourceUsage().maxRSS / 1024;
     const stacks = contributions.filter((c) => c.build).length;
-    const resources = app.node.findAll().filter((c) => (c as { terraformResourceType?: string }).terraformResourceType?.startsWith('openstack_') && 'friendlyUniqueId' in c).length;
-    console.log(`cloud_synth_clouds: ${model.registry.clouds.length} clouds (${model.registry.clouds.filter((c) => c.kind !== 'dr').length} 1+11+N, ${model.registry.clouds.filter((c) => c.kind === 'dr').length} DR pools)`);
+    const resources = app.node
+      .findAll()
+      .filter((c) => (c as { terraformResourceType?: string }).terraformResourceType?.startsWith('openstack_') && 'friendlyUniqueId' in c).length;
+    console.log(
+      `cloud_synth_clouds: ${model.registry.clouds.length} clouds (${model.registry.clouds.filter((c) => c.kind !== 'dr').length} 1+11+N, ${model.registry.clouds.filter((c) => c.kind === 'dr').length} DR pools)`,
+    );
     console.log(`cloud_synth_departments: ${inv.departments.departments.length} departments`);
     console.log(`cloud_synth_systems: ${systems.length} systems (${model.placement.placed.length} placed)`);
     console.log(`cloud_synth_stacks: ${stacks} stacks (${resources} resources)`);
     console.log(`cloud_synth_model: ${(tModel / 1000).toFixed(2)} s`);
     console.log(`cloud_synth_construct: ${((tBuild - tModel) / 1000).toFixed(2)} s`);
-    console.log(`cloud_synth_cpu_seconds: ${cpuSeconds.toFixed(2)} s (CPU time of this process; the machine's load was ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+    console.log(
+      `cloud_synth_cpu_seconds: ${cpuSeconds.toFixed(2)} s (CPU time of this process; the machine's load was ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`,
+    );
     console.log(`cloud_synth_seconds: ${seconds.toFixed(2)} s (limit 10 s: ${seconds <= 10 ? 'within' : 'OVER'})`);
     console.log(`cloud_synth_peak_rss: ${rssMb.toFixed(0)} MB (limit 800 MB: ${rssMb <= 800 ? 'within' : 'OVER'})`);
   } finally {

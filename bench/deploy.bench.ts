@@ -25,9 +25,16 @@ function withCost(config: string, cost: number): string {
 async function uptimes(stateDir: string, lab: string, device: string): Promise<Map<string, number>> {
   const paths = labPaths(stateDir, lab);
   const state = JSON.parse(readFileSync(paths.state, 'utf8')) as { devices: Record<string, { mgmt: { device: string }; hostKey: string }> };
-  const s = await DeviceSession.connect({ device, host: state.devices[device]!.mgmt.device, privateKey: readFileSync(paths.deployKey), pinnedHostKey: state.devices[device]!.hostKey });
+  const s = await DeviceSession.connect({
+    device,
+    host: state.devices[device]!.mgmt.device,
+    privateKey: readFileSync(paths.deployKey),
+    pinnedHostKey: state.devices[device]!.hostKey,
+  });
   try {
-    return new Map((await labDriver(s).getOspfNeighbours()).filter((n) => n.state.startsWith('Full')).map((n) => [`${n.family} ${n.routerId}`, n.uptimeSeconds]));
+    return new Map(
+      (await labDriver(s).getOspfNeighbours()).filter((n) => n.state.startsWith('Full')).map((n) => [`${n.family} ${n.routerId}`, n.uptimeSeconds]),
+    );
   } finally {
     s.close();
   }
@@ -44,7 +51,9 @@ async function main(): Promise<void> {
   const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab, parallel: 4, confirmSeconds: 600, checkTimeoutMs: 120_000 };
   try {
     const first = await deployLab(base);
-    console.log(`deploy_default_to_converged: ${first.seconds.toFixed(1)} s for ${first.devices} devices (converged=${first.convergence?.converged}; target ≤ 30 s)`);
+    console.log(
+      `deploy_default_to_converged: ${first.seconds.toFixed(1)} s for ${first.devices} devices (converged=${first.convergence?.converged}; target ≤ 30 s)`,
+    );
     const noop = await deployLab(base);
     console.log(`deploy_noop: ${noop.seconds.toFixed(2)} s (changed=${noop.changed}; target ≤ 2 s)`);
 
@@ -57,12 +66,19 @@ async function main(): Promise<void> {
     const after = await uptimes(stateDir, lab, COUNTY);
     const reset = [...before].filter(([k, up]) => (after.get(k) ?? 0) < up).length;
     const how = change.outcomes.find((o) => o.device === COUNTY);
-    console.log(`deploy_one_line_change: ${seconds.toFixed(2)} s plan+commit+checks+confirm (${how?.action}, ${how?.commit}); adjacencies reset on ${COUNTY}: ${reset} of ${before.size} (target ≤ 5 s, 0)`);
+    console.log(
+      `deploy_one_line_change: ${seconds.toFixed(2)} s plan+commit+checks+confirm (${how?.action}, ${how?.commit}); adjacencies reset on ${COUNTY}: ${reset} of ${before.size} (target ≤ 5 s, 0)`,
+    );
 
-    const ten = first.outcomes.map((o) => o.device).filter((d) => d !== COUNTY).slice(0, 10);
+    const ten = first.outcomes
+      .map((o) => o.device)
+      .filter((d) => d !== COUNTY)
+      .slice(0, 10);
     const tenChanged = (t: Topology, id: string) => (ten.includes(id) ? withCost(renderLabConfig(t, id), 888) : one(t, id));
     const atomic = await deployLab({ ...base, render: tenChanged, atomic: true });
-    console.log(`deploy_atomic_10_devices: ${atomic.seconds.toFixed(1)} s (changed=${atomic.changed}, rolled back=${atomic.rolledBack}; phases ${atomic.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}; target ≤ 20 s)`);
+    console.log(
+      `deploy_atomic_10_devices: ${atomic.seconds.toFixed(1)} s (changed=${atomic.changed}, rolled back=${atomic.rolledBack}; phases ${atomic.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}; target ≤ 20 s)`,
+    );
   } finally {
     await destroyLab({ stateDir, lab });
     rmSync(stateDir, { recursive: true, force: true });

@@ -30,15 +30,21 @@ async function main(): Promise<void> {
     if (!given) {
       const t0 = Date.now();
       const d = await labUpForDrill({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB });
-      console.log(`dr_lab_up_default_scope: ${((Date.now() - t0) / 1000).toFixed(1)} s (${d.devices} devices, converged in ${d.convergence.seconds.toFixed(1)} s; not part of the drill figure)`);
+      console.log(
+        `dr_lab_up_default_scope: ${((Date.now() - t0) / 1000).toFixed(1)} s (${d.devices} devices, converged in ${d.convergence.seconds.toFixed(1)} s; not part of the drill figure)`,
+      );
     }
     const t1 = Date.now();
     const { report } = await runDrill({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scenario: 'production-loss' });
     const drillS = (Date.now() - t1) / 1000;
     console.log(`dr_drill_production_loss_end_to_end: ${drillS.toFixed(1)} s (limit 120 s: ${drillS <= 120 ? 'within' : 'OVER'})`);
-    console.log(`dr_rto_sync_class_${report.class.id}: ${report.rto_s ?? 'never'} s (limit 30 s: ${report.rto_s !== null && report.rto_s <= 30 ? 'within' : 'OVER'}; class target ${report.class.rto_s} s)`);
+    console.log(
+      `dr_rto_sync_class_${report.class.id}: ${report.rto_s ?? 'never'} s (limit 30 s: ${report.rto_s !== null && report.rto_s <= 30 ? 'within' : 'OVER'}; class target ${report.class.rto_s} s)`,
+    );
     const runbook = report.steps.filter((x) => x.phase === 'runbook').reduce((t, x) => t + x.duration_s, 0);
-    console.log(`dr_failover_runbook: ${runbook.toFixed(2)} s (confirm loss, fence, promote, move the address, re-point; the rest of the RTO is routing and the writer's reconnect)`);
+    console.log(
+      `dr_failover_runbook: ${runbook.toFixed(2)} s (confirm loss, fence, promote, move the address, re-point; the rest of the RTO is routing and the writer's reconnect)`,
+    );
     console.log(`dr_writes_lost: ${report.writes_lost} writes (of ${report.writes_acked} acknowledged; class RPO ${report.class.rpo_s} s)`);
     console.log(`dr_drill_passed: ${report.passed ? 1 : 0} bool${report.passed ? '' : ` (${report.failures.join('; ')})`}`);
   } finally {

@@ -49,8 +49,14 @@ const single = await checkFrrSyntax(sample, { batchSize: 1, parallel: 1 });
 const singleCpu = childCpuSeconds() - c0;
 const perFileMs = (single.seconds * 1000) / sample.length;
 const perFileCpuMs = (singleCpu * 1000) / sample.length;
-console.log(`frr_syntax_one_process_per_file: ${perFileMs.toFixed(1)} ms per file wall, ${perFileCpuMs.toFixed(1)} ms CPU (serial, sample of ${sample.length})`);
-console.log(`frr_syntax_one_process_per_file_full: ${((perFileMs * files.length) / 1000).toFixed(1)} s wall, ${((perFileCpuMs * files.length) / 1000).toFixed(1)} s CPU (scaled to ${files.length} files)`);
-console.log(`frr_syntax_speedup: ${((perFileMs * files.length) / 1000 / batched).toFixed(1)} x wall, ${((perFileCpuMs * files.length) / 1000 / Math.min(...cpu)).toFixed(1)} x CPU`);
+console.log(
+  `frr_syntax_one_process_per_file: ${perFileMs.toFixed(1)} ms per file wall, ${perFileCpuMs.toFixed(1)} ms CPU (serial, sample of ${sample.length})`,
+);
+console.log(
+  `frr_syntax_one_process_per_file_full: ${((perFileMs * files.length) / 1000).toFixed(1)} s wall, ${((perFileCpuMs * files.length) / 1000).toFixed(1)} s CPU (scaled to ${files.length} files)`,
+);
+console.log(
+  `frr_syntax_speedup: ${((perFileMs * files.length) / 1000 / batched).toFixed(1)} x wall, ${((perFileCpuMs * files.length) / 1000 / Math.min(...cpu)).toFixed(1)} x CPU`,
+);
 const again = await checkFrrSyntax(sample);
 console.log(`frr_syntax_batched_agrees: ${JSON.stringify(again.findings) === JSON.stringify(single.findings) ? 1 : 0} bool`);

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
       const first = await deployLab(opts);
       const n = first.devices;
       console.log(`lab_${s.name}_devices: ${n} devices`);
-      console.log(`lab_${s.name}_deploy_to_converged: ${first.seconds.toFixed(1)} s (converged=${first.convergence?.converged}, changed=${first.changed}, rolled back=${first.rolledBack}, failed=${first.failed}; target for the default scope ≤ 60 s)`);
+      console.log(
+        `lab_${s.name}_deploy_to_converged: ${first.seconds.toFixed(1)} s (converged=${first.convergence?.converged}, changed=${first.changed}, rolled back=${first.rolledBack}, failed=${first.failed}; target for the default scope ≤ 60 s)`,
+      );
       console.log(`lab_${s.name}_deploy_phases: ${first.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
       const left = await findLeftovers(lab);
       const pids = left.processes;
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
       rmSync(stateDir, { recursive: true, force: true });
     }
   }
-  const leftovers = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('stx-bench-'));
+  const leftovers = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith('stx-bench-'));
   console.log(`lab_leftover_namespaces: ${leftovers.length} namespaces`);
 }
 

@@ -66,7 +66,9 @@ async function planning(): Promise<void> {
 
   const assessed = assess(systems, registry);
   const byId = new Map(systems.map((s) => [s.id, s]));
-  const movers = assessed.filter((a) => a.targetCloud).map((a) => ({ id: a.id, strategy: a.strategy, targetCloud: a.targetCloud!, dataGiB: byId.get(a.id)!.dataGiB, dependsOn: byId.get(a.id)!.dependsOn }));
+  const movers = assessed
+    .filter((a) => a.targetCloud)
+    .map((a) => ({ id: a.id, strategy: a.strategy, targetCloud: a.targetCloud!, dataGiB: byId.get(a.id)!.dataGiB, dependsOn: byId.get(a.id)!.dependsOn }));
   const wt: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
@@ -82,7 +84,7 @@ function fixDependencyCount(systems: MigrationSystem[], want: number): void {
   let total = systems.reduce((n, s) => n + s.dependsOn.length, 0);
   let k = 0;
   while (total < want) {
-    const i = 1 + (k++ * 7919) % (systems.length - 1);
+    const i = 1 + ((k++ * 7919) % (systems.length - 1));
     const s = systems[i]!;
     const t = systems[(k * 104729) % i]!;
     if (t.id !== s.id && !s.dependsOn.includes(t.id) && (s.classification === 'classified' || t.classification !== 'classified')) {
@@ -121,9 +123,23 @@ async function execution(): Promise<void> {
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
     const secrets = join(dir, 'secrets.json');
     const key = await ensureTsigKey(secrets, 'stacks-migrate');
-    await startNameServer({ dir: join(host('dns').dir, 'named'), address: host('dns').address, port: 53, zone: 'gov.sn.cn', key, records: {}, ttl: 300, netns: host('dns').ns });
+    await startNameServer({
+      dir: join(host('dns').dir, 'named'),
+      address: host('dns').address,
+      port: 53,
+      zone: 'gov.sn.cn',
+      key,
+      records: {},
+      ttl: 300,
+      netns: host('dns').ns,
+    });
     for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number)) {
-      const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 }, replication: { min_rounds: 1, max_rounds: 10, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: 1 }, systems: {} };
+      const runbook: Runbook = {
+        ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 },
+        names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 },
+        replication: { min_rounds: 1, max_rounds: 10, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: 1 },
+        systems: {},
+      };
       const systems: MigrationSystem[] = [];
       for (let i = 0; i < N; i++) {
         const sid = `bench-c${concurrency}-${String(i).padStart(3, '0')}`;
@@ -133,8 +149,30 @@ async function execution(): Promise<void> {
         await mkdir(data, { recursive: true });
         await writeFile(join(data, 'index.html'), `<h1>${sid}</h1>`);
         await writeFile(join(data, 'data.bin'), Buffer.alloc(2 * 1024 * 1024, i));
-        runbook.systems[sid] = { source: { host: src.address, data_dir: data }, target: { host: dst.address, data_dir: join(lab.dir, dst.name, 'srv', sid) }, service: { name: `${sid}.gov.sn.cn`, port: 9000 + i + concurrency * 100, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' } };
-        systems.push({ id: sid, name: sid, department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, dependsOn: [], dataGiB: 0.002, vcpu: 1, ramGiB: 1, protectionClass: 'p2', platform: 'x86-vm', lifecycle: 'active' });
+        runbook.systems[sid] = {
+          source: { host: src.address, data_dir: data },
+          target: { host: dst.address, data_dir: join(lab.dir, dst.name, 'srv', sid) },
+          service: {
+            name: `${sid}.gov.sn.cn`,
+            port: 9000 + i + concurrency * 100,
+            start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}',
+          },
+        };
+        systems.push({
+          id: sid,
+          name: sid,
+          department: 'finance',
+          level: 'province',
+          classification: 'internal',
+          location: { kind: 'department-room', site: 'dept.finance' },
+          dependsOn: [],
+          dataGiB: 0.002,
+          vcpu: 1,
+          ramGiB: 1,
+          protectionClass: 'p2',
+          platform: 'x86-vm',
+          lifecycle: 'active',
+        });
       }
       const pool = new SshPool({ user: 'root', privateKey: readFileSync(lab.identity), pinned: readKnownHosts(lab.knownHosts) });
       for (const s of systems) await startService(pool.get(runbook.systems[s.id]!.source.host), runbook.systems[s.id]!, runbook.systems[s.id]!.source);
@@ -147,12 +185,19 @@ async function execution(): Promise<void> {
       console.log(`execution concurrency ${concurrency}: ${result.finalized}/${N} finalized in ${seconds.toFixed(1)} s`);
       if (result.finalized < N) {
         const j = new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
-        for (const s of j.steps().filter((x) => x.status !== 'done')) console.log(`  not done: ${s.system} ${s.step} ${s.status} attempts ${s.attempts} ${s.detail ?? ''}`);
+        for (const s of j.steps().filter((x) => x.status !== 'done'))
+          console.log(`  not done: ${s.system} ${s.step} ${s.status} attempts ${s.attempts} ${s.detail ?? ''}`);
         j.close();
       }
       console.log(`execution systems migrated per minute (concurrency ${concurrency}): ${((result.finalized / seconds) * 60).toFixed(1)} systems/min`);
-      const downtimes = result.systems.map((x) => x.downtime_seconds).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-      if (downtimes.length) console.log(`execution cutover downtime (file systems, concurrency ${concurrency}): median ${downtimes[Math.floor(downtimes.length / 2)]!.toFixed(2)} s, max ${downtimes.at(-1)!.toFixed(2)} s (target median ≤ 30 s)`);
+      const downtimes = result.systems
+        .map((x) => x.downtime_seconds)
+        .filter((x): x is number => x !== undefined)
+        .sort((a, b) => a - b);
+      if (downtimes.length)
+        console.log(
+          `execution cutover downtime (file systems, concurrency ${concurrency}): median ${downtimes[Math.floor(downtimes.length / 2)]!.toFixed(2)} s, max ${downtimes.at(-1)!.toFixed(2)} s (target median ≤ 30 s)`,
+        );
     }
   } finally {
     await destroyMigrationLab(id, dir);
@@ -174,18 +219,69 @@ async function throttle(): Promise<void> {
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
     const secrets = join(dir, 'secrets.json');
     const key = await ensureTsigKey(secrets, 'stacks-migrate');
-    await startNameServer({ dir: join(host('dns').dir, 'named'), address: host('dns').address, port: 53, zone: 'gov.sn.cn', key, records: {}, ttl: 300, netns: host('dns').ns });
+    await startNameServer({
+      dir: join(host('dns').dir, 'named'),
+      address: host('dns').address,
+      port: 53,
+      zone: 'gov.sn.cn',
+      key,
+      records: {},
+      ttl: 300,
+      netns: host('dns').ns,
+    });
     const data = join(lab.dir, 'township', 'srv', 'bulk');
     await mkdir(data, { recursive: true });
     const { run } = await import('../lab/shell.js');
     await run('dd', ['if=/dev/urandom', `of=${join(data, 'bulk.bin')}`, 'bs=1M', `count=${Math.round(gib * 1024)}`, 'status=none']);
     const link = 200 / scale;
-    await run('ip', ['netns', 'exec', host('township').ns, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${link}mbit`, 'burst', '64kbit', 'latency', '400ms']);
-    const runbook: Runbook = { ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 }, names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 }, replication: { min_rounds: 1, max_rounds: 5, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: scale }, systems: { 'bench-bulk': { source: { host: host('township').address, data_dir: data }, target: { host: host('vm').address, data_dir: join(lab.dir, 'vm', 'srv', 'bulk') }, service: { name: 'bulk.gov.sn.cn', port: 9990, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' } } } };
+    await run('ip', [
+      'netns',
+      'exec',
+      host('township').ns,
+      'tc',
+      'qdisc',
+      'add',
+      'dev',
+      'eth0',
+      'root',
+      'tbf',
+      'rate',
+      `${link}mbit`,
+      'burst',
+      '64kbit',
+      'latency',
+      '400ms',
+    ]);
+    const runbook: Runbook = {
+      ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 },
+      names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 },
+      replication: { min_rounds: 1, max_rounds: 5, interval_s: 0.2, converge_bytes: 1024 * 1024, rate_scale: scale },
+      systems: {
+        'bench-bulk': {
+          source: { host: host('township').address, data_dir: data },
+          target: { host: host('vm').address, data_dir: join(lab.dir, 'vm', 'srv', 'bulk') },
+          service: { name: 'bulk.gov.sn.cn', port: 9990, start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}' },
+        },
+      },
+    };
     const inv = await loadInventory();
     const clouds = loadClouds(inv)!;
     const registry = buildRegistry(inv, buildTopology(inv), clouds);
-    const sys: MigrationSystem = { id: 'bench-bulk', name: 'bench-bulk', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, dependsOn: [], dataGiB: gib, vcpu: 1, ramGiB: 1, protectionClass: 'p2', platform: 'x86-vm', lifecycle: 'active' };
+    const sys: MigrationSystem = {
+      id: 'bench-bulk',
+      name: 'bench-bulk',
+      department: 'finance',
+      level: 'province',
+      classification: 'internal',
+      location: { kind: 'department-room', site: 'dept.finance' },
+      dependsOn: [],
+      dataGiB: gib,
+      vcpu: 1,
+      ramGiB: 1,
+      protectionClass: 'p2',
+      platform: 'x86-vm',
+      lifecycle: 'active',
+    };
     const plan = buildPlan([sys], registry, { generated: { seed: 0, count: 1 } });
     const throttleMbps = 100; // half of the township's 200M uplink (bandwidth.ts), the plan's default share
     plan.waves[0]!.systems[0]!.throttle_mbps = throttleMbps;
@@ -198,7 +294,10 @@ async function throttle(): Promise<void> {
     const initial = j.rounds('bench-bulk').find((r) => r.kind === 'initial');
     j.close();
     const want = throttleMbps / scale;
-    if (initial) console.log(`throttle: ${gib} GiB at ${initial.mbps} Mbit/s over a ${link} Mbit/s link (200M / ${scale}), throttle ${want} Mbit/s: ${(((initial.mbps - want) / want) * 100).toFixed(1)}% off (target within 10%); ${result.systems[0]!.state}, downtime ${result.systems[0]!.downtime_seconds?.toFixed(2)} s`);
+    if (initial)
+      console.log(
+        `throttle: ${gib} GiB at ${initial.mbps} Mbit/s over a ${link} Mbit/s link (200M / ${scale}), throttle ${want} Mbit/s: ${(((initial.mbps - want) / want) * 100).toFixed(1)}% off (target within 10%); ${result.systems[0]!.state}, downtime ${result.systems[0]!.downtime_seconds?.toFixed(2)} s`,
+      );
   } finally {
     await destroyMigrationLab(id, dir);
     await rm(dir, { recursive: true, force: true });

@@ -94,7 +94,6 @@ console.log(`links: ${topo.value.links.length}`);
 console.log(`ipam_full_province: ${ipam.ms.toFixed(1)} ms (target <= 500)`);
 console.log(`topology_build: ${topo.ms.toFixed(1)} ms`);
 
-
 const big: Inventory = generateProvince({ scale: 4, seed: 7 });
 const bigIpam = best(3, () => planAddresses(big));
 const bigTopo = best(3, () => buildTopology(big, bigIpam.value));

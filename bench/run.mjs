@@ -14,7 +14,9 @@ if (!existsSync(dir)) {
   process.exit(2);
 }
 const filter = process.argv[2];
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.js') && (!filter || f.includes(filter))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js') && (!filter || f.includes(filter)))
+  .sort();
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file.replace(/\.bench\.js$/, '')}`);

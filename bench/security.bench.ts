@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) smCrypto.sm2.doVerifySignature('x'.repeat(32), peerSig, peer.publicKey, { hash: true, der: true });
     const peerVerifyMs = ms(t0) / 5;
     void publicKeyHex;
-    console.log(`SM2 sign ${signMs.toFixed(3)} ms, verify ${verifyMs.toFixed(2)} ms; sm-crypto ${peerSignMs.toFixed(1)} ms / ${peerVerifyMs.toFixed(1)} ms (sign ${(peerSignMs / signMs).toFixed(0)}x, verify ${(peerVerifyMs / verifyMs).toFixed(0)}x faster here)`);
+    console.log(
+      `SM2 sign ${signMs.toFixed(3)} ms, verify ${verifyMs.toFixed(2)} ms; sm-crypto ${peerSignMs.toFixed(1)} ms / ${peerVerifyMs.toFixed(1)} ms (sign ${(peerSignMs / signMs).toFixed(0)}x, verify ${(peerVerifyMs / verifyMs).toFixed(0)}x faster here)`,
+    );
 
     // --- SM4 seal throughput
     const keys = deriveSealKeys(Buffer.alloc(32, 1));
@@ -69,9 +71,12 @@ async function main(): Promise<void> {
     const APPENDS = 2000;
     const c0 = cpuUsage();
     t0 = performance.now();
-    for (let i = 0; i < APPENDS; i++) await audit.record(stateDir, { action: 'deploy.commit', objects: [`device:d${i}`], input: `diff ${i}`, result: 'ok', detail: { i } });
+    for (let i = 0; i < APPENDS; i++)
+      await audit.record(stateDir, { action: 'deploy.commit', objects: [`device:d${i}`], input: `diff ${i}`, result: 'ok', detail: { i } });
     const appendMs = ms(t0) / APPENDS;
-    console.log(`audit append: ${appendMs.toFixed(3)} ms/record wall, ${(cpuMs(c0) / APPENDS).toFixed(3)} ms CPU (target ≤ 1 ms; SQLite WAL, SM3 chain, SM2 signature, anchor file)`);
+    console.log(
+      `audit append: ${appendMs.toFixed(3)} ms/record wall, ${(cpuMs(c0) / APPENDS).toFixed(3)} ms CPU (target ≤ 1 ms; SQLite WAL, SM3 chain, SM2 signature, anchor file)`,
+    );
     await closeAuditStores();
 
     // --- verify 100,000 records (written directly: 100k appends would take the bench minutes)
@@ -87,7 +92,19 @@ async function main(): Promise<void> {
     const fill = db.transaction(() => {
       for (let seq = 1; seq <= RECORDS; seq++) {
         // Only every 1000th record gets a real signature (filling is not what is measured); the head always does.
-        const base = { seq, prev, at: new Date(1_700_000_000_000 + seq).toISOString(), user: 'root', operator: seq % 3 ? null : 'noc', action: 'deploy.commit', objects: [`device:d${seq % 2000}`], inputHash: 'ab'.repeat(32), result: 'ok', detail: { seq }, keyId: signer.keyId };
+        const base = {
+          seq,
+          prev,
+          at: new Date(1_700_000_000_000 + seq).toISOString(),
+          user: 'root',
+          operator: seq % 3 ? null : 'noc',
+          action: 'deploy.commit',
+          objects: [`device:d${seq % 2000}`],
+          inputHash: 'ab'.repeat(32),
+          result: 'ok',
+          detail: { seq },
+          keyId: signer.keyId,
+        };
         const rec = seq % 1000 === 0 || seq === RECORDS ? seal(base, signer.key) : { ...base, hash: hashRecord(base), sig: '' };
         ins.run(...toRow(rec));
         prev = rec.hash;
@@ -100,7 +117,9 @@ async function main(): Promise<void> {
     const v0 = cpuUsage();
     t0 = performance.now();
     const report = await audit.verify(big);
-    console.log(`audit verify of ${report.records} records: ${(ms(t0) / 1000).toFixed(2)} s wall, ${(cpuMs(v0) / 1000).toFixed(2)} s CPU, ok=${report.ok} (target ≤ 2 s; every hash and link, the head's signature)`);
+    console.log(
+      `audit verify of ${report.records} records: ${(ms(t0) / 1000).toFixed(2)} s wall, ${(cpuMs(v0) / 1000).toFixed(2)} s CPU, ok=${report.ok} (target ≤ 2 s; every hash and link, the head's signature)`,
+    );
     await closeAuditStores();
 
     // --- the 等保 pack over the full province
@@ -119,7 +138,9 @@ async function main(): Promise<void> {
       runs.push(ms(t0));
     }
     runs.sort((a, b) => a - b);
-    console.log(`等保 pack over ${deviceConfigs.length} rendered configs + ${terraformJson.length} Terraform stacks: median ${(runs[1]! / 1000).toFixed(2)} s (best ${(runs[0]! / 1000).toFixed(2)} s; target ≤ 3 s), ${result!.summary.hardFindings} hard findings`);
+    console.log(
+      `等保 pack over ${deviceConfigs.length} rendered configs + ${terraformJson.length} Terraform stacks: median ${(runs[1]! / 1000).toFixed(2)} s (best ${(runs[0]! / 1000).toFixed(2)} s; target ≤ 3 s), ${result!.summary.hardFindings} hard findings`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

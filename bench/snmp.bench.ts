@@ -28,7 +28,8 @@ const COMMUNITY = 'bench-community';
 const QUICK = process.env.STACKS_BENCH_QUICK === '1';
 const work = mkdtempSync(join(tmpdir(), 'stacks-snmp-bench-'));
 const children: ChildProcess[] = [];
-const out = (name: string, value: number | string, unit = '') => process.stdout.write(`${name}: ${typeof value === 'number' ? +value.toFixed(3) : value}${unit ? ' ' + unit : ''}\n`);
+const out = (name: string, value: number | string, unit = '') =>
+  process.stdout.write(`${name}: ${typeof value === 'number' ? +value.toFixed(3) : value}${unit ? ' ' + unit : ''}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -52,7 +53,10 @@ function startSnmpd(i: number): { address: string; child: ChildProcess } {
   const d = join(work, `snmpd${i}`);
   mkdirSync(join(d, 'persist'), { recursive: true });
   writeFileSync(join(d, 'snmpd.conf'), `agentAddress udp:${address}:1161\nrocommunity ${COMMUNITY} 127.0.0.0/8\n`);
-  const child = spawn('snmpd', ['-f', '-Lf', join(d, 'log'), '-C', '-c', join(d, 'snmpd.conf'), '-m', ''], { env: { ...process.env, SNMP_PERSISTENT_DIR: join(d, 'persist') }, stdio: 'ignore' });
+  const child = spawn('snmpd', ['-f', '-Lf', join(d, 'log'), '-C', '-c', join(d, 'snmpd.conf'), '-m', ''], {
+    env: { ...process.env, SNMP_PERSISTENT_DIR: join(d, 'persist') },
+    stdio: 'ignore',
+  });
   children.push(child);
   return { address, child };
 }
@@ -66,7 +70,9 @@ async function compareWithExporter(): Promise<void> {
   const missing = ['snmpd', 'prometheus-snmp-exporter'].filter((c) => !installed(c));
   if (missing.length) {
     const pkgs = missing.map((c) => (c === 'snmpd' ? 'snmpd' : 'prometheus-snmp-exporter'));
-    process.stderr.write(`snmp bench: the comparison needs ${missing.join(' and ')}: install with \`apt-get install ${pkgs.join(' ')}\` (both are in scripts/system-packages.txt); skipping it\n`);
+    process.stderr.write(
+      `snmp bench: the comparison needs ${missing.join(' and ')}: install with \`apt-get install ${pkgs.join(' ')}\` (both are in scripts/system-packages.txt); skipping it\n`,
+    );
     out('snmp_exporter_comparison', 0, `skipped: ${missing.join(', ')} not installed`);
     return;
   }
@@ -75,13 +81,25 @@ async function compareWithExporter(): Promise<void> {
   const rounds = QUICK ? 20 : 60;
   // ours: the daemon's own poll path (GetBulk walk, parse, counters, faults, metrics)
   const store = new SqliteFaultStore(join(work, 'cmp.sqlite'));
-  const daemon = new MonitorDaemon({ targets: agents.map((a, i) => target(`d${i}`, a.address)), platforms: [], store, logger: pino({ level: 'silent' }), intervalMs: 3_600_000, debounce: { openAfterMs: 0, closeAfterMs: 0 }, processMetrics: false, session: { timeoutMs: 2000, retries: 1 } });
+  const daemon = new MonitorDaemon({
+    targets: agents.map((a, i) => target(`d${i}`, a.address)),
+    platforms: [],
+    store,
+    logger: pino({ level: 'silent' }),
+    intervalMs: 3_600_000,
+    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    processMetrics: false,
+    session: { timeoutMs: 2000, retries: 1 },
+  });
   await daemon.start();
   await Promise.all(agents.map((_, i) => daemon.pollNow(`d${i}`)));
   let ok = 0;
   const c0 = process.cpuUsage();
   let failure = '';
-  for (let r = 0; r < rounds; r++) for (const o of await Promise.all(agents.map((_, i) => daemon.pollNow(`d${i}`)))) if (o?.ok) ok++; else failure ||= JSON.stringify(o);
+  for (let r = 0; r < rounds; r++)
+    for (const o of await Promise.all(agents.map((_, i) => daemon.pollNow(`d${i}`))))
+      if (o?.ok) ok++;
+      else failure ||= JSON.stringify(o);
   if (failure) process.stderr.write(`compare: a poll failed: ${failure}\n`);
   const c = process.cpuUsage(c0);
   await daemon.stop();
@@ -95,7 +113,16 @@ async function compareWithExporter(): Promise<void> {
   await Promise.all(sessions.map((x) => bulkWalk(x, DEFAULT_SESSION_SETTINGS.maxRepetitions)));
   let bareOk = 0;
   const b0 = process.cpuUsage();
-  for (let r = 0; r < rounds; r++) for (const w of await Promise.all(sessions.map((x) => bulkWalk(x, DEFAULT_SESSION_SETTINGS.maxRepetitions).then(() => 1, () => 0)))) bareOk += w;
+  for (let r = 0; r < rounds; r++)
+    for (const w of await Promise.all(
+      sessions.map((x) =>
+        bulkWalk(x, DEFAULT_SESSION_SETTINGS.maxRepetitions).then(
+          () => 1,
+          () => 0,
+        ),
+      ),
+    ))
+      bareOk += w;
   const b = process.cpuUsage(b0);
   for (const x of sessions) x.close();
   const bare = bareOk / ((b.user + b.system) / 1e6);
@@ -125,17 +152,33 @@ async function compareWithExporter(): Promise<void> {
   };
   writeFileSync(join(work, 'snmp.yml'), stringify(module));
   const port = await freePort();
-  const exporter = spawn('prometheus-snmp-exporter', [`--config.file=${join(work, 'snmp.yml')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exporter = spawn(
+    'prometheus-snmp-exporter',
+    [`--config.file=${join(work, 'snmp.yml')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   children.push(exporter);
   // a spawn failure is an event, not an exception: report it instead of crashing with agents left running
   exporter.on('error', (err) => process.stderr.write(`snmp bench: prometheus-snmp-exporter did not start: ${err.message}\n`));
   let exporterErr = '';
   exporter.stderr!.on('data', (d: Buffer) => (exporterErr += d.toString()));
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     await sleep(100);
   }
-  const scrapeAll = () => Promise.all(agents.map((a) => fetch(`http://127.0.0.1:${port}/snmp?module=if_mib&target=${a.address}:1161`).then(async (r) => (r.ok && (await r.text()).includes('ifOperStatus') ? 1 : 0))));
+  const scrapeAll = () =>
+    Promise.all(
+      agents.map((a) =>
+        fetch(`http://127.0.0.1:${port}/snmp?module=if_mib&target=${a.address}:1161`).then(async (r) =>
+          r.ok && (await r.text()).includes('ifOperStatus') ? 1 : 0,
+        ),
+      ),
+    );
   await scrapeAll();
   let theirOk = 0;
   const e0 = cpuMsOf(exporter.pid!);
@@ -158,7 +201,9 @@ async function compareWithExporter(): Promise<void> {
 async function scale(): Promise<void> {
   const count = 2000;
   const hosts = [0, 1].map((h) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'sim-agents-host.js'), String(80 + h), String(count / 2), '4', COMMUNITY], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'sim-agents-host.js'), String(80 + h), String(count / 2), '4', COMMUNITY], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     children.push(child);
     return new Promise<void>((res) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && res()));
   });
@@ -167,7 +212,11 @@ async function scale(): Promise<void> {
   for (let h = 0; h < 2; h++) for (let i = 0; i < count / 2; i++) targets.push(target(`sim${h}-${i}`, simAddress(80 + h, i)));
   writeFileSync(join(work, 'targets.json'), JSON.stringify(targets));
   const interval = QUICK ? 30_000 : 60_000;
-  const r = spawnSync(process.execPath, [join(import.meta.dirname, 'support', 'snmp-scale-worker.js'), join(work, 'targets.json'), String(interval), String(interval + 5000), String(interval)], { encoding: 'utf8', timeout: 4 * interval + 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, 'support', 'snmp-scale-worker.js'), join(work, 'targets.json'), String(interval), String(interval + 5000), String(interval)],
+    { encoding: 'utf8', timeout: 4 * interval + 60_000 },
+  );
   if (r.status !== 0) throw new Error(`scale worker failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { polls: number; cpuMs: number; wallMs: number; maxRssMb: number; okPolls: number };
   out('scale_targets', count, 'agents');
@@ -194,7 +243,16 @@ async function trapLatency(): Promise<void> {
     },
   });
   const trapPort = await freePort();
-  const daemon = new MonitorDaemon({ targets: [target('t0', '127.82.0.1')], platforms: [], store, logger: pino({ level: 'silent' }), intervalMs: 3_600_000, debounce: { openAfterMs: 0, closeAfterMs: 0 }, processMetrics: false, traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] } });
+  const daemon = new MonitorDaemon({
+    targets: [target('t0', '127.82.0.1')],
+    platforms: [],
+    store,
+    logger: pino({ level: 'silent' }),
+    intervalMs: 3_600_000,
+    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    processMetrics: false,
+    traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] },
+  });
   await daemon.start();
   const first = await daemon.pollNow('t0');
   if (!first?.ok) process.stderr.write(`trap bench: first poll failed: ${JSON.stringify(first)}\n`);

@@ -20,7 +20,14 @@ export async function readAccepted(stateDir: string): Promise<NetworkSnapshot | 
   try {
     return JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as NetworkSnapshot;
   } catch (cause) {
-    throw new StacksError({ code: 'E_STATE_CORRUPT', file, message: 'the accepted snapshot cannot be read', hint: 'delete it and run `stacks plan --accept` again', cause, kind: 'runtime' });
+    throw new StacksError({
+      code: 'E_STATE_CORRUPT',
+      file,
+      message: 'the accepted snapshot cannot be read',
+      hint: 'delete it and run `stacks plan --accept` again',
+      cause,
+      kind: 'runtime',
+    });
   }
 }
 

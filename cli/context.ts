@@ -38,7 +38,10 @@ let logger: Logger | undefined;
 /** Structured logs go to stderr so stdout stays clean for results and `--json`. */
 export function log(): Logger {
   logger ??= pino(
-    { level: process.env.STACKS_LOG_LEVEL ?? 'warn', redact: { paths: ['*.password', '*.community', '*.authKey', '*.privKey', '*.privateKey', '*.secret'], censor: '[redacted]' } },
+    {
+      level: process.env.STACKS_LOG_LEVEL ?? 'warn',
+      redact: { paths: ['*.password', '*.community', '*.authKey', '*.privKey', '*.privateKey', '*.secret'], censor: '[redacted]' },
+    },
     destination(2),
   );
   return logger;

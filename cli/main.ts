@@ -71,7 +71,11 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       // help and version exit 0; usage errors are bad input
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      if (json) process.stdout.write(JSON.stringify({ error: { code: 'E_USAGE', kind: 'input', commander: e.code, message: String(e.message ?? '').replace(/^error: /, '') } }, null, 2) + '\n');
+      if (json)
+        process.stdout.write(
+          JSON.stringify({ error: { code: 'E_USAGE', kind: 'input', commander: e.code, message: String(e.message ?? '').replace(/^error: /, '') } }, null, 2) +
+            '\n',
+        );
       return 2;
     }
     return reportError(err, program.opts().json === true || json);

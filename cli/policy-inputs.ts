@@ -37,7 +37,14 @@ export function readRenderedConfigs(synthDir: string, topology: Topology): Rende
     for (const device of topology.devices) {
       const path = `stacks/backbone/configs/${dialect}/${device.hostname}.${DIALECTS[dialect].fileExtension}`;
       const abs = join(synthDir, path);
-      if (!existsSync(abs)) throw inputError('E_SYNTH_DIR', abs, '(file)', `is missing: the synth output does not match the inventory (device ${device.id})`, 'synth again, or drop --synth-dir');
+      if (!existsSync(abs))
+        throw inputError(
+          'E_SYNTH_DIR',
+          abs,
+          '(file)',
+          `is missing: the synth output does not match the inventory (device ${device.id})`,
+          'synth again, or drop --synth-dir',
+        );
       out.push({ device: device.id, dialect, path, text: readFileSync(abs, 'utf8') });
     }
   }

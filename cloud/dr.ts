@@ -77,7 +77,19 @@ export function replicationPairs(reg: CloudRegistry, placement: Placement): Repl
       const id = `dr-${from.location.site}-${to.id}`.replace(/\./g, '-');
       let pair = pairs.get(id);
       if (!pair) {
-        pair = { id, fromSite: from.location.site, toCentre: to.id, toSite: to.site, toCloud: r.cloud, role: r.role, fromClouds: [], departments: {}, replicas: { sync: 0, async: 0, backup: 0 }, systems: 0, requiredMbps: 0 };
+        pair = {
+          id,
+          fromSite: from.location.site,
+          toCentre: to.id,
+          toSite: to.site,
+          toCloud: r.cloud,
+          role: r.role,
+          fromClouds: [],
+          departments: {},
+          replicas: { sync: 0, async: 0, backup: 0 },
+          systems: 0,
+          requiredMbps: 0,
+        };
         pairs.set(id, pair);
       }
       if (!pair.fromClouds.includes(from.id)) pair.fromClouds.push(from.id);
@@ -126,7 +138,9 @@ export function drReport(reg: CloudRegistry, systems: readonly System[], placeme
   const links = [...loads.values()].sort((a, b) => b.loadMbps / b.allowedMbps - a.loadMbps / a.allowedMbps || a.link.localeCompare(b.link));
   for (const l of links) {
     if (l.loadMbps > l.allowedMbps) {
-      problems.push(`backbone ${l.link} (${l.links.join(', ')}): replication needs ${l.loadMbps.toFixed(1)} Mbps, over ${(reg.dr.maxLinkShare * 100).toFixed(0)}% of its ${l.bandwidthMbps} Mbps (pairs: ${l.pairs.join(', ')})`);
+      problems.push(
+        `backbone ${l.link} (${l.links.join(', ')}): replication needs ${l.loadMbps.toFixed(1)} Mbps, over ${(reg.dr.maxLinkShare * 100).toFixed(0)}% of its ${l.bandwidthMbps} Mbps (pairs: ${l.pairs.join(', ')})`,
+      );
     }
   }
   const classOf = new Map(systems.map((s) => [s.id, s.protectionClass]));

@@ -4,7 +4,11 @@ import { StacksError, StacksErrors } from '../lib/errors.js';
 import { loadClouds } from './load.js';
 
 const base = await loadInventory();
-type Doc = { defaults: Record<string, unknown>; clouds: Array<Record<string, unknown>>; dr: { classes: Array<Record<string, unknown>> } & Record<string, unknown> };
+type Doc = {
+  defaults: Record<string, unknown>;
+  clouds: Array<Record<string, unknown>>;
+  dr: { classes: Array<Record<string, unknown>> } & Record<string, unknown>;
+};
 
 /** The default inventory with its clouds document changed by `edit` (a deep copy). */
 function withClouds(edit: (doc: Doc) => void, inv: Inventory = base): Inventory {
@@ -60,12 +64,18 @@ describe('clouds.yaml', () => {
 
   it('rejects quotas that add up to more than the capacity', () => {
     const errs = errorsOf(() => loadClouds(withClouds((d) => ((d.clouds[0]!.tenants as { quota: { vcpu: number } }).quota.vcpu = 5000))));
-    expect(errs).toEqual([expect.objectContaining({ path: 'clouds[0].tenants.quota.vcpu', message: expect.stringMatching(/add up to \d+ vcpu, over its capacity of 32000/) })]);
+    expect(errs).toEqual([
+      expect.objectContaining({ path: 'clouds[0].tenants.quota.vcpu', message: expect.stringMatching(/add up to \d+ vcpu, over its capacity of 32000/) }),
+    ]);
   });
 
   it('rejects a class with no replica target: a role no centre holds, or no DR pool in that centre', () => {
-    const noRole = errorsOf(() => loadClouds(withClouds((d) => void 0, { ...base, datacenters: { datacenters: base.datacenters.datacenters.filter((c) => c.role !== 'same-city-dr') } })));
-    expect(noRole).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'dr.classes[0].replicas[0].role', message: expect.stringContaining('no replica target') })]));
+    const noRole = errorsOf(() =>
+      loadClouds(withClouds((d) => void 0, { ...base, datacenters: { datacenters: base.datacenters.datacenters.filter((c) => c.role !== 'same-city-dr') } })),
+    );
+    expect(noRole).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'dr.classes[0].replicas[0].role', message: expect.stringContaining('no replica target') })]),
+    );
     // also the cloud standing in the removed centre is now unknown
     expect(noRole.some((e) => e.message.includes('unknown centre "info-centre"'))).toBe(true);
     const noPool = errorsOf(() => loadClouds(withClouds((d) => (d.clouds = d.clouds.filter((c) => c.id !== 'dr-info-centre')))));
@@ -89,6 +99,8 @@ describe('clouds.yaml', () => {
         }),
       ),
     );
-    expect(errs.map((e) => e.path)).toEqual(expect.arrayContaining(['clouds[3].id', 'clouds[12].tenants.departments[3]', 'clouds[12].tenants.overrides.finance']));
+    expect(errs.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['clouds[3].id', 'clouds[12].tenants.departments[3]', 'clouds[12].tenants.overrides.finance']),
+    );
   });
 });

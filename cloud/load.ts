@@ -49,7 +49,12 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
   spec.defaults.ops_prefixes.ipv4.forEach((p, i) => checkPrefix(p, `defaults.ops_prefixes.ipv4[${i}]`, 'ipv4', 32, err));
   spec.defaults.ops_prefixes.ipv6.forEach((p, i) => checkPrefix(p, `defaults.ops_prefixes.ipv6[${i}]`, 'ipv6', 128, err));
   spec.defaults.city_departments.forEach((d, i) => {
-    if (!departments.has(d)) err(`defaults.city_departments[${i}]`, `unknown department "${d}" (city bureaus mirror the province's departments)`, `declare it in ${inv.paths.departments}`);
+    if (!departments.has(d))
+      err(
+        `defaults.city_departments[${i}]`,
+        `unknown department "${d}" (city bureaus mirror the province's departments)`,
+        `declare it in ${inv.paths.departments}`,
+      );
   });
 
   const seen = new Map<string, number>();
@@ -63,7 +68,8 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
     }
     if (cloud.city !== undefined && !cities.has(cloud.city)) err(`${at}.city`, `unknown city "${cloud.city}"`, `known cities: ${[...cities].join(', ')}`);
     if (cloud.industry !== undefined) {
-      if (industries.has(cloud.industry)) err(`${at}.industry`, `a second cloud for industry "${cloud.industry}" (also clouds[${industries.get(cloud.industry)}])`);
+      if (industries.has(cloud.industry))
+        err(`${at}.industry`, `a second cloud for industry "${cloud.industry}" (also clouds[${industries.get(cloud.industry)}])`);
       industries.set(cloud.industry, i);
     }
     if (cloud.kind === 'dr' && cloud.centre === undefined) err(`${at}.centre`, 'a DR pool stands in a data centre of the layout');
@@ -86,9 +92,11 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
     cloud.services.forEach((svc, k) => {
       if (names.has(svc.name)) err(`${at}.services[${k}].name`, `duplicate service "${svc.name}" (also services[${names.get(svc.name)}])`);
       names.set(svc.name, k);
-      if (!depts.includes(svc.tenant)) err(`${at}.services[${k}].tenant`, `"${svc.tenant}" is not a tenant of cloud "${cloud.id}"`, `tenants: ${depts.join(', ')}`);
+      if (!depts.includes(svc.tenant))
+        err(`${at}.services[${k}].tenant`, `"${svc.tenant}" is not a tenant of cloud "${cloud.id}"`, `tenants: ${depts.join(', ')}`);
     });
-    if (cloud.kind === 'dr' && cloud.services.length) err(`${at}.services`, 'a DR pool publishes no services (its replicas take over the primary\'s VIPs only in a drill)');
+    if (cloud.kind === 'dr' && cloud.services.length)
+      err(`${at}.services`, "a DR pool publishes no services (its replicas take over the primary's VIPs only in a drill)");
   });
 
   spec.dr.classes.forEach((cls, i) => {
@@ -97,12 +105,20 @@ function checkClouds(inv: Inventory, spec: CloudsFile, file: string): void {
     cls.replicas.forEach((r, k) => {
       const holders = inv.datacenters.datacenters.filter((d) => d.role === r.role);
       if (holders.length === 0) {
-        err(`${at}.replicas[${k}].role`, `no centre has role "${r.role}": class "${cls.id}" has no replica target`, `give a centre that role in ${inv.paths.datacenters}`);
+        err(
+          `${at}.replicas[${k}].role`,
+          `no centre has role "${r.role}": class "${cls.id}" has no replica target`,
+          `give a centre that role in ${inv.paths.datacenters}`,
+        );
         return;
       }
       const pools = holders.filter((h) => spec.clouds.some((c) => c.kind === 'dr' && c.centre === h.id));
       if (pools.length === 0) {
-        err(`${at}.replicas[${k}].role`, `no DR pool (kind: dr) stands in the ${r.role} centre "${holders[0]!.id}": class "${cls.id}" has no replica target`, 'add a cloud of kind dr with that centre');
+        err(
+          `${at}.replicas[${k}].role`,
+          `no DR pool (kind: dr) stands in the ${r.role} centre "${holders[0]!.id}": class "${cls.id}" has no replica target`,
+          'add a cloud of kind dr with that centre',
+        );
       }
     });
   });
@@ -125,7 +141,11 @@ function checkQuotas(cloud: CloudSpec, depts: string[], at: string, err: (path: 
   }
   for (const key of ['vcpu', 'ram_gib', 'storage_tib'] as const) {
     if (sum[key] > cap[key] + 1e-9) {
-      err(`${at}.quota.${key}`, `tenant quotas of cloud "${cloud.id}" add up to ${round(sum[key])} ${key}, over its capacity of ${round(cap[key])}`, 'lower the quotas or add capacity to an availability zone');
+      err(
+        `${at}.quota.${key}`,
+        `tenant quotas of cloud "${cloud.id}" add up to ${round(sum[key])} ${key}, over its capacity of ${round(cap[key])}`,
+        'lower the quotas or add capacity to an availability zone',
+      );
     }
   }
 }

@@ -33,7 +33,10 @@ export function pathFinder(topology: Topology): PathFinder {
     const a = siteOf.get(l.a.device);
     const b = siteOf.get(l.b.device);
     if (!a || !b || a === b) continue;
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const key = `${x}>${y}`;
       let e = edges.get(key);
       if (!e) {

@@ -13,7 +13,17 @@ beforeAll(async () => {
   reg = buildRegistry(inv, topo, loadClouds(inv)!);
 });
 
-const sys = (id: string, over: Partial<System> = {}): System => ({ id, department: 'finance', level: 'province', classified: false, vcpu: 4, ramGiB: 16, storageTiB: 1, protectionClass: 'p4', ...over });
+const sys = (id: string, over: Partial<System> = {}): System => ({
+  id,
+  department: 'finance',
+  level: 'province',
+  classified: false,
+  vcpu: 4,
+  ramGiB: 16,
+  storageTiB: 1,
+  protectionClass: 'p4',
+  ...over,
+});
 
 describe('placement', () => {
   it('routes province, city and industry systems to their clouds and keeps classified ones off', () => {
@@ -49,7 +59,12 @@ describe('placement', () => {
   it("switches the remote centre to Yan'an when the inventory swaps the roles", () => {
     const swapped: Inventory = {
       ...inv,
-      datacenters: { datacenters: inv.datacenters.datacenters.map((d) => ({ ...d, role: d.id === 'yanan-dc' ? 'remote-dr' : d.id === 'yulin-dc' ? 'remote-dr-alternative' : d.role })) },
+      datacenters: {
+        datacenters: inv.datacenters.datacenters.map((d) => ({
+          ...d,
+          role: d.id === 'yanan-dc' ? 'remote-dr' : d.id === 'yulin-dc' ? 'remote-dr-alternative' : d.role,
+        })),
+      },
     };
     const r2 = buildRegistry(swapped, topo, loadClouds(swapped)!);
     const p = placeSystems(r2, [sys('a', { protectionClass: 'p5' }), sys('b', { level: 'city', city: 'yanan', department: 'health', protectionClass: 'p5' })]);
@@ -70,7 +85,10 @@ describe('placement', () => {
     health.location = { site: 'dc.info-centre', centre: 'info-centre', role: 'same-city-dr', city: 'xian' };
     const p = placeSystems(moved, [sys('h', { industry: 'health', department: 'health', protectionClass: 'p6' })]);
     expect(p.placed).toEqual([]);
-    expect(p.unplaced[0]).toMatchObject({ kind: 'no-replica-target', reason: expect.stringContaining('already stands in the same-city DR centre info-centre') });
+    expect(p.unplaced[0]).toMatchObject({
+      kind: 'no-replica-target',
+      reason: expect.stringContaining('already stands in the same-city DR centre info-centre'),
+    });
   });
 
   it('is capacity-aware: balances availability zones, respects quotas, places all-or-nothing', () => {
@@ -98,7 +116,15 @@ describe('placement', () => {
   });
 
   it('places 10,000 systems', () => {
-    const list = Array.from({ length: 10_000 }, (_, i) => sys(`x${i}`, { vcpu: 1, ramGiB: 2, storageTiB: 0.05, department: inv.departments.departments[i % 40]!.id, protectionClass: ['p6', 'p5', 'p4', 'p2'][i % 4]! }));
+    const list = Array.from({ length: 10_000 }, (_, i) =>
+      sys(`x${i}`, {
+        vcpu: 1,
+        ramGiB: 2,
+        storageTiB: 0.05,
+        department: inv.departments.departments[i % 40]!.id,
+        protectionClass: ['p6', 'p5', 'p4', 'p2'][i % 4]!,
+      }),
+    );
     const p = placeSystems(reg, list);
     expect(p.placed.length + p.unplaced.length).toBe(10_000);
     expect(p.placed.length).toBeGreaterThan(5_000);
@@ -118,7 +144,7 @@ describe('two sites, three centres', () => {
     // dual homing: two 10G links per hop
     expect(remote.path!.bottleneckMbps).toBe(20000);
     // p6: 10 TiB × 4%/day × 6 peak; p5: 10 TiB × 3%/day × 3 peak (Mbps)
-    const mbps = (tib: number, pct: number, peak: number) => ((tib * 1024 * pct) / 100) * 8589.934592 / 86400 * peak;
+    const mbps = (tib: number, pct: number, peak: number) => ((((tib * 1024 * pct) / 100) * 8589.934592) / 86400) * peak;
     expect(remote.requiredMbps).toBeCloseTo(mbps(10, 4, 6) + mbps(10, 3, 3), 6);
     expect(dr.problems).toEqual([]);
     expect(dr.classes.find((c) => c.id === 'p6')).toMatchObject({ level: 6, rpoS: 0, systems: 1 });
@@ -138,7 +164,13 @@ describe('indicators', () => {
     expect([v.numerator, v.denominator]).toEqual([20, 23]);
   });
   it('8: systems on a managed extranet cloud whose dependencies are too', () => {
-    const systems = [sys('a'), sys('b', { dependsOn: ['a'] }), sys('c', { industry: 'video', department: 'radio-tv', dependsOn: ['a'] }), sys('d', { dependsOn: ['c'] }), sys('e', { classified: true })];
+    const systems = [
+      sys('a'),
+      sys('b', { dependsOn: ['a'] }),
+      sys('c', { industry: 'video', department: 'radio-tv', dependsOn: ['a'] }),
+      sys('d', { dependsOn: ['c'] }),
+      sys('e', { classified: true }),
+    ];
     const v = indicator8(reg, systems, placeSystems(reg, systems));
     // video is not managed: c is out, and d depends on c
     expect([v.numerator, v.denominator]).toEqual([2, 4]);

@@ -31,7 +31,12 @@ interface CloudState {
 export function placeSystems(registry: CloudRegistry, systems: readonly System[]): Placement {
   const states = new Map<string, CloudState>();
   for (const cloud of registry.clouds) {
-    states.set(cloud.id, { cloud, tenants: new Map(cloud.tenants.map((t) => [t.department, t])), byAz: cloud.availabilityZones.map(() => zero()), byTenant: new Map() });
+    states.set(cloud.id, {
+      cloud,
+      tenants: new Map(cloud.tenants.map((t) => [t.department, t])),
+      byAz: cloud.availabilityZones.map(() => zero()),
+      byTenant: new Map(),
+    });
   }
   const provincial = registry.clouds.find((c) => c.kind === 'provincial');
   const byCity = new Map<string, Cloud>();
@@ -58,9 +63,21 @@ export function placeSystems(registry: CloudRegistry, systems: readonly System[]
       fail(system, 'unknown-class', `unknown protection class "${system.protectionClass}"`);
       continue;
     }
-    const cloud = system.industry !== undefined ? byIndustry.get(system.industry) : system.level === 'province' ? provincial : system.city !== undefined ? byCity.get(system.city) : undefined;
+    const cloud =
+      system.industry !== undefined
+        ? byIndustry.get(system.industry)
+        : system.level === 'province'
+          ? provincial
+          : system.city !== undefined
+            ? byCity.get(system.city)
+            : undefined;
     if (!cloud) {
-      const what = system.industry !== undefined ? `industry "${system.industry}"` : system.level === 'province' ? 'the province' : `city "${system.city ?? '(none given)'}"`;
+      const what =
+        system.industry !== undefined
+          ? `industry "${system.industry}"`
+          : system.level === 'province'
+            ? 'the province'
+            : `city "${system.city ?? '(none given)'}"`;
       fail(system, 'no-cloud', `no cloud for ${what}`);
       continue;
     }
@@ -91,7 +108,14 @@ export function placeSystems(registry: CloudRegistry, systems: readonly System[]
       replicas.push({
         state,
         az: rc.az,
-        placement: { cloud: t.pool.id, centre: t.centre.id, role: r.role, mode: r.mode, reserved, mbps: replicaMbps(system, cls, r.mode, registry.dr.backupWindowH) },
+        placement: {
+          cloud: t.pool.id,
+          centre: t.centre.id,
+          role: r.role,
+          mode: r.mode,
+          reserved,
+          mbps: replicaMbps(system, cls, r.mode, registry.dr.backupWindowH),
+        },
       });
     }
     if (failed) {
@@ -100,7 +124,13 @@ export function placeSystems(registry: CloudRegistry, systems: readonly System[]
     }
     commit(primary, system.department, check.az, need);
     for (const r of replicas) commit(r.state, system.department, r.az, r.placement.reserved);
-    placed.push({ system: system.id, cloud: cloud.id, tenant: primary.tenants.get(system.department)!.project, az: cloud.availabilityZones[check.az]!.name, replicas: replicas.map((r) => r.placement) });
+    placed.push({
+      system: system.id,
+      cloud: cloud.id,
+      tenant: primary.tenants.get(system.department)!.project,
+      az: cloud.availabilityZones[check.az]!.name,
+      replicas: replicas.map((r) => r.placement),
+    });
   }
   return { placed, unplaced, usage: [...states.values()].map(usageOf) };
 }

@@ -60,17 +60,44 @@ function attachmentsOf(inv: Inventory): AttachmentRequests {
       file,
       path: `${lengthsAt}.tenants`,
     });
-    for (const d of tenantDepartments(inv, spec, c)) pools.push({ id: poolIds.tenant(c.id, d), parent: { kind: 'pool', id: poolIds.tenants(c.id) }, lengths: lengths.tenant_subnet, file, path: `${at}.tenants` });
+    for (const d of tenantDepartments(inv, spec, c))
+      pools.push({
+        id: poolIds.tenant(c.id, d),
+        parent: { kind: 'pool', id: poolIds.tenants(c.id) },
+        lengths: lengths.tenant_subnet,
+        file,
+        path: `${at}.tenants`,
+      });
     networks.push(
-      { pool: poolIds.provider(c.id), site, owner: `cloud:${c.id}`, role: 'provider', interface: `cl${k}p`, description: `cloud ${c.id} provider network (service VIPs, router gateways, floating IPs)` },
-      { pool: poolIds.tenants(c.id), site, owner: `cloud:${c.id}`, role: 'tenants', interface: `cl${k}t`, description: `cloud ${c.id} tenant networks (routed, no SNAT)` },
+      {
+        pool: poolIds.provider(c.id),
+        site,
+        owner: `cloud:${c.id}`,
+        role: 'provider',
+        interface: `cl${k}p`,
+        description: `cloud ${c.id} provider network (service VIPs, router gateways, floating IPs)`,
+      },
+      {
+        pool: poolIds.tenants(c.id),
+        site,
+        owner: `cloud:${c.id}`,
+        role: 'tenants',
+        interface: `cl${k}t`,
+        description: `cloud ${c.id} tenant networks (routed, no SNAT)`,
+      },
     );
     if (c.services.length === 0) return;
     const half = { ipv4: lengths.provider.ipv4 + 1, ipv6: lengths.provider.ipv6 + 1 };
     pools.push({ id: poolIds.vips(c.id), parent: { kind: 'pool', id: poolIds.provider(c.id) }, lengths: half, skipFirst: half, file, path: `${at}.services` });
     const city = c.city ?? cityOfCentre.get(c.centre ?? '') ?? '';
     c.services.forEach((s, j) => {
-      pools.push({ id: poolIds.vip(c.id, s.name), parent: { kind: 'pool', id: poolIds.vips(c.id) }, lengths: { ipv4: 32, ipv6: 128 }, file, path: `${at}.services[${j}]` });
+      pools.push({
+        id: poolIds.vip(c.id, s.name),
+        parent: { kind: 'pool', id: poolIds.vips(c.id) },
+        lengths: { ipv4: 32, ipv6: 128 },
+        file,
+        path: `${at}.services[${j}]`,
+      });
       services.push({
         id: `${c.id}/${s.name}`,
         owner: `cloud:${c.id}`,

@@ -48,7 +48,14 @@ function buildCloud(
     ? { site: centre.site, centre: centre.id, role: centre.role, city: centre.city }
     : { site: siteIds.city(c.city!), city: c.city! };
   const site = sites.get(location.site);
-  if (!site) throw inputError('E_CLOUDS', file, `${at}.${c.centre ? 'centre' : 'city'}`, `site "${location.site}" is not in the topology`, 'is the centre or city in the inventory?');
+  if (!site)
+    throw inputError(
+      'E_CLOUDS',
+      file,
+      `${at}.${c.centre ? 'centre' : 'city'}`,
+      `site "${location.site}" is not in the topology`,
+      'is the centre or city in the inventory?',
+    );
   const capacity: Resources = { vcpu: 0, ramGiB: 0, storageTiB: 0 };
   const availabilityZones = c.availability_zones.map((az) => {
     capacity.vcpu += az.vcpu;
@@ -58,7 +65,8 @@ function buildCloud(
   });
   const pool = (id: string): DualStack<Prefix> => {
     const p = topology.pools?.[id];
-    if (!p) throw inputError('E_CLOUDS', file, at, `the IPAM has no pool ${id}`, 'build the topology from this inventory (its IPAM allocates the clouds\' pools)');
+    if (!p)
+      throw inputError('E_CLOUDS', file, at, `the IPAM has no pool ${id}`, "build the topology from this inventory (its IPAM allocates the clouds' pools)");
     return { ipv4: parsePrefix(p.ipv4), ipv6: parsePrefix(p.ipv6) };
   };
   const text = (p: DualStack<Prefix>): DualStack => ({ ipv4: formatPrefix(p.ipv4), ipv6: formatPrefix(p.ipv6) });
@@ -146,7 +154,15 @@ function toRule(r: SecurityRuleSpec, spec: CloudsFile, topology: Topology): Secu
 function memberRules(c: CloudSpec, department: string, subnets: DualStack<Prefix>): SecurityRule[] {
   return c.services
     .filter((svc) => svc.tenant === department)
-    .map((svc) => ({ name: `lb-${svc.name}`, direction: 'ingress' as const, protocol: 'tcp' as const, portMin: svc.member_port ?? svc.port, portMax: svc.member_port ?? svc.port, remotePrefixes: [formatPrefix(subnets.ipv4), formatPrefix(subnets.ipv6)], public: false }));
+    .map((svc) => ({
+      name: `lb-${svc.name}`,
+      direction: 'ingress' as const,
+      protocol: 'tcp' as const,
+      portMin: svc.member_port ?? svc.port,
+      portMax: svc.member_port ?? svc.port,
+      remotePrefixes: [formatPrefix(subnets.ipv4), formatPrefix(subnets.ipv6)],
+      public: false,
+    }));
 }
 
 function toClass(c: CloudsFile['dr']['classes'][number]): ProtectionClass {

@@ -32,7 +32,8 @@ export function replicaTargets(reg: CloudRegistry): ReplicaTargets {
   const byRole = new Map<CentreRole, Centre>();
   for (const c of reg.centres) if (!byRole.has(c.role)) byRole.set(c.role, c);
   const poolOf = new Map<string, Cloud>();
-  for (const cloud of reg.clouds) if (cloud.kind === 'dr' && cloud.location.centre && !poolOf.has(cloud.location.centre)) poolOf.set(cloud.location.centre, cloud);
+  for (const cloud of reg.clouds)
+    if (cloud.kind === 'dr' && cloud.location.centre && !poolOf.has(cloud.location.centre)) poolOf.set(cloud.location.centre, cloud);
   const withPool = (centre: Centre | undefined, role: CentreRole): TargetResult => {
     if (!centre) return { ok: false, reason: `no centre has role ${role}` };
     const pool = poolOf.get(centre.id);

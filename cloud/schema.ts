@@ -103,7 +103,10 @@ export const cloudSchema = z
     pools: poolLengthsSchema.optional(),
   })
   .refine((c) => (c.centre === undefined) !== (c.city === undefined), { message: 'a cloud names exactly one of `centre` or `city`' })
-  .refine((c) => (c.kind === 'industry') === (c.industry !== undefined), { message: 'industry clouds (and only they) name their `industry`', path: ['industry'] });
+  .refine((c) => (c.kind === 'industry') === (c.industry !== undefined), {
+    message: 'industry clouds (and only they) name their `industry`',
+    path: ['industry'],
+  });
 export type CloudSpec = z.infer<typeof cloudSchema>;
 
 export const replicaModeSchema = z.enum(['sync', 'async', 'backup']);

@@ -51,7 +51,13 @@ export const DEFAULT_TARGET = 'lab';
 export function checkTarget(target: string, force: boolean): void {
   if (target === DEFAULT_TARGET) return;
   if (!force) {
-    throw inputError('E_DR_TARGET', '(command line)', '--target', `refusing to drill target "${target}": a drill takes centres down and only runs on the lab`, 'use --target lab, or --force if you really mean a live target');
+    throw inputError(
+      'E_DR_TARGET',
+      '(command line)',
+      '--target',
+      `refusing to drill target "${target}": a drill takes centres down and only runs on the lab`,
+      'use --target lab, or --force if you really mean a live target',
+    );
   }
   throw runtimeError('E_DR_TARGET', `no drill driver for target "${target}" (forced): only the lab can be drilled from here`);
 }
@@ -95,7 +101,15 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const clientNs = deviceNs(lab, layout.client);
   const labOpts = { stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab };
   const faults = uplinkPeers(scoped, hit).map((peer) => ({ device: hit.device, peer }));
-  await writeJournal(opts.stateDir, { pid: process.pid, lab, startedAt: new Date(started).toISOString(), ends, faults, inventoryDir: opts.inventoryDir, deployedLab });
+  await writeJournal(opts.stateDir, {
+    pid: process.pid,
+    lab,
+    startedAt: new Date(started).toISOString(),
+    ends,
+    faults,
+    inventoryDir: opts.inventoryDir,
+    deployedLab,
+  });
 
   let rec: ServiceRecord | undefined;
   const writers: Writer[] = [];
@@ -110,8 +124,13 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const run = `drill-${started}`;
   try {
     if (recovered.length) await recorder.always('pre-check', 'restore what an abandoned drill left', async () => recovered.join('; '));
-    rec = await recorder.step('pre-check', `bring up the sample service: primary in ${layout.nodes[0]!.centre}, ${layout.nodes.slice(1).map((n) => `${n.mode} standby in ${n.centre}`).join(', ')}`, () =>
-      bringUpService(opts.stateDir, lab, layout, hba),
+    rec = await recorder.step(
+      'pre-check',
+      `bring up the sample service: primary in ${layout.nodes[0]!.centre}, ${layout.nodes
+        .slice(1)
+        .map((n) => `${n.mode} standby in ${n.centre}`)
+        .join(', ')}`,
+      () => bringUpService(opts.stateDir, lab, layout, hba),
     );
     const service = rec;
     const rb: RunbookContext = { rec: service, stateDir: opts.stateDir, clientNs, recorder, signal: opts.signal };
@@ -144,26 +163,41 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     failAt = Date.now();
     await recorder.step('inject', `take ${hit.centre}'s uplinks down (${hit.uplinks.join(', ')})`, () => setLinks(ends, 'down'));
     cutAt = Date.now();
-    if (sc.stopsProcesses) await recorder.step('inject', `stop ${hit.centre}'s processes (database killed, no shutdown)`, () => stop(nodeContext(service, hit), 'immediate'));
-    faultRecord = recorder.step('inject', `record the fault in the lab (stacks lab fault link ${faults.map((f) => `${f.device} ${f.peer}`).join(', ')} down)`, () => faultCentreLinks(labOpts, scoped, hit, 'down'));
+    if (sc.stopsProcesses)
+      await recorder.step('inject', `stop ${hit.centre}'s processes (database killed, no shutdown)`, () => stop(nodeContext(service, hit), 'immediate'));
+    faultRecord = recorder.step(
+      'inject',
+      `record the fault in the lab (stacks lab fault link ${faults.map((f) => `${f.device} ${f.peer}`).join(', ')} down)`,
+      () => faultCentreLinks(labOpts, scoped, hit, 'down'),
+    );
     faultRecord.catch(() => undefined);
     primaryAfter = await failover(rb, sc);
-    await recorder.step('measure', 'service answers again (a write started after the failure is acknowledged)', async () => {
-      const limit = Math.min(layout.protectionClass.rtoS * 1000 + 5000, 120_000);
-      while (!writer.firstAckStartedAfter(cutAt) && Date.now() - failAt < limit && !opts.signal?.aborted) await sleep(50, opts.signal);
-      const a = writer.firstAckStartedAfter(cutAt);
-      if (!a) throw new Error(`no write acknowledged within ${limit / 1000} s`);
-      return round((a.ackMs - failAt) / 1000);
-    }, (rto) => `RTO ${rto} s`);
+    await recorder.step(
+      'measure',
+      'service answers again (a write started after the failure is acknowledged)',
+      async () => {
+        const limit = Math.min(layout.protectionClass.rtoS * 1000 + 5000, 120_000);
+        while (!writer.firstAckStartedAfter(cutAt) && Date.now() - failAt < limit && !opts.signal?.aborted) await sleep(50, opts.signal);
+        const a = writer.firstAckStartedAfter(cutAt);
+        if (!a) throw new Error(`no write acknowledged within ${limit / 1000} s`);
+        return round((a.ackMs - failAt) / 1000);
+      },
+      (rto) => `RTO ${rto} s`,
+    );
     await faultRecord;
     await postChecks(rb, sc);
     await sleep(1000, opts.signal);
     const log = await writer.stop();
     const primaryCtx = nodeContext(service, layout.nodes.find((n) => n.centre === service.primary)!);
-    outcome = await recorder.step('measure', `count acknowledged writes missing on ${service.primary}`, async () => {
-      const rows = await query<{ id: string }>(primaryCtx, 'SELECT id FROM drill_writes WHERE run = $1', [run]);
-      return measure({ failAtMs: failAt, cutAtMs: cutAt, acks: log.acks, present: new Set(rows.map((r) => Number(r.id))) });
-    }, (o) => `${o.writes_lost} of ${o.writes_acked} lost`);
+    outcome = await recorder.step(
+      'measure',
+      `count acknowledged writes missing on ${service.primary}`,
+      async () => {
+        const rows = await query<{ id: string }>(primaryCtx, 'SELECT id FROM drill_writes WHERE run = $1', [run]);
+        return measure({ failAtMs: failAt, cutAtMs: cutAt, acks: log.acks, present: new Set(rows.map((r) => Number(r.id))) });
+      },
+      (o) => `${o.writes_lost} of ${o.writes_acked} lost`,
+    );
 
     if (opts.failback) {
       await recorder.step('failback', `bring ${hit.centre}'s links up (stacks lab fault … up)`, () => faultCentreLinks(labOpts, scoped, hit, 'up'));
@@ -181,7 +215,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
       failbackResult = { requested: true, done: true, downtime_s: m.max_write_gap_s, writes_lost: m.writes_lost };
       await recorder.check('post-check', 'after failback: production primary, service address back, no acknowledged write lost', async () => {
         const h = await serviceAddressHolders(lab, layout);
-        return { ok: h.length === 1 && h[0] === layout.nodes[0]!.centre && m.writes_lost === 0, detail: `address on ${h.join(', ')}; ${m.writes_lost} lost; downtime ${m.max_write_gap_s} s` };
+        return {
+          ok: h.length === 1 && h[0] === layout.nodes[0]!.centre && m.writes_lost === 0,
+          detail: `address on ${h.join(', ')}; ${m.writes_lost} lost; downtime ${m.max_write_gap_s} s`,
+        };
       });
       primaryAfter = service.primary;
     }
@@ -209,7 +246,8 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
         if (left.length) throw new Error(`processes left: ${left.join(', ')}`);
       });
     }
-    if (deployedLab) await recorder.always('restore', 'destroy the lab the drill deployed', async () => void (await destroyLab({ stateDir: opts.stateDir, lab })));
+    if (deployedLab)
+      await recorder.always('restore', 'destroy the lab the drill deployed', async () => void (await destroyLab({ stateDir: opts.stateDir, lab })));
     await clearJournal(opts.stateDir, lab);
   }
 

@@ -34,11 +34,14 @@ export function exec(ns: string | undefined, argv: readonly string[], opts: Exec
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.on('error', (err) => reject(runtimeError('E_DR_EXEC', `cannot run ${full.join(' ')}: ${err.message}`, 'run scripts/ensure-system-packages.sh postgresql iproute2', err)));
+    child.on('error', (err) =>
+      reject(runtimeError('E_DR_EXEC', `cannot run ${full.join(' ')}: ${err.message}`, 'run scripts/ensure-system-packages.sh postgresql iproute2', err)),
+    );
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       const r = { code: code ?? (signal ? 128 : 1), stdout, stderr };
-      if (r.code !== 0 && !opts.allowFail) reject(runtimeError('E_DR_EXEC', `${argv.join(' ').slice(0, 200)} in ${ns ?? 'host'} failed (exit ${r.code}): ${stderr.trim().slice(-600)}`));
+      if (r.code !== 0 && !opts.allowFail)
+        reject(runtimeError('E_DR_EXEC', `${argv.join(' ').slice(0, 200)} in ${ns ?? 'host'} failed (exit ${r.code}): ${stderr.trim().slice(-600)}`));
       else resolve(r);
     });
   });

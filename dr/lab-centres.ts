@@ -19,7 +19,11 @@ export async function requireLabNamespaces(lab: string, layout: DrLayout): Promi
   const have = new Set(await listNamespaces());
   const missing = [...layout.nodes.map((n) => n.device), layout.client].filter((d) => !have.has(deviceNs(lab, d)));
   if (missing.length) {
-    throw runtimeError('E_DR_LAB', `the lab "${lab}" is not running: no namespace for ${missing.join(', ')}`, 'deploy it first (`stacks deploy --target lab`) or let the drill deploy it (`--deploy`)');
+    throw runtimeError(
+      'E_DR_LAB',
+      `the lab "${lab}" is not running: no namespace for ${missing.join(', ')}`,
+      'deploy it first (`stacks deploy --target lab`) or let the drill deploy it (`--deploy`)',
+    );
   }
 }
 
@@ -29,13 +33,20 @@ export async function attachServer(lab: string, node: DrNode): Promise<void> {
   await exec(ns, ['sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv6.ip_nonlocal_bind=1']);
   const have = (await readLinks(ns)).get(node.serverIf)?.addresses ?? [];
   const add = [node.server.ipv4, node.server.ipv6].filter((a) => !have.some((h) => h.toLowerCase() === a.toLowerCase()));
-  await ipBatch(add.map((a) => `addr add ${a} dev ${node.serverIf}${a.includes(':') ? ' nodad' : ''}`), ns);
+  await ipBatch(
+    add.map((a) => `addr add ${a} dev ${node.serverIf}${a.includes(':') ? ' nodad' : ''}`),
+    ns,
+  );
 }
 
 export async function detachServer(lab: string, node: DrNode, service: DualAddress): Promise<void> {
   const ns = deviceNs(lab, node.device);
   if (!(await listNamespaces()).includes(ns)) return;
-  await ipBatch([node.server.ipv4, node.server.ipv6].map((a) => `addr del ${a} dev ${node.serverIf}`), ns, true).catch(() => undefined);
+  await ipBatch(
+    [node.server.ipv4, node.server.ipv6].map((a) => `addr del ${a} dev ${node.serverIf}`),
+    ns,
+    true,
+  ).catch(() => undefined);
   await removeServiceAddress(lab, node, service);
   await exec(ns, ['sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=0', 'net.ipv6.ip_nonlocal_bind=0'], { allowFail: true });
 }
@@ -44,14 +55,21 @@ export async function placeServiceAddress(lab: string, node: DrNode, service: Du
   const ns = deviceNs(lab, node.device);
   const have = (await readLinks(ns)).get('lo')?.addresses ?? [];
   const add = [service.ipv4, service.ipv6].filter((a) => !have.some((h) => h.toLowerCase() === a.toLowerCase()));
-  await ipBatch(add.map((a) => `addr add ${a} dev lo`), ns);
+  await ipBatch(
+    add.map((a) => `addr add ${a} dev lo`),
+    ns,
+  );
 }
 
 export async function removeServiceAddress(lab: string, node: DrNode, service: DualAddress): Promise<void> {
   const ns = deviceNs(lab, node.device);
   const have = (await readLinks(ns)).get('lo')?.addresses ?? [];
   const del = [service.ipv4, service.ipv6].filter((a) => have.some((h) => h.toLowerCase() === a.toLowerCase()));
-  await ipBatch(del.map((a) => `addr del ${a} dev lo`), ns, true);
+  await ipBatch(
+    del.map((a) => `addr del ${a} dev lo`),
+    ns,
+    true,
+  );
 }
 
 /** Which nodes hold the service address right now (more than one would be a split brain). */

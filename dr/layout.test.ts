@@ -73,7 +73,13 @@ test('server address is the tenth of the centre LAN', () => {
 
 test('postgresql.conf: listens on the centre and service addresses only; sync names; standby conninfo', () => {
   const l = buildLayout(reg, scoped, pickClass(reg));
-  const conf = renderPostgresqlConf({ node: l.nodes[2]!, serviceAddress: l.serviceAddress, socketDir: '/tmp/s', synchronousStandbys: [], primaryHost: '10.0.8.10' });
+  const conf = renderPostgresqlConf({
+    node: l.nodes[2]!,
+    serviceAddress: l.serviceAddress,
+    socketDir: '/tmp/s',
+    synchronousStandbys: [],
+    primaryHost: '10.0.8.10',
+  });
   expect(conf).toMatch(/^listen_addresses = '10\.22\.4\.10,2001:db8:b01::a,192\.168\.255\.254,/m);
   expect(conf).toContain("primary_conninfo = 'host=10.0.8.10 port=5432 user=postgres application_name=yulin_dc");
   expect(synchronousNames(['info_centre'])).toBe('FIRST 1 (info_centre)');

@@ -62,7 +62,12 @@ export function pickClass(reg: CloudRegistry, wanted?: string): ProtectionClass 
     const c = reg.classes.find((x) => x.id === wanted);
     if (!c) throw inputError('E_DR_CLASS', FILE, 'dr.classes', `no protection class "${wanted}"`, `classes: ${reg.classes.map((x) => x.id).join(', ')}`);
     if (c.replicas.some((r) => r.mode === 'backup') || c.replicas.length === 0) {
-      throw inputError('E_DR_CLASS', FILE, `dr.classes[${c.id}]`, `class "${c.id}" has no streaming replica (only backups): a failover drill needs sync or async replication`);
+      throw inputError(
+        'E_DR_CLASS',
+        FILE,
+        `dr.classes[${c.id}]`,
+        `class "${c.id}" has no streaming replica (only backups): a failover drill needs sync or async replication`,
+      );
     }
     return c;
   }
@@ -80,7 +85,13 @@ export function buildLayout(reg: CloudRegistry, scoped: ScopedTopology, cls: Pro
     if (role !== 'production' && !replica) continue;
     const device = scoped.devices.find((d) => d.site === centre.site);
     if (!device) {
-      throw inputError('E_DR_SCOPE', '--scope', 'datacenters', `the lab's scope has no router for centre ${centre.id} (${centre.site})`, 'deploy the lab with its default scope, which includes the three centres');
+      throw inputError(
+        'E_DR_SCOPE',
+        '--scope',
+        'datacenters',
+        `the lab's scope has no router for centre ${centre.id} (${centre.site})`,
+        'deploy the lab with its default scope, which includes the three centres',
+      );
     }
     const lan = lanOf(device);
     nodes.push({
@@ -92,7 +103,10 @@ export function buildLayout(reg: CloudRegistry, scoped: ScopedTopology, cls: Pro
       appName: centre.id.replace(/[^a-z0-9]/gi, '_').toLowerCase(),
       server: { ipv4: serverAddress(lan.ipv4!), ipv6: serverAddress(lan.ipv6!) },
       serverIf: `${lan.name}-p`.slice(0, 15),
-      uplinks: scoped.links.filter((l) => l.a.device === device.id || l.b.device === device.id).map((l) => l.id).sort(),
+      uplinks: scoped.links
+        .filter((l) => l.a.device === device.id || l.b.device === device.id)
+        .map((l) => l.id)
+        .sort(),
       mode: replica?.mode === 'sync' ? 'sync' : replica ? 'async' : undefined,
     });
   }

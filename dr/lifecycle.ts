@@ -26,7 +26,14 @@ export interface DrModel {
   hba: string[];
 }
 
-export async function loadDrModel(opts: { stateDir: string; inventoryDir: string; lab?: string; scope?: string; classId?: string; client?: string }): Promise<DrModel> {
+export async function loadDrModel(opts: {
+  stateDir: string;
+  inventoryDir: string;
+  lab?: string;
+  scope?: string;
+  classId?: string;
+  client?: string;
+}): Promise<DrModel> {
   const inventory = await loadInventory(opts.inventoryDir);
   const loaded = loadClouds(inventory);
   if (!loaded) throw inputError('E_DR_CLOUDS', inventory.dir, 'clouds.yaml', 'the inventory declares no clouds and DR classes (clouds.yaml)');
@@ -53,7 +60,8 @@ export async function serviceUp(opts: { stateDir: string; inventoryDir: string; 
   await ensurePostgres();
   const m = await loadDrModel(opts);
   await requireLabNamespaces(m.lab, m.layout);
-  if (await readService(opts.stateDir, m.lab)) throw runtimeError('E_DR_BUSY', `a DR sample service already runs in lab "${m.lab}"`, '`stacks dr status` shows it; `stacks dr down` removes it');
+  if (await readService(opts.stateDir, m.lab))
+    throw runtimeError('E_DR_BUSY', `a DR sample service already runs in lab "${m.lab}"`, '`stacks dr status` shows it; `stacks dr down` removes it');
   try {
     return await bringUpService(opts.stateDir, m.lab, m.layout, m.hba);
   } catch (err) {

@@ -64,7 +64,10 @@ async function writeConf(ctx: NodeContext, sync: string[], primaryHost?: string)
 export async function initPrimary(ctx: NodeContext, sync: string[]): Promise<void> {
   await ownedDir(ctx.paths.dir, 0o755);
   await ownedDir(ctx.paths.socket, 0o755);
-  await exec(undefined, [join(PG_BIN, 'initdb'), '-D', ctx.paths.data, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], { asPostgres: true, timeoutMs: 60_000 });
+  await exec(undefined, [join(PG_BIN, 'initdb'), '-D', ctx.paths.data, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], {
+    asPostgres: true,
+    timeoutMs: 60_000,
+  });
   await writeConf(ctx, sync);
   await start(ctx);
   await query(ctx, 'CREATE TABLE IF NOT EXISTS drill_writes (id bigint NOT NULL, run text NOT NULL, at timestamptz NOT NULL, PRIMARY KEY (run, id))');
@@ -75,7 +78,11 @@ export async function cloneStandby(ctx: NodeContext, primaryHost: string): Promi
   await ownedDir(ctx.paths.dir, 0o755);
   await ownedDir(ctx.paths.socket, 0o755);
   await rm(ctx.paths.data, { recursive: true, force: true });
-  await exec(ctx.ns, [join(PG_BIN, 'pg_basebackup'), '-d', primaryConninfo(primaryHost, ctx.node.appName), '-D', ctx.paths.data, '-X', 'stream', '-c', 'fast'], { asPostgres: true, timeoutMs: 120_000 });
+  await exec(
+    ctx.ns,
+    [join(PG_BIN, 'pg_basebackup'), '-d', primaryConninfo(primaryHost, ctx.node.appName), '-D', ctx.paths.data, '-X', 'stream', '-c', 'fast'],
+    { asPostgres: true, timeoutMs: 120_000 },
+  );
   await writeConf(ctx, [], primaryHost);
   const { uid, gid } = await pgUser();
   await writeFile(join(ctx.paths.data, 'standby.signal'), '');
@@ -98,7 +105,11 @@ export async function start(ctx: NodeContext): Promise<void> {
 
 /** `immediate` is what a centre loss does to the database (no shutdown checkpoint); `fast` is a clean stop. */
 export async function stop(ctx: NodeContext, mode: 'immediate' | 'fast'): Promise<void> {
-  await exec(ctx.ns, [join(PG_BIN, 'pg_ctl'), '-D', ctx.paths.data, '-m', mode, '-w', '-t', '30', 'stop'], { asPostgres: true, allowFail: true, timeoutMs: 40_000 });
+  await exec(ctx.ns, [join(PG_BIN, 'pg_ctl'), '-D', ctx.paths.data, '-m', mode, '-w', '-t', '30', 'stop'], {
+    asPostgres: true,
+    allowFail: true,
+    timeoutMs: 40_000,
+  });
 }
 
 export async function isRunning(ctx: NodeContext): Promise<boolean> {
@@ -108,7 +119,14 @@ export async function isRunning(ctx: NodeContext): Promise<boolean> {
 
 /** A query over the node's Unix socket (the control plane). */
 export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(ctx: NodeContext, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ host: ctx.paths.socket, port: PG_PORT, user: PG_USER, database: DRILL_DB, connectionTimeoutMillis: 3000, query_timeout: 10_000 });
+  const client = new pg.Client({
+    host: ctx.paths.socket,
+    port: PG_PORT,
+    user: PG_USER,
+    database: DRILL_DB,
+    connectionTimeoutMillis: 3000,
+    query_timeout: 10_000,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -135,6 +153,10 @@ export async function followPrimary(ctx: NodeContext, primaryHost: string): Prom
 
 /** Is the service answering on `host` as seen from `ns` (pg_isready over the lab's network)? */
 export async function ready(ns: string, host: string, timeoutS = 1): Promise<boolean> {
-  const r = await exec(ns, [join(PG_BIN, 'pg_isready'), '-h', host, '-p', String(PG_PORT), '-t', String(timeoutS)], { asPostgres: true, allowFail: true, timeoutMs: (timeoutS + 3) * 1000 });
+  const r = await exec(ns, [join(PG_BIN, 'pg_isready'), '-h', host, '-p', String(PG_PORT), '-t', String(timeoutS)], {
+    asPostgres: true,
+    allowFail: true,
+    timeoutMs: (timeoutS + 3) * 1000,
+  });
   return r.code === 0;
 }

@@ -3,7 +3,14 @@ import { DrillAborted, Recorder } from './recorder.js';
 
 test('steps are timed and recorded; a failing step is recorded and rethrown', async () => {
   const r = new Recorder(Date.now());
-  expect(await r.step('runbook', 'promote', async () => 42, (v) => `got ${v}`)).toBe(42);
+  expect(
+    await r.step(
+      'runbook',
+      'promote',
+      async () => 42,
+      (v) => `got ${v}`,
+    ),
+  ).toBe(42);
   await expect(r.step('runbook', 'move address', async () => Promise.reject(new Error('no route')))).rejects.toThrow('no route');
   expect(r.steps.map((s) => [s.name, s.ok, s.detail])).toEqual([
     ['promote', true, 'got 42'],

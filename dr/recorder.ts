@@ -35,7 +35,14 @@ export class Recorder {
       this.push({ phase, name, at_s: round((t0 - this.startedMs) / 1000), duration_s: round((Date.now() - t0) / 1000), ok: true, detail: detail?.(v) });
       return v;
     } catch (err) {
-      this.push({ phase, name, at_s: round((t0 - this.startedMs) / 1000), duration_s: round((Date.now() - t0) / 1000), ok: false, detail: (err as Error).message.slice(0, 300) });
+      this.push({
+        phase,
+        name,
+        at_s: round((t0 - this.startedMs) / 1000),
+        duration_s: round((Date.now() - t0) / 1000),
+        ok: false,
+        detail: (err as Error).message.slice(0, 300),
+      });
       throw err;
     }
   }
@@ -62,7 +69,14 @@ export class Recorder {
       this.push({ phase, name, at_s: round((t0 - this.startedMs) / 1000), duration_s: round((Date.now() - t0) / 1000), ok: true, detail: d || undefined });
       return true;
     } catch (err) {
-      this.push({ phase, name, at_s: round((t0 - this.startedMs) / 1000), duration_s: round((Date.now() - t0) / 1000), ok: false, detail: (err as Error).message.slice(0, 300) });
+      this.push({
+        phase,
+        name,
+        at_s: round((t0 - this.startedMs) / 1000),
+        duration_s: round((Date.now() - t0) / 1000),
+        ok: false,
+        detail: (err as Error).message.slice(0, 300),
+      });
       return false;
     }
   }

@@ -7,7 +7,16 @@ const p6 = { id: 'p6', name: 'core', gbt20988_level: 6, rto_s: 900, rpo_s: 0 };
 
 describe('measure', () => {
   test('RTO runs from the failure to the first acknowledged write started after it', () => {
-    const o = measure({ failAtMs: 10_000, acks: acks([[1, 9_000, 9_010], [2, 9_980, 10_020], [3, 13_000, 14_500], [4, 14_600, 14_620]]), present: new Set([1, 2, 3, 4]) });
+    const o = measure({
+      failAtMs: 10_000,
+      acks: acks([
+        [1, 9_000, 9_010],
+        [2, 9_980, 10_020],
+        [3, 13_000, 14_500],
+        [4, 14_600, 14_620],
+      ]),
+      present: new Set([1, 2, 3, 4]),
+    });
     expect(o.rto_s).toBe(4.5);
     expect(o.writes_lost).toBe(0);
     expect(o.rpo_s).toBe(0);
@@ -15,14 +24,31 @@ describe('measure', () => {
   });
 
   test('acknowledged writes missing on the new primary are lost, and the window is their age at the failure', () => {
-    const o = measure({ failAtMs: 10_000, acks: acks([[1, 9_000, 9_010], [2, 9_500, 9_600], [3, 9_900, 9_950], [4, 12_000, 12_050]]), present: new Set([1, 4]) });
+    const o = measure({
+      failAtMs: 10_000,
+      acks: acks([
+        [1, 9_000, 9_010],
+        [2, 9_500, 9_600],
+        [3, 9_900, 9_950],
+        [4, 12_000, 12_050],
+      ]),
+      present: new Set([1, 4]),
+    });
     expect(o.writes_lost).toBe(2);
     expect(o.lost_ids).toEqual([2, 3]);
     expect(o.rpo_s).toBe(0.4);
   });
 
   test('a write started while the failure was being injected does not prove recovery', () => {
-    const o = measure({ failAtMs: 10_000, cutAtMs: 10_300, acks: acks([[1, 10_100, 10_150], [2, 15_000, 16_000]]), present: new Set([1, 2]) });
+    const o = measure({
+      failAtMs: 10_000,
+      cutAtMs: 10_300,
+      acks: acks([
+        [1, 10_100, 10_150],
+        [2, 15_000, 16_000],
+      ]),
+      present: new Set([1, 2]),
+    });
     expect(o.rto_s).toBe(6);
   });
 
@@ -55,15 +81,37 @@ describe('verdict', () => {
 test('the writer protocol is parsed line by line', () => {
   const log: WriterLog = { acks: [], errors: [] };
   parseWriterLines('A 1 100 105\nE 200 Connection terminated unexpectedly\nA 2 300 310\npartial', log);
-  expect(log.acks).toEqual([{ id: 1, startMs: 100, ackMs: 105 }, { id: 2, startMs: 300, ackMs: 310 }]);
+  expect(log.acks).toEqual([
+    { id: 1, startMs: 100, ackMs: 105 },
+    { id: 2, startMs: 300, ackMs: 310 },
+  ]);
   expect(log.errors).toEqual([{ ms: 200, message: 'Connection terminated unexpectedly' }]);
 });
 
 test('the text report names scenario, targets, measurements and outcome', () => {
   const r: DrillReport = {
-    id: 'x-production-loss', scenario: 'production-loss', title: 'loss of the production centre', lab: 'lab', target: 'lab', system: 'pg', class: p6,
-    started_at: 'a', finished_at: 'b', duration_s: 30, steps: [{ phase: 'inject', name: 'links down', at_s: 5, duration_s: 0.1, ok: true }],
-    rto_s: 4.2, rpo_s: 0, writes_acked: 500, writes_lost: 0, lost_ids: [], max_write_gap_s: 4.2, primary_before: 'xinchuang', primary_after: 'info-centre', failback: null, passed: true, failures: [],
+    id: 'x-production-loss',
+    scenario: 'production-loss',
+    title: 'loss of the production centre',
+    lab: 'lab',
+    target: 'lab',
+    system: 'pg',
+    class: p6,
+    started_at: 'a',
+    finished_at: 'b',
+    duration_s: 30,
+    steps: [{ phase: 'inject', name: 'links down', at_s: 5, duration_s: 0.1, ok: true }],
+    rto_s: 4.2,
+    rpo_s: 0,
+    writes_acked: 500,
+    writes_lost: 0,
+    lost_ids: [],
+    max_write_gap_s: 4.2,
+    primary_before: 'xinchuang',
+    primary_after: 'info-centre',
+    failback: null,
+    passed: true,
+    failures: [],
   };
   const text = renderReportText(r);
   expect(text).toContain('RTO  target ≤ 900 s   measured 4.2 s');

@@ -85,7 +85,9 @@ export function verdict(o: Outcome, cls: DrillReport['class'], steps: readonly S
   else if (o.rto_s > cls.rto_s) failures.push(`RTO ${o.rto_s} s exceeds the class target ${cls.rto_s} s`);
   if (cls.rpo_s === 0 && o.writes_lost > 0) failures.push(`${o.writes_lost} acknowledged writes lost; class ${cls.id} demands RPO 0`);
   else if (o.rpo_s > cls.rpo_s) failures.push(`RPO ${o.rpo_s} s exceeds the class target ${cls.rpo_s} s`);
-  for (const s of steps) if (!s.ok && (s.phase === 'pre-check' || s.phase === 'post-check' || s.phase === 'failback')) failures.push(`${s.phase} failed: ${s.name}${s.detail ? ` (${s.detail})` : ''}`);
+  for (const s of steps)
+    if (!s.ok && (s.phase === 'pre-check' || s.phase === 'post-check' || s.phase === 'failback'))
+      failures.push(`${s.phase} failed: ${s.name}${s.detail ? ` (${s.detail})` : ''}`);
   return failures;
 }
 
@@ -99,7 +101,10 @@ export function renderReportText(r: DrillReport): string {
     '',
     'timeline:',
   ];
-  for (const s of r.steps) out.push(`  +${s.at_s.toFixed(2).padStart(7)} s  ${s.ok ? 'ok  ' : 'FAIL'}  ${s.phase.padEnd(10)} ${s.name} (${s.duration_s.toFixed(2)} s)${s.detail ? ` — ${s.detail}` : ''}`);
+  for (const s of r.steps)
+    out.push(
+      `  +${s.at_s.toFixed(2).padStart(7)} s  ${s.ok ? 'ok  ' : 'FAIL'}  ${s.phase.padEnd(10)} ${s.name} (${s.duration_s.toFixed(2)} s)${s.detail ? ` — ${s.detail}` : ''}`,
+    );
   out.push(
     '',
     'targets vs measured:',
@@ -107,7 +112,8 @@ export function renderReportText(r: DrillReport): string {
     `  RPO  target ≤ ${r.class.rpo_s} s   measured ${r.rpo_s} s (${r.writes_lost} of ${r.writes_acked} acknowledged writes lost)`,
     `  longest write gap ${r.max_write_gap_s} s; primary ${r.primary_before} → ${r.primary_after ?? 'none'}`,
   );
-  if (r.failback) out.push(`  failback: ${r.failback.done ? `done, downtime ${r.failback.downtime_s} s, ${r.failback.writes_lost} writes lost` : 'not completed'}`);
+  if (r.failback)
+    out.push(`  failback: ${r.failback.done ? `done, downtime ${r.failback.downtime_s} s, ${r.failback.writes_lost} writes lost` : 'not completed'}`);
   if (r.aborted) out.push('', `ABORTED: ${r.aborted} (the lab was restored)`);
   out.push('', r.passed ? 'outcome: PASSED — every target met' : `outcome: FAILED\n${r.failures.map((f) => `  - ${f}`).join('\n')}`);
   return out.join('\n');

@@ -42,7 +42,12 @@ export async function failover(ctx: RunbookContext, sc: Scenario): Promise<strin
   if (sc.runbook === 'promote') {
     // Two failed probes half a second apart before acting: a single lost packet is no disaster.
     await r.step('runbook', `confirm ${hit.centre} lost (service unreachable from ${ctx.clientNs.replace(/^stx-[a-z0-9]+-/, '')})`, async () => {
-      const lost = await until(async () => !(await ready(ctx.clientNs, hostOf(hit), 1)) && !(await ready(ctx.clientNs, hostOf(hit), 1)), 30_000, 500, ctx.signal);
+      const lost = await until(
+        async () => !(await ready(ctx.clientNs, hostOf(hit), 1)) && !(await ready(ctx.clientNs, hostOf(hit), 1)),
+        30_000,
+        500,
+        ctx.signal,
+      );
       if (!lost) throw new Error(`${hit.centre} still answers: not declaring a disaster`);
     });
     await r.step('runbook', `fence ${hit.centre}: withdraw the service address`, () => removeServiceAddress(rec.lab, hit, layout.serviceAddress));
@@ -50,8 +55,18 @@ export async function failover(ctx: RunbookContext, sc: Scenario): Promise<strin
     const target = layout.nodes.find((n) => n.centre !== hit.centre && n.mode === 'sync') ?? layout.nodes.find((n) => n.centre !== hit.centre)!;
     const tctx = nodeContext(rec, target);
     await r.step('runbook', `promote ${target.centre} (pg_promote)`, () => promote(tctx));
-    await r.step('runbook', `${target.centre}: synchronous standbys → ${syncNames(layout, target).filter((n) => n !== hit.appName).join(', ') || 'none (asynchronous until failback)'}`, () =>
-      setSynchronous(tctx, syncNames(layout, target).filter((n) => n !== hit.appName)),
+    await r.step(
+      'runbook',
+      `${target.centre}: synchronous standbys → ${
+        syncNames(layout, target)
+          .filter((n) => n !== hit.appName)
+          .join(', ') || 'none (asynchronous until failback)'
+      }`,
+      () =>
+        setSynchronous(
+          tctx,
+          syncNames(layout, target).filter((n) => n !== hit.appName),
+        ),
     );
     await r.step('runbook', `move the service address to ${target.centre}`, () => placeServiceAddress(rec.lab, target, layout.serviceAddress));
     rec.primary = target.centre;
@@ -65,21 +80,33 @@ export async function failover(ctx: RunbookContext, sc: Scenario): Promise<strin
   if (sc.runbook === 'degrade-sync') {
     const wasSync = hit.mode === 'sync';
     await r.step('runbook', `confirm ${hit.centre} no longer replicates (pg_stat_replication)`, async () => {
-      const gone = await until(async () => {
-        const row = (await replicationRows(pctx)).find((x) => x.application_name === hit.appName);
-        return !row || row.state !== 'streaming' || (row.reply_age_s ?? 99) > 2.5;
-      }, 30_000, 250, ctx.signal);
+      const gone = await until(
+        async () => {
+          const row = (await replicationRows(pctx)).find((x) => x.application_name === hit.appName);
+          return !row || row.state !== 'streaming' || (row.reply_age_s ?? 99) > 2.5;
+        },
+        30_000,
+        250,
+        ctx.signal,
+      );
       if (!gone) throw new Error(`${hit.centre} still streams`);
     });
     if (wasSync) {
       const keep = syncNames(layout, primary).filter((n) => n !== hit.appName);
-      await r.step('runbook', `degrade ${primary.centre} to ${keep.length ? keep.join(', ') : 'asynchronous'} replication until ${hit.centre} returns`, () => setSynchronous(pctx, keep));
+      await r.step('runbook', `degrade ${primary.centre} to ${keep.length ? keep.join(', ') : 'asynchronous'} replication until ${hit.centre} returns`, () =>
+        setSynchronous(pctx, keep),
+      );
     }
     return primary.centre;
   }
 
   await r.step('runbook', `confirm ${hit.centre} isolated (pg_stat_replication)`, async () => {
-    const gone = await until(async () => !(await replicationRows(pctx)).some((x) => x.application_name === hit.appName && x.state === 'streaming' && (x.reply_age_s ?? 99) < 2.5), 30_000, 250, ctx.signal);
+    const gone = await until(
+      async () => !(await replicationRows(pctx)).some((x) => x.application_name === hit.appName && x.state === 'streaming' && (x.reply_age_s ?? 99) < 2.5),
+      30_000,
+      250,
+      ctx.signal,
+    );
     if (!gone) throw new Error(`${hit.centre} still streams`);
   });
   await r.step('runbook', `no action: ${hit.centre} is an asynchronous replica, the service stays in ${primary.centre}`, async () => undefined);
@@ -99,11 +126,15 @@ export async function postChecks(ctx: RunbookContext, sc: Scenario): Promise<voi
   });
   for (const family of ['ipv4', 'ipv6'] as const) {
     const addr = layout.serviceAddress[family].split('/')[0]!;
-    await r.check('post-check', `service answers on ${addr} from the client`, async () => ({ ok: await until(() => ready(ctx.clientNs, addr, 1), 15_000, 300, ctx.signal) }));
+    await r.check('post-check', `service answers on ${addr} from the client`, async () => ({
+      ok: await until(() => ready(ctx.clientNs, addr, 1), 15_000, 300, ctx.signal),
+    }));
   }
   for (const n of layout.nodes) {
     if (n.centre === primary.centre || n.centre === hit.centre) continue;
-    const ok = await r.check('post-check', `${n.centre} streams from ${primary.centre}`, async () => ({ ok: await waitStreaming(pctx, n.appName, { timeoutMs: 20_000, signal: ctx.signal }) }));
+    const ok = await r.check('post-check', `${n.centre} streams from ${primary.centre}`, async () => ({
+      ok: await waitStreaming(pctx, n.appName, { timeoutMs: 20_000, signal: ctx.signal }),
+    }));
     if (!ok) {
       // An asynchronous standby that got WAL the promoted one never had cannot follow it: re-seed.
       await r.step('runbook', `re-seed ${n.centre} from ${primary.centre} (pg_basebackup)`, async () => {
@@ -111,7 +142,9 @@ export async function postChecks(ctx: RunbookContext, sc: Scenario): Promise<voi
         await stop(c, 'fast');
         await cloneStandby(c, hostOf(primary));
       });
-      await r.check('post-check', `${n.centre} streams from ${primary.centre} after re-seeding`, async () => ({ ok: await waitStreaming(pctx, n.appName, { timeoutMs: 20_000, signal: ctx.signal }) }));
+      await r.check('post-check', `${n.centre} streams from ${primary.centre} after re-seeding`, async () => ({
+        ok: await waitStreaming(pctx, n.appName, { timeoutMs: 20_000, signal: ctx.signal }),
+      }));
     }
   }
 }
@@ -134,7 +167,8 @@ export async function failback(ctx: RunbookContext, sc: Scenario): Promise<void>
     await r.step('failback', `re-seed ${production.centre} as a standby of ${current.centre} (pg_basebackup)`, () => cloneStandby(prodCtx, hostOf(current)));
     await r.step('failback', `${current.centre}: ${production.centre} synchronous`, async () => {
       await setSynchronous(cctx, [production.appName]);
-      if (!(await waitStreaming(cctx, production.appName, { sync: true, caughtUp: true, timeoutMs: 30_000, signal: ctx.signal }))) throw new Error(`${production.centre} did not catch up`);
+      if (!(await waitStreaming(cctx, production.appName, { sync: true, caughtUp: true, timeoutMs: 30_000, signal: ctx.signal })))
+        throw new Error(`${production.centre} did not catch up`);
     });
     await r.step('failback', `fence ${current.centre}: withdraw the service address`, () => removeServiceAddress(rec.lab, current, layout.serviceAddress));
     await r.step('failback', `stop ${current.centre} cleanly (every WAL record reaches the standbys)`, () => stop(cctx, 'fast'));
@@ -161,13 +195,15 @@ export async function failback(ctx: RunbookContext, sc: Scenario): Promise<void>
   const sync = syncNames(layout, production);
   for (const n of layout.nodes.filter((x) => x.role !== 'production')) {
     await r.step('failback', `${n.centre} streams from ${production.centre} and has caught up`, async () => {
-      if (!(await waitStreaming(prodCtx, n.appName, { caughtUp: true, timeoutMs: 30_000, signal: ctx.signal }))) throw new Error(`${n.centre} is not streaming`);
+      if (!(await waitStreaming(prodCtx, n.appName, { caughtUp: true, timeoutMs: 30_000, signal: ctx.signal })))
+        throw new Error(`${n.centre} is not streaming`);
     });
   }
   if (sync.length) {
     await r.step('failback', `${production.centre}: synchronous standbys → ${sync.join(', ')}`, async () => {
       await setSynchronous(prodCtx, sync);
-      for (const s of sync) if (!(await waitStreaming(prodCtx, s, { sync: true, timeoutMs: 15_000, signal: ctx.signal }))) throw new Error(`${s} did not become synchronous`);
+      for (const s of sync)
+        if (!(await waitStreaming(prodCtx, s, { sync: true, timeoutMs: 15_000, signal: ctx.signal }))) throw new Error(`${s} did not become synchronous`);
     });
   }
 }

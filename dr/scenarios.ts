@@ -26,7 +26,13 @@ export interface Scenario {
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'production-loss', title: 'loss of the production centre', hits: 'production', stopsProcesses: true, runbook: 'promote' },
   { id: 'same-city-loss', title: 'loss of the same-city DR centre', hits: 'same-city', stopsProcesses: true, runbook: 'degrade-sync' },
-  { id: 'xian-link-loss', title: "loss of the links between the Xi'an centres (the same-city centre's uplinks)", hits: 'same-city', stopsProcesses: false, runbook: 'degrade-sync' },
+  {
+    id: 'xian-link-loss',
+    title: "loss of the links between the Xi'an centres (the same-city centre's uplinks)",
+    hits: 'same-city',
+    stopsProcesses: false,
+    runbook: 'degrade-sync',
+  },
   { id: 'remote-isolation', title: 'isolation of the remote DR centre', hits: 'remote', stopsProcesses: false, runbook: 'observe' },
 ];
 
@@ -34,7 +40,13 @@ export function scenario(id: string, layout?: DrLayout): Scenario {
   const s = SCENARIOS.find((x) => x.id === id);
   if (!s) throw inputError('E_DR_SCENARIO', '(command line)', '--scenario', `unknown scenario "${id}"`, `scenarios: ${SCENARIOS.map((x) => x.id).join(', ')}`);
   if (layout && !layout.nodes.some((n) => n.role === s.hits)) {
-    throw inputError('E_DR_SCENARIO', '(command line)', '--scenario', `class ${layout.protectionClass.id} keeps no replica in the ${s.hits} centre: scenario "${id}" does not apply`, 'pick another --class or scenario');
+    throw inputError(
+      'E_DR_SCENARIO',
+      '(command line)',
+      '--scenario',
+      `class ${layout.protectionClass.id} keeps no replica in the ${s.hits} centre: scenario "${id}" does not apply`,
+      'pick another --class or scenario',
+    );
   }
   return s;
 }

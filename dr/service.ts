@@ -70,7 +70,11 @@ export async function replicationRows(ctx: NodeContext): Promise<ReplicationRow[
 }
 
 /** Wait until `appName` streams from the primary (and is `sync` when asked). */
-export async function waitStreaming(primary: NodeContext, appName: string, opts: { sync?: boolean; caughtUp?: boolean; timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
+export async function waitStreaming(
+  primary: NodeContext,
+  appName: string,
+  opts: { sync?: boolean; caughtUp?: boolean; timeoutMs: number; signal?: AbortSignal },
+): Promise<boolean> {
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline && !opts.signal?.aborted) {
     const rows = await replicationRows(primary).catch(() => []);
@@ -103,7 +107,8 @@ export async function bringUpService(stateDir: string, lab: string, layout: DrLa
   const sync = syncNames(layout, production);
   if (sync.length) {
     await setSynchronous(prod, sync);
-    for (const s of sync) if (!(await waitStreaming(prod, s, { sync: true, timeoutMs: 15_000 }))) throw runtimeError('E_DR_SERVICE', `standby ${s} did not become synchronous`);
+    for (const s of sync)
+      if (!(await waitStreaming(prod, s, { sync: true, timeoutMs: 15_000 }))) throw runtimeError('E_DR_SERVICE', `standby ${s} did not become synchronous`);
   }
   return rec;
 }
@@ -126,4 +131,3 @@ export async function teardownService(stateDir: string, rec: ServiceRecord): Pro
   if (rec.root.startsWith('/tmp/stx-dr-')) await rm(rec.root, { recursive: true, force: true });
   await rm(serviceFile(stateDir, rec.lab), { force: true });
 }
-

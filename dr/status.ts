@@ -69,7 +69,13 @@ export async function serviceStatus(rec: ServiceRecord): Promise<ServiceStatus> 
   }
   for (const s of nodes) {
     const row = primaryRows.find((x) => x.application_name === rec.layout.nodes.find((n) => n.centre === s.centre)!.appName);
-    if (row) Object.assign(s, { state: row.state, syncState: row.sync_state, lagBytes: row.lag_bytes === null ? null : Number(row.lag_bytes), replayLagS: row.replay_lag_s });
+    if (row)
+      Object.assign(s, {
+        state: row.state,
+        syncState: row.sync_state,
+        lagBytes: row.lag_bytes === null ? null : Number(row.lag_bytes),
+        replayLagS: row.replay_lag_s,
+      });
     else if (s.db === 'standby') s.state = 'not streaming';
   }
   const cls = rec.layout.protectionClass;

@@ -28,11 +28,15 @@ export async function listReports(stateDir: string): Promise<DrillReport[]> {
 
 export async function readReport(stateDir: string, id: string): Promise<DrillReport> {
   const f = join(reportsDir(stateDir), `${id}.json`);
-  if (!/^[\w.-]+$/.test(id) || !existsSync(f)) throw inputError('E_DR_REPORT', reportsDir(stateDir), id, `no drill report "${id}"`, 'list them with `stacks dr reports`');
+  if (!/^[\w.-]+$/.test(id) || !existsSync(f))
+    throw inputError('E_DR_REPORT', reportsDir(stateDir), id, `no drill report "${id}"`, 'list them with `stacks dr reports`');
   return JSON.parse(await readFile(f, 'utf8')) as DrillReport;
 }
 
 /** `20261129T061500Z-production-loss`: sortable, unique per second and scenario. */
 export function reportId(startedMs: number, scenario: string): string {
-  return `${new Date(startedMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${scenario}`;
+  return `${new Date(startedMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${scenario}`;
 }

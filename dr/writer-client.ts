@@ -44,7 +44,9 @@ export class Writer {
   private exited: Promise<void>;
 
   constructor(ns: string, host: string, run: string, intervalMs = 20) {
-    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, writerScript(), '--host', host, '--run', run, '--interval', String(intervalMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, writerScript(), '--host', host, '--run', run, '--interval', String(intervalMs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       this.buffer += d;
       const cut = this.buffer.lastIndexOf('\n');

@@ -26,7 +26,13 @@ export function parseWriterArgs(argv: readonly string[]): WriterArgs {
     if (v === undefined) throw new Error(`writer: --${k} is required`);
     return v;
   };
-  return { host: get('host'), port: Number(get('port', '5432')), run: get('run'), intervalMs: Number(get('interval', '20')), timeoutMs: Number(get('timeout', '1500')) };
+  return {
+    host: get('host'),
+    port: Number(get('port', '5432')),
+    run: get('run'),
+    intervalMs: Number(get('interval', '20')),
+    timeoutMs: Number(get('timeout', '1500')),
+  };
 }
 
 async function main(args: WriterArgs): Promise<void> {
@@ -40,7 +46,15 @@ async function main(args: WriterArgs): Promise<void> {
   while (!stopping) {
     try {
       if (!client) {
-        const c = new pg.Client({ host: args.host, port: args.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: args.timeoutMs, query_timeout: args.timeoutMs, keepAlive: true });
+        const c = new pg.Client({
+          host: args.host,
+          port: args.port,
+          user: 'postgres',
+          database: 'postgres',
+          connectionTimeoutMillis: args.timeoutMs,
+          query_timeout: args.timeoutMs,
+          keepAlive: true,
+        });
         c.on('error', () => undefined);
         client = c;
         await c.connect();

@@ -22,6 +22,13 @@ export function driverPlatforms(): string[] {
 /** The driver of `platform` over `shell`; `where` names the inventory entry for the error. */
 export function driverFor(platform: string, shell: DeviceShell, where = '(inventory)'): ConfigDriver {
   const make = Object.hasOwn(DRIVERS, platform) ? DRIVERS[platform] : undefined;
-  if (!make) throw inputError('E_PLATFORM', where, 'platform', `${shell.device}: no config driver for platform "${platform}"`, `platforms with a driver: ${driverPlatforms().join(', ')}`);
+  if (!make)
+    throw inputError(
+      'E_PLATFORM',
+      where,
+      'platform',
+      `${shell.device}: no config driver for platform "${platform}"`,
+      `platforms with a driver: ${driverPlatforms().join(', ')}`,
+    );
   return make(shell);
 }

@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 async function failure(dir: string): Promise<StacksError> {
-  const err = await loadInventory(dir).then(() => undefined, (e: unknown) => e);
+  const err = await loadInventory(dir).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(StacksError);
   return err as StacksError;
 }
@@ -54,15 +57,18 @@ describe('inventory input errors', () => {
     expect(err.path).toMatch(/^line \d+$/);
   });
 
-  it.each([['\v'], ['\f'], ['\u0000'], ['\u0085'], ['\u2028'], ['\u2029'], ['\u001b']])('rejects control character %j in a name with file and path', async (ch) => {
-    copy = await copyInventory();
-    await copy.edit('divisions.json', (d) => (d.cities[0].counties[0].name = `新城区${ch}interface x`));
-    const err = await failure(copy.dir);
-    const all = err instanceof StacksErrors ? err.errors : [err];
-    expect(all[0]!.file).toMatch(/divisions\.json$/);
-    expect(all[0]!.path).toBe('cities[0].counties[0].name');
-    expect(all[0]!.message).toMatch(/control character U\+/);
-  });
+  it.each([['\v'], ['\f'], ['\u0000'], ['\u0085'], ['\u2028'], ['\u2029'], ['\u001b']])(
+    'rejects control character %j in a name with file and path',
+    async (ch) => {
+      copy = await copyInventory();
+      await copy.edit('divisions.json', (d) => (d.cities[0].counties[0].name = `新城区${ch}interface x`));
+      const err = await failure(copy.dir);
+      const all = err instanceof StacksErrors ? err.errors : [err];
+      expect(all[0]!.file).toMatch(/divisions\.json$/);
+      expect(all[0]!.path).toBe('cities[0].counties[0].name');
+      expect(all[0]!.message).toMatch(/control character U\+/);
+    },
+  );
 
   it('a tab in a name is fine', async () => {
     copy = await copyInventory();

@@ -56,9 +56,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function validateDocument<S extends z.ZodType>(schema: S, doc: unknown, file: string): z.infer<S> {
   const result = schema.safeParse(doc);
   if (result.success) return result.data;
-  throw new StacksErrors(
-    result.error.issues.map((issue) => inputError('E_SCHEMA', file, formatPath(issue.path), issue.message)),
-  );
+  throw new StacksErrors(result.error.issues.map((issue) => inputError('E_SCHEMA', file, formatPath(issue.path), issue.message)));
 }
 
 async function loadFile<S extends z.ZodType>(schema: S, file: string): Promise<z.infer<S>> {
@@ -72,7 +70,12 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   const absDir = resolve(dir);
   const provincePath = join(absDir, 'province.yaml');
   if (!existsSync(provincePath)) {
-    throw new StacksError({ code: 'E_NO_INVENTORY', file: provincePath, message: 'inventory entry file not found', hint: 'point --inventory at a folder holding province.yaml' });
+    throw new StacksError({
+      code: 'E_NO_INVENTORY',
+      file: provincePath,
+      message: 'inventory entry file not found',
+      hint: 'point --inventory at a folder holding province.yaml',
+    });
   }
   const province = await loadFile(provinceSchema, provincePath);
   const paths: Record<string, string> = { province: provincePath };
@@ -82,7 +85,15 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     const path = resolve(absDir, rel);
     const inside = relative(absDir, path);
     if (inside.startsWith('..') || isAbsolute(inside)) {
-      named.push(inputError('E_FILE_OUTSIDE', provincePath, `files.${key}`, `"${rel}" leaves the inventory folder`, 'name files inside the folder that holds province.yaml'));
+      named.push(
+        inputError(
+          'E_FILE_OUTSIDE',
+          provincePath,
+          `files.${key}`,
+          `"${rel}" leaves the inventory folder`,
+          'name files inside the folder that holds province.yaml',
+        ),
+      );
       continue;
     }
     paths[key] = path;
@@ -136,13 +147,22 @@ function checkReferences(inv: Inventory): void {
   const known = new Set<string>([provinceId]);
   const seenCity = new Map<string, number>();
   inv.divisions.cities.forEach((city, ci) => {
-    if (seenCity.has(city.id)) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].id`, `duplicate city id "${city.id}" (also cities[${seenCity.get(city.id)}])`));
+    if (seenCity.has(city.id))
+      errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].id`, `duplicate city id "${city.id}" (also cities[${seenCity.get(city.id)}])`));
     seenCity.set(city.id, ci);
     if (city.id === provinceId) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].id`, `city id "${city.id}" is the province's id`));
     known.add(city.id);
     const seenCounty = new Map<string, number>();
     city.counties.forEach((county, ki) => {
-      if (seenCounty.has(county.id)) errors.push(inputError('E_DUPLICATE_ID', divFile, `cities[${ci}].counties[${ki}].id`, `duplicate county id "${county.id}" in city "${city.id}" (also counties[${seenCounty.get(county.id)}])`));
+      if (seenCounty.has(county.id))
+        errors.push(
+          inputError(
+            'E_DUPLICATE_ID',
+            divFile,
+            `cities[${ci}].counties[${ki}].id`,
+            `duplicate county id "${county.id}" in city "${city.id}" (also counties[${seenCounty.get(county.id)}])`,
+          ),
+        );
       seenCounty.set(county.id, ki);
       known.add(siteIds.county(city.id, county.id));
       for (let t = 1; t <= county.townships; t++) known.add(siteIds.township(city.id, county.id, t));
@@ -151,7 +171,8 @@ function checkReferences(inv: Inventory): void {
   const deptFile = inv.paths.departments!;
   const depts = new Map<string, number>();
   inv.departments.departments.forEach((d, i) => {
-    if (depts.has(d.id)) errors.push(inputError('E_DUPLICATE_ID', deptFile, `departments[${i}].id`, `duplicate department id "${d.id}" (also departments[${depts.get(d.id)}])`));
+    if (depts.has(d.id))
+      errors.push(inputError('E_DUPLICATE_ID', deptFile, `departments[${i}].id`, `duplicate department id "${d.id}" (also departments[${depts.get(d.id)}])`));
     depts.set(d.id, i);
     known.add(siteIds.department(d.id));
   });
@@ -162,11 +183,22 @@ function checkReferences(inv: Inventory): void {
     if (dcs.has(dc.id)) errors.push(inputError('E_DUPLICATE_ID', dcFile, `datacenters[${i}].id`, `duplicate data centre id "${dc.id}"`));
     dcs.set(dc.id, i);
     if (dc.parent !== provinceId && !seenCity.has(dc.parent)) {
-      errors.push(inputError('E_UNKNOWN_PARENT', dcFile, `datacenters[${i}].parent`, `unknown parent "${dc.parent}": a data centre hangs on the province core or a city`, `known cities: ${[...seenCity.keys()].join(', ')}`));
+      errors.push(
+        inputError(
+          'E_UNKNOWN_PARENT',
+          dcFile,
+          `datacenters[${i}].parent`,
+          `unknown parent "${dc.parent}": a data centre hangs on the province core or a city`,
+          `known cities: ${[...seenCity.keys()].join(', ')}`,
+        ),
+      );
     }
     if (!seenCity.has(dc.city)) errors.push(inputError('E_UNKNOWN_CITY', dcFile, `datacenters[${i}].city`, `unknown city "${dc.city}"`));
     if (dc.role !== 'remote-dr-alternative') {
-      if (roles.has(dc.role)) errors.push(inputError('E_DUPLICATE_ROLE', dcFile, `datacenters[${i}].role`, `a second "${dc.role}" centre ("${roles.get(dc.role)}" has the role already)`));
+      if (roles.has(dc.role))
+        errors.push(
+          inputError('E_DUPLICATE_ROLE', dcFile, `datacenters[${i}].role`, `a second "${dc.role}" centre ("${roles.get(dc.role)}" has the role already)`),
+        );
       roles.set(dc.role, dc.id);
     }
     known.add(siteIds.datacenter(dc.id));
@@ -176,7 +208,10 @@ function checkReferences(inv: Inventory): void {
   inv.privateNetworks.private_networks.forEach((pn, i) => {
     if (pns.has(pn.id)) errors.push(inputError('E_DUPLICATE_ID', pnFile, `private_networks[${i}].id`, `duplicate private network id "${pn.id}"`));
     pns.add(pn.id);
-    if (!depts.has(pn.department)) errors.push(inputError('E_UNKNOWN_DEPARTMENT', pnFile, `private_networks[${i}].department`, `unknown department "${pn.department}"`, `declare it in ${deptFile}`));
+    if (!depts.has(pn.department))
+      errors.push(
+        inputError('E_UNKNOWN_DEPARTMENT', pnFile, `private_networks[${i}].department`, `unknown department "${pn.department}"`, `declare it in ${deptFile}`),
+      );
   });
   const legacyFile = inv.paths.legacy!;
   for (const site of Object.keys(inv.legacy.sites)) {
@@ -192,7 +227,15 @@ function checkReferences(inv: Inventory): void {
   ];
   for (const [parent, child] of needed) {
     if (!tiers.some((t) => t.parent === parent && t.child === child)) {
-      errors.push(inputError('E_MISSING_TIER', inv.paths.province!, 'tiers', `no tier for ${parent} → ${child} links`, 'add an entry with parent, child, links and bandwidth_mbps'));
+      errors.push(
+        inputError(
+          'E_MISSING_TIER',
+          inv.paths.province!,
+          'tiers',
+          `no tier for ${parent} → ${child} links`,
+          'add an entry with parent, child, links and bandwidth_mbps',
+        ),
+      );
     }
   }
   if (errors.length) throw new StacksErrors(errors);

@@ -123,7 +123,13 @@ export const provinceSchema = z.strictObject({
   ipam: z.strictObject({ ipv4: familyPlan(32), ipv6: familyPlan(128) }),
   /** Where the Terraform stacks keep state: `pg` reads its connection string from PG_CONN_STR. */
   terraform: z
-    .object({ backend: z.enum(['local', 'pg']), schema_prefix: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() })
+    .object({
+      backend: z.enum(['local', 'pg']),
+      schema_prefix: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/)
+        .optional(),
+    })
     .optional(),
   internet_exit: z.strictObject({
     bandwidth_mbps: bandwidth,

@@ -65,9 +65,16 @@ async function modelVerify(inventoryDir: string, stateDir: string, ctx: PushCont
   return model({ inventory, topology: ctx.scoped.topology, options: {}, stateDir });
 }
 
-export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], opts: AtomicOptions, emitPhase: (p: string) => void): Promise<{ outcomes: DeviceOutcome[]; stages: StageReport[] }> {
+export async function pushAtomic(
+  ctx: PushContext,
+  runtimes: DeviceRuntime[],
+  opts: AtomicOptions,
+  emitPhase: (p: string) => void,
+): Promise<{ outcomes: DeviceOutcome[]; stages: StageReport[] }> {
   const byId = new Map(runtimes.map((r) => [r.device, r]));
-  const order = deployLevels(ctx.scoped).flat().filter((id) => byId.has(id));
+  const order = deployLevels(ctx.scoped)
+    .flat()
+    .filter((id) => byId.has(id));
   // Which devices change: the journal says so for most; a device left `committing` is compared on the device.
   const changed = order.filter((id) => {
     const s = ctx.store.state.devices[id]!;
@@ -81,7 +88,11 @@ export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], op
 
   emitPhase('atomic: model verify');
   const verified = await modelVerify(opts.inventoryDir, opts.stateDir, ctx);
-  if (verified && !verified.summary.passed) failure = `model verify failed: ${verified.checks.filter((c) => !c.passed).map((c) => c.id).join(', ')}`;
+  if (verified && !verified.summary.passed)
+    failure = `model verify failed: ${verified.checks
+      .filter((c) => !c.passed)
+      .map((c) => c.id)
+      .join(', ')}`;
 
   for (const [n, stage] of stages.entries()) {
     if (failure) break;
@@ -116,7 +127,8 @@ export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], op
       emitPhase(`atomic: stage ${n + 1}/${stages.length} check`);
       await sleep(opts.settleMs ?? 4000);
       const live = await waitConverged(ctx.scoped, ctx.store.state, { parallel: opts.parallel, timeoutMs: ctx.checkTimeoutMs });
-      if (!live.converged) failure = `live check failed after stage ${n + 1}: ${live.failing.length} device→loopback pairs unreachable, e.g. ${live.failing.slice(0, 4).join('; ')}`;
+      if (!live.converged)
+        failure = `live check failed after stage ${n + 1}: ${live.failing.length} device→loopback pairs unreachable, e.g. ${live.failing.slice(0, 4).join('; ')}`;
     }
     reports.push({ devices: stage, ok: !failure, reason: failure, seconds: (Date.now() - started) / 1000 });
   }
@@ -130,11 +142,19 @@ export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], op
       if (failure) {
         await f.drv.rollback();
         const prev = ctx.store.state.devices[id]!;
-        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: prev.config ? 'confirmed' : 'rolled-back', pending: undefined, lastError: `rolled back with the transaction: ${failure}` }));
+        await ctx.store.update((s) =>
+          Object.assign(s.devices[id]!, {
+            phase: prev.config ? 'confirmed' : 'rolled-back',
+            pending: undefined,
+            lastError: `rolled back with the transaction: ${failure}`,
+          }),
+        );
         outcomes.push({ device: id, action: 'rolled-back', reason: failure, seconds: (Date.now() - f.started) / 1000 });
       } else {
         await f.drv.confirmCommit();
-        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }));
+        await ctx.store.update((s) =>
+          Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }),
+        );
         outcomes.push({ device: id, action: 'changed', commit: 'incremental', seconds: (Date.now() - f.started) / 1000 });
       }
       ctx.emit(id, failure ? 'rolled-back' : 'changed', true);
@@ -145,6 +165,9 @@ export async function pushAtomic(ctx: PushContext, runtimes: DeviceRuntime[], op
     }
   }
   // A device whose commit was refused never opened: it is named in the failure.
-  for (const r of failure?.startsWith('commit refused') ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id)) : []) outcomes.push({ device: r, action: 'failed', reason: failure, seconds: 0 });
+  for (const r of failure?.startsWith('commit refused')
+    ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id))
+    : [])
+    outcomes.push({ device: r, action: 'failed', reason: failure, seconds: 0 });
   return { outcomes, stages: reports };
 }

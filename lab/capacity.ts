@@ -40,9 +40,13 @@ export function capacityFor(devices: number, meminfo: string, perDeviceMiB = PER
 export function assertFits(devices: number, meminfo: string, alreadyRunning = 0): Capacity {
   const cap = capacityFor(devices - alreadyRunning, meminfo);
   if (!cap.fits) {
-    throw inputError('E_SCOPE_TOO_LARGE', '--scope', 'devices',
+    throw inputError(
+      'E_SCOPE_TOO_LARGE',
+      '--scope',
+      'devices',
       `the scope has ${devices} devices (~${cap.needMiB} MiB at ${PER_DEVICE_MIB} MiB each) but only ${cap.availableMiB} MiB is available (${RESERVE_MIB} MiB kept in reserve): this machine can take about ${cap.maxDevices + alreadyRunning} devices`,
-      'narrow --scope (e.g. counties=1;townships=1)');
+      'narrow --scope (e.g. counties=1;townships=1)',
+    );
   }
   return cap;
 }

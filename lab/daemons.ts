@@ -162,7 +162,8 @@ export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?
   return lines.join('\n') + '\n';
 }
 
-const pidFile = (d: DeviceRuntime, name: DaemonName) => (name === 'sshd' || name === 'snmpd' ? join(d.paths.pids, `${name}.pid`) : join(d.paths.run, `${name}.pid`));
+const pidFile = (d: DeviceRuntime, name: DaemonName) =>
+  name === 'sshd' || name === 'snmpd' ? join(d.paths.pids, `${name}.pid`) : join(d.paths.run, `${name}.pid`);
 
 export async function readPid(file: string): Promise<number | undefined> {
   try {
@@ -220,7 +221,9 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);
     else if (name === 'snmpd') {
-      steps.push(`SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`);
+      steps.push(
+        `SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`,
+      );
     } else {
       // The daemons start with the confirmed config (empty on a fresh device: the deploy pushes it
       // through frr-reload.py). Paths are the in-namespace ones: user frr may not traverse the
@@ -245,6 +248,11 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
 export async function stopDevice(d: DeviceRuntime): Promise<void> {
   for (const name of ALL_DAEMONS) {
     const pid = await readPid(pidFile(d, name));
-    if (alive(pid)) try { process.kill(pid!, 'SIGTERM'); } catch { /* already gone */ }
+    if (alive(pid))
+      try {
+        process.kill(pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
   }
 }

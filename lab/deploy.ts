@@ -72,7 +72,9 @@ export interface DeployResult {
   phases: Array<{ phase: string; seconds: number }>;
 }
 
-export async function openLab(opts: LabOptions): Promise<{ lab: string; paths: ReturnType<typeof labPaths>; state: LabState | undefined; scoped: ScopedTopology }> {
+export async function openLab(
+  opts: LabOptions,
+): Promise<{ lab: string; paths: ReturnType<typeof labPaths>; state: LabState | undefined; scoped: ScopedTopology }> {
   const lab = checkLabId(opts.lab ?? DEFAULT_LAB_ID);
   const paths = labPaths(opts.stateDir, lab);
   const state = await readState(paths.state);
@@ -90,10 +92,12 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     return opts.candidateOverride ? opts.candidateOverride(id, text) : text;
   };
   // Every config this deploy would push must parse in FRR before anything on the lab changes.
-  const toPush = scoped.devices.map((d) => ({ device: d.id, text: candidate(d.id) })).filter((c) => {
-    const prev = previous?.devices[c.device];
-    return opts.refresh || prev?.phase !== 'confirmed' || prev.configHash !== configHash(c.text);
-  });
+  const toPush = scoped.devices
+    .map((d) => ({ device: d.id, text: candidate(d.id) }))
+    .filter((c) => {
+      const prev = previous?.devices[c.device];
+      return opts.refresh || prev?.phase !== 'confirmed' || prev.configHash !== configHash(c.text);
+    });
   await assertCandidatesParse(paths, toPush);
   const running = previous ? Object.keys(previous.devices).filter((d) => scoped.devices.some((x) => x.id === d)).length : 0;
   await preflight(scoped.devices.length, running);
@@ -123,7 +127,12 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
 
     emit({ kind: 'phase', phase: 'realize' });
     await removeOutOfScope(store, scoped, paths);
-    const { runtimes, privateKey } = await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel, onPhase: (phase) => emit({ kind: 'phase', phase }) });
+    const { runtimes, privateKey } = await bringUp(scoped, store, {
+      lab,
+      stateDir: opts.stateDir,
+      parallel,
+      onPhase: (phase) => emit({ kind: 'phase', phase }),
+    });
 
     const ctx: PushContext = {
       scoped,
@@ -146,7 +155,12 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     let stages: StageReport[] | undefined;
     if (opts.atomic && !interrupted) {
       const rest = runtimes.filter((r) => !freshIds.has(r.device));
-      const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir }, (phase) => emit({ kind: 'phase', phase }));
+      const tx = await pushAtomic(
+        ctx,
+        rest,
+        { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir },
+        (phase) => emit({ kind: 'phase', phase }),
+      );
       outcomes.push(...tx.outcomes);
       stages = tx.stages;
     }

@@ -28,10 +28,12 @@ export interface Leftovers {
   processes: number[];
 }
 
-
 async function processesIn(ns: string): Promise<number[]> {
   const r = await run('ip', ['netns', 'pids', ns], { allowFail: true });
-  return r.stdout.split('\n').map(Number).filter((p) => p > 0);
+  return r.stdout
+    .split('\n')
+    .map(Number)
+    .filter((p) => p > 0);
 }
 
 async function hostInterfaces(prefix: string): Promise<string[]> {
@@ -81,7 +83,11 @@ async function removeNamespaces(namespaces: string[], labRoot: string | undefine
   const procs = new Set<number>(labRoot ? processesNaming(labRoot + '/') : []);
   for (const ns of namespaces) for (const p of await processesIn(ns)) procs.add(p);
   await killAll([...procs]);
-  await ipBatch(namespaces.map((n) => `netns del ${n}`), undefined, true);
+  await ipBatch(
+    namespaces.map((n) => `netns del ${n}`),
+    undefined,
+    true,
+  );
   return procs.size;
 }
 
@@ -99,7 +105,11 @@ export async function destroyLab(opts: { stateDir: string; lab?: string }): Prom
       await sleep(50);
       interfaces = await hostInterfaces(hostMgmtPrefix(lab));
     }
-    await ipBatch(interfaces.map((i) => `link del ${i}`), undefined, true);
+    await ipBatch(
+      interfaces.map((i) => `link del ${i}`),
+      undefined,
+      true,
+    );
     await rm(paths.root, { recursive: true, force: true });
     return { lab, namespaces: found.namespaces.length, processes, interfaces: found.interfaces.length, seconds: (Date.now() - started) / 1000 };
   } finally {
@@ -112,10 +122,17 @@ export async function removeOutOfScope(store: StateStore, scoped: ScopedTopology
   const keep = new Set(scoped.devices.map((d) => d.id));
   const gone = Object.keys(store.state.devices).filter((d) => !keep.has(d));
   if (gone.length === 0) return [];
-  await removeNamespaces(gone.map((d) => store.state.devices[d]!.ns), undefined);
+  await removeNamespaces(
+    gone.map((d) => store.state.devices[d]!.ns),
+    undefined,
+  );
   const hostIfs = gone.map((d) => hostMgmtIf(store.state.lab, store.state.slots[d]!));
   const existing = new Set(await hostInterfaces(hostMgmtPrefix(store.state.lab)));
-  await ipBatch(hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`), undefined, true);
+  await ipBatch(
+    hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`),
+    undefined,
+    true,
+  );
   for (const d of gone) await rm(paths.device(d).dir, { recursive: true, force: true });
   await store.update((s) => {
     for (const d of gone) {

@@ -29,7 +29,12 @@ function checkDirection(d: string): FaultDirection {
   return d;
 }
 
-async function applyFault(opts: LabOptions, object: string, direction: FaultDirection, change: (faults: { links: string[]; devices: string[] }) => string[]): Promise<FaultResult> {
+async function applyFault(
+  opts: LabOptions,
+  object: string,
+  direction: FaultDirection,
+  change: (faults: { links: string[]; devices: string[] }) => string[],
+): Promise<FaultResult> {
   const { lab, paths, state, scoped } = await openLab(opts);
   if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${lab} is not deployed`, 'run `stacks deploy --target lab` first');
   const lock = acquireLock(paths.lock, 'fault');
@@ -59,7 +64,14 @@ export async function faultLink(opts: LabOptions, a: string, b: string, dir: str
   const direction = checkDirection(dir);
   const { scoped, lab } = await openLab(opts);
   const id = findLink(scoped, a, b);
-  if (!id) throw inputError('E_LAB_NO_LINK', '(command line)', `${a} ${b}`, `no link between ${a} and ${b} in the lab`, 'see `stacks lab status` for the links (use `internet` for an exit’s upstream)');
+  if (!id)
+    throw inputError(
+      'E_LAB_NO_LINK',
+      '(command line)',
+      `${a} ${b}`,
+      `no link between ${a} and ${b} in the lab`,
+      'see `stacks lab status` for the links (use `internet` for an exit’s upstream)',
+    );
   return applyFault(opts, `link:${id}`, direction, (f) => {
     f.links = direction === 'down' ? [...new Set([...f.links, id])] : f.links.filter((l) => l !== id);
     // Both ends are touched: each is set to what the held set says (the cut end down, the sensing

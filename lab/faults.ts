@@ -34,7 +34,8 @@ export function linkEnds(scoped: ScopedTopology, lab: string, id: string): { sen
   const l = scoped.links.find((x) => x.id === id);
   if (l) return { sensing: `${deviceNs(lab, l.a.device)}/${l.a.interface}`, cut: `${deviceNs(lab, l.b.device)}/${l.b.interface}` };
   const h = scoped.handoffs.find((x) => `internet:${x.device}` === id);
-  if (h) return { sensing: `${deviceNs(lab, h.device)}/${h.interface}`, cut: `${internetNs(lab)}/${internetIf(h.device === scoped.topology.exit.primary ? 1 : 2)}` };
+  if (h)
+    return { sensing: `${deviceNs(lab, h.device)}/${h.interface}`, cut: `${internetNs(lab)}/${internetIf(h.device === scoped.topology.exit.primary ? 1 : 2)}` };
   return undefined;
 }
 

@@ -6,30 +6,132 @@ import { describe, expect, it } from 'vitest';
 import { normalizeFrrRib, ospfPathTypes, splitVtyshOutputs, type NeighbourResolver } from './frr-rib.js';
 
 const ROUTES_V4 = JSON.stringify({
-  '0.0.0.0/0': [{ prefix: '0.0.0.0/0', protocol: 'ospf', selected: true, distance: 110, metric: 100, installed: true, nexthops: [{ fib: true, ip: '10.15.65.128', afi: 'ipv4', interfaceName: 'up0', active: true }, { fib: true, ip: '10.15.65.130', afi: 'ipv4', interfaceName: 'up1', active: true }] }],
-  '10.0.0.193/32': [{ prefix: '10.0.0.193/32', protocol: 'ospf', selected: true, distance: 110, metric: 560, installed: true, nexthops: [{ fib: true, ip: '10.15.65.128', afi: 'ipv4', interfaceName: 'up0', active: true }] }],
+  '0.0.0.0/0': [
+    {
+      prefix: '0.0.0.0/0',
+      protocol: 'ospf',
+      selected: true,
+      distance: 110,
+      metric: 100,
+      installed: true,
+      nexthops: [
+        { fib: true, ip: '10.15.65.128', afi: 'ipv4', interfaceName: 'up0', active: true },
+        { fib: true, ip: '10.15.65.130', afi: 'ipv4', interfaceName: 'up1', active: true },
+      ],
+    },
+  ],
+  '10.0.0.193/32': [
+    {
+      prefix: '10.0.0.193/32',
+      protocol: 'ospf',
+      selected: true,
+      distance: 110,
+      metric: 560,
+      installed: true,
+      nexthops: [{ fib: true, ip: '10.15.65.128', afi: 'ipv4', interfaceName: 'up0', active: true }],
+    },
+  ],
   '10.15.65.128/31': [
     { prefix: '10.15.65.128/31', protocol: 'ospf', distance: 110, metric: 500, nexthops: [{ directlyConnected: true, interfaceName: 'up0', active: true }] },
-    { prefix: '10.15.65.128/31', protocol: 'connected', selected: true, distance: 0, metric: 0, installed: true, nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'up0', active: true }] },
+    {
+      prefix: '10.15.65.128/31',
+      protocol: 'connected',
+      selected: true,
+      distance: 0,
+      metric: 0,
+      installed: true,
+      nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'up0', active: true }],
+    },
   ],
-  '169.254.116.16/31': [{ prefix: '169.254.116.16/31', protocol: 'connected', selected: true, distance: 0, metric: 0, installed: true, nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'mgmt0', active: true }] }],
+  '169.254.116.16/31': [
+    {
+      prefix: '169.254.116.16/31',
+      protocol: 'connected',
+      selected: true,
+      distance: 0,
+      metric: 0,
+      installed: true,
+      nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'mgmt0', active: true }],
+    },
+  ],
 });
 const OSPF_V4 = JSON.stringify({
-  '0.0.0.0/0': { routeType: 'N E2', cost: 570, type2cost: 100, tag: 0, nexthops: [{ ip: '10.15.65.128', via: 'up0' }, { ip: '10.15.65.130', via: 'up1' }] },
+  '0.0.0.0/0': {
+    routeType: 'N E2',
+    cost: 570,
+    type2cost: 100,
+    tag: 0,
+    nexthops: [
+      { ip: '10.15.65.128', via: 'up0' },
+      { ip: '10.15.65.130', via: 'up1' },
+    ],
+  },
   '10.0.0.193/32': { routeType: 'N IA', cost: 560, area: '10.14.0.0', nexthops: [{ ip: '10.15.65.128', via: 'up0' }] },
   '10.15.65.128/31': { routeType: 'N', cost: 500, area: '10.14.0.0', nexthops: [{ ip: ' ', directlyAttachedTo: 'up0' }] },
   '10.0.0.196': { routeType: 'R ', cost: 570, area: '10.14.0.0', routerType: 'asbr', nexthops: [{ ip: '10.15.65.128', via: 'up0' }] },
 });
 const ROUTES_V6 = JSON.stringify({
-  '::/0': [{ prefix: '::/0', protocol: 'ospf6', selected: true, distance: 110, metric: 100, installed: true, nexthops: [{ fib: true, ip: 'fe80::641e:e4ff:fec8:4f59', afi: 'ipv6', interfaceName: 'up1', active: true }] }],
-  '2001:db8:700:2::10/127': [{ prefix: '2001:db8:700:2::10/127', protocol: 'ospf6', selected: true, distance: 110, metric: 560, installed: true, nexthops: [{ fib: true, ip: 'fe80::641e:e4ff:fec8:4f59', afi: 'ipv6', interfaceName: 'up1', active: true }, { fib: true, ip: 'fe80::d8ee:7ff:fead:e1d0', afi: 'ipv6', interfaceName: 'up0', active: true }] }],
+  '::/0': [
+    {
+      prefix: '::/0',
+      protocol: 'ospf6',
+      selected: true,
+      distance: 110,
+      metric: 100,
+      installed: true,
+      nexthops: [{ fib: true, ip: 'fe80::641e:e4ff:fec8:4f59', afi: 'ipv6', interfaceName: 'up1', active: true }],
+    },
+  ],
+  '2001:db8:700:2::10/127': [
+    {
+      prefix: '2001:db8:700:2::10/127',
+      protocol: 'ospf6',
+      selected: true,
+      distance: 110,
+      metric: 560,
+      installed: true,
+      nexthops: [
+        { fib: true, ip: 'fe80::641e:e4ff:fec8:4f59', afi: 'ipv6', interfaceName: 'up1', active: true },
+        { fib: true, ip: 'fe80::d8ee:7ff:fead:e1d0', afi: 'ipv6', interfaceName: 'up0', active: true },
+      ],
+    },
+  ],
   '2001:db8:70a:101::1/128': [
-    { prefix: '2001:db8:70a:101::1/128', protocol: 'ospf6', distance: 110, metric: 10, nexthops: [{ directlyConnected: true, interfaceName: 'lo', active: true }] },
-    { prefix: '2001:db8:70a:101::1/128', protocol: 'connected', selected: true, distance: 0, metric: 0, installed: true, nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'lo', active: true }] },
+    {
+      prefix: '2001:db8:70a:101::1/128',
+      protocol: 'ospf6',
+      distance: 110,
+      metric: 10,
+      nexthops: [{ directlyConnected: true, interfaceName: 'lo', active: true }],
+    },
+    {
+      prefix: '2001:db8:70a:101::1/128',
+      protocol: 'connected',
+      selected: true,
+      distance: 0,
+      metric: 0,
+      installed: true,
+      nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'lo', active: true }],
+    },
   ],
   'fe80::/64': [
-    { prefix: 'fe80::/64', protocol: 'connected', distance: 0, metric: 0, installed: true, nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'up0', active: true }] },
-    { prefix: 'fe80::/64', protocol: 'connected', selected: true, distance: 0, metric: 0, installed: true, nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'lan0-p', active: true }] },
+    {
+      prefix: 'fe80::/64',
+      protocol: 'connected',
+      distance: 0,
+      metric: 0,
+      installed: true,
+      nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'up0', active: true }],
+    },
+    {
+      prefix: 'fe80::/64',
+      protocol: 'connected',
+      selected: true,
+      distance: 0,
+      metric: 0,
+      installed: true,
+      nexthops: [{ fib: true, directlyConnected: true, interfaceName: 'lan0-p', active: true }],
+    },
   ],
 });
 // `show ipv6 ospf6 route` (text): the best entry of each prefix starts with `*`.
@@ -58,7 +160,15 @@ describe('normalizeFrrRib', () => {
       device: 'xian.xincheng.t01-r1',
       family: 'ipv4',
       routes: [
-        { prefix: '0.0.0.0/0', protocol: 'ospf-external-2', metric: 100, nextHops: [{ interface: 'up0', via: '10.15.65.128', neighbour: 'xian.xincheng-r1' }, { interface: 'up1', via: '10.15.65.130', neighbour: 'xian.xincheng-r2' }] },
+        {
+          prefix: '0.0.0.0/0',
+          protocol: 'ospf-external-2',
+          metric: 100,
+          nextHops: [
+            { interface: 'up0', via: '10.15.65.128', neighbour: 'xian.xincheng-r1' },
+            { interface: 'up1', via: '10.15.65.130', neighbour: 'xian.xincheng-r2' },
+          ],
+        },
         { prefix: '10.0.0.193/32', protocol: 'ospf-inter', metric: 560, nextHops: [{ interface: 'up0', via: '10.15.65.128', neighbour: 'xian.xincheng-r1' }] },
         // the connected route wins over OSPF's own copy of the subnet
         { prefix: '10.15.65.128/31', protocol: 'connected', metric: 0, nextHops: [{ interface: 'up0' }] },
@@ -71,7 +181,15 @@ describe('normalizeFrrRib', () => {
     const { rib, ignored } = normalizeFrrRib('xian.xincheng.t01-r1', 'ipv6', ROUTES_V6, OSPF_V6, resolve);
     expect(rib.routes).toEqual([
       { prefix: '::/0', protocol: 'ospf-external-2', metric: 100, nextHops: [{ interface: 'up1', neighbour: 'xian.xincheng-r2' }] },
-      { prefix: '2001:db8:700:2::10/127', protocol: 'ospf-intra', metric: 560, nextHops: [{ interface: 'up0', neighbour: 'xian.xincheng-r1' }, { interface: 'up1', neighbour: 'xian.xincheng-r2' }] },
+      {
+        prefix: '2001:db8:700:2::10/127',
+        protocol: 'ospf-intra',
+        metric: 560,
+        nextHops: [
+          { interface: 'up0', neighbour: 'xian.xincheng-r1' },
+          { interface: 'up1', neighbour: 'xian.xincheng-r2' },
+        ],
+      },
       { prefix: '2001:db8:70a:101::1/128', protocol: 'connected', metric: 0, nextHops: [{ interface: 'lo' }] },
     ]);
     expect(ignored).toEqual([{ prefix: 'fe80::/64', protocol: 'connected', why: 'link-local' }]);
@@ -84,7 +202,18 @@ describe('normalizeFrrRib', () => {
 
   it('drops inactive and duplicate next hops, turns a blackhole into a discard route, sets kernel routes aside', () => {
     const table = JSON.stringify({
-      '10.9.0.0/24': [{ protocol: 'ospf', selected: true, metric: 20, nexthops: [{ ip: '10.15.65.128', interfaceName: 'up0', active: true }, { ip: '10.15.65.130', interfaceName: 'up1', active: false }, { ip: '10.15.65.128', interfaceName: 'up0', active: true, duplicate: true }] }],
+      '10.9.0.0/24': [
+        {
+          protocol: 'ospf',
+          selected: true,
+          metric: 20,
+          nexthops: [
+            { ip: '10.15.65.128', interfaceName: 'up0', active: true },
+            { ip: '10.15.65.130', interfaceName: 'up1', active: false },
+            { ip: '10.15.65.128', interfaceName: 'up0', active: true, duplicate: true },
+          ],
+        },
+      ],
       '10.9.1.0/24': [{ protocol: 'static', selected: true, metric: 0, nexthops: [{ blackhole: true, active: true }] }],
       '10.9.2.0/24': [{ protocol: 'kernel', selected: true, metric: 0, nexthops: [{ ip: '10.15.65.128', interfaceName: 'up0', active: true }] }],
       '10.9.3.0/24': [{ protocol: 'ospf', metric: 20, nexthops: [{ ip: '10.15.65.128', interfaceName: 'up0', active: true }] }],
@@ -99,7 +228,9 @@ describe('normalizeFrrRib', () => {
   });
 
   it("keeps zebra's protocol when the OSPF daemon's table does not explain a route (so the comparison shows it)", () => {
-    const table = JSON.stringify({ '10.9.0.0/24': [{ protocol: 'ospf', selected: true, metric: 20, nexthops: [{ ip: '10.15.65.128', interfaceName: 'up0', active: true }] }] });
+    const table = JSON.stringify({
+      '10.9.0.0/24': [{ protocol: 'ospf', selected: true, metric: 20, nexthops: [{ ip: '10.15.65.128', interfaceName: 'up0', active: true }] }],
+    });
     expect(normalizeFrrRib('t', 'ipv4', table, '{}', resolve).rib.routes[0]!.protocol).toBe('ospf');
   });
 });

@@ -86,7 +86,8 @@ export function ospfPathTypes(family: Family, output: string): Map<string, Route
     for (const [key, value] of Object.entries(doc)) {
       if (!key.includes('/')) continue;
       const type = String(value.routeType ?? '').trim();
-      const proto = type === 'N' ? 'ospf-intra' : type === 'N IA' ? 'ospf-inter' : type === 'N E1' ? 'ospf-external-1' : type === 'N E2' ? 'ospf-external-2' : undefined;
+      const proto =
+        type === 'N' ? 'ospf-intra' : type === 'N IA' ? 'ospf-inter' : type === 'N E1' ? 'ospf-external-1' : type === 'N E2' ? 'ospf-external-2' : undefined;
       if (proto) out.set(canonical(key), proto);
     }
     return out;

@@ -23,5 +23,10 @@ export function clashingInterfaces(ipJson: string, lab: string): string[] {
 export async function assertMgmtBlockFree(lab: string): Promise<void> {
   const r = await run('ip', ['-j', '-4', 'addr', 'show'], { allowFail: true });
   const clash = r.code === 0 ? clashingInterfaces(r.stdout, lab) : [];
-  if (clash.length) throw runtimeError('E_LAB_MGMT_CLASH', `lab "${lab}" would use management block ${mgmtAddresses(lab, 0).block}, which ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ` and ${clash.length - 3} more` : ''} on this host already use (another lab whose id hashes to the same block)`, 'destroy that lab first, or deploy with another --lab id');
+  if (clash.length)
+    throw runtimeError(
+      'E_LAB_MGMT_CLASH',
+      `lab "${lab}" would use management block ${mgmtAddresses(lab, 0).block}, which ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ` and ${clash.length - 3} more` : ''} on this host already use (another lab whose id hashes to the same block)`,
+      'destroy that lab first, or deploy with another --lab id',
+    );
 }

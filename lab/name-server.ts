@@ -81,7 +81,9 @@ export function renderZone(o: NameServerOptions): string {
     `@ IN SOA ns1.${o.zone}. hostmaster.${o.zone}. ( 1 3600 600 86400 ${Math.min(o.ttl, 60)} )`,
     `@ IN NS ns1.${o.zone}.`,
     `ns1 IN A ${o.address}`,
-    ...Object.entries(o.records).sort(([a], [b]) => a.localeCompare(b)).map(([n, a]) => `${fq(n)} ${o.ttl} IN ${a.includes(':') ? 'AAAA' : 'A'} ${a}`),
+    ...Object.entries(o.records)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([n, a]) => `${fq(n)} ${o.ttl} IN ${a.includes(':') ? 'AAAA' : 'A'} ${a}`),
     '',
   ].join('\n');
 }
@@ -90,7 +92,9 @@ const inNs = (o: NameServerOptions, cmd: string[]) => (o.netns ? ['ip', ['netns'
 
 export async function startNameServer(o: NameServerOptions): Promise<NameServer> {
   await mkdir(o.dir, { recursive: true });
-  await writeFile(join(o.dir, 'tsig.key'), `key ${JSON.stringify(o.key.name)} {\n  algorithm ${o.key.algorithm};\n  secret "${o.key.secret}";\n};\n`, { mode: 0o600 });
+  await writeFile(join(o.dir, 'tsig.key'), `key ${JSON.stringify(o.key.name)} {\n  algorithm ${o.key.algorithm};\n  secret "${o.key.secret}";\n};\n`, {
+    mode: 0o600,
+  });
   await chmod(join(o.dir, 'tsig.key'), 0o600);
   const conf = join(o.dir, 'named.conf');
   await writeFile(conf, renderNamedConf(o));

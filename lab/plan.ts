@@ -56,7 +56,9 @@ export function renderLabPlan(plan: LabPlan, verbose: boolean): string {
   const lines: string[] = [];
   for (const d of plan.devices) {
     if (d.action === 'no-op') continue;
-    lines.push(`${d.action === 'create' ? '+' : d.action === 'delete' ? '-' : '~'} ${d.device} (${d.action}${d.action === 'update' ? `: +${d.added} -${d.removed} lines` : ''})`);
+    lines.push(
+      `${d.action === 'create' ? '+' : d.action === 'delete' ? '-' : '~'} ${d.device} (${d.action}${d.action === 'update' ? `: +${d.added} -${d.removed} lines` : ''})`,
+    );
     if (d.action === 'update' || (verbose && d.action === 'create')) lines.push(...d.diff.map((l) => `    ${l}`));
   }
   const s = plan.summary;

@@ -9,7 +9,16 @@ import { run } from './shell.js';
 
 /** What the lab runs: FRR (+ frr-reload.py), snmpd, sshd, ip/tc, ping and fping, traceroute. */
 export const LAB_PACKAGES = ['frr', 'frr-pythontools', 'snmpd', 'openssh-server', 'iproute2', 'iputils-ping', 'fping', 'traceroute'];
-const LAB_BINARIES = ['/usr/lib/frr/zebra', '/usr/lib/frr/ospf6d', '/usr/lib/frr/frr-reload.py', '/usr/sbin/snmpd', '/usr/sbin/sshd', '/usr/bin/traceroute', '/usr/bin/ping', '/usr/bin/fping'];
+const LAB_BINARIES = [
+  '/usr/lib/frr/zebra',
+  '/usr/lib/frr/ospf6d',
+  '/usr/lib/frr/frr-reload.py',
+  '/usr/sbin/snmpd',
+  '/usr/sbin/sshd',
+  '/usr/bin/traceroute',
+  '/usr/bin/ping',
+  '/usr/bin/fping',
+];
 
 function repoRoot(): string {
   // lab/ in the source tree, dist/lab/ when compiled

@@ -27,7 +27,13 @@ interface InFlight {
 }
 
 /** `onPhase` names the batch's steps (commit, check, confirm) for the deploy's phase timings. */
-export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[], parallel: number, signal?: AbortSignal, onPhase: (phase: string) => void = () => undefined): Promise<DeviceOutcome[]> {
+export async function pushFreshBatch(
+  ctx: PushContext,
+  runtimes: DeviceRuntime[],
+  parallel: number,
+  signal?: AbortSignal,
+  onPhase: (phase: string) => void = () => undefined,
+): Promise<DeviceOutcome[]> {
   if (runtimes.length === 0) return [];
   onPhase('push-new: commit');
   const outcomes: DeviceOutcome[] = [];
@@ -74,8 +80,15 @@ export async function pushFreshBatch(ctx: PushContext, runtimes: DeviceRuntime[]
     try {
       if (f.passed) {
         await f.drv.confirmCommit();
-        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }));
-        outcomes.push({ device: id, action: 'changed', diff: { remove: [], add: f.candidate.split('\n').filter((l) => l.trim() && l !== '!') }, seconds: (Date.now() - f.started) / 1000 });
+        await ctx.store.update((s) =>
+          Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }),
+        );
+        outcomes.push({
+          device: id,
+          action: 'changed',
+          diff: { remove: [], add: f.candidate.split('\n').filter((l) => l.trim() && l !== '!') },
+          seconds: (Date.now() - f.started) / 1000,
+        });
         ctx.emit(id, 'changed', true);
       } else if (!signal?.aborted) {
         // Interrupted: leave the confirm timer armed; the device rolls itself back, the journal says `committing`.

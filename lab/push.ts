@@ -95,7 +95,9 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     if (diffIsEmpty(diff)) {
       // Already committed (e.g. a deploy interrupted after its confirm): disarm any timer, record it.
       if (await drv.hasPendingCommit()) await drv.confirmCommit().catch(() => undefined);
-      await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }));
+      await ctx.store.update((s) =>
+        Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }),
+      );
       return done({ action: 'unchanged' });
     }
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
@@ -107,19 +109,26 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     const check = await checkUntil(drv, () => expectationsFor(ctx, id), ctx.checkTimeoutMs);
     if (check.ok) {
       await drv.confirmCommit();
-      await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }));
+      await ctx.store.update((s) =>
+        Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }),
+      );
       return done({ action: 'changed', diff, commit: commit.method });
     }
     const reason = describeFailure(check);
     ctx.emit(id, 'rollback');
     await drv.rollback();
-    await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: prev.config ? 'confirmed' : 'rolled-back', pending: undefined, lastError: `rolled back: ${reason}` }));
+    await ctx.store.update((s) =>
+      Object.assign(s.devices[id]!, { phase: prev.config ? 'confirmed' : 'rolled-back', pending: undefined, lastError: `rolled back: ${reason}` }),
+    );
     return done({ action: 'rolled-back', diff, reason });
   } catch (err) {
     const reason = (err as Error).message;
     // A commit that failed half-way must not stay: restore the rollback point (best effort; the
     // device's own timer does it anyway if this fails too).
-    if (committing && session) await labDriver(session).rollback().catch(() => undefined);
+    if (committing && session)
+      await labDriver(session)
+        .rollback()
+        .catch(() => undefined);
     await ctx.store.update((s) => Object.assign(s.devices[id]!, { lastError: reason, pending: committing ? undefined : s.devices[id]!.pending }));
     return done({ action: 'failed', reason });
   } finally {

@@ -33,7 +33,10 @@ export interface LinkInfo {
 
 export async function listNamespaces(): Promise<string[]> {
   const r = await run('ip', ['netns', 'list'], { allowFail: true });
-  return r.stdout.split('\n').map((l) => l.trim().split(' ')[0]!).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(' ')[0]!)
+    .filter(Boolean);
 }
 
 /** Interfaces of a namespace with their global addresses (`ip -j addr`). */
@@ -41,7 +44,12 @@ export async function readLinks(ns: string | undefined): Promise<Map<string, Lin
   const r = await run('ip', [...(ns ? ['-n', ns] : []), '-j', 'addr', 'show'], { allowFail: true });
   const out = new Map<string, LinkInfo>();
   if (r.code !== 0) return out;
-  const parsed = JSON.parse(r.stdout || '[]') as Array<{ ifname: string; operstate: string; flags: string[]; addr_info?: Array<{ local: string; prefixlen: number; scope: string }> }>;
+  const parsed = JSON.parse(r.stdout || '[]') as Array<{
+    ifname: string;
+    operstate: string;
+    flags: string[];
+    addr_info?: Array<{ local: string; prefixlen: number; scope: string }>;
+  }>;
   for (const l of parsed) {
     out.set(l.ifname, {
       ifname: l.ifname,

@@ -33,7 +33,12 @@ describe('realizedTopology', () => {
     state.faults.devices = ['xian-r2'];
     const t = realizedTopology(scoped, state);
     expect(t.links.some((l) => l.id === up0.id)).toBe(false);
-    expect(t.devices.find((d) => d.id === township)!.interfaces.map((i) => i.name).sort()).toEqual(['lan0', 'up1']);
+    expect(
+      t.devices
+        .find((d) => d.id === township)!
+        .interfaces.map((i) => i.name)
+        .sort(),
+    ).toEqual(['lan0', 'up1']);
     expect(t.devices.find((d) => d.id === up0.a.device)!.interfaces.some((i) => i.link === up0.id)).toBe(false);
     expect(t.exit.handoffs.map((h) => h.device)).toEqual(['shaanxi-exit2']);
     expect(t.devices.find((d) => d.id === 'shaanxi-exit1')!.interfaces.some((i) => i.kind === 'internet')).toBe(false);

@@ -46,7 +46,12 @@ export async function loadComputeDeviceRibs(): Promise<ComputeDeviceRibs> {
   try {
     mod = (await import(specifier)) as { computeDeviceRibs?: ComputeDeviceRibs };
   } catch (cause) {
-    throw runtimeError('E_NO_VERIFIER', 'the config-level verifier (network/verify/config/index.ts) is not part of this build', 'the differential check needs computeDeviceRibs from the verifier', cause);
+    throw runtimeError(
+      'E_NO_VERIFIER',
+      'the config-level verifier (network/verify/config/index.ts) is not part of this build',
+      'the differential check needs computeDeviceRibs from the verifier',
+      cause,
+    );
   }
   if (typeof mod.computeDeviceRibs !== 'function') throw runtimeError('E_NO_VERIFIER', 'network/verify/config/index.ts exports no computeDeviceRibs');
   return mod.computeDeviceRibs;
@@ -121,7 +126,12 @@ export async function readLabRibs(state: LabState, paths: LabPaths, scoped: Scop
       if (r.code !== 0) throw new Error(`exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(-300)}`);
       parts = splitVtyshOutputs(r.stdout, 3);
     } catch (cause) {
-      throw runtimeError('E_LAB_VTYSH', `${d.id}: reading the RIB with vtysh failed: ${(cause as Error).message}`, 'is the lab up? see `stacks lab status`', cause);
+      throw runtimeError(
+        'E_LAB_VTYSH',
+        `${d.id}: reading the RIB with vtysh failed: ${(cause as Error).message}`,
+        'is the lab up? see `stacks lab status`',
+        cause,
+      );
     }
     const [routes4, routes6, ospf4] = parts.json as [string, string, string];
     const resolve = resolverFor(d.id, topology, owners);
@@ -198,7 +208,9 @@ export function labComparisonReport(r: LabRibComparison): VerificationReport {
   const checks: VerificationCheck[] = (['ipv4', 'ipv6'] as const).map((family) => {
     const mismatches = r.comparison.mismatches.filter((m) => m.family === family);
     const t = r.comparison.totals[family];
-    const ignored = Object.values(r.ignored).flat().filter((i) => (family === 'ipv6') === i.prefix.includes(':'));
+    const ignored = Object.values(r.ignored)
+      .flat()
+      .filter((i) => (family === 'ipv6') === i.prefix.includes(':'));
     return {
       id: 'lab.rib.compare',
       title: "each lab device's RIB computed from its committed config equals FRR's own (prefix by prefix, next hop by next hop)",
@@ -206,10 +218,16 @@ export function labComparisonReport(r: LabRibComparison): VerificationReport {
       passed: mismatches.length === 0,
       failures: mismatches.map((m) => ({ object: `device:${m.device}`, message: m.message })),
       details: { ...t, mismatches, ignored: ignored.length },
-      notes: [`${t.agreeing}/${t.prefixes} prefixes agree on ${t.devices} devices; ${ignored.length} management/link-local/kernel routes not part of the design left out`],
+      notes: [
+        `${t.agreeing}/${t.prefixes} prefixes agree on ${t.devices} devices; ${ignored.length} management/link-local/kernel routes not part of the design left out`,
+      ],
     };
   });
-  return summarize(`lab:${r.lab} (computed vs FRR)`, checks, { devices: r.topology.devices.length, links: r.topology.links.length, sites: r.topology.sites.length });
+  return summarize(`lab:${r.lab} (computed vs FRR)`, checks, {
+    devices: r.topology.devices.length,
+    links: r.topology.links.length,
+    sites: r.topology.sites.length,
+  });
 }
 
 export async function verifyLabRibs(opts: LabOptions): Promise<VerificationReport> {

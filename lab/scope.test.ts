@@ -12,7 +12,19 @@ describe('scope', () => {
   test('default: core + exits, Xi’an and Yulin, 2 counties × 2 townships, the three data centres', async () => {
     const s = await loadLabModel(DEFAULT_INVENTORY_DIR, undefined);
     const ids = s.devices.map((d) => d.id);
-    expect(ids).toEqual(expect.arrayContaining(['shaanxi-r1', 'shaanxi-r2', 'shaanxi-exit1', 'shaanxi-exit2', 'xian-r1', 'yulin-r2', 'dc.xinchuang-r1', 'dc.info-centre-r1', 'dc.yulin-dc-r1']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'shaanxi-r1',
+        'shaanxi-r2',
+        'shaanxi-exit1',
+        'shaanxi-exit2',
+        'xian-r1',
+        'yulin-r2',
+        'dc.xinchuang-r1',
+        'dc.info-centre-r1',
+        'dc.yulin-dc-r1',
+      ]),
+    );
     expect(ids.some((d) => d.startsWith('dc.yanan-dc'))).toBe(false);
     expect(s.devices).toHaveLength(4 + 4 + 8 + 8 + 3);
     expect(s.sites.filter((x) => x.level === 'township')).toHaveLength(8);
@@ -25,7 +37,17 @@ describe('scope', () => {
     const s = selectScope(topology, parseScope('cities=xian;counties=1;townships=2;datacenters=none'));
     expect(s.devices).toHaveLength(10);
     const t = selectScope(topology, parseScope('cities=0;datacenters=none;xian.xincheng.t01'));
-    expect(t.devices.map((d) => d.id).sort()).toEqual(['shaanxi-exit1', 'shaanxi-exit2', 'shaanxi-r1', 'shaanxi-r2', 'xian-r1', 'xian-r2', 'xian.xincheng-r1', 'xian.xincheng-r2', 'xian.xincheng.t01-r1']);
+    expect(t.devices.map((d) => d.id).sort()).toEqual([
+      'shaanxi-exit1',
+      'shaanxi-exit2',
+      'shaanxi-r1',
+      'shaanxi-r2',
+      'xian-r1',
+      'xian-r2',
+      'xian.xincheng-r1',
+      'xian.xincheng-r2',
+      'xian.xincheng.t01-r1',
+    ]);
   });
 
   test('bad input names the key', () => {

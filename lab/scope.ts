@@ -52,7 +52,10 @@ const SCOPE_FILE = '--scope';
 export function parseScope(text: string | undefined, defaults: ScopeDefaults = { preferredCities: [] }): ScopeSpec {
   const spec: ScopeSpec = { all: false, cities: defaultCities(defaults), counties: 2, townships: 2, departments: 0, datacenters: 'all', sites: [] };
   if (!text || !text.trim()) return spec;
-  for (const raw of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw === 'all') {
       spec.all = true;
       continue;
@@ -90,7 +93,11 @@ function defaultCities(defaults: ScopeDefaults): string[] | number {
   return defaults.preferredCities.length > 0 ? defaults.preferredCities.slice(0, 2) : 2;
 }
 
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function count(key: string, value: string): Count {
   if (value === 'all') return 'all';
@@ -118,13 +125,17 @@ export function selectScope(topology: Topology, spec: ScopeSpec): ScopedTopology
   chosen.add(province.id);
 
   const childrenOf = (id: string, level: Site['level']) =>
-    (byId.get(id)?.children ?? []).map((c) => byId.get(c)!).filter((s) => s && s.level === level).map((s) => s.id);
+    (byId.get(id)?.children ?? [])
+      .map((c) => byId.get(c)!)
+      .filter((s) => s && s.level === level)
+      .map((s) => s.id);
   const take = (ids: string[], n: Count) => (n === 'all' ? ids : ids.slice(0, n));
 
   const allCities = childrenOf(province.id, 'city');
   const cities = typeof spec.cities === 'number' ? allCities.slice(0, spec.cities) : spec.cities;
   for (const c of cities) {
-    if (!byId.has(c) || byId.get(c)!.level !== 'city') throw inputError('E_SCOPE', SCOPE_FILE, 'cities', `"${c}" is not a city of ${province.id}`, `cities: ${allCities.join(', ')}`);
+    if (!byId.has(c) || byId.get(c)!.level !== 'city')
+      throw inputError('E_SCOPE', SCOPE_FILE, 'cities', `"${c}" is not a city of ${province.id}`, `cities: ${allCities.join(', ')}`);
     chosen.add(c);
     for (const county of take(childrenOf(c, 'county'), spec.counties)) {
       chosen.add(county);
@@ -140,12 +151,15 @@ export function selectScope(topology: Topology, spec: ScopeSpec): ScopedTopology
 
   const dcs = topology.sites.filter((s) => s.level === 'datacenter');
   for (const dc of dcs) {
-    const wanted = spec.datacenters === 'all' ? dc.parent !== undefined && chosen.has(dc.parent) : spec.datacenters !== 'none' && spec.datacenters.includes(dc.id);
+    const wanted =
+      spec.datacenters === 'all' ? dc.parent !== undefined && chosen.has(dc.parent) : spec.datacenters !== 'none' && spec.datacenters.includes(dc.id);
     if (!wanted) continue;
     for (let s: Site | undefined = dc; s; s = s.parent ? byId.get(s.parent) : undefined) chosen.add(s.id);
   }
   if (Array.isArray(spec.datacenters)) {
-    for (const id of spec.datacenters) if (!dcs.some((d) => d.id === id)) throw inputError('E_SCOPE', SCOPE_FILE, 'datacenters', `no data centre "${id}"`, `data centres: ${dcs.map((d) => d.id).join(', ')}`);
+    for (const id of spec.datacenters)
+      if (!dcs.some((d) => d.id === id))
+        throw inputError('E_SCOPE', SCOPE_FILE, 'datacenters', `no data centre "${id}"`, `data centres: ${dcs.map((d) => d.id).join(', ')}`);
   }
 
   return restrict(topology, chosen);

@@ -27,7 +27,14 @@ function checkShape(value: unknown, file: string): LabSecrets {
   const snmp = (value as { snmp?: Record<string, unknown> } | null)?.snmp;
   const missing = ['user', 'authKey', 'privKey'].filter((k) => typeof snmp?.[k] !== 'string' || !(snmp[k] as string).length);
   // Names only: the values are the secrets.
-  if (!snmp || missing.length) throw inputError('E_SECRETS', file, missing.length ? `snmp.${missing[0]}` : 'snmp', 'is missing from the lab secrets', 'remove the file to generate new secrets (then redeploy)');
+  if (!snmp || missing.length)
+    throw inputError(
+      'E_SECRETS',
+      file,
+      missing.length ? `snmp.${missing[0]}` : 'snmp',
+      'is missing from the lab secrets',
+      'remove the file to generate new secrets (then redeploy)',
+    );
   return value as LabSecrets;
 }
 

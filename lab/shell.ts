@@ -22,7 +22,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => reject(runtimeError('E_LAB_EXEC', `cannot run ${cmd}: ${err.message}`, 'run scripts/ensure-system-packages.sh iproute2 frr', err)));
+    child.on('error', (err) =>
+      reject(runtimeError('E_LAB_EXEC', `cannot run ${cmd}: ${err.message}`, 'run scripts/ensure-system-packages.sh iproute2 frr', err)),
+    );
     child.on('close', (code) => {
       const result = { code: code ?? 1, stdout, stderr };
       if (result.code !== 0 && !opts.allowFail) {

@@ -21,7 +21,10 @@ export interface ExecResult {
 }
 
 export class DeviceSession {
-  private constructor(private readonly client: Client, readonly device: string) {}
+  private constructor(
+    private readonly client: Client,
+    readonly device: string,
+  ) {}
 
   static connect(t: SshTarget): Promise<DeviceSession> {
     const pinned = Buffer.from(t.pinnedHostKey.split(/\s+/)[1] ?? '', 'base64');
@@ -31,8 +34,17 @@ export class DeviceSession {
       client.once('ready', () => resolve(new DeviceSession(client, t.device)));
       client.once('error', (err) => {
         if (hostKeyRejected) {
-          reject(runtimeError('E_LAB_HOSTKEY', `${t.device} (${t.host}) presented a host key that differs from the pinned one`, 'if the device was rebuilt on purpose, run `stacks destroy --target lab` and deploy again'));
-        } else reject(runtimeError('E_LAB_SSH', `cannot reach ${t.device} over SSH at ${t.host}: ${err.message}`, 'is the lab deployed? see `stacks lab status`', err));
+          reject(
+            runtimeError(
+              'E_LAB_HOSTKEY',
+              `${t.device} (${t.host}) presented a host key that differs from the pinned one`,
+              'if the device was rebuilt on purpose, run `stacks destroy --target lab` and deploy again',
+            ),
+          );
+        } else
+          reject(
+            runtimeError('E_LAB_SSH', `cannot reach ${t.device} over SSH at ${t.host}: ${err.message}`, 'is the lab deployed? see `stacks lab status`', err),
+          );
       });
       client.connect({
         host: t.host,

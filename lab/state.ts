@@ -67,7 +67,10 @@ export async function readState(file: string): Promise<LabState | undefined> {
 /** Serialises writes: parallel device workers update one state object and persist in order. */
 export class StateStore {
   private chain: Promise<void> = Promise.resolve();
-  constructor(readonly file: string, readonly state: LabState) {}
+  constructor(
+    readonly file: string,
+    readonly state: LabState,
+  ) {}
 
   update(fn: (s: LabState) => void): Promise<void> {
     fn(this.state);

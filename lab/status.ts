@@ -91,12 +91,17 @@ export function renderLabStatus(s: LabStatus): string {
   if (!s.deployed) return `lab ${s.lab} is not deployed`;
   const lines = [`lab ${s.lab}: ${s.devices.length} devices, ${s.links.length} links — ${s.healthy ? 'healthy' : 'DEGRADED'}`, '', 'devices:'];
   for (const d of s.devices) {
-    const dead = Object.entries(d.daemons).filter(([, up]) => !up).map(([n]) => n);
-    lines.push(`  ${d.device.padEnd(28)} ${d.faulted ? 'FAULT(down)' : d.namespace ? 'up' : 'NO NAMESPACE'}  ${d.phase.padEnd(11)} ospf ${d.ospf.full}/${d.ospf.expected}  ospf6 ${d.ospf6.full}/${d.ospf6.expected}${dead.length ? `  not running: ${dead.join(',')}` : ''}`);
+    const dead = Object.entries(d.daemons)
+      .filter(([, up]) => !up)
+      .map(([n]) => n);
+    lines.push(
+      `  ${d.device.padEnd(28)} ${d.faulted ? 'FAULT(down)' : d.namespace ? 'up' : 'NO NAMESPACE'}  ${d.phase.padEnd(11)} ospf ${d.ospf.full}/${d.ospf.expected}  ospf6 ${d.ospf6.full}/${d.ospf6.expected}${dead.length ? `  not running: ${dead.join(',')}` : ''}`,
+    );
   }
   lines.push('', 'links:');
   for (const l of s.links) lines.push(`  ${l.link.padEnd(36)} ${l.state}${l.faulted ? ' (fault)' : ''}  ${l.a} — ${l.b}`);
-  if (s.faults.links.length || s.faults.devices.length) lines.push('', `faults: links ${s.faults.links.join(', ') || '-'}; devices ${s.faults.devices.join(', ') || '-'}`);
+  if (s.faults.links.length || s.faults.devices.length)
+    lines.push('', `faults: links ${s.faults.links.join(', ') || '-'}; devices ${s.faults.devices.join(', ') || '-'}`);
   return lines.join('\n');
 }
 

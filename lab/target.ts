@@ -19,11 +19,21 @@ import { runtimeError } from '../lib/errors.js';
 
 export function renderDeployResult(r: DeployResult): string {
   const lines = [];
-  for (const o of r.outcomes) if (o.action !== 'unchanged') lines.push(`  ${o.device}: ${o.action}${o.commit && o.action === 'changed' ? ` (${o.commit})` : ''}${o.reason ? ` — ${o.reason}` : ''}`);
-  lines.push(`lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`);
-  for (const [i, st] of (r.stages ?? []).entries()) lines.push(`stage ${i + 1}: ${st.devices.length} devices ${st.ok ? 'passed' : `FAILED — ${st.reason}`} (${st.seconds.toFixed(1)} s)`);
+  for (const o of r.outcomes)
+    if (o.action !== 'unchanged')
+      lines.push(`  ${o.device}: ${o.action}${o.commit && o.action === 'changed' ? ` (${o.commit})` : ''}${o.reason ? ` — ${o.reason}` : ''}`);
+  lines.push(
+    `lab ${r.lab}: ${r.devices} devices — ${r.changed} changed, ${r.unchanged} unchanged, ${r.rolledBack} rolled back, ${r.failed} failed${r.interrupted ? ' (INTERRUPTED: deploy again to finish)' : ''} in ${r.seconds.toFixed(1)} s`,
+  );
+  for (const [i, st] of (r.stages ?? []).entries())
+    lines.push(`stage ${i + 1}: ${st.devices.length} devices ${st.ok ? 'passed' : `FAILED — ${st.reason}`} (${st.seconds.toFixed(1)} s)`);
   if (r.phases.length > 1) lines.push(`time by phase: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ')}`);
-  if (r.convergence) lines.push(r.convergence.converged ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)` : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`);
+  if (r.convergence)
+    lines.push(
+      r.convergence.converged
+        ? `converged: every loopback answers over IPv4 and IPv6 (${r.convergence.seconds.toFixed(1)} s)`
+        : `NOT converged: ${r.convergence.failing.length} device→loopback pairs fail, e.g. ${r.convergence.failing.slice(0, 5).join('; ')}`,
+    );
   return lines.join('\n');
 }
 
@@ -62,7 +72,13 @@ export const target: Target = {
 
   async destroy(ctx) {
     const r = await destroyLab({ stateDir: ctx.stateDir, lab: ctx.instance });
-    return { target: 'lab', instance: r.lab, seconds: r.seconds, text: `lab ${r.lab} destroyed: ${r.namespaces} namespaces, ${r.processes} processes, ${r.interfaces} host interfaces removed in ${r.seconds.toFixed(1)} s`, detail: r };
+    return {
+      target: 'lab',
+      instance: r.lab,
+      seconds: r.seconds,
+      text: `lab ${r.lab} destroyed: ${r.namespaces} namespaces, ${r.processes} processes, ${r.interfaces} host interfaces removed in ${r.seconds.toFixed(1)} s`,
+      detail: r,
+    };
   },
 
   async verify(ctx) {
@@ -81,7 +97,13 @@ export const target: Target = {
   async snmpTargets(ctx) {
     const t = await readLabTargets(ctx.stateDir, ctx.instance);
     const state = t && (await readState(labPaths(ctx.stateDir, ctx.instance).state));
-    return t && { targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })), secretsFile: t.secretsFile, inventoryDir: state?.inventory };
+    return (
+      t && {
+        targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })),
+        secretsFile: t.secretsFile,
+        inventoryDir: state?.inventory,
+      }
+    );
   },
 
   async drift(ctx): Promise<DeviceDrift[]> {

@@ -25,13 +25,24 @@ export function runtimeOf(state: LabState, paths: LabPaths, scoped: ScopedTopolo
   const d = scoped.devices.find((x) => x.id === device)!;
   const slot = state.slots[device]!;
   const m = mgmtAddresses(state.lab, slot);
-  return { device, hostname: d.hostname, site: d.site, ns: deviceNs(state.lab, device), paths: paths.device(device), mgmtAddress: m.device, hostAddress: m.host };
+  return {
+    device,
+    hostname: d.hostname,
+    site: d.site,
+    ns: deviceNs(state.lab, device),
+    paths: paths.device(device),
+    mgmtAddress: m.device,
+    hostAddress: m.host,
+  };
 }
 
 export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: UpOptions): Promise<{ runtimes: DeviceRuntime[]; privateKey: Buffer }> {
   const state = store.state;
   const paths = labPaths(opts.stateDir, opts.lab);
-  const slots = allocateSlots(state.slots, scoped.devices.map((d) => d.id));
+  const slots = allocateSlots(
+    state.slots,
+    scoped.devices.map((d) => d.id),
+  );
   await store.update((s) => (s.slots = { ...s.slots, ...slots }));
   const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
   await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape: state.shapedScale !== state.rateScale });

@@ -28,7 +28,11 @@ interface Probe {
 
 /** Hops of `traceroute -n` output; the last one should be the target. */
 export function parseTraceroute(out: string): string[] {
-  return out.split('\n').slice(1).filter((l) => l.trim()).map((l) => l.trim().split(/\s+/)[1] ?? '*');
+  return out
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/)[1] ?? '*');
 }
 
 /**
@@ -62,12 +66,30 @@ export async function verifyLab(opts: LabOptions): Promise<VerificationReport> {
   if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${lab} is not deployed`, 'run `stacks deploy --target lab` first');
   const { expected, live } = modelExpectations(scoped, state);
   const townships = scoped.devices.filter((d) => scoped.sites.find((s) => s.id === d.site)?.level === 'township');
-  const core = scoped.devices.find((d) => d.site === scoped.topology.province.id && d.role === 'core' && live.has(d.id)) ?? scoped.devices.find((d) => d.role === 'core');
+  const core =
+    scoped.devices.find((d) => d.site === scoped.topology.province.id && d.role === 'core' && live.has(d.id)) ?? scoped.devices.find((d) => d.role === 'core');
   const probes: Probe[] = [];
   for (const t of townships) {
     for (const family of ['ipv4', 'ipv6'] as const) {
-      if (core) probes.push({ from: t.id, to: 'core', family, address: core.loopback[family].split('/')[0]!, expected: expected(t.id, 'reach.core', family), ping: false, hops: [] });
-      probes.push({ from: t.id, to: 'exit', family, address: scoped.topology.exit.upstream[family], expected: expected(t.id, 'reach.exit', family), ping: false, hops: [] });
+      if (core)
+        probes.push({
+          from: t.id,
+          to: 'core',
+          family,
+          address: core.loopback[family].split('/')[0]!,
+          expected: expected(t.id, 'reach.core', family),
+          ping: false,
+          hops: [],
+        });
+      probes.push({
+        from: t.id,
+        to: 'exit',
+        family,
+        address: scoped.topology.exit.upstream[family],
+        expected: expected(t.id, 'reach.exit', family),
+        ping: false,
+        hops: [],
+      });
     }
   }
   await mapLimit(probes, 4, async (p) => {
@@ -86,12 +108,24 @@ export async function verifyLab(opts: LabOptions): Promise<VerificationReport> {
       for (const p of probes.filter((x) => x.to === to && x.family === family)) {
         const traced = p.hops.at(-1) === p.address;
         if (p.expected && !p.ping) failures.push({ object: `device:${p.from}`, message: `ping to ${to} ${p.address} failed (the model says it is reachable)` });
-        else if (p.expected && !traced) failures.push({ object: `device:${p.from}`, message: `traceroute to ${to} ${p.address} stopped at ${p.hops.at(-1) ?? 'nothing'} (${p.hops.join(' → ')})` });
+        else if (p.expected && !traced)
+          failures.push({
+            object: `device:${p.from}`,
+            message: `traceroute to ${to} ${p.address} stopped at ${p.hops.at(-1) ?? 'nothing'} (${p.hops.join(' → ')})`,
+          });
         else if (!p.expected && p.ping) failures.push({ object: `device:${p.from}`, message: `reached ${to} ${p.address} although the model says it cannot` });
       }
       const reached = probes.filter((x) => x.to === to && x.family === family && x.ping).length;
       const total = probes.filter((x) => x.to === to && x.family === family).length;
-      checks.push({ id: `lab.reach.${to}`, title: `every township in the lab reaches the ${to === 'core' ? 'province core' : 'internet exit'} (ping + traceroute), as the model expects`, family, passed: failures.length === 0, failures, details: { reached, probes: total }, notes: [`${reached}/${total} townships answered`] });
+      checks.push({
+        id: `lab.reach.${to}`,
+        title: `every township in the lab reaches the ${to === 'core' ? 'province core' : 'internet exit'} (ping + traceroute), as the model expects`,
+        family,
+        passed: failures.length === 0,
+        failures,
+        details: { reached, probes: total },
+        notes: [`${reached}/${total} townships answered`],
+      });
     }
   }
   return summarize(`lab:${lab}`, checks, { devices: scoped.devices.length, links: scoped.links.length, sites: scoped.sites.length });

@@ -12,7 +12,10 @@ import { emptyState } from './state.js';
 
 const topology = buildTopology(await loadInventory());
 const scoped = selectScope(topology, parseScope('cities=xian;counties=1;townships=2;datacenters=none'));
-const slots = allocateSlots({}, scoped.devices.map((d) => d.id));
+const slots = allocateSlots(
+  {},
+  scoped.devices.map((d) => d.id),
+);
 
 describe('wiring', () => {
   const w = planWiring(scoped, { lab: 'ci', rateScale: 100, slots });
@@ -75,7 +78,10 @@ describe('device output parsing', () => {
     expect(id).toBe('xian.xincheng.t01~up0');
     s.faults.links.push(id);
     expect([...heldDownInterfaces(scoped, s)]).toEqual(['stx-ci-xian.xincheng.t01-r1/up0']);
-    expect(linkEnds(scoped, 'ci', id)).toEqual({ sensing: 'stx-ci-xian.xincheng-r1/' + scoped.links.find((l) => l.id === id)!.a.interface, cut: 'stx-ci-xian.xincheng.t01-r1/up0' });
+    expect(linkEnds(scoped, 'ci', id)).toEqual({
+      sensing: 'stx-ci-xian.xincheng-r1/' + scoped.links.find((l) => l.id === id)!.a.interface,
+      cut: 'stx-ci-xian.xincheng.t01-r1/up0',
+    });
     expect(linkEnds(scoped, 'ci', 'internet:shaanxi-exit1')?.cut).toBe('stx-ci-internet/exit1');
     s.faults = { links: [], devices: ['xian.xincheng.t01-r1'] };
     expect(heldDownInterfaces(scoped, s)).toContain('stx-ci-xian.xincheng.t01-r1/mgmt0');
@@ -89,7 +95,12 @@ describe('verify expectations from the model', () => {
     const s = emptyState('ci', '', '', 100, false);
     const { expected, model } = modelExpectations(scoped, s);
     for (const fam of ['ipv4', 'ipv6'] as const) {
-      expect({ fam, core: expected('xian.xincheng.t01-r1', 'reach.core', fam), exit: expected('xian.xincheng.t01-r1', 'reach.exit', fam), failures: model.checks.filter((c) => c.id.startsWith('reach.') && !c.passed).map((c) => c.failures) }).toEqual({ fam, core: true, exit: true, failures: [] });
+      expect({
+        fam,
+        core: expected('xian.xincheng.t01-r1', 'reach.core', fam),
+        exit: expected('xian.xincheng.t01-r1', 'reach.exit', fam),
+        failures: model.checks.filter((c) => c.id.startsWith('reach.') && !c.passed).map((c) => c.failures),
+      }).toEqual({ fam, core: true, exit: true, failures: [] });
     }
     s.faults.devices.push('xian.xincheng.t01-r1');
     expect(modelExpectations(scoped, s).expected('xian.xincheng.t01-r1', 'reach.core', 'ipv4')).toBe(false);

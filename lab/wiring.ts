@@ -62,7 +62,12 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
     namespaces.push({ ns, device: d.id, addresses, routes: [], mgmt: { slot, hostIf: hostMgmtIf(lab, slot), host: m.host, device: m.device } });
   }
   for (const l of scoped.links) {
-    veths.push({ id: l.id, a: { ns: deviceNs(lab, l.a.device), ifname: l.a.interface }, b: { ns: deviceNs(lab, l.b.device), ifname: l.b.interface }, rateKbit: rate(l.bandwidthMbps) });
+    veths.push({
+      id: l.id,
+      a: { ns: deviceNs(lab, l.a.device), ifname: l.a.interface },
+      b: { ns: deviceNs(lab, l.b.device), ifname: l.b.interface },
+      rateKbit: rate(l.bandwidthMbps),
+    });
   }
   if (scoped.handoffs.length > 0) {
     const inet = internetNs(lab);
@@ -77,7 +82,12 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
       const metric = n === 1 ? 10 : 100;
       routes.push(`${scoped.topology.supernets.ipv4} via ${h.ipv4.split('/')[0]} dev ${ifname} metric ${metric}`);
       routes.push(`${scoped.topology.supernets.ipv6} via ${h.ipv6.split('/')[0]} dev ${ifname} metric ${metric}`);
-      veths.push({ id: `internet:${h.device}`, a: { ns: deviceNs(lab, h.device), ifname: h.interface }, b: { ns: inet, ifname }, rateKbit: rate(scoped.topology.exit.bandwidthMbps) });
+      veths.push({
+        id: `internet:${h.device}`,
+        a: { ns: deviceNs(lab, h.device), ifname: h.interface },
+        b: { ns: inet, ifname },
+        rateKbit: rate(scoped.topology.exit.bandwidthMbps),
+      });
     });
     namespaces.push({ ns: inet, addresses, routes });
   }
@@ -98,10 +108,11 @@ function serviceVips(scoped: ScopedTopology, device: string): string[] {
 export function allocateSlots(previous: Record<string, number>, devices: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   const used = new Set<number>();
-  for (const d of devices) if (previous[d] !== undefined) {
-    out[d] = previous[d];
-    used.add(previous[d]);
-  }
+  for (const d of devices)
+    if (previous[d] !== undefined) {
+      out[d] = previous[d];
+      used.add(previous[d]);
+    }
   let next = 0;
   for (const d of devices) {
     if (out[d] !== undefined) continue;

@@ -20,7 +20,8 @@ export function setMaxInputBytes(bytes: number): void {
 /** `16M`, `512K`, `2G` or plain bytes. */
 export function parseSize(text: string): number {
   const m = /^(\d+)\s*([KMG]i?B?|B)?$/i.exec(text.trim());
-  if (!m) throw new StacksError({ code: 'E_USAGE', file: '(command line)', path: '--max-input-size', message: `"${text}" is not a size`, hint: 'e.g. 16M, 512K' });
+  if (!m)
+    throw new StacksError({ code: 'E_USAGE', file: '(command line)', path: '--max-input-size', message: `"${text}" is not a size`, hint: 'e.g. 16M, 512K' });
   const unit = (m[2] ?? 'B').toUpperCase()[0];
   return Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1);
 }
@@ -33,13 +34,23 @@ export async function readDocument(file: string): Promise<unknown> {
   try {
     const size = (await stat(file)).size;
     if (size > maxInputBytes) {
-      throw new StacksError({ code: 'E_INPUT_TOO_LARGE', file, message: `is ${size} bytes, over the input limit of ${maxInputBytes}`, hint: 'an inventory file is kilobytes; raise the limit with --max-input-size if this one is meant to be this big' });
+      throw new StacksError({
+        code: 'E_INPUT_TOO_LARGE',
+        file,
+        message: `is ${size} bytes, over the input limit of ${maxInputBytes}`,
+        hint: 'an inventory file is kilobytes; raise the limit with --max-input-size if this one is meant to be this big',
+      });
     }
     bytes = await readFile(file);
   } catch (cause) {
     if (cause instanceof StacksError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new StacksError({ code: code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_FILE_READ', file, message: code === 'ENOENT' ? 'does not exist' : `cannot read file: ${(cause as Error).message}`, cause });
+    throw new StacksError({
+      code: code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_FILE_READ',
+      file,
+      message: code === 'ENOENT' ? 'does not exist' : `cannot read file: ${(cause as Error).message}`,
+      cause,
+    });
   }
   return parseDocument(file, decodeUtf8(file, bytes));
 }
@@ -66,7 +77,8 @@ export function decodeUtf8(file: string, bytes: Buffer): string {
 }
 
 export function parseDocument(file: string, text: string): unknown {
-  if (text.trim() === '') throw new StacksError({ code: 'E_EMPTY_FILE', file, message: `is empty; expected a ${file.endsWith('.json') ? 'JSON' : 'YAML'} document` });
+  if (text.trim() === '')
+    throw new StacksError({ code: 'E_EMPTY_FILE', file, message: `is empty; expected a ${file.endsWith('.json') ? 'JSON' : 'YAML'} document` });
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
     // js-yaml rather than `yaml`: the same documents parse ~6x faster, which synth's budget needs.
@@ -215,7 +227,8 @@ export async function swapIn(staging: string, target: string, opts: ReplaceOptio
   faultPoint('files:link-made');
   const before = lstatOrUndefined(abs);
   if (before?.isDirectory()) renameSync(abs, `${siblingPrefix(abs, 'old')}${Date.now()}`);
-  else if (before && !before.isSymbolicLink()) throw new StacksError({ code: 'E_OUTPUT_NOT_OWNED', file: abs, message: 'is a file, not an output folder', hint: 'choose another --output' });
+  else if (before && !before.isSymbolicLink())
+    throw new StacksError({ code: 'E_OUTPUT_NOT_OWNED', file: abs, message: 'is a file, not an output folder', hint: 'choose another --output' });
   renameSync(link, abs);
   faultPoint('files:swapped');
   const stale = staleSiblings(abs);
@@ -290,7 +303,12 @@ export function claimOutput(target: string, opts: ClaimOptions = {}): void {
   for (const kept of opts.protect ?? []) {
     const k = resolve(kept);
     if (k === abs || k.startsWith(abs + '/')) {
-      throw new StacksError({ code: 'E_OUTPUT_NOT_OWNED', file: abs, message: `holds ${k}, which synth must never replace`, hint: 'choose an output folder of its own, e.g. -o cdktf.out' });
+      throw new StacksError({
+        code: 'E_OUTPUT_NOT_OWNED',
+        file: abs,
+        message: `holds ${k}, which synth must never replace`,
+        hint: 'choose an output folder of its own, e.g. -o cdktf.out',
+      });
     }
   }
   const st = lstatOrUndefined(abs);
@@ -307,7 +325,10 @@ export function claimOutput(target: string, opts: ClaimOptions = {}): void {
   throw new StacksError({
     code: 'E_OUTPUT_NOT_OWNED',
     file: abs,
-    message: st.isDirectory() || st.isSymbolicLink() ? `is not empty and was not written by stacks synth (no ${OUTPUT_MARKER}); nothing replaced` : 'is a file, not an output folder',
+    message:
+      st.isDirectory() || st.isSymbolicLink()
+        ? `is not empty and was not written by stacks synth (no ${OUTPUT_MARKER}); nothing replaced`
+        : 'is a file, not an output folder',
     hint: 'choose another --output, or pass --force-owned to let synth replace this folder and everything in it',
   });
 }
@@ -370,7 +391,15 @@ const DISK_ERRORS: Record<string, string> = {
 export function fileError(cause: unknown, file: string): unknown {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   if (!code || !(code in DISK_ERRORS)) return cause;
-  return new StacksError({ code: `E_${code}`, kind: 'runtime', file, message: `cannot write: ${DISK_ERRORS[code]} (${code})`, hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run again; nothing was replaced' : 'check the owner and mode of the file and its folder', cause });
+  return new StacksError({
+    code: `E_${code}`,
+    kind: 'runtime',
+    file,
+    message: `cannot write: ${DISK_ERRORS[code]} (${code})`,
+    hint:
+      code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run again; nothing was replaced' : 'check the owner and mode of the file and its folder',
+    cause,
+  });
 }
 
 /** State files are private from creation. */

@@ -5,7 +5,19 @@ import { seededRandom } from './random.js';
 
 describe('formatAddress (IPv6)', () => {
   it('writes RFC 5952 text, the same as ip-address, for edge cases and 20,000 random addresses', () => {
-    const edge = ['::', '::1', '1::', '2001:db8::1', '2001:db8:0:1::1', '2001:0:0:1:0:0:0:1', '1:0:0:2:0:0:3:4', 'fe80::1:0:0:0', '0:1:0:1:0:1:0:1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db8:0:0:1:0:0:1'];
+    const edge = [
+      '::',
+      '::1',
+      '1::',
+      '2001:db8::1',
+      '2001:db8:0:1::1',
+      '2001:0:0:1:0:0:0:1',
+      '1:0:0:2:0:0:3:4',
+      'fe80::1:0:0:0',
+      '0:1:0:1:0:1:0:1',
+      'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+      '2001:db8:0:0:1:0:0:1',
+    ];
     const random = seededRandom(52);
     const values = edge.map((a) => new Address6(a).bigInt());
     for (let i = 0; i < 20_000; i++) {

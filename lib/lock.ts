@@ -50,7 +50,14 @@ export function setDefaultLockTimeout(ms: number): void {
 /** `30s`, `2m`, `500ms`, `1h` or plain seconds → milliseconds (Terraform's -lock-timeout syntax). */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new StacksError({ code: 'E_USAGE', file: '(command line)', path: '--lock-timeout', message: `"${text}" is not a duration`, hint: 'e.g. 0, 30s, 2m, 500ms' });
+  if (!m)
+    throw new StacksError({
+      code: 'E_USAGE',
+      file: '(command line)',
+      path: '--lock-timeout',
+      message: `"${text}" is not a duration`,
+      hint: 'e.g. 0, 30s, 2m, 500ms',
+    });
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
 }
@@ -91,7 +98,8 @@ function outcome(file: string, fd: number, what: string, status: number | null, 
   if (status === 0) return held(file, fd, what);
   closeSync(fd);
   if (status === BUSY) throw busyError(file, what);
-  if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') throw runtimeError('E_LOCK', 'flock(1) is not installed (Debian package util-linux)', 'run scripts/install.sh');
+  if (error && (error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw runtimeError('E_LOCK', 'flock(1) is not installed (Debian package util-linux)', 'run scripts/install.sh');
   throw runtimeError('E_LOCK', `cannot lock ${file}: ${stderr.trim() || error?.message || `flock exited ${status}`}`);
 }
 
@@ -136,8 +144,14 @@ export function lockHolder(file: string): LockHolder | undefined {
 
 function busyError(file: string, what: string): StacksError {
   const h = lockHolder(file);
-  const who = h?.pid ? `another ${h.what ?? 'command'} (pid ${h.pid}, user ${h.user ?? '?'}, since ${h.since ?? '?'}: ${h.command ?? '?'})` : 'another process (it has just taken it)';
-  return runtimeError('E_LAB_LOCKED', `${who} holds ${file}; cannot ${what} now`, 'wait for it to finish (the kernel releases the lock when that process exits), or pass --lock-timeout 2m to wait');
+  const who = h?.pid
+    ? `another ${h.what ?? 'command'} (pid ${h.pid}, user ${h.user ?? '?'}, since ${h.since ?? '?'}: ${h.command ?? '?'})`
+    : 'another process (it has just taken it)';
+  return runtimeError(
+    'E_LAB_LOCKED',
+    `${who} holds ${file}; cannot ${what} now`,
+    'wait for it to finish (the kernel releases the lock when that process exits), or pass --lock-timeout 2m to wait',
+  );
 }
 
 /** What a person at the terminal would recognise: the program and its arguments (argv holds no secrets). */

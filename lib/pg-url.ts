@@ -15,7 +15,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Only the scheme of something that is not a URL we understand: its rest could be anything secret. */
-const schemeOnly = (url: string) => `${(/^[a-z][a-z0-9+.-]*:?/i.exec(url)?.[0] ?? '')}…`;
+const schemeOnly = (url: string) => `${/^[a-z][a-z0-9+.-]*:?/i.exec(url)?.[0] ?? ''}…`;
 
 export function passwordOf(url: string): string | undefined {
   const m = /(?:^|[/:])[^/:?#@]*:([^@/?#]*)@/.exec(url);
@@ -34,16 +34,36 @@ function decodeURIComponentSafe(s: string): string {
 
 /** Check a URL given on the command line: right scheme, no password. Never echoes the URL's secret. */
 export function checkUrlOption(flag: string, url: string): string {
-  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', '(command line)', flag, `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`, 'use postgres://user@host:5432/db');
+  if (!SCHEMES.test(url))
+    throw inputError(
+      'E_PG_URL',
+      '(command line)',
+      flag,
+      `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`,
+      'use postgres://user@host:5432/db',
+    );
   if (passwordOf(url) !== undefined) {
-    throw inputError('E_PG_URL_PASSWORD', '(command line)', flag, `the URL carries a password, which every local user can read in the process list (${redactUrl(url)})`, 'put the URL in STACKS_PG_URL, or the password in PGPASSWORD or ~/.pgpass, and drop it from the command line');
+    throw inputError(
+      'E_PG_URL_PASSWORD',
+      '(command line)',
+      flag,
+      `the URL carries a password, which every local user can read in the process list (${redactUrl(url)})`,
+      'put the URL in STACKS_PG_URL, or the password in PGPASSWORD or ~/.pgpass, and drop it from the command line',
+    );
   }
   return url;
 }
 
 /** Check a URL from the environment (a password is fine there): the scheme only, redacted in errors. */
 export function checkUrlEnv(name: string, url: string): string {
-  if (!SCHEMES.test(url)) throw inputError('E_PG_URL', name, '(environment)', `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`, 'use postgres://user:password@host:5432/db');
+  if (!SCHEMES.test(url))
+    throw inputError(
+      'E_PG_URL',
+      name,
+      '(environment)',
+      `"${schemeOnly(url)}" is not a PostgreSQL URL (expected postgres:// or postgresql://)`,
+      'use postgres://user:password@host:5432/db',
+    );
   return url;
 }
 

@@ -48,7 +48,10 @@ describe('sealed lab secrets (SM4-CTR + HMAC-SM3)', () => {
 
   it('a plaintext secrets file from before sealing is read and sealed on the next write', async () => {
     const file = join(dir, 'secrets.json');
-    writeFileSync(file, JSON.stringify({ snmp: { user: 'stacks', authProtocol: 'sha', authKey: 'legacy-auth-key-1', privProtocol: 'aes', privKey: 'legacy-priv-key-1' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ snmp: { user: 'stacks', authProtocol: 'sha', authKey: 'legacy-auth-key-1', privProtocol: 'aes', privKey: 'legacy-priv-key-1' } }),
+    );
     const s = await ensureSecrets(file, false);
     expect(s.snmp.authKey).toBe('legacy-auth-key-1');
     expect(readFileSync(file, 'utf8')).not.toContain('legacy-auth-key-1');

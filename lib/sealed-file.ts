@@ -65,7 +65,14 @@ export function sealKeyFor(sealedFile: string, opts: { create?: boolean; env?: N
   }
   const file = env[SEAL_KEY_FILE_ENV] || defaultKeyFile(sealedFile);
   if (!existsSync(file)) {
-    if (!opts.create) throw inputError('E_SEAL_KEY', file, '(file)', 'no seal key: the sealed file cannot be opened', `set ${SEAL_KEY_ENV} or ${SEAL_KEY_FILE_ENV} to the key it was sealed with`);
+    if (!opts.create)
+      throw inputError(
+        'E_SEAL_KEY',
+        file,
+        '(file)',
+        'no seal key: the sealed file cannot be opened',
+        `set ${SEAL_KEY_ENV} or ${SEAL_KEY_FILE_ENV} to the key it was sealed with`,
+      );
     createPrivateFileExclusive(file, randomBytes(SEAL_KEY_BYTES).toString('hex') + '\n');
   }
   let text: string;
@@ -82,7 +89,14 @@ const header = (kid: string) => Buffer.from(`${SEALED_FORMAT}|${SEAL_ALG}|${kid}
 
 export function sealBytes(plaintext: Buffer, key: SealKey): string {
   const s = sm4Seal(deriveSealKeys(key.key), plaintext, header(key.kid));
-  const env: Envelope = { format: SEALED_FORMAT, alg: SEAL_ALG, kid: key.kid, iv: s.iv.toString('base64'), ct: s.ciphertext.toString('base64'), mac: s.mac.toString('base64') };
+  const env: Envelope = {
+    format: SEALED_FORMAT,
+    alg: SEAL_ALG,
+    kid: key.kid,
+    iv: s.iv.toString('base64'),
+    ct: s.ciphertext.toString('base64'),
+    mac: s.mac.toString('base64'),
+  };
   return JSON.stringify(env, null, 2) + '\n';
 }
 
@@ -96,7 +110,13 @@ export function openBytes(text: string, file: string, key: SealKey): Buffer {
   try {
     env = JSON.parse(text) as Partial<Envelope>;
   } catch {
-    throw inputError('E_SECRETS', file, '(root)', 'is not a complete sealed secrets file (truncated or damaged)', 'restore it from a backup, or remove it to generate new secrets');
+    throw inputError(
+      'E_SECRETS',
+      file,
+      '(root)',
+      'is not a complete sealed secrets file (truncated or damaged)',
+      'restore it from a backup, or remove it to generate new secrets',
+    );
   }
   const b64 = (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? Buffer.from(v, 'base64') : undefined);
   const iv = b64(env.iv);
@@ -106,12 +126,19 @@ export function openBytes(text: string, file: string, key: SealKey): Buffer {
     throw inputError('E_SECRETS', file, '(root)', `is not a ${SEALED_FORMAT} file (missing or malformed format, alg, kid, iv, ct or mac)`);
   }
   if (env.kid !== key.kid) {
-    throw inputError('E_SEAL_KEY', file, 'kid', `was sealed with key ${env.kid}, and the key from ${key.source} is ${key.kid}`, `set ${SEAL_KEY_ENV} or ${SEAL_KEY_FILE_ENV} to the key it was sealed with`);
+    throw inputError(
+      'E_SEAL_KEY',
+      file,
+      'kid',
+      `was sealed with key ${env.kid}, and the key from ${key.source} is ${key.kid}`,
+      `set ${SEAL_KEY_ENV} or ${SEAL_KEY_FILE_ENV} to the key it was sealed with`,
+    );
   }
   try {
     return sm4Open(deriveSealKeys(key.key), { iv, ciphertext: ct, mac }, header(env.kid));
   } catch (err) {
-    if (err instanceof SealError) throw inputError('E_SECRETS', file, '(root)', `${err.message}`, 'restore the file from a backup, or remove it to generate new secrets');
+    if (err instanceof SealError)
+      throw inputError('E_SECRETS', file, '(root)', `${err.message}`, 'restore the file from a backup, or remove it to generate new secrets');
     throw err;
   }
 }

@@ -37,22 +37,26 @@ export function chooseStrategy(s: MigrationSystem): { strategy: Strategy; reason
     const overruled = s.strategyHint && s.strategyHint !== 'retain' ? ` (hint "${s.strategyHint}" overruled)` : '';
     return { strategy: 'retain', reasons: [`classified (涉密): stays on the e-government intranet, never on an extranet cloud${overruled}`] };
   }
-  if (s.lifecycle === 'sunset') return { strategy: 'retire', reasons: ['marked sunset: switched off instead of moved; its users move to the successor system'] };
+  if (s.lifecycle === 'sunset')
+    return { strategy: 'retire', reasons: ['marked sunset: switched off instead of moved; its users move to the successor system'] };
   if (s.strategyHint) {
     const strategy: Strategy = s.strategyHint === 'replatform-containers' ? 'replatform' : s.strategyHint;
-    const extra = s.strategyHint === 'replatform-containers' ? ' (onto the cloud\'s Kubernetes)' : '';
+    const extra = s.strategyHint === 'replatform-containers' ? " (onto the cloud's Kubernetes)" : '';
     return { strategy, reasons: [`strategy hint "${s.strategyHint}" from the inventory${extra}`] };
   }
   switch (s.platform) {
     case 'unix':
     case 'mainframe':
-      return { strategy: 'refactor', reasons: [`runs on ${s.platform === 'unix' ? 'a UNIX minicomputer' : 'a mainframe'} with no x86 build: rewrite onto cloud services`] };
+      return {
+        strategy: 'refactor',
+        reasons: [`runs on ${s.platform === 'unix' ? 'a UNIX minicomputer' : 'a mainframe'} with no x86 build: rewrite onto cloud services`],
+      };
     case 'cots':
       return { strategy: 'repurchase', reasons: ['commercial package: buy its cloud edition or use the provincial shared service'] };
     case 'special-hardware':
       return { strategy: 'retain', reasons: ['bound to special hardware (cards, radios, sensors) in its room: stays until the hardware is replaced'] };
     case 'web-app':
-      return { strategy: 'replatform', reasons: ['web application: repackage as containers on the cloud\'s Kubernetes'] };
+      return { strategy: 'replatform', reasons: ["web application: repackage as containers on the cloud's Kubernetes"] };
     default:
       if (s.location.kind === 'legacy-centre' && s.platform === 'x86-vm') {
         return { strategy: 'relocate', reasons: [`already a VM in the legacy centre ${s.location.site}: move it at the hypervisor level, unchanged`] };
@@ -71,7 +75,9 @@ export function assess(systems: readonly MigrationSystem[], registry: CloudRegis
     a.targetCloud = p.cloud;
     a.az = p.az;
     a.tenant = p.tenant;
-    a.reasons.push(`placed on cloud ${p.cloud} (${p.az}, project ${p.tenant}) by the placement engine${p.replicas.length ? `; replicas in ${p.replicas.map((r) => r.cloud).join(', ')}` : ''}`);
+    a.reasons.push(
+      `placed on cloud ${p.cloud} (${p.az}, project ${p.tenant}) by the placement engine${p.replicas.length ? `; replicas in ${p.replicas.map((r) => r.cloud).join(', ')}` : ''}`,
+    );
   }
   for (const u of placement.unplaced) {
     const a = byId.get(u.system)!;

@@ -33,7 +33,12 @@ export interface BackgroundWave {
 const RESULTS = ['running', 'ok', 'incomplete', 'error'] as const;
 
 export function startBackgroundWave(o: BackgroundWaveOptions): BackgroundWave {
-  const gauge = new Gauge({ name: 'stacks_migration_daemon_wave', help: 'The wave the daemon runs, by how its run stands (1 for the current result)', labelNames: ['wave', 'result'], registers: [o.registry] });
+  const gauge = new Gauge({
+    name: 'stacks_migration_daemon_wave',
+    help: 'The wave the daemon runs, by how its run stands (1 for the current result)',
+    labelNames: ['wave', 'result'],
+    registers: [o.registry],
+  });
   const report = (result: (typeof RESULTS)[number]) => {
     for (const r of RESULTS) gauge.set({ wave: String(o.wave), result: r }, r === result ? 1 : 0);
   };
@@ -49,24 +54,26 @@ export function startBackgroundWave(o: BackgroundWaveOptions): BackgroundWave {
     concurrency: o.concurrency,
     metrics: o.metrics,
     onState: (system, state) => log.info({ system, state }, 'migration state'),
-  }).then(
-    (r) => {
-      const complete = r.finalized === r.systems.length;
-      const summary = { finalized: r.finalized, systems: r.systems.length, reverted: r.reverted, failed: r.failed, skipped: r.skipped, seconds: r.seconds };
-      // logged before the metric flips, so a reader of the metric finds the summary already written
-      if (complete) log.info(summary, 'migration wave finished');
-      else log.warn({ ...summary, unfinished: r.systems.filter((s) => s.state !== 'finalized') }, 'migration wave finished incomplete');
-      report(complete ? 'ok' : 'incomplete');
-      return r;
-    },
-    (err: unknown) => {
-      report('error');
-      const e = err as { code?: string; message?: string };
-      log.error({ code: e.code, err: e.message ?? String(err) }, 'migration wave could not run');
-      return undefined;
-    },
-  ).finally(() => {
-    active = false;
-  });
+  })
+    .then(
+      (r) => {
+        const complete = r.finalized === r.systems.length;
+        const summary = { finalized: r.finalized, systems: r.systems.length, reverted: r.reverted, failed: r.failed, skipped: r.skipped, seconds: r.seconds };
+        // logged before the metric flips, so a reader of the metric finds the summary already written
+        if (complete) log.info(summary, 'migration wave finished');
+        else log.warn({ ...summary, unfinished: r.systems.filter((s) => s.state !== 'finalized') }, 'migration wave finished incomplete');
+        report(complete ? 'ok' : 'incomplete');
+        return r;
+      },
+      (err: unknown) => {
+        report('error');
+        const e = err as { code?: string; message?: string };
+        log.error({ code: e.code, err: e.message ?? String(err) }, 'migration wave could not run');
+        return undefined;
+      },
+    )
+    .finally(() => {
+      active = false;
+    });
   return { wave: o.wave, done, running: () => active };
 }

@@ -89,19 +89,35 @@ export interface BandwidthInput {
 export function waveBandwidth(m: PathModel, systems: readonly BandwidthInput[], share: number): WaveBandwidth {
   const found = systems.map((s) => {
     const hops = pathBetween(m, s.from, s.to) ?? [];
-    const bottleneck = hops.reduce<Hop | undefined>((n, h) => (!n || h.mbps < n.mbps ? h : n), undefined) ?? { child: s.from, parent: s.to, tier: 'same-site', mbps: 10_000, links: 1 };
+    const bottleneck = hops.reduce<Hop | undefined>((n, h) => (!n || h.mbps < n.mbps ? h : n), undefined) ?? {
+      child: s.from,
+      parent: s.to,
+      tier: 'same-site',
+      mbps: 10_000,
+      links: 1,
+    };
     return { s, hops, bottleneck, link: `${bottleneck.child}~${bottleneck.parent}` };
   });
   const sharing = new Map<string, number>();
   for (const f of found) sharing.set(f.link, (sharing.get(f.link) ?? 0) + 1);
   const out: SystemBandwidth[] = found.map(({ s, hops, bottleneck, link }) => {
     const throttle = round((bottleneck.mbps * share) / sharing.get(link)!);
-    return { id: s.id, from: s.from, to: s.to, hops: hops.length, bottleneck, throttle_mbps: throttle, initial_sync_hours: throttle > 0 ? round((s.dataGiB * MBIT_PER_GIB) / throttle / 3600) : Infinity };
+    return {
+      id: s.id,
+      from: s.from,
+      to: s.to,
+      hops: hops.length,
+      bottleneck,
+      throttle_mbps: throttle,
+      initial_sync_hours: throttle > 0 ? round((s.dataGiB * MBIT_PER_GIB) / throttle / 3600) : Infinity,
+    };
   });
-  const links = [...sharing].map(([link, n]) => {
-    const b = found.find((f) => f.link === link)!.bottleneck;
-    return { link, mbps: b.mbps, systems: n, throttle_mbps: round(b.mbps * share) };
-  }).sort((a, b) => a.mbps - b.mbps || (a.link < b.link ? -1 : 1));
+  const links = [...sharing]
+    .map(([link, n]) => {
+      const b = found.find((f) => f.link === link)!.bottleneck;
+      return { link, mbps: b.mbps, systems: n, throttle_mbps: round(b.mbps * share) };
+    })
+    .sort((a, b) => a.mbps - b.mbps || (a.link < b.link ? -1 : 1));
   return { share, systems: out, links, initial_sync_hours: out.reduce((n, s) => Math.max(n, s.initial_sync_hours), 0) };
 }
 

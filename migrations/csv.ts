@@ -25,7 +25,11 @@ export function parseSystemsCsv(file: string, text: string): RawRow[] {
     const line = cause instanceof CsvError ? (cause as CsvError & { lines?: number }).lines : undefined;
     throw new StacksError({ code: 'E_PARSE', file, path: line ? `line ${line}` : undefined, message: `not valid CSV: ${(cause as Error).message}`, cause });
   }
-  const header = text.split(/\r?\n/, 1)[0]!.replace(/^\uFEFF/, '').split(',').map((c) => c.trim());
+  const header = text
+    .split(/\r?\n/, 1)[0]!
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((c) => c.trim());
   const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
   if (unknown.length) throw inputError('E_SYSTEMS', file, 'line 1', `unknown column(s) ${unknown.join(', ')}`, `columns: ${CSV_COLUMNS.join(',')}`);
   const missing = REQUIRED.filter((c) => !header.includes(c));
@@ -42,7 +46,11 @@ function toRaw(record: Record<string, string>): Record<string, unknown> {
   for (const [key, value] of Object.entries(record)) {
     if (value === '') continue;
     if (key === 'location_kind' || key === 'location_site') continue;
-    if (key === 'depends_on') out.depends_on = value.split(';').map((d) => d.trim()).filter(Boolean);
+    if (key === 'depends_on')
+      out.depends_on = value
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean);
     else if (NUMERIC.has(key)) out[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
     else out[key] = value;
   }

@@ -56,10 +56,22 @@ export interface WaveResult {
 
 export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   const wave = o.wave === 0 ? closingWave(o.plan) : o.plan.waves.find((w) => w.number === o.wave);
-  if (!wave) throw inputError('E_USAGE', '(command line)', '--wave', `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length}, or 0 for the retained and retired systems)`);
+  if (!wave)
+    throw inputError(
+      'E_USAGE',
+      '(command line)',
+      '--wave',
+      `the plan has no wave ${o.wave} (waves 1–${o.plan.waves.length}, or 0 for the retained and retired systems)`,
+    );
   const missing = wave.systems.filter((s) => !o.runbook.systems[s.id]).map((s) => s.id);
   if (missing.length) {
-    throw inputError('E_RUNBOOK', '(runbook)', 'systems', `wave ${o.wave} has ${missing.length} system(s) the runbook does not describe: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, 'add source, target and service for each');
+    throw inputError(
+      'E_RUNBOOK',
+      '(runbook)',
+      'systems',
+      `wave ${o.wave} has ${missing.length} system(s) the runbook does not describe: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+      'add source, target and service for each',
+    );
   }
   const lock = acquireLock(join(o.stateDir, 'migrations', `wave-${o.wave}.lock`), `migrate run --wave ${o.wave}`);
   const journal = new Journal(journalPath(o.stateDir));
@@ -77,10 +89,31 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   if (!key) {
     lock.release();
     journal.close();
-    throw inputError('E_RUNBOOK', n.secrets, `tsig.${n.tsig_key}`, `the secret store has no TSIG key "${n.tsig_key}"`, 'the name server and the runbook must share it (lab: startNameServer creates it)');
+    throw inputError(
+      'E_RUNBOOK',
+      n.secrets,
+      `tsig.${n.tsig_key}`,
+      `the secret store has no TSIG key "${n.tsig_key}"`,
+      'the name server and the runbook must share it (lab: startNameServer creates it)',
+    );
   }
-  const names = new DnsNames({ server: n.server, port: n.port, zone: n.zone, key, ttl: n.ttl, waveTtl: n.wave_ttl, log: join(o.stateDir, 'migrations', 'names.log'), lockDir: join(o.stateDir, 'migrations') });
-  const pinned = new Map(readFileSync(o.runbook.ssh.known_hosts, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3 && !p[0]!.startsWith('#')).flatMap((p) => p[0]!.split(',').map((h) => [h.replace(/^\[(.*)\]:\d+$/, '$1'), `${p[1]} ${p[2]}`] as const)));
+  const names = new DnsNames({
+    server: n.server,
+    port: n.port,
+    zone: n.zone,
+    key,
+    ttl: n.ttl,
+    waveTtl: n.wave_ttl,
+    log: join(o.stateDir, 'migrations', 'names.log'),
+    lockDir: join(o.stateDir, 'migrations'),
+  });
+  const pinned = new Map(
+    readFileSync(o.runbook.ssh.known_hosts, 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((p) => p.length >= 3 && !p[0]!.startsWith('#'))
+      .flatMap((p) => p[0]!.split(',').map((h) => [h.replace(/^\[(.*)\]:\d+$/, '$1'), `${p[1]} ${p[2]}`] as const)),
+  );
   let skipped = 0;
   let stopped: WaveResult['stopped'];
   try {
@@ -114,11 +147,18 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   }
   const reread = new Journal(journalPath(o.stateDir));
   const rows = reread.systems(o.wave);
-  const downtime = new Map(rows.map((r) => [r.id, (JSON.parse(reread.step(r.id, 'switch-name')?.detail ?? '{}') as { downtime_seconds?: number | null }).downtime_seconds]));
+  const downtime = new Map(
+    rows.map((r) => [r.id, (JSON.parse(reread.step(r.id, 'switch-name')?.detail ?? '{}') as { downtime_seconds?: number | null }).downtime_seconds]),
+  );
   reread.close();
   return {
     wave: o.wave,
-    systems: rows.map((r) => ({ id: r.id, state: r.state, ...(r.error ? { error: r.error } : {}), ...(typeof downtime.get(r.id) === 'number' ? { downtime_seconds: downtime.get(r.id)! } : {}) })),
+    systems: rows.map((r) => ({
+      id: r.id,
+      state: r.state,
+      ...(r.error ? { error: r.error } : {}),
+      ...(typeof downtime.get(r.id) === 'number' ? { downtime_seconds: downtime.get(r.id)! } : {}),
+    })),
     finalized: rows.filter((r) => r.state === 'finalized').length,
     reverted: rows.filter((r) => r.state === 'reverted').length,
     failed: rows.filter((r) => r.state === 'failed').length,
@@ -138,7 +178,15 @@ export function closingWave(plan: MigrationPlan): { number: number; systems: Pla
   return { number: 0, systems: [...plan.retired.map((r) => stay(r.id, 'retire')), ...plan.retained.map((r) => stay(r.id, 'retain'))] };
 }
 
-async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal: Journal, ssh: SshPool, names: ServiceNames, pinned: Map<string, string>, waveStopped: () => boolean): Promise<void> {
+async function migrateSystem(
+  planned: PlannedSystem,
+  o: RunWaveOptions,
+  journal: Journal,
+  ssh: SshPool,
+  names: ServiceNames,
+  pinned: Map<string, string>,
+  waveStopped: () => boolean,
+): Promise<void> {
   const id = planned.id;
   const spec = o.runbook.systems[id]!;
   const setState = (state: LifecycleState, error: string | null = null) => {
@@ -148,7 +196,14 @@ async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal:
   };
   // A reverted system starts afresh: its earlier attempt was rolled back.
   if (journal.system(id)?.state === 'reverted') journal.resetSteps(id);
-  if (planned.database === 'postgresql' && !spec.database) throw inputError('E_RUNBOOK', '(runbook)', `systems.${id}.database`, `${id} runs PostgreSQL (inventory) but the runbook gives no database URLs`, 'add database: {kind: postgresql, source_url, target_url, source_conninfo}');
+  if (planned.database === 'postgresql' && !spec.database)
+    throw inputError(
+      'E_RUNBOOK',
+      '(runbook)',
+      `systems.${id}.database`,
+      `${id} runs PostgreSQL (inventory) but the runbook gives no database URLs`,
+      'add database: {kind: postgresql, source_url, target_url, source_conninfo}',
+    );
   const kind: RunbookKind = runbookFor(planned.strategy, planned.database === 'postgresql' || spec.database !== undefined);
   if (!journal.events(id).some((e) => e.kind === 'runbook')) journal.event(id, null, 'runbook', `${kind}: ${RUNBOOKS[kind].map((x) => x.step).join(' → ')}`);
   const ctx: StepContext = {
@@ -184,11 +239,17 @@ async function migrateSystem(planned: PlannedSystem, o: RunWaveOptions, journal:
     journal.stepStarted(id, step);
     const t0 = Date.now();
     try {
-      const detail = await withRetry(step, () => STEP_IMPL[step](ctx), o.retries ?? 3, o.backoffMs ?? 250, (attempt, err) => {
-        journal.event(id, step, 'retry', `attempt ${attempt}: ${(err as Error).message}`);
-        ctx.source.drop();
-        ctx.target.drop();
-      });
+      const detail = await withRetry(
+        step,
+        () => STEP_IMPL[step](ctx),
+        o.retries ?? 3,
+        o.backoffMs ?? 250,
+        (attempt, err) => {
+          journal.event(id, step, 'retry', `attempt ${attempt}: ${(err as Error).message}`);
+          ctx.source.drop();
+          ctx.target.drop();
+        },
+      );
       journal.stepFinished(id, step, 'done', detail);
       o.metrics?.steps.inc({ step, result: 'done' });
       o.metrics?.stepSeconds.observe({ step }, (Date.now() - t0) / 1000);

@@ -11,8 +11,20 @@ beforeAll(async () => {
 });
 
 const sys = (id: string, over: Partial<MigrationSystem> = {}): MigrationSystem => ({
-  id, name: id, department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' },
-  dependsOn: [], dataGiB: 10, vcpu: 2, ramGiB: 4, protectionClass: inputs.registry.classes[0]!.id, platform: 'x86-vm', lifecycle: 'active', ...over,
+  id,
+  name: id,
+  department: 'finance',
+  level: 'province',
+  classification: 'internal',
+  location: { kind: 'department-room', site: 'dept.finance' },
+  dependsOn: [],
+  dataGiB: 10,
+  vcpu: 2,
+  ramGiB: 4,
+  protectionClass: inputs.registry.classes[0]!.id,
+  platform: 'x86-vm',
+  lifecycle: 'active',
+  ...over,
 });
 
 describe('plan findings: nothing hidden', () => {
@@ -41,17 +53,25 @@ describe('plan findings: nothing hidden', () => {
   });
 
   it('takes the severities from the inventory rules; off silences a rule, classified calls stay errors', () => {
-    const systems = [sys('old-ledger', { lifecycle: 'sunset' }), sys('portal', { dependsOn: ['old-ledger'] }), sys('secret-db', { classification: 'classified', dependsOn: ['portal'] })];
+    const systems = [
+      sys('old-ledger', { lifecycle: 'sunset' }),
+      sys('portal', { dependsOn: ['old-ledger'] }),
+      sys('secret-db', { classification: 'classified', dependsOn: ['portal'] }),
+    ];
     const warn = buildPlan(systems, inputs.registry, { file: 'x' }, {}, { rules: { depends_on_retired: 'warning' } });
     expect(warn.findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error classified-calls-extranet', 'warning depends-on-retired']);
     const off = buildPlan(systems, inputs.registry, { file: 'x' }, {}, { rules: { depends_on_retired: 'off' } });
     expect(off.findings.map((f) => f.rule)).toEqual(['classified-calls-extranet']);
   });
 
-  it('a county-level system is placed like its city\'s systems', () => {
+  it("a county-level system is placed like its city's systems", () => {
     const city = inputs.inventory.divisions.cities.find((c) => inputs.registry.clouds.some((k) => k.kind === 'city' && k.location.city === c.id))!;
     const county = city.counties[0]!;
-    const plan = buildPlan([sys('county-permits', { level: 'county', city: city.id, county: county.id, location: { kind: 'department-room', site: `${city.id}.${county.id}` } })], inputs.registry, { file: 'x' });
+    const plan = buildPlan(
+      [sys('county-permits', { level: 'county', city: city.id, county: county.id, location: { kind: 'department-room', site: `${city.id}.${county.id}` } })],
+      inputs.registry,
+      { file: 'x' },
+    );
     const cityCloud = inputs.registry.clouds.find((k) => k.kind === 'city' && k.location.city === city.id)!;
     expect(plan.waves[0]!.systems[0]!.target_cloud).toBe(cityCloud.id);
   });

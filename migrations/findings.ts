@@ -46,12 +46,33 @@ export function planFindings(systems: readonly MigrationSystem[], assessed: read
       if (!callee) continue; // unknown ids are rejected by the loader
       const calleeMoves = MOVES(callee.strategy) && !callee.blocked && callee.targetCloud !== undefined;
       if (s.classification === 'classified' && calleeMoves) {
-        add('classified-calls-extranet', 'error', s.id, dep, `classified system ${s.id} calls ${dep}, which moves to the extranet cloud ${callee.targetCloud}: a classified system may not depend on an extranet system`);
+        add(
+          'classified-calls-extranet',
+          'error',
+          s.id,
+          dep,
+          `classified system ${s.id} calls ${dep}, which moves to the extranet cloud ${callee.targetCloud}: a classified system may not depend on an extranet system`,
+        );
       }
       if (!moving) continue;
-      if (callee.strategy === 'retire') add('depends-on-retired', r.depends_on_retired, s.id, dep, `${s.id} moves (${me.strategy}) but calls ${dep}, which is retired: point it at the successor first`);
-      else if (callee.blocked) add('depends-on-blocked', r.depends_on_blocked, s.id, dep, `${s.id} moves (${me.strategy}) but calls ${dep}, which is blocked (${callee.blocked})`);
-      else if (callee.strategy === 'retain') add('depends-on-retained', r.depends_on_retained, s.id, dep, `${s.id} moves (${me.strategy}) but calls ${dep}, which is retained off the clouds: the call crosses back to the department`);
+      if (callee.strategy === 'retire')
+        add(
+          'depends-on-retired',
+          r.depends_on_retired,
+          s.id,
+          dep,
+          `${s.id} moves (${me.strategy}) but calls ${dep}, which is retired: point it at the successor first`,
+        );
+      else if (callee.blocked)
+        add('depends-on-blocked', r.depends_on_blocked, s.id, dep, `${s.id} moves (${me.strategy}) but calls ${dep}, which is blocked (${callee.blocked})`);
+      else if (callee.strategy === 'retain')
+        add(
+          'depends-on-retained',
+          r.depends_on_retained,
+          s.id,
+          dep,
+          `${s.id} moves (${me.strategy}) but calls ${dep}, which is retained off the clouds: the call crosses back to the department`,
+        );
     }
   }
   return out.sort((a, b) => cmp(a.rule, b.rule) || cmp(a.system, b.system) || cmp(a.depends_on, b.depends_on));
@@ -62,7 +83,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Per rule: how many calls and of what severity (the summary line a reviewer reads first). */
 export function countFindings(findings: readonly Finding[]): Record<FindingRule, { error: number; warning: number }> {
   const out = {} as Record<FindingRule, { error: number; warning: number }>;
-  for (const rule of ['depends-on-retired', 'depends-on-blocked', 'depends-on-retained', 'classified-calls-extranet'] as const) out[rule] = { error: 0, warning: 0 };
+  for (const rule of ['depends-on-retired', 'depends-on-blocked', 'depends-on-retained', 'classified-calls-extranet'] as const)
+    out[rule] = { error: 0, warning: 0 };
   for (const f of findings) out[f.rule][f.severity]++;
   return out;
 }

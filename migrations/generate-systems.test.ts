@@ -29,6 +29,11 @@ describe('generateSystems', () => {
     await writeFile(join(dir, 'systems.yaml'), yaml);
     const back = await loadSystemsFile(join(dir, 'systems.yaml'));
     expect(back.systems).toEqual(a);
-    console.log('yaml bytes', yaml.length, 'deps', a.reduce((n, s) => n + s.dependsOn.length, 0));
+    console.log(
+      'yaml bytes',
+      yaml.length,
+      'deps',
+      a.reduce((n, s) => n + s.dependsOn.length, 0),
+    );
   });
 });

@@ -28,7 +28,14 @@ export interface PlanningInputs {
 export async function loadPlanningInputs(inventoryDir: string, opts: { systemsFile?: string; seed?: number; count?: number } = {}): Promise<PlanningInputs> {
   const inventory = await loadInventory(inventoryDir);
   const clouds = loadClouds(inventory);
-  if (!clouds) throw inputError('E_NO_CLOUDS', inventory.paths.province!, 'files.clouds', 'the inventory declares no clouds: migration needs targets', 'add clouds.yaml and name it in province.yaml files.clouds');
+  if (!clouds)
+    throw inputError(
+      'E_NO_CLOUDS',
+      inventory.paths.province!,
+      'files.clouds',
+      'the inventory declares no clouds: migration needs targets',
+      'add clouds.yaml and name it in province.yaml files.clouds',
+    );
   const topology = buildTopology(inventory);
   const registry = buildRegistry(inventory, topology, clouds);
   const known = { ...namesOf(inventory), classes: new Set(registry.classes.map((c) => c.id)) };

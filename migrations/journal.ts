@@ -59,7 +59,10 @@ const now = () => new Date().toISOString();
 
 export class Journal {
   readonly db: Database.Database;
-  constructor(readonly file: string, opts: { readonly?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    opts: { readonly?: boolean } = {},
+  ) {
     if (!opts.readonly) touchPrivateFile(file); // 0600 before SQLite opens it (its -wal/-shm copy the mode)
     this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     this.db.pragma('busy_timeout = 5000');
@@ -83,7 +86,11 @@ export class Journal {
   }
 
   systems(wave?: number): SystemRow[] {
-    return (wave === undefined ? this.db.prepare('SELECT * FROM systems ORDER BY wave, id').all() : this.db.prepare('SELECT * FROM systems WHERE wave = ? ORDER BY id').all(wave)) as SystemRow[];
+    return (
+      wave === undefined
+        ? this.db.prepare('SELECT * FROM systems ORDER BY wave, id').all()
+        : this.db.prepare('SELECT * FROM systems WHERE wave = ? ORDER BY id').all(wave)
+    ) as SystemRow[];
   }
 
   setState(id: string, state: LifecycleState, error: string | null = null): void {
@@ -96,7 +103,9 @@ export class Journal {
   }
 
   steps(system?: string): StepRow[] {
-    return (system === undefined ? this.db.prepare('SELECT * FROM steps').all() : this.db.prepare('SELECT * FROM steps WHERE system = ?').all(system)) as StepRow[];
+    return (
+      system === undefined ? this.db.prepare('SELECT * FROM steps').all() : this.db.prepare('SELECT * FROM steps WHERE system = ?').all(system)
+    ) as StepRow[];
   }
 
   /** Written (and synced) before the step's effect: a crash after this line re-runs the step. */
@@ -108,7 +117,9 @@ export class Journal {
   }
 
   stepFinished(system: string, step: string, status: 'done' | 'failed', detail?: unknown): void {
-    this.db.prepare('UPDATE steps SET status = ?, finished_at = ?, detail = ? WHERE system = ? AND step = ?').run(status, now(), detail === undefined ? null : JSON.stringify(detail), system, step);
+    this.db
+      .prepare('UPDATE steps SET status = ?, finished_at = ?, detail = ? WHERE system = ? AND step = ?')
+      .run(status, now(), detail === undefined ? null : JSON.stringify(detail), system, step);
   }
 
   /** Forget a system's steps (after a rollback, so that a later run starts it afresh). */
@@ -122,11 +133,19 @@ export class Journal {
   }
 
   events(system?: string): Array<{ seq: number; at: string; system: string | null; step: string | null; kind: string; detail: string | null }> {
-    return (system === undefined ? this.db.prepare('SELECT * FROM events ORDER BY seq').all() : this.db.prepare('SELECT * FROM events WHERE system = ? ORDER BY seq').all(system)) as never;
+    return (
+      system === undefined
+        ? this.db.prepare('SELECT * FROM events ORDER BY seq').all()
+        : this.db.prepare('SELECT * FROM events WHERE system = ? ORDER BY seq').all(system)
+    ) as never;
   }
 
   recordRound(r: RoundRow): void {
-    this.db.prepare('INSERT OR REPLACE INTO replication (system, round, kind, started_at, finished_at, bytes_sent, seconds, mbps, bytes_behind, files_behind) VALUES (@system, @round, @kind, @started_at, @finished_at, @bytes_sent, @seconds, @mbps, @bytes_behind, @files_behind)').run(r);
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO replication (system, round, kind, started_at, finished_at, bytes_sent, seconds, mbps, bytes_behind, files_behind) VALUES (@system, @round, @kind, @started_at, @finished_at, @bytes_sent, @seconds, @mbps, @bytes_behind, @files_behind)',
+      )
+      .run(r);
   }
 
   rounds(system: string): RoundRow[] {
@@ -135,7 +154,11 @@ export class Journal {
 
   /** The latest round of every system (the lag the status and /metrics show). */
   latestRounds(): RoundRow[] {
-    return this.db.prepare('SELECT r.* FROM replication r JOIN (SELECT system, MAX(round) AS round FROM replication GROUP BY system) m ON r.system = m.system AND r.round = m.round ORDER BY r.system').all() as RoundRow[];
+    return this.db
+      .prepare(
+        'SELECT r.* FROM replication r JOIN (SELECT system, MAX(round) AS round FROM replication GROUP BY system) m ON r.system = m.system AND r.round = m.round ORDER BY r.system',
+      )
+      .all() as RoundRow[];
   }
 
   runStarted(wave: number): number {

@@ -16,7 +16,20 @@ describe('runbooks per strategy', () => {
     expect(runbookFor('retire', false)).toBe('decommission');
     expect(runbookFor('retain', false)).toBe('retain');
     const steps = (k: keyof typeof RUNBOOKS) => RUNBOOKS[k].map((s) => s.step);
-    expect(steps('rehost')).toEqual(['precheck', 'initial-sync', 'test-launch', 'sync', 'freeze', 'final-sync', 'verify-copy', 'start-target', 'health', 'switch-name', 'verify', 'finalize']);
+    expect(steps('rehost')).toEqual([
+      'precheck',
+      'initial-sync',
+      'test-launch',
+      'sync',
+      'freeze',
+      'final-sync',
+      'verify-copy',
+      'start-target',
+      'health',
+      'switch-name',
+      'verify',
+      'finalize',
+    ]);
     expect(steps('relocate')).not.toContain('test-launch');
     expect(steps('replatform')).toContain('container-spec');
     expect(steps('database')).toEqual(expect.arrayContaining(['pg-subscribe', 'pg-freeze', 'pg-drain', 'switch-name']));

@@ -26,16 +26,46 @@ export interface RunbookStep {
 
 /** Every step any runbook has (steps.ts implements each once). */
 export const STEP_NAMES = [
-  'precheck', 'initial-sync', 'test-launch', 'sync', 'freeze', 'final-sync', 'verify-copy', 'start-target', 'health', 'switch-name', 'verify', 'finalize',
-  'pg-prepare', 'pg-subscribe', 'pg-catch-up', 'pg-freeze', 'pg-drain', 'pg-verify', 'pg-check-name', 'pg-finalize',
-  'container-spec', 'archive', 'verify-archive', 'decommission', 'remove-name', 'finalize-decommission', 'notify-dependants',
+  'precheck',
+  'initial-sync',
+  'test-launch',
+  'sync',
+  'freeze',
+  'final-sync',
+  'verify-copy',
+  'start-target',
+  'health',
+  'switch-name',
+  'verify',
+  'finalize',
+  'pg-prepare',
+  'pg-subscribe',
+  'pg-catch-up',
+  'pg-freeze',
+  'pg-drain',
+  'pg-verify',
+  'pg-check-name',
+  'pg-finalize',
+  'container-spec',
+  'archive',
+  'verify-archive',
+  'decommission',
+  'remove-name',
+  'finalize-decommission',
+  'notify-dependants',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 const s = (step: StepName, during: LifecycleState, after: LifecycleState = during): RunbookStep => ({ step, during, after });
 
 /** The cutover tail every moving runbook ends with: the service answers on the target, the name follows, checked through the name. */
-const CUTOVER_TAIL = [s('start-target', 'cutting-over'), s('health', 'cutting-over'), s('switch-name', 'cutting-over', 'cutover'), s('verify', 'cutover', 'verified'), s('finalize', 'verified', 'finalized')];
+const CUTOVER_TAIL = [
+  s('start-target', 'cutting-over'),
+  s('health', 'cutting-over'),
+  s('switch-name', 'cutting-over', 'cutover'),
+  s('verify', 'cutover', 'verified'),
+  s('finalize', 'verified', 'finalized'),
+];
 
 /**
  * One runbook per strategy (the journal records which one a system ran):
@@ -52,11 +82,54 @@ const CUTOVER_TAIL = [s('start-target', 'cutting-over'), s('health', 'cutting-ov
  * - retain: stays; every system that depends on it is told.
  */
 export const RUNBOOKS = {
-  rehost: [s('precheck', 'planned'), s('initial-sync', 'replicating', 'ready-for-testing'), s('test-launch', 'testing', 'replicating'), s('sync', 'replicating', 'ready-for-cutover'), s('freeze', 'cutting-over'), s('final-sync', 'cutting-over'), s('verify-copy', 'cutting-over'), ...CUTOVER_TAIL],
-  relocate: [s('precheck', 'planned'), s('initial-sync', 'replicating'), s('sync', 'replicating', 'ready-for-cutover'), s('freeze', 'cutting-over'), s('final-sync', 'cutting-over'), s('verify-copy', 'cutting-over'), ...CUTOVER_TAIL],
-  database: [s('pg-prepare', 'planned'), s('pg-subscribe', 'replicating'), s('pg-catch-up', 'replicating', 'ready-for-cutover'), s('pg-freeze', 'cutting-over'), s('pg-drain', 'cutting-over'), s('pg-verify', 'cutting-over'), s('switch-name', 'cutting-over', 'cutover'), s('pg-check-name', 'cutover', 'verified'), s('pg-finalize', 'verified', 'finalized')],
-  replatform: [s('precheck', 'planned'), s('initial-sync', 'replicating'), s('container-spec', 'replicating', 'ready-for-testing'), s('test-launch', 'testing', 'replicating'), s('sync', 'replicating', 'ready-for-cutover'), s('freeze', 'cutting-over'), s('final-sync', 'cutting-over'), s('verify-copy', 'cutting-over'), ...CUTOVER_TAIL],
-  decommission: [s('archive', 'planned'), s('verify-archive', 'planned'), s('decommission', 'cutting-over'), s('remove-name', 'cutting-over', 'cutover'), s('finalize-decommission', 'cutover', 'finalized')],
+  rehost: [
+    s('precheck', 'planned'),
+    s('initial-sync', 'replicating', 'ready-for-testing'),
+    s('test-launch', 'testing', 'replicating'),
+    s('sync', 'replicating', 'ready-for-cutover'),
+    s('freeze', 'cutting-over'),
+    s('final-sync', 'cutting-over'),
+    s('verify-copy', 'cutting-over'),
+    ...CUTOVER_TAIL,
+  ],
+  relocate: [
+    s('precheck', 'planned'),
+    s('initial-sync', 'replicating'),
+    s('sync', 'replicating', 'ready-for-cutover'),
+    s('freeze', 'cutting-over'),
+    s('final-sync', 'cutting-over'),
+    s('verify-copy', 'cutting-over'),
+    ...CUTOVER_TAIL,
+  ],
+  database: [
+    s('pg-prepare', 'planned'),
+    s('pg-subscribe', 'replicating'),
+    s('pg-catch-up', 'replicating', 'ready-for-cutover'),
+    s('pg-freeze', 'cutting-over'),
+    s('pg-drain', 'cutting-over'),
+    s('pg-verify', 'cutting-over'),
+    s('switch-name', 'cutting-over', 'cutover'),
+    s('pg-check-name', 'cutover', 'verified'),
+    s('pg-finalize', 'verified', 'finalized'),
+  ],
+  replatform: [
+    s('precheck', 'planned'),
+    s('initial-sync', 'replicating'),
+    s('container-spec', 'replicating', 'ready-for-testing'),
+    s('test-launch', 'testing', 'replicating'),
+    s('sync', 'replicating', 'ready-for-cutover'),
+    s('freeze', 'cutting-over'),
+    s('final-sync', 'cutting-over'),
+    s('verify-copy', 'cutting-over'),
+    ...CUTOVER_TAIL,
+  ],
+  decommission: [
+    s('archive', 'planned'),
+    s('verify-archive', 'planned'),
+    s('decommission', 'cutting-over'),
+    s('remove-name', 'cutting-over', 'cutover'),
+    s('finalize-decommission', 'cutover', 'finalized'),
+  ],
   retain: [s('notify-dependants', 'planned', 'finalized')],
 } as const satisfies Record<string, readonly RunbookStep[]>;
 export type RunbookKind = keyof typeof RUNBOOKS;

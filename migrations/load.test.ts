@@ -5,8 +5,23 @@ import { join } from 'node:path';
 import { loadSystemsFile } from './load.js';
 import { StacksError, StacksErrors } from '../lib/errors.js';
 
-const known = { departments: new Set(['finance', 'health']), cities: new Set(['xian']), classes: new Set(['p2', 'p4']), sites: new Set(['dept.finance', 'dept.health', 'xian', 'xian.yanta']), counties: new Map([['xian', new Set(['yanta'])]]) };
-const row = (over: Record<string, unknown> = {}) => ({ id: 'finance-1', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, data_gib: 10, protection_class: 'p2', ...over });
+const known = {
+  departments: new Set(['finance', 'health']),
+  cities: new Set(['xian']),
+  classes: new Set(['p2', 'p4']),
+  sites: new Set(['dept.finance', 'dept.health', 'xian', 'xian.yanta']),
+  counties: new Map([['xian', new Set(['yanta'])]]),
+};
+const row = (over: Record<string, unknown> = {}) => ({
+  id: 'finance-1',
+  department: 'finance',
+  level: 'province',
+  classification: 'internal',
+  location: { kind: 'department-room', site: 'dept.finance' },
+  data_gib: 10,
+  protection_class: 'p2',
+  ...over,
+});
 
 async function file(name: string, text: string): Promise<string> {
   const p = join(await mkdtemp(join(tmpdir(), 'stacks-sys-')), name);
@@ -27,15 +42,25 @@ async function problems(p: string): Promise<StacksError[]> {
 
 describe('system inventory loader', () => {
   it('reads YAML and CSV into the same systems', async () => {
-    const y = await loadSystemsFile(await file('s.yaml', JSON.stringify({ systems: [row({ depends_on: ['health-2'] }), row({ id: 'health-2', department: 'health' })] })), known);
-    const csv = ['id,department,level,classification,location_kind,location_site,depends_on,data_gib,protection_class', 'finance-1,finance,province,internal,department-room,dept.finance,health-2,10,p2', 'health-2,health,province,internal,department-room,dept.finance,,10,p2'].join('\n');
+    const y = await loadSystemsFile(
+      await file('s.yaml', JSON.stringify({ systems: [row({ depends_on: ['health-2'] }), row({ id: 'health-2', department: 'health' })] })),
+      known,
+    );
+    const csv = [
+      'id,department,level,classification,location_kind,location_site,depends_on,data_gib,protection_class',
+      'finance-1,finance,province,internal,department-room,dept.finance,health-2,10,p2',
+      'health-2,health,province,internal,department-room,dept.finance,,10,p2',
+    ].join('\n');
     const c = await loadSystemsFile(await file('s.csv', csv), known);
     expect(c.systems).toEqual(y.systems);
     expect(c.systems[0]).toMatchObject({ vcpu: 4, ramGiB: 16, platform: 'x86-vm', lifecycle: 'active', dependsOn: ['health-2'] });
   });
 
   it('names the YAML path of each bad row', async () => {
-    const p = await file('s.yaml', JSON.stringify({ systems: [row(), row({ id: 'x-2', data_gib: -1 }), row({ id: 'x-3', department: 'nowhere', depends_on: ['ghost'] }), row()] }));
+    const p = await file(
+      's.yaml',
+      JSON.stringify({ systems: [row(), row({ id: 'x-2', data_gib: -1 }), row({ id: 'x-3', department: 'nowhere', depends_on: ['ghost'] }), row()] }),
+    );
     const errs = await problems(p);
     const where = errs.map((e) => `${e.file === p ? 'F' : '?'} ${e.path}: ${e.code}`);
     expect(where).toContain('F systems[1].data_gib: E_SYSTEMS');
@@ -71,13 +96,26 @@ describe('system inventory loader', () => {
   });
 
   it('validates location_site and county references: an unknown site names the CSV line and column', async () => {
-    const csv = ['id,department,level,city,county,classification,location_kind,location_site,data_gib,protection_class', 'finance-1,finance,province,,,internal,department-room,dept.finance,10,p2', 'finance-2,finance,province,,,internal,department-room,dept.nowhere,10,p2', 'c-1,finance,county,xian,lintong,internal,department-room,xian.yanta,1,p2', 'c-2,finance,county,xian,,internal,department-room,xian.yanta,1,p2'].join('\n');
+    const csv = [
+      'id,department,level,city,county,classification,location_kind,location_site,data_gib,protection_class',
+      'finance-1,finance,province,,,internal,department-room,dept.finance,10,p2',
+      'finance-2,finance,province,,,internal,department-room,dept.nowhere,10,p2',
+      'c-1,finance,county,xian,lintong,internal,department-room,xian.yanta,1,p2',
+      'c-2,finance,county,xian,,internal,department-room,xian.yanta,1,p2',
+    ].join('\n');
     const p = await file('s.csv', csv);
     const errs = await problems(p);
-    expect(errs.map((e) => `${e.path}: ${e.code}`)).toEqual(['line 3, column location_site: E_UNKNOWN_SITE', 'line 4, column county: E_UNKNOWN_COUNTY', 'line 5, column county: E_SYSTEMS']);
+    expect(errs.map((e) => `${e.path}: ${e.code}`)).toEqual([
+      'line 3, column location_site: E_UNKNOWN_SITE',
+      'line 4, column county: E_UNKNOWN_COUNTY',
+      'line 5, column county: E_SYSTEMS',
+    ]);
     expect(errs[0]!.message).toMatch(/unknown site "dept.nowhere"/);
     expect(errs.every((e) => e.exitCode === 2)).toBe(true);
-    const ok = await loadSystemsFile(await file('ok.csv', csv.split('\n').slice(0, 2).join('\n') + '\nc-1,finance,county,xian,yanta,internal,department-room,xian.yanta,1,p2'), known);
+    const ok = await loadSystemsFile(
+      await file('ok.csv', csv.split('\n').slice(0, 2).join('\n') + '\nc-1,finance,county,xian,yanta,internal,department-room,xian.yanta,1,p2'),
+      known,
+    );
     expect(ok.systems[1]).toMatchObject({ level: 'county', city: 'xian', county: 'yanta' });
   });
 

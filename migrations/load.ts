@@ -85,7 +85,7 @@ function yamlRows(file: string, doc: unknown): RawRow[] {
   return parsed.data.systems.map((value, i) => ({
     value,
     where: `systems[${i}]`,
-    field: (path) => formatPath([ 'systems', i, ...path ]),
+    field: (path) => formatPath(['systems', i, ...path]),
   }));
 }
 
@@ -113,7 +113,15 @@ export function validateRows(file: string, rows: readonly RawRow[], known: Known
   for (const s of systems) {
     const row = rowOf.get(s.id)!;
     if (known.departments && !known.departments.has(s.department)) {
-      errors.push(inputError('E_UNKNOWN_DEPARTMENT', file, row.field(['department']), `system "${s.id}": unknown department "${s.department}"`, 'declare it in departments.yaml'));
+      errors.push(
+        inputError(
+          'E_UNKNOWN_DEPARTMENT',
+          file,
+          row.field(['department']),
+          `system "${s.id}": unknown department "${s.department}"`,
+          'declare it in departments.yaml',
+        ),
+      );
     }
     if (s.level !== 'province' && s.city === undefined) {
       errors.push(inputError('E_SYSTEMS', file, row.field(['city']), `system "${s.id}" is ${s.level}-level but names no city`));
@@ -125,21 +133,40 @@ export function validateRows(file: string, rows: readonly RawRow[], known: Known
       errors.push(inputError('E_SYSTEMS', file, row.field(['county']), `system "${s.id}" is county-level but names no county`));
     }
     if (s.level !== 'county' && s.county !== undefined) {
-      errors.push(inputError('E_SYSTEMS', file, row.field(['county']), `system "${s.id}" names county "${s.county}" but is ${s.level}-level`, 'set level: county'));
+      errors.push(
+        inputError('E_SYSTEMS', file, row.field(['county']), `system "${s.id}" names county "${s.county}" but is ${s.level}-level`, 'set level: county'),
+      );
     }
     const counties = s.city !== undefined ? known.counties?.get(s.city) : undefined;
     if (s.county !== undefined && counties && !counties.has(s.county)) {
       errors.push(inputError('E_UNKNOWN_COUNTY', file, row.field(['county']), `system "${s.id}": city "${s.city}" has no county "${s.county}"`));
     }
     if (known.sites && !known.sites.has(s.location.site)) {
-      errors.push(inputError('E_UNKNOWN_SITE', file, row.field(['location', 'site']), `system "${s.id}": unknown site "${s.location.site}"`, 'a topology site id: a city (xian), county (xian.yanta), township (xian.yanta.t01), dept.<department> or dc.<centre>'));
+      errors.push(
+        inputError(
+          'E_UNKNOWN_SITE',
+          file,
+          row.field(['location', 'site']),
+          `system "${s.id}": unknown site "${s.location.site}"`,
+          'a topology site id: a city (xian), county (xian.yanta), township (xian.yanta.t01), dept.<department> or dc.<centre>',
+        ),
+      );
     }
     if (known.classes && !known.classes.has(s.protectionClass)) {
-      errors.push(inputError('E_UNKNOWN_CLASS', file, row.field(['protection_class']), `system "${s.id}": unknown protection class "${s.protectionClass}"`, `known classes: ${[...known.classes].join(', ')}`));
+      errors.push(
+        inputError(
+          'E_UNKNOWN_CLASS',
+          file,
+          row.field(['protection_class']),
+          `system "${s.id}": unknown protection class "${s.protectionClass}"`,
+          `known classes: ${[...known.classes].join(', ')}`,
+        ),
+      );
     }
     s.dependsOn.forEach((dep, k) => {
       if (dep === s.id) errors.push(inputError('E_SYSTEMS', file, row.field(['depends_on', k]), `system "${s.id}" depends on itself`));
-      else if (!where.has(dep)) errors.push(inputError('E_UNKNOWN_DEPENDENCY', file, row.field(['depends_on', k]), `system "${s.id}" depends on unknown system "${dep}"`));
+      else if (!where.has(dep))
+        errors.push(inputError('E_UNKNOWN_DEPENDENCY', file, row.field(['depends_on', k]), `system "${s.id}" depends on unknown system "${dep}"`));
     });
   }
   if (errors.length) throw new StacksErrors(errors);

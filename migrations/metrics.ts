@@ -59,7 +59,7 @@ export function registerMigrationMetrics(registry: Registry, opts: { stateDir: s
   });
   new Gauge({
     name: 'stacks_migration_replication_lag_seconds',
-    help: 'How old the target\'s copy of a replicating system is: now minus the start of its latest round (0 once cut over)',
+    help: "How old the target's copy of a replicating system is: now minus the start of its latest round (0 once cut over)",
     labelNames: ['wave', 'system'],
     registers: [registry],
     collect() {
@@ -96,14 +96,46 @@ export function registerMigrationMetrics(registry: Registry, opts: { stateDir: s
       if (s) this.set(s.share.ratio);
     },
   });
-  new Gauge({ name: 'stacks_migration_cloud_share_target_ratio', help: 'The plan target for stacks_migration_cloud_share_ratio', registers: [registry] }).set(1);
+  new Gauge({ name: 'stacks_migration_cloud_share_target_ratio', help: 'The plan target for stacks_migration_cloud_share_ratio', registers: [registry] }).set(
+    1,
+  );
   return {
-    steps: new Counter({ name: 'stacks_migration_steps_total', help: 'Runbook steps run, by step and result', labelNames: ['step', 'result'], registers: [registry] }),
-    stepSeconds: new Histogram({ name: 'stacks_migration_step_duration_seconds', help: 'Duration of runbook steps', labelNames: ['step'], buckets: [0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600], registers: [registry] }),
+    steps: new Counter({
+      name: 'stacks_migration_steps_total',
+      help: 'Runbook steps run, by step and result',
+      labelNames: ['step', 'result'],
+      registers: [registry],
+    }),
+    stepSeconds: new Histogram({
+      name: 'stacks_migration_step_duration_seconds',
+      help: 'Duration of runbook steps',
+      labelNames: ['step'],
+      buckets: [0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      registers: [registry],
+    }),
     rollbacks: new Counter({ name: 'stacks_migration_rollbacks_total', help: 'Systems rolled back after a failed verification', registers: [registry] }),
-    sshRetries: new Counter({ name: 'stacks_migration_ssh_retries_total', help: 'SSH connections or steps retried after a transient failure', registers: [registry] }),
-    replicatedBytes: new Counter({ name: 'stacks_migration_replicated_bytes_total', help: 'Bytes sent by replication rounds, per system', labelNames: ['system'], registers: [registry] }),
-    rounds: new Counter({ name: 'stacks_migration_replication_rounds_total', help: 'Replication rounds run, by kind (initial, incremental, final, checksum)', labelNames: ['kind'], registers: [registry] }),
-    downtime: new Histogram({ name: 'stacks_migration_cutover_downtime_seconds', help: 'From the freeze of the source to the name pointing at the serving target', buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300], registers: [registry] }),
+    sshRetries: new Counter({
+      name: 'stacks_migration_ssh_retries_total',
+      help: 'SSH connections or steps retried after a transient failure',
+      registers: [registry],
+    }),
+    replicatedBytes: new Counter({
+      name: 'stacks_migration_replicated_bytes_total',
+      help: 'Bytes sent by replication rounds, per system',
+      labelNames: ['system'],
+      registers: [registry],
+    }),
+    rounds: new Counter({
+      name: 'stacks_migration_replication_rounds_total',
+      help: 'Replication rounds run, by kind (initial, incremental, final, checksum)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    downtime: new Histogram({
+      name: 'stacks_migration_cutover_downtime_seconds',
+      help: 'From the freeze of the source to the name pointing at the serving target',
+      buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
+      registers: [registry],
+    }),
   };
 }

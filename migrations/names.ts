@@ -69,7 +69,8 @@ export class DnsNames implements ServiceNames {
 
   private fqdn(name: string): string {
     const n = name.replace(/\.$/, '');
-    if (n !== this.s.zone && !n.endsWith(`.${this.s.zone}`)) throw runtimeError('E_NAME', `${name} is not in the managed zone ${this.s.zone}`, 'service names of a runbook must be in names.zone');
+    if (n !== this.s.zone && !n.endsWith(`.${this.s.zone}`))
+      throw runtimeError('E_NAME', `${name} is not in the managed zone ${this.s.zone}`, 'service names of a runbook must be in names.zone');
     return n;
   }
 
@@ -80,7 +81,8 @@ export class DnsNames implements ServiceNames {
         if (r[0]) return { address: r[0].address, ttl: r[0].ttl, type };
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENODATA' && code !== 'ENOTFOUND') throw runtimeError('E_SSH', `name server ${this.s.server}:${this.s.port} did not answer for ${name}: ${code}`);
+        if (code !== 'ENODATA' && code !== 'ENOTFOUND')
+          throw runtimeError('E_SSH', `name server ${this.s.server}:${this.s.port} did not answer for ${name}: ${code}`);
       }
     }
     return undefined;
@@ -104,7 +106,10 @@ export class DnsNames implements ServiceNames {
     if (r.code !== 0) {
       // nsupdate echoes no key material on errors; keep only its first lines anyway
       const why = (r.stderr || r.stdout).trim().split('\n').slice(0, 3).join('; ');
-      throw runtimeError(/timed out|connection refused|communications error/i.test(why) ? 'E_SSH' : 'E_NAME_UPDATE', `dynamic update of ${this.s.zone} on ${this.s.server}:${this.s.port} failed: ${why}`);
+      throw runtimeError(
+        /timed out|connection refused|communications error/i.test(why) ? 'E_SSH' : 'E_NAME_UPDATE',
+        `dynamic update of ${this.s.zone} on ${this.s.server}:${this.s.port} failed: ${why}`,
+      );
     }
   }
 
@@ -117,7 +122,10 @@ export class DnsNames implements ServiceNames {
         lock.release();
       }
     });
-    queues.set(name, run.catch(() => undefined));
+    queues.set(
+      name,
+      run.catch(() => undefined),
+    );
     return run;
   }
 

@@ -68,7 +68,13 @@ export interface PlannedWave extends Wave {
   bandwidth?: WaveBandwidth;
 }
 
-export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRegistry, source: MigrationPlan['source'], options: Partial<WaveOptions> = {}, extras: PlanExtras = {}): MigrationPlan {
+export function buildPlan(
+  systems: readonly MigrationSystem[],
+  registry: CloudRegistry,
+  source: MigrationPlan['source'],
+  options: Partial<WaveOptions> = {},
+  extras: PlanExtras = {},
+): MigrationPlan {
   const opts: WaveOptions = { ...DEFAULT_WAVE_OPTIONS, ...options };
   const assessed = assess(systems, registry);
   const byId = new Map(systems.map((s) => [s.id, s]));
@@ -90,7 +96,11 @@ export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRe
   const paths = extras.network && pathModel(extras.network);
   const waves: PlannedWave[] = planned.map((w) => {
     if (!paths) return w;
-    const bw = waveBandwidth(paths, w.systems.map((x) => ({ id: x.id, from: byId.get(x.id)!.location.site, to: cloudSite.get(x.target_cloud) ?? x.target_cloud, dataGiB: x.data_gib })), extras.bandwidthShare ?? DEFAULT_BANDWIDTH_SHARE);
+    const bw = waveBandwidth(
+      paths,
+      w.systems.map((x) => ({ id: x.id, from: byId.get(x.id)!.location.site, to: cloudSite.get(x.target_cloud) ?? x.target_cloud, dataGiB: x.data_gib })),
+      extras.bandwidthShare ?? DEFAULT_BANDWIDTH_SHARE,
+    );
     const throttle = new Map(bw.systems.map((b) => [b.id, b.throttle_mbps]));
     return { ...w, systems: w.systems.map((x) => ({ ...x, throttle_mbps: throttle.get(x.id)! })), bandwidth: bw };
   });
@@ -103,7 +113,10 @@ export function buildPlan(systems: readonly MigrationSystem[], registry: CloudRe
   const target = 1;
   const misses: string[] = [];
   if (timing.hint) misses.push(timing.hint);
-  if (share < target) misses.push(`only ${(share * 100).toFixed(1)}% of the ${inService} non-classified systems in service end on a cloud (target ${target * 100}%): ${blocked.length} blocked by placement, ${unplaced} retained off the clouds`);
+  if (share < target)
+    misses.push(
+      `only ${(share * 100).toFixed(1)}% of the ${inService} non-classified systems in service end on a cloud (target ${target * 100}%): ${blocked.length} blocked by placement, ${unplaced} retained off the clouds`,
+    );
   const deadline: PlanDeadline = {
     date: timing.date,
     met: timing.met && share >= target,
@@ -151,24 +164,55 @@ export function renderPlanText(plan: MigrationPlan, opts: { all?: boolean } = {}
   const s = plan.summary;
   const src = plan.source.file ?? `generated sample (seed ${plan.source.generated?.seed}, ${plan.source.generated?.count} systems)`;
   lines.push(`Migration plan: ${s.systems} systems from ${src}`);
-  lines.push(`  ${s.moving} move in ${plan.waves.length} waves; ${plan.retained.length} retained (${s.classified} classified); ${plan.retired.length} retired; ${plan.blocked.length} blocked`);
-  lines.push(`  strategies: ${Object.entries(plan.strategies).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(
+    `  ${s.moving} move in ${plan.waves.length} waves; ${plan.retained.length} retained (${s.classified} classified); ${plan.retired.length} retired; ${plan.blocked.length} blocked`,
+  );
+  lines.push(
+    `  strategies: ${Object.entries(plan.strategies)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   lines.push(`  non-classified systems on cloud at the end: ${(s.planned_cloud_share * 100).toFixed(1)}% (target 100%)`);
   const d = plan.deadline;
-  const why = [d.systems_late ? `${d.systems_late} systems late` : '', d.cloud_share < d.target_share ? `${(d.cloud_share * 100).toFixed(1)}% on cloud, target ${(d.target_share * 100).toFixed(0)}%` : ''].filter(Boolean).join(', ');
-  lines.push(`  deadline ${d.date}: ${d.met ? 'met' : `MISSED (${why})`}; ${d.blocked} blocked, ${d.unplaced} non-classified retained off the clouds; ${d.waves_before_deadline} waves fit before it${d.hint ? `\n  hint: ${d.hint}` : ''}`);
+  const why = [
+    d.systems_late ? `${d.systems_late} systems late` : '',
+    d.cloud_share < d.target_share ? `${(d.cloud_share * 100).toFixed(1)}% on cloud, target ${(d.target_share * 100).toFixed(0)}%` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  lines.push(
+    `  deadline ${d.date}: ${d.met ? 'met' : `MISSED (${why})`}; ${d.blocked} blocked, ${d.unplaced} non-classified retained off the clouds; ${d.waves_before_deadline} waves fit before it${d.hint ? `\n  hint: ${d.hint}` : ''}`,
+  );
   const errors = plan.findings.filter((f) => f.severity === 'error').length;
-  lines.push(`  findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)${plan.findings.length ? ` — ${Object.entries(s.findings).filter(([, n]) => n.error + n.warning).map(([rule, n]) => `${rule} ${n.error + n.warning}`).join(', ')}` : ''}`);
+  lines.push(
+    `  findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)${
+      plan.findings.length
+        ? ` — ${Object.entries(s.findings)
+            .filter(([, n]) => n.error + n.warning)
+            .map(([rule, n]) => `${rule} ${n.error + n.warning}`)
+            .join(', ')}`
+        : ''
+    }`,
+  );
   lines.push('');
   for (const w of plan.waves) {
-    lines.push(`wave ${w.number} (${w.date}): ${w.systems.length} systems, ${w.data_gib} GiB → ${Object.entries(w.clouds).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    lines.push(
+      `wave ${w.number} (${w.date}): ${w.systems.length} systems, ${w.data_gib} GiB → ${Object.entries(w.clouds)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}`,
+    );
     for (const r of w.reasons) lines.push(`    · ${r}`);
     if (w.bandwidth) {
       const narrow = w.bandwidth.links[0];
-      lines.push(`    · bandwidth: ${(w.bandwidth.share * 100).toFixed(0)}% of each narrowest link; ${w.bandwidth.links.length} link(s), narrowest ${narrow ? `${narrow.link} ${narrow.mbps} Mbps shared by ${narrow.systems} (${narrow.throttle_mbps} Mbps for replication)` : '-'}; initial sync ${w.bandwidth.initial_sync_hours} h`);
+      lines.push(
+        `    · bandwidth: ${(w.bandwidth.share * 100).toFixed(0)}% of each narrowest link; ${w.bandwidth.links.length} link(s), narrowest ${narrow ? `${narrow.link} ${narrow.mbps} Mbps shared by ${narrow.systems} (${narrow.throttle_mbps} Mbps for replication)` : '-'}; initial sync ${w.bandwidth.initial_sync_hours} h`,
+      );
     }
     const shown = opts.all ? w.systems : w.systems.slice(0, 5);
-    for (const x of shown) lines.push(`    ${x.id}  ${x.strategy} → ${x.target_cloud}${x.throttle_mbps !== undefined ? `  ≤${x.throttle_mbps} Mbps` : ''}${x.group ? `  [moves with ${x.group}]` : ''}${x.stage ? `  (stage ${x.stage})` : ''}`);
+    for (const x of shown)
+      lines.push(
+        `    ${x.id}  ${x.strategy} → ${x.target_cloud}${x.throttle_mbps !== undefined ? `  ≤${x.throttle_mbps} Mbps` : ''}${x.group ? `  [moves with ${x.group}]` : ''}${x.stage ? `  (stage ${x.stage})` : ''}`,
+      );
     if (shown.length < w.systems.length) lines.push(`    … ${w.systems.length - shown.length} more (--all)`);
   }
   const listed = (title: string, rows: Array<{ id: string; reason: string }>) => {

@@ -21,7 +21,12 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** The target ran out of space: the wave stops (other systems would fill it further). */
 export class TargetFull extends StacksError {
   constructor(host: string, detail: string) {
-    super({ code: 'E_TARGET_FULL', kind: 'runtime', message: `${host}: the target's disk is full during replication: ${detail}`, hint: 'free or grow the target volume, then run the wave again: it resumes from the journal; the source kept serving' });
+    super({
+      code: 'E_TARGET_FULL',
+      kind: 'runtime',
+      message: `${host}: the target's disk is full during replication: ${detail}`,
+      hint: 'free or grow the target volume, then run the wave again: it resumes from the journal; the source kept serving',
+    });
   }
 }
 
@@ -72,7 +77,9 @@ export async function setUpReplicationKey(c: StepContext, pinnedTargetKey: strin
 export async function tearDownReplicationKey(c: StepContext): Promise<void> {
   const { key, known } = keyPaths(c);
   await c.source.exec(`rm -f ${q(key)} ${q(key)}.tmp ${q(known)}`);
-  await c.target.exec(`[ -f ~/.ssh/authorized_keys ] && grep -v ${q(marker(c))} ~/.ssh/authorized_keys > ~/.ssh/authorized_keys.tmp; [ -f ~/.ssh/authorized_keys.tmp ] && mv ~/.ssh/authorized_keys.tmp ~/.ssh/authorized_keys; true`);
+  await c.target.exec(
+    `[ -f ~/.ssh/authorized_keys ] && grep -v ${q(marker(c))} ~/.ssh/authorized_keys > ~/.ssh/authorized_keys.tmp; [ -f ~/.ssh/authorized_keys.tmp ] && mv ~/.ssh/authorized_keys.tmp ~/.ssh/authorized_keys; true`,
+  );
 }
 
 export interface RsyncOptions {
@@ -109,13 +116,19 @@ export async function rsyncRound(c: StepContext, o: RsyncOptions = {}): Promise<
   // 24: files vanished while the round ran — normal on a live source; the next round (or the final one, under freeze) settles it
   if (r.code !== 0 && r.code !== 24) {
     const err = r.stderr.trim().slice(-600);
-    if (/No space left on device|disk quota exceeded|\(28\)/i.test(err)) throw new TargetFull(c.spec.target.host, err.split('\n').find((l) => /space|quota/i.test(l)) ?? err);
+    if (/No space left on device|disk quota exceeded|\(28\)/i.test(err))
+      throw new TargetFull(c.spec.target.host, err.split('\n').find((l) => /space|quota/i.test(l)) ?? err);
     // 10/12/30/35: socket, protocol stream, timeout — the path between the hosts broke: retry
     if ([10, 12, 30, 35, 255].includes(r.code)) throw runtimeError('E_SSH', `${c.source.host}: rsync to ${c.spec.target.host} broke (exit ${r.code}): ${err}`);
     throw runtimeError('E_STEP', `${c.source.host}: rsync to ${c.spec.target.host} failed (exit ${r.code}): ${err}`);
   }
   const bytes = stat(r.stdout, 'Total bytes sent');
-  return { bytes_sent: bytes, files: stat(r.stdout, 'Number of regular files transferred'), seconds, mbps: seconds > 0 ? Math.round(((bytes * 8) / 1e6 / seconds) * 100) / 100 : 0 };
+  return {
+    bytes_sent: bytes,
+    files: stat(r.stdout, 'Number of regular files transferred'),
+    seconds,
+    mbps: seconds > 0 ? Math.round(((bytes * 8) / 1e6 / seconds) * 100) / 100 : 0,
+  };
 }
 
 /** What the target still lacks: a dry run's transferred size and file count. */

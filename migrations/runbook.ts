@@ -18,32 +18,40 @@ const endpoint = z.object({
   start: z.string().optional(),
 });
 
-const replication = z.object({
-  /** Incremental rounds at least (after the initial sync), and at most before giving up on convergence. */
-  min_rounds: z.number().int().min(1).default(1),
-  max_rounds: z.number().int().min(1).default(30),
-  interval_s: z.number().nonnegative().default(2),
-  /** The lag (bytes behind) at which a system is ready for cutover. */
-  converge_bytes: z.number().int().nonnegative().default(1024 * 1024),
-  /** Lab runs shape links at 1/rate_scale of the real speed; the throttle is scaled alike. */
-  rate_scale: z.number().positive().default(1),
-}).strict();
+const replication = z
+  .object({
+    /** Incremental rounds at least (after the initial sync), and at most before giving up on convergence. */
+    min_rounds: z.number().int().min(1).default(1),
+    max_rounds: z.number().int().min(1).default(30),
+    interval_s: z.number().nonnegative().default(2),
+    /** The lag (bytes behind) at which a system is ready for cutover. */
+    converge_bytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1024 * 1024),
+    /** Lab runs shape links at 1/rate_scale of the real speed; the throttle is scaled alike. */
+    rate_scale: z.number().positive().default(1),
+  })
+  .strict();
 export type ReplicationSettings = z.infer<typeof replication>;
 
 export const runbookSchema = z.object({
   ssh: z.object({ user: z.string().default('root'), identity: z.string(), known_hosts: z.string(), port: z.number().int().default(22) }),
   /** The authoritative name server the cutover updates (RFC 2136 + TSIG). */
-  names: z.object({
-    server: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(53),
-    zone: z.string().min(1),
-    /** Name of the TSIG key in the secret store. */
-    tsig_key: z.string().min(1),
-    /** The secret store file holding the key (lab/secrets.ts). */
-    secrets: z.string(),
-    ttl: z.number().int().positive().default(300),
-    wave_ttl: z.number().int().positive().default(5),
-  }).strict(),
+  names: z
+    .object({
+      server: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(53),
+      zone: z.string().min(1),
+      /** Name of the TSIG key in the secret store. */
+      tsig_key: z.string().min(1),
+      /** The secret store file holding the key (lab/secrets.ts). */
+      secrets: z.string(),
+      ttl: z.number().int().positive().default(300),
+      wave_ttl: z.number().int().positive().default(5),
+    })
+    .strict(),
   replication: replication.prefault({}),
   systems: z.record(
     z.string(),
@@ -57,16 +65,22 @@ export const runbookSchema = z.object({
         start: z.string().default('python3 -m http.server {port} --bind {address} --directory {data_dir}'),
       }),
       /** A replatform: the container the Kubernetes stack runs instead of the host. */
-      container: z.object({ image: z.string().min(1), port: z.number().int().min(1).max(65535), env: z.record(z.string(), z.string()).default({}) }).strict().optional(),
+      container: z
+        .object({ image: z.string().min(1), port: z.number().int().min(1).max(65535), env: z.record(z.string(), z.string()).default({}) })
+        .strict()
+        .optional(),
       /** A PostgreSQL system: migrated by logical replication (steps-pg.ts), not by file copy. */
-      database: z.object({
-        kind: z.literal('postgresql'),
-        /** libpq URLs as the control node reaches each server (the subscription uses `target_reaches_source`). */
-        source_url: z.string().min(1),
-        target_url: z.string().min(1),
-        /** How the target's server reaches the source's (the subscription's connection string, no password). */
-        source_conninfo: z.string().min(1),
-      }).strict().optional(),
+      database: z
+        .object({
+          kind: z.literal('postgresql'),
+          /** libpq URLs as the control node reaches each server (the subscription uses `target_reaches_source`). */
+          source_url: z.string().min(1),
+          target_url: z.string().min(1),
+          /** How the target's server reaches the source's (the subscription's connection string, no password). */
+          source_conninfo: z.string().min(1),
+        })
+        .strict()
+        .optional(),
     }),
   ),
 });

@@ -25,37 +25,39 @@ export type Platform = (typeof PLATFORMS)[number];
 
 export const LOCATION_KINDS = ['department-room', 'legacy-centre'] as const;
 
-export const systemRowSchema = z.object({
-  id,
-  name: z.string().min(1).optional(),
-  department: id,
-  /** Who runs it: a province department, a city bureau, or a county bureau (county: `city` and `county` both named). */
-  level: z.enum(['province', 'city', 'county']),
-  city: id.optional(),
-  /** divisions.json county id inside `city` (county-level systems). */
-  county: id.optional(),
-  industry: id.optional(),
-  /** `classified` (涉密) systems are retained off the extranet clouds, whatever else the row says. */
-  classification: z.enum(CLASSIFICATIONS),
-  location: z.object({
-    /** A department's own data room (机房) or one of the legacy centres (e.g. the old 省网 centre). */
-    kind: z.enum(LOCATION_KINDS),
-    /** Topology site id where it runs: `dept.finance`, `xian`, `dc.info-centre`. */
-    site: z.string().min(1),
-  }),
-  depends_on: z.array(id).default([]),
-  data_gib: z.number().nonnegative(),
-  vcpu: z.number().int().positive().default(4),
-  ram_gib: z.number().positive().default(16),
-  /** A protection class id of clouds.yaml `dr.classes` (GB/T 20988 level). */
-  protection_class: z.string().min(1),
-  platform: z.enum(PLATFORMS).default('x86-vm'),
-  /** The system's data is a PostgreSQL database: it migrates by logical replication. */
-  database: z.enum(['postgresql']).optional(),
-  strategy_hint: z.enum(STRATEGY_HINTS).optional(),
-  /** `sunset`: to be switched off rather than moved. */
-  lifecycle: z.enum(['active', 'sunset']).default('active'),
-}).strict();
+export const systemRowSchema = z
+  .object({
+    id,
+    name: z.string().min(1).optional(),
+    department: id,
+    /** Who runs it: a province department, a city bureau, or a county bureau (county: `city` and `county` both named). */
+    level: z.enum(['province', 'city', 'county']),
+    city: id.optional(),
+    /** divisions.json county id inside `city` (county-level systems). */
+    county: id.optional(),
+    industry: id.optional(),
+    /** `classified` (涉密) systems are retained off the extranet clouds, whatever else the row says. */
+    classification: z.enum(CLASSIFICATIONS),
+    location: z.object({
+      /** A department's own data room (机房) or one of the legacy centres (e.g. the old 省网 centre). */
+      kind: z.enum(LOCATION_KINDS),
+      /** Topology site id where it runs: `dept.finance`, `xian`, `dc.info-centre`. */
+      site: z.string().min(1),
+    }),
+    depends_on: z.array(id).default([]),
+    data_gib: z.number().nonnegative(),
+    vcpu: z.number().int().positive().default(4),
+    ram_gib: z.number().positive().default(16),
+    /** A protection class id of clouds.yaml `dr.classes` (GB/T 20988 level). */
+    protection_class: z.string().min(1),
+    platform: z.enum(PLATFORMS).default('x86-vm'),
+    /** The system's data is a PostgreSQL database: it migrates by logical replication. */
+    database: z.enum(['postgresql']).optional(),
+    strategy_hint: z.enum(STRATEGY_HINTS).optional(),
+    /** `sunset`: to be switched off rather than moved. */
+    lifecycle: z.enum(['active', 'sunset']).default('active'),
+  })
+  .strict();
 export type SystemRow = z.infer<typeof systemRowSchema>;
 
 /** How a dependency finding counts (findings.ts): `error` fails the plan, `warning` is reported, `off` is not checked. */
@@ -63,11 +65,13 @@ export const FINDING_SEVERITIES = ['error', 'warning', 'off'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 
 /** The inventory's rules for the plan's dependency findings (defaults in findings.ts). */
-export const planRulesSchema = z.object({
-  depends_on_retired: z.enum(FINDING_SEVERITIES).optional(),
-  depends_on_blocked: z.enum(FINDING_SEVERITIES).optional(),
-  depends_on_retained: z.enum(FINDING_SEVERITIES).optional(),
-}).strict();
+export const planRulesSchema = z
+  .object({
+    depends_on_retired: z.enum(FINDING_SEVERITIES).optional(),
+    depends_on_blocked: z.enum(FINDING_SEVERITIES).optional(),
+    depends_on_retained: z.enum(FINDING_SEVERITIES).optional(),
+  })
+  .strict();
 export type PlanRules = z.infer<typeof planRulesSchema>;
 
 export const systemsFileSchema = z.object({
@@ -152,6 +156,23 @@ export function toRow(s: MigrationSystem): SystemRow {
 
 /** CSV columns, in order; `depends_on` is `;`-separated, location is two columns. */
 export const CSV_COLUMNS = [
-  'id', 'name', 'department', 'level', 'city', 'county', 'industry', 'classification', 'location_kind', 'location_site',
-  'depends_on', 'data_gib', 'vcpu', 'ram_gib', 'protection_class', 'platform', 'database', 'strategy_hint', 'lifecycle',
+  'id',
+  'name',
+  'department',
+  'level',
+  'city',
+  'county',
+  'industry',
+  'classification',
+  'location_kind',
+  'location_site',
+  'depends_on',
+  'data_gib',
+  'vcpu',
+  'ram_gib',
+  'protection_class',
+  'platform',
+  'database',
+  'strategy_hint',
+  'lifecycle',
 ] as const;

@@ -43,7 +43,13 @@ export function isTransient(err: unknown): boolean {
   return err instanceof StacksError && err.code === 'E_SSH';
 }
 
-export async function withRetry<T>(what: string, fn: () => Promise<T>, retries = 4, backoffMs = 200, onRetry?: (attempt: number, err: unknown) => void): Promise<T> {
+export async function withRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  retries = 4,
+  backoffMs = 200,
+  onRetry?: (attempt: number, err: unknown) => void,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -58,18 +64,29 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, retries =
 export class SshHost {
   private client?: Client;
   private connecting?: Promise<Client>;
-  constructor(readonly host: string, private readonly cfg: SshConfig, private readonly onRetry?: (host: string, attempt: number) => void) {}
+  constructor(
+    readonly host: string,
+    private readonly cfg: SshConfig,
+    private readonly onRetry?: (host: string, attempt: number) => void,
+  ) {}
 
   private connectOnce(): Promise<Client> {
     const pinned = this.cfg.pinned.get(this.host);
-    if (!pinned) return Promise.reject(runtimeError('E_SSH_HOSTKEY', `no pinned host key for ${this.host}`, 'add it to the runbook\'s known_hosts file'));
+    if (!pinned) return Promise.reject(runtimeError('E_SSH_HOSTKEY', `no pinned host key for ${this.host}`, "add it to the runbook's known_hosts file"));
     const expected = Buffer.from(pinned, 'base64');
     return new Promise((resolve, reject) => {
       const client = new Client();
       let keyRejected = false;
       client.once('ready', () => resolve(client));
       client.once('error', (err) => {
-        if (keyRejected) reject(runtimeError('E_SSH_HOSTKEY', `${this.host} presented a host key that differs from the pinned one`, 'if the host was rebuilt on purpose, update known_hosts'));
+        if (keyRejected)
+          reject(
+            runtimeError(
+              'E_SSH_HOSTKEY',
+              `${this.host} presented a host key that differs from the pinned one`,
+              'if the host was rebuilt on purpose, update known_hosts',
+            ),
+          );
         else if (/authentication/i.test(err.message)) reject(runtimeError('E_SSH_AUTH', `${this.host}: ${err.message}`));
         else reject(runtimeError('E_SSH', `cannot reach ${this.host} over SSH: ${err.message}`, undefined, err));
       });
@@ -95,7 +112,13 @@ export class SshHost {
   /** The host's connection, opened (with retries and backoff) on first use or after a drop. */
   async connection(): Promise<Client> {
     if (this.client) return this.client;
-    this.connecting ??= withRetry(`connect ${this.host}`, () => this.connectOnce(), this.cfg.retries ?? 4, this.cfg.backoffMs ?? 200, (n) => this.onRetry?.(this.host, n)).finally(() => (this.connecting = undefined));
+    this.connecting ??= withRetry(
+      `connect ${this.host}`,
+      () => this.connectOnce(),
+      this.cfg.retries ?? 4,
+      this.cfg.backoffMs ?? 200,
+      (n) => this.onRetry?.(this.host, n),
+    ).finally(() => (this.connecting = undefined));
     this.client = await this.connecting;
     return this.client;
   }
@@ -178,7 +201,13 @@ interface Channel {
  * Collect a channel's result. A channel that shows no activity and no exit for `idleMs` is closed
  * and rejected as a transient E_SSH, so a hung session under load becomes a retry, never a hang.
  */
-function collect(stream: ClientChannel, host: string, keepStdout: boolean, idleMs: number, onIdle: () => void): { done: Promise<ExecResult>; touch: () => void } {
+function collect(
+  stream: ClientChannel,
+  host: string,
+  keepStdout: boolean,
+  idleMs: number,
+  onIdle: () => void,
+): { done: Promise<ExecResult>; touch: () => void } {
   let timer: NodeJS.Timeout | undefined;
   let touch = () => undefined as void;
   const done = new Promise<ExecResult>((resolve, reject) => {
@@ -221,7 +250,10 @@ function collect(stream: ClientChannel, host: string, keepStdout: boolean, idleM
 /** Every host of a run, connected lazily, closed together at the end. */
 export class SshPool {
   private readonly hosts = new Map<string, SshHost>();
-  constructor(private readonly cfg: SshConfig, private readonly onRetry?: (host: string, attempt: number) => void) {}
+  constructor(
+    private readonly cfg: SshConfig,
+    private readonly onRetry?: (host: string, attempt: number) => void,
+  ) {}
   get(host: string): SshHost {
     let h = this.hosts.get(host);
     if (!h) this.hosts.set(host, (h = new SshHost(host, this.cfg, this.onRetry)));

@@ -47,7 +47,13 @@ export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[],
     if (!r) return undefined;
     // once the name points at the target, the target IS the system: nothing is behind
     const caughtUp = onCloud(state);
-    return { bytes_behind: caughtUp ? 0 : r.bytes_behind, files_behind: caughtUp ? 0 : r.files_behind, seconds_behind: caughtUp ? 0 : Math.max(0, Math.round((now - Date.parse(r.started_at)) / 100) / 10), round: r.round, mbps: r.mbps };
+    return {
+      bytes_behind: caughtUp ? 0 : r.bytes_behind,
+      files_behind: caughtUp ? 0 : r.files_behind,
+      seconds_behind: caughtUp ? 0 : Math.max(0, Math.round((now - Date.parse(r.started_at)) / 100) / 10),
+      round: r.round,
+      mbps: r.mbps,
+    };
   };
   let onCloudCount = 0;
   const waves = plan.waves.map((w): WaveStatus => {
@@ -78,9 +84,13 @@ export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[],
 }
 
 export function renderStatusText(st: MigrationStatus, opts: { systems?: boolean } = {}): string {
-  const lines = [`non-classified systems on cloud: ${st.share.on_cloud}/${st.share.non_classified_in_service} = ${(st.share.ratio * 100).toFixed(1)}% (plan reaches ${(st.share.planned_ratio * 100).toFixed(1)}%, target 100%)`];
+  const lines = [
+    `non-classified systems on cloud: ${st.share.on_cloud}/${st.share.non_classified_in_service} = ${(st.share.ratio * 100).toFixed(1)}% (plan reaches ${(st.share.planned_ratio * 100).toFixed(1)}%, target 100%)`,
+  ];
   for (const w of st.waves) {
-    const states = Object.entries(w.by_state).map(([k, v]) => `${k} ${v}`).join(', ');
+    const states = Object.entries(w.by_state)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     lines.push(`wave ${w.number} (${w.date}) ${bar(w.progress)} ${(w.progress * 100).toFixed(0).padStart(3)}%  ${w.total} systems: ${states}`);
     if (opts.systems) for (const s of w.systems) lines.push(`    ${s.id.padEnd(32)} ${s.state}${lagText(s.lag)}${s.error ? `  (${s.error})` : ''}`);
   }

@@ -54,7 +54,9 @@ async function withClient<T>(url: string, fn: (cl: pg.Client) => Promise<T>): Pr
 const redact = (url: string) => url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
 
 async function userTables(cl: pg.Client): Promise<string[]> {
-  const r = await cl.query<{ t: string }>("SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
+  const r = await cl.query<{ t: string }>(
+    "SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+  );
   return r.rows.map((x) => x.t);
 }
 
@@ -63,7 +65,8 @@ export async function pgPrepare(c: StepContext): Promise<unknown> {
   const pub = ident(c.id);
   const tables = await withClient(d.source_url, async (src) => {
     const wal = (await src.query<{ wal_level: string }>('SHOW wal_level')).rows[0]!.wal_level;
-    if (wal !== 'logical') throw runtimeError('E_STEP', `${c.id}: the source runs wal_level=${wal}; logical replication needs wal_level=logical (a restart of the source)`);
+    if (wal !== 'logical')
+      throw runtimeError('E_STEP', `${c.id}: the source runs wal_level=${wal}; logical replication needs wal_level=logical (a restart of the source)`);
     const have = await src.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [pub]);
     if (!have.rowCount) await src.query(`CREATE PUBLICATION ${qi(pub)} FOR ALL TABLES`);
     return userTables(src);
@@ -72,7 +75,9 @@ export async function pgPrepare(c: StepContext): Promise<unknown> {
   const ddl = await withClient(d.source_url, async (src) => {
     const out: string[] = [];
     // sequences first: the columns' defaults (a bigserial's nextval) name them
-    const seqs = await src.query<{ s: string }>("SELECT format('%I.%I', schemaname, sequencename) AS s FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+    const seqs = await src.query<{ s: string }>(
+      "SELECT format('%I.%I', schemaname, sequencename) AS s FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+    );
     for (const x of seqs.rows) out.push(`CREATE SEQUENCE IF NOT EXISTS ${x.s}`);
     for (const t of tables) {
       const cols = await src.query<{ def: string }>(
@@ -80,8 +85,13 @@ export async function pgPrepare(c: StepContext): Promise<unknown> {
                        CASE WHEN ad.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(ad.adbin, ad.adrelid) ELSE '' END,
                        CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END) AS def
            FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-          WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [t]);
-      const pk = await src.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [t]);
+          WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+        [t],
+      );
+      const pk = await src.query<{ def: string }>(
+        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'",
+        [t],
+      );
       out.push(`CREATE TABLE IF NOT EXISTS ${t} (${[...cols.rows.map((x) => x.def), ...pk.rows.map((x) => x.def)].join(', ')})`);
     }
     return out;
@@ -127,7 +137,18 @@ async function lagBytes(c: StepContext, upTo?: string): Promise<{ bytes: number;
 
 function recordLag(c: StepContext, kind: RoundRow['kind'], started: string, bytes: number, tablesLeft: number): RoundRow {
   const n = (c.journal.rounds(c.id).at(-1)?.round ?? -1) + 1;
-  const row: RoundRow = { system: c.id, round: n, kind, started_at: started, finished_at: new Date().toISOString(), bytes_sent: 0, seconds: (Date.now() - Date.parse(started)) / 1000, mbps: 0, bytes_behind: bytes, files_behind: tablesLeft };
+  const row: RoundRow = {
+    system: c.id,
+    round: n,
+    kind,
+    started_at: started,
+    finished_at: new Date().toISOString(),
+    bytes_sent: 0,
+    seconds: (Date.now() - Date.parse(started)) / 1000,
+    mbps: 0,
+    bytes_behind: bytes,
+    files_behind: tablesLeft,
+  };
   c.journal.recordRound(row);
   c.metrics?.rounds.inc({ kind });
   return row;
@@ -138,7 +159,16 @@ export async function pgCatchUp(c: StepContext): Promise<unknown> {
   const set = c.replication;
   for (let i = 0; i < Math.max(set.max_rounds, 1) * 20; i++) {
     const started = new Date().toISOString();
-    const notReady = await withClient(d.target_url, async (dst) => Number((await dst.query<{ n: string }>("SELECT count(*) AS n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = $1 AND r.srsubstate <> 'r'", [ident(c.id)])).rows[0]!.n));
+    const notReady = await withClient(d.target_url, async (dst) =>
+      Number(
+        (
+          await dst.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = $1 AND r.srsubstate <> 'r'",
+            [ident(c.id)],
+          )
+        ).rows[0]!.n,
+      ),
+    );
     const { bytes } = await lagBytes(c);
     const row = recordLag(c, i === 0 ? 'initial' : 'incremental', started, bytes, notReady);
     if (notReady === 0 && bytes <= set.converge_bytes && i + 1 >= set.min_rounds) return { samples: i + 1, bytes_behind: row.bytes_behind };
@@ -153,7 +183,9 @@ export async function pgFreeze(c: StepContext): Promise<unknown> {
   return withClient(d.source_url, async (src) => {
     const db = (await src.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
     await src.query(`ALTER DATABASE ${qi(db)} SET default_transaction_read_only = on`);
-    const ended = await src.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+    const ended = await src.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+    );
     const lsn = (await src.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
     return { read_only: db, sessions_ended: ended.rowCount, freeze_lsn: lsn, frozen_at: new Date().toISOString() };
   });
@@ -185,12 +217,19 @@ export async function pgVerify(c: StepContext): Promise<unknown> {
       const r = (await src.query<{ n: string; h: string }>(tableDigest(t))).rows[0]!;
       sums[t] = { rows: Number(r.n), md5: r.h };
     }
-    seqs.push(...(await src.query<{ s: string; v: string }>("SELECT format('%I.%I', schemaname, sequencename) AS s, last_value::text AS v FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT IN ('pg_catalog', 'information_schema')")).rows);
+    seqs.push(
+      ...(
+        await src.query<{ s: string; v: string }>(
+          "SELECT format('%I.%I', schemaname, sequencename) AS s, last_value::text AS v FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT IN ('pg_catalog', 'information_schema')",
+        )
+      ).rows,
+    );
   });
   await withClient(d.target_url, async (dst) => {
     for (const t of tables) {
       const r = (await dst.query<{ n: string; h: string }>(tableDigest(t))).rows[0]!;
-      if (Number(r.n) !== sums[t]!.rows || r.h !== sums[t]!.md5) throw runtimeError('E_STEP', `${c.id}: table ${t} differs on the target (${r.n} rows, source ${sums[t]!.rows})`);
+      if (Number(r.n) !== sums[t]!.rows || r.h !== sums[t]!.md5)
+        throw runtimeError('E_STEP', `${c.id}: table ${t} differs on the target (${r.n} rows, source ${sums[t]!.rows})`);
     }
     for (const x of seqs) await dst.query('SELECT setval($1::regclass, $2::bigint)', [x.s, x.v]);
     const sub = ident(c.id);
@@ -206,7 +245,8 @@ export async function pgVerify(c: StepContext): Promise<unknown> {
 export async function pgVerifyThroughName(c: StepContext): Promise<unknown> {
   const d = spec(c);
   const addr = await c.names.lookup(c.spec.service.name);
-  if (addr !== c.spec.target.host) throw new VerifyFailed(`${c.id}: ${c.spec.service.name} resolves to ${addr ?? 'nothing'}, not the target ${c.spec.target.host}`);
+  if (addr !== c.spec.target.host)
+    throw new VerifyFailed(`${c.id}: ${c.spec.service.name} resolves to ${addr ?? 'nothing'}, not the target ${c.spec.target.host}`);
   const sums = (c.recorded('pg-verify') as { tables: Record<string, { rows: number; md5: string }> }).tables;
   const url = new URL(d.target_url);
   url.hostname = addr;

@@ -34,17 +34,24 @@ const archivePath = (c: StepContext) => `${c.spec.target.data_dir.replace(/\/+$/
 
 export async function archive(c: StepContext): Promise<unknown> {
   await c.target.must(`mkdir -p ${q(c.spec.target.data_dir)}`, 'archive directory');
-  const { bytes } = await c.source.pipeTo(`tar -C ${q(c.spec.source.data_dir)} -cf - .`, c.target, `cat > ${q(archivePath(c))}.part && mv ${q(archivePath(c))}.part ${q(archivePath(c))}`);
+  const { bytes } = await c.source.pipeTo(
+    `tar -C ${q(c.spec.source.data_dir)} -cf - .`,
+    c.target,
+    `cat > ${q(archivePath(c))}.part && mv ${q(archivePath(c))}.part ${q(archivePath(c))}`,
+  );
   return { archive: archivePath(c), bytes };
 }
 
-const sums = async (host: StepContext['source'], cmd: string, what: string) =>
-  (await host.must(cmd, what)).split('\n').filter(Boolean).sort().join('\n');
+const sums = async (host: StepContext['source'], cmd: string, what: string) => (await host.must(cmd, what)).split('\n').filter(Boolean).sort().join('\n');
 
 export async function verifyArchive(c: StepContext): Promise<unknown> {
   const src = await sums(c.source, `cd ${q(c.spec.source.data_dir)} && find . -type f -print0 | sort -z | xargs -0 -r sha256sum`, 'checksum the source');
   const tmp = `${archivePath(c)}.check`;
-  const arc = await sums(c.target, `rm -rf ${q(tmp)} && mkdir -p ${q(tmp)} && tar -C ${q(tmp)} -xf ${q(archivePath(c))} && cd ${q(tmp)} && find . -type f -print0 | sort -z | xargs -0 -r sha256sum; rc=$?; rm -rf ${q(tmp)}; exit $rc`, 'checksum the archive');
+  const arc = await sums(
+    c.target,
+    `rm -rf ${q(tmp)} && mkdir -p ${q(tmp)} && tar -C ${q(tmp)} -xf ${q(archivePath(c))} && cd ${q(tmp)} && find . -type f -print0 | sort -z | xargs -0 -r sha256sum; rc=$?; rm -rf ${q(tmp)}; exit $rc`,
+    'checksum the archive',
+  );
   if (src !== arc) throw runtimeError('E_STEP', `${c.id}: the archive on ${c.target.host} does not match the source's data`);
   return { files: src ? src.split('\n').length : 0 };
 }
@@ -55,7 +62,12 @@ export async function decommission(c: StepContext): Promise<unknown> {
 
 /** Retire: the name goes; repurchase: it points at the replacement (the runbook's target). */
 export async function removeName(c: StepContext): Promise<unknown> {
-  if (c.strategy === 'repurchase') return { name: c.spec.service.name, points_at: c.spec.target.host, changed: await c.names.set(c.spec.service.name, c.spec.target.host, `repurchase ${c.id}`) };
+  if (c.strategy === 'repurchase')
+    return {
+      name: c.spec.service.name,
+      points_at: c.spec.target.host,
+      changed: await c.names.set(c.spec.service.name, c.spec.target.host, `repurchase ${c.id}`),
+    };
   return { name: c.spec.service.name, removed: await c.names.remove(c.spec.service.name, `retire ${c.id}`) };
 }
 
@@ -64,6 +76,7 @@ export async function finalizeDecommission(c: StepContext): Promise<unknown> {
 }
 
 export async function notifyDependants(c: StepContext): Promise<unknown> {
-  for (const d of c.dependants) c.journal.event(d, 'notify-dependants', 'notice', `${c.id} is retained off the clouds: calls to it cross back to the department (${c.spec.service.name})`);
+  for (const d of c.dependants)
+    c.journal.event(d, 'notify-dependants', 'notice', `${c.id} is retained off the clouds: calls to it cross back to the department (${c.spec.service.name})`);
   return { told: c.dependants };
 }

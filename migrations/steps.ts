@@ -62,12 +62,18 @@ async function manifestOf(host: SshHost, dir: string): Promise<Manifest> {
   return m;
 }
 
-const digest = (m: Manifest) => createHash('sha256').update(JSON.stringify(Object.entries(m).sort())).digest('hex');
+const digest = (m: Manifest) =>
+  createHash('sha256')
+    .update(JSON.stringify(Object.entries(m).sort()))
+    .digest('hex');
 
 export async function precheck(c: StepContext): Promise<unknown> {
   const src = c.spec.source;
   await c.source.must(`test -d ${q(src.data_dir)} && test -r ${q(src.data_dir)}`, `source data directory ${src.data_dir}`);
-  await c.target.must(`mkdir -p ${q(c.spec.target.data_dir)} ${q(stateDirOf(c.spec.target))} && test -w ${q(c.spec.target.data_dir)}`, `target data directory ${c.spec.target.data_dir}`);
+  await c.target.must(
+    `mkdir -p ${q(c.spec.target.data_dir)} ${q(stateDirOf(c.spec.target))} && test -w ${q(c.spec.target.data_dir)}`,
+    `target data directory ${c.spec.target.data_dir}`,
+  );
   const free = await c.target.must(`df -Pk ${q(c.spec.target.data_dir)} | tail -1`, 'free space on the target');
   const used = await c.source.must(`du -sk ${q(src.data_dir)} | cut -f1`, 'data size on the source');
   const freeKiB = Number(free.trim().split(/\s+/)[3]);
@@ -75,13 +81,17 @@ export async function precheck(c: StepContext): Promise<unknown> {
   if (Number.isFinite(freeKiB) && freeKiB < usedKiB) throw runtimeError('E_STEP', `${c.target.host}: ${freeKiB} KiB free, ${usedKiB} KiB needed`);
   const sourceUp = await httpStatus(src.host, c.spec.service.port, '/');
   const pinned = c.pinnedKey(c.spec.target.host);
-  if (!pinned) throw runtimeError('E_SSH_HOSTKEY', `no pinned host key for the target ${c.spec.target.host}`, 'add it to the runbook\'s known_hosts file');
+  if (!pinned) throw runtimeError('E_SSH_HOSTKEY', `no pinned host key for the target ${c.spec.target.host}`, "add it to the runbook's known_hosts file");
   const key = await setUpReplicationKey(c, pinned);
   const ttl = await c.names.lowerTtl(c.spec.service.name, `wave ${c.id}`);
   return { data_kib: usedKiB, target_free_kib: freeKiB, source_http: sourceUp, replication_key: key.created ? 'created' : 'kept', ttl };
 }
 
-const rsyncOptions = (c: StepContext, extra: RsyncOptions = {}): RsyncOptions => ({ ...(c.throttleMbps ? { throttleMbps: c.throttleMbps } : {}), rateScale: c.replication.rate_scale, ...extra });
+const rsyncOptions = (c: StepContext, extra: RsyncOptions = {}): RsyncOptions => ({
+  ...(c.throttleMbps ? { throttleMbps: c.throttleMbps } : {}),
+  rateScale: c.replication.rate_scale,
+  ...extra,
+});
 
 /** One journaled round: transfer, then measure what is still missing (the lag). */
 async function round(c: StepContext, kind: RoundRow['kind'], extra: RsyncOptions = {}): Promise<RoundRow> {
@@ -89,7 +99,17 @@ async function round(c: StepContext, kind: RoundRow['kind'], extra: RsyncOptions
   const startedAt = new Date().toISOString();
   const r = await rsyncRound(c, rsyncOptions(c, extra));
   const lag = await measureLag(c);
-  const row: RoundRow = { system: c.id, round: n, kind, started_at: startedAt, finished_at: new Date().toISOString(), bytes_sent: r.bytes_sent, seconds: r.seconds, mbps: r.mbps, ...lag };
+  const row: RoundRow = {
+    system: c.id,
+    round: n,
+    kind,
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    bytes_sent: r.bytes_sent,
+    seconds: r.seconds,
+    mbps: r.mbps,
+    ...lag,
+  };
   c.journal.recordRound(row);
   c.metrics?.replicatedBytes.inc({ system: c.id }, r.bytes_sent);
   c.metrics?.rounds.inc({ kind });
@@ -121,7 +141,8 @@ export async function testLaunch(c: StepContext): Promise<unknown> {
   try {
     const h = await waitHealthy(c.spec.target.host, c.spec.service.port);
     const sourceStatus = await httpStatus(c.spec.source.host, c.spec.service.port, '/');
-    if (sourceStatus < 200 || sourceStatus >= 400) throw runtimeError('E_STEP', `${c.id}: the source stopped serving during the test launch (HTTP ${sourceStatus})`);
+    if (sourceStatus < 200 || sourceStatus >= 400)
+      throw runtimeError('E_STEP', `${c.id}: the source stopped serving during the test launch (HTTP ${sourceStatus})`);
     return { target_http: h.status, tries: h.tries, source_http: sourceStatus };
   } finally {
     await stopService(c.target, c.spec.target);
@@ -138,7 +159,8 @@ export async function freeze(c: StepContext): Promise<unknown> {
 export async function finalSync(c: StepContext): Promise<unknown> {
   let r = await round(c, 'final');
   for (let i = 0; i < 3 && (r.bytes_behind > 0 || r.files_behind > 0); i++) r = await round(c, 'final');
-  if (r.bytes_behind > 0 || r.files_behind > 0) throw runtimeError('E_STEP', `${c.id}: the target is still ${r.bytes_behind} bytes / ${r.files_behind} files behind after the final rounds`);
+  if (r.bytes_behind > 0 || r.files_behind > 0)
+    throw runtimeError('E_STEP', `${c.id}: the target is still ${r.bytes_behind} bytes / ${r.files_behind} files behind after the final rounds`);
   return { round: r.round, bytes_sent: r.bytes_sent, seconds: r.seconds };
 }
 
@@ -249,7 +271,9 @@ async function check(c: StepContext, manifest: Manifest): Promise<string> {
   for (const [path, sum] of Object.entries(manifest)) {
     let body: Buffer;
     try {
-      const res = await fetch(`http://${addr}:${c.spec.service.port}/${path.split('/').map(encodeURIComponent).join('/')}`, { signal: AbortSignal.timeout(VERIFY_FILE_TIMEOUT_MS) });
+      const res = await fetch(`http://${addr}:${c.spec.service.port}/${path.split('/').map(encodeURIComponent).join('/')}`, {
+        signal: AbortSignal.timeout(VERIFY_FILE_TIMEOUT_MS),
+      });
       body = Buffer.from(await res.arrayBuffer());
       if (res.status !== 200) return `GET /${path} via ${c.spec.service.name} answered ${res.status}`;
     } catch (err) {

@@ -3,7 +3,13 @@ import { planWaves, DEFAULT_WAVE_OPTIONS, type Mover } from './waves.js';
 import { chooseStrategy } from './assess.js';
 import type { MigrationSystem } from './schema.js';
 
-const m = (id: string, deps: string[] = [], cloud = 'provincial', data = 10): Mover => ({ id, strategy: 'rehost', targetCloud: cloud, dataGiB: data, dependsOn: deps });
+const m = (id: string, deps: string[] = [], cloud = 'provincial', data = 10): Mover => ({
+  id,
+  strategy: 'rehost',
+  targetCloud: cloud,
+  dataGiB: data,
+  dependsOn: deps,
+});
 const opts = { ...DEFAULT_WAVE_OPTIONS, maxSystemsPerWave: 3, maxPerCloudPerWave: 2, maxDataGiBPerWave: 100 };
 
 describe('planWaves', () => {
@@ -36,14 +42,31 @@ describe('planWaves', () => {
   });
 
   it('flags waves after the deadline', () => {
-    const plan = planWaves(Array.from({ length: 10 }, (_, i) => m(`s${i}`)), { ...opts, start: '2022-06-20', maxPerCloudPerWave: 3 });
+    const plan = planWaves(
+      Array.from({ length: 10 }, (_, i) => m(`s${i}`)),
+      { ...opts, start: '2022-06-20', maxPerCloudPerWave: 3 },
+    );
     expect(plan.deadline.met).toBe(false);
     expect(plan.deadline.systems_late).toBeGreaterThan(0);
   });
 });
 
 describe('chooseStrategy (7 Rs)', () => {
-  const base: MigrationSystem = { id: 's', name: 's', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, dependsOn: [], dataGiB: 1, vcpu: 2, ramGiB: 4, protectionClass: 'p2', platform: 'x86-vm', lifecycle: 'active' };
+  const base: MigrationSystem = {
+    id: 's',
+    name: 's',
+    department: 'finance',
+    level: 'province',
+    classification: 'internal',
+    location: { kind: 'department-room', site: 'dept.finance' },
+    dependsOn: [],
+    dataGiB: 1,
+    vcpu: 2,
+    ramGiB: 4,
+    protectionClass: 'p2',
+    platform: 'x86-vm',
+    lifecycle: 'active',
+  };
   it.each([
     [{ classification: 'classified', strategyHint: 'rehost' }, 'retain', /classified.*overruled/],
     [{ lifecycle: 'sunset' }, 'retire', /sunset/],

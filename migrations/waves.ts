@@ -103,7 +103,7 @@ export function planWaves(movers: readonly Mover[], opts: WaveOptions = DEFAULT_
       perCloud.set(movers[v]!.targetCloud, (perCloud.get(movers[v]!.targetCloud) ?? 0) + 1);
     }
     let w = Math.max(earliest, firstOpen);
-    for (;; w++) {
+    for (; ; w++) {
       const wave = (waves[w] ??= newWave());
       if (wave.count === 0) break; // an empty wave takes any group, even one over the caps
       const why = refusal(wave, nodes.length, data, perCloud, opts);
@@ -156,7 +156,14 @@ export function planWaves(movers: readonly Mover[], opts: WaveOptions = DEFAULT_
       }
     }
     systems.sort((a, b) => a.stage - b.stage || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return { number: w + 1, date: iso(dateMs), systems, data_gib: round(state.data), clouds: Object.fromEntries([...state.clouds].sort()), reasons: reasonsFor(state, members, w, dateMs, deadline, opts) };
+    return {
+      number: w + 1,
+      date: iso(dateMs),
+      systems,
+      data_gib: round(state.data),
+      clouds: Object.fromEntries([...state.clouds].sort()),
+      reasons: reasonsFor(state, members, w, dateMs, deadline, opts),
+    };
   });
 
   const before = Math.floor((deadline - start) / (opts.waveDays * day)) + 1;
@@ -169,7 +176,11 @@ export function planWaves(movers: readonly Mover[], opts: WaveOptions = DEFAULT_
       met: late === 0,
       waves_before_deadline: Math.max(0, before),
       systems_late: late,
-      ...(late ? { hint: `${late} systems move after ${opts.deadline}: start earlier, shorten --wave-days, or raise --per-wave to about ${needed} (with --per-cloud and --max-data-gib to match)` } : {}),
+      ...(late
+        ? {
+            hint: `${late} systems move after ${opts.deadline}: start earlier, shorten --wave-days, or raise --per-wave to about ${needed} (with --per-cloud and --max-data-gib to match)`,
+          }
+        : {}),
     },
   };
 }
@@ -177,7 +188,8 @@ export function planWaves(movers: readonly Mover[], opts: WaveOptions = DEFAULT_
 function refusal(wave: WaveState, size: number, data: number, perCloud: Map<string, number>, opts: WaveOptions): string | undefined {
   if (wave.count + size > opts.maxSystemsPerWave) return `wave full (${opts.maxSystemsPerWave} systems)`;
   if (wave.data + data > opts.maxDataGiBPerWave) return `data cap (${opts.maxDataGiBPerWave} GiB per wave)`;
-  for (const [cloud, k] of perCloud) if ((wave.clouds.get(cloud) ?? 0) + k > opts.maxPerCloudPerWave) return `cloud ${cloud} at its cap (${opts.maxPerCloudPerWave} systems per wave)`;
+  for (const [cloud, k] of perCloud)
+    if ((wave.clouds.get(cloud) ?? 0) + k > opts.maxPerCloudPerWave) return `cloud ${cloud} at its cap (${opts.maxPerCloudPerWave} systems per wave)`;
   return undefined;
 }
 
@@ -189,7 +201,13 @@ function reasonsFor(state: WaveState, members: number[][], w: number, dateMs: nu
     reasons.push(`${together.length} group(s) of systems that call each other move together (largest: ${largest} systems)`);
   }
   const waits = [...state.waitsFor].filter((x) => x < w).sort((a, b) => a - b);
-  if (waits.length) reasons.push(`after what it calls: dependencies already moved in wave(s) ${waits.slice(0, 8).map((x) => x + 1).join(', ')}${waits.length > 8 ? ', …' : ''}`);
+  if (waits.length)
+    reasons.push(
+      `after what it calls: dependencies already moved in wave(s) ${waits
+        .slice(0, 8)
+        .map((x) => x + 1)
+        .join(', ')}${waits.length > 8 ? ', …' : ''}`,
+    );
   if (state.groups.length && state.count > 0 && w === 0) reasons.push('first wave: the shared platforms and systems that call nothing else start here');
   reasons.push(`${state.count} of ${opts.maxSystemsPerWave} systems, ${round(state.data)} of ${opts.maxDataGiBPerWave} GiB`);
   for (const [why, n] of state.deferred) reasons.push(`${n} system(s) deferred to later waves: ${why}`);

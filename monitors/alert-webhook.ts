@@ -45,7 +45,10 @@ export function parseWebhook(body: string): ParsedWebhook {
  * The fault objects an alert speaks for: its fault id when it carries one, else its device, link or
  * platform; a site alert speaks for every device of the site (`devicesOfSite`).
  */
-export function alertObjects(labels: Readonly<Record<string, string>>, devicesOfSite: (site: string) => readonly string[]): { faultId?: number; objects: string[] } {
+export function alertObjects(
+  labels: Readonly<Record<string, string>>,
+  devicesOfSite: (site: string) => readonly string[],
+): { faultId?: number; objects: string[] } {
   if (labels.fault_id && /^\d+$/.test(labels.fault_id)) return { faultId: Number(labels.fault_id), objects: [] };
   if (labels.link) return { objects: [`link:${labels.link}`] };
   if (labels.device) return { objects: [`device:${labels.device}`] };

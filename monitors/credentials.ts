@@ -54,7 +54,13 @@ export async function readSnmpSecrets(file: string): Promise<SnmpSecrets> {
   }
   const r = secretsSchema.safeParse(doc);
   // The zod message can echo values: report the path only, never the content.
-  if (!r.success) throw inputError('E_SECRETS', file, r.error.issues[0]?.path.join('.') ?? '(root)', 'is not a valid SNMP secrets file (expected snmp.user/authKey/privKey or snmp.community)');
+  if (!r.success)
+    throw inputError(
+      'E_SECRETS',
+      file,
+      r.error.issues[0]?.path.join('.') ?? '(root)',
+      'is not a valid SNMP secrets file (expected snmp.user/authKey/privKey or snmp.community)',
+    );
   return r.data.snmp;
 }
 
@@ -74,12 +80,19 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): SnmpSecret
 /** Pick v3 authPriv (default) or v2c from what the secrets hold; say exactly what is missing. */
 export function credentialsFor(version: 'v3' | 'v2c', s: SnmpSecrets, source: string): SnmpCredentials {
   if (version === 'v2c') {
-    if (!s.community) throw inputError('E_CREDENTIALS', source, 'snmp.community', 'SNMP v2c needs a community', `set it in the secrets file or ${CREDENTIAL_ENV.community}`);
+    if (!s.community)
+      throw inputError('E_CREDENTIALS', source, 'snmp.community', 'SNMP v2c needs a community', `set it in the secrets file or ${CREDENTIAL_ENV.community}`);
     return { version: 'v2c', community: s.community };
   }
   const missing = (['user', 'authKey', 'privKey'] as const).filter((k) => !s[k]);
   if (missing.length) {
-    throw inputError('E_CREDENTIALS', source, `snmp.${missing[0]}`, `SNMPv3 authPriv needs ${missing.join(', ')}`, `set them in the secrets file or ${missing.map((k) => CREDENTIAL_ENV[k]).join(', ')}`);
+    throw inputError(
+      'E_CREDENTIALS',
+      source,
+      `snmp.${missing[0]}`,
+      `SNMPv3 authPriv needs ${missing.join(', ')}`,
+      `set them in the secrets file or ${missing.map((k) => CREDENTIAL_ENV[k]).join(', ')}`,
+    );
   }
   return { version: 'v3', user: s.user!, authProtocol: s.authProtocol, authKey: s.authKey!, privProtocol: s.privProtocol, privKey: s.privKey! };
 }

@@ -15,7 +15,16 @@ import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
 import { probe } from './probes.js';
 import { kernelUdpDrops } from './snmp/udp-drops.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
-import { FIX_WINDOW_MS, OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
+import {
+  FIX_WINDOW_MS,
+  OUTAGE_KINDS,
+  type DeviceSample,
+  type Fault,
+  type PlatformTarget,
+  type PollOutcome,
+  type PollTarget,
+  type SnmpCredentials,
+} from './types.js';
 import type { FaultStore } from './store/store.js';
 import { alertObjects, type WebhookPayload } from './alert-webhook.js';
 import { commitFaultAction } from './faults/actions.js';
@@ -77,7 +86,11 @@ export class MonitorDaemon {
     this.metrics = new DaemonMetrics({ processMetrics: opts.processMetrics });
     this.session = { ...DEFAULT_SESSION_SETTINGS, ...opts.session };
     const now = Date.now();
-    this.states = opts.targets.map((target, i) => ({ target, nextDue: now + Math.floor((i / Math.max(1, opts.targets.length)) * opts.intervalMs), inFlight: false }));
+    this.states = opts.targets.map((target, i) => ({
+      target,
+      nextDue: now + Math.floor((i / Math.max(1, opts.targets.length)) * opts.intervalMs),
+      inFlight: false,
+    }));
     for (const s of this.states) {
       const list = this.byAddress.get(s.target.address) ?? [];
       list.push(s);
@@ -102,7 +115,10 @@ export class MonitorDaemon {
     this.tracker = new FaultTracker({ ...DEFAULT_DEBOUNCE, ...this.opts.debounce }, stillOpen);
     const objects = [
       ...this.opts.targets.map((t) => ({ object: `device:${t.device}`, type: 'device' })),
-      ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({ object: `link:${l}`, type: 'link' })),
+      ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({
+        object: `link:${l}`,
+        type: 'link',
+      })),
       ...this.opts.platforms.map((p) => ({ object: `platform:${p.id}`, type: 'platform' })),
     ];
     await store.registerObjects(objects, Date.now());
@@ -129,7 +145,16 @@ export class MonitorDaemon {
       this.metrics.trapDropsSource = () => kernelUdpDrops(trapPort);
       logger.info({ address: this.opts.traps.address, port: this.opts.traps.port }, 'trap receiver listening');
     }
-    logger.info({ devices: this.opts.targets.length, platforms: this.opts.platforms.length, intervalMs: this.opts.intervalMs, faultsStillOpen: stillOpen.length, store: store.backend }, 'daemon started');
+    logger.info(
+      {
+        devices: this.opts.targets.length,
+        platforms: this.opts.platforms.length,
+        intervalMs: this.opts.intervalMs,
+        faultsStillOpen: stillOpen.length,
+        store: store.backend,
+      },
+      'daemon started',
+    );
     this.timers.push(setInterval(() => this.schedule(), Math.min(250, Math.max(20, this.opts.intervalMs / Math.max(1, this.states.length)))));
     this.timers.push(setInterval(() => this.enqueue(this.tracker.tick(Date.now())), 500));
     this.timers.push(setInterval(() => void this.beat(), this.opts.heartbeatMs ?? 10_000));
@@ -180,7 +205,17 @@ export class MonitorDaemon {
       const { faultId, objects } = alertObjects(a.labels, (s) => site.get(s) ?? []);
       const ids = faultId !== undefined ? [faultId] : open.filter((f) => objects.includes(f.object)).map((f) => f.id);
       for (const id of ids) {
-        const r = await commitFaultAction(this.opts.store, { action: 'note', id, at: Date.now(), by: `alertmanager:${p.receiver}`, text: `${a.status} ${a.labels.alertname ?? 'alert'}${a.fingerprint ? ` (${a.fingerprint})` : ''}` }, []);
+        const r = await commitFaultAction(
+          this.opts.store,
+          {
+            action: 'note',
+            id,
+            at: Date.now(),
+            by: `alertmanager:${p.receiver}`,
+            text: `${a.status} ${a.labels.alertname ?? 'alert'}${a.fingerprint ? ` (${a.fingerprint})` : ''}`,
+          },
+          [],
+        );
         if (r.ok) linked++;
       }
       this.metrics.alertsReceived.inc({ receiver: p.receiver, status: a.status, linked: String(ids.length > 0) });
@@ -312,7 +347,12 @@ export class MonitorDaemon {
     if (itf) {
       const bad = !e.meaning.up && e.meaning.adminUp !== false && itf.adminUp;
       const p = s.target.placement ?? { site: s.target.device, city: 'unknown', level: 'unknown' };
-      const bound = analyseSample(s.target, undefined, { device: s.target.device, at: e.at, sysUpTime: 0, interfaces: [{ ...itf, operUp: !bad, adminUp: true }] }).ends[0];
+      const bound = analyseSample(s.target, undefined, {
+        device: s.target.device,
+        at: e.at,
+        sysUpTime: 0,
+        interfaces: [{ ...itf, operUp: !bad, adminUp: true }],
+      }).ends[0];
       if (bound) {
         this.enqueue(this.tracker.observe(bound.object, 'link-down', bound.source, bad, e.at, `${bound.source} ${bad ? 'linkDown' : 'linkUp'} trap`));
         this.setLinkEnd(bound.object, bound.source, bad, bound.link?.tier ?? 'unbound', p.city, p.level);
@@ -395,7 +435,12 @@ export class MonitorDaemon {
     const store = this.opts.store;
     // This run is watching up to now: extend its span first, so the figures include it.
     await this.beat();
-    const [objects, faults, spans, open] = await Promise.all([store.objects(), store.faultsBetween(now - WINDOWS['365d'], now), store.watchSpans(now - WINDOWS['365d'], now), store.listFaults({ openOnly: true })]);
+    const [objects, faults, spans, open] = await Promise.all([
+      store.objects(),
+      store.faultsBetween(now - WINDOWS['365d'], now),
+      store.watchSpans(now - WINDOWS['365d'], now),
+      store.listFaults({ openOnly: true }),
+    ]);
     // Operators resolve and close from the CLI or the NOC page: the open-fault gauges follow the store.
     this.open.clear();
     for (const f of open) this.open.set(f.id, f);

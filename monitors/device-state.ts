@@ -49,7 +49,13 @@ export function analyseSample(target: PollTarget, prev: DeviceSample | undefined
   for (const itf of next.interfaces) {
     const bound = endObject(target, itf.name);
     if (!bound) continue;
-    out.ends.push({ object: bound.object, ...(bound.link ? { link: bound.link } : {}), source: `${target.device}:${itf.name}`, ifName: itf.name, bad: itf.adminUp && !itf.operUp });
+    out.ends.push({
+      object: bound.object,
+      ...(bound.link ? { link: bound.link } : {}),
+      source: `${target.device}:${itf.name}`,
+      ifName: itf.name,
+      bad: itf.adminUp && !itf.operUp,
+    });
     const before = prevByIndex.get(itf.ifIndex);
     if (!bound.link || !before || out.rebooted || elapsedMs <= 0 || before.name !== itf.name) continue;
     const maxBitsPerSecond = bound.link.bandwidthMbps * 1e6;

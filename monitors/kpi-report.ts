@@ -36,7 +36,14 @@ export async function storeView(store: FaultStore | undefined, now = Date.now())
 export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
   // named in province.yaml (files.plan_indicators) like every file the code reads; missing: exit 2
   const file = inv.paths.plan_indicators;
-  if (!file) throw inputError('E_FILE_MISSING', inv.paths.province!, 'files.plan_indicators', 'names no plan indicators file', 'add `plan_indicators: plan-indicators.json` under files');
+  if (!file)
+    throw inputError(
+      'E_FILE_MISSING',
+      inv.paths.province!,
+      'files.plan_indicators',
+      'names no plan indicators file',
+      'add `plan_indicators: plan-indicators.json` under files',
+    );
   const doc = (await readDocument(file)) as { indicators?: PlanIndicator[] };
   if (!Array.isArray(doc.indicators)) throw inputError('E_SCHEMA', file, 'indicators', 'expected a list of indicators');
   return doc.indicators;

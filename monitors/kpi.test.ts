@@ -37,7 +37,28 @@ const topo = {
 } as unknown as Topology;
 
 const H = 3_600_000;
-const f = (kind: Fault['kind'], openedAt: number, closedAt: number | null): Fault => ({ id: 1, object: 'x', kind, openedAt, closedAt, state: closedAt === null ? 'open' : 'closed', clearedAt: closedAt, assignedAt: null, assignedTo: null, assignedBy: null, resolvedAt: closedAt, resolvedBy: closedAt === null ? null : 'stacks-daemon', resolution: null, cause: null, closedBy: null, flapping: false, acknowledgedAt: null, acknowledgedBy: null, durationMs: closedAt === null ? null : closedAt - openedAt, detail: null });
+const f = (kind: Fault['kind'], openedAt: number, closedAt: number | null): Fault => ({
+  id: 1,
+  object: 'x',
+  kind,
+  openedAt,
+  closedAt,
+  state: closedAt === null ? 'open' : 'closed',
+  clearedAt: closedAt,
+  assignedAt: null,
+  assignedTo: null,
+  assignedBy: null,
+  resolvedAt: closedAt,
+  resolvedBy: closedAt === null ? null : 'stacks-daemon',
+  resolution: null,
+  cause: null,
+  closedBy: null,
+  flapping: false,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  durationMs: closedAt === null ? null : closedAt - openedAt,
+  detail: null,
+});
 
 describe('kpi', () => {
   it('parses plan targets, including strict ones', () => {
@@ -59,17 +80,48 @@ describe('kpi', () => {
     expect(platformUptime.compute({ store: empty(0), policy }).status).toBe('no-data');
     expect(security.compute({ store: empty(10 * H), securityWindowMs: 24 * H }).status).toBe('no-data');
     const now = 1000 * H;
-    const r = fixed.compute({ store: { ...empty(now), faults: [f('link-down', now - 10 * H, now - 9 * H), f('platform-down', now - 10 * H, now - 5 * H), f('security', now - 2 * H, now - H)] }, fixWindowMs: 3 * H, policy });
+    const r = fixed.compute({
+      store: {
+        ...empty(now),
+        faults: [f('link-down', now - 10 * H, now - 9 * H), f('platform-down', now - 10 * H, now - 5 * H), f('security', now - 2 * H, now - H)],
+      },
+      fixWindowMs: 3 * H,
+      policy,
+    });
     expect(r).toMatchObject({ status: 'ok', value: 0.5, numerator: 1, denominator: 2 });
   });
   it('rows carry both targets and whether each is met', () => {
-    const row = kpiRow({ id: 13, name_zh: '网络及平台故障及时处置率', name_en: 'Fault fixed-in-time rate', definition: '', target_2023: '95%', target_2025: '99%' }, { status: 'ok', value: 0.97, definition: 'd', source: 's', basis: 'live', measuredAt: 0 });
+    const row = kpiRow(
+      { id: 13, name_zh: '网络及平台故障及时处置率', name_en: 'Fault fixed-in-time rate', definition: '', target_2023: '95%', target_2025: '99%' },
+      { status: 'ok', value: 0.97, definition: 'd', source: 's', basis: 'live', measuredAt: 0 },
+    );
     expect(row).toMatchObject({ id: 13, value: 0.97, target_2023: 0.95, target_2025: 0.99, meets_2023: true, meets_2025: false });
   });
 
   it('lines the text table up by display width, Chinese names included', () => {
-    const row = (id: number, name: string, name_zh: string): KpiRow => ({ id, name, name_zh, value: 0.5, target_2023: 0.9, target_2025: 1, target_2023_op: '>=', target_2025_op: '>=', meets_2023: false, meets_2025: false, status: 'ok', numerator: 1, denominator: 2, definition: '', source: '', basis: 'declared', measured_at: null, claimed: true });
-    const lines = renderKpiTable([row(1, 'Two-network merge', '两网整合'), row(12, 'Security incident timely remediation rate', '网络安全事件及时整改率')]).trimEnd().split('\n');
+    const row = (id: number, name: string, name_zh: string): KpiRow => ({
+      id,
+      name,
+      name_zh,
+      value: 0.5,
+      target_2023: 0.9,
+      target_2025: 1,
+      target_2023_op: '>=',
+      target_2025_op: '>=',
+      meets_2023: false,
+      meets_2025: false,
+      status: 'ok',
+      numerator: 1,
+      denominator: 2,
+      definition: '',
+      source: '',
+      basis: 'declared',
+      measured_at: null,
+      claimed: true,
+    });
+    const lines = renderKpiTable([row(1, 'Two-network merge', '两网整合'), row(12, 'Security incident timely remediation rate', '网络安全事件及时整改率')])
+      .trimEnd()
+      .split('\n');
     // the value column starts at the same terminal cell on every line
     const at = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
     expect(at(lines[1]!, '50.00%')).toBe(at(lines[0]!, 'value'));
@@ -78,7 +130,12 @@ describe('kpi', () => {
 
   it('indicator 9 reports its coverage and does not claim a target over a window it barely watched', () => {
     const now = 400 * 86_400_000;
-    const store: StoreView = { objects: [{ object: 'platform:p', type: 'platform', firstSeen: 0 }], faults: [], spans: [{ id: 1, from: now - 10 * H, to: now }], now };
+    const store: StoreView = {
+      objects: [{ object: 'platform:p', type: 'platform', firstSeen: 0 }],
+      faults: [],
+      spans: [{ id: 1, from: now - 10 * H, to: now }],
+      now,
+    };
     const c = platformUptime.compute({ store, policy: monitoringPolicy(undefined) });
     expect(c).toMatchObject({ status: 'ok', value: 1, claim: false, basis: 'live' });
     const row = kpiRow({ id: 9, name_zh: '政务云平台可靠性', name_en: 'Gov cloud reliability', definition: '', target_2023: '95%', target_2025: '99%' }, c);

@@ -109,7 +109,9 @@ export function renderKpiTable(rows: readonly KpiRow[]): string {
     mark(r.meets_2025),
     r.basis,
     when(r.measured_at),
-    [r.status === 'ok' ? (r.numerator !== undefined ? `${r.numerator}/${r.denominator}` : '') : `${r.status}: ${r.reason}`, r.source, r.note].filter(Boolean).join('; '),
+    [r.status === 'ok' ? (r.numerator !== undefined ? `${r.numerator}/${r.denominator}` : '') : `${r.status}: ${r.reason}`, r.source, r.note]
+      .filter(Boolean)
+      .join('; '),
   ]);
   // Columns by display width: a Chinese character takes two terminal cells.
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => stringWidth(l[i]!))));

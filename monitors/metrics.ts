@@ -10,31 +10,107 @@ export const FAULT_DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 10_800, 2
 
 export class DaemonMetrics {
   readonly registry = new Registry();
-  readonly deviceUp = new Gauge({ name: 'stacks_device_up', help: 'Device answers SNMP (1) or not (0)', labelNames: ['device', 'site', 'city', 'level'], registers: [this.registry] });
-  readonly linkUp = new Gauge({ name: 'stacks_link_up', help: 'Link operationally up at every administratively-up end (1) or not (0)', labelNames: ['link', 'tier', 'city', 'level'], registers: [this.registry] });
+  readonly deviceUp = new Gauge({
+    name: 'stacks_device_up',
+    help: 'Device answers SNMP (1) or not (0)',
+    labelNames: ['device', 'site', 'city', 'level'],
+    registers: [this.registry],
+  });
+  readonly linkUp = new Gauge({
+    name: 'stacks_link_up',
+    help: 'Link operationally up at every administratively-up end (1) or not (0)',
+    labelNames: ['link', 'tier', 'city', 'level'],
+    registers: [this.registry],
+  });
   readonly linkUtilisation = new Gauge({
     name: 'stacks_link_utilisation_ratio',
     help: 'Busier direction of a link end over the last poll interval, as a ratio of the tier rate',
     labelNames: ['link', 'device', 'interface', 'tier', 'city', 'level'],
     registers: [this.registry],
   });
-  readonly interfaceErrors = new Gauge({ name: 'stacks_interface_errors', help: 'ifInErrors + ifOutErrors as last read', labelNames: ['device', 'interface'], registers: [this.registry] });
-  readonly platformUp = new Gauge({ name: 'stacks_platform_up', help: 'Cloud platform endpoint answers (1) or not (0)', labelNames: ['platform'], registers: [this.registry] });
+  readonly interfaceErrors = new Gauge({
+    name: 'stacks_interface_errors',
+    help: 'ifInErrors + ifOutErrors as last read',
+    labelNames: ['device', 'interface'],
+    registers: [this.registry],
+  });
+  readonly platformUp = new Gauge({
+    name: 'stacks_platform_up',
+    help: 'Cloud platform endpoint answers (1) or not (0)',
+    labelNames: ['platform'],
+    registers: [this.registry],
+  });
   readonly polls = new Counter({ name: 'stacks_snmp_polls_total', help: 'SNMP polls by result', labelNames: ['result'], registers: [this.registry] });
-  readonly counterResets = new Counter({ name: 'stacks_snmp_counter_discontinuities_total', help: 'Counter deltas discarded (agent reboot or counter reset) or recovered (wrap)', labelNames: ['kind'], registers: [this.registry] });
+  readonly counterResets = new Counter({
+    name: 'stacks_snmp_counter_discontinuities_total',
+    help: 'Counter deltas discarded (agent reboot or counter reset) or recovered (wrap)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   readonly traps = new Counter({ name: 'stacks_snmp_traps_total', help: 'SNMP notifications received', labelNames: ['type'], registers: [this.registry] });
-  readonly sliGood = new Counter({ name: 'stacks_sli_good_total', help: 'Good events of an availability SLI (a poll or probe that found the object up)', labelNames: ['sli', 'object'], registers: [this.registry] });
-  readonly sliTotal = new Counter({ name: 'stacks_sli_total', help: 'All events of an availability SLI', labelNames: ['sli', 'object'], registers: [this.registry] });
+  readonly sliGood = new Counter({
+    name: 'stacks_sli_good_total',
+    help: 'Good events of an availability SLI (a poll or probe that found the object up)',
+    labelNames: ['sli', 'object'],
+    registers: [this.registry],
+  });
+  readonly sliTotal = new Counter({
+    name: 'stacks_sli_total',
+    help: 'All events of an availability SLI',
+    labelNames: ['sli', 'object'],
+    registers: [this.registry],
+  });
   readonly faultsOpen = new Gauge({ name: 'stacks_faults_open', help: 'Open faults by kind', labelNames: ['kind'], registers: [this.registry] });
-  readonly faultOpenedAt = new Gauge({ name: 'stacks_fault_opened_timestamp_seconds', help: 'Opening time of each open fault (alerts compare it with time())', labelNames: ['fault_id', 'object', 'kind'], registers: [this.registry] });
-  readonly faultDuration = new Histogram({ name: 'stacks_fault_duration_seconds', help: 'Duration of closed faults', labelNames: ['kind'], buckets: FAULT_DURATION_BUCKETS, registers: [this.registry] });
-  readonly faultsClosed = new Counter({ name: 'stacks_faults_closed_total', help: `Resolved faults; in_time="true" when resolved within ${FIX_WINDOW_MS / 3_600_000} h of opening`, labelNames: ['kind', 'in_time'], registers: [this.registry] });
+  readonly faultOpenedAt = new Gauge({
+    name: 'stacks_fault_opened_timestamp_seconds',
+    help: 'Opening time of each open fault (alerts compare it with time())',
+    labelNames: ['fault_id', 'object', 'kind'],
+    registers: [this.registry],
+  });
+  readonly faultDuration = new Histogram({
+    name: 'stacks_fault_duration_seconds',
+    help: 'Duration of closed faults',
+    labelNames: ['kind'],
+    buckets: FAULT_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly faultsClosed = new Counter({
+    name: 'stacks_faults_closed_total',
+    help: `Resolved faults; in_time="true" when resolved within ${FIX_WINDOW_MS / 3_600_000} h of opening`,
+    labelNames: ['kind', 'in_time'],
+    registers: [this.registry],
+  });
   readonly faultsOpened = new Counter({ name: 'stacks_faults_opened_total', help: 'Faults opened', labelNames: ['kind'], registers: [this.registry] });
-  readonly uptime = new Gauge({ name: 'stacks_uptime_ratio', help: 'Availability from the fault store over a rolling window', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
-  readonly uptimeCoverage = new Gauge({ name: 'stacks_uptime_coverage_ratio', help: 'Share of the window the daemon actually watched the object (the rest is unknown, not up)', labelNames: ['type', 'object', 'window'], registers: [this.registry] });
-  readonly fixedInTime = new Gauge({ name: 'stacks_fixed_in_time_ratio', help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window', labelNames: ['window'], registers: [this.registry] });
-  readonly alertNotifications = new Counter({ name: 'stacks_alert_notifications_total', help: 'Notifications Alertmanager delivered to the webhook, per receiver (noc-page: pages)', labelNames: ['receiver', 'status'], registers: [this.registry] });
-  readonly alertsReceived = new Counter({ name: 'stacks_alerts_received_total', help: 'Alerts received on the Alertmanager webhook; linked="true" when tied to a fault', labelNames: ['receiver', 'status', 'linked'], registers: [this.registry] });
+  readonly uptime = new Gauge({
+    name: 'stacks_uptime_ratio',
+    help: 'Availability from the fault store over a rolling window',
+    labelNames: ['type', 'object', 'window'],
+    registers: [this.registry],
+  });
+  readonly uptimeCoverage = new Gauge({
+    name: 'stacks_uptime_coverage_ratio',
+    help: 'Share of the window the daemon actually watched the object (the rest is unknown, not up)',
+    labelNames: ['type', 'object', 'window'],
+    registers: [this.registry],
+  });
+  readonly fixedInTime = new Gauge({
+    name: 'stacks_fixed_in_time_ratio',
+    help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window',
+    labelNames: ['window'],
+    registers: [this.registry],
+  });
+  readonly alertNotifications = new Counter({
+    name: 'stacks_alert_notifications_total',
+    help: 'Notifications Alertmanager delivered to the webhook, per receiver (noc-page: pages)',
+    labelNames: ['receiver', 'status'],
+    registers: [this.registry],
+  });
+  readonly alertsReceived = new Counter({
+    name: 'stacks_alerts_received_total',
+    help: 'Alerts received on the Alertmanager webhook; linked="true" when tied to a fault',
+    labelNames: ['receiver', 'status', 'linked'],
+    registers: [this.registry],
+  });
   /** Set by the daemon to read the kernel's count for its trap socket at scrape time. */
   trapDropsSource: (() => number | undefined) | undefined;
   readonly trapKernelDrops = new Gauge({

@@ -12,7 +12,9 @@ import { monitoringPolicy } from './policy.js';
 
 export function readPlanIndicatorsSync(inventoryDir: string): PlanIndicator[] {
   const file = join(inventoryDir, 'plan-indicators.json');
-  const doc = JSON.parse(readFileSync(existsSync(file) ? file : join(import.meta.dirname, '../inventory/plan-indicators.json'), 'utf8')) as { indicators: PlanIndicator[] };
+  const doc = JSON.parse(readFileSync(existsSync(file) ? file : join(import.meta.dirname, '../inventory/plan-indicators.json'), 'utf8')) as {
+    indicators: PlanIndicator[];
+  };
   return doc.indicators;
 }
 

@@ -29,7 +29,13 @@ async function secretsFrom(file: string | undefined): Promise<{ secrets: SnmpSec
   return { secrets: secretsFromEnv(), source: 'environment (STACKS_SNMP_*)' };
 }
 
-export async function selectTargets(opts: { stateDir: string; lab?: string; targetsFile?: string; secretsFile?: string; version: 'v3' | 'v2c' }): Promise<TargetSelection> {
+export async function selectTargets(opts: {
+  stateDir: string;
+  lab?: string;
+  targetsFile?: string;
+  secretsFile?: string;
+  version: 'v3' | 'v2c';
+}): Promise<TargetSelection> {
   if (opts.targetsFile) {
     const doc = await readTargetFile(opts.targetsFile);
     const { secrets, source } = await secretsFrom(opts.secretsFile);
@@ -45,7 +51,11 @@ export async function selectTargets(opts: { stateDir: string; lab?: string; targ
   const lab = targetInstance(opts.lab);
   const deployed = await (await loadTarget('lab')).snmpTargets({ stateDir: opts.stateDir, inventoryDir: '', instance: lab });
   if (!deployed) {
-    throw runtimeError('E_NO_TARGETS', `no targets: lab "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`, 'deploy a lab (`stacks deploy --target lab`) or pass --targets FILE');
+    throw runtimeError(
+      'E_NO_TARGETS',
+      `no targets: lab "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`,
+      'deploy a lab (`stacks deploy --target lab`) or pass --targets FILE',
+    );
   }
   const secretsFile = opts.secretsFile ?? (deployed.secretsFile && existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
   const { secrets, source } = await secretsFrom(secretsFile);
@@ -53,7 +63,12 @@ export async function selectTargets(opts: { stateDir: string; lab?: string; targ
   const inv = await loadInventory(deployed.inventoryDir);
   const topology = buildTopology(inv);
   const endpoints = new Map(deployed.targets.map((t) => [t.device, { address: t.address, port: t.port }]));
-  return { devices: targetsFromTopology(topology, endpoints, credentials), platforms: [], credentials: withTrapCommunity([credentials], secrets), source: `lab ${lab}` };
+  return {
+    devices: targetsFromTopology(topology, endpoints, credentials),
+    platforms: [],
+    credentials: withTrapCommunity([credentials], secrets),
+    source: `lab ${lab}`,
+  };
 }
 
 function withTrapCommunity(used: SnmpCredentials[], secrets: SnmpSecrets): SnmpCredentials[] {

@@ -26,7 +26,12 @@ describe('monitoring stack', () => {
     expect(monitoringFiles({ topology, inventory })).toEqual(files);
   });
   it('burn-rate alerts use the 30-day multi-window pairs for a 99% objective', () => {
-    expect(BURN_WINDOWS.map(([l, s, f, sev]) => `${sev}:${f}x@${l}/${s}`)).toEqual(['page:14.4x@1h/5m', 'page:6x@6h/30m', 'ticket:3x@1d/2h', 'ticket:1x@3d/6h']);
+    expect(BURN_WINDOWS.map(([l, s, f, sev]) => `${sev}:${f}x@${l}/${s}`)).toEqual([
+      'page:14.4x@1h/5m',
+      'page:6x@6h/30m',
+      'ticket:3x@1d/2h',
+      'ticket:1x@3d/6h',
+    ]);
     const rules = parse(files.get('prometheus/rules.yml')!) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
     const fast = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'StacksErrorBudgetBurnFast')!;
     expect(fast.expr).toContain('stacks:sli_error_ratio:rate1h > (14.4 * 0.01)');

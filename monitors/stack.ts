@@ -26,7 +26,15 @@ export function monitoringFiles(ctx: SynthContext, opts: MonitoringStackOptions 
   return new Map([
     ['prometheus/rules.yml', renderRules(figures, opts.rules)],
     ['prometheus/rules.test.yml', renderRuleTests('rules.yml', figures)],
-    ['prometheus/prometheus.yml', renderPrometheusConfig({ daemon: opts.daemon ?? '127.0.0.1:9464', alertmanager: opts.alertmanagerAddress ?? '127.0.0.1:9093', rulesFile: 'rules.yml', job: opts.rules?.job })],
+    [
+      'prometheus/prometheus.yml',
+      renderPrometheusConfig({
+        daemon: opts.daemon ?? '127.0.0.1:9464',
+        alertmanager: opts.alertmanagerAddress ?? '127.0.0.1:9093',
+        rulesFile: 'rules.yml',
+        job: opts.rules?.job,
+      }),
+    ],
     ['alertmanager/alertmanager.yml', renderAlertmanagerConfig(opts.alertmanager)],
     ['grafana/province-overview.json', stableJson(provinceOverview(name, figures))],
     ['grafana/city-drilldown.json', stableJson(cityDrilldown(name))],

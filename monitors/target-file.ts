@@ -37,7 +37,11 @@ export async function readTargetFile(file: string): Promise<TargetFile> {
   return validateDocument(targetFileSchema, await readDocument(file), file);
 }
 
-export function targetsFromFile(doc: TargetFile, credentialsFor: (version: 'v3' | 'v2c') => SnmpCredentials, defaultVersion: 'v3' | 'v2c'): { devices: PollTarget[]; platforms: PlatformTarget[] } {
+export function targetsFromFile(
+  doc: TargetFile,
+  credentialsFor: (version: 'v3' | 'v2c') => SnmpCredentials,
+  defaultVersion: 'v3' | 'v2c',
+): { devices: PollTarget[]; platforms: PlatformTarget[] } {
   const devices = doc.devices.map(
     (d): PollTarget => ({
       device: d.device,

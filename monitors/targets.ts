@@ -48,7 +48,14 @@ export function targetsFromTopology(topology: Topology, endpoints: ReadonlyMap<s
   for (const device of topology.devices) {
     const ep = endpoints.get(device.id);
     if (!ep) continue;
-    out.push({ device: device.id, address: ep.address, port: ep.port, credentials, placement: placementOf(topology, device), interfaces: interfaceBindings(topology, device) });
+    out.push({
+      device: device.id,
+      address: ep.address,
+      port: ep.port,
+      credentials,
+      placement: placementOf(topology, device),
+      interfaces: interfaceBindings(topology, device),
+    });
   }
   return out;
 }

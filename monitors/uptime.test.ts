@@ -4,7 +4,26 @@ import type { Fault } from './types.js';
 
 const H = 3_600_000;
 const fault = (object: string, kind: Fault['kind'], openedAt: number, closedAt: number | null, id = 1): Fault => ({
-  id, object, kind, openedAt, closedAt, state: closedAt === null ? 'open' : 'closed', clearedAt: closedAt, assignedAt: null, assignedTo: null, assignedBy: null, resolvedAt: closedAt, resolvedBy: closedAt === null ? null : 'stacks-daemon', resolution: null, cause: null, closedBy: null, flapping: false, acknowledgedAt: null, acknowledgedBy: null, durationMs: closedAt === null ? null : closedAt - openedAt, detail: null,
+  id,
+  object,
+  kind,
+  openedAt,
+  closedAt,
+  state: closedAt === null ? 'open' : 'closed',
+  clearedAt: closedAt,
+  assignedAt: null,
+  assignedTo: null,
+  assignedBy: null,
+  resolvedAt: closedAt,
+  resolvedBy: closedAt === null ? null : 'stacks-daemon',
+  resolution: null,
+  cause: null,
+  closedBy: null,
+  flapping: false,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  durationMs: closedAt === null ? null : closedAt - openedAt,
+  detail: null,
 });
 
 describe('availability', () => {
@@ -33,7 +52,10 @@ describe('gaps', () => {
     const now = 100 * 86_400_000;
     const objs = [{ object: 'platform:p', type: 'platform', firstSeen: now - 10 * H }];
     // the daemon ran 10h→6h ago and 4h ago→now: the 2 h between are a gap; the outage spans it
-    const spans = [{ id: 1, from: now - 10 * H, to: now - 6 * H }, { id: 2, from: now - 4 * H, to: now }];
+    const spans = [
+      { id: 1, from: now - 10 * H, to: now - 6 * H },
+      { id: 2, from: now - 4 * H, to: now },
+    ];
     const faults = [fault('platform:p', 'platform-down', now - 7 * H, now - 3 * H)];
     const [a] = availability(objs, faults, spans, '30d', now);
     expect(a!.observedSeconds).toBe(8 * 3600);

@@ -62,7 +62,13 @@ export function watched(spans: readonly WatchSpan[], from: number, to: number): 
   return mergeSpans(spans.map((s) => [Math.max(from, s.from), Math.min(to, s.to)] as const));
 }
 
-export function availability(objects: readonly MonitoredObject[], faults: readonly Fault[], spans: readonly WatchSpan[], window: WindowName, now: number): Availability[] {
+export function availability(
+  objects: readonly MonitoredObject[],
+  faults: readonly Fault[],
+  spans: readonly WatchSpan[],
+  window: WindowName,
+  now: number,
+): Availability[] {
   const byObject = new Map<string, Fault[]>();
   for (const f of faults) {
     if (!OUTAGE_KINDS.includes(f.kind)) continue;

@@ -20,7 +20,6 @@ export interface GenerateOptions {
 const BASE = { cities: 11, counties: 107, townships: 1768, departments: 40, privateNetworks: 17 };
 const GENERATED_DIR = '(generated)';
 
-
 /** Split `total` into `parts` positive counts that vary ±50% around the mean and sum exactly. */
 function split(total: number, parts: number, rand: () => number): number[] {
   const weights = Array.from({ length: parts }, () => 0.5 + rand());
@@ -76,12 +75,22 @@ export function generateProvince(opts: GenerateOptions): Inventory {
   };
   const v4 = lengths(24);
   const v6 = lengths(56);
-  if (v4.province < 8 || v6.province < 32) throw new RangeError(`a scale-${opts.scale} province needs a /${v4.province} IPv4 block, more than 10.0.0.0/8 holds (or an IPv6 block wider than 2001:db8::/32)`);
+  if (v4.province < 8 || v6.province < 32)
+    throw new RangeError(
+      `a scale-${opts.scale} province needs a /${v4.province} IPv4 block, more than 10.0.0.0/8 holds (or an IPv6 block wider than 2001:db8::/32)`,
+    );
 
   const province: ProvinceFile = {
     province: { id: 'genprov', name: `Generated province ×${opts.scale}` },
     plan_tiers: [],
-    files: { divisions: 'divisions.json', departments: 'departments.yaml', datacenters: 'datacenters.yaml', legacy: 'legacy.yaml', private_networks: 'private-networks.yaml', ledger: 'ipam-ledger.yaml' },
+    files: {
+      divisions: 'divisions.json',
+      departments: 'departments.yaml',
+      datacenters: 'datacenters.yaml',
+      legacy: 'legacy.yaml',
+      private_networks: 'private-networks.yaml',
+      ledger: 'ipam-ledger.yaml',
+    },
     tiers: [
       { id: 'province-city', parent: 'province', child: 'city', links: 2, bandwidth_mbps: 10000 },
       { id: 'city-county', parent: 'city', child: 'county', links: 2, bandwidth_mbps: 2000 },
@@ -129,8 +138,18 @@ export function generateProvince(opts: GenerateOptions): Inventory {
     departments: { departments },
     datacenters: { datacenters },
     legacy: {
-      networks: { guowang: { name: 'National extranet node', supernet_ipv4: '100.64.0.0/10' }, shengwang: { name: 'Provincial extranet', supernet_ipv4: '172.16.0.0/12' } },
-      defaults: { province: ['guowang', 'shengwang'], city: ['guowang', 'shengwang'], county: ['guowang', 'shengwang'], township: [], department: [], datacenter: [] },
+      networks: {
+        guowang: { name: 'National extranet node', supernet_ipv4: '100.64.0.0/10' },
+        shengwang: { name: 'Provincial extranet', supernet_ipv4: '172.16.0.0/12' },
+      },
+      defaults: {
+        province: ['guowang', 'shengwang'],
+        city: ['guowang', 'shengwang'],
+        county: ['guowang', 'shengwang'],
+        township: [],
+        department: [],
+        datacenter: [],
+      },
       sites: {},
     },
     privateNetworks,

@@ -39,7 +39,14 @@ export function blockUsage(plan: IpamPlan, filter?: { level?: Level; site?: stri
       let used = children.length ? size(b.infra[family]) : size(b.block[family]);
       for (const c of children) used += size(plan.blocks.get(c)!.block[family]);
       const total = size(b.block[family]);
-      out.push({ site: site.id, level: site.level, family, block: formatPrefix(b.block[family]), used: Number((used * 1_000_000n) / total) / 1_000_000, children: children.length });
+      out.push({
+        site: site.id,
+        level: site.level,
+        family,
+        block: formatPrefix(b.block[family]),
+        used: Number((used * 1_000_000n) / total) / 1_000_000,
+        children: children.length,
+      });
     }
   }
   return out;
@@ -60,12 +67,26 @@ export function nextFree(plan: IpamPlan, within: string, length: number, family?
       if (e instanceof PrefixError) throw inputError('E_USAGE', '(command line)', '--in', `"${within}" is neither a site id nor a prefix: ${e.message}`);
       throw e;
     }
-    if (!contains(plan.supernets[block.family], block)) throw inputError('E_USAGE', '(command line)', '--in', `${within} lies outside the ${block.family} supernet ${formatPrefix(plan.supernets[block.family])}`);
+    if (!contains(plan.supernets[block.family], block))
+      throw inputError(
+        'E_USAGE',
+        '(command line)',
+        '--in',
+        `${within} lies outside the ${block.family} supernet ${formatPrefix(plan.supernets[block.family])}`,
+      );
   }
   // Lengths per family: an IPv4 /56 is not a prefix (IPv4 lengths stop at 32), nor one shorter than the block.
   const max = block.family === 'ipv4' ? 32 : 128;
-  if (!Number.isInteger(length) || length > max) throw inputError('E_USAGE', '(command line)', '--length', `/${length} is not an ${block.family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix length (0–${max})`, block.family === 'ipv4' ? 'for IPv6 pass --family ipv6' : undefined);
-  if (length < block.length) throw inputError('E_USAGE', '(command line)', '--length', `/${length} is larger than the block ${formatPrefix(block)} it should lie in`);
+  if (!Number.isInteger(length) || length > max)
+    throw inputError(
+      'E_USAGE',
+      '(command line)',
+      '--length',
+      `/${length} is not an ${block.family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix length (0–${max})`,
+      block.family === 'ipv4' ? 'for IPv6 pass --family ipv6' : undefined,
+    );
+  if (length < block.length)
+    throw inputError('E_USAGE', '(command line)', '--length', `/${length} is larger than the block ${formatPrefix(block)} it should lie in`);
   // What lies inside `block` occupies it; the block's own allocation (or an ancestor's) does not,
   // but an infra block does even when it is the whole block (a leaf site's).
   const taken = allocated(plan, block.family)

@@ -65,9 +65,11 @@ describe('planAddresses: bad input', () => {
   });
 
   it('rejects a ledger entry that is not a prefix or lies outside the supernet', async () => {
-    const errors = await ipamError((c) => c.edit('ipam-ledger.json', (d) => {
-      d.allocations = { xian: { ipv4: '192.168.0.0/15', ipv6: 'not-a-prefix/40' } };
-    }));
+    const errors = await ipamError((c) =>
+      c.edit('ipam-ledger.json', (d) => {
+        d.allocations = { xian: { ipv4: '192.168.0.0/15', ipv6: 'not-a-prefix/40' } };
+      }),
+    );
     expect(errors.map((e) => `${e.code} ${e.path}`).sort()).toEqual(['E_LEDGER_PREFIX allocations.xian.ipv4', 'E_LEDGER_PREFIX allocations.xian.ipv6']);
   });
 });
@@ -88,7 +90,8 @@ describe('IPAM queries', () => {
     expect(free.prefix).not.toBeNull();
     const xian = plan.blocks.get('xian')!;
     expect(parsePrefix(free.prefix!).network >= xian.block.ipv4.network).toBe(true);
-    for (const kid of plan.sites.filter((s) => s.parent === 'xian')) expect(plan.blocks.get(kid.id)!.block.ipv4.network).not.toBe(parsePrefix(free.prefix!).network);
+    for (const kid of plan.sites.filter((s) => s.parent === 'xian'))
+      expect(plan.blocks.get(kid.id)!.block.ipv4.network).not.toBe(parsePrefix(free.prefix!).network);
     const township = plan.sites.find((s) => s.level === 'township')!;
     expect(nextFree(plan, township.id, 28, 'ipv4').prefix).toBeNull();
     const usage = blockUsage(plan, { site: 'xian', family: 'ipv4' });

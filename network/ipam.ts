@@ -74,7 +74,9 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
   const blocks = new Map<string, SiteBlocks>();
   const allocations: LedgerFile['allocations'] = {};
   const added: string[] = [];
-  const orphaned = Object.keys(inv.ledger.allocations).filter((id) => !byId.has(id)).sort();
+  const orphaned = Object.keys(inv.ledger.allocations)
+    .filter((id) => !byId.has(id))
+    .sort();
   const province = sites[0]!;
 
   // Parse every existing entry once; bad ones are reported together.
@@ -105,16 +107,37 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
     const entry = existing.get(site.id)?.[fam];
     if (entry) {
       if (entry.length !== want && site.level !== 'province') {
-        errors.push(inputError('E_LEDGER_LENGTH', ledgerFile, `allocations.${site.id}.${fam}`, `${formatPrefix(entry)} is a /${entry.length}, but ${site.level} blocks are /${want} (province.yaml ipam.${fam}.block.${site.level})`));
+        errors.push(
+          inputError(
+            'E_LEDGER_LENGTH',
+            ledgerFile,
+            `allocations.${site.id}.${fam}`,
+            `${formatPrefix(entry)} is a /${entry.length}, but ${site.level} blocks are /${want} (province.yaml ipam.${fam}.block.${site.level})`,
+          ),
+        );
         return undefined;
       }
       if (parentBlock && !contains(parentBlock, entry)) {
-        errors.push(inputError('E_LEDGER_OUTSIDE', ledgerFile, `allocations.${site.id}.${fam}`, `${formatPrefix(entry)} lies outside its parent ${site.parent}'s block ${formatPrefix(parentBlock)}`));
+        errors.push(
+          inputError(
+            'E_LEDGER_OUTSIDE',
+            ledgerFile,
+            `allocations.${site.id}.${fam}`,
+            `${formatPrefix(entry)} lies outside its parent ${site.parent}'s block ${formatPrefix(parentBlock)}`,
+          ),
+        );
         return undefined;
       }
       const clash = taken.find((t) => overlaps(t, entry));
       if (clash) {
-        errors.push(inputError('E_LEDGER_OVERLAP', ledgerFile, `allocations.${site.id}.${fam}`, `${formatPrefix(entry)} overlaps ${formatPrefix(clash)}, already allocated under ${site.parent}`));
+        errors.push(
+          inputError(
+            'E_LEDGER_OVERLAP',
+            ledgerFile,
+            `allocations.${site.id}.${fam}`,
+            `${formatPrefix(entry)} overlaps ${formatPrefix(clash)}, already allocated under ${site.parent}`,
+          ),
+        );
         return undefined;
       }
       return entry;
@@ -122,7 +145,15 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
     if (!parentBlock) return subnet(plans[fam].supernet, want, 0);
     const free = nextFreePrefix(parentBlock, want, taken, true);
     if (!free) {
-      errors.push(inputError('E_SUPERNET_FULL', provinceFile, `ipam.${fam}.block.${site.level}`, `no free /${want} left in ${site.parent}'s block ${formatPrefix(parentBlock)} for ${site.id} (${(children.get(site.parent!) ?? []).length} children)`, `enlarge ipam.${fam}.supernet or the ${site.parent ? byId.get(site.parent)?.level : ''} block length`));
+      errors.push(
+        inputError(
+          'E_SUPERNET_FULL',
+          provinceFile,
+          `ipam.${fam}.block.${site.level}`,
+          `no free /${want} left in ${site.parent}'s block ${formatPrefix(parentBlock)} for ${site.id} (${(children.get(site.parent!) ?? []).length} children)`,
+          `enlarge ipam.${fam}.supernet or the ${site.parent ? byId.get(site.parent)?.level : ''} block length`,
+        ),
+      );
     }
     return free;
   };
@@ -139,14 +170,19 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
     }
     if (!existing.has(site.id)) added.push(site.id);
     allocations[site.id] = { ipv4: formatPrefix(block.ipv4), ipv6: formatPrefix(block.ipv6) };
-    const infra = { ipv4: subnet(block.ipv4, Math.max(plans.ipv4.infra, block.ipv4.length), 0), ipv6: subnet(block.ipv6, Math.max(plans.ipv6.infra, block.ipv6.length), 0) };
+    const infra = {
+      ipv4: subnet(block.ipv4, Math.max(plans.ipv4.infra, block.ipv4.length), 0),
+      ipv6: subnet(block.ipv6, Math.max(plans.ipv6.infra, block.ipv6.length), 0),
+    };
     blocks.set(site.id, { block, infra });
     const kids = children.get(site.id) ?? [];
     if (!kids.length) return;
     const taken: Record<Family, Prefix[]> = { ipv4: [infra.ipv4], ipv6: [infra.ipv6] };
     if (site === province) for (const p of reservedPools) for (const fam of FAMILIES) insertSorted(taken[fam], p[fam]);
     // Blocks of removed children stay reserved so nobody reuses a prefix still routed somewhere.
-    for (const id of orphaned) if (inv.ledger.allocations[id] && existing.get(id) && isChildOf(id, site.id, province.id)) for (const fam of FAMILIES) insertSorted(taken[fam], existing.get(id)![fam]);
+    for (const id of orphaned)
+      if (inv.ledger.allocations[id] && existing.get(id) && isChildOf(id, site.id, province.id))
+        for (const fam of FAMILIES) insertSorted(taken[fam], existing.get(id)![fam]);
     const ordered = [...kids.filter((k) => existing.has(k.id)), ...kids.filter((k) => !existing.has(k.id)).sort((a, b) => a.id.localeCompare(b.id))];
     for (const kid of ordered) visit(kid, { block, infra }, taken);
   };
@@ -158,7 +194,8 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
   // blocks (a city's holds everything below it) and removed children's blocks.
   const provinceTaken: DualStack<Prefix[]> = { ipv4: [blocks.get(province.id)!.infra.ipv4], ipv6: [blocks.get(province.id)!.infra.ipv6] };
   for (const s of sites) if (s.parent === province.id) for (const fam of FAMILIES) provinceTaken[fam].push(blocks.get(s.id)!.block[fam]);
-  for (const id of orphaned) if (existing.has(id) && isChildOf(id, province.id, province.id)) for (const fam of FAMILIES) provinceTaken[fam].push(existing.get(id)![fam]);
+  for (const id of orphaned)
+    if (existing.has(id) && isChildOf(id, province.id, province.id)) for (const fam of FAMILIES) provinceTaken[fam].push(existing.get(id)![fam]);
   const legacy: DualStack<Prefix[]> = { ipv4: [], ipv6: [] };
   for (const net of Object.values(inv.legacy.networks)) {
     try {
@@ -167,7 +204,13 @@ export function planAddresses(inv: Inventory, attachments: AttachmentRequests = 
       if (!(e instanceof PrefixError)) throw e;
     }
   }
-  const pools = planPools(attachments.pools, { supernets: { ipv4: plans.ipv4.supernet, ipv6: plans.ipv6.supernet }, provinceTaken, legacy, existing: inv.ledger.pools ?? {}, ledgerFile });
+  const pools = planPools(attachments.pools, {
+    supernets: { ipv4: plans.ipv4.supernet, ipv6: plans.ipv6.supernet },
+    provinceTaken,
+    legacy,
+    existing: inv.ledger.pools ?? {},
+    ledgerFile,
+  });
   return {
     sites,
     blocks,
@@ -189,13 +232,44 @@ function isChildOf(id: string, parent: string, provinceId: string): boolean {
 
 function checkLengths(fam: Family, plan: FamilyPlan, file: string, errors: StacksError[]): void {
   const b = plan.block;
-  const chain: Array<[Level, Level]> = [['province', 'city'], ['city', 'county'], ['county', 'township'], ['province', 'department'], ['province', 'datacenter'], ['city', 'datacenter']];
-  if (b.province !== plan.supernet.length) errors.push(inputError('E_IPAM_LENGTH', file, `ipam.${fam}.block.province`, `the province block (/${b.province}) must be the supernet itself (/${plan.supernet.length})`));
+  const chain: Array<[Level, Level]> = [
+    ['province', 'city'],
+    ['city', 'county'],
+    ['county', 'township'],
+    ['province', 'department'],
+    ['province', 'datacenter'],
+    ['city', 'datacenter'],
+  ];
+  if (b.province !== plan.supernet.length)
+    errors.push(
+      inputError(
+        'E_IPAM_LENGTH',
+        file,
+        `ipam.${fam}.block.province`,
+        `the province block (/${b.province}) must be the supernet itself (/${plan.supernet.length})`,
+      ),
+    );
   for (const [parent, child] of chain) {
-    if (b[child] <= b[parent]) errors.push(inputError('E_IPAM_LENGTH', file, `ipam.${fam}.block.${child}`, `a ${child} block (/${b[child]}) must be smaller than a ${parent} block (/${b[parent]})`));
+    if (b[child] <= b[parent])
+      errors.push(
+        inputError(
+          'E_IPAM_LENGTH',
+          file,
+          `ipam.${fam}.block.${child}`,
+          `a ${child} block (/${b[child]}) must be smaller than a ${parent} block (/${b[parent]})`,
+        ),
+      );
   }
   const minInfra = fam === 'ipv4' ? 29 : 62;
-  if (plan.infra > minInfra) errors.push(inputError('E_IPAM_LENGTH', file, `ipam.${fam}.infra`, `an infra block of /${plan.infra} is too small for a LAN, loopbacks and p2p links (at most /${minInfra})`));
+  if (plan.infra > minInfra)
+    errors.push(
+      inputError(
+        'E_IPAM_LENGTH',
+        file,
+        `ipam.${fam}.infra`,
+        `an infra block of /${plan.infra} is too small for a LAN, loopbacks and p2p links (at most /${minInfra})`,
+      ),
+    );
   void BITS;
 }
 

@@ -27,16 +27,42 @@ export function renderMergePlanMarkdown(plan: MergePlan, progress?: MergeProgres
     '',
   );
   if (progress) {
-    out.push(`**Indicator 1 (merge progress):** ${progress.sitesMerged} of ${progress.sitesTotal} sites merged (${pct(progress.share)}); ` + `of the ${progress.legacySitesTotal} sites on a legacy network today, ${progress.legacySitesMerged} (${pct(progress.legacyShare)}).`, '');
+    out.push(
+      `**Indicator 1 (merge progress):** ${progress.sitesMerged} of ${progress.sitesTotal} sites merged (${pct(progress.share)}); ` +
+        `of the ${progress.legacySitesTotal} sites on a legacy network today, ${progress.legacySitesMerged} (${pct(progress.legacyShare)}).`,
+      '',
+    );
   }
   const lineHeads = DIALECT_IDS.map((d) => `${d} lines`);
   out.push(row(['#', 'phase', 'sites', 'links', 'addresses', 'devices', ...lineHeads, ...(progress ? ['merged'] : [])]));
   out.push(row(Array(6 + lineHeads.length + (progress ? 1 : 0)).fill('---')));
   for (const p of plan.phases) {
     const pr = progress?.phases.find((x) => x.id === p.id);
-    out.push(row([String(p.index), `${p.id}: ${p.title}`, n(p.totals.sites), n(p.totals.links), n(p.totals.addresses), n(p.totals.devices), ...DIALECT_IDS.map((d) => n(p.totals.lines[d])), ...(pr ? [`${pr.sitesMerged}/${pr.sitesTotal}${pr.done ? ' ✓' : ''}`] : [])]));
+    out.push(
+      row([
+        String(p.index),
+        `${p.id}: ${p.title}`,
+        n(p.totals.sites),
+        n(p.totals.links),
+        n(p.totals.addresses),
+        n(p.totals.devices),
+        ...DIALECT_IDS.map((d) => n(p.totals.lines[d])),
+        ...(pr ? [`${pr.sitesMerged}/${pr.sitesTotal}${pr.done ? ' ✓' : ''}`] : []),
+      ]),
+    );
   }
-  out.push(row(['', 'total', n(plan.totals.sites), n(plan.totals.links), n(plan.totals.addresses), n(plan.totals.devices), ...DIALECT_IDS.map((d) => n(plan.totals.lines[d])), ...(progress ? [`${progress.sitesMerged}/${progress.sitesTotal}`] : [])]));
+  out.push(
+    row([
+      '',
+      'total',
+      n(plan.totals.sites),
+      n(plan.totals.links),
+      n(plan.totals.addresses),
+      n(plan.totals.devices),
+      ...DIALECT_IDS.map((d) => n(plan.totals.lines[d])),
+      ...(progress ? [`${progress.sitesMerged}/${progress.sitesTotal}`] : []),
+    ]),
+  );
   out.push('');
   for (const p of plan.phases) {
     out.push(`## Phase ${p.index}: ${p.id} (${p.title})`, '');
@@ -46,7 +72,19 @@ export function renderMergePlanMarkdown(plan: MergePlan, progress?: MergeProgres
     }
     out.push(row(['site', 'level', 'parent', 'today', 'action', 'retires', 'links', 'devices (lines)']));
     out.push(row(Array(8).fill('---')));
-    for (const s of p.steps) out.push(row([`${s.site} ${s.name === s.site ? '' : s.name}`.trim(), s.level, s.parent ?? '', legacy(s.legacy), s.action, legacy(s.retires), String(s.links.length), deviceList(s)]));
+    for (const s of p.steps)
+      out.push(
+        row([
+          `${s.site} ${s.name === s.site ? '' : s.name}`.trim(),
+          s.level,
+          s.parent ?? '',
+          legacy(s.legacy),
+          s.action,
+          legacy(s.retires),
+          String(s.links.length),
+          deviceList(s),
+        ]),
+      );
     out.push('');
     if (p.steps.length > DETAIL_LIMIT) {
       out.push(`Address changes of these ${p.steps.length} sites: see merge-plan.json.`, '');

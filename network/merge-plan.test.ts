@@ -52,7 +52,12 @@ describe('buildMergePlan (fixture)', () => {
 
   it('moves a link with the site below it and charges the parent device its interface lines', () => {
     const t01 = stepOf(plan, 'xian.yanta.t01');
-    expect(t01.links.map((l) => l.id).sort()).toEqual(topology.links.filter((l) => l.b.device === 'xian.yanta.t01-r1').map((l) => l.id).sort());
+    expect(t01.links.map((l) => l.id).sort()).toEqual(
+      topology.links
+        .filter((l) => l.b.device === 'xian.yanta.t01-r1')
+        .map((l) => l.id)
+        .sort(),
+    );
     expect(t01.devices.map((d) => `${d.device}:${d.change}`)).toEqual(['xian.yanta-r1:changed', 'xian.yanta-r2:changed', 'xian.yanta.t01-r1:new']);
     const own = t01.devices.find((d) => d.change === 'new')!;
     for (const id of DIALECT_IDS) expect(own.lines[id]).toBe(DIALECTS[id].lineCounts(topology, 'xian.yanta.t01-r1').total);

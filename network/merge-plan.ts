@@ -116,7 +116,18 @@ export function buildMergePlan(topology: Topology): MergePlan {
     const key = stepKey(phase, site.id);
     let step = steps.get(key);
     if (!step) {
-      step = { site: site.id, name: site.name, level: site.level, parent: site.parent, legacy: [...site.legacy].sort(), action: actionOf(site), retires: site.legacy.filter((n) => n !== TARGET_NETWORK).sort(), links: [], addresses: [], devices: [] };
+      step = {
+        site: site.id,
+        name: site.name,
+        level: site.level,
+        parent: site.parent,
+        legacy: [...site.legacy].sort(),
+        action: actionOf(site),
+        retires: site.legacy.filter((n) => n !== TARGET_NETWORK).sort(),
+        links: [],
+        addresses: [],
+        devices: [],
+      };
       steps.set(key, step);
     }
     return step;
@@ -138,21 +149,44 @@ export function buildMergePlan(topology: Topology): MergePlan {
 
   for (const link of topology.links) {
     const step = linkStep(link);
-    step.links.push({ id: link.id, tier: link.tier, a: `${link.a.device}:${link.a.interface}`, b: `${link.b.device}:${link.b.interface}`, bandwidthMbps: link.bandwidthMbps, area: link.area, subnet: link.subnet });
+    step.links.push({
+      id: link.id,
+      tier: link.tier,
+      a: `${link.a.device}:${link.a.interface}`,
+      b: `${link.b.device}:${link.b.interface}`,
+      bandwidthMbps: link.bandwidthMbps,
+      area: link.area,
+      subnet: link.subnet,
+    });
     step.addresses.push({ what: 'link', owner: link.id, ipv4: { from: null, to: link.subnet.ipv4 }, ipv6: { from: null, to: link.subnet.ipv6 } });
   }
   for (const site of topology.sites) {
     const step = ensure(phaseOf.get(site.id)!, site);
-    step.addresses.push({ what: 'lan', owner: site.id, ipv4: { from: site.legacyAddressing?.lanIpv4 ?? null, to: site.lan.ipv4 }, ipv6: { from: null, to: site.lan.ipv6 } });
+    step.addresses.push({
+      what: 'lan',
+      owner: site.id,
+      ipv4: { from: site.legacyAddressing?.lanIpv4 ?? null, to: site.lan.ipv4 },
+      ipv6: { from: null, to: site.lan.ipv6 },
+    });
   }
   for (const device of topology.devices) {
     const site = sites.get(device.site)!;
     // The site's single legacy loopback is replaced by its first router's.
     const legacyLoopback = device.role !== 'exit' && device.index === 1 ? (site.legacyAddressing?.loopbackIpv4 ?? null) : null;
-    ownStep(device).addresses.push({ what: 'loopback', owner: device.id, ipv4: { from: legacyLoopback, to: device.loopback.ipv4 }, ipv6: { from: null, to: device.loopback.ipv6 } });
+    ownStep(device).addresses.push({
+      what: 'loopback',
+      owner: device.id,
+      ipv4: { from: legacyLoopback, to: device.loopback.ipv4 },
+      ipv6: { from: null, to: device.loopback.ipv6 },
+    });
   }
   for (const h of topology.exit.handoffs ?? []) {
-    exitStep.addresses.push({ what: 'internet-handoff', owner: `${h.device}:${h.interface}`, ipv4: { from: null, to: h.ipv4 }, ipv6: { from: null, to: h.ipv6 } });
+    exitStep.addresses.push({
+      what: 'internet-handoff',
+      owner: `${h.device}:${h.interface}`,
+      ipv4: { from: null, to: h.ipv4 },
+      ipv6: { from: null, to: h.ipv6 },
+    });
   }
   attributeLines(topology, devices, ownStep, linkStep);
 
@@ -165,7 +199,13 @@ export function buildMergePlan(topology: Topology): MergePlan {
     }
     return { index: index + 1, id: spec.id, title: spec.title, steps: inPhase, totals: totalsOf(inPhase) };
   });
-  const plan: MergePlan = { province: topology.province, target: TARGET_NETWORK, phases, sites: topology.sites.length, totals: totalsOf(phases.flatMap((p) => p.steps)) };
+  const plan: MergePlan = {
+    province: topology.province,
+    target: TARGET_NETWORK,
+    phases,
+    sites: topology.sites.length,
+    totals: totalsOf(phases.flatMap((p) => p.steps)),
+  };
   plan.totals.sites = topology.sites.length;
   assertParentFirst(plan);
   return plan;
@@ -204,9 +244,11 @@ function assignPhases(topology: Topology, sites: Map<string, Site>): Map<string,
   const phaseOf = new Map<string, number>();
   for (const site of parentFirst(topology)) {
     const base = PHASES.findIndex((p) => p.levels.includes(site.level));
-    if (base < 0) throw new StacksError({ code: 'E_MERGE_LEVEL', kind: 'runtime', message: `no merge phase takes sites of level "${site.level}" (${site.id})` });
+    if (base < 0)
+      throw new StacksError({ code: 'E_MERGE_LEVEL', kind: 'runtime', message: `no merge phase takes sites of level "${site.level}" (${site.id})` });
     const parent = site.parent === undefined ? undefined : phaseOf.get(site.parent);
-    if (site.parent !== undefined && !sites.has(site.parent)) throw new StacksError({ code: 'E_UNKNOWN_PARENT', kind: 'runtime', message: `site ${site.id} names unknown parent ${site.parent}` });
+    if (site.parent !== undefined && !sites.has(site.parent))
+      throw new StacksError({ code: 'E_UNKNOWN_PARENT', kind: 'runtime', message: `site ${site.id} names unknown parent ${site.parent}` });
     phaseOf.set(site.id, Math.max(base, parent ?? 0));
   }
   return phaseOf;

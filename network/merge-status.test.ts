@@ -61,7 +61,9 @@ describe('checkMergeStatus', () => {
   });
 
   it('refuses a site marked merged before its parent', () => {
-    expect(() => checkMergeStatus(plan, status(['exit', 'province-core'], ['xian.yanta.t01']))).toThrow(/xian\.yanta\.t01 is marked merged but its parent xian\.yanta is not/);
+    expect(() => checkMergeStatus(plan, status(['exit', 'province-core'], ['xian.yanta.t01']))).toThrow(
+      /xian\.yanta\.t01 is marked merged but its parent xian\.yanta is not/,
+    );
     expect(() => checkMergeStatus(plan, status(['townships']))).toThrow(StacksError);
   });
 });

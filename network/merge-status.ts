@@ -96,7 +96,8 @@ export function checkMergeStatus(plan: MergePlan, status: MergeStatus, file = ME
   const phaseIds = plan.phases.map((p) => p.id);
   const siteIds = new Set(plan.phases.flatMap((p) => p.steps.map((s) => s.site)));
   status.completed_phases.forEach((id, i) => {
-    if (!phaseIds.includes(id)) errors.push(inputError('E_MERGE_STATUS', file, `completed_phases[${i}]`, `unknown phase "${id}"`, `phases: ${phaseIds.join(', ')}`));
+    if (!phaseIds.includes(id))
+      errors.push(inputError('E_MERGE_STATUS', file, `completed_phases[${i}]`, `unknown phase "${id}"`, `phases: ${phaseIds.join(', ')}`));
   });
   status.completed_sites.forEach((id, i) => {
     if (!siteIds.has(id)) errors.push(inputError('E_MERGE_STATUS', file, `completed_sites[${i}]`, `unknown site "${id}"`));
@@ -108,10 +109,20 @@ export function checkMergeStatus(plan: MergePlan, status: MergeStatus, file = ME
       const step = plan.phases.flatMap((p) => p.steps).find((s) => s.site === site)!;
       const i = status.completed_sites.indexOf(site);
       const path = i >= 0 ? `completed_sites[${i}]` : 'completed_phases';
-      errors.push(inputError('E_MERGE_ORDER', file, path, `${site} is marked merged but its parent ${step.parent} is not`, 'a site moves only with or after its parent: complete the parent first'));
+      errors.push(
+        inputError(
+          'E_MERGE_ORDER',
+          file,
+          path,
+          `${site} is marked merged but its parent ${step.parent} is not`,
+          'a site moves only with or after its parent: complete the parent first',
+        ),
+      );
     }
     if (outOfOrder.length > MAX_ORDER_ERRORS) {
-      errors.push(inputError('E_MERGE_ORDER', file, 'completed_phases', `and ${outOfOrder.length - MAX_ORDER_ERRORS} more sites marked merged before their parents`));
+      errors.push(
+        inputError('E_MERGE_ORDER', file, 'completed_phases', `and ${outOfOrder.length - MAX_ORDER_ERRORS} more sites marked merged before their parents`),
+      );
     }
   }
   if (errors.length) throw new StacksErrors(errors);

@@ -109,7 +109,11 @@ export function parsePoolEntries(existing: Record<string, DualStack>, ledgerFile
 }
 
 /** The ledger entries of pools that come from the province plan: the sites' allocation keeps clear of them. */
-export function provincePoolEntries(requests: readonly PoolRequest[], parsed: Map<string, DualStack<Prefix>>, supernets: DualStack<Prefix>): DualStack<Prefix>[] {
+export function provincePoolEntries(
+  requests: readonly PoolRequest[],
+  parsed: Map<string, DualStack<Prefix>>,
+  supernets: DualStack<Prefix>,
+): DualStack<Prefix>[] {
   const fromProvince = new Set(requests.filter((r) => r.parent.kind === 'province').map((r) => r.id));
   const requested = new Set(requests.map((r) => r.id));
   const out: DualStack<Prefix>[] = [];
@@ -136,13 +140,15 @@ export function planPools(requests: readonly PoolRequest[], ctx: PoolContext): P
   };
   // Removed pools' entries stay reserved; the requested ones are placed first, below.
   // (only the outermost: one nested in a pool still requested is reserved inside that pool).
-  const nestedInAnother = (id: string, o: DualStack<Prefix>) => [...parsed].some(([other, q]) => other !== id && contains(q.ipv4, o.ipv4) && q.ipv4.length < o.ipv4.length);
+  const nestedInAnother = (id: string, o: DualStack<Prefix>) =>
+    [...parsed].some(([other, q]) => other !== id && contains(q.ipv4, o.ipv4) && q.ipv4.length < o.ipv4.length);
   for (const id of orphaned) {
     const o = parsed.get(id)!;
     if (FAMILIES.every((fam) => contains(ctx.supernets[fam], o[fam])) && !nestedInAnother(id, o)) for (const fam of FAMILIES) province[fam].push(o[fam]);
   }
   takenIn.set('province', province);
-  const parentKey = (r: PoolRequest) => (r.parent.kind === 'province' ? 'province' : r.parent.kind === 'pool' ? `pool:${r.parent.id}` : `range:${r.parent.prefixes.ipv4} ${r.parent.prefixes.ipv6}`);
+  const parentKey = (r: PoolRequest) =>
+    r.parent.kind === 'province' ? 'province' : r.parent.kind === 'pool' ? `pool:${r.parent.id}` : `range:${r.parent.prefixes.ipv4} ${r.parent.prefixes.ipv6}`;
 
   // Every ledger entry's place is reserved before anything new is placed, so a new pool never takes
   // an address a later entry in the same parent already holds.
@@ -152,7 +158,8 @@ export function planPools(requests: readonly PoolRequest[], ctx: PoolContext): P
     const range = r.parent;
     try {
       const p = { ipv4: parsePrefix(range.prefixes.ipv4), ipv6: parsePrefix(range.prefixes.ipv6) };
-      for (const fam of FAMILIES) if (p[fam].family !== fam) throw new PrefixError(`"${range.prefixes[fam]}" is not an ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
+      for (const fam of FAMILIES)
+        if (p[fam].family !== fam) throw new PrefixError(`"${range.prefixes[fam]}" is not an ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
       return p;
     } catch (e) {
       if (!(e instanceof PrefixError)) throw e;
@@ -198,9 +205,20 @@ export function planPools(requests: readonly PoolRequest[], ctx: PoolContext): P
       const placed = {} as DualStack<Prefix>;
       let ok = true;
       for (const fam of FAMILIES) {
-        const p = entry ? checkEntry(r, fam, entry[fam], parent[fam], taken[fam], ctx.ledgerFile, errors) : nextFreePrefix(parent[fam], r.lengths[fam], taken[fam]);
+        const p = entry
+          ? checkEntry(r, fam, entry[fam], parent[fam], taken[fam], ctx.ledgerFile, errors)
+          : nextFreePrefix(parent[fam], r.lengths[fam], taken[fam]);
         if (!p) {
-          if (!entry) errors.push(inputError('E_POOL_FULL', r.file, r.path, `no free /${r.lengths[fam]} left in ${formatPrefix(parent[fam])} for ${r.id}`, 'a shorter pool length, or more room in the parent'));
+          if (!entry)
+            errors.push(
+              inputError(
+                'E_POOL_FULL',
+                r.file,
+                r.path,
+                `no free /${r.lengths[fam]} left in ${formatPrefix(parent[fam])} for ${r.id}`,
+                'a shorter pool length, or more room in the parent',
+              ),
+            );
           ok = false;
           continue;
         }
@@ -219,10 +237,26 @@ export function planPools(requests: readonly PoolRequest[], ctx: PoolContext): P
   return { pools, ledger: Object.fromEntries(Object.entries(ledger).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), added, orphaned };
 }
 
-function checkEntry(r: PoolRequest, fam: Family, entry: Prefix, parent: Prefix, taken: readonly Prefix[], ledgerFile: string, errors: StacksError[]): Prefix | undefined {
+function checkEntry(
+  r: PoolRequest,
+  fam: Family,
+  entry: Prefix,
+  parent: Prefix,
+  taken: readonly Prefix[],
+  ledgerFile: string,
+  errors: StacksError[],
+): Prefix | undefined {
   const at = `pools.${r.id}.${fam}`;
   if (entry.length !== r.lengths[fam]) {
-    errors.push(inputError('E_LEDGER_LENGTH', ledgerFile, at, `${formatPrefix(entry)} is a /${entry.length}, but ${r.id} asks for a /${r.lengths[fam]} (${r.file}: ${r.path})`, 'a pool is never renumbered: restore its length, or delete the entry to have it allocated anew'));
+    errors.push(
+      inputError(
+        'E_LEDGER_LENGTH',
+        ledgerFile,
+        at,
+        `${formatPrefix(entry)} is a /${entry.length}, but ${r.id} asks for a /${r.lengths[fam]} (${r.file}: ${r.path})`,
+        'a pool is never renumbered: restore its length, or delete the entry to have it allocated anew',
+      ),
+    );
     return undefined;
   }
   if (!contains(parent, entry)) {

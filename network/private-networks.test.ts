@@ -4,12 +4,23 @@ import type { PrivateNetworksFile } from '../inventory/schema.js';
 import { assessPrivateNetworks } from './private-networks.js';
 
 type Net = PrivateNetworksFile['private_networks'][number];
-const net = (id: string, over: Partial<Net> = {}): Net => ({ id, name: id, department: 'finance', classified: false, reaches: 'county', status: 'separate', ...over });
+const net = (id: string, over: Partial<Net> = {}): Net => ({
+  id,
+  name: id,
+  department: 'finance',
+  classified: false,
+  reaches: 'county',
+  status: 'separate',
+  ...over,
+});
 
 describe('assessPrivateNetworks', () => {
   it('sends non-classified networks to the extranet and classified ones to the intranet', () => {
     const a = assessPrivateNetworks({ private_networks: [net('a'), net('b', { classified: true })] });
-    expect(a.networks.map((n) => [n.id, n.target])).toEqual([['a', 'extranet'], ['b', 'intranet']]);
+    expect(a.networks.map((n) => [n.id, n.target])).toEqual([
+      ['a', 'extranet'],
+      ['b', 'intranet'],
+    ]);
     expect(a.byTarget).toEqual({ extranet: 1, intranet: 1 });
   });
 

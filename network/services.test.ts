@@ -15,7 +15,12 @@ describe('published services of the default province', () => {
     const vips = publishedServiceVips(topology);
     expect([...vips.keys()].slice(0, 2)).toEqual(['provincial', 'xian']);
     const provincial = vips.get('provincial')!;
-    expect(provincial.map((t) => `${t.service} ${t.family}`)).toEqual(['provincial/zwfw-portal ipv4', 'provincial/zwfw-portal ipv6', 'provincial/open-data ipv4', 'provincial/open-data ipv6']);
+    expect(provincial.map((t) => `${t.service} ${t.family}`)).toEqual([
+      'provincial/zwfw-portal ipv4',
+      'provincial/zwfw-portal ipv6',
+      'provincial/open-data ipv4',
+      'provincial/open-data ipv6',
+    ]);
     for (const t of [...vips.values()].flat()) {
       const net = topology.attached!.find((a) => a.owner === t.owner && a.role === 'provider')!;
       expect(net.device).toBe(t.device);
@@ -43,6 +48,8 @@ describe('published services of the default province', () => {
     expect(port).toMatch(/^XGigabitEthernet3\/0\/\d+$/);
     expect(vrp).toContain(` silent-interface ${port}`);
     expect(vrp).toContain(`  network ${net.prefixes.ipv4.split('/')[0]} 0.0.63.255`);
-    expect(vrp.slice(vrp.indexOf(`interface ${port}\n`))).toMatch(/^interface \S+\n description [^\n]*\n ipv6 enable\n ip address 10\.\S+ 255\.255\.192\.0\n ipv6 address \S+\n ospf cost \d+\n ospfv3 1 area 0\.0\.0\.0/);
+    expect(vrp.slice(vrp.indexOf(`interface ${port}\n`))).toMatch(
+      /^interface \S+\n description [^\n]*\n ipv6 enable\n ip address 10\.\S+ 255\.255\.192\.0\n ipv6 address \S+\n ospf cost \d+\n ospfv3 1 area 0\.0\.0\.0/,
+    );
   });
 });

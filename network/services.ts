@@ -23,7 +23,16 @@ export interface ServiceTarget {
 }
 
 function targets(s: PublishedService): ServiceTarget[] {
-  return FAMILIES.map((family) => ({ service: s.id, owner: s.owner, family, address: s.vip[family], port: s.port, protocol: s.protocol, device: s.device, site: s.site }));
+  return FAMILIES.map((family) => ({
+    service: s.id,
+    owner: s.owner,
+    family,
+    address: s.vip[family],
+    port: s.port,
+    protocol: s.protocol,
+    device: s.device,
+    site: s.site,
+  }));
 }
 
 /** Every published VIP, grouped by cloud id (`provincial`, `xian`, …), both families, in model order. */

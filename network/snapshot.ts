@@ -22,7 +22,8 @@ export function snapshotOf(topology: Topology, render: (deviceId: string) => str
     for (const i of d.interfaces) snap.addresses[`${d.id}:${i.name}`] = { ipv4: i.ipv4, ipv6: i.ipv6 };
     snap.configs[d.id] = render(d.id);
   }
-  for (const l of topology.links) snap.links[l.id] = { a: `${l.a.device}:${l.a.interface}`, b: `${l.b.device}:${l.b.interface}`, bandwidthMbps: l.bandwidthMbps };
+  for (const l of topology.links)
+    snap.links[l.id] = { a: `${l.a.device}:${l.a.interface}`, b: `${l.b.device}:${l.b.interface}`, bandwidthMbps: l.bandwidthMbps };
   return snap;
 }
 
@@ -89,5 +90,17 @@ export function compareSnapshots(before: NetworkSnapshot | undefined, after: Net
   const addedLines = configs.reduce((n, c) => n + c.added, 0);
   const removedLines = configs.reduce((n, c) => n + c.removed, 0);
   const unchanged = !configs.length && [devices, links, addresses].every((c) => !c.added.length && !c.removed.length && !c.changed.length);
-  return { devices, links, addresses, configs, summary: { devices: fmt(devices), links: fmt(links), addresses: fmt(addresses), configLines: `+${addedLines} -${removedLines} on ${configs.length} devices`, unchanged } };
+  return {
+    devices,
+    links,
+    addresses,
+    configs,
+    summary: {
+      devices: fmt(devices),
+      links: fmt(links),
+      addresses: fmt(addresses),
+      configLines: `+${addedLines} -${removedLines} on ${configs.length} devices`,
+      unchanged,
+    },
+  };
 }

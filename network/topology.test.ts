@@ -106,8 +106,19 @@ describe('IPAM stability', () => {
     // A new township in the same county must not reuse the reserved block.
     const divisions2 = structuredClone(divisions);
     divisions2.cities[0]!.counties[0]!.townships += 0;
-    const regrown = planAddresses({ ...inv, ledger: shrunk.ledger, divisions: { ...divisions2, cities: divisions2.cities.map((c, i) => (i === 0 ? { ...c, counties: [...c.counties, { id: 'newcounty', name: '新区', townships: 1 }] } : c)) } });
+    const regrown = planAddresses({
+      ...inv,
+      ledger: shrunk.ledger,
+      divisions: {
+        ...divisions2,
+        cities: divisions2.cities.map((c, i) => (i === 0 ? { ...c, counties: [...c.counties, { id: 'newcounty', name: '新区', townships: 1 }] } : c)),
+      },
+    });
     const reserved = first.ledger.allocations['xian.xincheng.t09']!;
-    expect(Object.entries(regrown.ledger.allocations).filter(([, v]) => v.ipv4 === reserved.ipv4).map(([k]) => k)).toEqual(['xian.xincheng.t09']);
+    expect(
+      Object.entries(regrown.ledger.allocations)
+        .filter(([, v]) => v.ipv4 === reserved.ipv4)
+        .map(([k]) => k),
+    ).toEqual(['xian.xincheng.t09']);
   });
 });

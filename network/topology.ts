@@ -65,8 +65,19 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
       });
     }
     // The site LAN sits on the first router; it is passive in OSPF (carried, no adjacency).
-    own[0]!.interfaces.push({ name: 'lan0', kind: 'lan', ipv4: hostIn(pools.lan.ipv4, 1, pools.lan.ipv4.length), ipv6: hostIn(pools.lan.ipv6, 1, pools.lan.ipv6.length), bandwidthMbps: LAN_MBPS, description: `LAN ${seed.name}`, passive: true });
-    if (routers === 2) links.push(connect(`${seed.id}~peer`, 'peer', 'internal', LAN_MBPS * 10, own[0]!, 'peer0', own[1]!, 'peer0', pools, P2P_SLOT.peer, area, `${seed.id} r1–r2`));
+    own[0]!.interfaces.push({
+      name: 'lan0',
+      kind: 'lan',
+      ipv4: hostIn(pools.lan.ipv4, 1, pools.lan.ipv4.length),
+      ipv6: hostIn(pools.lan.ipv6, 1, pools.lan.ipv6.length),
+      bandwidthMbps: LAN_MBPS,
+      description: `LAN ${seed.name}`,
+      passive: true,
+    });
+    if (routers === 2)
+      links.push(
+        connect(`${seed.id}~peer`, 'peer', 'internal', LAN_MBPS * 10, own[0]!, 'peer0', own[1]!, 'peer0', pools, P2P_SLOT.peer, area, `${seed.id} r1–r2`),
+      );
     devicesOf.set(seed.id, own);
     devices.push(...own);
   }
@@ -86,7 +97,22 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
       const down = childDevices[k % childDevices.length]!;
       const perDevice = Math.ceil(tier.links / parentDevices.length);
       const upName = perDevice > 1 ? `d${slot}-${Math.floor(k / parentDevices.length)}` : `d${slot}`;
-      links.push(connect(`${seed.id}~up${k}`, 'uplink', tier.id, tier.bandwidthMbps, up, upName, down, `up${k}`, pools, P2P_SLOT.uplink + k, area, `${seed.id} uplink ${k + 1}`));
+      links.push(
+        connect(
+          `${seed.id}~up${k}`,
+          'uplink',
+          tier.id,
+          tier.bandwidthMbps,
+          up,
+          upName,
+          down,
+          `up${k}`,
+          pools,
+          P2P_SLOT.uplink + k,
+          area,
+          `${seed.id} uplink ${k + 1}`,
+        ),
+      );
     }
   }
 
@@ -123,8 +149,24 @@ function attachPools(inv: Inventory, ipam: IpamPlan, devicesOf: Map<string, Devi
     const device = devicesOf.get(n.site)?.[0];
     if (!device) throw inputError('E_CLOUDS', inv.paths.clouds ?? inv.paths.province!, n.owner, `stands at site "${n.site}", which is not in the topology`);
     const p = pool(n.pool);
-    device.interfaces.push({ name: n.interface, kind: 'cloud', ipv4: hostIn(p.ipv4, 1, p.ipv4.length), ipv6: hostIn(p.ipv6, 1, p.ipv6.length), bandwidthMbps: CLOUD_MBPS, description: n.description, passive: true });
-    attached.push({ pool: n.pool, owner: n.owner, role: n.role, site: n.site, device: device.id, interface: n.interface, prefixes: { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) } });
+    device.interfaces.push({
+      name: n.interface,
+      kind: 'cloud',
+      ipv4: hostIn(p.ipv4, 1, p.ipv4.length),
+      ipv6: hostIn(p.ipv6, 1, p.ipv6.length),
+      bandwidthMbps: CLOUD_MBPS,
+      description: n.description,
+      passive: true,
+    });
+    attached.push({
+      pool: n.pool,
+      owner: n.owner,
+      role: n.role,
+      site: n.site,
+      device: device.id,
+      interface: n.interface,
+      prefixes: { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) },
+    });
   }
   const services: PublishedService[] = ipam.attachments.services.map((s) => {
     const vip = pool(s.vip);
@@ -173,7 +215,17 @@ function buildExit(inv: Inventory, provinceId: string, ipam: IpamPlan, devicesOf
       routerId: loopback.ipv4.split('/')[0]!,
       loopback,
       area: '0.0.0.0',
-      interfaces: [{ name, kind: 'internet', ipv4: `${own4}/31`, ipv6: `${own6}/127`, bandwidthMbps: cfg.bandwidth_mbps, description: `internet ${index === 1 ? 'primary' : 'standby'} exit`, passive: true }],
+      interfaces: [
+        {
+          name,
+          kind: 'internet',
+          ipv4: `${own4}/31`,
+          ipv6: `${own6}/127`,
+          bandwidthMbps: cfg.bandwidth_mbps,
+          description: `internet ${index === 1 ? 'primary' : 'standby'} exit`,
+          passive: true,
+        },
+      ],
       originatesDefault: true,
       defaultMetric: index === 1 ? 10 : 100,
     };
@@ -182,7 +234,22 @@ function buildExit(inv: Inventory, provinceId: string, ipam: IpamPlan, devicesOf
   }
   exits.forEach((ex, e) => {
     cores.forEach((core, c) => {
-      links.push(connect(`${provinceId}~exit${e + 1}-${core.index}`, 'exit', 'internet-exit', cfg.bandwidth_mbps, core, `x${e + 1}`, ex, `c${c + 1}`, pools, P2P_SLOT.exit + e * 2 + c, '0.0.0.0', `exit ${e + 1} to core ${c + 1}`));
+      links.push(
+        connect(
+          `${provinceId}~exit${e + 1}-${core.index}`,
+          'exit',
+          'internet-exit',
+          cfg.bandwidth_mbps,
+          core,
+          `x${e + 1}`,
+          ex,
+          `c${c + 1}`,
+          pools,
+          P2P_SLOT.exit + e * 2 + c,
+          '0.0.0.0',
+          `exit ${e + 1} to core ${c + 1}`,
+        ),
+      );
     });
   });
   return { site: provinceId, primary: exits[0]!.id, standby: exits[1]!.id, bandwidthMbps: cfg.bandwidth_mbps, upstream, handoffs };
@@ -213,15 +280,59 @@ function loopbackOf(pools: Pools, index: number): DualStack {
   return { ipv4: hostIn(pools.loopbacks.ipv4, index, 32), ipv6: hostIn(pools.loopbacks.ipv6, index, 128) };
 }
 
-function connect(id: string, kind: Link['kind'], tier: string, bandwidthMbps: number, a: Device, aName: string, b: Device, bName: string, pools: Pools, slot: number, area: string, description: string): Link {
+function connect(
+  id: string,
+  kind: Link['kind'],
+  tier: string,
+  bandwidthMbps: number,
+  a: Device,
+  aName: string,
+  b: Device,
+  bName: string,
+  pools: Pools,
+  slot: number,
+  area: string,
+  description: string,
+): Link {
   const net4 = subnet(pools.p2p.ipv4, 31, slot);
   const net6 = subnet(pools.p2p.ipv6, 127, slot);
   const aEnd = { device: a.id, interface: aName, ipv4: hostIn(net4, 0, 31), ipv6: hostIn(net6, 0, 127) };
   const bEnd = { device: b.id, interface: bName, ipv4: hostIn(net4, 1, 31), ipv6: hostIn(net6, 1, 127) };
-  const ifKind: Record<Link['kind'], [Interface['kind'], Interface['kind']]> = { uplink: ['downlink', 'uplink'], peer: ['peer', 'peer'], exit: ['exit', 'exit'] };
-  a.interfaces.push({ name: aName, kind: ifKind[kind][0], link: id, ipv4: aEnd.ipv4, ipv6: aEnd.ipv6, bandwidthMbps, description: `${description} to ${b.id}`, passive: false });
-  b.interfaces.push({ name: bName, kind: ifKind[kind][1], link: id, ipv4: bEnd.ipv4, ipv6: bEnd.ipv6, bandwidthMbps, description: `${description} to ${a.id}`, passive: false });
-  return { id, tier, kind, bandwidthMbps, a: aEnd, b: bEnd, subnet: { ipv4: `${formatAddress('ipv4', net4.network)}/31`, ipv6: `${formatAddress('ipv6', net6.network)}/127` }, area };
+  const ifKind: Record<Link['kind'], [Interface['kind'], Interface['kind']]> = {
+    uplink: ['downlink', 'uplink'],
+    peer: ['peer', 'peer'],
+    exit: ['exit', 'exit'],
+  };
+  a.interfaces.push({
+    name: aName,
+    kind: ifKind[kind][0],
+    link: id,
+    ipv4: aEnd.ipv4,
+    ipv6: aEnd.ipv6,
+    bandwidthMbps,
+    description: `${description} to ${b.id}`,
+    passive: false,
+  });
+  b.interfaces.push({
+    name: bName,
+    kind: ifKind[kind][1],
+    link: id,
+    ipv4: bEnd.ipv4,
+    ipv6: bEnd.ipv6,
+    bandwidthMbps,
+    description: `${description} to ${a.id}`,
+    passive: false,
+  });
+  return {
+    id,
+    tier,
+    kind,
+    bandwidthMbps,
+    a: aEnd,
+    b: bEnd,
+    subnet: { ipv4: `${formatAddress('ipv4', net4.network)}/31`, ipv6: `${formatAddress('ipv6', net6.network)}/127` },
+    area,
+  };
 }
 
 function tierFor(inv: Inventory, tiers: Tier[], parent: Level, child: Level): Tier {

@@ -23,7 +23,13 @@ const soft = definePolicy({
   severity: 'soft',
   description: 'test rule',
   requires: ['inventory'],
-  check: ({ inventory }) => [{ resource: `province:${inventory.province.province.id}`, message: 'just a warning', location: { file: inventory.paths.private_networks!, path: 'private_networks[2].status' } }],
+  check: ({ inventory }) => [
+    {
+      resource: `province:${inventory.province.province.id}`,
+      message: 'just a warning',
+      location: { file: inventory.paths.private_networks!, path: 'private_networks[2].status' },
+    },
+  ],
 });
 
 describe('policy registry and runner', () => {
@@ -66,7 +72,10 @@ describe('policy registry and runner', () => {
     expect(sarif.$schema).toBe(SARIF_SCHEMA);
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level])).toEqual([['TST-001', 'error'], ['TST-002', 'warning']]);
+    expect(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level])).toEqual([
+      ['TST-001', 'error'],
+      ['TST-002', 'warning'],
+    ]);
     expect(run.results.map((r: any) => [r.ruleId, r.level, r.message.text])).toEqual([
       ['TST-001', 'error', 'site:a: no name'],
       ['TST-002', 'warning', 'province:shaanxi: just a warning'],

@@ -33,12 +33,27 @@ export interface PolicyReport {
 export function runPolicies(rules: AnyPolicy[], inputs: PolicyInputs): PolicyReport {
   const available = inputs as Record<string, unknown>;
   const results: RuleResult[] = rules.map((rule) => {
-    const base = { id: rule.id, title: rule.title, severity: rule.severity, description: rule.description, ...(rule.clauses ? { clauses: rule.clauses } : {}), ...(rule.helpUri ? { helpUri: rule.helpUri } : {}) };
+    const base = {
+      id: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      description: rule.description,
+      ...(rule.clauses ? { clauses: rule.clauses } : {}),
+      ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
+    };
     const missing = rule.requires.filter((name) => available[name] === undefined);
     if (missing.length) return { ...base, status: 'skipped', skipped: `needs ${missing.join(', ')}`, findings: [] };
     const findings = rule
       .check(inputs as Parameters<AnyPolicy['check']>[0])
-      .map((v): PolicyFinding => ({ ruleId: rule.id, severity: rule.severity, resource: v.resource, message: v.message, ...(v.location ? { location: v.location } : {}) }))
+      .map(
+        (v): PolicyFinding => ({
+          ruleId: rule.id,
+          severity: rule.severity,
+          resource: v.resource,
+          message: v.message,
+          ...(v.location ? { location: v.location } : {}),
+        }),
+      )
       .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
     return { ...base, status: findings.length ? 'failed' : 'passed', findings };
   });

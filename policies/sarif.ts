@@ -47,16 +47,18 @@ function artifact(file: string, baseDir: string | undefined): ArtifactLocation {
 }
 
 export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Log {
-  const rules = report.rules.map((r): ReportingDescriptor => ({
-    id: r.id,
-    name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
-    shortDescription: { text: r.title },
-    fullDescription: { text: r.description },
-    help: { text: r.description },
-    defaultConfiguration: { level: LEVEL[r.severity] },
-    ...(r.helpUri ? { helpUri: r.helpUri } : {}),
-    properties: { severity: r.severity, ...(r.clauses ? { clauses: [...r.clauses] } : {}) },
-  }));
+  const rules = report.rules.map(
+    (r): ReportingDescriptor => ({
+      id: r.id,
+      name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      help: { text: r.description },
+      defaultConfiguration: { level: LEVEL[r.severity] },
+      ...(r.helpUri ? { helpUri: r.helpUri } : {}),
+      properties: { severity: r.severity, ...(r.clauses ? { clauses: [...r.clauses] } : {}) },
+    }),
+  );
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results = report.rules.flatMap((r) =>
     r.findings.map((f): Result => {
@@ -79,7 +81,14 @@ export function renderSarif(report: PolicyReport, opts: SarifOptions = {}): Log 
     }),
   );
   const run: Run = {
-    tool: { driver: { name: opts.toolName ?? 'stacks-policy', version: opts.toolVersion ?? '0.0.0', ...(opts.informationUri ? { informationUri: opts.informationUri } : {}), rules } },
+    tool: {
+      driver: {
+        name: opts.toolName ?? 'stacks-policy',
+        version: opts.toolVersion ?? '0.0.0',
+        ...(opts.informationUri ? { informationUri: opts.informationUri } : {}),
+        rules,
+      },
+    },
     results,
     columnKind: 'unicodeCodePoints',
   };

@@ -64,7 +64,15 @@ function nextReply(worker: Worker, file: string, timeoutMs: number, phase: strin
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(inputError('E_RULE_TIMEOUT', file, '(rule file)', `${phase} did not finish within ${timeoutMs / 1000} s (a loop that never returns?)`, 'fix the rule, or raise --rule-timeout'));
+      reject(
+        inputError(
+          'E_RULE_TIMEOUT',
+          file,
+          '(rule file)',
+          `${phase} did not finish within ${timeoutMs / 1000} s (a loop that never returns?)`,
+          'fix the rule, or raise --rule-timeout',
+        ),
+      );
     }, timeoutMs);
     const done = () => clearTimeout(timer);
     worker.once('message', (m: Reply) => {
@@ -82,11 +90,14 @@ const KNOWN_INPUTS = new Set<string>(['inventory', 'topology', 'cloud', 'deviceC
 
 function checkMeta(m: UserRuleMeta, file: string, i: number, taken: Set<string>): void {
   const at = `rules[${i}]`;
-  if (typeof m.id !== 'string' || !/^[A-Z]{2,5}-\d{3}$/.test(m.id)) throw inputError('E_RULE_SHAPE', file, `${at}.id`, `"${String(m.id)}" is not a rule id like ORG-001`);
+  if (typeof m.id !== 'string' || !/^[A-Z]{2,5}-\d{3}$/.test(m.id))
+    throw inputError('E_RULE_SHAPE', file, `${at}.id`, `"${String(m.id)}" is not a rule id like ORG-001`);
   if (taken.has(m.id)) throw inputError('E_RULE_SHAPE', file, `${at}.id`, `rule ${m.id} is already defined`, 'user rules take ids of their own (e.g. ORG-001)');
   if (m.severity !== 'hard' && m.severity !== 'soft') throw inputError('E_RULE_SHAPE', file, `${at}.severity`, 'must be "hard" or "soft"');
-  if (typeof m.title !== 'string' || !m.title || typeof m.description !== 'string') throw inputError('E_RULE_SHAPE', file, `${at}.title`, 'needs a title and a description');
-  if (!Array.isArray(m.requires) || m.requires.some((r) => !KNOWN_INPUTS.has(r))) throw inputError('E_RULE_SHAPE', file, `${at}.requires`, `must list inputs among ${[...KNOWN_INPUTS].join(', ')}`);
+  if (typeof m.title !== 'string' || !m.title || typeof m.description !== 'string')
+    throw inputError('E_RULE_SHAPE', file, `${at}.title`, 'needs a title and a description');
+  if (!Array.isArray(m.requires) || m.requires.some((r) => !KNOWN_INPUTS.has(r)))
+    throw inputError('E_RULE_SHAPE', file, `${at}.requires`, `must list inputs among ${[...KNOWN_INPUTS].join(', ')}`);
 }
 
 export interface UserRuleFile {
@@ -146,7 +157,11 @@ export function userRuleFiles(inventoryDir: string): string[] {
  * Load every rule file and give back rules the runner can run: their check returns what the worker
  * computed (`prepare` must run first, with the same inputs the runner gets).
  */
-export async function loadUserRules(files: readonly string[], builtIn: readonly string[], timeoutMs?: number): Promise<{ rules: AnyPolicy[]; prepare(inputs: PolicyInputs): Promise<void>; close(): Promise<void> }> {
+export async function loadUserRules(
+  files: readonly string[],
+  builtIn: readonly string[],
+  timeoutMs?: number,
+): Promise<{ rules: AnyPolicy[]; prepare(inputs: PolicyInputs): Promise<void>; close(): Promise<void> }> {
   const taken = new Set(builtIn);
   const loaded: UserRuleFile[] = [];
   try {

@@ -8,10 +8,22 @@ import { runPolicies } from './run.js';
 import { definePolicy } from './types.js';
 import { StacksError } from './../lib/errors.js';
 
-const rule = definePolicy({ id: 'TST-001', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check: () => [{ resource: 'device:a-r1', message: 'x' }, { resource: 'device:b-r1', message: 'y' }] });
+const rule = definePolicy({
+  id: 'TST-001',
+  title: 't',
+  severity: 'hard',
+  description: 'd',
+  requires: ['inventory'],
+  check: () => [
+    { resource: 'device:a-r1', message: 'x' },
+    { resource: 'device:b-r1', message: 'y' },
+  ],
+});
 
 describe('waivers', () => {
-  const doc = (expires: string) => ({ waivers: [{ rule: 'TST-001', resources: ['device:a-*'], owner: 'alice', reason: 'management plane arrives with issue 11', expires }] });
+  const doc = (expires: string) => ({
+    waivers: [{ rule: 'TST-001', resources: ['device:a-*'], owner: 'alice', reason: 'management plane arrives with issue 11', expires }],
+  });
   it('waive the covered findings until their expiry', () => {
     const report = runPolicies([rule as never], { inventory: {} } as never);
     const w = applyWaivers(report, parseWaivers(doc('2030-01-01'), 'w.yaml'), '2026-12-01');
@@ -52,8 +64,11 @@ describe('user rule files', () => {
   };
 
   it('loads a JS module in the definePolicy shape and runs it over the inputs', async () => {
-    const f = write('org.mjs', `export default [{ id: 'ORG-001', title: 'every site has a name', severity: 'soft', description: 'names', requires: ['inventory'],
-      check: ({ inventory }) => inventory.sites.filter((s) => !s.name).map((s) => ({ resource: 'site:' + s.id, message: 'has no name' })) }];`);
+    const f = write(
+      'org.mjs',
+      `export default [{ id: 'ORG-001', title: 'every site has a name', severity: 'soft', description: 'names', requires: ['inventory'],
+      check: ({ inventory }) => inventory.sites.filter((s) => !s.name).map((s) => ({ resource: 'site:' + s.id, message: 'has no name' })) }];`,
+    );
     const u = await loadUserRules([f], ['NET-001']);
     await u.prepare({ inventory: { sites: [{ id: 'a', name: 'A' }, { id: 'b' }] } } as never);
     const report = runPolicies(u.rules, { inventory: {} } as never);
@@ -63,14 +78,26 @@ describe('user rule files', () => {
   });
 
   it('a rule that throws is a clear error naming the file and the rule', async () => {
-    const f = write('throws.mjs', `export default { id: 'ORG-002', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { throw new Error('boom'); } };`);
+    const f = write(
+      'throws.mjs',
+      `export default { id: 'ORG-002', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { throw new Error('boom'); } };`,
+    );
     const u = await loadUserRules([f], []);
-    await expect(u.prepare({ inventory: {} } as never)).rejects.toMatchObject({ code: 'E_RULE_FAILED', file: f, path: 'rule ORG-002', message: 'the rule threw: boom', exitCode: 2 });
+    await expect(u.prepare({ inventory: {} } as never)).rejects.toMatchObject({
+      code: 'E_RULE_FAILED',
+      file: f,
+      path: 'rule ORG-002',
+      message: 'the rule threw: boom',
+      exitCode: 2,
+    });
     await u.close();
   });
 
   it('a rule that never returns is stopped by the timeout (check and import)', async () => {
-    const f = write('hangs.mjs', `export default { id: 'ORG-003', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { for (;;) {} } };`);
+    const f = write(
+      'hangs.mjs',
+      `export default { id: 'ORG-003', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { for (;;) {} } };`,
+    );
     const u = await loadUserRules([f], [], 2000);
     const t0 = Date.now();
     await expect(u.prepare({ inventory: {} } as never)).rejects.toMatchObject({ code: 'E_RULE_TIMEOUT', exitCode: 2 });

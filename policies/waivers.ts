@@ -22,7 +22,17 @@ export type Waiver = z.infer<typeof waiverSchema> & { file: string; path: string
 export function parseWaivers(doc: unknown, file: string): Waiver[] {
   const r = fileSchema.safeParse(doc);
   if (!r.success) {
-    const errors: StacksError[] = r.error.issues.map((i) => inputError('E_WAIVER', file, i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)', i.message));
+    const errors: StacksError[] = r.error.issues.map((i) =>
+      inputError(
+        'E_WAIVER',
+        file,
+        i.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '') || '(root)',
+        i.message,
+      ),
+    );
     throw new StacksErrors(errors);
   }
   return r.data.waivers.map((w, i) => {
@@ -71,7 +81,15 @@ export function applyWaivers(report: PolicyReport, waivers: readonly Waiver[], t
   return {
     report: {
       rules,
-      summary: { rules: rules.length, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), hardFindings, softFindings: findings.length - hardFindings, passedHard: hardFindings === 0 && expired.length === 0 },
+      summary: {
+        rules: rules.length,
+        passed: count('passed'),
+        failed: count('failed'),
+        skipped: count('skipped'),
+        hardFindings,
+        softFindings: findings.length - hardFindings,
+        passedHard: hardFindings === 0 && expired.length === 0,
+      },
     },
     applied,
     waived,

@@ -27,11 +27,33 @@ const outDir = opt('--out', join(root, 'stacks/gen/openstack'));
 const schemaText = readFileSync(schemaFile, 'utf8');
 // Regenerate only when the schema or this script changed: several test runs may share the tree,
 // and replacing the folder under a running compiler would break it.
-const stamp = createHash('sha256').update(schemaText).update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+const stamp = createHash('sha256')
+  .update(schemaText)
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .digest('hex');
 const stampFile = join(outDir, '.stamp');
 if (!args.includes('--force') && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) process.exit(0);
 const schema = JSON.parse(schemaText);
-const RESERVED = new Set(['node', 'fqn', 'friendlyUniqueId', 'terraformResourceType', 'terraformGeneratorMetadata', 'dependsOn', 'count', 'provider', 'lifecycle', 'forEach', 'connection', 'provisioners', 'stack', 'rawOverrides', 'cdktfStack', 'terraformMetaArguments', 'alias', 'metaAttributes']);
+const RESERVED = new Set([
+  'node',
+  'fqn',
+  'friendlyUniqueId',
+  'terraformResourceType',
+  'terraformGeneratorMetadata',
+  'dependsOn',
+  'count',
+  'provider',
+  'lifecycle',
+  'forEach',
+  'connection',
+  'provisioners',
+  'stack',
+  'rawOverrides',
+  'cdktfStack',
+  'terraformMetaArguments',
+  'alias',
+  'metaAttributes',
+]);
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const pascal = (s) => camel(s).replace(/^./, (c) => c.toUpperCase());
@@ -171,7 +193,14 @@ function resourceFile(type, res) {
     `}`,
     '',
   );
-  return { cls, text: parts.filter((p) => p !== '').join('\n').replace(/\n\n\n+/g, '\n\n') + '\n' };
+  return {
+    cls,
+    text:
+      parts
+        .filter((p) => p !== '')
+        .join('\n')
+        .replace(/\n\n\n+/g, '\n\n') + '\n',
+  };
 }
 
 function providerFile(provider) {

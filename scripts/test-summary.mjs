@@ -18,7 +18,8 @@ const failed = (report.numFailedTests ?? 0) + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 const skippedNames = [];
 for (const suite of report.testResults ?? []) {
-  for (const t of suite.assertionResults ?? []) if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skippedNames.push(`${suite.name}: ${t.fullName}`);
+  for (const t of suite.assertionResults ?? [])
+    if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skippedNames.push(`${suite.name}: ${t.fullName}`);
 }
 const ciAsRoot = process.env.CI === 'true' && process.getuid?.() === 0;
 if (ciAsRoot && skipped > 0) {

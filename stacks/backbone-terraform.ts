@@ -12,7 +12,15 @@ export function buildBackboneStack(app: App, t: Topology, backend: BackendChoice
   configureBackend(stack, BACKBONE_STACK, backend);
   const count = (level: string) => t.sites.filter((s) => s.level === level).length;
   new TerraformOutput(stack, 'supernets', { value: t.supernets });
-  new TerraformOutput(stack, 'sites', { value: { cities: count('city'), counties: count('county'), townships: count('township'), departments: count('department'), datacenters: count('datacenter') } });
+  new TerraformOutput(stack, 'sites', {
+    value: {
+      cities: count('city'),
+      counties: count('county'),
+      townships: count('township'),
+      departments: count('department'),
+      datacenters: count('datacenter'),
+    },
+  });
   new TerraformOutput(stack, 'devices', { value: t.devices.length });
   new TerraformOutput(stack, 'links', { value: t.links.length });
   new TerraformOutput(stack, 'internet_exit', { value: { primary: t.exit.primary, standby: t.exit.standby } });

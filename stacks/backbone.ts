@@ -24,14 +24,16 @@ import { BACKBONE_STACK } from './names.js';
 export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) => Map<string, string> = () => new Map()): StackContribution {
   return {
     name: BACKBONE_STACK,
-    build: (app: App, ctx: SynthContext) => terraformBuilders().buildBackboneStack(app, ctx.topology, ctx.backend ?? defaultBackend(ctx.inventory.province.terraform)),
+    build: (app: App, ctx: SynthContext) =>
+      terraformBuilders().buildBackboneStack(app, ctx.topology, ctx.backend ?? defaultBackend(ctx.inventory.province.terraform)),
     files(ctx: SynthContext) {
       const files = new Map<string, string>();
       files.set('address-plan.json', stableJson(addressPlan(ctx.topology)));
       files.set('ipam-utilisation.json', stableJson(blockUsage(ipam)));
       files.set('model.json', stableJson(ctx.topology));
       for (const [name, dialect] of Object.entries(DIALECTS)) {
-        for (const device of ctx.topology.devices) files.set(`configs/${name}/${device.hostname}.${dialect.fileExtension}`, dialect.render(ctx.topology, device.id));
+        for (const device of ctx.topology.devices)
+          files.set(`configs/${name}/${device.hostname}.${dialect.fileExtension}`, dialect.render(ctx.topology, device.id));
       }
       for (const [k, v] of extraFiles(ctx)) files.set(k, v);
       return files;
@@ -45,7 +47,14 @@ export function addressPlan(t: Topology) {
     supernets: t.supernets,
     sites: t.sites.map((s) => ({ id: s.id, name: s.name, level: s.level, parent: s.parent, block: s.block, infra: s.infra, lan: s.lan })),
     loopbacks: t.devices.map((d) => ({ device: d.id, router_id: d.routerId, ipv4: d.loopback.ipv4, ipv6: d.loopback.ipv6 })),
-    links: t.links.map((l) => ({ id: l.id, tier: l.tier, a: `${l.a.device}:${l.a.interface}`, b: `${l.b.device}:${l.b.interface}`, ipv4: l.subnet.ipv4, ipv6: l.subnet.ipv6 })),
+    links: t.links.map((l) => ({
+      id: l.id,
+      tier: l.tier,
+      a: `${l.a.device}:${l.a.interface}`,
+      b: `${l.b.device}:${l.b.interface}`,
+      ipv4: l.subnet.ipv4,
+      ipv6: l.subnet.ipv6,
+    })),
     internet_exit: t.exit,
   };
 }

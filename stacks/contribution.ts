@@ -24,4 +24,3 @@ export interface StackContribution {
   /** Extra files, relative to the stack folder. */
   files?(ctx: SynthContext): Map<string, string>;
 }
-

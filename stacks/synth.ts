@@ -89,7 +89,9 @@ export class SynthOutput {
   static async begin(outdir: string, model: SynthModel, contributions: StackContribution[]): Promise<SynthOutput> {
     const files = collectFiles(contributions, { inventory: model.inventory, topology: model.topology, backend: model.backend });
     const staging = await makeStaging(outdir);
-    const writing = writeFilesInThread(contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })));
+    const writing = writeFilesInThread(
+      contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })),
+    );
     return new SynthOutput(outdir, staging, contributions, writing);
   }
 
@@ -118,7 +120,9 @@ export class SynthOutput {
       const extra = this.extra.get(c.name) ?? { written: 0, reused: 0 };
       const own = summaries[i]!.written + summaries[i]!.reused + extra.written + extra.reused;
       // cdktf wrote the Terraform stacks' own files; count those from the disk
-      const count = c.build ? (await readdir(join(this.staging, 'stacks', c.name), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length : own;
+      const count = c.build
+        ? (await readdir(join(this.staging, 'stacks', c.name), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length
+        : own;
       total += count;
       unchanged += summaries[i]!.reused + extra.reused;
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
@@ -129,7 +133,15 @@ export class SynthOutput {
     faultPoint('synth:ledger-pending');
     try {
       const ledgerBytes = ledgerText ?? (existsSync(ledgerFile) ? readFileSync(ledgerFile) : '');
-      writeFileSync(join(this.staging, OUTPUT_MARKER), stableJson(outputManifest(stacks.map((s) => s.name), ledgerBytes)));
+      writeFileSync(
+        join(this.staging, OUTPUT_MARKER),
+        stableJson(
+          outputManifest(
+            stacks.map((s) => s.name),
+            ledgerBytes,
+          ),
+        ),
+      );
       // `terraform init` leaves .terraform/ and .terraform.lock.hcl in the stack folders: carry them over
       keepTerraformFiles(join(this.outdir, 'stacks'), join(this.staging, 'stacks'));
       await swapIn(this.staging, this.outdir, { removeOldInBackground: true });
@@ -207,7 +219,9 @@ export function recoverLedger(ledgerFile: string, outdir: string): 'none' | 'rol
 
 function listStarting(dir: string, prefix: string): string[] {
   try {
-    return readdirSync(dir).filter((e) => e.startsWith(prefix)).map((e) => join(dir, e));
+    return readdirSync(dir)
+      .filter((e) => e.startsWith(prefix))
+      .map((e) => join(dir, e));
   } catch {
     return [];
   }

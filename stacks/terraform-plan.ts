@@ -53,15 +53,22 @@ export function findTerraform(explicit?: string, path: string = process.env.PATH
 
 /** Does this `init` output say the provider could not be downloaded? */
 export function isProviderDownloadFailure(output: string): boolean {
-  return /failed to (query available provider packages|request discovery document|install provider)|no such host|dial tcp|could not connect|connection refused|i\/o timeout|Failed to query/i.test(output);
+  return /failed to (query available provider packages|request discovery document|install provider)|no such host|dial tcp|could not connect|connection refused|i\/o timeout|Failed to query/i.test(
+    output,
+  );
 }
 
 function run(bin: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise) => {
-    execFile(bin, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolvePromise({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      bin,
+      args,
+      { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolvePromise({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -70,7 +77,12 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
   const bin = findTerraform(opts.binary ?? process.env.STACKS_TERRAFORM);
   if (!bin) {
     const message = opts.binary ? `the Terraform binary ${opts.binary} does not exist` : 'neither `tofu` nor `terraform` is installed (not found on PATH)';
-    emit(g, { target: 'openstack', ok: false, binary: null, reason: message, stacks: [] }, () => `plan --target openstack: ${message}.\nThe synthesized Terraform JSON (stacks synth → cdktf.out/stacks/cloud-*, dr-*) is schema-checked but cannot be planned here; install OpenTofu or Terraform.`);
+    emit(
+      g,
+      { target: 'openstack', ok: false, binary: null, reason: message, stacks: [] },
+      () =>
+        `plan --target openstack: ${message}.\nThe synthesized Terraform JSON (stacks synth → cdktf.out/stacks/cloud-*, dr-*) is schema-checked but cannot be planned here; install OpenTofu or Terraform.`,
+    );
     return EXIT.runtime;
   }
   const inventory = await loadInventory(g.inventory);
@@ -78,7 +90,14 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
   // The same state as synth's stacks (and so as apply): local paths are computed from this
   // folder to <state-dir>/tfstate, pg names the same schemas.
   const tf = inventory.province.terraform;
-  const backend = backendFrom({ flag: typeof opts.tfBackend === 'string' ? opts.tfBackend : undefined, env: process.env.STACKS_TF_BACKEND, inventory: tf?.backend, schemaPrefix: tf?.schema_prefix, stateDir: g.stateDir, outdir: workdir });
+  const backend = backendFrom({
+    flag: typeof opts.tfBackend === 'string' ? opts.tfBackend : undefined,
+    env: process.env.STACKS_TF_BACKEND,
+    inventory: tf?.backend,
+    schemaPrefix: tf?.schema_prefix,
+    stateDir: g.stateDir,
+    outdir: workdir,
+  });
   const ctx = { inventory, topology: buildTopology(inventory), backend };
   const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
   await loadTerraformBuilders();
@@ -108,7 +127,9 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
         step: 'init',
         ok: false,
         exitCode: init.code,
-        reason: offline ? 'terraform init could not download the OpenStack provider (terraform-provider-openstack/openstack): the registry is unreachable from this machine' : 'terraform init failed',
+        reason: offline
+          ? 'terraform init could not download the OpenStack provider (terraform-provider-openstack/openstack): the registry is unreachable from this machine'
+          : 'terraform init failed',
         output: init.output,
       });
       // Every stack needs the same provider: when the download fails, the others would fail alike.
@@ -116,7 +137,14 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
       continue;
     }
     const plan = await run(bin, ['plan', '-input=false', '-no-color', '-lock=false'], cwd, timeoutMs);
-    results.push({ stack, step: 'plan', ok: plan.code === 0, exitCode: plan.code, reason: plan.code === 0 ? undefined : 'terraform plan failed (credentials in OS_*, variables in TF_VAR_*?)', output: plan.output });
+    results.push({
+      stack,
+      step: 'plan',
+      ok: plan.code === 0,
+      exitCode: plan.code,
+      reason: plan.code === 0 ? undefined : 'terraform plan failed (credentials in OS_*, variables in TF_VAR_*?)',
+      output: plan.output,
+    });
   }
   const ok = results.length === names.length && results.every((r) => r.ok);
   emit(g, { target: 'openstack', ok, binary: bin, workdir, stacks: results.map(({ output, ...r }) => ({ ...r, output: output.slice(-4000) })) }, () =>
@@ -124,7 +152,14 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
       `plan --target openstack with ${bin} in ${workdir} (${names.length} stacks)`,
       ...results.map((r) => `  ${r.stack.padEnd(36)} ${r.ok ? 'planned' : `FAILED at ${r.step}: ${r.reason}`}`),
       results.length < names.length ? `  (${names.length - results.length} stacks not tried: they need the same provider)` : '',
-      ok ? '' : (results.find((r) => !r.ok)?.output.trim().split('\n').slice(-6).join('\n') ?? ''),
+      ok
+        ? ''
+        : (results
+            .find((r) => !r.ok)
+            ?.output.trim()
+            .split('\n')
+            .slice(-6)
+            .join('\n') ?? ''),
     ]
       .filter(Boolean)
       .join('\n'),

@@ -48,7 +48,14 @@ export class SimAgent {
     const auth = agent.getAuthorizer();
     if (this.opts.community) auth.addCommunity(this.opts.community);
     if (this.opts.v3) {
-      auth.addUser({ name: this.opts.v3.user, level: snmp.SecurityLevel.authPriv, authProtocol: snmp.AuthProtocols.sha, authKey: this.opts.v3.authKey, privProtocol: snmp.PrivProtocols.aes, privKey: this.opts.v3.privKey });
+      auth.addUser({
+        name: this.opts.v3.user,
+        level: snmp.SecurityLevel.authPriv,
+        authProtocol: snmp.AuthProtocols.sha,
+        authKey: this.opts.v3.authKey,
+        privProtocol: snmp.PrivProtocols.aes,
+        privKey: this.opts.v3.privKey,
+      });
     }
     const mib = agent.getMib();
     mib.registerProvider({
@@ -140,7 +147,11 @@ export class SimAgent {
   }
 
   trapSession(sink: { address: string; port: number }): Session {
-    return snmp.createSession(sink.address, this.opts.community ?? 'public', { version: snmp.Version2c, trapPort: sink.port, sourceAddress: this.opts.address } as never);
+    return snmp.createSession(sink.address, this.opts.community ?? 'public', {
+      version: snmp.Version2c,
+      trapPort: sink.port,
+      sourceAddress: this.opts.address,
+    } as never);
   }
 
   close(): Promise<void> {

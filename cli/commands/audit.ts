@@ -23,7 +23,9 @@ function renderLog(records: AuditRecord[]): string {
     .map((r) => {
       const who = r.operator ? `${r.operator} (${r.user})` : r.user;
       const objects = r.objects.length > 3 ? `${r.objects.slice(0, 3).join(', ')} +${r.objects.length - 3}` : r.objects.join(', ');
-      const detail = Object.entries(r.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      const detail = Object.entries(r.detail)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
       return `${String(r.seq).padStart(6)}  ${r.at}  ${who.padEnd(16)} ${r.action.padEnd(20)} ${r.result.padEnd(11)} ${objects}${detail ? `  ${detail}` : ''}`;
     })
     .join('\n');
@@ -42,15 +44,26 @@ export const auditCommand: CommandModule = {
       .option('--since <time>', 'ISO date or time')
       .option('--until <time>', 'ISO date or time')
       .option('--limit <n>', 'at most this many records', '100')
-      .action(async (o: { action?: string; object?: string; user?: string; operator?: string; result?: string; since?: string; until?: string; limit: string }) => {
-        const g = globals();
-        try {
-          const records = await audit.log(g.stateDir, { action: o.action, object: o.object, user: o.user, operator: o.operator, result: o.result, since: isoOption('--since', o.since), until: isoOption('--until', o.until), limit: positiveInt('--limit', o.limit, 100) });
-          emit(g, records, () => renderLog(records));
-        } finally {
-          await audit.close();
-        }
-      });
+      .action(
+        async (o: { action?: string; object?: string; user?: string; operator?: string; result?: string; since?: string; until?: string; limit: string }) => {
+          const g = globals();
+          try {
+            const records = await audit.log(g.stateDir, {
+              action: o.action,
+              object: o.object,
+              user: o.user,
+              operator: o.operator,
+              result: o.result,
+              since: isoOption('--since', o.since),
+              until: isoOption('--until', o.until),
+              limit: positiveInt('--limit', o.limit, 100),
+            });
+            emit(g, records, () => renderLog(records));
+          } finally {
+            await audit.close();
+          }
+        },
+      );
     a.command('verify')
       .description('check the whole chain: every hash and link, the head signature (all signatures with --all-signatures); exit 1 naming the first bad record')
       .option('--all-signatures', 'verify every record’s SM2 signature, not only the head’s (slow: a few ms per record)', false)

@@ -44,7 +44,17 @@ export function cloudsReport(m: CloudModel) {
     dr: {
       layout: Object.fromEntries(Object.entries(m.dr.layout).map(([k, v]) => [k, v?.id])),
       classes: m.dr.classes.map((c) => ({ id: c.id, level: c.level, rpo_s: c.rpoS, rto_s: c.rtoS, replicas: c.replicas, systems: c.systems })),
-      pairs: m.dr.pairs.map((p) => ({ id: p.id, from: p.fromSite, to: p.toCentre, role: p.role, systems: p.systems, replicas: p.replicas, required_mbps: round(p.requiredMbps), path: p.path?.sites, bottleneck_mbps: p.path?.bottleneckMbps })),
+      pairs: m.dr.pairs.map((p) => ({
+        id: p.id,
+        from: p.fromSite,
+        to: p.toCentre,
+        role: p.role,
+        systems: p.systems,
+        replicas: p.replicas,
+        required_mbps: round(p.requiredMbps),
+        path: p.path?.sites,
+        bottleneck_mbps: p.path?.bottleneckMbps,
+      })),
       problems: m.dr.problems,
     },
     indicators: [indicator7(m.registry), indicator8(m.registry, m.systems, m.placement)],
@@ -58,7 +68,11 @@ const pct = (used: number, of: number) => (of > 0 ? `${Math.round((used / of) * 
 
 function renderText(r: ReturnType<typeof cloudsReport>, verbose: boolean): string {
   const lines = [
-    `${r.clouds.length} clouds; ${r.systems.total} systems (${r.systems.origin === 'sample' ? `generated sample, seed ${r.systems.sample?.seed}` : r.systems.file}): ${r.systems.placed} placed, ${Object.entries(r.systems.unplaced).map(([k, v]) => `${v} ${k}`).join(', ') || 'none unplaced'}`,
+    `${r.clouds.length} clouds; ${r.systems.total} systems (${r.systems.origin === 'sample' ? `generated sample, seed ${r.systems.sample?.seed}` : r.systems.file}): ${r.systems.placed} placed, ${
+      Object.entries(r.systems.unplaced)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'none unplaced'
+    }`,
     '',
     `${'cloud'.padEnd(18)} ${'kind'.padEnd(10)} ${'site'.padEnd(16)} mgd ${'vCPU cap'.padStart(8)} ${'quota'.padStart(6)} ${'used'.padStart(5)} ${'RAM GiB'.padStart(8)} ${'used'.padStart(5)} ${'TiB'.padStart(6)} ${'used'.padStart(5)} ${'sys'.padStart(5)} ${'repl'.padStart(5)}`,
   ];
@@ -67,13 +81,25 @@ function renderText(r: ReturnType<typeof cloudsReport>, verbose: boolean): strin
       `${c.id.padEnd(18)} ${c.kind.padEnd(10)} ${c.site.padEnd(16)} ${c.managed ? 'yes' : 'no '} ${String(c.capacity.vcpu).padStart(8)} ${pct(c.quota.vcpu, c.capacity.vcpu).padStart(6)} ${pct(c.used.vcpu, c.capacity.vcpu).padStart(5)} ${String(c.capacity.ramGiB).padStart(8)} ${pct(c.used.ramGiB, c.capacity.ramGiB).padStart(5)} ${String(c.capacity.storageTiB).padStart(6)} ${pct(c.used.storageTiB, c.capacity.storageTiB).padStart(5)} ${String(c.systems).padStart(5)} ${String(c.replicas).padStart(5)}`,
     );
   }
-  lines.push('', `DR layout: production ${r.dr.layout.production}, same-city ${r.dr.layout.sameCity}, remote ${r.dr.layout.remote} (alternative ${r.dr.layout.remoteAlternative})`);
-  for (const c of r.dr.classes) lines.push(`  class ${c.id}: GB/T 20988 level ${c.level}, RPO ${c.rpo_s}s, RTO ${c.rto_s}s, ${c.replicas.map((x) => `${x.mode}→${x.role}`).join(' + ')}; ${c.systems} systems`);
+  lines.push(
+    '',
+    `DR layout: production ${r.dr.layout.production}, same-city ${r.dr.layout.sameCity}, remote ${r.dr.layout.remote} (alternative ${r.dr.layout.remoteAlternative})`,
+  );
+  for (const c of r.dr.classes)
+    lines.push(
+      `  class ${c.id}: GB/T 20988 level ${c.level}, RPO ${c.rpo_s}s, RTO ${c.rto_s}s, ${c.replicas.map((x) => `${x.mode}→${x.role}`).join(' + ')}; ${c.systems} systems`,
+    );
   lines.push('', `${'replication pair'.padEnd(32)} ${'systems'.padStart(7)} ${'Mbps'.padStart(8)} ${'bottleneck'.padStart(10)}  path`);
-  for (const p of r.dr.pairs) lines.push(`${p.id.padEnd(32)} ${String(p.systems).padStart(7)} ${String(p.required_mbps).padStart(8)} ${String(p.bottleneck_mbps ?? '-').padStart(10)}  ${p.path?.join(' > ') ?? 'NO PATH'}`);
-  lines.push(r.dr.problems.length ? `backbone problems:\n${r.dr.problems.map((p) => `  ${p}`).join('\n')}` : 'replication fits the backbone links between the centres');
+  for (const p of r.dr.pairs)
+    lines.push(
+      `${p.id.padEnd(32)} ${String(p.systems).padStart(7)} ${String(p.required_mbps).padStart(8)} ${String(p.bottleneck_mbps ?? '-').padStart(10)}  ${p.path?.join(' > ') ?? 'NO PATH'}`,
+    );
+  lines.push(
+    r.dr.problems.length ? `backbone problems:\n${r.dr.problems.map((p) => `  ${p}`).join('\n')}` : 'replication fits the backbone links between the centres',
+  );
   lines.push('');
-  for (const i of r.indicators) lines.push(`indicator ${i.id} ${i.name}: ${(i.value * 100).toFixed(1)}% (${i.numerator}/${i.denominator}; targets: stacks kpi)`);
+  for (const i of r.indicators)
+    lines.push(`indicator ${i.id} ${i.name}: ${(i.value * 100).toFixed(1)}% (${i.numerator}/${i.denominator}; targets: stacks kpi)`);
   const failed = r.unplaced.filter((u) => u.kind !== 'classified');
   if (failed.length) {
     lines.push('', `${failed.length} systems cannot be placed:`);
@@ -87,12 +113,21 @@ export const cloudsCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('clouds')
-      .description('list the 1+11+N clouds and DR pools: capacity, tenant quotas, placement of the systems, DR replication over the backbone, indicators 7 and 8')
+      .description(
+        'list the 1+11+N clouds and DR pools: capacity, tenant quotas, placement of the systems, DR replication over the backbone, indicators 7 and 8',
+      )
       .action(async () => {
         const g = globals();
         const inventory = await loadInventory(g.inventory);
         const model = buildCloudModel(inventory, buildTopology(inventory), { allowUnplaced: true });
-        if (!model) throw inputError('E_NO_CLOUDS', inventory.paths.province!, 'files.clouds', 'this inventory names no clouds file', 'add `clouds: clouds.yaml` under files');
+        if (!model)
+          throw inputError(
+            'E_NO_CLOUDS',
+            inventory.paths.province!,
+            'files.clouds',
+            'this inventory names no clouds file',
+            'add `clouds: clouds.yaml` under files',
+          );
         const report = cloudsReport(model);
         emit(g, report, () => renderText(report, g.verbose));
       });

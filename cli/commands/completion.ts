@@ -47,7 +47,8 @@ export const completionCommand: CommandModule = {
       .description('print a shell completion script: source <(stacks completion bash) (or zsh)')
       .argument('<shell>', SHELLS.join(' | '))
       .action((shell: string) => {
-        if (!(SHELLS as readonly string[]).includes(shell)) throw inputError('E_USAGE', '(command line)', 'shell', `unknown shell "${shell}"`, `shells: ${SHELLS.join(', ')}`);
+        if (!(SHELLS as readonly string[]).includes(shell))
+          throw inputError('E_USAGE', '(command line)', 'shell', `unknown shell "${shell}"`, `shells: ${SHELLS.join(', ')}`);
         const g = globals();
         const script = completionScript(program, shell as (typeof SHELLS)[number]);
         emit(g, { shell, script }, () => script);

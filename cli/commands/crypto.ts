@@ -12,7 +12,9 @@ export const cryptoCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('crypto')
-      .description('GB/T 39786-2021 view: which links, tunnels (the DR IPsec proposals), stores and management channels use GM algorithms (SM2/SM3/SM4) and which do not')
+      .description(
+        'GB/T 39786-2021 view: which links, tunnels (the DR IPsec proposals), stores and management channels use GM algorithms (SM2/SM3/SM4) and which do not',
+      )
       .option('--synth-dir <dir>', 'read the Terraform JSON from this synth output instead of synthesizing it')
       .action(async (opts: { synthDir?: string }) => {
         const g = globals();

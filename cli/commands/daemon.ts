@@ -65,7 +65,8 @@ function hostPort(text: string, flag: string): { host: string; port: number } {
 
 function positive(text: string, flag: string, allowZero = false): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw inputError('E_USAGE', '(command line)', flag, `"${text}" is not a ${allowZero ? 'non-negative' : 'positive'} number`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw inputError('E_USAGE', '(command line)', flag, `"${text}" is not a ${allowZero ? 'non-negative' : 'positive'} number`);
   return n;
 }
 
@@ -74,7 +75,9 @@ export const daemonCommand: CommandModule = {
     withStoreOption(
       program
         .command('daemon')
-        .description('run the monitoring daemon: SNMP polling (v3 authPriv, GetBulk) and traps, cloud platform probes, faults in the store, Prometheus /metrics')
+        .description(
+          'run the monitoring daemon: SNMP polling (v3 authPriv, GetBulk) and traps, cloud platform probes, faults in the store, Prometheus /metrics',
+        )
         .option('--targets <file>', 'explicit target list (YAML/JSON: devices, platforms) instead of the deployed lab')
         .option('--lab <id>', 'poll the devices of this deployed lab (default: lab)')
         .option('--secrets <file>', "SNMP secrets file (default: the lab's generated secrets; else env STACKS_SNMP_*)")
@@ -85,14 +88,23 @@ export const daemonCommand: CommandModule = {
         .option('--listen <host:port>', '/metrics address (loopback unless you say otherwise)', '127.0.0.1:9464')
         .option('--trap-listen <host:port>', 'SNMP trap receiver address', '127.0.0.1:10162')
         .option('--no-traps', 'do not listen for traps')
-        .option('--open-after <seconds>', 'debounce: open a fault after the object has been bad this long (default: province.yaml monitoring.faults.debounce, 10)')
+        .option(
+          '--open-after <seconds>',
+          'debounce: open a fault after the object has been bad this long (default: province.yaml monitoring.faults.debounce, 10)',
+        )
         .option('--close-after <seconds>', 'debounce: clear a fault after the object has been good this long (default: province.yaml, 30)')
         .option('--platforms-from-inventory', "probe every cloud's keystone endpoint from clouds.yaml", false)
-        .option('--migrate-runbook <file>', 'run a migration wave in the background with this runbook (as `stacks migrate run`: same journal, same per-wave lock); needs --migrate-wave')
+        .option(
+          '--migrate-runbook <file>',
+          'run a migration wave in the background with this runbook (as `stacks migrate run`: same journal, same per-wave lock); needs --migrate-wave',
+        )
         .option('--migrate-wave <n>', 'the wave to run with --migrate-runbook')
         .option('--migrate-plan <file>', 'plan file for the wave (default: the one `migrate plan` exported to the state dir)')
         .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4')
-        .option('--webhook-token-file <file>', "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)"),
+        .option(
+          '--webhook-token-file <file>',
+          "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)",
+        ),
     ).action(async (opts: DaemonCliOptions) => {
       const g = globals();
       const version = opts.snmpVersion;
@@ -100,12 +112,24 @@ export const daemonCommand: CommandModule = {
       const intervalMs = positive(opts.interval, '--interval') * 1000;
       const listen = hostPort(opts.listen, '--listen');
       const trapListen = hostPort(opts.trapListen, '--trap-listen');
-      if (!opts.migrateRunbook !== !opts.migrateWave) throw inputError('E_USAGE', '(command line)', opts.migrateRunbook ? '--migrate-wave' : '--migrate-runbook', '--migrate-runbook and --migrate-wave go together');
+      if (!opts.migrateRunbook !== !opts.migrateWave)
+        throw inputError(
+          'E_USAGE',
+          '(command line)',
+          opts.migrateRunbook ? '--migrate-wave' : '--migrate-runbook',
+          '--migrate-runbook and --migrate-wave go together',
+        );
       // Read the wave's inputs before anything starts, so bad ones exit 2 with nothing running.
       const migration = opts.migrateRunbook
-        ? { wave: wholePositive('--migrate-wave', opts.migrateWave)!, concurrency: wholePositive('--migrate-concurrency', opts.migrateConcurrency)!, plan: await readPlan(g, opts.migratePlan), runbook: await loadRunbook(opts.migrateRunbook) }
+        ? {
+            wave: wholePositive('--migrate-wave', opts.migrateWave)!,
+            concurrency: wholePositive('--migrate-concurrency', opts.migrateConcurrency)!,
+            plan: await readPlan(g, opts.migratePlan),
+            runbook: await loadRunbook(opts.migrateRunbook),
+          }
         : undefined;
-      if (migration && !migration.plan.waves.some((w) => w.number === migration.wave)) throw inputError('E_USAGE', '(command line)', '--migrate-wave', `the plan has no wave ${migration.wave} (waves 1–${migration.plan.waves.length})`);
+      if (migration && !migration.plan.waves.some((w) => w.number === migration.wave))
+        throw inputError('E_USAGE', '(command line)', '--migrate-wave', `the plan has no wave ${migration.wave} (waves 1–${migration.plan.waves.length})`);
       // The fault policy (debounce, flaps, auto-resolving kinds) and the fix window are the inventory's.
       const inv = await loadInventory(g.inventory);
       const policy = monitoringPolicy(inv.province.monitoring);
@@ -137,7 +161,9 @@ export const daemonCommand: CommandModule = {
       let wave: BackgroundWave | undefined;
       if (migration) wave = startBackgroundWave({ stateDir: g.stateDir, ...migration, registry: daemon.metrics.registry, metrics: migrationMetrics, logger });
       // A line for people and for scripts waiting on readiness (the port may have been 0).
-      process.stderr.write(`stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}${wave ? `; migration wave ${wave.wave} running` : ''}\n`);
+      process.stderr.write(
+        `stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}${wave ? `; migration wave ${wave.wave} running` : ''}\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

@@ -11,7 +11,9 @@ export const destroyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('destroy')
-      .description('remove everything a target runs: for `lab`, every stx-<lab>- namespace, host interface, process and the lab state (works after a crash too)')
+      .description(
+        'remove everything a target runs: for `lab`, every stx-<lab>- namespace, host interface, process and the lab state (works after a crash too)',
+      )
       .option('-t, --target <target>', `what to destroy (${targetNames().join(', ')})`, 'lab')
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
@@ -24,7 +26,13 @@ export const destroyCommand: CommandModule = {
           return;
         }
         const r = await target.destroy({ stateDir: g.stateDir, inventoryDir: g.inventory, instance });
-        await audit.record(g.stateDir, { action: 'destroy', objects: [`${target.name}:${instance}`], input: instance, result: 'ok', detail: { seconds: r.seconds } });
+        await audit.record(g.stateDir, {
+          action: 'destroy',
+          objects: [`${target.name}:${instance}`],
+          input: instance,
+          result: 'ok',
+          detail: { seconds: r.seconds },
+        });
         emit(g, r.detail ?? r, () => r.text);
       });
   },

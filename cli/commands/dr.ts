@@ -32,7 +32,9 @@ interface DrillCliOptions {
 
 function drillCommand(dr: Command, globals: () => GlobalOptions): void {
   dr.command('drill')
-    .description('fail a centre in the lab, run the failover runbook, measure RTO/RPO against the protection class, restore the lab; exit 1 when a target is missed')
+    .description(
+      'fail a centre in the lab, run the failover runbook, measure RTO/RPO against the protection class, restore the lab; exit 1 when a target is missed',
+    )
     .requiredOption('--scenario <name>', `what fails: ${SCENARIOS.map((s) => s.id).join(', ')}`)
     .option('--target <name>', 'where to drill; anything but the lab is refused (exit 2) unless --force', DEFAULT_TARGET)
     .option('--force', 'accept a target other than the lab', false)
@@ -42,7 +44,10 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
     .option('--deploy', 'deploy the lab when it is not running (and destroy it after the drill)', false)
     .option('--scope <scope>', 'lab scope when --deploy deploys it (see `stacks deploy --help`)')
     .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
-    .addHelpText('after', `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.id.padEnd(17)} ${s.title}`).join('\n')}\n\nThe report (text and JSON) is stored under <state dir>/dr/reports/. Ctrl-C stops the drill and restores the lab (exit 130).`)
+    .addHelpText(
+      'after',
+      `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.id.padEnd(17)} ${s.title}`).join('\n')}\n\nThe report (text and JSON) is stored under <state dir>/dr/reports/. Ctrl-C stops the drill and restores the lab (exit 130).`,
+    )
     .action(async (opts: DrillCliOptions) => {
       const g = globals();
       checkLabId(targetInstance(opts.lab));
@@ -73,13 +78,27 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
             if (!g.json) process.stderr.write(`  +${s.at_s.toFixed(1)} s ${s.ok ? 'ok  ' : 'FAIL'} ${s.phase}: ${s.name}${s.detail ? ` — ${s.detail}` : ''}\n`);
           },
         });
-        await audit.record(g.stateDir, { action: 'dr.drill', objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`], input: files.json, result: controller.signal.aborted ? 'interrupted' : report.passed ? 'ok' : 'failed', detail: { scenario: opts.scenario, class: report.class.id, rto_s: report.rto_s ?? null, writes_lost: report.writes_lost } });
+        await audit.record(g.stateDir, {
+          action: 'dr.drill',
+          objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`],
+          input: files.json,
+          result: controller.signal.aborted ? 'interrupted' : report.passed ? 'ok' : 'failed',
+          detail: { scenario: opts.scenario, class: report.class.id, rto_s: report.rto_s ?? null, writes_lost: report.writes_lost },
+        });
         emit(g, report, () => `${renderReportText(report)}\n\nstored: ${files.json}`);
         process.exitCode = controller.signal.aborted ? 130 : report.passed ? EXIT.ok : EXIT.policy;
       } catch (err) {
         // The drill broke (exit 3) but restored the lab and stored its report: show it before the error.
         const stored = (err as { drillReport?: DrillResult }).drillReport;
-        await audit.record(g.stateDir, { action: 'dr.drill', objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`], input: stored?.files.json ?? '', result: 'failed', detail: { scenario: opts.scenario, error: (err as { code?: string }).code ?? 'runtime' } }).catch(() => undefined);
+        await audit
+          .record(g.stateDir, {
+            action: 'dr.drill',
+            objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`],
+            input: stored?.files.json ?? '',
+            result: 'failed',
+            detail: { scenario: opts.scenario, error: (err as { code?: string }).code ?? 'runtime' },
+          })
+          .catch(() => undefined);
         if (stored && !g.json) process.stdout.write(`${renderReportText(stored.report)}\n\nstored: ${stored.files.json}\n`);
         throw err;
       } finally {
@@ -100,7 +119,12 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string }) => {
         const g = globals();
         const rec = await readService(g.stateDir, checkLabId(targetInstance(opts.lab)));
-        if (!rec) throw runtimeError('E_DR_NO_SERVICE', `no DR sample service runs in lab "${targetInstance(opts.lab)}"`, 'start one with `stacks dr up` (a drill runs its own)');
+        if (!rec)
+          throw runtimeError(
+            'E_DR_NO_SERVICE',
+            `no DR sample service runs in lab "${targetInstance(opts.lab)}"`,
+            'start one with `stacks dr up` (a drill runs its own)',
+          );
         const s = await serviceStatus(rec);
         emit(g, s, () => renderStatusText(s));
       });
@@ -112,7 +136,13 @@ export const drCommand: CommandModule = {
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .action(async (opts: { lab?: string; class?: string; client?: string }) => {
         const g = globals();
-        const rec = await serviceUp({ stateDir: g.stateDir, inventoryDir: g.inventory, lab: checkLabId(targetInstance(opts.lab)), classId: opts.class, client: opts.client });
+        const rec = await serviceUp({
+          stateDir: g.stateDir,
+          inventoryDir: g.inventory,
+          lab: checkLabId(targetInstance(opts.lab)),
+          classId: opts.class,
+          client: opts.client,
+        });
         await audit.record(g.stateDir, { action: 'dr.up', objects: [`lab:${targetInstance(opts.lab)}`], input: opts, result: 'ok' });
         const s = await serviceStatus(rec);
         emit(g, s, () => renderStatusText(s));
@@ -124,7 +154,12 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string }) => {
         const g = globals();
         const removed = await serviceDown(g.stateDir, checkLabId(targetInstance(opts.lab)));
-        await audit.record(g.stateDir, { action: 'dr.down', objects: [`lab:${targetInstance(opts.lab)}`], input: targetInstance(opts.lab), result: removed ? 'ok' : 'nothing' });
+        await audit.record(g.stateDir, {
+          action: 'dr.down',
+          objects: [`lab:${targetInstance(opts.lab)}`],
+          input: targetInstance(opts.lab),
+          result: removed ? 'ok' : 'nothing',
+        });
         emit(g, { removed }, () => (removed ? 'sample service removed' : 'no sample service was running'));
       });
 
@@ -134,7 +169,13 @@ export const drCommand: CommandModule = {
       .action(async (opts: { lab?: string }) => {
         const g = globals();
         const done = await recoverAbandoned(g.stateDir, checkLabId(targetInstance(opts.lab)));
-        await audit.record(g.stateDir, { action: 'dr.restore', objects: [`lab:${targetInstance(opts.lab)}`], input: done, result: 'ok', detail: { restored: done.length } });
+        await audit.record(g.stateDir, {
+          action: 'dr.restore',
+          objects: [`lab:${targetInstance(opts.lab)}`],
+          input: done,
+          result: 'ok',
+          detail: { restored: done.length },
+        });
         emit(g, { restored: done }, () => (done.length ? `restored: ${done.join('; ')}` : 'nothing to restore'));
       });
 
@@ -150,8 +191,11 @@ export const drCommand: CommandModule = {
         }
         const all = await listReports(g.stateDir);
         const rows = all.map((r) => ({ id: r.id, scenario: r.scenario, class: r.class.id, rto_s: r.rto_s, writes_lost: r.writes_lost, passed: r.passed }));
-        emit(g, rows, () => (rows.length ? rows.map((r) => `${r.id}  ${r.passed ? 'PASSED' : 'FAILED'}  RTO ${r.rto_s ?? '-'} s  lost ${r.writes_lost}`).join('\n') : 'no drill reports yet'));
+        emit(g, rows, () =>
+          rows.length
+            ? rows.map((r) => `${r.id}  ${r.passed ? 'PASSED' : 'FAILED'}  RTO ${r.rto_s ?? '-'} s  lost ${r.writes_lost}`).join('\n')
+            : 'no drill reports yet',
+        );
       });
   },
 };
-

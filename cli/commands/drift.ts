@@ -31,7 +31,9 @@ export const driftCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('drift')
-      .description('compare every deployed device’s running config (read through its driver) with the rendered intent; exit 0 none, 2 drift, 3 a device could not be read')
+      .description(
+        'compare every deployed device’s running config (read through its driver) with the rendered intent; exit 0 none, 2 drift, 3 a device could not be read',
+      )
       .option('-t, --target <target>', `where the devices run (${targetNames().join(', ')})`, 'lab')
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .action(async (opts: { target: string; lab?: string }) => {

@@ -44,7 +44,16 @@ function renderFaults(faults: Fault[], now: number): string {
   ]);
   const header = ['id', 'state', 'kind', 'object', 'opened', 'outage', 'fixed in 3h', 'owner'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [header, ...rows]
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(w[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function renderShow(f: Fault, journal: JournalLine[], now: number): string {
@@ -124,18 +133,25 @@ export const faultsCommand: CommandModule = {
       emit(g, list, () => renderFaults(list, now));
     });
 
-    withStoreOption(faults.command('show <id>').description('one fault with its whole journal (who did what, when)')).action(async (idText: string, opts: { postgres?: string }) => {
-      const g = globals();
-      const id = faultId(idText);
-      const found = await withStore(g, opts.postgres, async (s) => {
-        const f = await s.fault(id);
-        return f ? { fault: f, journal: await s.journal(id) } : undefined;
-      });
-      if (!found) throw inputError('E_NO_FAULT', '(fault store)', `faults[${id}]`, `no fault ${id}`, 'see `stacks faults` for ids');
-      emit(g, found, () => renderShow(found.fault, found.journal, Date.now()));
-    });
+    withStoreOption(faults.command('show <id>').description('one fault with its whole journal (who did what, when)')).action(
+      async (idText: string, opts: { postgres?: string }) => {
+        const g = globals();
+        const id = faultId(idText);
+        const found = await withStore(g, opts.postgres, async (s) => {
+          const f = await s.fault(id);
+          return f ? { fault: f, journal: await s.journal(id) } : undefined;
+        });
+        if (!found) throw inputError('E_NO_FAULT', '(fault store)', `faults[${id}]`, `no fault ${id}`, 'see `stacks faults` for ids');
+        emit(g, found, () => renderShow(found.fault, found.journal, Date.now()));
+      },
+    );
 
-    const acting = (usage: string, description: string, build: (id: number, at: number, by: string, args: string[], o: ActingOptions) => LifecycleAction, extra?: (c: Command) => Command) => {
+    const acting = (
+      usage: string,
+      description: string,
+      build: (id: number, at: number, by: string, args: string[], o: ActingOptions) => LifecycleAction,
+      extra?: (c: Command) => Command,
+    ) => {
       let cmd = faults.command(usage).description(description).option('--operator <name>', 'who acts (default: the OS user)');
       if (extra) cmd = extra(cmd);
       withStoreOption(cmd).action(async (idText: string, ...rest: unknown[]) => {
@@ -145,20 +161,41 @@ export const faultsCommand: CommandModule = {
         const action = build(faultId(idText), Date.now(), opts.operator ?? osUser(), args, opts);
         const causes = action.action === 'resolve' ? monitoringPolicy((await loadInventory(g.inventory)).province.monitoring).causes : [];
         const result = await withStore(g, opts.postgres, (s) => commitFaultAction(s, action, causes));
-        if (!result || (!result.ok && result.reason === 'no-fault')) throw inputError('E_NO_FAULT', '(fault store)', `faults[${action.id}]`, `no fault ${action.id}`, 'see `stacks faults` for ids');
-        if (!result.ok) throw new StacksError({ code: 'E_FAULT_STATE', kind: 'input', file: '(fault store)', path: `faults[${action.id}].${result.field}`, message: result.message });
-        await audit.record(g.stateDir, { action: `fault.${action.action}`, objects: [`fault:${action.id}`, result.fault.object], input: action, result: 'ok', detail: { by: action.by, kind: result.fault.kind } });
+        if (!result || (!result.ok && result.reason === 'no-fault'))
+          throw inputError('E_NO_FAULT', '(fault store)', `faults[${action.id}]`, `no fault ${action.id}`, 'see `stacks faults` for ids');
+        if (!result.ok)
+          throw new StacksError({
+            code: 'E_FAULT_STATE',
+            kind: 'input',
+            file: '(fault store)',
+            path: `faults[${action.id}].${result.field}`,
+            message: result.message,
+          });
+        await audit.record(g.stateDir, {
+          action: `fault.${action.action}`,
+          objects: [`fault:${action.id}`, result.fault.object],
+          input: action,
+          result: 'ok',
+          detail: { by: action.by, kind: result.fault.kind },
+        });
         emit(g, result.fault, () => renderFaults([result.fault], Date.now()));
       });
     };
     acting('ack <id>', 'acknowledge a fault (the first acknowledgement is kept)', (id, at, by) => ({ action: 'ack', id, at, by }));
-    acting('assign <id> <assignee>', 'assign a fault to a person or team (acknowledges it if nobody had)', (id, at, by, [to]) => ({ action: 'assign', id, at, by, to: to ?? '' }));
+    acting('assign <id> <assignee>', 'assign a fault to a person or team (acknowledges it if nobody had)', (id, at, by, [to]) => ({
+      action: 'assign',
+      id,
+      at,
+      by,
+      to: to ?? '',
+    }));
     acting('note <id> <text...>', 'add a note to the fault journal', (id, at, by, words) => ({ action: 'note', id, at, by, text: words.join(' ') }));
     acting(
       'resolve <id>',
-      'resolve a fault: what was done (--note) and why it happened (--cause, one of the inventory\'s cause categories)',
+      "resolve a fault: what was done (--note) and why it happened (--cause, one of the inventory's cause categories)",
       (id, at, by, _args, o) => ({ action: 'resolve', id, at, by, note: o.note ?? '', cause: o.cause ?? '' }),
-      (c) => c.requiredOption('--cause <category>', 'cause category (province.yaml monitoring.faults.causes)').requiredOption('--note <text>', 'resolution note'),
+      (c) =>
+        c.requiredOption('--cause <category>', 'cause category (province.yaml monitoring.faults.causes)').requiredOption('--note <text>', 'resolution note'),
     );
     acting('close <id>', 'close a resolved fault', (id, at, by) => ({ action: 'close', id, at, by }));
   },

@@ -26,14 +26,25 @@ export const ipamCommand: CommandModule = {
       .option('--family <family>', 'ipv4 or ipv6')
       .action(async (opts: { level?: string; site?: string; family?: string }) => {
         const g = globals();
-        if (opts.level && !LEVELS.includes(opts.level)) throw inputError('E_USAGE', '(command line)', '--level', `"${opts.level}" is not one of ${LEVELS.join(', ')}`);
+        if (opts.level && !LEVELS.includes(opts.level))
+          throw inputError('E_USAGE', '(command line)', '--level', `"${opts.level}" is not one of ${LEVELS.join(', ')}`);
         const plan = planAddresses(await loadInventory(g.inventory));
-        if (opts.site && !plan.blocks.has(opts.site)) throw inputError('E_USAGE', '(command line)', '--site', `no site "${opts.site}"`, 'site ids look like xian, xian.yanta, xian.yanta.t03, dept.finance');
+        if (opts.site && !plan.blocks.has(opts.site))
+          throw inputError(
+            'E_USAGE',
+            '(command line)',
+            '--site',
+            `no site "${opts.site}"`,
+            'site ids look like xian, xian.yanta, xian.yanta.t03, dept.finance',
+          );
         const rows = blockUsage(plan, { level: opts.level as Level | undefined, site: opts.site, family: familyOption(opts.family) });
         emit(g, { blocks: rows, pending: plan.added }, () =>
           [
             `${'site'.padEnd(28)} ${'family'.padEnd(6)} ${'block'.padEnd(24)} ${'children'.padStart(8)} ${'used'.padStart(8)}`,
-            ...rows.map((r) => `${r.site.padEnd(28)} ${r.family.padEnd(6)} ${r.block.padEnd(24)} ${String(r.children).padStart(8)} ${(r.used * 100).toFixed(1).padStart(7)}%`),
+            ...rows.map(
+              (r) =>
+                `${r.site.padEnd(28)} ${r.family.padEnd(6)} ${r.block.padEnd(24)} ${String(r.children).padStart(8)} ${(r.used * 100).toFixed(1).padStart(7)}%`,
+            ),
             plan.added.length ? `\n${plan.added.length} sites have no ledger entry yet: run \`stacks synth\` to record them` : '',
           ].join('\n'),
         );
@@ -47,10 +58,13 @@ export const ipamCommand: CommandModule = {
       .action(async (opts: { in: string; length: string; family?: string }) => {
         const g = globals();
         const length = Number(opts.length);
-        if (!Number.isInteger(length) || length < 0 || length > 128) throw inputError('E_USAGE', '(command line)', '--length', `"${opts.length}" is not a prefix length`);
+        if (!Number.isInteger(length) || length < 0 || length > 128)
+          throw inputError('E_USAGE', '(command line)', '--length', `"${opts.length}" is not a prefix length`);
         const plan = planAddresses(await loadInventory(g.inventory));
         const result = nextFree(plan, opts.in, length, familyOption(opts.family));
-        emit(g, result, () => (result.prefix ? `${result.prefix}   (next free /${length} in ${result.within})` : `no free /${length} left in ${result.within}`));
+        emit(g, result, () =>
+          result.prefix ? `${result.prefix}   (next free /${length} in ${result.within})` : `no free /${length} left in ${result.within}`,
+        );
         if (!result.prefix) process.exitCode = 1;
       });
   },

@@ -16,12 +16,15 @@ export const kpiCommand: CommandModule = {
     withStoreOption(
       program
         .command('kpi')
-        .description("the plan's Table 1 indicators this system computes (1, 2, 3, 4, 7, 8, 9, 12, 13), each against its 2023 and 2025 targets, saying its source (live, journal, declared) and when it was measured; --json for a list of {id, value, target_2023, target_2025, …}")
+        .description(
+          "the plan's Table 1 indicators this system computes (1, 2, 3, 4, 7, 8, 9, 12, 13), each against its 2023 and 2025 targets, saying its source (live, journal, declared) and when it was measured; --json for a list of {id, value, target_2023, target_2025, …}",
+        )
         .option('--security-window <hours>', 'a security incident is remediated in time when closed within this many hours (indicator 12)', '24'),
     ).action(async (opts: { postgres?: string; securityWindow: string }) => {
       const g = globals();
       const hours = Number(opts.securityWindow);
-      if (!Number.isFinite(hours) || hours <= 0) throw inputError('E_USAGE', '(command line)', '--security-window', `"${opts.securityWindow}" is not a positive number of hours`);
+      if (!Number.isFinite(hours) || hours <= 0)
+        throw inputError('E_USAGE', '(command line)', '--security-window', `"${opts.securityWindow}" is not a positive number of hours`);
       const inv = await loadInventory(g.inventory);
       const store = await openExistingStore(g.stateDir, opts.postgres);
       try {

@@ -30,7 +30,12 @@ export const labCommand: CommandModule = {
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .action(async (opts: { lab?: string }) => {
         const t = await readLabTargets(globals().stateDir, targetInstance(opts.lab));
-        emit(globals(), t ?? { targets: [] }, () => (t ? t.targets.map((x) => `${x.device.padEnd(28)} ${x.namespace.padEnd(36)} udp:${x.address}:${x.port}`).join('\n') + `\nSNMPv3 credentials: ${t.secretsFile}` : `lab ${targetInstance(opts.lab)} is not deployed`));
+        emit(globals(), t ?? { targets: [] }, () =>
+          t
+            ? t.targets.map((x) => `${x.device.padEnd(28)} ${x.namespace.padEnd(36)} udp:${x.address}:${x.port}`).join('\n') +
+              `\nSNMPv3 credentials: ${t.secretsFile}`
+            : `lab ${targetInstance(opts.lab)} is not deployed`,
+        );
       });
     const fault = lab.command('fault').description('take a link or a device down, or bring it back up');
     fault

@@ -33,11 +33,26 @@ function date(flag: string, text: string | undefined): string | undefined {
   return text;
 }
 
-interface PlanOpts { systems?: string; seed?: string; count?: string; start?: string; deadline?: string; waveDays?: string; perWave?: string; perCloud?: string; maxDataGib?: string; bandwidthShare?: string; out?: string; all: boolean }
+interface PlanOpts {
+  systems?: string;
+  seed?: string;
+  count?: string;
+  start?: string;
+  deadline?: string;
+  waveDays?: string;
+  perWave?: string;
+  perCloud?: string;
+  maxDataGib?: string;
+  bandwidthShare?: string;
+  out?: string;
+  all: boolean;
+}
 
 async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   const waveOptions: Partial<WaveOptions> = {};
-  const set = <K extends keyof WaveOptions>(k: K, v: WaveOptions[K] | undefined) => { if (v !== undefined) waveOptions[k] = v; };
+  const set = <K extends keyof WaveOptions>(k: K, v: WaveOptions[K] | undefined) => {
+    if (v !== undefined) waveOptions[k] = v;
+  };
   set('start', date('--start', o.start));
   set('deadline', date('--deadline', o.deadline));
   set('waveDays', positive('--wave-days', o.waveDays));
@@ -47,11 +62,21 @@ async function planAction(g: GlobalOptions, o: PlanOpts): Promise<void> {
   const inputs = await loadPlanningInputs(g.inventory, { systemsFile: o.systems, seed: positive('--seed', o.seed), count: positive('--count', o.count) });
   const share = o.bandwidthShare === undefined ? undefined : Number(o.bandwidthShare);
   if (share !== undefined && !(share > 0 && share <= 1)) throw usage('--bandwidth-share', `"${o.bandwidthShare}" is not a share in (0, 1]`);
-  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions, { rules: inputs.rules, network: inputs.topology, ...(share ? { bandwidthShare: share } : {}) });
+  const plan = buildPlan(inputs.systems, inputs.registry, inputs.source, waveOptions, {
+    rules: inputs.rules,
+    network: inputs.topology,
+    ...(share ? { bandwidthShare: share } : {}),
+  });
   const text = stableJson(plan);
   await writeFileAtomically(planPath(g.stateDir), text, PRIVATE);
   if (o.out) await writeFileAtomically(o.out, text);
-  await audit.record(g.stateDir, { action: 'migrate.plan', objects: [`plan:${planPath(g.stateDir)}`], input: text, result: plan.deadline.met ? 'ok' : 'deadline-missed', detail: { waves: plan.waves.length } });
+  await audit.record(g.stateDir, {
+    action: 'migrate.plan',
+    objects: [`plan:${planPath(g.stateDir)}`],
+    input: text,
+    result: plan.deadline.met ? 'ok' : 'deadline-missed',
+    detail: { waves: plan.waves.length },
+  });
   emit(g, plan, () => renderPlanText(plan, { all: o.all }) + `\n\nplan exported to ${planPath(g.stateDir)}${o.out ? ` and ${o.out}` : ''}`);
   if (!plan.deadline.met || plan.findings.some((f) => f.severity === 'error')) process.exitCode = EXIT.policy;
 }
@@ -78,13 +103,26 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
   }
   const total = plan.waves.find((w) => w.number === wave)?.systems.length ?? 0;
   const tty = process.stderr.isTTY && !g.json;
-  const bar = tty ? new cliProgress.SingleBar({ format: `wave ${wave} [{bar}] {value}/{total} finalized  {last}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: `wave ${wave} [{bar}] {value}/{total} finalized  {last}`, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   let done = 0;
   bar?.start(total, 0, { last: '' });
   // Each lifecycle step of each system is one audit record (in order: the chain serialises them).
   let steps: Promise<unknown> = Promise.resolve();
   const auditStep = (id: string, state: string) => {
-    steps = steps.then(() => audit.record(g.stateDir, { action: 'migrate.step', objects: [`system:${id}`], input: { wave, id, state }, result: state === 'failed' ? 'failed' : state === 'reverted' || state === 'rolled-back' ? 'rolled-back' : 'ok', detail: { wave, state } }));
+    steps = steps.then(() =>
+      audit.record(g.stateDir, {
+        action: 'migrate.step',
+        objects: [`system:${id}`],
+        input: { wave, id, state },
+        result: state === 'failed' ? 'failed' : state === 'reverted' || state === 'rolled-back' ? 'rolled-back' : 'ok',
+        detail: { wave, state },
+      }),
+    );
   };
   const result = await runWave({
     stateDir: g.stateDir,
@@ -100,7 +138,13 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
     },
   }).finally(() => bar?.stop());
   await steps;
-  await audit.record(g.stateDir, { action: 'migrate.run', objects: [`wave:${wave}`], input: { wave, systems: result.systems.map((s) => [s.id, s.state]) }, result: result.reverted || result.failed ? 'failed' : 'ok', detail: { wave, finalized: result.finalized, reverted: result.reverted, failed: result.failed } });
+  await audit.record(g.stateDir, {
+    action: 'migrate.run',
+    objects: [`wave:${wave}`],
+    input: { wave, systems: result.systems.map((s) => [s.id, s.state]) },
+    result: result.reverted || result.failed ? 'failed' : 'ok',
+    detail: { wave, finalized: result.finalized, reverted: result.reverted, failed: result.failed },
+  });
   emit(g, result, () =>
     [
       `wave ${result.wave}: ${result.finalized}/${result.systems.length} finalized, ${result.reverted} rolled back, ${result.failed} failed, ${result.skipped} already done (${result.seconds.toFixed(1)} s)`,
@@ -122,10 +166,25 @@ function statusAction(g: GlobalOptions, o: { systems: boolean }): void {
     return;
   }
   process.stdout.write(renderStatusText({ ...st, waves: [] }) + '\n');
-  const multi = new cliProgress.MultiBar({ format: 'wave {wave} {date} [{bar}] {percentage}% {states}', clearOnComplete: false, hideCursor: true, stream: process.stdout }, cliProgress.Presets.shades_classic);
-  for (const w of st.waves) multi.create(100, Math.round(w.progress * 100), { wave: String(w.number).padStart(3), date: w.date, states: Object.entries(w.by_state).map(([k, v]) => `${k} ${v}`).join(', ') });
+  const multi = new cliProgress.MultiBar(
+    { format: 'wave {wave} {date} [{bar}] {percentage}% {states}', clearOnComplete: false, hideCursor: true, stream: process.stdout },
+    cliProgress.Presets.shades_classic,
+  );
+  for (const w of st.waves)
+    multi.create(100, Math.round(w.progress * 100), {
+      wave: String(w.number).padStart(3),
+      date: w.date,
+      states: Object.entries(w.by_state)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    });
   multi.stop();
-  if (o.systems) for (const w of st.waves) for (const s of w.systems) process.stdout.write(`  wave ${w.number} ${s.id.padEnd(32)} ${s.state}${s.lag ? `  lag ${s.lag.bytes_behind} B / ${s.lag.seconds_behind} s` : ''}${s.error ? `  (${s.error})` : ''}\n`);
+  if (o.systems)
+    for (const w of st.waves)
+      for (const s of w.systems)
+        process.stdout.write(
+          `  wave ${w.number} ${s.id.padEnd(32)} ${s.state}${s.lag ? `  lag ${s.lag.bytes_behind} B / ${s.lag.seconds_behind} s` : ''}${s.error ? `  (${s.error})` : ''}\n`,
+        );
 }
 
 export const migrateCommand: CommandModule = {
@@ -133,9 +192,11 @@ export const migrateCommand: CommandModule = {
     const migrate = program.command('migrate').description('move government systems onto the clouds in waves: assess (7 Rs), plan, run over SSH, status');
     migrate
       .command('plan')
-      .description('assess every system (7 Rs, target cloud from placement) and plan dependency-ordered, capacity-bounded waves; exports the plan (exit 1 when it misses the deadline or the cloud-share target, or has an error finding)')
-      .option('--systems <file>', 'systems file (YAML, JSON or CSV) instead of the inventory\'s')
-      .option('--seed <n>', 'generate the sample with this seed instead of reading the inventory\'s systems')
+      .description(
+        'assess every system (7 Rs, target cloud from placement) and plan dependency-ordered, capacity-bounded waves; exports the plan (exit 1 when it misses the deadline or the cloud-share target, or has an error finding)',
+      )
+      .option('--systems <file>', "systems file (YAML, JSON or CSV) instead of the inventory's")
+      .option('--seed <n>', "generate the sample with this seed instead of reading the inventory's systems")
       .option('--count <n>', 'size of the generated sample (default 1200)')
       .option('--start <date>', 'date of wave 1 (YYYY-MM-DD, default 2021-09-06)')
       .option('--deadline <date>', 'date every existing system should be on cloud by (default 2022-06-30)')
@@ -149,8 +210,10 @@ export const migrateCommand: CommandModule = {
       .action((o: PlanOpts) => planAction(globals(), o));
     migrate
       .command('run')
-      .description('run one wave, each system by its strategy\'s runbook (rehost: initial sync, test launch, incremental rounds, freeze, final delta, verify, DNS switch; PostgreSQL: logical replication; replatform, decommission, retain) — journaled, resumable, locked per wave (exit 1 when a system was rolled back or failed, 3 when the wave stopped)')
-      .requiredOption('--wave <n>', 'wave number (0: decommission the retired systems and tell the retained ones\' dependants)')
+      .description(
+        "run one wave, each system by its strategy's runbook (rehost: initial sync, test launch, incremental rounds, freeze, final delta, verify, DNS switch; PostgreSQL: logical replication; replatform, decommission, retain) — journaled, resumable, locked per wave (exit 1 when a system was rolled back or failed, 3 when the wave stopped)",
+      )
+      .requiredOption('--wave <n>', "wave number (0: decommission the retired systems and tell the retained ones' dependants)")
       .requiredOption('--runbook <file>', 'YAML: SSH identity and pinned host keys, the service-name file, and per system its source, target and service')
       .option('--plan <file>', 'plan file (default: the one `migrate plan` exported to the state dir)')
       .option('--concurrency <n>', 'systems migrated at once (bounds concurrent SSH sessions)', '4')

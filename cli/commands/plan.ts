@@ -30,7 +30,13 @@ const TARGETS: Record<string, () => Promise<PlanTarget>> = {
 /** A network deploy target (targets/registry.ts): per-device config diff against what it runs. */
 async function planDeployTarget(name: string, g: GlobalOptions, opts: PlanOptions): Promise<number> {
   const target = await loadTarget(name);
-  const plan = await target.plan({ stateDir: g.stateDir, inventoryDir: g.inventory, instance: targetInstance(typeof opts.lab === 'string' ? opts.lab : undefined), scope: typeof opts.scope === 'string' ? opts.scope : undefined, verbose: g.verbose });
+  const plan = await target.plan({
+    stateDir: g.stateDir,
+    inventoryDir: g.inventory,
+    instance: targetInstance(typeof opts.lab === 'string' ? opts.lab : undefined),
+    scope: typeof opts.scope === 'string' ? opts.scope : undefined,
+    verbose: g.verbose,
+  });
   const { text, ...json } = plan;
   // the lab's JSON has always named its instance `lab`
   emit(g, { lab: plan.instance, ...json }, () => text);
@@ -47,7 +53,13 @@ async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
     const change = compareSnapshots(await readAccepted(g.stateDir), now);
     if (opts.accept) {
       await writeAccepted(g.stateDir, now);
-      await audit.record(g.stateDir, { action: 'plan.accept', objects: ['baseline:model', ...change.devices.added.map((d) => `device:${d}`)].slice(0, 200), input: change, result: 'ok', detail: { devices: change.summary.devices, links: change.summary.links, configLines: change.summary.configLines } });
+      await audit.record(g.stateDir, {
+        action: 'plan.accept',
+        objects: ['baseline:model', ...change.devices.added.map((d) => `device:${d}`)].slice(0, 200),
+        input: change,
+        result: 'ok',
+        detail: { devices: change.summary.devices, links: change.summary.links, configLines: change.summary.configLines },
+      });
     }
     emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
     return opts.detailedExitcode && !change.summary.unchanged ? 2 : 0;
@@ -92,12 +104,22 @@ export const planCommand: CommandModule = {
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
       .option('--detailed-exitcode', 'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan)')
-      .option('--tf-backend <kind>', 'with --target openstack: Terraform state backend, local (under --state-dir) or pg (PG_CONN_STR); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local')
+      .option(
+        '--tf-backend <kind>',
+        'with --target openstack: Terraform state backend, local (under --state-dir) or pg (PG_CONN_STR); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local',
+      )
       .action(async (opts: PlanOptions & { target: string }) => {
         const g = globals();
         try {
           const load = TARGETS[opts.target];
-          if (!load && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown target "${opts.target}"`, `targets: ${[...Object.keys(TARGETS), ...targetNames()].join(', ')}`);
+          if (!load && !isTarget(opts.target))
+            throw inputError(
+              'E_USAGE',
+              '(command line)',
+              '--target',
+              `unknown target "${opts.target}"`,
+              `targets: ${[...Object.keys(TARGETS), ...targetNames()].join(', ')}`,
+            );
           process.exitCode = load ? await (await load())(g, opts) : await planDeployTarget(opts.target, g, opts);
         } catch (err) {
           if (!opts.detailedExitcode) throw err;

@@ -85,7 +85,9 @@ export const policyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('policy')
-      .description('check the design against a rule pack (default: dual-stack, dual-homing, tier bandwidths, private networks, prefix overlap, unified exit, clouds; mlps: 等保 2.0 level 3 over the rendered configs and Terraform JSON); exit 1 on a hard failure or an expired waiver')
+      .description(
+        'check the design against a rule pack (default: dual-stack, dual-homing, tier bandwidths, private networks, prefix overlap, unified exit, clouds; mlps: 等保 2.0 level 3 over the rendered configs and Terraform JSON); exit 1 on a hard failure or an expired waiver',
+      )
       .option('--pack <pack>', `rule pack: ${PACKS.join(', ')} (default ${DEFAULT_PACKS})`)
       .option('--format <format>', `output format: ${FORMATS.join(', ')} (default text, or json with --json; markdown: the compliance report, mlps)`)
       .option('--output <file>', 'write the report to this file instead of stdout (a summary line still goes to stdout)')
@@ -95,51 +97,99 @@ export const policyCommand: CommandModule = {
       .option('--waivers <file>', 'waivers file (default <inventory>/waivers.yaml when present)')
       .option('--rule-timeout <s>', 'seconds a user rule file may take to load or check', String(DEFAULT_RULE_TIMEOUT_MS / 1000))
       .option('--list', 'list the rules of the pack and exit', false)
-      .action(async (opts: { pack?: string; format?: string; output?: string; report?: string; synthDir?: string; rule?: string; waivers?: string; ruleTimeout: string; list: boolean }) => {
-        const g = globals();
-        const format = (opts.format ?? (g.json ? 'json' : 'text')) as Format;
-        if (!FORMATS.includes(format)) throw inputError('E_USAGE', '(command line)', '--format', `"${opts.format}" is not one of ${FORMATS.join(', ')}`);
-        const pack = (opts.pack ?? DEFAULT_PACKS) as Pack;
-        if (!PACKS.includes(pack)) throw inputError('E_USAGE', '(command line)', '--pack', `"${opts.pack}" is not one of ${PACKS.join(', ')}`);
-        if ((format === 'markdown' || opts.report) && pack === 'default') throw inputError('E_USAGE', '(command line)', opts.report ? '--report' : '--format', 'the compliance report is for the 等保 pack', 'add --pack mlps');
-        const timeout = Number(opts.ruleTimeout);
-        if (!(timeout > 0)) throw inputError('E_USAGE', '(command line)', '--rule-timeout', `"${opts.ruleTimeout}" is not a number of seconds`);
-        const synthDir = opts.synthDir ? resolve(opts.synthDir) : undefined;
+      .action(
+        async (opts: {
+          pack?: string;
+          format?: string;
+          output?: string;
+          report?: string;
+          synthDir?: string;
+          rule?: string;
+          waivers?: string;
+          ruleTimeout: string;
+          list: boolean;
+        }) => {
+          const g = globals();
+          const format = (opts.format ?? (g.json ? 'json' : 'text')) as Format;
+          if (!FORMATS.includes(format)) throw inputError('E_USAGE', '(command line)', '--format', `"${opts.format}" is not one of ${FORMATS.join(', ')}`);
+          const pack = (opts.pack ?? DEFAULT_PACKS) as Pack;
+          if (!PACKS.includes(pack)) throw inputError('E_USAGE', '(command line)', '--pack', `"${opts.pack}" is not one of ${PACKS.join(', ')}`);
+          if ((format === 'markdown' || opts.report) && pack === 'default')
+            throw inputError(
+              'E_USAGE',
+              '(command line)',
+              opts.report ? '--report' : '--format',
+              'the compliance report is for the 等保 pack',
+              'add --pack mlps',
+            );
+          const timeout = Number(opts.ruleTimeout);
+          if (!(timeout > 0)) throw inputError('E_USAGE', '(command line)', '--rule-timeout', `"${opts.ruleTimeout}" is not a number of seconds`);
+          const synthDir = opts.synthDir ? resolve(opts.synthDir) : undefined;
 
-        const registries = await registriesOf(pack);
-        const builtIn = registries.flatMap((r) => r.all());
-        // User rules load first (a broken one is bad input: nothing is run or written).
-        const user = await loadUserRules(userRuleFiles(g.inventory), builtIn.map((r) => r.id), timeout * 1000);
-        try {
-          let rules = [...builtIn, ...user.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-          if (opts.list) {
-            const listing = rules.map((r) => ({ id: r.id, severity: r.severity, title: r.title, requires: r.requires, ...(r.clauses ? { clauses: r.clauses } : {}) }));
-            process.stdout.write(format === 'text' ? listing.map((r) => `${r.id}  ${r.severity.padEnd(4)}  ${r.title}  (needs ${r.requires.join(', ')})${r.clauses ? `  [GB/T 22239 ${r.clauses.join(', ')}]` : ''}`).join('\n') + '\n' : JSON.stringify(listing, null, 2) + '\n');
-            return;
+          const registries = await registriesOf(pack);
+          const builtIn = registries.flatMap((r) => r.all());
+          // User rules load first (a broken one is bad input: nothing is run or written).
+          const user = await loadUserRules(
+            userRuleFiles(g.inventory),
+            builtIn.map((r) => r.id),
+            timeout * 1000,
+          );
+          try {
+            let rules = [...builtIn, ...user.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+            if (opts.list) {
+              const listing = rules.map((r) => ({
+                id: r.id,
+                severity: r.severity,
+                title: r.title,
+                requires: r.requires,
+                ...(r.clauses ? { clauses: r.clauses } : {}),
+              }));
+              process.stdout.write(
+                format === 'text'
+                  ? listing
+                      .map(
+                        (r) =>
+                          `${r.id}  ${r.severity.padEnd(4)}  ${r.title}  (needs ${r.requires.join(', ')})${r.clauses ? `  [GB/T 22239 ${r.clauses.join(', ')}]` : ''}`,
+                      )
+                      .join('\n') + '\n'
+                  : JSON.stringify(listing, null, 2) + '\n',
+              );
+              return;
+            }
+            if (opts.rule) {
+              const ids = opts.rule
+                .split(',')
+                .map((s) => s.trim().toUpperCase())
+                .filter(Boolean);
+              const unknown = ids.filter((id) => !rules.some((r) => r.id === id));
+              if (unknown.length)
+                throw inputError(
+                  'E_USAGE',
+                  '(command line)',
+                  '--rule',
+                  `unknown rule ${unknown.join(', ')}`,
+                  `known rules: ${rules.map((r) => r.id).join(', ')}`,
+                );
+              rules = rules.filter((r) => ids.includes(r.id));
+            }
+            const waivers = await readWaivers(opts.waivers, g.inventory);
+            const inventory = await loadInventory(g.inventory);
+            const given = await mlpsInputs(inventory, synthDir, rules);
+            const inputs: Record<string, unknown> = { ...given };
+            for (const reg of registries) Object.assign(inputs, await reg.inputsFor(inventory, rules, inputs as Partial<PolicyInputs>));
+            if (!inputs.inventory) inputs.inventory = inventory;
+            await user.prepare(inputs as PolicyInputs);
+            const raw = runPolicies(rules, inputs as PolicyInputs);
+            const w = applyWaivers(raw, waivers, new Date().toISOString().slice(0, 10));
+            await recordWaivers(g, w);
+            await writeOutputs(g, opts, format, pack, w, inventory, inputs as PolicyInputs);
+            if (!w.report.summary.passedHard) process.exitCode = EXIT.policy;
+          } finally {
+            await user.close();
+            await audit.close();
           }
-          if (opts.rule) {
-            const ids = opts.rule.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-            const unknown = ids.filter((id) => !rules.some((r) => r.id === id));
-            if (unknown.length) throw inputError('E_USAGE', '(command line)', '--rule', `unknown rule ${unknown.join(', ')}`, `known rules: ${rules.map((r) => r.id).join(', ')}`);
-            rules = rules.filter((r) => ids.includes(r.id));
-          }
-          const waivers = await readWaivers(opts.waivers, g.inventory);
-          const inventory = await loadInventory(g.inventory);
-          const given = await mlpsInputs(inventory, synthDir, rules);
-          const inputs: Record<string, unknown> = { ...given };
-          for (const reg of registries) Object.assign(inputs, await reg.inputsFor(inventory, rules, inputs as Partial<PolicyInputs>));
-          if (!inputs.inventory) inputs.inventory = inventory;
-          await user.prepare(inputs as PolicyInputs);
-          const raw = runPolicies(rules, inputs as PolicyInputs);
-          const w = applyWaivers(raw, waivers, new Date().toISOString().slice(0, 10));
-          await recordWaivers(g, w);
-          await writeOutputs(g, opts, format, pack, w, inventory, inputs as PolicyInputs);
-          if (!w.report.summary.passedHard) process.exitCode = EXIT.policy;
-        } finally {
-          await user.close();
-          await audit.close();
-        }
-      });
+        },
+      );
   },
 };
 
@@ -158,16 +208,38 @@ async function recordWaivers(g: GlobalOptions, w: WaivedReport): Promise<void> {
   }
 }
 
-async function writeOutputs(g: GlobalOptions, opts: { output?: string; report?: string }, format: Format, pack: Pack, w: WaivedReport, inventory: Inventory, inputs: PolicyInputs): Promise<void> {
-  const report: PolicyReport & { waivers?: unknown } = { ...w.report, waivers: { applied: w.applied.map((a) => ({ ...a.waiver, expired: a.expired, waived: a.matched })), waived: w.waived } };
+async function writeOutputs(
+  g: GlobalOptions,
+  opts: { output?: string; report?: string },
+  format: Format,
+  pack: Pack,
+  w: WaivedReport,
+  inventory: Inventory,
+  inputs: PolicyInputs,
+): Promise<void> {
+  const report: PolicyReport & { waivers?: unknown } = {
+    ...w.report,
+    waivers: { applied: w.applied.map((a) => ({ ...a.waiver, expired: a.expired, waived: a.matched })), waived: w.waived },
+  };
   let compliance: { json: string; md: string } | undefined;
   if (pack !== 'default') {
     const { complianceReport, renderComplianceMarkdown } = await import('../../policies/mlps/report.js');
     const map = siteMapper(inputs);
-    const c = complianceReport({ report: w.report, siteOf: map.siteOf, objectsPerSite: map.objects, devices: inputs.topology?.devices.length ?? 0, terraformStacks: inputs.terraformJson?.length ?? 0 });
+    const c = complianceReport({
+      report: w.report,
+      siteOf: map.siteOf,
+      objectsPerSite: map.objects,
+      devices: inputs.topology?.devices.length ?? 0,
+      terraformStacks: inputs.terraformJson?.length ?? 0,
+    });
     compliance = { json: JSON.stringify(c, null, 2) + '\n', md: renderComplianceMarkdown(c) };
   }
-  const expiredText = w.expired.map((a) => `EXPIRED waiver for ${a.waiver.rule} (${a.waiver.file}: ${a.waiver.path}), owner ${a.waiver.owner}, expired ${a.waiver.expires}: renew or remove it\n`).join('');
+  const expiredText = w.expired
+    .map(
+      (a) =>
+        `EXPIRED waiver for ${a.waiver.rule} (${a.waiver.file}: ${a.waiver.path}), owner ${a.waiver.owner}, expired ${a.waiver.expires}: renew or remove it\n`,
+    )
+    .join('');
   const rendered =
     format === 'text'
       ? renderPolicyText(w.report) + (w.waived.length ? `${w.waived.length} findings waived (see --format json)\n` : '') + expiredText
@@ -175,7 +247,18 @@ async function writeOutputs(g: GlobalOptions, opts: { output?: string; report?: 
         ? renderPolicyJson(report as PolicyReport)
         : format === 'markdown'
           ? compliance!.md
-          : JSON.stringify(renderSarif(w.report, { toolName: 'stacks-policy', toolVersion: '0.1.0', baseDir: process.cwd(), defaultFile: inventory.paths.province, locate: sourceLocator(), ...(pack !== 'default' ? { informationUri: MLPS_INFO_URI } : {}) }), null, 2) + '\n';
+          : JSON.stringify(
+              renderSarif(w.report, {
+                toolName: 'stacks-policy',
+                toolVersion: '0.1.0',
+                baseDir: process.cwd(),
+                defaultFile: inventory.paths.province,
+                locate: sourceLocator(),
+                ...(pack !== 'default' ? { informationUri: MLPS_INFO_URI } : {}),
+              }),
+              null,
+              2,
+            ) + '\n';
   if (opts.report && compliance) {
     await writeFileAtomically(join(resolve(opts.report), 'compliance.json'), compliance.json);
     await writeFileAtomically(join(resolve(opts.report), 'compliance.md'), compliance.md);
@@ -183,7 +266,9 @@ async function writeOutputs(g: GlobalOptions, opts: { output?: string; report?: 
   if (opts.output) {
     await writeFileAtomically(resolve(opts.output), rendered);
     const s = w.report.summary;
-    process.stdout.write(`${s.passedHard ? 'policy passed' : 'policy FAILED'}: ${s.failed} of ${s.rules} rules failed (${s.hardFindings} hard, ${s.softFindings} soft findings${w.expired.length ? `, ${w.expired.length} expired waivers` : ''}); ${format} report written to ${opts.output}\n`);
+    process.stdout.write(
+      `${s.passedHard ? 'policy passed' : 'policy FAILED'}: ${s.failed} of ${s.rules} rules failed (${s.hardFindings} hard, ${s.softFindings} soft findings${w.expired.length ? `, ${w.expired.length} expired waivers` : ''}); ${format} report written to ${opts.output}\n`,
+    );
   } else process.stdout.write(rendered);
   if (format !== 'text' && expiredText) process.stderr.write(expiredText);
   void g;

@@ -39,11 +39,22 @@ interface Rotation {
 async function rotateSnmp(stateDir: string): Promise<Rotation> {
   const files = labSecretFiles(stateDir);
   for (const f of files) await rotateSnmpSecrets(f);
-  return { kind: 'snmp', objects: files.map((f) => `secrets:${f}`), detail: { files: files.length, note: 'devices take the new keys when the lab is next brought up' } };
+  return {
+    kind: 'snmp',
+    objects: files.map((f) => `secrets:${f}`),
+    detail: { files: files.length, note: 'devices take the new keys when the lab is next brought up' },
+  };
 }
 
 function rotateSeal(stateDir: string): Rotation {
-  if (process.env[SEAL_KEY_ENV]) throw inputError('E_SEAL_KEY', SEAL_KEY_ENV, '(environment)', 'the seal key comes from the environment, so it is rotated there', `use a key file (${SEAL_KEY_FILE_ENV}) to let stacks rotate it`);
+  if (process.env[SEAL_KEY_ENV])
+    throw inputError(
+      'E_SEAL_KEY',
+      SEAL_KEY_ENV,
+      '(environment)',
+      'the seal key comes from the environment, so it is rotated there',
+      `use a key file (${SEAL_KEY_FILE_ENV}) to let stacks rotate it`,
+    );
   const files = labSecretFiles(stateDir);
   const kids: string[] = [];
   for (const file of files) {
@@ -73,22 +84,40 @@ export const secretsCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     const s = program.command('secrets').description('the secrets stacks keeps (SM4-sealed): rotate them');
     s.command('rotate [kind]')
-      .description(`rotate ${KINDS.join(' | ')} (default: all): new SNMP keys for every lab, a new SM4 seal key (files re-sealed), a new SM2 audit host key (the old one stays trusted)`)
+      .description(
+        `rotate ${KINDS.join(' | ')} (default: all): new SNMP keys for every lab, a new SM4 seal key (files re-sealed), a new SM2 audit host key (the old one stays trusted)`,
+      )
       .action(async (kind: string | undefined) => {
         const g = globals();
-        if (kind !== undefined && !KINDS.includes(kind as Kind)) throw inputError('E_USAGE', '(command line)', 'kind', `unknown secret kind "${kind}"`, `kinds: ${KINDS.join(', ')}`);
+        if (kind !== undefined && !KINDS.includes(kind as Kind))
+          throw inputError('E_USAGE', '(command line)', 'kind', `unknown secret kind "${kind}"`, `kinds: ${KINDS.join(', ')}`);
         const kinds = kind ? [kind as Kind] : [...KINDS];
         const done: Rotation[] = [];
         try {
           for (const k of kinds) {
             const r = k === 'snmp' ? await rotateSnmp(g.stateDir) : k === 'seal' ? rotateSeal(g.stateDir) : rotateAudit(g.stateDir);
             done.push(r);
-            await audit.record(g.stateDir, { action: 'secrets.rotate', objects: r.objects, input: r.detail, result: 'ok', detail: { kind: r.kind, ...r.detail } });
+            await audit.record(g.stateDir, {
+              action: 'secrets.rotate',
+              objects: r.objects,
+              input: r.detail,
+              result: 'ok',
+              detail: { kind: r.kind, ...r.detail },
+            });
           }
         } finally {
           await audit.close();
         }
-        emit(g, done, () => done.map((r) => `${r.kind}: rotated (${Object.entries(r.detail).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('\n'));
+        emit(g, done, () =>
+          done
+            .map(
+              (r) =>
+                `${r.kind}: rotated (${Object.entries(r.detail)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')})`,
+            )
+            .join('\n'),
+        );
       });
   },
 };

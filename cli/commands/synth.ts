@@ -20,13 +20,18 @@ export const synthCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('synth')
-      .description('render the whole province (address plan, device configs, merge plan, cloud, DR and monitoring stacks) into cdktf.out/, all or nothing; refuses a design that fails verification or a hard policy')
+      .description(
+        'render the whole province (address plan, device configs, merge plan, cloud, DR and monitoring stacks) into cdktf.out/, all or nothing; refuses a design that fails verification or a hard policy',
+      )
       .option('-o, --output <dir>', 'output folder', 'cdktf.out')
       .option('--force', 'write the artifacts even when verification or a hard policy fails (still exits 1)', false)
       .option('--skip-checks', 'do not run verification and policies (faster; reports are omitted)', false)
       .option('--stack <names...>', 'only these stacks (e.g. backbone, cloud-xian, monitoring); the output folder then holds just them')
       .option('--force-owned', 'replace the output folder even though stacks synth did not create it (its contents are lost)', false)
-      .option('--tf-backend <kind>', 'Terraform state backend: local (state files under --state-dir) or pg (connection string from PG_CONN_STR, never written); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local')
+      .option(
+        '--tf-backend <kind>',
+        'Terraform state backend: local (state files under --state-dir) or pg (connection string from PG_CONN_STR, never written); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local',
+      )
       .action(async (opts: SynthOptions) => {
         const g = globals();
         const outdir = resolve(opts.output);
@@ -75,9 +80,23 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
   }
 }
 
-async function synthWithModel(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob, inventory: Inventory, started: number, progress: Progress): Promise<void> {
+async function synthWithModel(
+  g: GlobalOptions,
+  opts: SynthOptions,
+  terraform: TerraformJob,
+  inventory: Inventory,
+  started: number,
+  progress: Progress,
+): Promise<void> {
   const tf = inventory.province.terraform;
-  const backend = backendFrom({ flag: opts.tfBackend, env: process.env.STACKS_TF_BACKEND, inventory: tf?.backend, schemaPrefix: tf?.schema_prefix, stateDir: g.stateDirAsGiven ?? g.stateDir, outdir: opts.output });
+  const backend = backendFrom({
+    flag: opts.tfBackend,
+    env: process.env.STACKS_TF_BACKEND,
+    inventory: tf?.backend,
+    schemaPrefix: tf?.schema_prefix,
+    stateDir: g.stateDirAsGiven ?? g.stateDir,
+    outdir: opts.output,
+  });
   const model = buildModel(inventory, backend);
   progress.step('model built');
   cloudModelOf(model);
@@ -85,7 +104,8 @@ async function synthWithModel(g: GlobalOptions, opts: SynthOptions, terraform: T
   let contributions = allContributions(model);
   if (opts.stack) {
     const unknown = opts.stack.filter((n) => !contributions.some((c) => c.name === n));
-    if (unknown.length) throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
+    if (unknown.length)
+      throw inputError('E_USAGE', '(command line)', '--stack', `unknown stack ${unknown.join(', ')}`, `stacks: ${contributions.map((c) => c.name).join(', ')}`);
     contributions = contributions.filter((c) => opts.stack!.includes(c.name));
   }
   // Rendered and handed to a writer thread now: the files are created while the checks run.
@@ -120,8 +140,11 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
     failed_rules: checks.policy.rules.filter((r) => r.status === 'failed' && r.severity === 'hard').map((r) => r.id),
   };
   if (checks && !checks.passed && !opts.force) {
-    emit(g, { written: false, checks: checkSummary }, () =>
-      `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
+    emit(
+      g,
+      { written: false, checks: checkSummary },
+      () =>
+        `synth refused: the design fails ${[...checkSummary!.failed_checks, ...checkSummary!.failed_rules].join(', ')}; nothing written.\nrun \`stacks verify\` and \`stacks policy\` for the details, or --force to write anyway`,
     );
     process.exitCode = EXIT.policy;
     await output.abort();
@@ -139,8 +162,12 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
     [
       `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files (${outcome.files - outcome.unchanged} new or changed) into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
       ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
-      outcome.allocated.length || outcome.allocatedPools.length ? `allocated address blocks for ${outcome.allocated.length} new sites and ${outcome.allocatedPools.length} cloud pools (recorded in the IPAM ledger)` : 'no new address allocations',
-      checks ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)` : 'checks skipped',
+      outcome.allocated.length || outcome.allocatedPools.length
+        ? `allocated address blocks for ${outcome.allocated.length} new sites and ${outcome.allocatedPools.length} cloud pools (recorded in the IPAM ledger)`
+        : 'no new address allocations',
+      checks
+        ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)`
+        : 'checks skipped',
     ].join('\n'),
   );
   if (checks && !checks.passed) process.exitCode = EXIT.policy;

@@ -16,7 +16,13 @@ function configsRoot(dir: string): string {
     if (existsSync(candidate) && statSync(candidate).isDirectory() && DIALECT_IDS.some((d) => existsSync(join(candidate, d)))) return candidate;
   }
   if (DIALECT_IDS.includes(basename(dir) as DialectId) && existsSync(dir)) return join(dir, '..');
-  throw inputError('E_NO_CONFIGS', dir, 'configs', `no device configs under ${dir}`, `give a synth output folder (with stacks/backbone/configs/{${DIALECT_IDS.join(',')}}/) or a configs folder`);
+  throw inputError(
+    'E_NO_CONFIGS',
+    dir,
+    'configs',
+    `no device configs under ${dir}`,
+    `give a synth output folder (with stacks/backbone/configs/{${DIALECT_IDS.join(',')}}/) or a configs folder`,
+  );
 }
 
 export function readConfigFolder(dir: string, only?: DialectId[]): { files: RenderedConfigFile[]; root: string } {

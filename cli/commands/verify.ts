@@ -17,7 +17,14 @@ import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets
 import type { Family, Level, Topology } from '../../network/types.js';
 import { summarize, type VerificationReport } from '../../network/verify/report.js';
 import { DIALECT_IDS, type DialectId } from '../../network/render/index.js';
-import { renderedConfigs, renderTrace, renderVerificationSarif, traceConfigs, verifyConfigs, type RenderedConfigFile } from '../../network/verify/config/index.js';
+import {
+  renderedConfigs,
+  renderTrace,
+  renderVerificationSarif,
+  traceConfigs,
+  verifyConfigs,
+  type RenderedConfigFile,
+} from '../../network/verify/config/index.js';
 import { readConfigFolder } from './verify-configs.js';
 import { writeFileSync } from 'node:fs';
 
@@ -25,7 +32,8 @@ const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'dep
 
 /** `3` (every level) or `county=3,city=4` (per parent level). */
 export function parseOversubscription(text: string): OversubscriptionThreshold {
-  const bad = (why: string) => inputError('E_USAGE', '(command line)', '--max-oversubscription', `"${text}": ${why}`, 'give a ratio (3) or level=ratio pairs (county=3,city=4)');
+  const bad = (why: string) =>
+    inputError('E_USAGE', '(command line)', '--max-oversubscription', `"${text}": ${why}`, 'give a ratio (3) or level=ratio pairs (county=3,city=4)');
   const ratio = (s: string) => {
     const n = Number(s);
     if (!Number.isFinite(n) || n <= 0) throw bad(`"${s}" is not a positive ratio`);
@@ -45,9 +53,14 @@ export const verifyCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('verify')
-      .description('verify the network in both families: reachability, single link/device failures, duplicate addresses and router IDs, prefix overlap, oversubscription (exit 1 on any failure)')
+      .description(
+        'verify the network in both families: reachability, single link/device failures, duplicate addresses and router IDs, prefix overlap, oversubscription (exit 1 on any failure)',
+      )
       .option('--target <name>', 'what to verify: model (the topology built from the inventory) or another registered target such as lab', 'model')
-      .option('--max-oversubscription <ratio>', 'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)')
+      .option(
+        '--max-oversubscription <ratio>',
+        'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)',
+      )
       .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--compare', "with --target lab: each device's RIB computed from the config it runs against FRR's own, both families")
@@ -62,7 +75,8 @@ export const verifyCommand: CommandModule = {
       .option('--output <file>', 'write the report (json or sarif) to this file instead of stdout')
       .action(async (opts: VerifyOptions) => {
         const g = globals();
-        if (opts.compare && opts.target === 'model') throw inputError('E_USAGE', '(command line)', '--compare', '--compare needs a running target', 'use --target lab --compare');
+        if (opts.compare && opts.target === 'model')
+          throw inputError('E_USAGE', '(command line)', '--compare', '--compare needs a running target', 'use --target lab --compare');
         if (opts.syntax) {
           const { verifySyntax } = await import('./verify-syntax.js');
           const report = await verifySyntax(buildTopology(await loadInventory(g.inventory)));
@@ -72,9 +86,17 @@ export const verifyCommand: CommandModule = {
         }
         // model (and whatever a loaded module registered), else a deploy target's own verify
         const registered = await verifyTarget(opts.target);
-        if (!registered && !isTarget(opts.target)) throw inputError('E_USAGE', '(command line)', '--target', `unknown verify target "${opts.target}"`, `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`);
+        if (!registered && !isTarget(opts.target))
+          throw inputError(
+            'E_USAGE',
+            '(command line)',
+            '--target',
+            `unknown verify target "${opts.target}"`,
+            `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`,
+          );
         const deployTarget = registered ? undefined : await loadTarget(opts.target);
-        if (!['text', 'json', 'sarif'].includes(opts.format)) throw inputError('E_USAGE', '(command line)', '--format', `unknown format "${opts.format}"`, 'text, json or sarif');
+        if (!['text', 'json', 'sarif'].includes(opts.format))
+          throw inputError('E_USAGE', '(command line)', '--format', `unknown format "${opts.format}"`, 'text, json or sarif');
         const dialects = dialectsOf(opts.dialect);
         const options = opts.maxOversubscription === undefined ? {} : { maxOversubscription: parseOversubscription(opts.maxOversubscription) };
         const inventory = await loadInventory(g.inventory);
@@ -119,7 +141,9 @@ interface VerifyOptions {
 function dialectsOf(text: string): DialectId[] {
   if (text === 'all') return DIALECT_IDS;
   const list = text.split(',');
-  for (const d of list) if (!DIALECT_IDS.includes(d as DialectId)) throw inputError('E_USAGE', '(command line)', '--dialect', `unknown dialect "${d}"`, `${DIALECT_IDS.join(', ')} or all`);
+  for (const d of list)
+    if (!DIALECT_IDS.includes(d as DialectId))
+      throw inputError('E_USAGE', '(command line)', '--dialect', `unknown dialect "${d}"`, `${DIALECT_IDS.join(', ')} or all`);
   return list as DialectId[];
 }
 
@@ -132,7 +156,10 @@ function configReports(topology: Topology, opts: VerifyOptions, dialects: Dialec
   const present = opts.from ? new Set(readConfigFolder(opts.from, dialects).files.map((f) => f.dialect)) : new Set(dialects);
   return dialects
     .filter((d) => present.has(d))
-    .map((d) => verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report);
+    .map(
+      (d) =>
+        verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report,
+    );
 }
 
 function combine(model: VerificationReport, configs: VerificationReport[]): VerificationReport {

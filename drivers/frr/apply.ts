@@ -15,7 +15,7 @@ export const applyScript = [
   '# usage: stacks-apply.sh FILE — make FILE the running config; prints the method used.',
   'f=$1; d=/var/tmp/stacks-reload',
   // A boot config (hostname and comments only) on a lab device: restart empty, cheaper than one `no` per line.
-  "if [ -x /etc/frr/reset.sh ] && ! grep -qvE '^(hostname .*|!.*|frr .*|)$' \"$f\"; then sh /etc/frr/reset.sh \"$f\" >&2 && echo replace && exit 0; fi",
+  'if [ -x /etc/frr/reset.sh ] && ! grep -qvE \'^(hostname .*|!.*|frr .*|)$\' "$f"; then sh /etc/frr/reset.sh "$f" >&2 && echo replace && exit 0; fi',
   'rm -rf $d && mkdir -p $d && cp "$f" $d/frr.conf && cp /etc/frr/vtysh.conf $d/ 2>/dev/null',
   'if python3 /usr/lib/frr/frr-reload.py --reload --stdout --confdir $d $d/frr.conf > /var/tmp/frr-reload.log 2>&1; then echo reload; exit 0; fi',
   'if [ -x /etc/frr/reset.sh ]; then sh /etc/frr/reset.sh "$f" >&2 && echo replace && exit 0; fi',

@@ -6,7 +6,19 @@
  */
 import { structuredPatch } from 'diff';
 import { runtimeError } from '../../lib/errors.js';
-import type { BfdPeer, CommitOptions, CommitReport, ConfigDiff, ConfigDriver, ConfigKind, DeviceFacts, DeviceShell, InterfaceInfo, OspfNeighbour, VrrpGroup } from '../types.js';
+import type {
+  BfdPeer,
+  CommitOptions,
+  CommitReport,
+  ConfigDiff,
+  ConfigDriver,
+  ConfigKind,
+  DeviceFacts,
+  DeviceShell,
+  InterfaceInfo,
+  OspfNeighbour,
+  VrrpGroup,
+} from '../types.js';
 import { APPLY_SCRIPT, applyScript } from './apply.js';
 import { incrementalScript } from './incremental.js';
 import { bfdPeers, durationSeconds, frrReloadDelta, ipInterfaces, ospf4Neighbours, ospf6Neighbours, vrrpGroups } from './parse.js';
@@ -72,7 +84,10 @@ export class FrrDriver implements ConfigDriver {
   }
 
   async getFacts(): Promise<DeviceFacts> {
-    const out = await this.must(`vtysh -c 'show version' ; echo '@@'; vtysh -c 'show running-config' | sed -n 's/^hostname //p'; echo '@@'; ps -o etime= -p $(cat /run/frr/zebra.pid 2>/dev/null || echo 1); echo '@@'; ls /sys/class/net`, 'get facts');
+    const out = await this.must(
+      `vtysh -c 'show version' ; echo '@@'; vtysh -c 'show running-config' | sed -n 's/^hostname //p'; echo '@@'; ps -o etime= -p $(cat /run/frr/zebra.pid 2>/dev/null || echo 1); echo '@@'; ls /sys/class/net`,
+      'get facts',
+    );
     const [version = '', hostname = '', etime = '', ifs = ''] = out.split('@@\n');
     return {
       // vtysh adds its own `hostname` (the host's) after the daemons' in an integrated config: the first is the router's
@@ -104,7 +119,9 @@ export class FrrDriver implements ConfigDriver {
 
   /** Candidate against the device's committed config (read from the device, not from our state). */
   async compareConfig(): Promise<ConfigDiff> {
-    const [startup, candidate] = (await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE} 2>/dev/null; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'compare')).split('@@@@\n');
+    const [startup, candidate] = (
+      await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE} 2>/dev/null; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'compare')
+    ).split('@@@@\n');
     return configDiff(startup ?? '', candidate ?? '');
   }
 
@@ -115,10 +132,19 @@ export class FrrDriver implements ConfigDriver {
    * config with the intent directly.
    */
   async compareRunning(intended: string): Promise<string[]> {
-    const [running = '', confirmed = '', committed = ''] = (await this.must(`vtysh -c 'show running-config'; echo '@@@@'; cat ${CONFIRMED_RUNNING} 2>/dev/null; echo '@@@@'; cat ${STARTUP} 2>/dev/null`, 'read running config')).split('@@@@\n');
+    const [running = '', confirmed = '', committed = ''] = (
+      await this.must(
+        `vtysh -c 'show running-config'; echo '@@@@'; cat ${CONFIRMED_RUNNING} 2>/dev/null; echo '@@@@'; cat ${STARTUP} 2>/dev/null`,
+        'read running config',
+      )
+    ).split('@@@@\n');
     const lines = (script: string) => script.split('\n').filter(Boolean);
     if (!confirmed.trim()) {
-      const out = await this.must(`cat > /var/tmp/stacks-intended.conf && python3 /usr/lib/frr/frr-reload.py --test --stdout /var/tmp/stacks-intended.conf 2>&1`, 'compare with running config', intended);
+      const out = await this.must(
+        `cat > /var/tmp/stacks-intended.conf && python3 /usr/lib/frr/frr-reload.py --test --stdout /var/tmp/stacks-intended.conf 2>&1`,
+        'compare with running config',
+        intended,
+      );
       const d = frrReloadDelta(out);
       return [...d.remove, ...d.add];
     }
@@ -133,7 +159,9 @@ export class FrrDriver implements ConfigDriver {
    */
   async commitConfig(opts: CommitOptions): Promise<CommitReport> {
     const started = Date.now();
-    const [committed = '', candidate = '', mode = ''] = (await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE}; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'read configs')).split('@@@@\n');
+    const [committed = '', candidate = '', mode = ''] = (
+      await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE}; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'read configs')
+    ).split('@@@@\n');
     const forward = incrementalScript(committed, candidate);
     const reverse = incrementalScript(candidate, committed);
     const heredoc = (file: string, text: string) => `cat > ${file} <<'STACKS_EOF'\n${text}STACKS_EOF`;
@@ -164,7 +192,12 @@ export class FrrDriver implements ConfigDriver {
   async confirmCommit(): Promise<void> {
     const record = `if [ "$(cat ${MODE} 2>/dev/null)" = merge ]; then vtysh -c 'show running-config' > ${STARTUP}.new && mv ${STARTUP}.new ${STARTUP}; else cp ${CANDIDATE} ${STARTUP}; fi; ${RECORD_RUNNING}`;
     const r = await this.s.exec(`mv ${TIMER} ${CLAIMED} 2>/dev/null && { kill -- -$(cat ${CLAIMED}) 2>/dev/null; rm -f ${CLAIMED}; ${record}; }`);
-    if (r.code !== 0) throw runtimeError('E_CONFIRM_EXPIRED', `${this.s.device}: the confirm timer fired before the checks passed; the device rolled itself back`, 'deploy again, with a longer --confirm-timeout on a busy host');
+    if (r.code !== 0)
+      throw runtimeError(
+        'E_CONFIRM_EXPIRED',
+        `${this.s.device}: the confirm timer fired before the checks passed; the device rolled itself back`,
+        'deploy again, with a longer --confirm-timeout on a busy host',
+      );
   }
 
   /**
@@ -177,7 +210,10 @@ export class FrrDriver implements ConfigDriver {
 
   /** Disarm the timer and restore the rollback point now (only the difference, as a commit). */
   async rollback(): Promise<void> {
-    await this.must(`${DISARM}; [ -e ${ROLLBACK} ] || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1 || { cat /var/tmp/rollback.log >&2; exit 1; }`, 'rollback');
+    await this.must(
+      `${DISARM}; [ -e ${ROLLBACK} ] || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1 || { cat /var/tmp/rollback.log >&2; exit 1; }`,
+      'rollback',
+    );
   }
 
   async hasPendingCommit(): Promise<boolean> {
@@ -189,7 +225,10 @@ export class FrrDriver implements ConfigDriver {
   }
 
   async getOspfNeighbours(): Promise<OspfNeighbour[]> {
-    const out = await this.must(`vtysh -c 'show ip ospf neighbor json' 2>/dev/null; echo '@@@@'; vtysh -c 'show ipv6 ospf6 neighbor json' 2>/dev/null; true`, 'get OSPF neighbours');
+    const out = await this.must(
+      `vtysh -c 'show ip ospf neighbor json' 2>/dev/null; echo '@@@@'; vtysh -c 'show ipv6 ospf6 neighbor json' 2>/dev/null; true`,
+      'get OSPF neighbours',
+    );
     const [v4 = '', v6 = ''] = out.split('@@@@\n');
     return [...ospf4Neighbours(v4), ...ospf6Neighbours(v6)];
   }

@@ -50,7 +50,10 @@ describe('incremental FRR commands', () => {
   });
 
   test('removed lines are negated, a second address is added beside the first, removed contexts go', () => {
-    const next = BASE.replace(' log-adjacency-changes\n', '').replace(' ip address 10.0.0.0/31\n', ' ip address 10.0.0.4/31\n').replace(/interface d2\n[^!]*!\n/, '') + 'router ospf6\n ospf6 router-id 10.0.0.9\nexit\n';
+    const next =
+      BASE.replace(' log-adjacency-changes\n', '')
+        .replace(' ip address 10.0.0.0/31\n', ' ip address 10.0.0.4/31\n')
+        .replace(/interface d2\n[^!]*!\n/, '') + 'router ospf6\n ospf6 router-id 10.0.0.9\nexit\n';
     const script = incrementalScript(BASE, next);
     expect(script).toContain('interface d2\n no ip address 10.0.0.2/31\n no ip ospf cost 500\nexit');
     expect(script).toContain('interface d1\n no ip address 10.0.0.0/31\n ip address 10.0.0.4/31\nexit');

@@ -84,7 +84,12 @@ const singleKey = (line: string) => SINGLE_VALUED.find((k) => line === k || line
 function lineChanges(from: readonly string[], to: readonly string[]): string[] {
   const has = new Set(from);
   const wants = new Set(to);
-  const replaced = new Set(to.filter((l) => !has.has(l)).map(singleKey).filter((k): k is string => k !== undefined));
+  const replaced = new Set(
+    to
+      .filter((l) => !has.has(l))
+      .map(singleKey)
+      .filter((k): k is string => k !== undefined),
+  );
   const removed = from.filter((l) => !wants.has(l) && !replaced.has(singleKey(l) ?? '\0')).map(negate);
   const added = to.filter((l) => !has.has(l));
   return [...removed, ...added];

@@ -54,7 +54,13 @@ interface Ospf6Entry {
 /** `show ipv6 ospf6 neighbor json`: `duration` is the time in the current state. */
 export function ospf6Neighbours(text: string): OspfNeighbour[] {
   const doc = parseJson(text) as { neighbors?: Ospf6Entry[] } | undefined;
-  return (doc?.neighbors ?? []).map((n) => ({ family: 'ipv6' as const, routerId: n.neighborId, interface: n.interfaceName ?? '', state: n.state, uptimeSeconds: durationSeconds(n.duration ?? n.upTime) }));
+  return (doc?.neighbors ?? []).map((n) => ({
+    family: 'ipv6' as const,
+    routerId: n.neighborId,
+    interface: n.interfaceName ?? '',
+    state: n.state,
+    uptimeSeconds: durationSeconds(n.duration ?? n.upTime),
+  }));
 }
 
 interface BfdEntry {
@@ -85,7 +91,10 @@ export function vrrpGroups(text: string): VrrpGroup[] {
   if (!Array.isArray(doc)) return [];
   const out: VrrpGroup[] = [];
   for (const g of doc as VrrpEntry[]) {
-    for (const [family, inst] of [['ipv4', g.v4], ['ipv6', g.v6]] as const) {
+    for (const [family, inst] of [
+      ['ipv4', g.v4],
+      ['ipv6', g.v6],
+    ] as const) {
       if (inst) out.push({ interface: g.interface, vrid: g.vrid, family, state: inst.status ?? '', priority: inst.effectivePriority ?? g.priority ?? 0 });
     }
   }

@@ -8,8 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { sm3Hex } from './sm3.js';
 import { deriveSealKeys, sm4Open, sm4Seal, SealError } from './sm4.js';
 import {
-  SM2_CURVE, generateSm2KeyPair, privateKeyFromPem, privateKeyToPem, publicFromPrivate, publicKeyFromHex, publicKeyHex, publicKeyToPem, publicKeyFromPem,
-  signatureFromDer, signatureToDer, signerZ, sm2Sign, sm2Verify, type Curve,
+  SM2_CURVE,
+  generateSm2KeyPair,
+  privateKeyFromPem,
+  privateKeyToPem,
+  publicFromPrivate,
+  publicKeyFromHex,
+  publicKeyHex,
+  publicKeyToPem,
+  publicKeyFromPem,
+  signatureFromDer,
+  signatureToDer,
+  signerZ,
+  sm2Sign,
+  sm2Verify,
+  type Curve,
 } from './sm2.js';
 
 const big = (s: string) => BigInt('0x' + s.replace(/\s+/g, ''));
@@ -49,7 +62,9 @@ describe('SM4 (GB/T 32907-2016, appendix A)', () => {
     const cbc = createCipheriv('sm4-cbc', k, iv);
     const cbcHex = Buffer.concat([cbc.update(msg), cbc.final()]).toString('hex');
     expect(cbcHex).toBe(smCrypto.sm4.encrypt([...msg], k.toString('hex'), { mode: 'cbc', iv: iv.toString('hex') }));
-    expect(Buffer.from(smCrypto.sm4.decrypt(cbcHex, k.toString('hex'), { mode: 'cbc', iv: iv.toString('hex'), output: 'array' }) as number[]).equals(msg)).toBe(true);
+    expect(Buffer.from(smCrypto.sm4.decrypt(cbcHex, k.toString('hex'), { mode: 'cbc', iv: iv.toString('hex'), output: 'array' }) as number[]).equals(msg)).toBe(
+      true,
+    );
   });
 });
 
@@ -98,7 +113,10 @@ const TEST_CURVE: Curve = {
 
 describe('SM2 signatures (GB/T 32918.2 / GM/T 0003)', () => {
   it('Z of the test-curve example (ID ALICE123@YAHOO.COM) is the published Z_A', () => {
-    const pub = { x: big('0AE4C779 8AA0F119 471BEE11 825BE462 02BB79E2 A5844495 E97C04FF 4DF2548A'), y: big('7C0240F8 8F1CD4E1 6352A73C 17B7F16F 07353E53 A176D684 A9FE0C6B B798E857') };
+    const pub = {
+      x: big('0AE4C779 8AA0F119 471BEE11 825BE462 02BB79E2 A5844495 E97C04FF 4DF2548A'),
+      y: big('7C0240F8 8F1CD4E1 6352A73C 17B7F16F 07353E53 A176D684 A9FE0C6B B798E857'),
+    };
     expect(signerZ(pub, 'ALICE123@YAHOO.COM', TEST_CURVE).toString('hex')).toBe(hex('F4A38489 E32B45B6 F876E3AC 2168CA39 2362DC8F 23459C1D 1146FC3D BFB7BC9A'));
   });
 
@@ -143,7 +161,9 @@ describe('SM2 signatures (GB/T 32918.2 / GM/T 0003)', () => {
     expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(privateKeyFromPem(pem)).toEqual(kp);
     expect(publicKeyFromPem(publicKeyToPem(kp.pub))).toEqual(kp.pub);
-    expect(() => privateKeyFromPem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }))).toThrow(/not an SM2/);
+    expect(() => privateKeyFromPem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }))).toThrow(
+      /not an SM2/,
+    );
   });
 
   it("finding pinned: Node's crypto.sign('sm3') is ECDSA for a generated key, SM2 with an EMPTY signer ID for a decoded one", () => {

@@ -352,7 +352,9 @@ export function privateKeyFromPem(pem: string | Buffer): Sm2KeyPair {
 }
 
 export function publicKeyToPem(pub: Point): string {
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, uncompressed(pub)]), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, uncompressed(pub)]), format: 'der', type: 'spki' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
 }
 
 export function publicKeyFromPem(pem: string | Buffer): Point {

@@ -33,7 +33,11 @@ const below = 'level=~"county|township|department"';
 
 export function renderAlertmanagerConfig(options: Partial<AlertmanagerOptions> = {}): string {
   const o = { ...DEFAULT_ALERTMANAGER_OPTIONS, ...options };
-  const webhook = (url: string) => ({ url, send_resolved: true, ...(o.bearerTokenFile ? { http_config: { authorization: { type: 'Bearer', credentials_file: o.bearerTokenFile } } } : {}) });
+  const webhook = (url: string) => ({
+    url,
+    send_resolved: true,
+    ...(o.bearerTokenFile ? { http_config: { authorization: { type: 'Bearer', credentials_file: o.bearerTokenFile } } } : {}),
+  });
   const config = {
     global: { resolve_timeout: '5m' },
     route: {
@@ -43,7 +47,13 @@ export function renderAlertmanagerConfig(options: Partial<AlertmanagerOptions> =
       group_interval: o.groupInterval ?? '5m',
       repeat_interval: '4h',
       routes: [
-        { receiver: 'noc-page', matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown"', paging], group_by: ['city'], group_wait: o.pageGroupWait ?? '10s', repeat_interval: '30m' },
+        {
+          receiver: 'noc-page',
+          matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown"', paging],
+          group_by: ['city'],
+          group_wait: o.pageGroupWait ?? '10s',
+          repeat_interval: '30m',
+        },
         { receiver: 'noc-ticket', matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"'], group_by: ['city'], repeat_interval: '12h' },
         { receiver: 'noc-page', matchers: ['severity=~"page|critical"'], group_wait: o.pageGroupWait ?? '10s', repeat_interval: '30m' },
         { receiver: 'noc-ticket', matchers: ['severity="ticket"'], repeat_interval: '12h' },
@@ -53,13 +63,23 @@ export function renderAlertmanagerConfig(options: Partial<AlertmanagerOptions> =
       // A breached fix window supersedes its "at risk" alert.
       { source_matchers: ['alertname="StacksFaultFixBreached"'], target_matchers: ['alertname="StacksFaultFixAtRisk"'], equal: ['fault_id'] },
       // Nobody is watching: the device, link and platform alerts are stale, not news.
-      { source_matchers: ['alertname="StacksMonitorDown"'], target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown|StacksPlatformDown"'] },
+      {
+        source_matchers: ['alertname="StacksMonitorDown"'],
+        target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown|StacksPlatformDown"'],
+      },
       // A site down explains its own devices being down.
       { source_matchers: ['alertname="StacksSiteDown"'], target_matchers: ['alertname="StacksDeviceDown"'], equal: ['site'] },
       // A city site down explains everything below it in that city.
-      { source_matchers: ['alertname="StacksSiteDown"', 'level="city"'], target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"', below], equal: ['city'] },
+      {
+        source_matchers: ['alertname="StacksSiteDown"', 'level="city"'],
+        target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"', below],
+        equal: ['city'],
+      },
       // The province core down explains every site below it.
-      { source_matchers: ['alertname="StacksSiteDown"', 'level="province"'], target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"', 'level!="province"'] },
+      {
+        source_matchers: ['alertname="StacksSiteDown"', 'level="province"'],
+        target_matchers: ['alertname=~"StacksSiteDown|StacksDeviceDown|StacksLinkDown"', 'level!="province"'],
+      },
     ],
     receivers: [
       { name: 'noc-page', webhook_configs: [webhook(o.pageWebhook)] },

@@ -3,7 +3,16 @@
  * overview (uptime against 95%/99%, open faults, 3-hour fix rate, tier utilisation by level) and a
  * per-city drill-down with a `city` template variable. Pure: returns dashboard JSON models.
  */
-import { DashboardBuilder, DatasourceVariableBuilder, QueryVariableBuilder, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode, VariableRefresh, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  VariableRefresh,
+  type Dashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
@@ -42,7 +51,13 @@ export function provinceOverview(provinceName: string, f: DashboardFigures): Das
     .timezone('browser')
     .withVariable(new DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'))
     .withRow(new RowBuilder('Targets of Table 1'))
-    .withPanel(uptimeStat(f, 'Cloud platform uptime, 365 days (ind. 9)', 'sum(stacks_uptime_ratio{type="platform",window="365d"}) / count(stacks_uptime_ratio{type="platform",window="365d"})'))
+    .withPanel(
+      uptimeStat(
+        f,
+        'Cloud platform uptime, 365 days (ind. 9)',
+        'sum(stacks_uptime_ratio{type="platform",window="365d"}) / count(stacks_uptime_ratio{type="platform",window="365d"})',
+      ),
+    )
     .withPanel(uptimeStat(f, `Faults fixed within ${fixH}, 30 days (ind. 13)`, 'stacks_fixed_in_time_ratio{window="30d"}'))
     .withPanel(uptimeStat(f, 'Device uptime, 30 days', 'avg(stacks_uptime_ratio{type="device",window="30d"})'))
     .withPanel(uptimeStat(f, 'Link uptime, 30 days', 'avg(stacks_uptime_ratio{type="link",window="30d"})'))
@@ -91,19 +106,38 @@ export function cityDrilldown(provinceName: string): Dashboard {
     .time({ from: 'now-24h', to: 'now' })
     .timezone('browser')
     .withVariable(new DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'))
-    .withVariable(new QueryVariableBuilder('city').label('City').query('label_values(stacks_device_up, city)').datasource(DS).refresh(VariableRefresh.OnDashboardLoad).multi(false).includeAll(false))
+    .withVariable(
+      new QueryVariableBuilder('city')
+        .label('City')
+        .query('label_values(stacks_device_up, city)')
+        .datasource(DS)
+        .refresh(VariableRefresh.OnDashboardLoad)
+        .multi(false)
+        .includeAll(false),
+    )
     .withPanel(
       new StatPanel()
         .title('Devices down in $city')
         .withTarget(q(`count(stacks_device_up${city} == 0) or vector(0)`))
         .gridPos({ x: 0, y: 0, w: 6, h: 5 }),
     )
-    .withPanel(new StatPanel().title('Links down in $city').withTarget(q(`count(stacks_link_up${city} == 0) or vector(0)`)).gridPos({ x: 0, y: 0, w: 6, h: 5 }))
+    .withPanel(
+      new StatPanel()
+        .title('Links down in $city')
+        .withTarget(q(`count(stacks_link_up${city} == 0) or vector(0)`))
+        .gridPos({ x: 0, y: 0, w: 6, h: 5 }),
+    )
     .withPanel(
       new TablePanel()
         .title('Device uptime, 30 days')
         .unit('percentunit')
-        .withTarget(q(`stacks_uptime_ratio{type="device",window="30d"} * on (object) group_left(city) label_replace(stacks_device_up${city}, "object", "$1", "device", "(.*)")`).format(PromQueryFormat.Table).instant())
+        .withTarget(
+          q(
+            `stacks_uptime_ratio{type="device",window="30d"} * on (object) group_left(city) label_replace(stacks_device_up${city}, "object", "$1", "device", "(.*)")`,
+          )
+            .format(PromQueryFormat.Table)
+            .instant(),
+        )
         .gridPos({ x: 0, y: 0, w: 12, h: 10 }),
     )
     .withPanel(

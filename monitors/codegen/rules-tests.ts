@@ -33,7 +33,13 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
         // error ratio 16.7 × the budget (16.7% at 99%): fast burn pages (both window pairs), slow burn tickets
         interval: '1m',
         input_series: sli('platform_availability', fastErrors, 300),
-        promql_expr_test: [{ expr: 'round(stacks:sli_error_ratio:rate1h, 0.0001)', eval_time: '90m', exp_samples: [{ labels: '{sli="platform_availability"}', value: Number((Math.round((fastErrors / PER_MIN) * 10_000) / 10_000).toFixed(4)) }] }],
+        promql_expr_test: [
+          {
+            expr: 'round(stacks:sli_error_ratio:rate1h, 0.0001)',
+            eval_time: '90m',
+            exp_samples: [{ labels: '{sli="platform_availability"}', value: Number((Math.round((fastErrors / PER_MIN) * 10_000) / 10_000).toFixed(4)) }],
+          },
+        ],
         alert_rule_test: [
           {
             eval_time: '70m',
@@ -83,7 +89,12 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
       {
         // a fault opened at t=0 is "at risk" after the at-risk mark and "breached" after the fix window
         interval: '1m',
-        input_series: [{ series: 'stacks_fault_opened_timestamp_seconds{fault_id="7",object="link:a--b",kind="link-down"}', values: `0x${Math.ceil(f.fixWindowSeconds / 60) + 60}` }],
+        input_series: [
+          {
+            series: 'stacks_fault_opened_timestamp_seconds{fault_id="7",object="link:a--b",kind="link-down"}',
+            values: `0x${Math.ceil(f.fixWindowSeconds / 60) + 60}`,
+          },
+        ],
         alert_rule_test: [
           { eval_time: min(f.atRiskSeconds - 60), alertname: 'StacksFaultFixAtRisk', exp_alerts: [] },
           {
@@ -140,7 +151,9 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
           {
             eval_time: '4m',
             alertname: 'StacksDeviceDown',
-            exp_alerts: [{ exp_labels: { device: 'c-r1', site: 'c', city, level: 'city' }, exp_annotations: { summary: 'Device c-r1 (c) does not answer SNMP' } }],
+            exp_alerts: [
+              { exp_labels: { device: 'c-r1', site: 'c', city, level: 'city' }, exp_annotations: { summary: 'Device c-r1 (c) does not answer SNMP' } },
+            ],
           },
           { eval_time: '4m', alertname: 'StacksSiteDown', exp_alerts: [] },
           {
@@ -162,7 +175,9 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
           {
             eval_time: '5m',
             alertname: 'StacksPlatformDown',
-            exp_alerts: [{ exp_labels: { severity: 'page', platform: 'provincial' }, exp_annotations: { summary: 'Cloud platform provincial does not answer its probe' } }],
+            exp_alerts: [
+              { exp_labels: { severity: 'page', platform: 'provincial' }, exp_annotations: { summary: 'Cloud platform provincial does not answer its probe' } },
+            ],
           },
           {
             eval_time: '5m',
@@ -191,7 +206,9 @@ export function renderRuleTests(rulesFile: string, f: MonitoringFigures): string
             exp_alerts: [
               {
                 exp_labels: { severity: 'ticket', window: '30d' },
-                exp_annotations: { summary: `Only ${pct(f.fixedInTimeObjective - 0.02)} of faults fixed within ${fix} over 30 days (target ${pct(f.fixedInTimeObjective)})` },
+                exp_annotations: {
+                  summary: `Only ${pct(f.fixedInTimeObjective - 0.02)} of faults fixed within ${fix} over 30 days (target ${pct(f.fixedInTimeObjective)})`,
+                },
               },
             ],
           },

@@ -98,7 +98,9 @@ function faultAlerts(o: RuleOptions): Rule[] {
       alert: 'StacksFaultFixAtRisk',
       expr: `${age} > ${o.atRiskSeconds}`,
       labels: { severity: 'page', sla: 'fix-window' },
-      annotations: { summary: `Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) unresolved over ${hours(o.atRiskSeconds)}: the ${fix} fix is at risk` },
+      annotations: {
+        summary: `Fault {{ $labels.fault_id }} on {{ $labels.object }} ({{ $labels.kind }}) unresolved over ${hours(o.atRiskSeconds)}: the ${fix} fix is at risk`,
+      },
     },
     {
       alert: 'StacksFaultFixBreached',

@@ -19,7 +19,20 @@ export type LifecycleAction =
 
 /** Column → value, in the stores' column names. */
 export type FaultPatch = Partial<
-  Record<'acknowledged_at' | 'acknowledged_by' | 'assigned_at' | 'assigned_to' | 'assigned_by' | 'resolved_at' | 'resolved_by' | 'resolution' | 'cause' | 'closed_at' | 'closed_by', number | string>
+  Record<
+    | 'acknowledged_at'
+    | 'acknowledged_by'
+    | 'assigned_at'
+    | 'assigned_to'
+    | 'assigned_by'
+    | 'resolved_at'
+    | 'resolved_by'
+    | 'resolution'
+    | 'cause'
+    | 'closed_at'
+    | 'closed_by',
+    number | string
+  >
 >;
 
 export interface JournalLine {

@@ -48,7 +48,9 @@ describe('FaultTracker', () => {
 
   it('closes a resumed fault whose object is found healthy', () => {
     const t = new FaultTracker({ openAfterMs: 0, closeAfterMs: 0 }, [{ object: 'device:r9', kind: 'device-unreachable', openedAt: 100 }]);
-    expect(t.observe('device:r9', 'device-unreachable', 'poll', false, 500)).toEqual([{ type: 'clear', object: 'device:r9', kind: 'device-unreachable', at: 500, autoResolve: false }]);
+    expect(t.observe('device:r9', 'device-unreachable', 'poll', false, 500)).toEqual([
+      { type: 'clear', object: 'device:r9', kind: 'device-unreachable', at: 500, autoResolve: false },
+    ]);
   });
 
   it('drops a report older than the last one from its source: a stale poll neither closes nor reopens', () => {

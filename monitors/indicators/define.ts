@@ -58,7 +58,14 @@ interface Common {
 }
 
 export type Computed =
-  | (Common & { status: 'ok'; value: number; numerator?: number; denominator?: number; /** false: shown, but not claimed against the target. */ claim?: boolean; note?: string })
+  | (Common & {
+      status: 'ok';
+      value: number;
+      numerator?: number;
+      denominator?: number /** false: shown, but not claimed against the target. */;
+      claim?: boolean;
+      note?: string;
+    })
   | (Common & { status: 'no-data' | 'unavailable'; reason: string });
 
 export interface IndicatorDefinition<R extends InputName = InputName> {

@@ -29,7 +29,15 @@ export default defineIndicator({
       const reachable = new Set(watchedDevices.filter((o) => !down.has(o.object)).map((o) => deviceSite.get(o.object)!));
       const main = by(COVERAGE_LEVELS, (id) => reachable.has(id));
       const township = by(['township'], (id) => reachable.has(id));
-      if (main.total === 0) return { status: 'no-data', reason: 'the topology has no province/city/county sites', definition, basis: 'live', source: 'fault store', measuredAt: lastSeen };
+      if (main.total === 0)
+        return {
+          status: 'no-data',
+          reason: 'the topology has no province/city/county sites',
+          definition,
+          basis: 'live',
+          source: 'fault store',
+          measuredAt: lastSeen,
+        };
       return {
         status: 'ok',
         value: main.covered / main.total,
@@ -44,7 +52,15 @@ export default defineIndicator({
     }
     const main = by(COVERAGE_LEVELS, (_id, legacy) => legacy.length > 0);
     const township = by(['township'], (_id, legacy) => legacy.length > 0);
-    if (main.total === 0) return { status: 'no-data', reason: 'the topology has no province/city/county sites', definition, basis: 'declared', source: 'topology', measuredAt: null };
+    if (main.total === 0)
+      return {
+        status: 'no-data',
+        reason: 'the topology has no province/city/county sites',
+        definition,
+        basis: 'declared',
+        source: 'topology',
+        measuredAt: null,
+      };
     return {
       status: 'ok',
       value: main.covered / main.total,
@@ -55,7 +71,11 @@ export default defineIndicator({
       source: 'inventory (legacy membership)',
       measuredAt: null,
       note: 'no daemon is watching the deployed network: run `stacks daemon` for the live figure',
-      detail: { townships_covered: township.covered, townships_total: township.total, township_rate: township.total ? township.covered / township.total : null },
+      detail: {
+        townships_covered: township.covered,
+        townships_total: township.total,
+        township_rate: township.total ? township.covered / township.total : null,
+      },
     };
   },
 });

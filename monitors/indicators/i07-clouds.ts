@@ -13,7 +13,15 @@ export default defineIndicator({
   requires: ['clouds', 'store'],
   compute: ({ clouds, store }): Computed => {
     const definition = 'clouds registered in the multi-cloud manager and answering their probes / all clouds in the registry';
-    if (!clouds) return { status: 'unavailable', reason: 'the inventory has no clouds file (province.yaml files.clouds)', definition, basis: 'declared', source: 'inventory', measuredAt: null };
+    if (!clouds)
+      return {
+        status: 'unavailable',
+        reason: 'the inventory has no clouds file (province.yaml files.clouds)',
+        definition,
+        basis: 'declared',
+        source: 'inventory',
+        measuredAt: null,
+      };
     const all = clouds.registry.clouds;
     const managed = all.filter((c) => c.managed);
     const probed = new Set((store?.objects ?? []).filter((o) => o.type === 'platform').map((o) => o.object.replace(/^platform:/, '')));

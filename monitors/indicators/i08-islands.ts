@@ -11,8 +11,17 @@ export default defineIndicator({
   id: 8,
   requires: ['clouds', 'migrations'],
   compute: ({ clouds, migrations }): Computed => {
-    const definition = 'non-classified systems migrated (journal: cutover/verified/finalized) onto a managed extranet cloud, with all their dependencies / non-classified systems';
-    if (!clouds) return { status: 'unavailable', reason: 'the inventory has no clouds file (province.yaml files.clouds)', definition, basis: 'journal', source: 'migration journal', measuredAt: null };
+    const definition =
+      'non-classified systems migrated (journal: cutover/verified/finalized) onto a managed extranet cloud, with all their dependencies / non-classified systems';
+    if (!clouds)
+      return {
+        status: 'unavailable',
+        reason: 'the inventory has no clouds file (province.yaml files.clouds)',
+        definition,
+        basis: 'journal',
+        source: 'migration journal',
+        measuredAt: null,
+      };
     const managed = new Set(clouds.registry.clouds.filter((c) => c.managed && c.onExtranet).map((c) => c.id));
     const migrated = new Set((migrations?.rows ?? []).filter((r) => onCloud(r.state) && managed.has(r.target_cloud)).map((r) => r.id));
     let denominator = 0;
@@ -22,7 +31,12 @@ export default defineIndicator({
       denominator++;
       if (migrated.has(s.id) && (s.dependsOn ?? []).every((d) => migrated.has(d))) numerator++;
     }
-    const common = { definition, basis: 'journal' as const, source: migrations ? 'migration journal' : 'no migration journal: nothing migrated yet', measuredAt: migrations?.at ?? null };
+    const common = {
+      definition,
+      basis: 'journal' as const,
+      source: migrations ? 'migration journal' : 'no migration journal: nothing migrated yet',
+      measuredAt: migrations?.at ?? null,
+    };
     if (!denominator) return { status: 'no-data', reason: 'no non-classified system in the inventory', ...common };
     return { status: 'ok', value: numerator / denominator, numerator, denominator, ...common, detail: { migrated: migrated.size } };
   },

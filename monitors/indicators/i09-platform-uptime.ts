@@ -15,7 +15,8 @@ export default defineIndicator({
     if (!s) return { status: 'unavailable', reason: 'no fault store yet: run `stacks daemon` with platform targets', ...common, measuredAt: null };
     const lastSeen = s.spans.length ? Math.max(...s.spans.map((x) => x.to)) : null;
     const platforms = s.objects.filter((o) => o.type === 'platform');
-    if (!platforms.length) return { status: 'no-data', reason: 'no cloud platform is monitored yet (give `stacks daemon` platform targets)', ...common, measuredAt: lastSeen };
+    if (!platforms.length)
+      return { status: 'no-data', reason: 'no cloud platform is monitored yet (give `stacks daemon` platform targets)', ...common, measuredAt: lastSeen };
     const a = availability(platforms, s.faults, s.spans, '365d', s.now);
     const v = pooled(a);
     if (v.ratio === null) return { status: 'no-data', reason: 'platforms registered but never watched', ...common, measuredAt: lastSeen };
@@ -24,7 +25,11 @@ export default defineIndicator({
       status: 'ok',
       value: v.ratio,
       claim,
-      ...(claim ? {} : { note: `watched ${(v.coverage * 100).toFixed(2)}% of the 365 days (policy: ${(policy.minCoverage * 100).toFixed(0)}%): not claimed against the target` }),
+      ...(claim
+        ? {}
+        : {
+            note: `watched ${(v.coverage * 100).toFixed(2)}% of the 365 days (policy: ${(policy.minCoverage * 100).toFixed(0)}%): not claimed against the target`,
+          }),
       ...common,
       measuredAt: lastSeen,
       detail: {

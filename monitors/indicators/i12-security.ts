@@ -16,6 +16,14 @@ export default defineIndicator({
     if (!s) return { status: 'unavailable', reason: 'no fault store yet: run `stacks daemon`', ...common, measuredAt: null };
     const r = fixRate(s.faults, s.now - WINDOWS['365d'], s.now, windowMs, ['security']);
     if (r.ratio === null) return { status: 'no-data', reason: 'no security incident settled in the window', ...common, measuredAt: s.now };
-    return { status: 'ok', value: r.ratio, numerator: r.inTime, denominator: r.settled, ...common, measuredAt: s.now, detail: { window: '365d', remediation_hours: windowMs / 3_600_000 } };
+    return {
+      status: 'ok',
+      value: r.ratio,
+      numerator: r.inTime,
+      denominator: r.settled,
+      ...common,
+      measuredAt: s.now,
+      detail: { window: '365d', remediation_hours: windowMs / 3_600_000 },
+    };
   },
 });

@@ -18,7 +18,8 @@ export default defineIndicator({
     const r = fixRate(s.faults, s.now - WINDOWS['365d'], s.now, fixWindowMs, OUTAGE_KINDS);
     const flapping = s.faults.filter((f) => f.flapping).length;
     const detail = { window: '365d', auto_resolving: policy.debounce.autoResolveKinds ?? [], flapping_faults: flapping };
-    if (r.ratio === null) return { status: 'no-data', reason: 'no network or platform fault has been settled in the window', ...common, measuredAt: s.now, detail };
+    if (r.ratio === null)
+      return { status: 'no-data', reason: 'no network or platform fault has been settled in the window', ...common, measuredAt: s.now, detail };
     return { status: 'ok', value: r.ratio, numerator: r.inTime, denominator: r.settled, ...common, measuredAt: s.now, detail };
   },
 });

@@ -32,12 +32,7 @@ declare module 'net-snmp' {
   }
   export interface Session extends EventEmitter {
     get(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
-    getBulk(
-      oids: string[],
-      nonRepeaters: number,
-      maxRepetitions: number,
-      cb: (error: Error | null, varbinds?: Array<Varbind | Varbind[]>) => void,
-    ): void;
+    getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (error: Error | null, varbinds?: Array<Varbind | Varbind[]>) => void): void;
     trap(typeOrOid: number | string, varbinds: Varbind[], cb: (error: Error | null) => void): void;
     trap(typeOrOid: number | string, varbinds: Varbind[], agentAddr: string, cb: (error: Error | null) => void): void;
     close(): void;

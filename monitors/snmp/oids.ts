@@ -17,12 +17,4 @@ export const OID = {
 } as const;
 
 /** The table columns one poll walks, in request order. */
-export const POLLED_COLUMNS = [
-  OID.ifName,
-  OID.ifAdminStatus,
-  OID.ifOperStatus,
-  OID.ifHCInOctets,
-  OID.ifHCOutOctets,
-  OID.ifInErrors,
-  OID.ifOutErrors,
-] as const;
+export const POLLED_COLUMNS = [OID.ifName, OID.ifAdminStatus, OID.ifOperStatus, OID.ifHCInOctets, OID.ifHCOutOctets, OID.ifInErrors, OID.ifOutErrors] as const;

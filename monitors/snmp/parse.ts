@@ -27,7 +27,8 @@ export function instanceIndex(column: string, oid: string): number | undefined {
 }
 
 function status(value: unknown, where: string): boolean {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 7) throw new InvalidAnswer(`${where}: status ${String(value)} is not an IF-MIB status`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 7)
+    throw new InvalidAnswer(`${where}: status ${String(value)} is not an IF-MIB status`);
   return value === 1;
 }
 

@@ -35,11 +35,7 @@ export function openSession(target: Pick<PollTarget, 'address' | 'port' | 'crede
   const session =
     c.version === 'v2c'
       ? snmp.createSession(target.address, c.community, { ...common, version: snmp.Version2c })
-      : snmp.createV3Session(
-          target.address,
-          v3User(c),
-          { ...common, version: snmp.Version3 },
-        );
+      : snmp.createV3Session(target.address, v3User(c), { ...common, version: snmp.Version3 });
   // A socket error must not crash the daemon; the poll that hits it reports it.
   session.on('error', () => undefined);
   return session;

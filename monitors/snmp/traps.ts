@@ -67,8 +67,7 @@ export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEve
   const auth = receiver.getAuthorizer();
   for (const c of opts.credentials) {
     if (c.version === 'v2c') auth.addCommunity(c.community);
-    else
-      auth.addUser(v3User(c));
+    else auth.addUser(v3User(c));
   }
   return receiver;
 }

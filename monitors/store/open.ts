@@ -7,7 +7,12 @@ import { checkUrlEnv, checkUrlOption, connectionError } from '../../lib/pg-url.j
 
 export async function openFaultStore(opts: { stateDir: string; postgresUrl?: string; sqliteFile?: string }): Promise<FaultStore> {
   // A URL on the command line must not carry a password (ps shows argv); errors show it redacted.
-  const url = opts.postgresUrl !== undefined ? checkUrlOption('--postgres', opts.postgresUrl) : process.env.STACKS_PG_URL ? checkUrlEnv('STACKS_PG_URL', process.env.STACKS_PG_URL) : undefined;
+  const url =
+    opts.postgresUrl !== undefined
+      ? checkUrlOption('--postgres', opts.postgresUrl)
+      : process.env.STACKS_PG_URL
+        ? checkUrlEnv('STACKS_PG_URL', process.env.STACKS_PG_URL)
+        : undefined;
   if (url) {
     try {
       return await PostgresFaultStore.connect(url);

@@ -48,7 +48,9 @@ export class PostgresFaultStore implements FaultStore {
       // Two daemons starting at once must not race on CREATE: serialise schema setup.
       await client.query('SELECT pg_advisory_lock(5150)');
       for (const sql of SCHEMA_STATEMENTS) await client.query(sql.replace('id INTEGER PRIMARY KEY', 'id BIGSERIAL PRIMARY KEY'));
-      const cols = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'faults'`);
+      const cols = await client.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'faults'`,
+      );
       const have = new Set(cols.rows.map((r) => r.column_name));
       for (const [name, type] of FAULT_COLUMNS) if (!have.has(name)) await client.query(`ALTER TABLE faults ADD COLUMN IF NOT EXISTS ${name} ${type}`);
       if (!have.has('cleared_at')) await client.query(MIGRATED_BACKFILL);
@@ -97,14 +99,18 @@ export class PostgresFaultStore implements FaultStore {
             continue;
           }
         } else if (event.type === 'flapping') {
-          row = (await client.query<FaultRow>(`UPDATE faults SET flapping = 1 WHERE object = $1 AND kind = $2 AND cleared_at IS NULL AND flapping = 0 RETURNING *`, [event.object, event.kind])).rows[0];
-        } else {
           row = (
-            await client.query<FaultRow>(`UPDATE faults SET cleared_at = greatest($1::bigint, opened_at) WHERE object = $2 AND kind = $3 AND cleared_at IS NULL RETURNING *`, [
-              event.at,
+            await client.query<FaultRow>(`UPDATE faults SET flapping = 1 WHERE object = $1 AND kind = $2 AND cleared_at IS NULL AND flapping = 0 RETURNING *`, [
               event.object,
               event.kind,
             ])
+          ).rows[0];
+        } else {
+          row = (
+            await client.query<FaultRow>(
+              `UPDATE faults SET cleared_at = greatest($1::bigint, opened_at) WHERE object = $2 AND kind = $3 AND cleared_at IS NULL RETURNING *`,
+              [event.at, event.object, event.kind],
+            )
           ).rows[0];
           if (row && event.autoResolve) {
             row = (
@@ -138,7 +144,8 @@ export class PostgresFaultStore implements FaultStore {
       let updated = row;
       if (cols.length) {
         const set = cols.map((c, i) => `${c} = $${i + 1}`).join(', ');
-        updated = (await client.query<FaultRow>(`UPDATE faults SET ${set} WHERE id = $${cols.length + 1} RETURNING *`, [...Object.values(d.patch), action.id])).rows[0]!;
+        updated = (await client.query<FaultRow>(`UPDATE faults SET ${set} WHERE id = $${cols.length + 1} RETURNING *`, [...Object.values(d.patch), action.id]))
+          .rows[0]!;
       }
       if (d.journal) await this.journalLine(client, action.id, d.journal);
       return { ok: true, fault: rowToFault(updated), changed: d.journal !== null };
@@ -151,7 +158,10 @@ export class PostgresFaultStore implements FaultStore {
   }
 
   async journal(id: number): Promise<JournalLine[]> {
-    const r = await this.pool.query<{ at: string; actor: string; action: string; text: string | null }>(`SELECT at, actor, action, text FROM fault_journal WHERE fault_id = $1 ORDER BY at, id`, [id]);
+    const r = await this.pool.query<{ at: string; actor: string; action: string; text: string | null }>(
+      `SELECT at, actor, action, text FROM fault_journal WHERE fault_id = $1 ORDER BY at, id`,
+      [id],
+    );
     return r.rows.map((x) => ({ at: Number(x.at), actor: x.actor, action: x.action, text: x.text }));
   }
 
@@ -170,7 +180,10 @@ export class PostgresFaultStore implements FaultStore {
   }
 
   async faultsBetween(from: number, to: number): Promise<Fault[]> {
-    const r = await this.pool.query<FaultRow>(`SELECT * FROM faults WHERE opened_at <= $1 AND (cleared_at IS NULL OR cleared_at >= $2) ORDER BY opened_at, id`, [to, from]);
+    const r = await this.pool.query<FaultRow>(
+      `SELECT * FROM faults WHERE opened_at <= $1 AND (cleared_at IS NULL OR cleared_at >= $2) ORDER BY opened_at, id`,
+      [to, from],
+    );
     return r.rows.map(rowToFault);
   }
 
@@ -184,7 +197,9 @@ export class PostgresFaultStore implements FaultStore {
   }
 
   async objects(): Promise<MonitoredObject[]> {
-    const r = await this.pool.query<{ object: string; type: string; first_seen: string }>(`SELECT object, type, first_seen FROM monitored_objects ORDER BY object`);
+    const r = await this.pool.query<{ object: string; type: string; first_seen: string }>(
+      `SELECT object, type, first_seen FROM monitored_objects ORDER BY object`,
+    );
     return r.rows.map((row) => ({ object: row.object, type: row.type, firstSeen: Number(row.first_seen) }));
   }
 
@@ -198,7 +213,10 @@ export class PostgresFaultStore implements FaultStore {
   }
 
   async watchSpans(from: number, to: number): Promise<WatchSpan[]> {
-    const r = await this.pool.query<{ id: string; started_at: string; last_seen: string }>(`SELECT id, started_at, last_seen FROM watch_spans WHERE started_at <= $1 AND last_seen >= $2 ORDER BY started_at, id`, [to, from]);
+    const r = await this.pool.query<{ id: string; started_at: string; last_seen: string }>(
+      `SELECT id, started_at, last_seen FROM watch_spans WHERE started_at <= $1 AND last_seen >= $2 ORDER BY started_at, id`,
+      [to, from],
+    );
     return r.rows.map((x) => ({ id: Number(x.id), from: Math.max(from, Number(x.started_at)), to: Math.min(to, Number(x.last_seen)) }));
   }
 

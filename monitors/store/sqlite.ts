@@ -91,7 +91,9 @@ export class SqliteFaultStore implements FaultStore {
       const cols = Object.keys(d.patch);
       let updated = row;
       if (cols.length) {
-        updated = this.db.prepare(`UPDATE faults SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING *`).get(...Object.values(d.patch), action.id) as FaultRow;
+        updated = this.db
+          .prepare(`UPDATE faults SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING *`)
+          .get(...Object.values(d.patch), action.id) as FaultRow;
       }
       if (d.journal) this.journalLine(action.id, d.journal);
       return { ok: true, fault: rowToFault(updated), changed: d.journal !== null };
@@ -105,7 +107,12 @@ export class SqliteFaultStore implements FaultStore {
   }
 
   async journal(id: number): Promise<JournalLine[]> {
-    const rows = this.db.prepare(`SELECT at, actor, action, text FROM fault_journal WHERE fault_id = ? ORDER BY at, id`).all(id) as Array<{ at: number; actor: string; action: string; text: string | null }>;
+    const rows = this.db.prepare(`SELECT at, actor, action, text FROM fault_journal WHERE fault_id = ? ORDER BY at, id`).all(id) as Array<{
+      at: number;
+      actor: string;
+      action: string;
+      text: string | null;
+    }>;
     return rows.map((r) => ({ at: Number(r.at), actor: r.actor, action: r.action, text: r.text }));
   }
 
@@ -138,7 +145,11 @@ export class SqliteFaultStore implements FaultStore {
   }
 
   async objects(): Promise<MonitoredObject[]> {
-    const rows = this.db.prepare(`SELECT object, type, first_seen FROM monitored_objects ORDER BY object`).all() as Array<{ object: string; type: string; first_seen: number }>;
+    const rows = this.db.prepare(`SELECT object, type, first_seen FROM monitored_objects ORDER BY object`).all() as Array<{
+      object: string;
+      type: string;
+      first_seen: number;
+    }>;
     return rows.map((r) => ({ object: r.object, type: r.type, firstSeen: Number(r.first_seen) }));
   }
 
@@ -151,7 +162,9 @@ export class SqliteFaultStore implements FaultStore {
   }
 
   async watchSpans(from: number, to: number): Promise<WatchSpan[]> {
-    const rows = this.db.prepare(`SELECT id, started_at, last_seen FROM watch_spans WHERE started_at <= ? AND last_seen >= ? ORDER BY started_at, id`).all(to, from) as Array<{ id: number; started_at: number; last_seen: number }>;
+    const rows = this.db
+      .prepare(`SELECT id, started_at, last_seen FROM watch_spans WHERE started_at <= ? AND last_seen >= ? ORDER BY started_at, id`)
+      .all(to, from) as Array<{ id: number; started_at: number; last_seen: number }>;
     return rows.map((r) => ({ id: Number(r.id), from: Math.max(from, Number(r.started_at)), to: Math.min(to, Number(r.last_seen)) }));
   }
 

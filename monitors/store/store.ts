@@ -187,5 +187,10 @@ export function rowToFault(r: FaultRow): Fault {
 export function eventJournal(e: FaultEvent): JournalLine {
   if (e.type === 'open') return { at: e.at, actor: DAEMON_ACTOR, action: 'open', text: e.detail ?? (e.flapping ? 'flapping' : null) };
   if (e.type === 'flapping') return { at: e.at, actor: DAEMON_ACTOR, action: 'flapping', text: null };
-  return { at: e.at, actor: DAEMON_ACTOR, action: e.autoResolve ? 'clear+resolve' : 'clear', text: e.autoResolve ? 'condition cleared; auto-resolving kind' : 'condition cleared; waits for an operator to resolve' };
+  return {
+    at: e.at,
+    actor: DAEMON_ACTOR,
+    action: e.autoResolve ? 'clear+resolve' : 'clear',
+    text: e.autoResolve ? 'condition cleared; auto-resolving kind' : 'condition cleared; waits for an operator to resolve',
+  };
 }

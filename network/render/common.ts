@@ -53,7 +53,11 @@ export function indexTopology(topology: Topology): TopologyIndex {
 export function findDevice(topology: Topology, deviceId: string): Device {
   const device = indexTopology(topology).devices.get(deviceId);
   if (!device) {
-    throw new StacksError({ code: 'E_UNKNOWN_DEVICE', message: `no device "${deviceId}" in the topology`, hint: 'device ids look like shaanxi-r1, xian.yanta-r2' });
+    throw new StacksError({
+      code: 'E_UNKNOWN_DEVICE',
+      message: `no device "${deviceId}" in the topology`,
+      hint: 'device ids look like shaanxi-r1, xian.yanta-r2',
+    });
   }
   return device;
 }
@@ -64,7 +68,11 @@ export function interfaceArea(topology: Topology, device: Device, iface: Interfa
   if (iface.link === undefined) return device.area;
   const link = indexTopology(topology).links.get(iface.link);
   if (!link) {
-    throw new StacksError({ code: 'E_UNKNOWN_LINK', kind: 'runtime', message: `${device.id} ${iface.name} names link "${iface.link}", which the topology lacks` });
+    throw new StacksError({
+      code: 'E_UNKNOWN_LINK',
+      kind: 'runtime',
+      message: `${device.id} ${iface.name} names link "${iface.link}", which the topology lacks`,
+    });
   }
   return link.area;
 }

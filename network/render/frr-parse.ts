@@ -28,8 +28,21 @@ const FRR_PREFERENCES = { connected: 0, static: 1, ospfInternal: 110, ospfExtern
 const FRR_TIMERS = { hello: 10, dead: 40 };
 
 /** Top-level lines that set nothing the verifier computes with. */
-const IGNORED_TOP = [/^frr version \S+$/, /^frr defaults (traditional|datacenter)$/, /^log (syslog|stdout|file)( .*)?$/, /^service integrated-vtysh-config$/, /^end$/, /^!.*$/];
-const IGNORED_OSPF = [/^log-adjacency-changes( detail)?$/, /^auto-cost reference-bandwidth \d+$/, /^timers throttle spf \d+ \d+ \d+$/, /^timers throttle lsa all \d+$/, /^timers lsa min-arrival \d+$/];
+const IGNORED_TOP = [
+  /^frr version \S+$/,
+  /^frr defaults (traditional|datacenter)$/,
+  /^log (syslog|stdout|file)( .*)?$/,
+  /^service integrated-vtysh-config$/,
+  /^end$/,
+  /^!.*$/,
+];
+const IGNORED_OSPF = [
+  /^log-adjacency-changes( detail)?$/,
+  /^auto-cost reference-bandwidth \d+$/,
+  /^timers throttle spf \d+ \d+ \d+$/,
+  /^timers throttle lsa all \d+$/,
+  /^timers lsa min-arrival \d+$/,
+];
 
 interface NetworkStatement {
   cidr: ConfigAddress;
@@ -38,7 +51,11 @@ interface NetworkStatement {
 }
 
 type RouteMapEntry = { line: number; matchInterfaces: string[] };
-type Context = { kind: 'top' } | { kind: 'interface'; draft: InterfaceDraft } | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess } | { kind: 'route-map'; entry: RouteMapEntry };
+type Context =
+  | { kind: 'top' }
+  | { kind: 'interface'; draft: InterfaceDraft }
+  | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess }
+  | { kind: 'route-map'; entry: RouteMapEntry };
 
 export function parseFrr(text: string): ParsedConfig {
   const config = emptyConfig('frr', FRR_PREFERENCES);
@@ -251,7 +268,8 @@ function ospfInterfaceLine(l: NumberedLine, o: InterfaceDraft['ospf']['v2'], w: 
     }
     case 'authentication':
       if (!v2) return false;
-      o.auth = value === 'message-digest' ? (o.auth?.startsWith('md5') ? o.auth : 'md5') : value === 'null' ? 'none' : value === undefined ? 'simple' : 'unknown';
+      o.auth =
+        value === 'message-digest' ? (o.auth?.startsWith('md5') ? o.auth : 'md5') : value === 'null' ? 'none' : value === undefined ? 'simple' : 'unknown';
       return true;
     case 'message-digest-key':
       if (!v2 || more[0] !== 'md5' || more[1] === undefined) return false;

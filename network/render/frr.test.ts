@@ -90,7 +90,9 @@ describe('renderFrr', () => {
     const slow = renderFrr(topology, 'xian-r1');
     const fast = renderFrr(topology, 'xian-r1', { fastTimers: true });
     expect(slow).not.toContain('hello-interval');
-    expect(stanza(fast, 'up1')).toEqual(expect.arrayContaining([' ip ospf hello-interval 1', ' ip ospf dead-interval 3', ' ipv6 ospf6 hello-interval 1', ' ipv6 ospf6 dead-interval 3']));
+    expect(stanza(fast, 'up1')).toEqual(
+      expect.arrayContaining([' ip ospf hello-interval 1', ' ip ospf dead-interval 3', ' ipv6 ospf6 hello-interval 1', ' ipv6 ospf6 dead-interval 3']),
+    );
     expect(stanza(fast, 'lan0').join('\n')).not.toContain('hello-interval');
     expect(fast).toContain(' timers throttle spf 0 50 500');
   });
@@ -104,7 +106,9 @@ describe('renderFrr', () => {
 
   it('counts lines per interface so a link change can be attributed', () => {
     const counts = frrLineCounts(topology, 'xian-r1');
-    const nonSeparator = renderFrr(topology, 'xian-r1').split('\n').filter((l) => l && l !== '!').length;
+    const nonSeparator = renderFrr(topology, 'xian-r1')
+      .split('\n')
+      .filter((l) => l && l !== '!').length;
     expect(counts.total).toBe(nonSeparator);
     expect(counts.byInterface.up1).toBe(stanza(renderFrr(topology, 'xian-r1'), 'up1').length);
   });

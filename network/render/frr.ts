@@ -65,7 +65,10 @@ function interfaceStanza(topology: Topology, device: Device, iface: Interface, o
   const area = interfaceArea(topology, device, iface);
   if (area !== undefined) {
     const cost = ospfCost(iface.bandwidthMbps);
-    for (const [v, proto] of [['ip', 'ospf'], ['ipv6', 'ospf6']] as const) {
+    for (const [v, proto] of [
+      ['ip', 'ospf'],
+      ['ipv6', 'ospf6'],
+    ] as const) {
       out.push(` ${v} ${proto} area ${area}`, ` ${v} ${proto} cost ${cost}`);
       if (isPointToPoint(iface)) out.push(` ${v} ${proto} network point-to-point`);
       if (iface.passive) out.push(` ${v} ${proto} passive`);

@@ -57,7 +57,9 @@ describe('each dialect parses what its renderer writes', () => {
       ['parse.unknown-line', 7],
     ]);
     expect(frr.interfaces[0]!.ipv4?.address).toBe('10.0.0.1');
-    const vrp = parseVrp('#\nsysname a\n#\ninterface GigabitEthernet0/0/0\n ip address 10.0.0.1 255.0.255.0\n foo\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.0\n  network 10.0.0.0 255.255.255.254\n#\nreturn\n');
+    const vrp = parseVrp(
+      '#\nsysname a\n#\ninterface GigabitEthernet0/0/0\n ip address 10.0.0.1 255.0.255.0\n foo\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.0\n  network 10.0.0.0 255.255.255.254\n#\nreturn\n',
+    );
     expect(vrp.findings.map((f) => [f.id, f.line])).toEqual([
       ['parse.bad-value', 5],
       ['parse.unknown-line', 6],
@@ -67,7 +69,8 @@ describe('each dialect parses what its renderer writes', () => {
   });
 
   it('matches VRP network statements by wildcard, as VRP does (a mask written instead matches by low bits)', () => {
-    const text = (wild: string) => `#\nipv6\n#\ninterface GigabitEthernet0/0/0\n ip address 10.9.8.6 255.255.255.254\n#\ninterface GigabitEthernet0/0/1\n ip address 10.1.1.2 255.255.255.254\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.5\n  network 10.9.8.6 ${wild}\n#\nreturn\n`;
+    const text = (wild: string) =>
+      `#\nipv6\n#\ninterface GigabitEthernet0/0/0\n ip address 10.9.8.6 255.255.255.254\n#\ninterface GigabitEthernet0/0/1\n ip address 10.1.1.2 255.255.255.254\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.5\n  network 10.9.8.6 ${wild}\n#\nreturn\n`;
     const right = parseVrp(text('0.0.0.1'));
     expect(right.interfaces.map((i) => i.ospf.v2?.area)).toEqual(['0.0.0.5', undefined]);
     const wrong = parseVrp(text('255.255.255.254'));

@@ -36,10 +36,7 @@ interface NetworkStatement {
   line: number;
 }
 
-type Context =
-  | { kind: 'top' }
-  | { kind: 'interface'; draft: InterfaceDraft }
-  | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string };
+type Context = { kind: 'top' } | { kind: 'interface'; draft: InterfaceDraft } | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string };
 
 export function parseVrp(text: string): ParsedConfig {
   const config = emptyConfig('vrp', VRP_PREFERENCES);
@@ -79,12 +76,17 @@ export function parseVrp(text: string): ParsedConfig {
     return finishInterface(d, VRP_TIMERS);
   });
   for (const n of networks) {
-    if (!config.interfaces.some((i) => i.ipv4 && ipMatches(i.ipv4.hex, n))) sink.add('ospf.network-unmatched', n.line, 'this network statement covers no interface address');
+    if (!config.interfaces.some((i) => i.ipv4 && ipMatches(i.ipv4.hex, n)))
+      sink.add('ospf.network-unmatched', n.line, 'this network statement covers no interface address');
   }
   for (const i of config.interfaces) {
     if (i.ipv6Enabled || (!i.ipv6.length && !i.ospf.v3)) continue;
     const line = i.ipv6[0]?.line ?? i.ospf.v3?.areaLine ?? i.line;
-    sink.add('l3.ipv6-disabled', line, `${i.name} has IPv6 configured but ${ipv6Global ? 'no `ipv6 enable`' : 'the global `ipv6` is missing'}: VRP neither forwards IPv6 nor runs OSPFv3 on it`);
+    sink.add(
+      'l3.ipv6-disabled',
+      line,
+      `${i.name} has IPv6 configured but ${ipv6Global ? 'no `ipv6 enable`' : 'the global `ipv6` is missing'}: VRP neither forwards IPv6 nor runs OSPFv3 on it`,
+    );
   }
   config.findings = sink.findings;
   return config;
@@ -94,7 +96,7 @@ export function parseVrp(text: string): ParsedConfig {
 function ipMatches(hex: string, n: NetworkStatement): boolean {
   const a = parseInt(hex, 16);
   const care = parseInt(n.careHex, 16);
-  return ((a & care) >>> 0) === ((parseInt(n.networkHex, 16) & care) >>> 0);
+  return (a & care) >>> 0 === (parseInt(n.networkHex, 16) & care) >>> 0;
 }
 
 function topLine(l: NumberedLine, config: ParsedConfig, drafts: InterfaceDraft[], sink: FindingSink): Context | undefined {
@@ -237,7 +239,8 @@ function ospfInterfaceLine(l: NumberedLine, d: InterfaceDraft, version: 'v2' | '
   }
   if (version === 'v2' && key === 'authentication-mode') {
     if (value === 'simple') o.auth = `simple:${keyFingerprint([third, fourth, ...more].filter(Boolean).join(' '))}`;
-    else if ((value === 'md5' || value === 'hmac-sha256') && third !== undefined) o.auth = `${value === 'md5' ? 'md5' : 'sha256'}:${third}:${keyFingerprint([fourth, ...more].join(' '))}`;
+    else if ((value === 'md5' || value === 'hmac-sha256') && third !== undefined)
+      o.auth = `${value === 'md5' ? 'md5' : 'sha256'}:${third}:${keyFingerprint([fourth, ...more].join(' '))}`;
     else return false;
     return true;
   }
@@ -290,7 +293,11 @@ function processLine(
     const care = (~parseInt(wild, 16) >>> 0).toString(16).padStart(8, '0');
     // A wildcard frees the low bits (0.0.0.255); one whose ones sit on the left is a mask written by mistake.
     if (maskLength(w[2]!) !== undefined && maskLength(hexToDotted(care)) === undefined) {
-      sink.add('vrp.network-mask', l.line, `${w[2]} is a mask, not a wildcard: VRP reads it as a wildcard and matches addresses by their low bits only (the wildcard of this prefix is ${hexToDotted(care)})`);
+      sink.add(
+        'vrp.network-mask',
+        l.line,
+        `${w[2]} is a mask, not a wildcard: VRP reads it as a wildcard and matches addresses by their low bits only (the wildcard of this prefix is ${hexToDotted(care)})`,
+      );
     }
     networks.push({ networkHex: net, careHex: care, area: ctx.area, line: l.line });
     return;
@@ -302,5 +309,3 @@ function hexToDotted(hex: string): string {
   const n = parseInt(hex, 16);
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
-
-

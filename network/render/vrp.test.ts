@@ -109,7 +109,9 @@ describe('renderVrp', () => {
 
   it('adds fast hello/dead timers on adjacencies when asked', () => {
     const fast = renderVrp(topology, 'xian-r1', { fastTimers: true });
-    expect(view(fast, 'interface XGigabitEthernet1/0/1')).toEqual(expect.arrayContaining([' ospf timer hello 1', ' ospf timer dead 3', ' ospfv3 timer hello 1', ' ospfv3 timer dead 3']));
+    expect(view(fast, 'interface XGigabitEthernet1/0/1')).toEqual(
+      expect.arrayContaining([' ospf timer hello 1', ' ospf timer dead 3', ' ospfv3 timer hello 1', ' ospfv3 timer dead 3']),
+    );
     expect(view(fast, 'interface GigabitEthernet0/0/0').join('\n')).not.toContain('timer');
     expect(renderVrp(topology, 'xian-r1')).not.toContain('timer hello');
   });

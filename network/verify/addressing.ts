@@ -82,7 +82,14 @@ export function duplicateRouterIdCheck(topology: Topology): VerificationCheck {
   for (let i = 0; i < sorted.length; ) {
     let j = i + 1;
     while (j < sorted.length && sorted[j]!.id === sorted[i]!.id) j++;
-    if (j - i > 1) failures.push({ object: `router-id:${sorted[i]!.id}`, message: `shared by ${sorted.slice(i, j).map((s) => s.device).join(', ')}` });
+    if (j - i > 1)
+      failures.push({
+        object: `router-id:${sorted[i]!.id}`,
+        message: `shared by ${sorted
+          .slice(i, j)
+          .map((s) => s.device)
+          .join(', ')}`,
+      });
     i = j;
   }
   return { id: 'unique.router-ids', title: 'no two devices share an OSPF router ID', passed: failures.length === 0, failures };
@@ -183,5 +190,10 @@ export function prefixOverlapCheck(topology: Topology): VerificationCheck {
     failures.push({ object: `prefix:${inner.text}`, message: `${inner.owner} (${inner.text}) overlaps ${outer.owner} (${outer.text})` });
   }
   failures.sort(byObject);
-  return { id: 'prefixes.no-overlap', title: 'no overlapping prefixes (links, LANs, loopbacks, site blocks other than parent/child)', passed: failures.length === 0, failures };
+  return {
+    id: 'prefixes.no-overlap',
+    title: 'no overlapping prefixes (links, LANs, loopbacks, site blocks other than parent/child)',
+    passed: failures.length === 0,
+    failures,
+  };
 }

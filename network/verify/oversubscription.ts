@@ -48,7 +48,14 @@ export function oversubscriptionBySite(topology: Topology): SiteOversubscription
     const downstream = down.get(site.id);
     if (!downstream) continue;
     const upstream = site.parent === undefined ? topology.exit.bandwidthMbps : (up.get(site.id) ?? 0);
-    out.push({ site: site.id, level: site.level, tiers: [...(tiers.get(site.id) ?? [])].sort(), downstreamMbps: downstream, upstreamMbps: upstream, ratio: upstream > 0 ? downstream / upstream : Infinity });
+    out.push({
+      site: site.id,
+      level: site.level,
+      tiers: [...(tiers.get(site.id) ?? [])].sort(),
+      downstreamMbps: downstream,
+      upstreamMbps: upstream,
+      ratio: upstream > 0 ? downstream / upstream : Infinity,
+    });
   }
   return out;
 }
@@ -92,7 +99,10 @@ export function oversubscriptionCheck(topology: Topology, threshold?: Oversubscr
     const limit = thresholdFor(threshold, s.level);
     if (limit !== undefined && s.ratio > limit) {
       const own = s.level === 'province' ? 'the internet exit' : 'its own uplinks';
-      failures.push({ object: `site:${s.site}`, message: `children bring ${s.downstreamMbps} Mbps onto ${s.upstreamMbps} Mbps of ${own}: ${round(s.ratio)}:1 exceeds ${limit}:1` });
+      failures.push({
+        object: `site:${s.site}`,
+        message: `children bring ${s.downstreamMbps} Mbps onto ${s.upstreamMbps} Mbps of ${own}: ${round(s.ratio)}:1 exceeds ${limit}:1`,
+      });
     }
   }
   const notes = levels.map(

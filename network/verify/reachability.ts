@@ -31,7 +31,8 @@ export function reachabilityChecks(core: FamilyGraph, exit: FamilyGraph): Verifi
   }
   const exitFailures: VerificationFailure[] = [];
   if (exit.upstream < 0) exitFailures.push({ object: 'exit', message: `the internet exit has no ${fam} upstream address` });
-  else if (exit.offsets[exit.upstream + 1] === exit.offsets[exit.upstream]) exitFailures.push({ object: 'exit', message: `no exit device has an internet-facing ${fam} interface` });
+  else if (exit.offsets[exit.upstream + 1] === exit.offsets[exit.upstream])
+    exitFailures.push({ object: 'exit', message: `no exit device has an internet-facing ${fam} interface` });
   else {
     for (const [site, devices] of unreachableBySite(exit)) {
       exitFailures.push({ object: `site:${site}`, message: `${devices.join(', ')} cannot reach the internet exit over ${fam}` });

@@ -102,7 +102,19 @@ export function singleFailureChecks(core: FamilyGraph, exit: FamilyGraph): Verif
   const linkFailures = toFailures(links);
   const deviceFailures = toFailures(devices);
   return [
-    { id: 'failure.single-link', title: 'every single link failure leaves every site connected', family: core.family, passed: linkFailures.length === 0, failures: linkFailures },
-    { id: 'failure.single-device', title: 'every single device failure leaves every other site connected', family: core.family, passed: deviceFailures.length === 0, failures: deviceFailures },
+    {
+      id: 'failure.single-link',
+      title: 'every single link failure leaves every site connected',
+      family: core.family,
+      passed: linkFailures.length === 0,
+      failures: linkFailures,
+    },
+    {
+      id: 'failure.single-device',
+      title: 'every single device failure leaves every other site connected',
+      family: core.family,
+      passed: deviceFailures.length === 0,
+      failures: deviceFailures,
+    },
   ];
 }

@@ -5,7 +5,18 @@ import { lowLink } from './tarjan.js';
 
 /** A bare topology from an edge list: device i at site `s<i>`, every link dual-stack. */
 function graphOf(n: number, edges: Array<[number, number]>): FamilyGraph {
-  const dev = (i: number): Device => ({ id: `d${i}`, site: `s${i}`, role: 'core', index: 1, hostname: `d${i}`, routerId: `0.0.0.${i}`, loopback: { ipv4: '', ipv6: '' }, area: '0.0.0.0', interfaces: [], originatesDefault: false });
+  const dev = (i: number): Device => ({
+    id: `d${i}`,
+    site: `s${i}`,
+    role: 'core',
+    index: 1,
+    hostname: `d${i}`,
+    routerId: `0.0.0.${i}`,
+    loopback: { ipv4: '', ipv6: '' },
+    area: '0.0.0.0',
+    interfaces: [],
+    originatesDefault: false,
+  });
   const links: Link[] = edges.map(([u, v], k) => ({
     id: `e${k}`,
     tier: 't',
@@ -56,7 +67,15 @@ function subtreeNodes(ll: ReturnType<typeof lowLink>, children: number[]): numbe
 
 describe('iterative Tarjan', () => {
   it('finds the bridge and articulation points of two triangles joined by one edge', () => {
-    const g = graphOf(6, [[0, 1], [1, 2], [2, 0], [2, 3], [3, 4], [4, 5], [5, 3]]);
+    const g = graphOf(6, [
+      [0, 1],
+      [1, 2],
+      [2, 0],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+      [5, 3],
+    ]);
     const ll = lowLink(g, 0);
     expect(ll.bridges.map((b) => g.edgeIds[b.edge])).toEqual(['e3']);
     expect([...ll.articulation.keys()].sort()).toEqual([2, 3]);
@@ -64,7 +83,10 @@ describe('iterative Tarjan', () => {
   });
 
   it('treats parallel links as redundancy, not as a bridge', () => {
-    const g = graphOf(2, [[0, 1], [0, 1]]);
+    const g = graphOf(2, [
+      [0, 1],
+      [0, 1],
+    ]);
     expect(lowLink(g, 0).bridges).toEqual([]);
   });
 
@@ -79,7 +101,7 @@ describe('iterative Tarjan', () => {
 
   it('agrees with brute force removal on random graphs (edges and nodes)', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 60; round++) {
       const n = 3 + Math.floor(rand() * 14);
       const m = n - 1 + Math.floor(rand() * n);

@@ -15,7 +15,11 @@ const check = (r: VerificationReport, id: string, family?: Family) => {
   if (!c) throw new Error(`no check ${id} ${family ?? ''}`);
   return c;
 };
-const failedIds = (r: VerificationReport) => r.checks.filter((c) => !c.passed).map((c) => `${c.id}${c.family ? `/${c.family}` : ''}`).sort();
+const failedIds = (r: VerificationReport) =>
+  r.checks
+    .filter((c) => !c.passed)
+    .map((c) => `${c.id}${c.family ? `/${c.family}` : ''}`)
+    .sort();
 
 /** Drop a link from the model, with the interfaces that terminate it. */
 function removeLink(t: Topology, id: string): void {
@@ -99,7 +103,14 @@ describe('verifyTopology on broken models', () => {
     const t = fresh();
     for (const l of t.links.filter((x) => x.b.device === t.exit.standby || x.a.device === t.exit.standby)) removeLink(t, l.id);
     const r = verifyTopology(t);
-    expect(failedIds(r)).toEqual(['failure.single-device/ipv4', 'failure.single-device/ipv6', 'failure.single-link/ipv4', 'failure.single-link/ipv6', 'reach.core/ipv4', 'reach.core/ipv6']);
+    expect(failedIds(r)).toEqual([
+      'failure.single-device/ipv4',
+      'failure.single-device/ipv6',
+      'failure.single-link/ipv4',
+      'failure.single-link/ipv6',
+      'reach.core/ipv4',
+      'reach.core/ipv6',
+    ]);
     expect(check(r, 'failure.single-device', 'ipv4').failures.map((f) => f.object)).toEqual([`device:${t.exit.primary}`]);
     expect(check(r, 'failure.single-device', 'ipv4').failures[0]!.message).toContain('from the internet exit');
     expect(check(r, 'reach.core', 'ipv6').failures.map((f) => f.message)).toEqual([`${t.exit.standby} cannot reach the province core over IPv6`]);
@@ -140,7 +151,9 @@ describe('verifyTopology on broken models', () => {
     other.block.ipv6 = t.sites.find((s) => s.id === 'xian.lianhu')!.infra.ipv6;
     const r = verifyTopology(t);
     expect(failedIds(r)).toEqual(['prefixes.no-overlap']);
-    const messages = check(r, 'prefixes.no-overlap').failures.map((f) => f.message).join('\n');
+    const messages = check(r, 'prefixes.no-overlap')
+      .failures.map((f) => f.message)
+      .join('\n');
     expect(messages).toContain('site:yulin.yuyang.t01 LAN');
     expect(messages).toContain('site:xian.beilin.t02 block');
   });

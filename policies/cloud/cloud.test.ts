@@ -9,14 +9,26 @@ import { runPolicies } from '../run.js';
 
 let clean: CloudModel;
 let ctx: Awaited<ReturnType<typeof defaultContext>>;
-const sys = (id: string, over: Partial<System> = {}): System => ({ id, department: 'finance', level: 'province', classified: false, vcpu: 4, ramGiB: 16, storageTiB: 1, protectionClass: 'p4', ...over });
+const sys = (id: string, over: Partial<System> = {}): System => ({
+  id,
+  department: 'finance',
+  level: 'province',
+  classified: false,
+  vcpu: 4,
+  ramGiB: 16,
+  storageTiB: 1,
+  protectionClass: 'p4',
+  ...over,
+});
 const rule = (id: string) => CLOUD_POLICIES.find((r) => r.id === id)!;
 const check = (id: string, m: CloudModel) => rule(id).check({ cloud: m, topology: ctx.topology, inventory: ctx.inventory } as never);
 
 beforeAll(async () => {
   ctx = await defaultContext();
   const { inventory, topology } = ctx;
-  clean = buildCloudModel(inventory, topology, { systems: [sys('a', { protectionClass: 'p6' }), sys('b', { level: 'city', city: 'baoji', department: 'health' }), sys('c', { classified: true })] })!;
+  clean = buildCloudModel(inventory, topology, {
+    systems: [sys('a', { protectionClass: 'p6' }), sys('b', { level: 'city', city: 'baoji', department: 'health' }), sys('c', { classified: true })],
+  })!;
 });
 
 describe('cloud policies CLD-001…007', () => {
@@ -43,7 +55,9 @@ describe('cloud policies CLD-001…007', () => {
   it('CLD-003 catches quotas over capacity', () => {
     const m = structuredClone(clean);
     m.registry.clouds[0]!.tenants[0]!.quota.vcpu = 1e6;
-    expect(check('CLD-003', m)).toEqual([expect.objectContaining({ resource: 'cloud:provincial', location: expect.objectContaining({ path: 'clouds[0].tenants' }) })]);
+    expect(check('CLD-003', m)).toEqual([
+      expect.objectContaining({ resource: 'cloud:provincial', location: expect.objectContaining({ path: 'clouds[0].tenants' }) }),
+    ]);
   });
 
   it('CLD-004 catches 0.0.0.0/0 and ::/0 unless the service is declared public', () => {
@@ -73,7 +87,11 @@ describe('cloud policies CLD-001…007', () => {
     const c = m.registry.clouds.find((x) => x.id === 'provincial')!;
     c.tenants.find((t) => t.department === 'gov-office')!.floatingIps = 0;
     c.services[1]!.vip.ipv4 = '10.99.0.1';
-    expect(check('CLD-008', m).map((v) => v.resource).sort()).toEqual(['cloud:provincial/service:open-data', 'cloud:provincial/tenant:gov-office']);
+    expect(
+      check('CLD-008', m)
+        .map((v) => v.resource)
+        .sort(),
+    ).toEqual(['cloud:provincial/service:open-data', 'cloud:provincial/tenant:gov-office']);
   });
 
   it('register into a registry and run on the default inventory through their provider', async () => {

@@ -43,7 +43,10 @@ describe('CLD-007 no cloud pool overlaps anything', () => {
     const found = await findings(copy.dir);
     expect(found.length).toBeGreaterThan(10);
     // both objects named: the tenant subnet and the site whose block it also is
-    expect(found.some((f) => /^cloud:provincial: cloud:provincial tenant \S+ subnet 172\.16\.\d+\.0\/24 overlaps site:\S+ (block|LAN) 172\.16\./.test(f)), found.slice(0, 5).join('\n')).toBe(true);
+    expect(
+      found.some((f) => /^cloud:provincial: cloud:provincial tenant \S+ subnet 172\.16\.\d+\.0\/24 overlaps site:\S+ (block|LAN) 172\.16\./.test(f)),
+      found.slice(0, 5).join('\n'),
+    ).toBe(true);
     expect(found.some((f) => /overlaps site:dept\./.test(f))).toBe(true);
   });
 
@@ -59,6 +62,8 @@ describe('CLD-007 no cloud pool overlaps anything', () => {
   it('fails a DR replication pool inside the national extranet (国网)', async () => {
     copy = await copyInventory();
     await copy.edit('clouds.yaml', (d) => (d.dr.replication_pool = { ipv4: '100.96.0.0/16', ipv6: 'fd53:7900::/40' }));
-    expect(await findings(copy.dir)).toEqual(['dr:replication-pool: DR replication pool 100.96.0.0/16 overlaps legacy:guowang (国家电子政务外网陕西节点) 100.64.0.0/10']);
+    expect(await findings(copy.dir)).toEqual([
+      'dr:replication-pool: DR replication pool 100.96.0.0/16 overlaps legacy:guowang (国家电子政务外网陕西节点) 100.64.0.0/10',
+    ]);
   });
 });

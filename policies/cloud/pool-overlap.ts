@@ -52,7 +52,11 @@ export function cloudPools(m: CloudModel): Named[] {
  * province block is the supernet the IPAM hands out, pools included: there only the province's
  * own infra (LAN, loopbacks, links) and its children's blocks count.
  */
-export function overlappedSites(topology: Topology, p: Prefix, parsed: Map<string, { block?: Prefix; infra?: Prefix; lan?: Prefix }>): Array<{ site: Site; what: 'block' | 'LAN' }> {
+export function overlappedSites(
+  topology: Topology,
+  p: Prefix,
+  parsed: Map<string, { block?: Prefix; infra?: Prefix; lan?: Prefix }>,
+): Array<{ site: Site; what: 'block' | 'LAN' }> {
   const byId = new Map(topology.sites.map((s) => [s.id, s]));
   const root = topology.sites.find((s) => s.parent === undefined);
   const out: Array<{ site: Site; what: 'block' | 'LAN' }> = [];
@@ -73,7 +77,9 @@ export function overlappedSites(topology: Topology, p: Prefix, parsed: Map<strin
       out.push({ site: s, what: 'block' });
       return;
     }
-    const kids = s.children.map((c) => byId.get(c)).filter((k): k is Site => k !== undefined && blockOf(k).block !== undefined && overlaps(blockOf(k).block!, p));
+    const kids = s.children
+      .map((c) => byId.get(c))
+      .filter((k): k is Site => k !== undefined && blockOf(k).block !== undefined && overlaps(blockOf(k).block!, p));
     if (kids.length === 0) out.push({ site: s, what: lan && overlaps(lan, p) ? 'LAN' : 'block' });
     for (const k of kids) visit(k);
   };
@@ -105,22 +111,41 @@ export const noPoolOverlap = definePolicy({
     for (const pool of pools) {
       if (pool.name.includes(' tenant pool ')) continue;
       for (const { site, what } of overlappedSites(topology, pool.prefix, parsed)) {
-        out.push({ resource: resourceOf(pool), message: `${pool.name} overlaps site:${site.id} ${what} ${what === 'LAN' ? site.lan[pool.prefix.family] : site.block[pool.prefix.family]}`, location });
+        out.push({
+          resource: resourceOf(pool),
+          message: `${pool.name} overlaps site:${site.id} ${what} ${what === 'LAN' ? site.lan[pool.prefix.family] : site.block[pool.prefix.family]}`,
+          location,
+        });
       }
-      for (const l of legacy) if (overlaps(l.prefix, pool.prefix)) out.push({ resource: resourceOf(pool), message: `${pool.name} overlaps ${l.name}`, location });
+      for (const l of legacy)
+        if (overlaps(l.prefix, pool.prefix)) out.push({ resource: resourceOf(pool), message: `${pool.name} overlaps ${l.name}`, location });
     }
     for (const agg of pools.filter((p) => p.name.includes(' tenant pool '))) {
       for (const l of legacy) if (overlaps(l.prefix, agg.prefix)) out.push({ resource: resourceOf(agg), message: `${agg.name} overlaps ${l.name}`, location });
     }
     // Between pools: objects of different owners never overlap; of one owner only by nesting a
     // tenant subnet inside its own aggregate.
-    const sorted = [...pools].sort((a, b) => (a.prefix.family < b.prefix.family ? -1 : a.prefix.family > b.prefix.family ? 1 : a.prefix.network < b.prefix.network ? -1 : a.prefix.network > b.prefix.network ? 1 : a.prefix.length - b.prefix.length));
+    const sorted = [...pools].sort((a, b) =>
+      a.prefix.family < b.prefix.family
+        ? -1
+        : a.prefix.family > b.prefix.family
+          ? 1
+          : a.prefix.network < b.prefix.network
+            ? -1
+            : a.prefix.network > b.prefix.network
+              ? 1
+              : a.prefix.length - b.prefix.length,
+    );
     for (let i = 0; i < sorted.length; i++) {
       const a = sorted[i]!;
       for (let j = i + 1; j < sorted.length; j++) {
         const b = sorted[j]!;
         if (b.prefix.family !== a.prefix.family || !overlaps(a.prefix, b.prefix)) {
-          if (b.prefix.family !== a.prefix.family || b.prefix.network > a.prefix.network + (1n << BigInt((a.prefix.family === 'ipv4' ? 32 : 128) - a.prefix.length))) break;
+          if (
+            b.prefix.family !== a.prefix.family ||
+            b.prefix.network > a.prefix.network + (1n << BigInt((a.prefix.family === 'ipv4' ? 32 : 128) - a.prefix.length))
+          )
+            break;
           continue;
         }
         const nested = a.owner === b.owner && a.name.includes(' tenant pool ') && b.name.includes(' tenant ') && contains(a.prefix, b.prefix);

@@ -24,18 +24,33 @@ export const publishedServicesReachable = definePolicy({
         const upper = subnet(net, net.length + 1, 1);
         for (const svc of c.services) {
           const vip = parsePrefix(`${svc.vip[fam]}/${fam === 'ipv4' ? 32 : 128}`);
-          if (!contains(upper, vip)) out.push({ resource: `cloud:${c.id}/service:${svc.name}`, message: `VIP ${svc.vip[fam]} of ${svc.name} is not in the upper half of the provider network ${c.extranet.subnets[fam]}`, location });
+          if (!contains(upper, vip))
+            out.push({
+              resource: `cloud:${c.id}/service:${svc.name}`,
+              message: `VIP ${svc.vip[fam]} of ${svc.name} is not in the upper half of the provider network ${c.extranet.subnets[fam]}`,
+              location,
+            });
         }
         if (fam === 'ipv4') {
           // lower half minus network, gateway (and, for IPv4, the broadcast stays in the upper half)
           const room = size(net) / 2n - 2n;
           const need = BigInt(c.tenants.reduce((n, t) => n + t.floatingIps + 1, 0));
-          if (need > room) out.push({ resource: `cloud:${c.id}/extranet`, message: `the provider network ${c.extranet.subnets.ipv4} holds ${room} addresses for router gateways and floating IPs, the tenants need ${need}`, location });
+          if (need > room)
+            out.push({
+              resource: `cloud:${c.id}/extranet`,
+              message: `the provider network ${c.extranet.subnets.ipv4} holds ${room} addresses for router gateways and floating IPs, the tenants need ${need}`,
+              location,
+            });
         }
       }
       for (const svc of c.services) {
         const t = c.tenants.find((x) => x.department === svc.tenant);
-        if (t && t.floatingIps === 0) out.push({ resource: `cloud:${c.id}/tenant:${t.department}`, message: `${t.project} publishes ${svc.name} but has a floating-IP quota of 0`, location });
+        if (t && t.floatingIps === 0)
+          out.push({
+            resource: `cloud:${c.id}/tenant:${t.department}`,
+            message: `${t.project} publishes ${svc.name} but has a floating-IP quota of 0`,
+            location,
+          });
       }
     }
     return out;

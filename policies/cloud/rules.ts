@@ -26,7 +26,8 @@ export const classifiedOffExtranetClouds = definePolicy({
   id: 'CLD-001',
   title: 'no classified system on an extranet cloud',
   severity: 'hard',
-  description: 'Classified systems stay on the intranet (涉密内网); every government cloud here is attached to the e-government extranet, so none may host one.',
+  description:
+    'Classified systems stay on the intranet (涉密内网); every government cloud here is attached to the e-government extranet, so none may host one.',
   requires: ['cloud'],
   check({ cloud: m }) {
     const classified = new Set(m.systems.filter((s) => s.classified).map((s) => s.id));
@@ -42,7 +43,8 @@ export const replicasAsClassDemands = definePolicy({
   id: 'CLD-002',
   title: 'every protected system has the replicas its class demands, in other centres',
   severity: 'hard',
-  description: 'Two sites, three centres (两地三中心): each protection class (GB/T 20988 level) names the replicas it needs — synchronous in the same-city DR centre, asynchronous or backup in the remote one — and a replica in the primary’s own centre protects against nothing.',
+  description:
+    'Two sites, three centres (两地三中心): each protection class (GB/T 20988 level) names the replicas it needs — synchronous in the same-city DR centre, asynchronous or backup in the remote one — and a replica in the primary’s own centre protects against nothing.',
   requires: ['cloud'],
   check({ cloud: m }) {
     const out: Violation[] = [];
@@ -55,10 +57,12 @@ export const replicasAsClassDemands = definePolicy({
       const primary = clouds.get(p.cloud)!.location;
       const want = cls.replicas.map((r) => r.mode).sort();
       const got = p.replicas.map((r) => r.mode).sort();
-      if (!isDeepStrictEqual(want, got)) out.push({ resource: `system:${p.system}`, message: `class ${cls.id} demands ${want.join('+')} replicas, ${p.system} has ${got.join('+') || 'none'}` });
+      if (!isDeepStrictEqual(want, got))
+        out.push({ resource: `system:${p.system}`, message: `class ${cls.id} demands ${want.join('+')} replicas, ${p.system} has ${got.join('+') || 'none'}` });
       for (const r of p.replicas) {
         const target = clouds.get(r.cloud)?.location;
-        if (!target || target.site === primary.site || r.centre === primary.centre) out.push({ resource: `system:${p.system}`, message: `${r.mode} replica of ${p.system} is in its own centre (${r.centre})` });
+        if (!target || target.site === primary.site || r.centre === primary.centre)
+          out.push({ resource: `system:${p.system}`, message: `${r.mode} replica of ${p.system} is in its own centre (${r.centre})` });
       }
     }
     for (const u of m.placement.unplaced) if (u.kind === 'no-replica-target') out.push({ resource: `system:${u.system}`, message: u.reason });
@@ -71,7 +75,8 @@ export const quotasWithinCapacity = definePolicy({
   id: 'CLD-003',
   title: 'quotas never exceed capacity',
   severity: 'hard',
-  description: 'A cloud promises its departments no more than it has: the tenant quotas add up to at most the capacity (vCPU, RAM, storage), and placement never fills a zone beyond it.',
+  description:
+    'A cloud promises its departments no more than it has: the tenant quotas add up to at most the capacity (vCPU, RAM, storage), and placement never fills a zone beyond it.',
   requires: ['cloud'],
   check({ cloud: m }) {
     const out: Violation[] = [];
@@ -80,12 +85,18 @@ export const quotasWithinCapacity = definePolicy({
       const sum = { vcpu: 0, ramGiB: 0, storageTiB: 0 };
       for (const t of c.tenants) for (const d of dims) sum[d] += t.quota[d];
       for (const d of dims) {
-        if (sum[d] > c.capacity[d] + 1e-9) out.push({ resource: `cloud:${c.id}`, message: `tenant quotas add up to ${sum[d]} ${d}, over the capacity of ${c.capacity[d]}`, location: where(m, `${cloudPath(m, c.id)}.tenants`) });
+        if (sum[d] > c.capacity[d] + 1e-9)
+          out.push({
+            resource: `cloud:${c.id}`,
+            message: `tenant quotas add up to ${sum[d]} ${d}, over the capacity of ${c.capacity[d]}`,
+            location: where(m, `${cloudPath(m, c.id)}.tenants`),
+          });
       }
       const usage = m.placement.usage.find((u) => u.cloud === c.id);
       for (const az of c.availabilityZones) {
         const used = usage?.byAz[az.name];
-        for (const d of dims) if (used && used[d] > az[d] + 1e-9) out.push({ resource: `cloud:${c.id}/${az.name}`, message: `placed ${used[d]} ${d}, over the zone's ${az[d]}` });
+        for (const d of dims)
+          if (used && used[d] > az[d] + 1e-9) out.push({ resource: `cloud:${c.id}/${az.name}`, message: `placed ${used[d]} ${d}, over the zone's ${az[d]}` });
       }
     }
     return out;
@@ -99,7 +110,8 @@ export const noOpenSecurityGroups = definePolicy({
   id: 'CLD-004',
   title: 'no security group opens 0.0.0.0/0 or ::/0 except for a declared public service',
   severity: 'hard',
-  description: 'Tenant security groups are default-deny; a rule may admit the whole internet only for a service declared public (`public: true`), everything else names the extranet, the NOC or explicit prefixes.',
+  description:
+    'Tenant security groups are default-deny; a rule may admit the whole internet only for a service declared public (`public: true`), everything else names the extranet, the NOC or explicit prefixes.',
   requires: ['cloud'],
   check({ cloud: m }) {
     const out: Violation[] = [];
@@ -109,7 +121,11 @@ export const noOpenSecurityGroups = definePolicy({
         for (const r of t.securityRules) {
           if (r.public || seen.has(r.name) || !r.remotePrefixes.some((p) => OPEN.has(p))) continue;
           seen.add(r.name);
-          out.push({ resource: `cloud:${c.id}/rule:${r.name}`, message: `rule ${r.name} (${r.direction} ${r.protocol}) opens ${r.remotePrefixes.filter((p) => OPEN.has(p)).join(' and ')} without a declared public service`, location: where(m, `${cloudPath(m, c.id)}.tenants.security_rules`) });
+          out.push({
+            resource: `cloud:${c.id}/rule:${r.name}`,
+            message: `rule ${r.name} (${r.direction} ${r.protocol}) opens ${r.remotePrefixes.filter((p) => OPEN.has(p)).join(' and ')} without a declared public service`,
+            location: where(m, `${cloudPath(m, c.id)}.tenants.security_rules`),
+          });
         }
       }
     }
@@ -122,7 +138,8 @@ export const everySubnetDualStack = definePolicy({
   id: 'CLD-005',
   title: 'every subnet dual-stack',
   severity: 'hard',
-  description: 'Each tenant network and each extranet attachment has an IPv4 and an IPv6 subnet (the plan builds a dual-stack extranet; the clouds on it follow).',
+  description:
+    'Each tenant network and each extranet attachment has an IPv4 and an IPv6 subnet (the plan builds a dual-stack extranet; the clouds on it follow).',
   requires: ['cloud'],
   check({ cloud: m }) {
     const out: Violation[] = [];
@@ -154,20 +171,35 @@ export const everySystemOnGovernmentCloud = definePolicy({
   id: 'CLD-006',
   title: 'every system lands on a government cloud',
   severity: 'hard',
-  description: 'Departments build no new data rooms; every non-classified system moves to the provincial, a city or an industry cloud (the plan: 100% of non-classified systems on the cloud).',
+  description:
+    'Departments build no new data rooms; every non-classified system moves to the provincial, a city or an industry cloud (the plan: 100% of non-classified systems on the cloud).',
   requires: ['cloud'],
   check({ cloud: m }) {
     const clouds = new Set(m.registry.clouds.filter((c) => c.kind !== 'dr').map((c) => c.id));
     const out: Violation[] = [];
-    for (const p of m.placement.placed) if (!clouds.has(p.cloud)) out.push({ resource: `system:${p.system}`, message: `${p.system} is placed on ${p.cloud}, which is not a government cloud` });
+    for (const p of m.placement.placed)
+      if (!clouds.has(p.cloud)) out.push({ resource: `system:${p.system}`, message: `${p.system} is placed on ${p.cloud}, which is not a government cloud` });
     const file = m.source.file;
     const row = new Map(m.systems.map((s, i) => [s.id, i]));
     for (const u of m.placement.unplaced) {
       if (u.kind === 'classified') continue;
-      out.push({ resource: `system:${u.system}`, message: `${u.system} stays in its department's data room: ${u.reason}`, ...(file && m.source.origin === 'file' ? { location: { file, path: `systems[${row.get(u.system)}]` } } : {}) });
+      out.push({
+        resource: `system:${u.system}`,
+        message: `${u.system} stays in its department's data room: ${u.reason}`,
+        ...(file && m.source.origin === 'file' ? { location: { file, path: `systems[${row.get(u.system)}]` } } : {}),
+      });
     }
     return out;
   },
 });
 
-export const CLOUD_POLICIES = [classifiedOffExtranetClouds, replicasAsClassDemands, quotasWithinCapacity, noOpenSecurityGroups, everySubnetDualStack, everySystemOnGovernmentCloud, noPoolOverlap, publishedServicesReachable] as const;
+export const CLOUD_POLICIES = [
+  classifiedOffExtranetClouds,
+  replicasAsClassDemands,
+  quotasWithinCapacity,
+  noOpenSecurityGroups,
+  everySubnetDualStack,
+  everySystemOnGovernmentCloud,
+  noPoolOverlap,
+  publishedServicesReachable,
+] as const;

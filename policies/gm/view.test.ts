@@ -5,7 +5,16 @@ describe('GB/T 39786 view', () => {
   it('marks the DR IPsec proposals, links and stores GM or not, per object', () => {
     const rows = gmView({
       terraformJson: [
-        { stack: 'dr-a-b', path: 'x', json: { resource: { openstack_vpnaas_ipsec_policy_v2: { p: { encryption_algorithm: 'aes-256', auth_algorithm: 'sha256', pfs: 'group14' } }, openstack_vpnaas_ike_policy_v2: { k: { encryption_algorithm: 'sm4', auth_algorithm: 'sm3' } } } } },
+        {
+          stack: 'dr-a-b',
+          path: 'x',
+          json: {
+            resource: {
+              openstack_vpnaas_ipsec_policy_v2: { p: { encryption_algorithm: 'aes-256', auth_algorithm: 'sha256', pfs: 'group14' } },
+              openstack_vpnaas_ike_policy_v2: { k: { encryption_algorithm: 'sm4', auth_algorithm: 'sm3' } },
+            },
+          },
+        },
       ],
       topology: { links: [{ id: 'a~b' }] } as never,
     });

@@ -47,14 +47,38 @@ export function gmView(inp: { topology?: Topology; terraformJson?: readonly Terr
     }
   }
   for (const l of inp.topology?.links ?? []) {
-    rows.push({ object: `link:${l.id}`, kind: 'link', algorithms: 'none (OSPF in clear, no MACsec/IPsec)', gm: false, note: 'backbone links carry no link encryption in the rendered configs' });
+    rows.push({
+      object: `link:${l.id}`,
+      kind: 'link',
+      algorithms: 'none (OSPF in clear, no MACsec/IPsec)',
+      gm: false,
+      note: 'backbone links carry no link encryption in the rendered configs',
+    });
   }
   rows.push(
     { object: 'store:lab-secrets', kind: 'store', algorithms: 'SM4-CTR / HMAC-SM3 (encrypt-then-MAC), HKDF-SM3 keys', gm: true, note: 'lib/sealed-file.ts' },
     { object: 'store:audit-trail', kind: 'store', algorithms: 'SM3 hash chain / SM2 signatures (ID 1234567812345678)', gm: true, note: 'audit/' },
-    { object: 'store:fault-db', kind: 'store', algorithms: 'none (SQLite file 0600, or PostgreSQL as configured)', gm: false, note: 'protected by file permissions only' },
-    { object: 'mgmt:snmp', kind: 'management', algorithms: 'SNMPv3 USM: HMAC-SHA-96 / AES-128-CFB', gm: false, note: 'SNMPv3 has no standard SM3/SM4 protocols' },
-    { object: 'mgmt:ssh', kind: 'management', algorithms: 'SSH: ed25519 host and deploy keys, OpenSSH default ciphers', gm: false, note: 'OpenSSH in Debian has no SM2/SM4' },
+    {
+      object: 'store:fault-db',
+      kind: 'store',
+      algorithms: 'none (SQLite file 0600, or PostgreSQL as configured)',
+      gm: false,
+      note: 'protected by file permissions only',
+    },
+    {
+      object: 'mgmt:snmp',
+      kind: 'management',
+      algorithms: 'SNMPv3 USM: HMAC-SHA-96 / AES-128-CFB',
+      gm: false,
+      note: 'SNMPv3 has no standard SM3/SM4 protocols',
+    },
+    {
+      object: 'mgmt:ssh',
+      kind: 'management',
+      algorithms: 'SSH: ed25519 host and deploy keys, OpenSSH default ciphers',
+      gm: false,
+      note: 'OpenSSH in Debian has no SM2/SM4',
+    },
   );
   return rows;
 }

@@ -70,7 +70,15 @@ const empty = (f: RenderedConfigFile): DeviceFacts => ({
   interfaces: [],
 });
 
-const newInterface = (name: string): InterfaceFacts => ({ name, hasAddress: false, shutdown: false, ospf: false, ospfAuth: false, passive: false, loopback: /^(lo|LoopBack)/i.test(name) });
+const newInterface = (name: string): InterfaceFacts => ({
+  name,
+  hasAddress: false,
+  shutdown: false,
+  ospf: false,
+  ospfAuth: false,
+  passive: false,
+  loopback: /^(lo|LoopBack)/i.test(name),
+});
 
 function frrFacts(f: RenderedConfigFile): DeviceFacts {
   const out = empty(f);
@@ -100,7 +108,8 @@ function frrFacts(f: RenderedConfigFile): DeviceFacts {
       else if (/^(enable )?password \S/.test(line)) {
         out.plaintextPasswords++;
         vtyLogin = true;
-      } else if ((m = /^log syslog/.exec(line))) void m; // local syslog only: FRR cannot send to a remote host
+      } else if ((m = /^log syslog/.exec(line)))
+        void m; // local syslog only: FRR cannot send to a remote host
       else if (/^agentx$/.test(line)) out.snmp.enabled = true;
       continue;
     }
@@ -160,8 +169,7 @@ function vrpFacts(f: RenderedConfigFile): DeviceFacts {
       else if (/^user-interface vty /.test(line)) {
         block = 'vty';
         hasVty = true;
-      }
-      else if (line === 'aaa') block = 'aaa';
+      } else if (line === 'aaa') block = 'aaa';
       else if (/^stelnet server enable|^ssh server enable/.test(line)) ssh = true;
       else if (/^telnet (ipv6 )?server enable/.test(line)) telnet = true;
       else if (/^snmp-agent community /.test(line)) {

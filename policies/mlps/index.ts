@@ -19,7 +19,8 @@ export function renderAllConfigs(topology: Topology): RenderedConfigFile[] {
   const out: RenderedConfigFile[] = [];
   for (const dialect of DIALECT_IDS) {
     const d = DIALECTS[dialect];
-    for (const device of topology.devices) out.push({ device: device.id, dialect, path: `backbone/configs/${dialect}/${device.hostname}.${d.fileExtension}`, text: d.render(topology, device.id) });
+    for (const device of topology.devices)
+      out.push({ device: device.id, dialect, path: `backbone/configs/${dialect}/${device.hostname}.${d.fileExtension}`, text: d.render(topology, device.id) });
   }
   return out;
 }

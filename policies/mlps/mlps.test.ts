@@ -91,7 +91,16 @@ const file = (device: string, dialect: 'frr' | 'vrp', text: string): RenderedCon
 describe('等保 facts from rendered configs', () => {
   it('reads the VRP management plane', () => {
     const f = deviceFacts(file('good-r1', 'vrp', GOOD_VRP));
-    expect(f).toMatchObject({ vtyProtocols: ['ssh'], vtyAcl: true, loginLockout: true, idleTimeoutMinutes: 10, passwordPolicy: true, syslogHosts: ['10.0.0.11'], ntpServers: ['10.0.0.10'], commandAudit: true });
+    expect(f).toMatchObject({
+      vtyProtocols: ['ssh'],
+      vtyAcl: true,
+      loginLockout: true,
+      idleTimeoutMinutes: 10,
+      passwordPolicy: true,
+      syslogHosts: ['10.0.0.11'],
+      ntpServers: ['10.0.0.10'],
+      commandAudit: true,
+    });
     expect(f.snmp).toEqual({ enabled: true, versions: ['v3'], communities: 0, v3WithoutPrivacy: 0 });
     expect(f.interfaces.find((i) => i.name === 'GigabitEthernet0/0/1')).toMatchObject({ ospf: true, ospfAuth: true });
     const b = deviceFacts(file('bad-r1', 'vrp', BAD_VRP));
@@ -124,11 +133,28 @@ describe('等保 rules', () => {
   ];
 
   it('a config with the management plane passes every device rule; a bad one fails each, per rule', () => {
-    const good = runPolicies(rules.filter((r) => r.requires.includes('deviceConfigs')), { deviceConfigs: [file('good-r1', 'vrp', GOOD_VRP)] } as never);
+    const good = runPolicies(
+      rules.filter((r) => r.requires.includes('deviceConfigs')),
+      { deviceConfigs: [file('good-r1', 'vrp', GOOD_VRP)] } as never,
+    );
     expect(good.rules.filter((r) => r.status !== 'passed').map((r) => r.id)).toEqual([]);
     const bad = runPolicies(rules, { deviceConfigs: [file('bad-r1', 'vrp', BAD_VRP)], terraformJson: tf } as never);
     const failed = bad.rules.filter((r) => r.status === 'failed').map((r) => r.id);
-    expect(failed).toEqual(['MLPS-001', 'MLPS-002', 'MLPS-003', 'MLPS-004', 'MLPS-005', 'MLPS-006', 'MLPS-007', 'MLPS-008', 'MLPS-009', 'MLPS-010', 'MLPS-011', 'MLPS-012', 'MLPS-013']);
+    expect(failed).toEqual([
+      'MLPS-001',
+      'MLPS-002',
+      'MLPS-003',
+      'MLPS-004',
+      'MLPS-005',
+      'MLPS-006',
+      'MLPS-007',
+      'MLPS-008',
+      'MLPS-009',
+      'MLPS-010',
+      'MLPS-011',
+      'MLPS-012',
+      'MLPS-013',
+    ]);
     expect(bad.rules.find((r) => r.id === 'MLPS-012')!.findings.map((f) => f.resource)).toEqual(['secgroup-rule:cloud-x/any_in']);
     expect(bad.rules.find((r) => r.id === 'MLPS-013')!.findings.map((f) => f.resource)).toEqual(['volume:cloud-x/logs']);
   });
@@ -149,13 +175,22 @@ describe('等保 rules', () => {
     const topology = buildTopology(await loadInventory(DEFAULT_INVENTORY_DIR));
     const configs = renderAllConfigs(topology);
     expect(configs).toHaveLength(topology.devices.length * 2);
-    const report = runPolicies(rules.filter((r) => r.requires.includes('deviceConfigs')), { deviceConfigs: configs } as never);
+    const report = runPolicies(
+      rules.filter((r) => r.requires.includes('deviceConfigs')),
+      { deviceConfigs: configs } as never,
+    );
     expect(report.summary.passedHard).toBe(false);
     expect(report.rules.find((r) => r.id === 'MLPS-008')!.findings).toHaveLength(configs.length);
     const siteOf = new Map(topology.devices.map((d) => [d.id, d.site]));
     const objects = new Map<string, number>();
     for (const d of topology.devices) objects.set(d.site, (objects.get(d.site) ?? 0) + 1);
-    const c = complianceReport({ report, siteOf: (r) => siteOf.get(r.slice('device:'.length)) ?? '?', objectsPerSite: objects, devices: topology.devices.length, terraformStacks: 0 });
+    const c = complianceReport({
+      report,
+      siteOf: (r) => siteOf.get(r.slice('device:'.length)) ?? '?',
+      objectsPerSite: objects,
+      devices: topology.devices.length,
+      terraformStacks: 0,
+    });
     expect(c.clauses.find((x) => x.clause === '8.1.4.3 b)')).toMatchObject({ status: 'does not conform' });
     expect(c.sites.find((s) => s.site === 'shaanxi')!.failingObjects).toBeGreaterThan(0);
     const md = renderComplianceMarkdown(c);

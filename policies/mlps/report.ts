@@ -74,7 +74,14 @@ export function complianceReport(inp: ComplianceInputs): ComplianceReport {
   return {
     standard: STANDARD,
     generatedFrom: { devices: inp.devices, terraformStacks: inp.terraformStacks },
-    summary: { clauses: clauses.length, conforming: count('conforms'), nonConforming: count('does not conform'), notAssessed: count('not assessed'), rules: inp.report.rules.length, failedRules: inp.report.summary.failed },
+    summary: {
+      clauses: clauses.length,
+      conforming: count('conforms'),
+      nonConforming: count('does not conform'),
+      notAssessed: count('not assessed'),
+      rules: inp.report.rules.length,
+      failedRules: inp.report.summary.failed,
+    },
     clauses,
     sites: [...sites.values()].sort((a, b) => a.site.localeCompare(b.site)),
   };
@@ -94,7 +101,10 @@ export function renderComplianceMarkdown(c: ComplianceReport, opts: { findingsPe
     '',
     '| clause | requirement | result | rules (objects failing) |',
     '|---|---|---|---|',
-    ...c.clauses.map((cl) => `| ${cl.clause} | ${esc(cl.title)} | ${cl.status} | ${cl.rules.map((r) => `${r.id} ${r.status}${r.failing ? ` (${r.failing})` : ''}${r.waived ? `, ${r.waived} waived` : ''}`).join('; ')} |`),
+    ...c.clauses.map(
+      (cl) =>
+        `| ${cl.clause} | ${esc(cl.title)} | ${cl.status} | ${cl.rules.map((r) => `${r.id} ${r.status}${r.failing ? ` (${r.failing})` : ''}${r.waived ? `, ${r.waived} waived` : ''}`).join('; ')} |`,
+    ),
     '',
     '## Per site',
     '',

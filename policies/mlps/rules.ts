@@ -22,14 +22,16 @@ declare module '../types.js' {
 const RULES_DOC = new URL('./RULES.md', import.meta.url).href.replace('/dist/policies/', '/policies/');
 export const helpUriOf = (id: string) => `${RULES_DOC}#${id.toLowerCase()}`;
 
-const perDevice = (test: (f: DeviceFacts) => string | undefined) => (input: { deviceConfigs: RenderedConfigFile[] }): Violation[] => {
-  const out: Violation[] = [];
-  for (const f of factsOf(input.deviceConfigs)) {
-    const why = test(f);
-    if (why) out.push({ resource: `device:${f.device}`, message: `${why} (${f.dialect})`, location: { file: f.path } });
-  }
-  return out;
-};
+const perDevice =
+  (test: (f: DeviceFacts) => string | undefined) =>
+  (input: { deviceConfigs: RenderedConfigFile[] }): Violation[] => {
+    const out: Violation[] = [];
+    for (const f of factsOf(input.deviceConfigs)) {
+      const why = test(f);
+      if (why) out.push({ resource: `device:${f.device}`, message: `${why} (${f.dialect})`, location: { file: f.path } });
+    }
+    return out;
+  };
 
 const MAX_IDLE_MINUTES = 10;
 
@@ -38,16 +40,24 @@ export const MLPS_POLICIES = [
     id: 'MLPS-001',
     title: 'remote management only over SSH',
     severity: 'hard',
-    description: 'Devices are managed remotely over SSH only (STelnet on VRP); telnet sends the login in clear text. FRR leaves remote access to the host’s sshd, which its config cannot show.',
+    description:
+      'Devices are managed remotely over SSH only (STelnet on VRP); telnet sends the login in clear text. FRR leaves remote access to the host’s sshd, which its config cannot show.',
     clauses: ['8.1.4.1 c)', '8.1.4.8 a)'],
     requires: ['deviceConfigs'],
-    check: perDevice((f) => (f.vtyProtocols.includes('telnet') ? `remote CLI accepts telnet (${f.vtyProtocols.join(', ')})` : f.vtyProtocols.length === 0 ? 'the config does not restrict remote management to SSH (no vty protocol, no SSH server)' : undefined)),
+    check: perDevice((f) =>
+      f.vtyProtocols.includes('telnet')
+        ? `remote CLI accepts telnet (${f.vtyProtocols.join(', ')})`
+        : f.vtyProtocols.length === 0
+          ? 'the config does not restrict remote management to SSH (no vty protocol, no SSH server)'
+          : undefined,
+    ),
   }),
   definePolicy({
     id: 'MLPS-002',
     title: 'management access limited by an ACL',
     severity: 'hard',
-    description: 'The remote CLI (VTY) admits only the management network: VRP `acl … inbound` under `user-interface vty`, FRR `access-class` under `line vty`.',
+    description:
+      'The remote CLI (VTY) admits only the management network: VRP `acl … inbound` under `user-interface vty`, FRR `access-class` under `line vty`.',
     clauses: ['8.1.4.4 c)'],
     requires: ['deviceConfigs'],
     check: perDevice((f) => (f.vtyAcl ? undefined : 'no ACL limits who may reach the management CLI')),
@@ -68,16 +78,25 @@ export const MLPS_POLICIES = [
     description: `Management sessions end after at most ${MAX_IDLE_MINUTES} idle minutes, set explicitly (VRP \`idle-timeout\`, FRR \`exec-timeout\`).`,
     clauses: ['8.1.4.1 b)'],
     requires: ['deviceConfigs'],
-    check: perDevice((f) => (f.idleTimeoutMinutes === undefined ? 'no idle timeout is configured' : f.idleTimeoutMinutes === 0 || f.idleTimeoutMinutes > MAX_IDLE_MINUTES ? `idle timeout is ${f.idleTimeoutMinutes === 0 ? 'off' : `${f.idleTimeoutMinutes} min`}` : undefined)),
+    check: perDevice((f) =>
+      f.idleTimeoutMinutes === undefined
+        ? 'no idle timeout is configured'
+        : f.idleTimeoutMinutes === 0 || f.idleTimeoutMinutes > MAX_IDLE_MINUTES
+          ? `idle timeout is ${f.idleTimeoutMinutes === 0 ? 'off' : `${f.idleTimeoutMinutes} min`}`
+          : undefined,
+    ),
   }),
   definePolicy({
     id: 'MLPS-005',
     title: 'password policy and no clear-text passwords',
     severity: 'hard',
-    description: 'Local passwords follow a policy (complexity, expiry, history: VRP `local-aaa-user password policy administrator`) and none is stored in clear text.',
+    description:
+      'Local passwords follow a policy (complexity, expiry, history: VRP `local-aaa-user password policy administrator`) and none is stored in clear text.',
     clauses: ['8.1.4.1 a)'],
     requires: ['deviceConfigs'],
-    check: perDevice((f) => (f.plaintextPasswords ? `${f.plaintextPasswords} password(s) in clear text` : f.passwordPolicy ? undefined : 'no password policy is configured')),
+    check: perDevice((f) =>
+      f.plaintextPasswords ? `${f.plaintextPasswords} password(s) in clear text` : f.passwordPolicy ? undefined : 'no password policy is configured',
+    ),
   }),
   definePolicy({
     id: 'MLPS-006',
@@ -88,7 +107,11 @@ export const MLPS_POLICIES = [
     requires: ['deviceConfigs'],
     check: perDevice((f) => {
       const s = f.snmp;
-      const bad = [s.communities ? `${s.communities} community string(s)` : '', s.versions.filter((v) => v !== 'v3').length ? `versions ${s.versions.join(', ')}` : '', s.v3WithoutPrivacy ? `${s.v3WithoutPrivacy} v3 user(s) without privacy` : ''].filter(Boolean);
+      const bad = [
+        s.communities ? `${s.communities} community string(s)` : '',
+        s.versions.filter((v) => v !== 'v3').length ? `versions ${s.versions.join(', ')}` : '',
+        s.v3WithoutPrivacy ? `${s.v3WithoutPrivacy} v3 user(s) without privacy` : '',
+      ].filter(Boolean);
       return bad.length ? `SNMP is not v3 authPriv only: ${bad.join('; ')}` : undefined;
     }),
   }),
@@ -96,7 +119,8 @@ export const MLPS_POLICIES = [
     id: 'MLPS-007',
     title: 'logs go to a central syslog',
     severity: 'hard',
-    description: 'Every device sends its logs to the central log server (VRP `info-center loghost`), so audit data is collected in one place and kept off the device. FRR logs to the local syslog only; forwarding is the host’s.',
+    description:
+      'Every device sends its logs to the central log server (VRP `info-center loghost`), so audit data is collected in one place and kept off the device. FRR logs to the local syslog only; forwarding is the host’s.',
     clauses: ['8.1.4.3 c)', '8.1.5.4 d)'],
     requires: ['deviceConfigs'],
     check: perDevice((f) => (f.syslogHosts.length ? undefined : 'no remote syslog host')),
@@ -131,7 +155,9 @@ export const MLPS_POLICIES = [
     requires: ['deviceConfigs'],
     check: perDevice((f) => {
       const open = f.interfaces.filter((i) => i.ospf && !i.passive && !i.loopback && !i.ospfAuth).map((i) => i.name);
-      return open.length ? `OSPF without authentication on ${open.length} interface(s): ${open.slice(0, 6).join(', ')}${open.length > 6 ? ' …' : ''}` : undefined;
+      return open.length
+        ? `OSPF without authentication on ${open.length} interface(s): ${open.slice(0, 6).join(', ')}${open.length > 6 ? ' …' : ''}`
+        : undefined;
     }),
   }),
   definePolicy({
@@ -169,7 +195,10 @@ export const MLPS_POLICIES = [
     check({ terraformJson }) {
       return resourcesOf(terraformJson, 'openstack_blockstorage_volume_v3')
         .filter((r) => !volumeEncrypted(r))
-        .map((r) => ({ resource: `volume:${r.stack}/${r.name}`, message: `volume type ${JSON.stringify(r.attrs.volume_type ?? '(default)')} is not an encrypted type` }));
+        .map((r) => ({
+          resource: `volume:${r.stack}/${r.name}`,
+          message: `volume type ${JSON.stringify(r.attrs.volume_type ?? '(default)')} is not an encrypted type`,
+        }));
     },
   }),
 ].map((rule) => ({ ...rule, helpUri: helpUriOf(rule.id) }));

@@ -32,9 +32,13 @@ export function overlyOpenIngress(r: TfResource): string | undefined {
   if (a.direction !== 'ingress') return undefined;
   const prefix = typeof a.remote_ip_prefix === 'string' ? a.remote_ip_prefix : undefined;
   const fromAnywhere = prefix ? ANY.has(prefix) : a.remote_group_id === undefined;
-  const allPorts = a.protocol === undefined || a.protocol === 'any' || ((a.protocol === 'tcp' || a.protocol === 'udp') && (a.port_range_min === undefined || (a.port_range_min === 1 && a.port_range_max === 65535)));
+  const allPorts =
+    a.protocol === undefined ||
+    a.protocol === 'any' ||
+    ((a.protocol === 'tcp' || a.protocol === 'udp') && (a.port_range_min === undefined || (a.port_range_min === 1 && a.port_range_max === 65535)));
   if (fromAnywhere && allPorts) return `admits every port from ${prefix ?? 'anywhere (no remote prefix or group)'}`;
-  if (fromAnywhere) return `admits ${String(a.protocol)}${a.port_range_min !== undefined ? ` ${String(a.port_range_min)}-${String(a.port_range_max)}` : ''} from ${prefix ?? 'anywhere (no remote prefix or group)'}`;
+  if (fromAnywhere)
+    return `admits ${String(a.protocol)}${a.port_range_min !== undefined ? ` ${String(a.port_range_min)}-${String(a.port_range_max)}` : ''} from ${prefix ?? 'anywhere (no remote prefix or group)'}`;
   if (allPorts && prefix) {
     const len = Number(prefix.split('/')[1]);
     if (prefix.includes(':') ? len < 48 : len < 16) return `admits every port from the wide prefix ${prefix}`;

@@ -5,7 +5,8 @@ export const dualLinksDistinctParents = definePolicy({
   id: 'NET-002',
   title: 'dual links land on distinct parent devices',
   severity: 'hard',
-  description: 'Every site below the province is dual-homed (双链路) and its uplinks terminate on at least two different routers of its parent site, so no single parent router is a point of failure.',
+  description:
+    'Every site below the province is dual-homed (双链路) and its uplinks terminate on at least two different routers of its parent site, so no single parent router is a point of failure.',
   requires: ['topology'],
   check({ topology }) {
     const siteOf = new Map(topology.devices.map((d) => [d.id, d.site]));
@@ -24,8 +25,13 @@ export const dualLinksDistinctParents = definePolicy({
     const out: Violation[] = [];
     for (const [site, e] of uplinks) {
       const parent = parentOf.get(site)!;
-      if (e.count < 2) out.push({ resource: `site:${site}`, message: `has ${e.count} uplink${e.count === 1 ? '' : 's'} to ${parent}; the plan dual-homes every site` });
-      else if (e.parents.size < 2) out.push({ resource: `site:${site}`, message: `all ${e.count} uplinks land on ${[...e.parents].join(', ') || 'no device'} of ${parent}; they must land on two different parent devices` });
+      if (e.count < 2)
+        out.push({ resource: `site:${site}`, message: `has ${e.count} uplink${e.count === 1 ? '' : 's'} to ${parent}; the plan dual-homes every site` });
+      else if (e.parents.size < 2)
+        out.push({
+          resource: `site:${site}`,
+          message: `all ${e.count} uplinks land on ${[...e.parents].join(', ') || 'no device'} of ${parent}; they must land on two different parent devices`,
+        });
       for (const f of e.foreign) out.push({ resource: `site:${site}`, message: `uplink ${f} does not land on its parent site ${parent}` });
     }
     return out;

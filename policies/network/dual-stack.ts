@@ -5,7 +5,8 @@ export const dualStackEverywhere = definePolicy({
   id: 'NET-001',
   title: 'dual-stack everywhere',
   severity: 'hard',
-  description: 'Every link, loopback, LAN and internet hand-off carries both IPv4 and IPv6 (the plan builds a dual-stack extranet; verification answers every question for both families).',
+  description:
+    'Every link, loopback, LAN and internet hand-off carries both IPv4 and IPv6 (the plan builds a dual-stack extranet; verification answers every question for both families).',
   requires: ['topology'],
   check({ topology }) {
     const out: Violation[] = [];

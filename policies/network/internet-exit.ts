@@ -9,13 +9,15 @@ export const internetOnlyAtUnifiedExit = definePolicy({
   id: 'NET-008',
   title: 'internet exit only at the unified exit',
   severity: 'hard',
-  description: "Only the unified internet exit at the province (primary and standby) has internet-facing interfaces, the exit role or a default route origination; the standby's default is less preferred than the primary's.",
+  description:
+    "Only the unified internet exit at the province (primary and standby) has internet-facing interfaces, the exit role or a default route origination; the standby's default is less preferred than the primary's.",
   requires: ['topology'],
   check({ topology }) {
     const out: Violation[] = [];
     const exit = topology.exit;
     const exits = new Set([exit.primary, exit.standby]);
-    if (exit.site !== topology.province.id) out.push({ resource: `site:${exit.site}`, message: `the internet exit sits at ${exit.site}, not at the province core ${topology.province.id}` });
+    if (exit.site !== topology.province.id)
+      out.push({ resource: `site:${exit.site}`, message: `the internet exit sits at ${exit.site}, not at the province core ${topology.province.id}` });
     if (exit.primary === exit.standby) out.push({ resource: `device:${exit.primary}`, message: 'the internet exit has no standby distinct from its primary' });
     const byId = new Map(topology.devices.map((d) => [d.id, d]));
     for (const id of exits) {
@@ -25,10 +27,15 @@ export const internetOnlyAtUnifiedExit = definePolicy({
     }
     for (const d of topology.devices) {
       if (exits.has(d.id)) continue;
-      if (d.originatesDefault) out.push({ resource: `device:${d.id}`, message: `${d.id} originates a default route; only the unified exit (${exit.primary}, ${exit.standby}) may` });
+      if (d.originatesDefault)
+        out.push({ resource: `device:${d.id}`, message: `${d.id} originates a default route; only the unified exit (${exit.primary}, ${exit.standby}) may` });
       if (d.role === 'exit') out.push({ resource: `device:${d.id}`, message: `${d.id} has the exit role but is not the unified exit` });
       for (const i of d.interfaces) {
-        if (i.kind === 'internet') out.push({ resource: `interface:${d.id}/${i.name}`, message: `${d.id} has an internet-facing interface ${i.name}; internet access goes through the unified exit only` });
+        if (i.kind === 'internet')
+          out.push({
+            resource: `interface:${d.id}/${i.name}`,
+            message: `${d.id} has an internet-facing interface ${i.name}; internet access goes through the unified exit only`,
+          });
       }
     }
     const primary = byId.get(exit.primary);
@@ -36,7 +43,11 @@ export const internetOnlyAtUnifiedExit = definePolicy({
     if (primary && standby && primary.originatesDefault && standby.originatesDefault) {
       const p = primary.defaultMetric ?? 0;
       const s = standby.defaultMetric ?? 0;
-      if (s <= p) out.push({ resource: `device:${standby.id}`, message: `the standby exit's default metric ${s} is not worse than the primary's ${p}: traffic would not prefer the primary` });
+      if (s <= p)
+        out.push({
+          resource: `device:${standby.id}`,
+          message: `the standby exit's default metric ${s} is not worse than the primary's ${p}: traffic would not prefer the primary`,
+        });
     } else if (primary && !primary.originatesDefault) {
       out.push({ resource: `device:${primary.id}`, message: 'the primary exit originates no default route: sites have no way out' });
     }

@@ -18,7 +18,8 @@ export function siteLocator(inv: Inventory): SiteLocator {
     index.set(siteIds.city(city.id), { file: divisions, path: `cities[${ci}]` });
     city.counties.forEach((county, ki) => {
       index.set(siteIds.county(city.id, county.id), { file: divisions, path: `cities[${ci}].counties[${ki}]` });
-      for (let t = 1; t <= county.townships; t++) index.set(siteIds.township(city.id, county.id, t), { file: divisions, path: `cities[${ci}].counties[${ki}].townships` });
+      for (let t = 1; t <= county.townships; t++)
+        index.set(siteIds.township(city.id, county.id, t), { file: divisions, path: `cities[${ci}].counties[${ki}].townships` });
     });
   });
   inv.departments.departments.forEach((d, i) => index.set(siteIds.department(d.id), { file: inv.paths.departments!, path: `departments[${i}]` }));

@@ -19,7 +19,11 @@ beforeAll(async () => {
 // The network pack alone, so other packs' rules (CLD-xxx) neither help nor break these tests.
 const registry = new PolicyRegistry();
 registerNetworkPolicies(registry);
-const run = (inputs: PolicyInputs, ids?: string[]): PolicyReport => runPolicies(registry.all().filter((r) => !ids || ids.includes(r.id)), inputs);
+const run = (inputs: PolicyInputs, ids?: string[]): PolicyReport =>
+  runPolicies(
+    registry.all().filter((r) => !ids || ids.includes(r.id)),
+    inputs,
+  );
 const failing = (r: PolicyReport) => r.rules.filter((x) => x.status === 'failed').map((x) => x.id);
 const findingsOf = (r: PolicyReport, id: string) => r.rules.find((x) => x.id === id)!.findings;
 const mutated = (change: (t: Topology) => void): Topology => {
@@ -43,7 +47,11 @@ describe('network policies on the default inventory', () => {
   it('registers NET-001 … NET-008 (also in the registry stacks policy uses)', () => {
     const ids = ['NET-001', 'NET-002', 'NET-003', 'NET-004', 'NET-005', 'NET-006', 'NET-007', 'NET-008'];
     expect(registry.all().map((r) => r.id)).toEqual(ids);
-    expect(allPolicies().all().map((r) => r.id)).toEqual(expect.arrayContaining(ids));
+    expect(
+      allPolicies()
+        .all()
+        .map((r) => r.id),
+    ).toEqual(expect.arrayContaining(ids));
   });
 
   it('passes every rule (all NET rules are hard)', async () => {
@@ -141,7 +149,15 @@ describe('network policies on broken models and inventories', () => {
     const t = mutated((t) => {
       const city = t.devices.find((d) => d.id === 'xian-r1')!;
       city.originatesDefault = true;
-      city.interfaces.push({ name: 'inet9', kind: 'internet', ipv4: '203.0.113.1/31', ipv6: '2001:db8:ffff::1/127', bandwidthMbps: 1000, description: 'local breakout', passive: true });
+      city.interfaces.push({
+        name: 'inet9',
+        kind: 'internet',
+        ipv4: '203.0.113.1/31',
+        ipv6: '2001:db8:ffff::1/127',
+        bandwidthMbps: 1000,
+        description: 'local breakout',
+        passive: true,
+      });
       t.devices.find((d) => d.id === t.exit.standby)!.defaultMetric = 1;
     });
     const r = run({ inventory, topology: t }, ['NET-008']);

@@ -11,7 +11,8 @@ export const noPrefixOverlap = definePolicy({
   id: 'NET-007',
   title: 'no prefix overlap',
   severity: 'hard',
-  description: "No link subnet, LAN, loopback or site block overlaps another (a site's block nests only in its ancestors' blocks), and the extranet supernets do not overlap the legacy networks being merged.",
+  description:
+    "No link subnet, LAN, loopback or site block overlaps another (a site's block nests only in its ancestors' blocks), and the extranet supernets do not overlap the legacy networks being merged.",
   requires: ['topology', 'inventory'],
   check({ topology, inventory }) {
     const out: Violation[] = [];
@@ -32,7 +33,11 @@ export const noPrefixOverlap = definePolicy({
       try {
         const legacy = parsePrefix(net.supernet_ipv4);
         if (overlaps(supernet, legacy)) {
-          out.push({ resource: `supernet:${formatPrefix(supernet)}`, message: `the extranet supernet ${formatPrefix(supernet)} overlaps legacy network ${name} (${net.supernet_ipv4}), which stays in use during the merge`, location: { file: provinceFile, path: 'ipam.ipv4.supernet' } });
+          out.push({
+            resource: `supernet:${formatPrefix(supernet)}`,
+            message: `the extranet supernet ${formatPrefix(supernet)} overlaps legacy network ${name} (${net.supernet_ipv4}), which stays in use during the merge`,
+            location: { file: provinceFile, path: 'ipam.ipv4.supernet' },
+          });
         }
       } catch (err) {
         if (!(err instanceof PrefixError)) throw err;

@@ -12,7 +12,8 @@ export const classifiedNeverOnExtranet = definePolicy({
     const file = inventory.paths.private_networks!;
     const out: Violation[] = [];
     for (const pn of assessPrivateNetworks(inventory.privateNetworks).networks) {
-      if (pn.classified && pn.contradiction) out.push({ resource: `private-network:${pn.id}`, message: pn.contradiction, location: { file, path: `private_networks[${pn.index}].target` } });
+      if (pn.classified && pn.contradiction)
+        out.push({ resource: `private-network:${pn.id}`, message: pn.contradiction, location: { file, path: `private_networks[${pn.index}].target` } });
     }
     return out;
   },
@@ -23,13 +24,15 @@ export const privateNetworkTargetFollowsRule = definePolicy({
   id: 'NET-006',
   title: 'non-classified private networks target the extranet',
   severity: 'hard',
-  description: 'Non-classified department private networks are merged into or interconnected with the e-government extranet (迁移整合或融合互联); a hand-set target that says otherwise contradicts the plan.',
+  description:
+    'Non-classified department private networks are merged into or interconnected with the e-government extranet (迁移整合或融合互联); a hand-set target that says otherwise contradicts the plan.',
   requires: ['inventory'],
   check({ inventory }) {
     const file = inventory.paths.private_networks!;
     const out: Violation[] = [];
     for (const pn of assessPrivateNetworks(inventory.privateNetworks).networks) {
-      if (!pn.classified && pn.contradiction) out.push({ resource: `private-network:${pn.id}`, message: pn.contradiction, location: { file, path: `private_networks[${pn.index}].target` } });
+      if (!pn.classified && pn.contradiction)
+        out.push({ resource: `private-network:${pn.id}`, message: pn.contradiction, location: { file, path: `private_networks[${pn.index}].target` } });
     }
     return out;
   },

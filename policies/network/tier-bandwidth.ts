@@ -6,7 +6,8 @@ export const linkBandwidthPerTier = definePolicy({
   id: 'NET-003',
   title: 'links run at their tier bandwidth',
   severity: 'hard',
-  description: "Each uplink's bandwidth equals the inventory tier table's figure for its parent and child levels, and each site has the tier's number of uplinks.",
+  description:
+    "Each uplink's bandwidth equals the inventory tier table's figure for its parent and child levels, and each site has the tier's number of uplinks.",
   requires: ['topology'],
   check({ topology }) {
     const levelOf = new Map(topology.sites.map((s) => [s.id, s.level]));
@@ -22,7 +23,8 @@ export const linkBandwidthPerTier = definePolicy({
       counts.set(child, (counts.get(child) ?? 0) + 1);
       const tier = tierOf(levelOf.get(parent)!, levelOf.get(child)!);
       if (!tier) out.push({ resource: `link:${l.id}`, message: `no tier in the table for ${levelOf.get(parent)} → ${levelOf.get(child)} links` });
-      else if (l.bandwidthMbps !== tier.bandwidthMbps) out.push({ resource: `link:${l.id}`, message: `runs at ${l.bandwidthMbps} Mbps; tier ${tier.id} says ${tier.bandwidthMbps} Mbps` });
+      else if (l.bandwidthMbps !== tier.bandwidthMbps)
+        out.push({ resource: `link:${l.id}`, message: `runs at ${l.bandwidthMbps} Mbps; tier ${tier.id} says ${tier.bandwidthMbps} Mbps` });
     }
     for (const s of topology.sites) {
       if (s.parent === undefined) continue;
@@ -39,7 +41,8 @@ export const tierTableMeetsPlan = definePolicy({
   id: 'NET-004',
   title: 'tier table meets the plan (2×10G / 2×2G / 2×200M / 2×2G)',
   severity: 'hard',
-  description: "The tier table in province.yaml gives each tier at least the plan's bandwidth and dual links: province→city 2×10G, city→county 2×2G, county→township 2×200M, province departments 2×2G.",
+  description:
+    "The tier table in province.yaml gives each tier at least the plan's bandwidth and dual links: province→city 2×10G, city→county 2×2G, county→township 2×200M, province departments 2×2G.",
   requires: ['inventory'],
   check({ inventory }) {
     const file = inventory.paths.province!;
@@ -55,10 +58,18 @@ export const tierTableMeetsPlan = definePolicy({
       }
       const t = tiers[i]!;
       if (t.bandwidth_mbps < plan.bandwidth_mbps) {
-        out.push({ resource: `tier:${t.id}`, message: `${t.bandwidth_mbps} Mbps per link is below the plan's ${plan.bandwidth_mbps} Mbps (${plan.wording})`, location: { file, path: `tiers[${i}].bandwidth_mbps` } });
+        out.push({
+          resource: `tier:${t.id}`,
+          message: `${t.bandwidth_mbps} Mbps per link is below the plan's ${plan.bandwidth_mbps} Mbps (${plan.wording})`,
+          location: { file, path: `tiers[${i}].bandwidth_mbps` },
+        });
       }
       if (t.links < plan.links) {
-        out.push({ resource: `tier:${t.id}`, message: `${t.links} link${t.links === 1 ? '' : 's'} per site; the plan says ${plan.links} (${plan.wording})`, location: { file, path: `tiers[${i}].links` } });
+        out.push({
+          resource: `tier:${t.id}`,
+          message: `${t.links} link${t.links === 1 ? '' : 's'} per site; the plan says ${plan.links} (${plan.wording})`,
+          location: { file, path: `tiers[${i}].links` },
+        });
       }
     }
     return out;

@@ -17,8 +17,7 @@ export const BACKEND_KINDS: readonly BackendKind[] = ['local', 'pg'];
 
 export type BackendChoice =
   /** `stateDir` and `outdir` as the user gave them (relative to the working directory, or absolute). */
-  | { kind: 'local'; stateDir: string; outdir: string }
-  | { kind: 'pg'; schemaPrefix: string };
+  { kind: 'local'; stateDir: string; outdir: string } | { kind: 'pg'; schemaPrefix: string };
 
 export interface BackendSources {
   /** `--tf-backend` */
@@ -47,7 +46,7 @@ function pick(value: string | undefined, name: string, where: string): BackendKi
     where,
     name,
     url ? 'takes a backend name, not a connection string' : 'unknown Terraform backend',
-    url ? 'set `pg` here and the connection string in PG_CONN_STR (Terraform\'s pg backend reads it; it never goes into the stacks)' : 'use `local` or `pg`',
+    url ? "set `pg` here and the connection string in PG_CONN_STR (Terraform's pg backend reads it; it never goes into the stacks)" : 'use `local` or `pg`',
   );
 }
 
@@ -67,6 +66,9 @@ export function pgSchema(choice: Extract<BackendChoice, { kind: 'pg' }>, stack: 
  * The backend when the command line says nothing: STACKS_TF_BACKEND, else the inventory's, local
  * state under `.stacks/` beside `cdktf.out/` (the defaults of --state-dir and --output).
  */
-export function defaultBackend(terraform: { backend: BackendKind; schema_prefix?: string } | undefined, env: string | undefined = process.env.STACKS_TF_BACKEND): BackendChoice {
+export function defaultBackend(
+  terraform: { backend: BackendKind; schema_prefix?: string } | undefined,
+  env: string | undefined = process.env.STACKS_TF_BACKEND,
+): BackendChoice {
   return backendFrom({ env, inventory: terraform?.backend, schemaPrefix: terraform?.schema_prefix, stateDir: '.stacks', outdir: 'cdktf.out' });
 }

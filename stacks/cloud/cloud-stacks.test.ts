@@ -41,7 +41,9 @@ describe('cloud and DR stacks of the default inventory', () => {
   it('aliases a provider per cloud, reads secrets from the environment, never writes them', () => {
     const doc = docs.get('cloud-provincial')!;
     const providers = (doc.provider as { openstack: Array<Record<string, unknown>> }).openstack;
-    expect(providers).toEqual([expect.objectContaining({ alias: 'provincial', auth_url: 'https://keystone.provincial.cloud.gov.sn.cn:5000/v3', region: 'sx-provincial' })]);
+    expect(providers).toEqual([
+      expect.objectContaining({ alias: 'provincial', auth_url: 'https://keystone.provincial.cloud.gov.sn.cn:5000/v3', region: 'sx-provincial' }),
+    ]);
     for (const d of docs.values()) {
       const text = JSON.stringify(d);
       expect(text).not.toMatch(/"password"|"token"|"application_credential_secret"/);
@@ -88,10 +90,17 @@ describe('cloud and DR stacks of the default inventory', () => {
   it('uses a local backend under the state dir and pg when configured, with no connection string in the JSON', async () => {
     const local = (docs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(local).toEqual({ local: { path: '../../../.stacks/tfstate/cloud-xian.tfstate' } });
-    const state = (stateDir: string, outdir: string) => synthToJson(cloudStacks(ctx, { backend: { kind: 'local', stateDir, outdir } }).filter((c) => c.name === 'cloud-xian'), ctx).then((d) => (d.get('cloud-xian')!.terraform as { backend: { local: { path: string } } }).backend.local.path);
+    const state = (stateDir: string, outdir: string) =>
+      synthToJson(
+        cloudStacks(ctx, { backend: { kind: 'local', stateDir, outdir } }).filter((c) => c.name === 'cloud-xian'),
+        ctx,
+      ).then((d) => (d.get('cloud-xian')!.terraform as { backend: { local: { path: string } } }).backend.local.path);
     expect(await state('/var/lib/stacks', 'cdktf.out')).toBe('/var/lib/stacks/tfstate/cloud-xian.tfstate');
     expect(await state('state', 'out/x')).toBe('../../../../state/tfstate/cloud-xian.tfstate');
-    const pgDocs = await synthToJson(cloudStacks(ctx, { backend: { kind: 'pg', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'), ctx);
+    const pgDocs = await synthToJson(
+      cloudStacks(ctx, { backend: { kind: 'pg', schemaPrefix: 'stacks' } }).filter((c) => c.name === 'cloud-xian'),
+      ctx,
+    );
     const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(pg).toEqual({ pg: { schema_name: 'stacks_cloud_xian' } });
   });

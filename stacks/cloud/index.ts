@@ -52,7 +52,10 @@ export function contributionsOf(model: CloudModel, backend: BackendChoice): Stac
     },
   ];
   for (const cloud of registry.clouds) {
-    out.push({ name: cloudStackName(cloud), build: (app: App) => void terraformBuilders().buildCloudStack(app, cloud, placedBy.get(cloud.id) ?? [], backend, dnsEmail) });
+    out.push({
+      name: cloudStackName(cloud),
+      build: (app: App) => void terraformBuilders().buildCloudStack(app, cloud, placedBy.get(cloud.id) ?? [], backend, dnsEmail),
+    });
   }
   for (const pair of dr.pairs) {
     out.push({ name: pair.id, build: (app: App) => void terraformBuilders().buildDrStack(app, registry, pair, slots, backend) });

@@ -4,14 +4,32 @@ import type { System } from '../../cloud/types.js';
 import { buildCloudModel } from './model.js';
 import { defaultContext } from './testing.js';
 
-const sys = (id: string, over: Partial<System> = {}): System => ({ id, department: 'finance', level: 'province', classified: false, vcpu: 4, ramGiB: 16, storageTiB: 1, protectionClass: 'p4', ...over });
+const sys = (id: string, over: Partial<System> = {}): System => ({
+  id,
+  department: 'finance',
+  level: 'province',
+  classified: false,
+  vcpu: 4,
+  ramGiB: 16,
+  storageTiB: 1,
+  protectionClass: 'p4',
+  ...over,
+});
 
 describe('cloud model: systems that cannot be placed are bad input (exit 2), classified ones are retained', () => {
   it('names each unplaceable system by row: unknown cloud (industry), not a tenant, unknown class', async () => {
     const { inventory, topology } = await defaultContext();
     let err: unknown;
     try {
-      buildCloudModel(inventory, topology, { systems: [sys('ok'), sys('x', { industry: 'space' }), sys('y', { industry: 'video' }), sys('z', { protectionClass: 'p9' }), sys('s', { classified: true })] });
+      buildCloudModel(inventory, topology, {
+        systems: [
+          sys('ok'),
+          sys('x', { industry: 'space' }),
+          sys('y', { industry: 'video' }),
+          sys('z', { protectionClass: 'p9' }),
+          sys('s', { classified: true }),
+        ],
+      });
     } catch (e) {
       err = e;
     }

@@ -7,7 +7,17 @@
 import type { Inventory } from '../../inventory/load.js';
 import { StacksErrors, inputError } from '../../lib/errors.js';
 import type { Topology } from '../../network/types.js';
-import { buildRegistry, drReport, loadClouds, placeSystems, systemsFor, type CloudRegistry, type DrReport, type Placement, type System } from '../../cloud/index.js';
+import {
+  buildRegistry,
+  drReport,
+  loadClouds,
+  placeSystems,
+  systemsFor,
+  type CloudRegistry,
+  type DrReport,
+  type Placement,
+  type System,
+} from '../../cloud/index.js';
 import type { SystemsSource } from '../../cloud/systems.js';
 
 export interface CloudModel {

@@ -22,7 +22,10 @@ export function defaultContext(): Promise<{ inventory: Inventory; topology: Topo
  * Build every contribution's stack in one app, synthesize it to disk exactly as `stacks synth`
  * does (App.synth, metadata included), and return each stack's cdk.tf.json, by name.
  */
-export async function synthToJson(contributions: StackContribution[], ctx: { inventory: Inventory; topology: Topology }): Promise<Map<string, Record<string, unknown>>> {
+export async function synthToJson(
+  contributions: StackContribution[],
+  ctx: { inventory: Inventory; topology: Topology },
+): Promise<Map<string, Record<string, unknown>>> {
   await loadTerraformBuilders();
   const outdir = mkdtempSync(join(tmpdir(), 'stacks-cloud-test-'));
   try {

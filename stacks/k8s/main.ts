@@ -17,11 +17,22 @@ export async function run(inventoryDir: string = process.env.STACKS_INVENTORY ??
   const model = buildCloudModel(inventory, topology);
   if (!model) return { namespaces: [], services: [] };
   const domain = inventory.province.province.dns_suffix;
-  if (!domain) throw inputError('E_SCHEMA', inventory.paths.province!, 'province.dns_suffix', 'is missing; the Kubernetes labels and the image registry are named after it', 'e.g. dns_suffix: gov.sn.cn');
+  if (!domain)
+    throw inputError(
+      'E_SCHEMA',
+      inventory.paths.province!,
+      'province.dns_suffix',
+      'is missing; the Kubernetes labels and the image registry are named after it',
+      'e.g. dns_suffix: gov.sn.cn',
+    );
   // the images and config that replatform migrations recorded (stacks migrate: <state>/migrations/k8s-workloads.json)
   const migratedFile = process.env.STACKS_MIGRATED_WORKLOADS;
-  const migrated = migratedFile && existsSync(migratedFile) ? (JSON.parse(readFileSync(migratedFile, 'utf8')) as { workloads: MigratedWorkload[] }).workloads : [];
-  return k8sProgram(applyMigrated(containerWorkloads(model.systems, model.placement, `registry.${domain}`), migrated), { extranet: topology.supernets, domain });
+  const migrated =
+    migratedFile && existsSync(migratedFile) ? (JSON.parse(readFileSync(migratedFile, 'utf8')) as { workloads: MigratedWorkload[] }).workloads : [];
+  return k8sProgram(applyMigrated(containerWorkloads(model.systems, model.placement, `registry.${domain}`), migrated), {
+    extranet: topology.supernets,
+    domain,
+  });
 }
 
 export default run;

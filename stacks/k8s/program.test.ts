@@ -28,8 +28,25 @@ beforeAll(() => {
   );
 });
 
-const sys = (id: string, over: Partial<System> = {}): System => ({ id, department: 'finance', level: 'province', classified: false, vcpu: 4, ramGiB: 8, storageTiB: 0.1, protectionClass: 'p4', strategy: 'replatform-containers', ...over });
-const systems = [sys('a-portal'), sys('b-api', { department: 'health', vcpu: 2, ramGiB: 4 }), sys('c-vm', { strategy: 'rehost' }), sys('d-web', { strategy: 'replatform', platform: 'web-app' }), sys('e-secret', { classified: true })];
+const sys = (id: string, over: Partial<System> = {}): System => ({
+  id,
+  department: 'finance',
+  level: 'province',
+  classified: false,
+  vcpu: 4,
+  ramGiB: 8,
+  storageTiB: 0.1,
+  protectionClass: 'p4',
+  strategy: 'replatform-containers',
+  ...over,
+});
+const systems = [
+  sys('a-portal'),
+  sys('b-api', { department: 'health', vcpu: 2, ramGiB: 4 }),
+  sys('c-vm', { strategy: 'rehost' }),
+  sys('d-web', { strategy: 'replatform', platform: 'web-app' }),
+  sys('e-secret', { classified: true }),
+];
 const placement: Placement = {
   placed: ['a-portal', 'b-api', 'c-vm', 'd-web'].map((s) => ({ system: s, cloud: 'provincial', tenant: 'x', az: 'az1', replicas: [] })),
   unplaced: [{ system: 'e-secret', kind: 'classified', reason: 'classified' }],
@@ -52,7 +69,10 @@ describe('Kubernetes program (Pulumi, mocked engine)', () => {
 
   it('creates per department a namespace, a quota and default-deny policies; per system a deployment and a service', async () => {
     const { k8sProgram } = await import('./program.js');
-    const out = k8sProgram(containerWorkloads(systems, placement, 'registry.gov.sn.cn'), { extranet: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' }, domain: 'gov.sn.cn' });
+    const out = k8sProgram(containerWorkloads(systems, placement, 'registry.gov.sn.cn'), {
+      extranet: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' },
+      domain: 'gov.sn.cn',
+    });
     expect(await Promise.all(out.namespaces.map(outputOf))).toEqual(['dept-finance', 'dept-health']);
     expect(await Promise.all(out.services.map(outputOf))).toEqual(['dept-finance/a-portal', 'dept-finance/d-web', 'dept-health/b-api']);
     const of = (type: string) => created.filter((c) => c.type === type);
@@ -75,7 +95,9 @@ describe('Kubernetes program (Pulumi, mocked engine)', () => {
       ['dept-health', 'b-api', 2],
     ]);
     expect(deps[2]!.inputs.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '1000m', memory: '2048Mi' });
-    expect(deps[0]!.inputs.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(deps[0]!.inputs.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe(
+      'kubernetes.io/hostname',
+    );
     const svcs = of('kubernetes:core/v1:Service');
     expect(svcs.map((s) => s.inputs.spec.ipFamilyPolicy)).toEqual(['PreferDualStack', 'PreferDualStack', 'PreferDualStack']);
     expect(svcs[0]!.inputs.spec.selector).toEqual({ app: 'a-portal' });

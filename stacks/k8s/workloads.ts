@@ -33,10 +33,13 @@ export interface MigratedWorkload {
 /** The migrated systems' images and config over the planned workloads. */
 export function applyMigrated(plans: readonly NamespacePlan[], migrated: readonly MigratedWorkload[]): NamespacePlan[] {
   const by = new Map(migrated.map((m) => [m.system, m]));
-  return plans.map((p) => ({ ...p, workloads: p.workloads.map((w) => {
-    const m = by.get(w.system);
-    return m ? { ...w, image: m.image, port: m.port, env: { ...m.env } } : w;
-  }) }));
+  return plans.map((p) => ({
+    ...p,
+    workloads: p.workloads.map((w) => {
+      const m = by.get(w.system);
+      return m ? { ...w, image: m.image, port: m.port, env: { ...m.env } } : w;
+    }),
+  }));
 }
 
 export interface NamespacePlan {

@@ -18,7 +18,12 @@ export const credentialsFile = (stateDir: string) => join(stateDir, 'secrets', '
 
 export async function readCredentials(stateDir: string): Promise<{ default?: SshCredential; devices: Record<string, SshCredential> }> {
   const file = credentialsFile(stateDir);
-  if (!existsSync(file)) throw runtimeError('E_NO_CREDENTIALS', `no SSH credentials: ${file} does not exist`, 'write it (mode 0600): { "default": { "password": "…" } } or per device { "devices": { "<id>": { "privateKeyFile": "…" } } }');
+  if (!existsSync(file))
+    throw runtimeError(
+      'E_NO_CREDENTIALS',
+      `no SSH credentials: ${file} does not exist`,
+      'write it (mode 0600): { "default": { "password": "…" } } or per device { "devices": { "<id>": { "privateKeyFile": "…" } } }',
+    );
   if (((await stat(file)).mode & 0o077) !== 0) throw inputError('E_SECRET_MODE', file, '', 'is readable by others', `chmod 600 ${file}`);
   try {
     const doc = JSON.parse(await readFile(file, 'utf8')) as { default?: SshCredential; devices?: Record<string, SshCredential> };
@@ -28,8 +33,12 @@ export async function readCredentials(stateDir: string): Promise<{ default?: Ssh
   }
 }
 
-export async function credentialFor(store: { default?: SshCredential; devices: Record<string, SshCredential> }, device: string): Promise<{ password?: string; privateKey?: Buffer }> {
+export async function credentialFor(
+  store: { default?: SshCredential; devices: Record<string, SshCredential> },
+  device: string,
+): Promise<{ password?: string; privateKey?: Buffer }> {
   const c = store.devices[device] ?? store.default;
-  if (!c || (!c.password && !c.privateKeyFile)) throw runtimeError('E_NO_CREDENTIALS', `${device}: no SSH credential in the secret store`, 'add a default or a per-device entry');
+  if (!c || (!c.password && !c.privateKeyFile))
+    throw runtimeError('E_NO_CREDENTIALS', `${device}: no SSH credential in the secret store`, 'add a default or a per-device entry');
   return { password: c.password, privateKey: c.privateKeyFile ? await readFile(c.privateKeyFile) : undefined };
 }

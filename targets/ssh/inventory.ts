@@ -14,7 +14,11 @@ import { readDocument } from '../../lib/files.js';
 import { validateDocument } from '../../inventory/load.js';
 import { inputError } from '../../lib/errors.js';
 
-const endpoint = { address: z.string().refine((a) => isIP(a) !== 0, 'must be an IPv4 or IPv6 address'), port: z.number().int().min(1).max(65535).default(22), user: z.string().min(1).default('root') };
+const endpoint = {
+  address: z.string().refine((a) => isIP(a) !== 0, 'must be an IPv4 or IPv6 address'),
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().min(1).default('root'),
+};
 
 export const routersSchema = z.object({
   routers: z.array(z.object({ device: z.string().min(1), platform: z.string().min(1), ...endpoint, jump: z.object(endpoint).optional() }).strict()),
@@ -26,7 +30,14 @@ export const ROUTERS_FILE = 'routers.yaml';
 
 export async function loadRouters(inventoryDir: string, knownDevices: ReadonlySet<string>): Promise<{ file: string; routers: RouterEntry[] }> {
   const file = join(inventoryDir, ROUTERS_FILE);
-  if (!existsSync(file)) throw inputError('E_NO_ROUTERS', file, '', 'the ssh target needs the routers it deploys to', `list them in ${ROUTERS_FILE}: routers: [{ device, address, platform }]`);
+  if (!existsSync(file))
+    throw inputError(
+      'E_NO_ROUTERS',
+      file,
+      '',
+      'the ssh target needs the routers it deploys to',
+      `list them in ${ROUTERS_FILE}: routers: [{ device, address, platform }]`,
+    );
   const doc = validateDocument(routersSchema, await readDocument(file), file);
   const seen = new Set<string>();
   for (const [i, r] of doc.routers.entries()) {

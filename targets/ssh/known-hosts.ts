@@ -9,7 +9,10 @@ import { writeFileAtomically } from '../../lib/files.js';
 
 export class KnownHosts {
   private chain: Promise<void> = Promise.resolve();
-  private constructor(private readonly file: string, private readonly keys: Record<string, string>) {}
+  private constructor(
+    private readonly file: string,
+    private readonly keys: Record<string, string>,
+  ) {}
 
   static async open(file: string): Promise<KnownHosts> {
     return new KnownHosts(file, existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, string>) : {});

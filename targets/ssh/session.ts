@@ -27,7 +27,10 @@ export interface ConnectOptions {
 }
 
 export class RouterSession implements DeviceShell {
-  private constructor(readonly device: string, private readonly clients: Client[]) {}
+  private constructor(
+    readonly device: string,
+    private readonly clients: Client[],
+  ) {}
 
   static async connect(o: ConnectOptions): Promise<RouterSession> {
     for (let attempt = 0; ; attempt++) {
@@ -48,7 +51,18 @@ export class RouterSession implements DeviceShell {
       if (o.jump) {
         const jump = await open(`${o.device} (jump host ${o.jump.address})`, `jump:${o.jump.address}`, o.jump, o, undefined);
         clients.push(jump);
-        sock = await new Promise<Duplex>((resolve, reject) => jump.forwardOut('127.0.0.1', 0, o.endpoint.address, o.endpoint.port, (err, stream) => (err ? reject(runtimeError('E_SSH_UNREACHABLE', `${o.device}: the jump host ${o.jump!.address} cannot reach ${o.endpoint.address}:${o.endpoint.port}: ${err.message}`)) : resolve(stream))));
+        sock = await new Promise<Duplex>((resolve, reject) =>
+          jump.forwardOut('127.0.0.1', 0, o.endpoint.address, o.endpoint.port, (err, stream) =>
+            err
+              ? reject(
+                  runtimeError(
+                    'E_SSH_UNREACHABLE',
+                    `${o.device}: the jump host ${o.jump!.address} cannot reach ${o.endpoint.address}:${o.endpoint.port}: ${err.message}`,
+                  ),
+                )
+              : resolve(stream),
+          ),
+        );
       }
       clients.push(await open(o.device, o.device, o.endpoint, o, sock));
       return new RouterSession(o.device, clients);
@@ -90,10 +104,38 @@ function open(label: string, pinKey: string, e: Endpoint, o: ConnectOptions, soc
       else resolve(client);
     });
     client.once('error', (err: Error & { level?: string }) => {
-      if (keyRefused) reject(runtimeError('E_SSH_HOSTKEY', `${label} (${e.address}) presented a host key that differs from the one pinned on first contact`, 'if the router was replaced on purpose, remove its entry from the ssh target\'s known_hosts.json'));
-      else if (err.level === 'client-authentication') reject(runtimeError('E_SSH_AUTH', `${label} (${e.address}): authentication as ${e.user} refused (wrong password or key)`, 'check its entry in the secret store (secrets/ssh.json)'));
-      else if (err.level === 'client-timeout' || /timed out/i.test(err.message)) reject(runtimeError('E_SSH_UNREACHABLE', `${label} (${e.address}:${e.port}) did not answer within ${o.timeoutMs} ms`, 'is the router up and its management address reachable?'));
-      else reject(runtimeError('E_SSH_UNREACHABLE', `${label} (${e.address}:${e.port}) unreachable: ${err.message}`, 'is the router up and its management address reachable?'));
+      if (keyRefused)
+        reject(
+          runtimeError(
+            'E_SSH_HOSTKEY',
+            `${label} (${e.address}) presented a host key that differs from the one pinned on first contact`,
+            "if the router was replaced on purpose, remove its entry from the ssh target's known_hosts.json",
+          ),
+        );
+      else if (err.level === 'client-authentication')
+        reject(
+          runtimeError(
+            'E_SSH_AUTH',
+            `${label} (${e.address}): authentication as ${e.user} refused (wrong password or key)`,
+            'check its entry in the secret store (secrets/ssh.json)',
+          ),
+        );
+      else if (err.level === 'client-timeout' || /timed out/i.test(err.message))
+        reject(
+          runtimeError(
+            'E_SSH_UNREACHABLE',
+            `${label} (${e.address}:${e.port}) did not answer within ${o.timeoutMs} ms`,
+            'is the router up and its management address reachable?',
+          ),
+        );
+      else
+        reject(
+          runtimeError(
+            'E_SSH_UNREACHABLE',
+            `${label} (${e.address}:${e.port}) unreachable: ${err.message}`,
+            'is the router up and its management address reachable?',
+          ),
+        );
     });
     const config: ConnectConfig = {
       host: sock ? undefined : e.address,

@@ -66,7 +66,15 @@ interface Opened {
 async function openTarget(ctx: TargetContext): Promise<Opened> {
   const topology = buildTopology(await loadInventory(ctx.inventoryDir));
   const { file, routers } = await loadRouters(ctx.inventoryDir, new Set(topology.devices.map((d) => d.id)));
-  for (const [i, r] of routers.entries()) if (!Object.hasOwn(RENDERERS, r.platform)) throw inputError('E_PLATFORM', file, `routers[${i}].platform`, `${r.device}: no renderer for platform "${r.platform}"`, `platforms: ${Object.keys(RENDERERS).join(', ')}`);
+  for (const [i, r] of routers.entries())
+    if (!Object.hasOwn(RENDERERS, r.platform))
+      throw inputError(
+        'E_PLATFORM',
+        file,
+        `routers[${i}].platform`,
+        `${r.device}: no renderer for platform "${r.platform}"`,
+        `platforms: ${Object.keys(RENDERERS).join(', ')}`,
+      );
   const dir = dirOf(ctx);
   return { topology, routers, file, dir, state: await readSshState(join(dir, 'state.json')) };
 }
@@ -97,7 +105,13 @@ async function withDriver<T>(o: Opened, ctx: TargetContext, r: RouterEntry, tuni
 
 const fullIds = (ns: OspfNeighbour[]) => new Set(ns.filter((n) => n.state.startsWith('Full')).map((n) => `${n.family} ${n.routerId}`));
 
-async function pushRouter(o: Opened, ctx: TargetContext, r: RouterEntry, opts: ApplyOptions, save: (fn: (s: SshState) => void) => Promise<void>): Promise<ApplyOutcome> {
+async function pushRouter(
+  o: Opened,
+  ctx: TargetContext,
+  r: RouterEntry,
+  opts: ApplyOptions,
+  save: (fn: (s: SshState) => void) => Promise<void>,
+): Promise<ApplyOutcome> {
   const started = Date.now();
   const id = r.device;
   const candidate = RENDERERS[r.platform]!(o.topology, id);
@@ -153,11 +167,22 @@ export const target: Target = {
       const rec = o.state.devices[r.device]?.config;
       if (rec !== undefined && hash(rec) === hash(next)) return { device: r.device, action: 'no-op' as const, diff: [], added: 0, removed: 0 };
       const diff = structuredPatch(r.device, r.device, rec ?? '', next, '', '', { context: 2 }).hunks.flatMap((h) => h.lines);
-      return { device: r.device, action: rec === undefined ? ('create' as const) : ('update' as const), diff, added: diff.filter((l) => l.startsWith('+')).length, removed: diff.filter((l) => l.startsWith('-')).length };
+      return {
+        device: r.device,
+        action: rec === undefined ? ('create' as const) : ('update' as const),
+        diff,
+        added: diff.filter((l) => l.startsWith('+')).length,
+        removed: diff.filter((l) => l.startsWith('-')).length,
+      };
     });
     const n = (a: string) => devices.filter((d) => d.action === a).length;
     const summary = { create: n('create'), update: n('update'), delete: 0, noop: n('no-op') };
-    const text = [...devices.filter((d) => d.action !== 'no-op').map((d) => `${d.action === 'create' ? '+' : '~'} ${d.device} (${d.action}: +${d.added} -${d.removed} lines)`), `ssh ${ctx.instance}: ${summary.create} to create, ${summary.update} to update, ${summary.noop} unchanged`].join('\n');
+    const text = [
+      ...devices
+        .filter((d) => d.action !== 'no-op')
+        .map((d) => `${d.action === 'create' ? '+' : '~'} ${d.device} (${d.action}: +${d.added} -${d.removed} lines)`),
+      `ssh ${ctx.instance}: ${summary.create} to create, ${summary.update} to update, ${summary.noop} unchanged`,
+    ].join('\n');
     return { target: 'ssh', instance: ctx.instance, deployed: Object.keys(o.state.devices).length > 0, devices, summary, text };
   },
 
@@ -180,8 +205,23 @@ export const target: Target = {
       const count = (a: ApplyOutcome['action']) => outcomes.filter((x) => x.action === a).length;
       const lines = outcomes.filter((x) => x.action !== 'unchanged').map((x) => `  ${x.device}: ${x.action}${x.reason ? ` — ${x.reason}` : ''}`);
       const seconds = (Date.now() - started) / 1000;
-      lines.push(`ssh ${ctx.instance}: ${outcomes.length} routers — ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('rolled-back')} rolled back, ${count('failed')} failed in ${seconds.toFixed(1)} s`);
-      return { target: 'ssh', instance: ctx.instance, devices: outcomes.length, changed: count('changed'), unchanged: count('unchanged'), rolledBack: count('rolled-back'), failed: count('failed'), interrupted: false, outcomes, seconds, text: lines.join('\n'), ok: count('rolled-back') + count('failed') === 0 };
+      lines.push(
+        `ssh ${ctx.instance}: ${outcomes.length} routers — ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('rolled-back')} rolled back, ${count('failed')} failed in ${seconds.toFixed(1)} s`,
+      );
+      return {
+        target: 'ssh',
+        instance: ctx.instance,
+        devices: outcomes.length,
+        changed: count('changed'),
+        unchanged: count('unchanged'),
+        rolledBack: count('rolled-back'),
+        failed: count('failed'),
+        interrupted: false,
+        outcomes,
+        seconds,
+        text: lines.join('\n'),
+        ok: count('rolled-back') + count('failed') === 0,
+      };
     } finally {
       lock.release();
     }
@@ -191,15 +231,32 @@ export const target: Target = {
     // Real routers are not torn down from here: the target forgets them (state and pinned keys).
     const started = Date.now();
     await rm(dirOf(ctx), { recursive: true, force: true });
-    return { target: 'ssh', instance: ctx.instance, seconds: (Date.now() - started) / 1000, text: `ssh ${ctx.instance}: state and pinned host keys removed; the routers keep their running configs` };
+    return {
+      target: 'ssh',
+      instance: ctx.instance,
+      seconds: (Date.now() - started) / 1000,
+      text: `ssh ${ctx.instance}: state and pinned host keys removed; the routers keep their running configs`,
+    };
   },
 
   async verify(ctx) {
     const o = await openTarget({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, instance: ctx.instance });
     const drift = await target.drift({ stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, instance: ctx.instance });
     const checks: VerificationCheck[] = [
-      { id: 'router-reachable', title: 'every router answers over SSH with its pinned host key', passed: drift.every((d) => !d.error), failures: drift.filter((d) => d.error).map((d) => ({ object: `device:${d.device}`, message: d.error! })) },
-      { id: 'router-as-intended', title: 'every router runs its rendered config', passed: drift.every((d) => d.error || d.commands.length === 0), failures: drift.filter((d) => !d.error && d.commands.length).map((d) => ({ object: `device:${d.device}`, message: `${d.commands.length} commands from its intent` })) },
+      {
+        id: 'router-reachable',
+        title: 'every router answers over SSH with its pinned host key',
+        passed: drift.every((d) => !d.error),
+        failures: drift.filter((d) => d.error).map((d) => ({ object: `device:${d.device}`, message: d.error! })),
+      },
+      {
+        id: 'router-as-intended',
+        title: 'every router runs its rendered config',
+        passed: drift.every((d) => d.error || d.commands.length === 0),
+        failures: drift
+          .filter((d) => !d.error && d.commands.length)
+          .map((d) => ({ object: `device:${d.device}`, message: `${d.commands.length} commands from its intent` })),
+      },
     ];
     return summarize('ssh', checks, { devices: o.routers.length, links: 0, sites: 0 });
   },
@@ -214,14 +271,32 @@ export const target: Target = {
         return { device: r.device, reachable: false, error: (err as Error).message, phase: o.state.devices[r.device]?.phase };
       }
     });
-    const text = rows.map((x) => `  ${x.device.padEnd(28)} ${x.reachable ? `up  ${x.facts?.vendor} ${x.facts?.osVersion}` : `DOWN ${x.error}`}  ${x.phase ?? 'not deployed'}`).join('\n');
-    return { target: 'ssh', instance: ctx.instance, deployed: Object.keys(o.state.devices).length > 0, healthy: rows.every((x) => x.reachable), text, detail: rows };
+    const text = rows
+      .map((x) => `  ${x.device.padEnd(28)} ${x.reachable ? `up  ${x.facts?.vendor} ${x.facts?.osVersion}` : `DOWN ${x.error}`}  ${x.phase ?? 'not deployed'}`)
+      .join('\n');
+    return {
+      target: 'ssh',
+      instance: ctx.instance,
+      deployed: Object.keys(o.state.devices).length > 0,
+      healthy: rows.every((x) => x.reachable),
+      text,
+      detail: rows,
+    };
   },
 
   async snmpTargets(ctx) {
     const o = await openTarget(ctx);
     const sites = new Map(o.topology.devices.map((d) => [d.id, d]));
-    return { targets: o.routers.map((r) => ({ device: r.device, hostname: sites.get(r.device)!.hostname, site: sites.get(r.device)!.site, address: r.address, port: 161 })), inventoryDir: ctx.inventoryDir };
+    return {
+      targets: o.routers.map((r) => ({
+        device: r.device,
+        hostname: sites.get(r.device)!.hostname,
+        site: sites.get(r.device)!.site,
+        address: r.address,
+        port: 161,
+      })),
+      inventoryDir: ctx.inventoryDir,
+    };
   },
 
   async drift(ctx): Promise<DeviceDrift[]> {
@@ -236,4 +311,3 @@ export const target: Target = {
     });
   },
 };
-

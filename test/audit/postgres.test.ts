@@ -32,7 +32,8 @@ afterAll(async () => {
 async function freshChain(stateDir: string): Promise<void> {
   await closeAuditStores();
   await admin.query('DROP TABLE IF EXISTS audit_log');
-  for (let i = 1; i <= 6; i++) await audit.record(stateDir, { action: 'fault.ack', objects: [`fault:${i}`], input: { i }, result: 'ok' }, { postgresUrl: cluster.url });
+  for (let i = 1; i <= 6; i++)
+    await audit.record(stateDir, { action: 'fault.ack', objects: [`fault:${i}`], input: { i }, result: 'ok' }, { postgresUrl: cluster.url });
 }
 
 describe('audit trail in PostgreSQL', () => {
@@ -54,7 +55,9 @@ describe('audit trail in PostgreSQL', () => {
       const v = await runCli(['--state-dir', stateDir, '--json', 'audit', 'verify', '--all-signatures'], { env });
       expect(v.code, v.stdout + v.stderr).toBe(0);
       expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, records: 2 });
-      const log = JSON.parse((await runCli(['--state-dir', stateDir, '--json', 'audit', 'log', '--operator', 'noc-bob'], { env })).stdout) as Array<{ action: string }>;
+      const log = JSON.parse((await runCli(['--state-dir', stateDir, '--json', 'audit', 'log', '--operator', 'noc-bob'], { env })).stdout) as Array<{
+        action: string;
+      }>;
       expect(log.map((r) => r.action)).toEqual(['audit.trust', 'audit.trust']);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });

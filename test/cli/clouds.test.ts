@@ -75,8 +75,24 @@ describe('bad cloud and system input to synth: exit 2, file and path named, noth
   it('a placement that cannot be satisfied', async () => {
     const fresh = await copyInventory();
     try {
-      const row = (id: string, over: Record<string, unknown>) => ({ id, department: 'health', level: 'city', city: 'hanzhong', classification: 'internal', location: { kind: 'department-room', site: 'hanzhong' }, depends_on: [], data_gib: 100, vcpu: 4, ram_gib: 16, protection_class: 'p4', ...over });
-      await writeFile(join(fresh.dir, 'systems.yaml'), JSON.stringify({ version: 1, systems: [row('ok-1', {}), row('too-big', { vcpu: 5000, ram_gib: 5000 })] }));
+      const row = (id: string, over: Record<string, unknown>) => ({
+        id,
+        department: 'health',
+        level: 'city',
+        city: 'hanzhong',
+        classification: 'internal',
+        location: { kind: 'department-room', site: 'hanzhong' },
+        depends_on: [],
+        data_gib: 100,
+        vcpu: 4,
+        ram_gib: 16,
+        protection_class: 'p4',
+        ...over,
+      });
+      await writeFile(
+        join(fresh.dir, 'systems.yaml'),
+        JSON.stringify({ version: 1, systems: [row('ok-1', {}), row('too-big', { vcpu: 5000, ram_gib: 5000 })] }),
+      );
       const r = await synth(fresh.dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/systems\.yaml: systems\[1\] \(too-big\): cannot be placed: tenant hanzhong-health quota exhausted/);

@@ -34,9 +34,28 @@ describe('stacks faults lifecycle', () => {
     expect(stillDown.stderr).toContain('still holds');
     expect((await cli('faults', 'resolve', '1', '--cause', 'fibre-cut', '--note', 'spliced at km 12', '--operator', 'bob')).code).toBe(0);
     expect((await cli('faults', 'close', '1', '--operator', 'carol')).code).toBe(0);
-    const show = JSON.parse((await cli('--json', 'faults', 'show', '1')).stdout) as { fault: Record<string, unknown>; journal: Array<{ actor: string; action: string; text: string | null }> };
-    expect(show.fault).toMatchObject({ state: 'closed', flapping: true, acknowledgedBy: 'alice', assignedTo: 'field-team-xian', resolvedBy: 'bob', cause: 'fibre-cut', closedBy: 'carol' });
-    expect(show.journal.map((j) => `${j.actor}:${j.action}`)).toEqual(['stacks-daemon:open', 'stacks-daemon:clear', 'alice:ack', 'alice:assign', 'bob:note', 'bob:resolve', 'carol:close']);
+    const show = JSON.parse((await cli('--json', 'faults', 'show', '1')).stdout) as {
+      fault: Record<string, unknown>;
+      journal: Array<{ actor: string; action: string; text: string | null }>;
+    };
+    expect(show.fault).toMatchObject({
+      state: 'closed',
+      flapping: true,
+      acknowledgedBy: 'alice',
+      assignedTo: 'field-team-xian',
+      resolvedBy: 'bob',
+      cause: 'fibre-cut',
+      closedBy: 'carol',
+    });
+    expect(show.journal.map((j) => `${j.actor}:${j.action}`)).toEqual([
+      'stacks-daemon:open',
+      'stacks-daemon:clear',
+      'alice:ack',
+      'alice:assign',
+      'bob:note',
+      'bob:resolve',
+      'carol:close',
+    ]);
     expect(show.journal.find((j) => j.action === 'note')!.text).toBe('fibre spliced');
     const open = JSON.parse((await cli('--json', 'faults', '--open')).stdout) as Array<{ id: number }>;
     expect(open.map((f) => f.id)).toEqual([2]);

@@ -43,7 +43,10 @@ describe('kernel locks (lib/lock.ts)', () => {
     for (let round = 0; round < 5; round++) {
       const all = Array.from({ length: 5 }, () => contender(file));
       const verdicts = await Promise.all(all.map((c) => c.verdict));
-      expect(verdicts.filter((v) => v === 'held'), verdicts.join('\n')).toHaveLength(1);
+      expect(
+        verdicts.filter((v) => v === 'held'),
+        verdicts.join('\n'),
+      ).toHaveLength(1);
       expect(verdicts.filter((v) => v.startsWith('busy'))).toHaveLength(4);
       for (const c of all) c.child.stdin.end();
       await Promise.all(all.map((c) => c.closed));

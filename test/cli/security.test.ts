@@ -28,7 +28,10 @@ describe('stacks audit / secrets / policy (security)', () => {
     expect(r.code, r.stderr).toBe(0);
     const raw = readFileSync(file, 'utf8');
     for (const v of [before.snmp.authKey, before.snmp.privKey]) expect(raw + r.stdout + r.stderr).not.toContain(v);
-    const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'secrets.*'])).stdout) as Array<{ operator: string; detail: { kind: string } }>;
+    const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'secrets.*'])).stdout) as Array<{
+      operator: string;
+      detail: { kind: string };
+    }>;
     expect(log.map((x) => x.detail.kind)).toEqual(['snmp', 'seal', 'audit']);
     expect(log.every((x) => x.operator === 'alice')).toBe(true);
     expect((await runCli(['--state-dir', state, 'audit', 'verify', '--all-signatures'])).code).toBe(0);
@@ -45,25 +48,43 @@ describe('stacks audit / secrets / policy (security)', () => {
     cpSync(DEFAULT_INVENTORY_DIR, inv, { recursive: true });
     mkdirSync(join(inv, 'policies'));
     const out = join(dir, 'report.json');
-    writeFileSync(join(inv, 'policies', 'boom.mjs'), `export default { id: 'ORG-001', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { throw new Error('boom'); } };`);
+    writeFileSync(
+      join(inv, 'policies', 'boom.mjs'),
+      `export default { id: 'ORG-001', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { throw new Error('boom'); } };`,
+    );
     const a = await runCli(['-i', inv, '--state-dir', state, 'policy', '--output', out]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/E_RULE_FAILED: .*boom\.mjs: rule ORG-001: the rule threw: boom/);
     expect(existsSync(out)).toBe(false);
-    writeFileSync(join(inv, 'policies', 'boom.mjs'), `export default { id: 'ORG-001', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { for (;;) {} } };`);
+    writeFileSync(
+      join(inv, 'policies', 'boom.mjs'),
+      `export default { id: 'ORG-001', title: 't', severity: 'hard', description: 'd', requires: ['inventory'], check() { for (;;) {} } };`,
+    );
     const b = await runCli(['-i', inv, '--state-dir', state, 'policy', '--rule-timeout', '3', '--output', out]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/E_RULE_TIMEOUT/);
     expect(existsSync(out)).toBe(false);
-    writeFileSync(join(inv, 'policies', 'boom.mjs'), `export default { id: 'ORG-001', title: 'no site called test', severity: 'hard', description: 'd', requires: ['inventory'], check: () => [{ resource: 'site:xian', message: 'demo finding' }] };`);
-    writeFileSync(join(inv, 'waivers.yaml'), `waivers:\n  - rule: ORG-001\n    resources: ['site:xian']\n    owner: alice\n    reason: demonstration of an expired waiver\n    expires: 2020-01-01\n`);
+    writeFileSync(
+      join(inv, 'policies', 'boom.mjs'),
+      `export default { id: 'ORG-001', title: 'no site called test', severity: 'hard', description: 'd', requires: ['inventory'], check: () => [{ resource: 'site:xian', message: 'demo finding' }] };`,
+    );
+    writeFileSync(
+      join(inv, 'waivers.yaml'),
+      `waivers:\n  - rule: ORG-001\n    resources: ['site:xian']\n    owner: alice\n    reason: demonstration of an expired waiver\n    expires: 2020-01-01\n`,
+    );
     const c = await runCli(['-i', inv, '--state-dir', state, 'policy']);
     expect(c.code).toBe(1);
     expect(c.stdout).toMatch(/EXPIRED waiver for ORG-001/);
-    writeFileSync(join(inv, 'waivers.yaml'), `waivers:\n  - rule: ORG-001\n    resources: ['site:*']\n    owner: alice\n    reason: demonstration of a valid waiver\n    expires: 2099-01-01\n`);
+    writeFileSync(
+      join(inv, 'waivers.yaml'),
+      `waivers:\n  - rule: ORG-001\n    resources: ['site:*']\n    owner: alice\n    reason: demonstration of a valid waiver\n    expires: 2099-01-01\n`,
+    );
     const d = await runCli(['-i', inv, '--state-dir', state, '--json', 'policy']);
     expect(d.code, d.stderr).toBe(0);
-    const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'policy.waiver'])).stdout) as Array<{ result: string; detail: { owner: string } }>;
+    const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'policy.waiver'])).stdout) as Array<{
+      result: string;
+      detail: { owner: string };
+    }>;
     expect(log.map((x) => x.result)).toEqual(['expired', 'applied']);
   }, 180_000);
 });

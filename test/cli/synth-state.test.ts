@@ -55,7 +55,10 @@ describe('synth: Terraform state where the user says', () => {
     mkdirSync(join(out, 'stacks', 'cloud-xian', '.terraform', 'providers'), { recursive: true });
     writeFileSync(join(out, 'stacks', 'cloud-xian', '.terraform', 'terraform.tfstate'), '{}');
     const secret = 'postgres://tf:s3cret@db.example:5432/terraform';
-    const pg = await runCli(['--inventory', copy.dir, '--state-dir', state, 'synth', '-o', out, '--tf-backend', 'pg', ...STACKS], { env: { PG_CONN_STR: secret }, timeoutMs: 240_000 });
+    const pg = await runCli(['--inventory', copy.dir, '--state-dir', state, 'synth', '-o', out, '--tf-backend', 'pg', ...STACKS], {
+      env: { PG_CONN_STR: secret },
+      timeoutMs: 240_000,
+    });
     expect(pg.code).toBe(0);
     expect(readFileSync(join(out, 'stacks', 'cloud-xian', '.terraform.lock.hcl'), 'utf8')).toBe('# lock\n');
     expect(existsSync(join(out, 'stacks', 'cloud-xian', '.terraform', 'terraform.tfstate'))).toBe(true);

@@ -38,7 +38,10 @@ describe('stacks verify --from DIR', () => {
     const r = await runCli(['verify', '--from', dir, '--dialect', 'frr', '--format', 'sarif', '--output', sarif], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(1);
     const log = JSON.parse(readFileSync(sarif, 'utf8'));
-    const results = log.runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    const results = log.runs[0].results as Array<{
+      ruleId: string;
+      locations: Array<{ physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+    }>;
     const unknown = results.find((x) => x.ruleId === 'config.parse.unknown-line')!;
     expect(unknown.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'frr/xian-r1.conf' }, region: { startLine: 9 } });
     expect(results.some((x) => x.ruleId === 'config.config.unknown-device')).toBe(true);

@@ -83,7 +83,9 @@ describe('stacks dr drill on the lab', () => {
     const r = await runCli([...base, '--json', 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB, '--failback'], { timeoutMs: 600_000 });
     const report = JSON.parse(r.stdout) as DrillReport;
     if (r.code !== 0) console.error(r.stderr, JSON.stringify(report.steps, null, 1));
-    console.log(`production-loss drill: RTO ${report.rto_s} s, ${report.writes_lost}/${report.writes_acked} lost, failback downtime ${report.failback?.downtime_s} s, ${report.duration_s} s in all`);
+    console.log(
+      `production-loss drill: RTO ${report.rto_s} s, ${report.writes_lost}/${report.writes_acked} lost, failback downtime ${report.failback?.downtime_s} s, ${report.duration_s} s in all`,
+    );
     expect(report.scenario).toBe('production-loss');
     expect(report.class.rpo_s).toBe(0);
     expect(report.writes_acked).toBeGreaterThan(50);
@@ -107,14 +109,19 @@ describe('stacks dr drill on the lab', () => {
   }, 660_000);
 
   test('an error in the middle of the runbook still restores the lab (exit 3, report stored)', async () => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'stacks.js'), ...base, 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'stacks.js'), ...base, 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let killed: number[] = [];
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       // Production is gone; now the same-city database dies too before the runbook can promote it.
       if (killed.length === 0 && /ok\s+inject: take xinchuang/.test(stderr)) {
-        killed = drillProcesses().filter((p) => p.includes('/info-centre/data')).map((p) => Number(p.split(':')[0]));
+        killed = drillProcesses()
+          .filter((p) => p.includes('/info-centre/data'))
+          .map((p) => Number(p.split(':')[0]));
         for (const pid of killed) process.kill(pid, 'SIGKILL');
       }
     });
@@ -124,7 +131,9 @@ describe('stacks dr drill on the lab', () => {
     expect(code).toBe(3);
     expect(stderr).toMatch(/FAIL runbook: promote info-centre/);
     expect(await labRestored()).toEqual([]);
-    const reports = readdirSync(join(stateDir, 'dr', 'reports')).filter((f) => f.endsWith('production-loss.json')).sort();
+    const reports = readdirSync(join(stateDir, 'dr', 'reports'))
+      .filter((f) => f.endsWith('production-loss.json'))
+      .sort();
     const last = JSON.parse(readFileSync(join(stateDir, 'dr', 'reports', reports.at(-1)!), 'utf8')) as DrillReport;
     expect(last.aborted).toMatch(/^error: /);
     expect(last.passed).toBe(false);
@@ -132,7 +141,10 @@ describe('stacks dr drill on the lab', () => {
   }, 600_000);
 
   test('Ctrl-C in the middle of a drill still restores the lab (exit 130)', async () => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'stacks.js'), ...base, 'dr', 'drill', '--scenario', 'same-city-loss', '--lab', LAB], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'stacks.js'), ...base, 'dr', 'drill', '--scenario', 'same-city-loss', '--lab', LAB], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {

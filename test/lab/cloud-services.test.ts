@@ -55,7 +55,23 @@ function serve(ns: string, port: number, name: string): Promise<void> {
 
 async function curlFrom(ns: string, source: string, address: string, port: number): Promise<string> {
   const host = address.includes(':') ? `[${address}]` : address;
-  const { stdout } = await run('ip', ['netns', 'exec', ns, 'curl', '-sS', '--max-time', '10', '--retry', '5', '--retry-all-errors', '--retry-delay', '1', '--interface', source, `http://${host}:${port}/`]);
+  const { stdout } = await run('ip', [
+    'netns',
+    'exec',
+    ns,
+    'curl',
+    '-sS',
+    '--max-time',
+    '10',
+    '--retry',
+    '5',
+    '--retry-all-errors',
+    '--retry-delay',
+    '1',
+    '--interface',
+    source,
+    `http://${host}:${port}/`,
+  ]);
   return stdout;
 }
 
@@ -76,14 +92,18 @@ describe.sequential('clouds reachable from a township over the backbone', () => 
     const township = topology.devices.find((d) => d.id === TOWNSHIP)!;
     const lan = township.interfaces.find((i) => i.kind === 'lan')!;
     const from = { ipv4: lan.ipv4!.split('/')[0]!, ipv6: lan.ipv6!.split('/')[0]! };
-    const provincial = publishedServiceVips(topology).get('provincial')!.filter((t) => t.service === 'provincial/open-data');
+    const provincial = publishedServiceVips(topology)
+      .get('provincial')!
+      .filter((t) => t.service === 'provincial/open-data');
     const city = publishedServiceVips(topology).get('xian')!;
     await serve(deviceNs(LAB, provincial[0]!.device), provincial[0]!.port, 'open-data');
     await serve(deviceNs(LAB, city[0]!.device), city[0]!.port, 'xian-portal');
     for (const t of [...provincial, ...city]) {
       // the lab serves plain HTTP on the service port: it proves the route, the LB terminates TLS in production
       const body = await curlFrom(deviceNs(LAB, TOWNSHIP), from[t.family], t.address, t.port);
-      expect(body, `${t.service} ${t.family}`).toBe(`${t.service === 'provincial/open-data' ? 'open-data' : 'xian-portal'} ${t.family === 'ipv4' ? `::ffff:${t.address}` : t.address}`);
+      expect(body, `${t.service} ${t.family}`).toBe(
+        `${t.service === 'provincial/open-data' ? 'open-data' : 'xian-portal'} ${t.family === 'ipv4' ? `::ffff:${t.address}` : t.address}`,
+      );
     }
   });
 

@@ -18,7 +18,12 @@ afterEach(() => {
   for (const r of roots.splice(0)) {
     // the timers are detached (setsid): stop one still sleeping before its directory goes
     const pidFile = join(r, 'etc', 'confirm.pid');
-    if (existsSync(pidFile)) try { process.kill(-Number(readFileSync(pidFile, 'utf8').trim())); } catch { /* gone */ }
+    if (existsSync(pidFile))
+      try {
+        process.kill(-Number(readFileSync(pidFile, 'utf8').trim()));
+      } catch {
+        /* gone */
+      }
     rmSync(r, { recursive: true, force: true });
   }
 });
@@ -36,11 +41,32 @@ function fakeDevice(resetSeconds: number): { driver: FrrDriver; etc: string } {
   const bin = join(root, 'bin');
   mkdirSync(bin);
   // `vtysh -f FILE` applies FILE; `vtysh -c …` (show running-config) prints nothing
-  writeFileSync(join(bin, 'vtysh'), `#!/bin/sh\n# ${root}\n[ "$1" = -f ] || exit 0\necho "apply $2" >> /etc/frr/applied.log\nsleep ${resetSeconds}\ncat "$2" > /etc/frr/running.conf 2>/dev/null || true\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'vtysh'),
+    `#!/bin/sh\n# ${root}\n[ "$1" = -f ] || exit 0\necho "apply $2" >> /etc/frr/applied.log\nsleep ${resetSeconds}\ncat "$2" > /etc/frr/running.conf 2>/dev/null || true\n`,
+    { mode: 0o755 },
+  );
   const session = {
     device: 'fake',
     exec: (command: string, stdin?: string) =>
-      run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mkdir -p /run/frr /etc/frr && mount --bind "$1" /etc/frr && mount --bind "$2" /var/tmp && mount --bind "$4" /run/frr && PATH="$5:$PATH" exec sh -c "$3"`, 'sh', etc, tmp, command, frrRun, bin], { input: stdin, allowFail: true }),
+      run(
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `mkdir -p /run/frr /etc/frr && mount --bind "$1" /etc/frr && mount --bind "$2" /var/tmp && mount --bind "$4" /run/frr && PATH="$5:$PATH" exec sh -c "$3"`,
+          'sh',
+          etc,
+          tmp,
+          command,
+          frrRun,
+          bin,
+        ],
+        { input: stdin, allowFail: true },
+      ),
     close: () => undefined,
   } as unknown as DeviceSession;
   return { driver: new FrrDriver(session), etc };

@@ -43,7 +43,12 @@ function withCost(config: string, iface: string, cost: number): string {
 async function driverOf(device: string): Promise<{ drv: ConfigDriver; close: () => void }> {
   const paths = labPaths(stateDir, LAB);
   const state = JSON.parse(readFileSync(paths.state, 'utf8')) as { devices: Record<string, { mgmt: { device: string }; hostKey: string }> };
-  const session = await DeviceSession.connect({ device, host: state.devices[device]!.mgmt.device, privateKey: readFileSync(paths.deployKey), pinnedHostKey: state.devices[device]!.hostKey });
+  const session = await DeviceSession.connect({
+    device,
+    host: state.devices[device]!.mgmt.device,
+    privateKey: readFileSync(paths.deployKey),
+    pinnedHostKey: state.devices[device]!.hostKey,
+  });
   return { drv: labDriver(session), close: () => session.close() };
 }
 
@@ -77,8 +82,8 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 }, 120_000);
 
-describe.sequential('lab with its state dir under root\'s home; commits that change only the difference', () => {
-  test('deploys and converges; each device\'s sshd logs into the state dir', { timeout: 400_000 }, async () => {
+describe.sequential("lab with its state dir under root's home; commits that change only the difference", () => {
+  test("deploys and converges; each device's sshd logs into the state dir", { timeout: 400_000 }, async () => {
     const r = await deployLab({ ...base, ...deployOpts });
     expect(r.outcomes.filter((o) => o.action !== 'changed')).toEqual([]);
     expect(r.convergence?.converged).toBe(true);
@@ -164,12 +169,19 @@ describe.sequential('lab with its state dir under root\'s home; commits that cha
     expect((await lab.drift(ctx)).filter((d) => d.commands.length)).toEqual([]);
   });
 
-  test('atomic: a change that cuts a township off only when both county routers make it is rolled back on both; nothing else moves', { timeout: 300_000 }, async () => {
+  test('atomic: a change that cuts a township off only when both county routers make it is rolled back on both; nothing else moves', {
+    timeout: 300_000,
+  }, async () => {
     const scoped = await (await import('../../lab/model.js')).loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
     const township = 'xian.xincheng.t01-r1';
     // each county router's interface toward the township: passive there, no adjacency
     const towards = new Map<string, string>();
-    for (const l of scoped.links) for (const [me, other] of [[l.a, l.b], [l.b, l.a]] as const) if (other.device === township && (me.device === COUNTY || me.device === COUNTY_PEER)) towards.set(me.device, me.interface);
+    for (const l of scoped.links)
+      for (const [me, other] of [
+        [l.a, l.b],
+        [l.b, l.a],
+      ] as const)
+        if (other.device === township && (me.device === COUNTY || me.device === COUNTY_PEER)) towards.set(me.device, me.interface);
     expect(towards.size).toBe(2);
     const passive = (device: string, config: string) => {
       const iface = towards.get(device);
@@ -182,7 +194,12 @@ describe.sequential('lab with its state dir under root\'s home; commits that cha
     // canary 1: the first county router alone passes (the township still has its other uplink), then both together fail
     const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 8000, atomic: true, canary: 1, candidateOverride: passive });
     expect(r.stages?.map((s) => s.ok)).toEqual([true, false]);
-    expect(r.outcomes.filter((o) => o.action === 'rolled-back').map((o) => o.device).sort()).toEqual([COUNTY, COUNTY_PEER]);
+    expect(
+      r.outcomes
+        .filter((o) => o.action === 'rolled-back')
+        .map((o) => o.device)
+        .sort(),
+    ).toEqual([COUNTY, COUNTY_PEER]);
     expect(r.outcomes.filter((o) => o.action === 'changed' || o.action === 'failed')).toEqual([]);
     // nothing else moved: a bystander's adjacencies kept their uptime; the rolled-back routers run their intent again
     const after = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));

@@ -77,7 +77,34 @@ describe.sequential('lab on real FRR', () => {
     const secrets = await readSecrets(t!.secretsFile);
     const target = t!.targets.find((x) => x.device === T1)!;
     const s = secrets.snmp;
-    const out = execFileSync('snmpget', ['-m', '', '-v3', '-l', 'authPriv', '-u', s.user, '-a', 'SHA', '-A', s.authKey, '-x', 'AES', '-X', s.privKey, '-On', '-r', '2', '-t', '3', `udp:${target.address}:${target.port}`, '1.3.6.1.2.1.1.5.0'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'snmpget',
+      [
+        '-m',
+        '',
+        '-v3',
+        '-l',
+        'authPriv',
+        '-u',
+        s.user,
+        '-a',
+        'SHA',
+        '-A',
+        s.authKey,
+        '-x',
+        'AES',
+        '-X',
+        s.privKey,
+        '-On',
+        '-r',
+        '2',
+        '-t',
+        '3',
+        `udp:${target.address}:${target.port}`,
+        '1.3.6.1.2.1.1.5.0',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).toContain('xian-xincheng-t01-r1');
   });
 
@@ -86,7 +113,9 @@ describe.sequential('lab on real FRR', () => {
     const key = readFileSync(labPaths(stateDir, LAB).deployKey);
     const t1 = state.devices[T1]!;
     const other = state.devices[T2]!.hostKey; // a real key, but another device's
-    await expect(DeviceSession.connect({ device: T1, host: t1.mgmt.device, privateKey: key, pinnedHostKey: other })).rejects.toMatchObject({ code: 'E_LAB_HOSTKEY' });
+    await expect(DeviceSession.connect({ device: T1, host: t1.mgmt.device, privateKey: key, pinnedHostKey: other })).rejects.toMatchObject({
+      code: 'E_LAB_HOSTKEY',
+    });
     const ok = await DeviceSession.connect({ device: T1, host: t1.mgmt.device, privateKey: key, pinnedHostKey: t1.hostKey });
     expect((await ok.exec('hostname -I >/dev/null; echo ok')).stdout.trim()).toBe('ok');
     ok.close();
@@ -104,7 +133,12 @@ describe.sequential('lab on real FRR', () => {
     expect(updates.map((d) => d.device).sort()).toEqual(['xian.xincheng-r1', T1]);
     expect(updates[0]!.diff.some((l) => /^[-+]\s*ip ospf cost/.test(l))).toBe(true);
     const r = await deployLab({ ...base, ...deployOpts, render: renderChanged });
-    expect(r.outcomes.filter((o) => o.action === 'changed').map((o) => o.device).sort()).toEqual(['xian.xincheng-r1', T1]);
+    expect(
+      r.outcomes
+        .filter((o) => o.action === 'changed')
+        .map((o) => o.device)
+        .sort(),
+    ).toEqual(['xian.xincheng-r1', T1]);
     expect(r.rolledBack + r.failed).toBe(0);
     expect(r.convergence?.converged).toBe(true);
     expect((await planLab({ ...base, render: renderChanged })).summary.update).toBe(0);
@@ -113,7 +147,12 @@ describe.sequential('lab on real FRR', () => {
   test('Ctrl-C mid-deploy leaves a state from which the next deploy completes', { timeout: 300_000 }, async () => {
     // Undo the link change, but interrupt as soon as the first device commits.
     const controller = new AbortController();
-    const r = await deployLab({ ...base, ...deployOpts, signal: controller.signal, onEvent: (e) => e.kind === 'device' && e.step === 'commit' && controller.abort() });
+    const r = await deployLab({
+      ...base,
+      ...deployOpts,
+      signal: controller.signal,
+      onEvent: (e) => e.kind === 'device' && e.step === 'commit' && controller.abort(),
+    });
     expect(r.interrupted).toBe(true);
     expect(r.changed).toBeLessThan(2);
     const plan = await planLab(base);
@@ -126,7 +165,13 @@ describe.sequential('lab on real FRR', () => {
   });
 
   test('a commit that kills OSPF on one device is rolled back; the others keep theirs', { timeout: 300_000 }, async () => {
-    const broken = (device: string, config: string) => (device === T2 ? config.split('\n').filter((l) => !/^\s*ipv?6? ?ospf6? area|^\s*ip ospf area/.test(l)).join('\n') : config);
+    const broken = (device: string, config: string) =>
+      device === T2
+        ? config
+            .split('\n')
+            .filter((l) => !/^\s*ipv?6? ?ospf6? area|^\s*ip ospf area/.test(l))
+            .join('\n')
+        : config;
     const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 20_000, candidateOverride: broken });
     expect(r.outcomes.find((o) => o.device === T2)?.action).toBe('rolled-back');
     expect(r.outcomes.filter((o) => o.device !== T2).every((o) => o.action === 'unchanged')).toBe(true);

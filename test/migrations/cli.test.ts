@@ -11,7 +11,16 @@ import { Registry } from 'prom-client';
 import { runCli } from '../support/cli.js';
 import { registerMigrationMetrics } from '../../migrations/metrics.js';
 
-const row = (id: string, over: Record<string, unknown> = {}) => ({ id, department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, data_gib: 10, protection_class: 'p2', ...over });
+const row = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  department: 'finance',
+  level: 'province',
+  classification: 'internal',
+  location: { kind: 'department-room', site: 'dept.finance' },
+  data_gib: 10,
+  protection_class: 'p2',
+  ...over,
+});
 
 describe('stacks migrate (CLI)', () => {
   it('rejects a bad systems row with file and path, exit 2, and writes no plan', async () => {
@@ -40,7 +49,9 @@ describe('stacks migrate (CLI)', () => {
     expect(plan.findings.some((f: { rule: string; severity: string }) => f.rule === 'classified-calls-extranet' && f.severity === 'error')).toBe(true);
     expect(plan.source.generated).toEqual({ seed: 20220630, count: 1200 });
     expect(plan.waves.length).toBeGreaterThan(5);
-    expect(plan.waves[0].systems[0]).toEqual(expect.objectContaining({ id: expect.any(String), strategy: expect.any(String), target_cloud: expect.any(String) }));
+    expect(plan.waves[0].systems[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), strategy: expect.any(String), target_cloud: expect.any(String) }),
+    );
     expect(plan.retained.find((x: { classified: boolean }) => x.classified).reason).toMatch(/classified/);
     expect(existsSync(join(dir, 'plan.json'))).toBe(true);
 

@@ -40,7 +40,10 @@ function readJournal<T>(fn: (j: Journal) => T, stateDir = journalState): T | und
 let journalState = '';
 
 async function daemon(state: string, targets: string, extra: string[] = []): Promise<Proc & { port: number }> {
-  const d = await startDaemon(['--state-dir', state, 'daemon', '--targets', targets, '--snmp-version', 'v2c', '--listen', '127.0.0.1:0', '--no-traps', ...extra], env);
+  const d = await startDaemon(
+    ['--state-dir', state, 'daemon', '--targets', targets, '--snmp-version', 'v2c', '--listen', '127.0.0.1:0', '--no-traps', ...extra],
+    env,
+  );
   running.push(d);
   return d;
 }
@@ -68,7 +71,16 @@ describe('stacks daemon: migration metrics', () => {
     expect(before).not.toMatch(/^stacks_migration_systems\{/m); // no plan yet
 
     // A plan made while the daemon runs shows up at the next scrape.
-    const row = (id: string, over: Record<string, unknown> = {}) => ({ id, department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, data_gib: 10, protection_class: 'p2', ...over });
+    const row = (id: string, over: Record<string, unknown> = {}) => ({
+      id,
+      department: 'finance',
+      level: 'province',
+      classification: 'internal',
+      location: { kind: 'department-room', site: 'dept.finance' },
+      data_gib: 10,
+      protection_class: 'p2',
+      ...over,
+    });
     const systems = join(dir, 'systems.yaml');
     await writeFile(systems, stringify({ systems: [row('finance-1'), row('finance-2', { depends_on: ['finance-1'] }), row('finance-3')] }));
     const plan = await runCli(['--state-dir', state, 'migrate', 'plan', '--systems', systems]);
@@ -99,11 +111,16 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
 
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.203', ['dept1', 'dept2', 'cloudvm'], [
-      { id: 'finance-ledger', department: 'finance', source: 'dept1', target: 'cloudvm', port: 8101 },
-      { id: 'health-records', department: 'health', source: 'dept2', target: 'cloudvm', port: 8102 },
-      { id: 'big-archive', department: 'big-data', source: 'dept2', target: 'cloudvm', port: 8103, bulkMiB: 160 },
-    ]);
+    sc = await buildScenario(
+      ID,
+      '169.254.203',
+      ['dept1', 'dept2', 'cloudvm'],
+      [
+        { id: 'finance-ledger', department: 'finance', source: 'dept1', target: 'cloudvm', port: 8101 },
+        { id: 'health-records', department: 'health', source: 'dept2', target: 'cloudvm', port: 8102 },
+        { id: 'big-archive', department: 'big-data', source: 'dept2', target: 'cloudvm', port: 8103, bulkMiB: 160 },
+      ],
+    );
     state = join(sc.dir, 'state');
     journalState = state;
     targets = await emptyTargets(sc.dir);
@@ -123,13 +140,18 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
     const held = acquireLock(join(state, 'migrations', 'wave-1.lock'), 'migrate run --wave 1');
     let d = await daemon(state, targets, wave);
     try {
-      const text = await waitUntil(async () => {
-        const t = await scrape(d.port);
-        return metricValue(t, 'stacks_migration_daemon_wave', { wave: '1', result: 'error' }) === 1 && t;
-      }, 20_000, 'the locked-out wave to be reported');
+      const text = await waitUntil(
+        async () => {
+          const t = await scrape(d.port);
+          return metricValue(t, 'stacks_migration_daemon_wave', { wave: '1', result: 'error' }) === 1 && t;
+        },
+        20_000,
+        'the locked-out wave to be reported',
+      );
       expect(metricValue(text, 'stacks_migration_steps_total')).toBeUndefined();
       expect(d.output()).toMatch(/"code":"E_LAB_LOCKED".*migration wave could not run/);
-      for (const id of ['finance-ledger', 'health-records']) expect(await sc.names.lookup(sc.serviceName(id))).toBe(sc.host(id === 'finance-ledger' ? 'dept1' : 'dept2').address);
+      for (const id of ['finance-ledger', 'health-records'])
+        expect(await sc.names.lookup(sc.serviceName(id))).toBe(sc.host(id === 'finance-ledger' ? 'dept1' : 'dept2').address);
     } finally {
       held.release();
     }
@@ -147,10 +169,15 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
 
     // The next start resumes the wave from the journal and runs it to the end.
     d = await daemon(state, targets, wave);
-    const text = await waitUntil(async () => {
-      const t = await scrape(d.port);
-      return metricValue(t, 'stacks_migration_daemon_wave', { wave: '1', result: 'ok' }) === 1 && t;
-    }, 200_000, 'the wave to finish', 250);
+    const text = await waitUntil(
+      async () => {
+        const t = await scrape(d.port);
+        return metricValue(t, 'stacks_migration_daemon_wave', { wave: '1', result: 'ok' }) === 1 && t;
+      },
+      200_000,
+      'the wave to finish',
+      250,
+    );
     expect(metricValue(text, 'stacks_migration_systems', { wave: '1', state: 'finalized' })).toBe(3);
     expect(metricValue(text, 'stacks_migration_wave_progress_ratio', { wave: '1' })).toBe(1);
     // the counters are this process's: at least big-archive's steps after the interruption
@@ -158,7 +185,12 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
     expect(metricValue(text, 'stacks_migration_steps_total', { step: 'finalize', result: 'done' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'stacks_migration_daemon_wave', { wave: '1', result: 'running' })).toBe(0);
     // the log line travels through the child's stdout pipe: it may land just after the metric
-    const out = await waitUntil(() => /"finalized":3,"systems":3.*migration wave finished/.test(d.output()) && d.output(), 5_000, 'the wave-finished log line', 50);
+    const out = await waitUntil(
+      () => /"finalized":3,"systems":3.*migration wave finished/.test(d.output()) && d.output(),
+      5_000,
+      'the wave-finished log line',
+      50,
+    );
     expect(out).toMatch(/"system":"big-archive","state":"finalized".*migration state/);
     for (const id of ['finance-ledger', 'health-records', 'big-archive']) {
       expect(await sc.names.lookup(sc.serviceName(id))).toBe(sc.host('cloudvm').address);
@@ -174,7 +206,11 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ finalized: 3, skipped: 3 });
     // nothing was done twice but the steps the daemon was stopped in (at most one per system: they run concurrently)
-    const attempts = readJournal((j) => Object.fromEntries(['finance-ledger', 'health-records', 'big-archive'].map((id) => [id, Object.fromEntries(j.steps(id).map((s) => [s.step, s.attempts]))])))!;
+    const attempts = readJournal((j) =>
+      Object.fromEntries(
+        ['finance-ledger', 'health-records', 'big-archive'].map((id) => [id, Object.fromEntries(j.steps(id).map((s) => [s.step, s.attempts]))]),
+      ),
+    )!;
     expect(attempts['big-archive']).toMatchObject({ precheck: 1, 'initial-sync': 2, 'switch-name': 1, verify: 1, finalize: 1 });
     for (const [id, steps] of Object.entries(attempts)) {
       const redone = Object.values(steps).filter((n) => n !== 1);

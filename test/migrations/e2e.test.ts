@@ -20,10 +20,15 @@ let state: string;
 describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.201', ['dept1', 'dept2', 'cloudvm'], [
-      { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8081 },
-      { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8082, brokenTarget: true },
-    ]);
+    sc = await buildScenario(
+      ID,
+      '169.254.201',
+      ['dept1', 'dept2', 'cloudvm'],
+      [
+        { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8081 },
+        { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8082, brokenTarget: true },
+      ],
+    );
     state = join(sc.dir, 'state');
   });
 
@@ -47,7 +52,9 @@ describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
     expect(doc.waves[0].systems.map((s: { id: string }) => s.id).sort()).toEqual(['civil-registry', 'housing-permits']);
     expect(doc.waves[0].systems[0]).toMatchObject({ strategy: 'rehost', target_cloud: 'provincial' });
 
-    const run = await runCli(['--state-dir', state, '--json', 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '2'], { timeoutMs: 180_000 });
+    const run = await runCli(['--state-dir', state, '--json', 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '2'], {
+      timeoutMs: 180_000,
+    });
     expect(run.code, run.stderr).toBe(1); // one system rolled back
     const result = JSON.parse(run.stdout);
     const by = Object.fromEntries(result.systems.map((s: { id: string; state: string }) => [s.id, s]));
@@ -65,7 +72,16 @@ describe.skipIf(!root)('stacks migrate on namespaces with sshd', () => {
     const spaced = await sc.clientGet('housing-permits', '/records/notes%201.txt', 8081);
     expect(spaced.body).toContain('space in the name');
     // finalize stopped the department server's copy: nothing answers on its address any more
-    const direct = await inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${sc.host('dept1').address}:8081/`]);
+    const direct = await inHost(sc.client, 'curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '2',
+      `http://${sc.host('dept1').address}:8081/`,
+    ]);
     expect(direct.stdout).toBe('000');
   });
 

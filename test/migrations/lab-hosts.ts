@@ -47,14 +47,26 @@ export async function createMigrationLab(opts: { id: string; dir: string; hosts:
   await mkdir(opts.dir, { recursive: true });
   const identity = join(opts.dir, 'id_ed25519');
   const pub = await ensureKeyPair(identity, `stacks migrate ${opts.id}`);
-  const lab: MigrationLab = { id: opts.id, dir: opts.dir, bridge: bridgeName(opts.id), hosts: [], identity, publicKey: pub, knownHosts: join(opts.dir, 'known_hosts') };
+  const lab: MigrationLab = {
+    id: opts.id,
+    dir: opts.dir,
+    bridge: bridgeName(opts.id),
+    hosts: [],
+    identity,
+    publicKey: pub,
+    knownHosts: join(opts.dir, 'known_hosts'),
+  };
   await ipBatch([`link add ${lab.bridge} type bridge`, `addr add ${opts.subnet}.1/24 dev ${lab.bridge}`, `link set ${lab.bridge} up`]);
   const known: string[] = [];
   for (const [i, name] of opts.hosts.entries()) {
     const host: LabHost = { name, ns: `${labNsPrefix(opts.id)}${name}`, address: `${opts.subnet}.${11 + i}`, dir: join(opts.dir, name) };
     lab.hosts.push(host);
     await run('ip', ['netns', 'add', host.ns]);
-    await ipBatch([`link add ${vethName(opts.id, i)} type veth peer name eth0 netns ${host.ns}`, `link set ${vethName(opts.id, i)} master ${lab.bridge}`, `link set ${vethName(opts.id, i)} up`]);
+    await ipBatch([
+      `link add ${vethName(opts.id, i)} type veth peer name eth0 netns ${host.ns}`,
+      `link set ${vethName(opts.id, i)} master ${lab.bridge}`,
+      `link set ${vethName(opts.id, i)} up`,
+    ]);
     await ipBatch(['link set lo up', `addr add ${host.address}/24 dev eth0`, 'link set eth0 up'], host.ns);
     const hostKey = await startSshd(host, pub);
     known.push(`${host.address} ${hostKey.split(/\s+/).slice(0, 2).join(' ')}`);
@@ -95,7 +107,18 @@ export async function startSshd(h: LabHost, authorizedKey: string): Promise<stri
     ].join('\n'),
   );
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  await run('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', `mkdir -p /run/sshd && mount --bind ${q(join(ssh, 'run'))} /run/sshd && mount --bind ${q(join(h.dir, 'home'))} /root && /usr/sbin/sshd -f ${q(join(ssh, 'sshd_config'))} -E ${q(join(ssh, 'sshd.log'))}`]);
+  await run('ip', [
+    'netns',
+    'exec',
+    h.ns,
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    'sh',
+    '-ec',
+    `mkdir -p /run/sshd && mount --bind ${q(join(ssh, 'run'))} /run/sshd && mount --bind ${q(join(h.dir, 'home'))} /root && /usr/sbin/sshd -f ${q(join(ssh, 'sshd_config'))} -E ${q(join(ssh, 'sshd.log'))}`,
+  ]);
   return hostKey;
 }
 
@@ -122,10 +145,21 @@ export function inHost(h: LabHost, cmd: string, args: readonly string[]) {
 
 /** Kill every process in the lab's namespaces, delete them, the bridge and the files. */
 export async function destroyMigrationLab(id: string, dir?: string): Promise<void> {
-  const all = (await run('ip', ['netns', 'list'], { allowFail: true })).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(labNsPrefix(id)));
+  const all = (await run('ip', ['netns', 'list'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(labNsPrefix(id)));
   for (const ns of all) {
-    const pids = (await run('ip', ['netns', 'pids', ns], { allowFail: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
-    for (const p of pids) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    const pids = (await run('ip', ['netns', 'pids', ns], { allowFail: true })).stdout
+      .split('\n')
+      .map(Number)
+      .filter((p) => p > 0);
+    for (const p of pids)
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     for (let i = 0; i < 50 && pids.some((p) => alive(p)); i++) await sleep(20);
     await run('ip', ['netns', 'del', ns], { allowFail: true });
     await rm(`/etc/netns/${ns}`, { recursive: true, force: true });
@@ -140,8 +174,16 @@ export async function destroyMigrationLab(id: string, dir?: string): Promise<voi
 
 /** What of a lab is still on this host: namespaces, links and processes carrying its label. */
 export async function migrationLabLeftovers(id: string): Promise<{ namespaces: string[]; links: string[]; processes: string[] }> {
-  const namespaces = (await run('ip', ['netns', 'list'], { allowFail: true })).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(labNsPrefix(id)));
-  const links = (await run('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout.split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => n.startsWith(`stm${id}`));
-  const processes = (await run('ps', ['-eo', 'pid,args'], { allowFail: true })).stdout.split('\n').filter((l) => l.includes(`stm-${id}-`) || l.includes(`/stacks-mig-${id}`));
+  const namespaces = (await run('ip', ['netns', 'list'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(labNsPrefix(id)));
+  const links = (await run('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
+    .filter((n) => n.startsWith(`stm${id}`));
+  const processes = (await run('ps', ['-eo', 'pid,args'], { allowFail: true })).stdout
+    .split('\n')
+    .filter((l) => l.includes(`stm-${id}-`) || l.includes(`/stacks-mig-${id}`));
   return { namespaces, links, processes };
 }

@@ -23,7 +23,15 @@ describe.skipIf(!root)('service names by dynamic DNS update on BIND 9', () => {
     dir = await mkdtemp(join(tmpdir(), 'stacks-names-'));
     const key = await ensureTsigKey(join(dir, 'secrets.json'), 'stacks-migrate');
     const port = await freePort();
-    server = await startNameServer({ dir: join(dir, 'named'), address: '127.0.0.1', port, zone: 'gov.sn.cn', key, records: { 'permits.housing': '10.1.42.10' }, ttl: 300 });
+    server = await startNameServer({
+      dir: join(dir, 'named'),
+      address: '127.0.0.1',
+      port,
+      zone: 'gov.sn.cn',
+      key,
+      records: { 'permits.housing': '10.1.42.10' },
+      ttl: 300,
+    });
     names = new DnsNames({ server: '127.0.0.1', port, zone: 'gov.sn.cn', key, ttl: 300, waveTtl: 5, log: join(dir, 'names.log'), lockDir: dir });
   });
   afterAll(async () => {
@@ -44,7 +52,10 @@ describe.skipIf(!root)('service names by dynamic DNS update on BIND 9', () => {
   });
 
   it('lowers the TTL for the wave and restores it', async () => {
-    const ttl = async () => Number((await run('dig', ['+noall', '+answer', '-p', String(server.port), '@127.0.0.1', 'permits.housing.gov.sn.cn', 'A'])).stdout.trim().split(/\s+/)[1]);
+    const ttl = async () =>
+      Number(
+        (await run('dig', ['+noall', '+answer', '-p', String(server.port), '@127.0.0.1', 'permits.housing.gov.sn.cn', 'A'])).stdout.trim().split(/\s+/)[1],
+      );
     expect(await ttl()).toBe(300);
     expect(await names.lowerTtl('permits.housing.gov.sn.cn')).toBe(5);
     expect(await ttl()).toBe(5);
@@ -55,7 +66,10 @@ describe.skipIf(!root)('service names by dynamic DNS update on BIND 9', () => {
   it('refuses an update signed with another key, and one not signed at all', async () => {
     const wrong = new DnsNames({ ...names.s, key: { ...names.s.key, secret: Buffer.alloc(32, 7).toString('base64') } });
     await expect(wrong.set('permits.housing.gov.sn.cn', '10.6.6.6', 'hijack')).rejects.toThrow(/dynamic update .* failed/);
-    const unsigned = await run('nsupdate', ['-t', '3'], { input: `server 127.0.0.1 ${server.port}\nzone gov.sn.cn\nupdate add x.gov.sn.cn 5 A 10.6.6.6\nsend\n`, allowFail: true });
+    const unsigned = await run('nsupdate', ['-t', '3'], {
+      input: `server 127.0.0.1 ${server.port}\nzone gov.sn.cn\nupdate add x.gov.sn.cn 5 A 10.6.6.6\nsend\n`,
+      allowFail: true,
+    });
     expect(unsigned.code).not.toBe(0);
     expect(unsigned.stdout + unsigned.stderr).toMatch(/REFUSED/);
     expect(await names.lookup('permits.housing.gov.sn.cn')).toBe('10.1.42.10');

@@ -54,8 +54,25 @@ describe.skipIf(!root)('a PostgreSQL system by logical replication, cut over at 
     await sql(source.url, "INSERT INTO ledger (n, note) SELECT -g, repeat('x', 200) FROM generate_series(1, 20000) g");
     const key = await ensureTsigKey(join(dir, 'secrets.json'), 'stacks-migrate');
     const dnsPort = await freePort();
-    server = await startNameServer({ dir: join(dir, 'named'), address: '127.0.0.1', port: dnsPort, zone: 'gov.sn.cn', key, records: { [NAME]: '127.0.0.2' }, ttl: 300 });
-    names = new DnsNames({ server: '127.0.0.1', port: dnsPort, zone: 'gov.sn.cn', key, ttl: 300, waveTtl: 5, log: join(dir, 'state', 'migrations', 'names.log'), lockDir: join(dir, 'state', 'migrations') });
+    server = await startNameServer({
+      dir: join(dir, 'named'),
+      address: '127.0.0.1',
+      port: dnsPort,
+      zone: 'gov.sn.cn',
+      key,
+      records: { [NAME]: '127.0.0.2' },
+      ttl: 300,
+    });
+    names = new DnsNames({
+      server: '127.0.0.1',
+      port: dnsPort,
+      zone: 'gov.sn.cn',
+      key,
+      ttl: 300,
+      waveTtl: 5,
+      log: join(dir, 'state', 'migrations', 'names.log'),
+      lockDir: join(dir, 'state', 'migrations'),
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -67,7 +84,22 @@ describe.skipIf(!root)('a PostgreSQL system by logical replication, cut over at 
   it('keeps every acknowledged write through the cutover and measures the downtime', async () => {
     const state = join(dir, 'state');
     const inputs = await loadPlanningInputs(join(import.meta.dirname, '../../inventory'), { count: 1 });
-    const sys: MigrationSystem = { id: 'finance-ledger', name: 'finance-ledger', department: 'finance', level: 'province', classification: 'internal', location: { kind: 'department-room', site: 'dept.finance' }, dependsOn: [], dataGiB: 1, vcpu: 2, ramGiB: 4, protectionClass: inputs.registry.classes.at(-1)!.id, platform: 'x86-vm', database: 'postgresql', lifecycle: 'active' };
+    const sys: MigrationSystem = {
+      id: 'finance-ledger',
+      name: 'finance-ledger',
+      department: 'finance',
+      level: 'province',
+      classification: 'internal',
+      location: { kind: 'department-room', site: 'dept.finance' },
+      dependsOn: [],
+      dataGiB: 1,
+      vcpu: 2,
+      ramGiB: 4,
+      protectionClass: inputs.registry.classes.at(-1)!.id,
+      platform: 'x86-vm',
+      database: 'postgresql',
+      lifecycle: 'active',
+    };
     const plan = buildPlan([sys], inputs.registry, { file: 'test' });
     expect(plan.waves[0]!.systems[0]!.database).toBe('postgresql');
     await writeFileAtomically(planPath(state), stableJson(plan));
@@ -76,14 +108,27 @@ describe.skipIf(!root)('a PostgreSQL system by logical replication, cut over at 
     await writeFile(join(dir, 'known_hosts'), '');
     const runbook: Runbook = {
       ssh: { user: 'root', identity, known_hosts: join(dir, 'known_hosts'), port: 22 },
-      names: { server: '127.0.0.1', port: names.s.port, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets: join(dir, 'secrets.json'), ttl: 300, wave_ttl: 5 },
+      names: {
+        server: '127.0.0.1',
+        port: names.s.port,
+        zone: 'gov.sn.cn',
+        tsig_key: 'stacks-migrate',
+        secrets: join(dir, 'secrets.json'),
+        ttl: 300,
+        wave_ttl: 5,
+      },
       replication: { min_rounds: 3, max_rounds: 30, interval_s: 0.3, converge_bytes: 64 * 1024, rate_scale: 1 },
       systems: {
         'finance-ledger': {
           source: { host: '127.0.0.2', data_dir: '/var/lib/postgresql' },
           target: { host: '127.0.0.3', data_dir: '/var/lib/postgresql' },
           service: { name: NAME, port, start: 'postgres' },
-          database: { kind: 'postgresql', source_url: source.url, target_url: target.url, source_conninfo: `host=127.0.0.2 port=${port} user=stacks dbname=postgres` },
+          database: {
+            kind: 'postgresql',
+            source_url: source.url,
+            target_url: target.url,
+            source_conninfo: `host=127.0.0.2 port=${port} user=stacks dbname=postgres`,
+          },
         },
       },
     };
@@ -149,7 +194,9 @@ describe.skipIf(!root)('a PostgreSQL system by logical replication, cut over at 
     let gap = 0;
     for (let i = 1; i < acked.length; i++) gap = Math.max(gap, acked[i]!.at - acked[i - 1]!.at);
     const downtime = steps['switch-name'].downtime_seconds as number;
-    console.log(`finance-ledger (PostgreSQL): ${acked.length} acknowledged writes, 0 lost; downtime ${downtime.toFixed(2)} s (freeze → name switched), longest gap between acknowledged writes ${(gap / 1000).toFixed(2)} s`);
+    console.log(
+      `finance-ledger (PostgreSQL): ${acked.length} acknowledged writes, 0 lost; downtime ${downtime.toFixed(2)} s (freeze → name switched), longest gap between acknowledged writes ${(gap / 1000).toFixed(2)} s`,
+    );
     expect(downtime).toBeLessThan(10);
     // the source is read-only now: a write there is refused
     await expect(sql(source.url.replace('127.0.0.2', '127.0.0.2'), 'INSERT INTO ledger (n) VALUES (0)')).rejects.toThrow(/read-only/);

@@ -32,7 +32,11 @@ let sc: Scenario;
 async function planFor(systemsFile: string, ids: string[]): Promise<MigrationPlan> {
   const inputs = await loadPlanningInputs(join(import.meta.dirname, '../../inventory'), { count: 1 });
   const loaded = await loadSystemsFile(systemsFile);
-  return buildPlan(loaded.systems.filter((s) => ids.includes(s.id)), inputs.registry, { file: systemsFile });
+  return buildPlan(
+    loaded.systems.filter((s) => ids.includes(s.id)),
+    inputs.registry,
+    { file: systemsFile },
+  );
 }
 
 const only = (rb: Runbook, ids: string[]): Runbook => ({ ...rb, systems: Object.fromEntries(Object.entries(rb.systems).filter(([k]) => ids.includes(k))) });
@@ -53,16 +57,22 @@ async function put(name: string, port: number, path: string, body: string): Prom
 describe.skipIf(!root)('replication, cutover and rollback on real hosts with a real name server', () => {
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.204', ['dept1', 'dept2', 'dept3', 'dept4', 'dept5', 'cloudvm', 'smallvm'], [
-      { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8101, bulkMiB: 24 },
-      { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8102, brokenTarget: true },
-      { id: 'big-archive', department: 'big-data', source: 'dept3', target: 'smallvm', port: 8103, bulkMiB: 8 },
-      { id: 'drc-portal', department: 'drc', source: 'dept2', target: 'cloudvm', port: 8104, bulkMiB: 48 },
-      { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8105 },
-      { id: 'civil-hotline', department: 'civil-affairs', source: 'dept1', target: 'cloudvm', port: 8106 },
-      { id: 'township-portal', department: 'civil-affairs', source: 'dept4', target: 'cloudvm', port: 8107, bulkMiB: 6 },
-      { id: 'health-vanish', department: 'health', source: 'dept5', target: 'cloudvm', port: 8108, bulkMiB: 24 },
-    ], { min_rounds: 3, interval_s: 0.4 });
+    sc = await buildScenario(
+      ID,
+      '169.254.204',
+      ['dept1', 'dept2', 'dept3', 'dept4', 'dept5', 'cloudvm', 'smallvm'],
+      [
+        { id: 'housing-permits', department: 'housing', source: 'dept1', target: 'cloudvm', port: 8101, bulkMiB: 24 },
+        { id: 'civil-registry', department: 'civil-affairs', source: 'dept2', target: 'cloudvm', port: 8102, brokenTarget: true },
+        { id: 'big-archive', department: 'big-data', source: 'dept3', target: 'smallvm', port: 8103, bulkMiB: 8 },
+        { id: 'drc-portal', department: 'drc', source: 'dept2', target: 'cloudvm', port: 8104, bulkMiB: 48 },
+        { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8105 },
+        { id: 'civil-hotline', department: 'civil-affairs', source: 'dept1', target: 'cloudvm', port: 8106 },
+        { id: 'township-portal', department: 'civil-affairs', source: 'dept4', target: 'cloudvm', port: 8107, bulkMiB: 6 },
+        { id: 'health-vanish', department: 'health', source: 'dept5', target: 'cloudvm', port: 8108, bulkMiB: 24 },
+      ],
+      { min_rounds: 3, interval_s: 0.4 },
+    );
   });
 
   afterAll(async () => {
@@ -140,7 +150,9 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     expect(steps['switch-name'].downtime_seconds).toBeGreaterThan(0);
     expect(steps['switch-name'].downtime_seconds).toBeLessThan(30);
     expect(runbookEvent).toMatch(/^rehost: precheck → initial-sync → test-launch → sync → freeze → final-sync/);
-    console.log(`housing-permits: ${acked.length} acknowledged writes of ${attempts}, cutover downtime ${steps['switch-name'].downtime_seconds.toFixed(2)} s, ${rounds.length} rounds`);
+    console.log(
+      `housing-permits: ${acked.length} acknowledged writes of ${attempts}, cutover downtime ${steps['switch-name'].downtime_seconds.toFixed(2)} s, ${rounds.length} rounds`,
+    );
 
     // the township resolves through the name server: the new address after cutover, the old one after the rollback
     expect(await sc.resolve('housing-permits')).toBe(sc.host('cloudvm').address);
@@ -183,7 +195,7 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     const result = await runWave({ stateDir: state, plan, wave: 1, runbook: only(sc.runbook, ids), concurrency: 1, retries: 1, backoffMs: 100 });
     await grower;
     expect(grown, JSON.stringify(result)).toBe(true);
-    expect(result.stopped?.code, JSON.stringify(result)).toBe("E_TARGET_FULL");
+    expect(result.stopped?.code, JSON.stringify(result)).toBe('E_TARGET_FULL');
     expect(result.stopped?.error).toMatch(/disk is full/);
     expect(result.systems.find((s) => s.id === 'big-archive')!.state).toBe('failed');
     // the wave stopped: the next system was not started
@@ -193,7 +205,7 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     expect(await sc.resolve('big-archive')).toBe(sc.host('dept3').address);
   }, 120_000);
 
-  it('throttles replication to its share of a township\'s 200M uplink (tc-shaped at --rate-scale 20) and leaves the rest to other traffic', async () => {
+  it("throttles replication to its share of a township's 200M uplink (tc-shaped at --rate-scale 20) and leaves the rest to other traffic", async () => {
     const state = join(sc.dir, 'state-bw');
     const ids = ['township-portal'];
     const plan = await planFor(sc.systemsFile, ids);
@@ -211,16 +223,25 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     await inHost(dept4, 'tc', ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${linkMbit}mbit`, 'burst', '32kbit', 'latency', '400ms']);
     // other traffic on the same uplink: a township user downloading from the department's service
     const other = inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{speed_download}', '--max-time', '60', `http://${dept4.address}:8107/bulk.bin`]);
-    const result = await runWave({ stateDir: state, plan, wave: 1, runbook: { ...only(sc.runbook, ids), replication: { ...sc.runbook.replication, rate_scale: scale, min_rounds: 1 } }, concurrency: 1, retries: 1, backoffMs: 100 });
+    const result = await runWave({
+      stateDir: state,
+      plan,
+      wave: 1,
+      runbook: { ...only(sc.runbook, ids), replication: { ...sc.runbook.replication, rate_scale: scale, min_rounds: 1 } },
+      concurrency: 1,
+      retries: 1,
+      backoffMs: 100,
+    });
     const otherMbit = (Number((await other).stdout) * 8) / 1e6;
     expect(result.systems[0]!.state, result.systems[0]!.error).toBe('finalized');
     const j = new Journal(journalPath(state), { readonly: true });
     const initial = j.rounds('township-portal').find((r) => r.kind === 'initial')!;
     j.close();
     const want = throttle / scale; // 5 Mbit/s
-    console.log(`township-portal: initial sync ${(initial.bytes_sent / 2 ** 20).toFixed(1)} MiB at ${initial.mbps} Mbit/s (throttle ${want} Mbit/s = ${throttle} Mbps / ${scale}); other traffic ${otherMbit.toFixed(2)} Mbit/s of the ${linkMbit} Mbit/s link`);
+    console.log(
+      `township-portal: initial sync ${(initial.bytes_sent / 2 ** 20).toFixed(1)} MiB at ${initial.mbps} Mbit/s (throttle ${want} Mbit/s = ${throttle} Mbps / ${scale}); other traffic ${otherMbit.toFixed(2)} Mbit/s of the ${linkMbit} Mbit/s link`,
+    );
     expect(Math.abs(initial.mbps - want) / want).toBeLessThan(0.1);
     expect(otherMbit).toBeGreaterThan((linkMbit - want) * 0.8);
   }, 180_000);
-
 });

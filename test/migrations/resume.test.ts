@@ -37,12 +37,17 @@ function readJournal<T>(fn: (j: Journal) => T): T | undefined {
 describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () => {
   beforeAll(async () => {
     await destroyMigrationLab(ID);
-    sc = await buildScenario(ID, '169.254.202', ['dept1', 'dept2', 'dept3', 'dept4', 'cloudvm'], [
-      { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8091 },
-      { id: 'big-archive', department: 'big-data', source: 'dept2', target: 'cloudvm', port: 8092, bulkMiB: 160 },
-      { id: 'civil-hotline', department: 'civil-affairs', source: 'dept3', target: 'cloudvm', port: 8093 },
-      { id: 'drc-portal', department: 'drc', source: 'dept4', target: 'cloudvm', port: 8094 },
-    ]);
+    sc = await buildScenario(
+      ID,
+      '169.254.202',
+      ['dept1', 'dept2', 'dept3', 'dept4', 'cloudvm'],
+      [
+        { id: 'agri-stats', department: 'agriculture', source: 'dept1', target: 'cloudvm', port: 8091 },
+        { id: 'big-archive', department: 'big-data', source: 'dept2', target: 'cloudvm', port: 8092, bulkMiB: 160 },
+        { id: 'civil-hotline', department: 'civil-affairs', source: 'dept3', target: 'cloudvm', port: 8093 },
+        { id: 'drc-portal', department: 'drc', source: 'dept4', target: 'cloudvm', port: 8094 },
+      ],
+    );
     state = join(sc.dir, 'state');
     const plan = await runCli(['--state-dir', state, 'migrate', 'plan', '--systems', sc.systemsFile]);
     expect(plan.code, plan.stderr).toBe(0);
@@ -54,7 +59,11 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
   });
 
   it('survives kill -9 mid-wave, locks out a second run, and resumes without redoing or re-cutting', async () => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'stacks.js'), '--state-dir', state, 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'], { cwd: REPO, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'bin', 'stacks.js'), '--state-dir', state, 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'],
+      { cwd: REPO, stdio: 'ignore' },
+    );
     const exited = new Promise<number | null>((res) => child.on('exit', (_code, signal) => res(signal === 'SIGKILL' ? 137 : _code)));
     // Wait until the first system is finalized and the large one is being replicated.
     let seen = false;
@@ -91,7 +100,9 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
       await waitForPort(dept4, 22);
     })();
 
-    const resumed = await runCli(['--state-dir', state, '--json', 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'], { timeoutMs: 240_000 });
+    const resumed = await runCli(['--state-dir', state, '--json', 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'], {
+      timeoutMs: 240_000,
+    });
     await restart;
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout);
@@ -110,14 +121,28 @@ describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () 
     expect(after.agri.every((s) => s.attempts === 1)).toBe(true);
     // the interrupted system redid only the step it was in
     const attempts = Object.fromEntries(after.big.map((s) => [s.step, s.attempts]));
-    expect(attempts).toMatchObject({ precheck: 1, 'initial-sync': 2, sync: 1, freeze: 1, 'final-sync': 1, 'start-target': 1, health: 1, 'switch-name': 1, verify: 1, finalize: 1 });
+    expect(attempts).toMatchObject({
+      precheck: 1,
+      'initial-sync': 2,
+      sync: 1,
+      freeze: 1,
+      'final-sync': 1,
+      'start-target': 1,
+      health: 1,
+      'switch-name': 1,
+      verify: 1,
+      finalize: 1,
+    });
     // SSH to the host that was down was retried with backoff
     expect(after.retries.some((e) => (e.detail ?? '').includes(dept4.address) || e.system === 'drc-portal')).toBe(true);
 
     // every name was cut over exactly once and now points at the cloud VM
     for (const id of SYSTEMS) {
       const trail = sc.names.changes(sc.serviceName(id));
-      expect(trail.filter((c) => c.why.startsWith('cutover')), id).toHaveLength(1);
+      expect(
+        trail.filter((c) => c.why.startsWith('cutover')),
+        id,
+      ).toHaveLength(1);
       expect(await sc.names.lookup(sc.serviceName(id))).toBe(sc.host('cloudvm').address);
     }
     const r = await sc.clientGet('big-archive', '/records/data.json', 8092);

@@ -57,7 +57,13 @@ export interface Scenario {
 export const UPLOAD_SERVER = join(import.meta.dirname, 'upload-server.py');
 const SERVICE_START = `python3 ${UPLOAD_SERVER} {port} {address} {data_dir}`;
 
-export async function buildScenario(id: string, subnet: string, hosts: string[], systems: SampleSystem[], replication: Partial<Runbook['replication']> = {}): Promise<Scenario> {
+export async function buildScenario(
+  id: string,
+  subnet: string,
+  hosts: string[],
+  systems: SampleSystem[],
+  replication: Partial<Runbook['replication']> = {},
+): Promise<Scenario> {
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
   const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hosts, 'dns', 'township'], subnet });
   const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
@@ -68,12 +74,30 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
   const secrets = join(dir, 'secrets.json');
   const key = await ensureTsigKey(secrets, 'stacks-migrate');
   const records = Object.fromEntries(systems.map((s) => [serviceName(s.id), host(s.source).address]));
-  const nameServer = await startNameServer({ dir: join(dns.dir, 'named'), address: dns.address, port: 53, zone: 'gov.sn.cn', key, records, ttl: 300, netns: dns.ns });
+  const nameServer = await startNameServer({
+    dir: join(dns.dir, 'named'),
+    address: dns.address,
+    port: 53,
+    zone: 'gov.sn.cn',
+    key,
+    records,
+    ttl: 300,
+    netns: dns.ns,
+  });
   // the township resolves through the lab's name server, as a real township's hosts do through the province's
   await mkdir(`/etc/netns/${client.ns}`, { recursive: true });
   await writeFile(`/etc/netns/${client.ns}/resolv.conf`, `nameserver ${dns.address}\noptions timeout:1 attempts:2\n`);
   const state = join(dir, 'state');
-  const names = new DnsNames({ server: dns.address, port: 53, zone: 'gov.sn.cn', key, ttl: 300, waveTtl: 5, log: join(state, 'migrations', 'names.log'), lockDir: join(state, 'migrations') });
+  const names = new DnsNames({
+    server: dns.address,
+    port: 53,
+    zone: 'gov.sn.cn',
+    key,
+    ttl: 300,
+    waveTtl: 5,
+    log: join(state, 'migrations', 'names.log'),
+    lockDir: join(state, 'migrations'),
+  });
   await mkdir(join(state, 'migrations'), { recursive: true });
 
   const runbook: Runbook = {
@@ -87,7 +111,10 @@ export async function buildScenario(id: string, subnet: string, hosts: string[],
     const src = dataDir(s.source, s.id);
     await mkdir(join(src, 'records'), { recursive: true });
     await writeFile(join(src, 'index.html'), `<h1>${s.id}</h1>\n`);
-    await writeFile(join(src, 'records', 'data.json'), JSON.stringify({ system: s.id, records: Array.from({ length: 50 }, (_, i) => ({ n: i, v: `${s.id}-${i}` })) }));
+    await writeFile(
+      join(src, 'records', 'data.json'),
+      JSON.stringify({ system: s.id, records: Array.from({ length: 50 }, (_, i) => ({ n: i, v: `${s.id}-${i}` })) }),
+    );
     await writeFile(join(src, 'records', 'notes 1.txt'), `notes of ${s.id} with a space in the name\n`);
     if (s.bulkMiB) await run('dd', ['if=/dev/urandom', `of=${join(src, 'bulk.bin')}`, 'bs=1M', `count=${s.bulkMiB}`, 'status=none']);
     runbook.systems[s.id] = {

@@ -58,10 +58,25 @@ beforeAll(async () => {
   await daemon.start();
   const hook = `http://127.0.0.1:${daemon.httpPort}/alertmanager`;
   writeFileSync(join(dir, 'token'), TOKEN);
-  writeFileSync(join(dir, 'alertmanager.yml'), renderAlertmanagerConfig({ pageWebhook: `${hook}/page`, ticketWebhook: `${hook}/ticket`, bearerTokenFile: join(dir, 'token'), groupWait: '2s', pageGroupWait: '2s', groupInterval: '5s' }));
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    renderAlertmanagerConfig({
+      pageWebhook: `${hook}/page`,
+      ticketWebhook: `${hook}/ticket`,
+      bearerTokenFile: join(dir, 'token'),
+      groupWait: '2s',
+      pageGroupWait: '2s',
+      groupInterval: '5s',
+    }),
+  );
   execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
   amPort = await freePort();
-  am = startProcess('prometheus-alertmanager', [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
+  am = startProcess('prometheus-alertmanager', [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'am')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+  ]);
   await httpReady(`http://127.0.0.1:${amPort}/-/ready`);
 }, 60_000);
 
@@ -80,7 +95,12 @@ const counter = async (name: string, labels: Record<string, string>) => {
 describe('alert routing', () => {
   it('a city cut off: one page, tickets for the rest, no storm, the page linked to the faults', async () => {
     const startsAt = new Date().toISOString();
-    const alert = (labels: Record<string, string>) => ({ labels, annotations: { summary: labels.alertname! }, startsAt, generatorURL: 'http://127.0.0.1/test' });
+    const alert = (labels: Record<string, string>) => ({
+      labels,
+      annotations: { summary: labels.alertname! },
+      startsAt,
+      generatorURL: 'http://127.0.0.1/test',
+    });
     const alerts = [
       // source first, so the inhibitions are in place when the group flushes
       alert({ alertname: 'StacksSiteDown', site: 'xian', city: 'xian', level: 'city' }),
@@ -91,9 +111,20 @@ describe('alert routing', () => {
       ),
       alert({ alertname: 'StacksDeviceDown', device: 'baoji.fengxiang-r1', site: 'baoji.fengxiang', city: 'baoji', level: 'county' }),
     ];
-    const r = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const r = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
     expect(r.status).toBe(200);
-    await waitUntil(async () => (await counter('stacks_alert_notifications_total', { receiver: 'noc-page' })) >= 1 && (await counter('stacks_alert_notifications_total', { receiver: 'noc-ticket' })) >= 1, 20_000, 'a page and a ticket', 250);
+    await waitUntil(
+      async () =>
+        (await counter('stacks_alert_notifications_total', { receiver: 'noc-page' })) >= 1 &&
+        (await counter('stacks_alert_notifications_total', { receiver: 'noc-ticket' })) >= 1,
+      20_000,
+      'a page and a ticket',
+      250,
+    );
     // let every group flush once more before counting
     await new Promise((res) => setTimeout(res, 6000));
     expect(await counter('stacks_alert_notifications_total', { receiver: 'noc-page' })).toBe(1);
@@ -104,17 +135,29 @@ describe('alert routing', () => {
     // the page is linked to both routers' faults in the journal
     for (const f of await store.activeFaults()) {
       const j = await store.journal(f.id);
-      expect(j.some((l) => l.actor === 'alertmanager:noc-page' && l.text?.startsWith('firing StacksSiteDown')), f.object).toBe(true);
+      expect(
+        j.some((l) => l.actor === 'alertmanager:noc-page' && l.text?.startsWith('firing StacksSiteDown')),
+        f.object,
+      ).toBe(true);
     }
   }, 60_000);
 
   it('the webhook refuses a missing token and a malformed payload, and records nothing', async () => {
     const url = `http://127.0.0.1:${daemon.httpPort}/alertmanager/page`;
     const before = await counter('stacks_alert_notifications_total', {});
-    const ok = { version: '4', receiver: 'noc-page', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'StacksDeviceDown', device: 'xian-r1' }, startsAt: new Date().toISOString() }] };
+    const ok = {
+      version: '4',
+      receiver: 'noc-page',
+      status: 'firing',
+      alerts: [{ status: 'firing', labels: { alertname: 'StacksDeviceDown', device: 'xian-r1' }, startsAt: new Date().toISOString() }],
+    };
     expect((await fetch(url, { method: 'POST', body: JSON.stringify(ok) })).status).toBe(401);
     expect((await fetch(url, { method: 'POST', headers: { authorization: 'Bearer wrong-token-0123456789ab' }, body: JSON.stringify(ok) })).status).toBe(401);
-    const bad = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ ...ok, alerts: [{ ...ok.alerts[0], labels: 'xian-r1' }] }) });
+    const bad = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ ...ok, alerts: [{ ...ok.alerts[0], labels: 'xian-r1' }] }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe('alerts[0].labels');
     expect(await counter('stacks_alert_notifications_total', {})).toBe(before);

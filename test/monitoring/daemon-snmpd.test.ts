@@ -25,7 +25,16 @@ const log = capturedLogger();
 
 beforeAll(async () => {
   const trapPort = await freePort();
-  lab = await startNsLab({ tag: 1, count: 3, links: [[0, 1], [1, 2]], credentials: creds, trapSink: { port: trapPort, version: 'v3' } });
+  lab = await startNsLab({
+    tag: 1,
+    count: 3,
+    links: [
+      [0, 1],
+      [1, 2],
+    ],
+    credentials: creds,
+    trapSink: { port: trapPort, version: 'v3' },
+  });
   const bind = (ifName: string, link: string) => ({ [ifName]: { link, tier: 'county-township', bandwidthMbps: 200 } });
   const targets: PollTarget[] = lab.agents.map((a, i) => ({
     device: `dev${i}`,
@@ -50,7 +59,15 @@ beforeAll(async () => {
     processMetrics: false,
   });
   await daemon.start();
-  await waitUntil(async () => { const text = await scrape(daemon.httpPort!); return [0, 1, 2].every((i) => metricValue(text, 'stacks_device_up', { device: `dev${i}` }) === 1) || undefined; }, 20_000, 'every device polled', 200).catch(async (e) => {
+  await waitUntil(
+    async () => {
+      const text = await scrape(daemon.httpPort!);
+      return [0, 1, 2].every((i) => metricValue(text, 'stacks_device_up', { device: `dev${i}` }) === 1) || undefined;
+    },
+    20_000,
+    'every device polled',
+    200,
+  ).catch(async (e) => {
     throw new Error(`${(e as Error).message}\n${await scrape(daemon.httpPort!)}`);
   });
   // two polls so that utilisation has a previous sample

@@ -35,18 +35,56 @@ beforeAll(async () => {
   expect(process.getuid?.()).toBe(0); // lab tests run as root (CI does): never skipped
   const trapPort = await freePort();
   const t0 = Date.now();
-  const dep = await cli('deploy', '--target', 'lab', '--lab', LAB, '--scope', SCOPE, '--auto-approve', '--trap-sink', String(trapPort), '--confirm-timeout', '300', '--check-timeout', '90', '--json');
+  const dep = await cli(
+    'deploy',
+    '--target',
+    'lab',
+    '--lab',
+    LAB,
+    '--scope',
+    SCOPE,
+    '--auto-approve',
+    '--trap-sink',
+    String(trapPort),
+    '--confirm-timeout',
+    '300',
+    '--check-timeout',
+    '90',
+    '--json',
+  );
   deployed = true;
   expect(dep.code, dep.stderr).toBe(0);
   console.log(`e2e-lab: deployed in ${Date.now() - t0} ms`);
-  const status = JSON.parse((await cli('lab', 'status', '--lab', LAB, '--json')).stdout) as { healthy: boolean; devices: unknown[]; links: Array<{ link: string; a: string; b: string }> };
+  const status = JSON.parse((await cli('lab', 'status', '--lab', LAB, '--json')).stdout) as {
+    healthy: boolean;
+    devices: unknown[];
+    links: Array<{ link: string; a: string; b: string }>;
+  };
   expect(status.devices).toHaveLength(8);
   const l = status.links.find((x) => x.a.startsWith('xian-r1:') && /^xian\.[^:]+-r1:/.test(x.b))!;
   link = { id: l.link, sensing: l.a.split(':')[0]!, cut: l.b.split(':')[0]! };
   // Traps go to the host's end of each device's management link; listen on the sensing device's.
   const sensing = (await readLabTargets(stateDir, LAB))!.targets.find((t) => t.device === link.sensing)!;
   daemon = await startDaemon(
-    ['--state-dir', stateDir, 'daemon', '--lab', LAB, '--interval', '2', '--timeout', '800', '--open-after', '0', '--close-after', '1', '--listen', '127.0.0.1:0', '--trap-listen', `${sensing.hostAddress}:${trapPort}`],
+    [
+      '--state-dir',
+      stateDir,
+      'daemon',
+      '--lab',
+      LAB,
+      '--interval',
+      '2',
+      '--timeout',
+      '800',
+      '--open-after',
+      '0',
+      '--close-after',
+      '1',
+      '--listen',
+      '127.0.0.1:0',
+      '--trap-listen',
+      `${sensing.hostAddress}:${trapPort}`,
+    ],
     { STACKS_LOG_LEVEL: 'debug' },
   );
   mkdirSync(join(stateDir, 'prom-e2e'));
@@ -83,10 +121,15 @@ describe('deployed lab: link cut → fault → alert → recovery → KPIs', () 
     expect(down.code, down.stderr).toBe(0);
     const t0 = Date.now(); // the cut is in place when the command returns
 
-    const opened = await waitUntil(async () => {
-      const list = JSON.parse((await cli('faults', '--open', '--json')).stdout) as Array<{ id: number; object: string; kind: string }>;
-      return list.find((f) => f.object === `link:${link.id}`);
-    }, 10_000, 'fault open in `stacks faults`', 300);
+    const opened = await waitUntil(
+      async () => {
+        const list = JSON.parse((await cli('faults', '--open', '--json')).stdout) as Array<{ id: number; object: string; kind: string }>;
+        return list.find((f) => f.object === `link:${link.id}`);
+      },
+      10_000,
+      'fault open in `stacks faults`',
+      300,
+    );
     const faultMs = Date.now() - t0;
     expect(opened.kind).toBe('link-down');
     // snmpd's DisMan monitor on the sensing device sent linkDown to the daemon's trap receiver.
@@ -96,17 +139,27 @@ describe('deployed lab: link cut → fault → alert → recovery → KPIs', () 
     const st = JSON.parse((await cli('lab', 'status', '--lab', LAB, '--json')).stdout) as { links: Array<{ link: string; state: string; faulted: boolean }> };
     expect(st.links.find((x) => x.link === link.id)).toMatchObject({ state: 'down', faulted: true });
 
-    const alerts = await waitUntil(async () => (await prom.firing('StacksLinkDown')).length > 0 && (await prom.firing('StacksLinkDown')), 30_000, 'StacksLinkDown firing', 500);
+    const alerts = await waitUntil(
+      async () => (await prom.firing('StacksLinkDown')).length > 0 && (await prom.firing('StacksLinkDown')),
+      30_000,
+      'StacksLinkDown firing',
+      500,
+    );
     expect(alerts[0]!.labels).toMatchObject({ link: link.id });
     const alertMs = Date.now() - t0;
 
     const up = await cli('lab', 'fault', 'link', link.cut, link.sensing, 'up', '--lab', LAB);
     expect(up.code, up.stderr).toBe(0);
     const t1 = Date.now();
-    const closed = await waitUntil(async () => {
-      const list = JSON.parse((await cli('faults', '--json')).stdout) as Array<{ id: number; closedAt: number | null; durationMs: number | null }>;
-      return list.find((f) => f.id === opened.id && f.closedAt !== null);
-    }, 20_000, 'fault closed', 300);
+    const closed = await waitUntil(
+      async () => {
+        const list = JSON.parse((await cli('faults', '--json')).stdout) as Array<{ id: number; closedAt: number | null; durationMs: number | null }>;
+        return list.find((f) => f.id === opened.id && f.closedAt !== null);
+      },
+      20_000,
+      'fault closed',
+      300,
+    );
     const closeMs = Date.now() - t1;
     expect(closed.durationMs).toBeGreaterThan(0);
     await waitUntil(() => linkTraps().find((t) => t.device === link.sensing && t.up), 10_000, 'linkUp trap from the sensing device', 200);
@@ -114,10 +167,15 @@ describe('deployed lab: link cut → fault → alert → recovery → KPIs', () 
     await waitUntil(async () => (await metric('stacks_faults_closed_total', { kind: 'link-down' })) === 1, 20_000, 'closed fault in /metrics', 500);
     // The ratios are recomputed on the daemon's KPI refresh, not on every fault event.
     await waitUntil(async () => (await metric('stacks_fixed_in_time_ratio', { window: '30d' })) === 1, 60_000, '3-hour rate in /metrics', 500);
-    const uptime = await waitUntil(async () => {
-      const v = await metric('stacks_uptime_ratio', { type: 'link', object: link.id, window: '30d' });
-      return v !== undefined && v < 1 && v;
-    }, 60_000, 'link uptime below 1 in /metrics', 500);
+    const uptime = await waitUntil(
+      async () => {
+        const v = await metric('stacks_uptime_ratio', { type: 'link', object: link.id, window: '30d' });
+        return v !== undefined && v < 1 && v;
+      },
+      60_000,
+      'link uptime below 1 in /metrics',
+      500,
+    );
     expect(uptime).toBeGreaterThan(0);
     await waitUntil(async () => (await prom.query(`stacks_link_up{link="${link.id}"}`))[0]?.value[1] === '1', 20_000, 'Prometheus sees the link up again', 500);
 
@@ -125,6 +183,8 @@ describe('deployed lab: link cut → fault → alert → recovery → KPIs', () 
     expect(kpi.code, kpi.stderr).toBe(0);
     const rows = JSON.parse(kpi.stdout) as Array<{ id: number; value: number | null; numerator?: number; denominator?: number }>;
     expect(rows.find((r) => r.id === 13)).toMatchObject({ numerator: 1, denominator: 1 });
-    console.log(`e2e-lab: cut → fault ${faultMs} ms, → Prometheus alert ${alertMs} ms; link up → fault closed ${closeMs} ms; fault lasted ${closed.durationMs} ms; link uptime 30d ${uptime}`);
+    console.log(
+      `e2e-lab: cut → fault ${faultMs} ms, → Prometheus alert ${alertMs} ms; link up → fault closed ${closeMs} ms; fault lasted ${closed.durationMs} ms; link uptime 30d ${uptime}`,
+    );
   });
 });

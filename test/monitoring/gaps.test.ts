@@ -75,10 +75,16 @@ describe('gaps', () => {
       expect(a!.observedSeconds).toBeLessThan((now - spans[0]!.from) / 1000 - 2.9);
       expect(a!.ratio).toBe(1);
       // the daemon's own gauge says how much of the window it watched
-      const coverage = await waitUntil(async () => {
-        const m = (await daemon.metrics.registry.getSingleMetricAsString('stacks_uptime_coverage_ratio')).split('\n').find((l) => l.includes('object="provincial"') && l.includes('window="30d"'));
-        return m ? Number(m.split(' ').pop()) : undefined;
-      }, 3000, 'coverage gauge');
+      const coverage = await waitUntil(
+        async () => {
+          const m = (await daemon.metrics.registry.getSingleMetricAsString('stacks_uptime_coverage_ratio'))
+            .split('\n')
+            .find((l) => l.includes('object="provincial"') && l.includes('window="30d"'));
+          return m ? Number(m.split(' ').pop()) : undefined;
+        },
+        3000,
+        'coverage gauge',
+      );
       expect(coverage).toBeGreaterThan(0);
       expect(coverage).toBeLessThan(0.001);
       // indicator 9 reports the coverage and does not claim the target over a window it did not watch

@@ -60,10 +60,14 @@ describe('platform probes', () => {
       expect(f.kind).toBe('platform-down');
       server = await listen(port);
       await waitUntil(async () => (await store.listFaults()).find((x) => x.id === f.id && x.closedAt !== null), 5000, 'platform fault closed');
-      const uptime = await waitUntil(async () => {
-        const v = (await daemon.metrics.uptime.get()).values.find((x) => x.labels.object === 'provincial' && x.labels.window === '365d')?.value;
-        return v !== undefined && v < 1 ? v : undefined;
-      }, 5000, 'platform uptime below 1');
+      const uptime = await waitUntil(
+        async () => {
+          const v = (await daemon.metrics.uptime.get()).values.find((x) => x.labels.object === 'provincial' && x.labels.window === '365d')?.value;
+          return v !== undefined && v < 1 ? v : undefined;
+        },
+        5000,
+        'platform uptime below 1',
+      );
       expect(uptime).toBeGreaterThan(0);
     } finally {
       await daemon.stop();

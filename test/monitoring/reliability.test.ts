@@ -121,7 +121,13 @@ describe('misbehaving agents', () => {
     cleanups.push(() => new Promise<void>((r) => bad.close(() => r())));
     bad.getAuthorizer().addCommunity(community);
     const mib = bad.getMib();
-    mib.registerProvider({ name: 'sysUpTime', type: snmp.MibProviderType.Scalar, oid: '1.3.6.1.2.1.1.3', scalarType: snmp.ObjectType.TimeTicks!, maxAccess: 2 });
+    mib.registerProvider({
+      name: 'sysUpTime',
+      type: snmp.MibProviderType.Scalar,
+      oid: '1.3.6.1.2.1.1.3',
+      scalarType: snmp.ObjectType.TimeTicks!,
+      maxAccess: 2,
+    });
     mib.setScalarValue('sysUpTime', 100);
     mib.registerProvider({
       name: 'ifTable',
@@ -170,7 +176,12 @@ describe('fault storm', () => {
     expect(text).toContain('stacks_faults_open');
     await waitUntil(async () => (await store.activeFaults()).length === 1000 || undefined, 15_000, '1,000 open faults', 250).catch(async (e: Error) => {
       const t = await scrape(daemon.httpPort!);
-      throw new Error(`${e.message}: ${(await store.activeFaults()).length} open; ${t.split('\n').filter((l) => /polls_total|traps_total|faults_open/.test(l) && !l.startsWith('#')).join('; ')}`);
+      throw new Error(
+        `${e.message}: ${(await store.activeFaults()).length} open; ${t
+          .split('\n')
+          .filter((l) => /polls_total|traps_total|faults_open/.test(l) && !l.startsWith('#'))
+          .join('; ')}`,
+      );
     });
     const stormMs = Date.now() - t0;
     // Only link faults count here: on a loaded host an agent slow past the poll timeout may also,

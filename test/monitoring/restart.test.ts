@@ -28,7 +28,26 @@ afterAll(async () => {
 
 const start = async () => {
   daemon = await startDaemon(
-    ['--state-dir', stateDir, 'daemon', '--targets', join(dir, 'targets.yaml'), '--snmp-version', 'v2c', '--interval', '1', '--timeout', '500', '--open-after', '0', '--close-after', '0', '--listen', '127.0.0.1:0', '--no-traps'],
+    [
+      '--state-dir',
+      stateDir,
+      'daemon',
+      '--targets',
+      join(dir, 'targets.yaml'),
+      '--snmp-version',
+      'v2c',
+      '--interval',
+      '1',
+      '--timeout',
+      '500',
+      '--open-after',
+      '0',
+      '--close-after',
+      '0',
+      '--listen',
+      '127.0.0.1:0',
+      '--no-traps',
+    ],
     { STACKS_SNMP_COMMUNITY: community, STACKS_LOG_LEVEL: 'debug' },
   );
 };

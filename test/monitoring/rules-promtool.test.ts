@@ -66,7 +66,14 @@ describe('Prometheus rules as code', () => {
   });
 
   it('the figures come from the data: another objective, fix window and first city change rules and tests together', () => {
-    const other: MonitoringFigures = { ...figures, objective: 0.995, fixWindowSeconds: 4 * 3600, atRiskSeconds: 3 * 3600, fixedInTimeObjective: 0.9, exampleCity: 'haidian' };
+    const other: MonitoringFigures = {
+      ...figures,
+      objective: 0.995,
+      fixWindowSeconds: 4 * 3600,
+      atRiskSeconds: 3 * 3600,
+      fixedInTimeObjective: 0.9,
+      exampleCity: 'haidian',
+    };
     const dir = mkdtempSync(join(tmpdir(), 'stacks-rules-'));
     try {
       const rules = renderRules(other);

@@ -78,22 +78,43 @@ describe.each(backends)('%s fault store', (_name, make) => {
     const [r] = await s.apply([{ type: 'open', object: 'device:r1', kind: 'device-unreachable', at: 1 }]);
     const id = r!.fault!.id;
     const act = (a: LifecycleAction) => s.act(a, CAUSES);
-    expect(await act({ action: 'ack', id, at: 50, by: 'noc-alice' })).toMatchObject({ ok: true, changed: true, fault: { state: 'acknowledged', acknowledgedBy: 'noc-alice' } });
+    expect(await act({ action: 'ack', id, at: 50, by: 'noc-alice' })).toMatchObject({
+      ok: true,
+      changed: true,
+      fault: { state: 'acknowledged', acknowledgedBy: 'noc-alice' },
+    });
     // the first acknowledgement is kept
-    expect(await act({ action: 'ack', id, at: 60, by: 'noc-bob' })).toMatchObject({ ok: true, changed: false, fault: { acknowledgedAt: 50, acknowledgedBy: 'noc-alice' } });
-    expect(await act({ action: 'assign', id, at: 70, by: 'noc-alice', to: 'field-team-xian' })).toMatchObject({ ok: true, fault: { state: 'assigned', assignedTo: 'field-team-xian', assignedBy: 'noc-alice' } });
+    expect(await act({ action: 'ack', id, at: 60, by: 'noc-bob' })).toMatchObject({
+      ok: true,
+      changed: false,
+      fault: { acknowledgedAt: 50, acknowledgedBy: 'noc-alice' },
+    });
+    expect(await act({ action: 'assign', id, at: 70, by: 'noc-alice', to: 'field-team-xian' })).toMatchObject({
+      ok: true,
+      fault: { state: 'assigned', assignedTo: 'field-team-xian', assignedBy: 'noc-alice' },
+    });
     // an outage that still holds cannot be "fixed"
-    expect(await act({ action: 'resolve', id, at: 80, by: 'noc-bob', note: 'replaced PSU', cause: 'power' })).toMatchObject({ ok: false, reason: 'refused', field: 'id' });
+    expect(await act({ action: 'resolve', id, at: 80, by: 'noc-bob', note: 'replaced PSU', cause: 'power' })).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      field: 'id',
+    });
     await s.apply([{ type: 'clear', object: 'device:r1', kind: 'device-unreachable', at: 90, autoResolve: false }]);
     expect((await s.fault(id))!.state).toBe('cleared');
     expect(await act({ action: 'close', id, at: 95, by: 'noc-bob' })).toMatchObject({ ok: false, field: 'id' });
-    expect(await act({ action: 'resolve', id, at: 100, by: 'noc-bob', note: 'replaced PSU', cause: 'no-such-cause' })).toMatchObject({ ok: false, field: 'cause' });
+    expect(await act({ action: 'resolve', id, at: 100, by: 'noc-bob', note: 'replaced PSU', cause: 'no-such-cause' })).toMatchObject({
+      ok: false,
+      field: 'cause',
+    });
     expect(await act({ action: 'resolve', id, at: 100, by: 'noc-bob', note: 'replaced PSU', cause: 'power' })).toMatchObject({
       ok: true,
       fault: { state: 'resolved', resolvedAt: 100, resolvedBy: 'noc-bob', resolution: 'replaced PSU', cause: 'power', clearedAt: 90 },
     });
     expect(await act({ action: 'note', id, at: 110, by: 'noc-carol', text: 'vendor RMA 4711' })).toMatchObject({ ok: true, changed: true });
-    expect(await act({ action: 'close', id, at: 120, by: 'noc-carol' })).toMatchObject({ ok: true, fault: { state: 'closed', closedAt: 120, closedBy: 'noc-carol' } });
+    expect(await act({ action: 'close', id, at: 120, by: 'noc-carol' })).toMatchObject({
+      ok: true,
+      fault: { state: 'closed', closedAt: 120, closedBy: 'noc-carol' },
+    });
     expect(await act({ action: 'assign', id, at: 130, by: 'noc-carol', to: 'x' })).toMatchObject({ ok: false });
     expect(await act({ action: 'ack', id: 9999, at: 130, by: 'noc-carol' })).toMatchObject({ ok: false, reason: 'no-fault' });
     expect((await s.journal(id)).map((j) => [j.actor, j.action])).toEqual([
@@ -152,7 +173,13 @@ describe.each(backends)('%s fault store', (_name, make) => {
     expect((await s.faultsBetween(150, 160)).map((f) => f.object)).toEqual(['platform:p']);
     expect((await s.faultsBetween(300, 1000)).map((f) => f.object)).toEqual(['platform:q']);
     await s.registerObjects([{ object: 'platform:p', type: 'platform' }], 10);
-    await s.registerObjects([{ object: 'platform:p', type: 'platform' }, { object: 'platform:q', type: 'platform' }], 20);
+    await s.registerObjects(
+      [
+        { object: 'platform:p', type: 'platform' },
+        { object: 'platform:q', type: 'platform' },
+      ],
+      20,
+    );
     expect(await s.objects()).toEqual([
       { object: 'platform:p', type: 'platform', firstSeen: 10 },
       { object: 'platform:q', type: 'platform', firstSeen: 20 },
@@ -175,7 +202,9 @@ describe('an older SQLite store', () => {
     const file = join(dir, 'old.sqlite');
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(file);
-    db.exec(`CREATE TABLE faults (id INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, kind TEXT NOT NULL, opened_at BIGINT NOT NULL, acknowledged_at BIGINT, acknowledged_by TEXT, closed_at BIGINT, detail TEXT)`);
+    db.exec(
+      `CREATE TABLE faults (id INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, kind TEXT NOT NULL, opened_at BIGINT NOT NULL, acknowledged_at BIGINT, acknowledged_by TEXT, closed_at BIGINT, detail TEXT)`,
+    );
     db.exec(`CREATE UNIQUE INDEX faults_one_open ON faults (object, kind) WHERE closed_at IS NULL`);
     db.exec(`INSERT INTO faults (object, kind, opened_at, closed_at) VALUES ('link:a', 'link-down', 100, 400), ('link:b', 'link-down', 500, NULL)`);
     db.close();

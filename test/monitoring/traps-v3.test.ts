@@ -12,7 +12,14 @@ import { OID } from '../../monitors/snmp/oids.js';
 import { freePort } from '../support/pg-cluster.js';
 import type { SnmpCredentials } from '../../monitors/types.js';
 
-const user: Extract<SnmpCredentials, { version: 'v3' }> = { version: 'v3', user: 'noc', authProtocol: 'sha256', authKey: 'auth-key-0123456789', privProtocol: 'aes', privKey: 'priv-key-0123456789' };
+const user: Extract<SnmpCredentials, { version: 'v3' }> = {
+  version: 'v3',
+  user: 'noc',
+  authProtocol: 'sha256',
+  authKey: 'auth-key-0123456789',
+  privProtocol: 'aes',
+  privKey: 'priv-key-0123456789',
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function send(port: number, u: Parameters<typeof snmp.createV3Session>[1]): Promise<void> {
@@ -26,7 +33,11 @@ describe('SNMPv3 traps', () => {
     const port = await freePort();
     const got: TrapEvent[] = [];
     const rejected: string[] = [];
-    const r = startTrapReceiver({ address: '127.0.0.1', port, credentials: [user] }, (e) => got.push(e), (m) => rejected.push(m));
+    const r = startTrapReceiver(
+      { address: '127.0.0.1', port, credentials: [user] },
+      (e) => got.push(e),
+      (m) => rejected.push(m),
+    );
     try {
       await send(port, { name: '', level: snmp.SecurityLevel.noAuthNoPriv });
       await send(port, { name: 'noc', level: snmp.SecurityLevel.noAuthNoPriv });

@@ -34,11 +34,19 @@ describe('FRR syntax gate (vtysh --dryrun)', () => {
     expect(r.findings.map((f) => [f.device, f.path, f.line, f.text, f.message])).toEqual(
       expect.arrayContaining([
         ['xian-r1', files[i]!.path, lineOf(files[i]!, ' ip ospf area zero'), ' ip ospf area zero', expect.stringMatching(/^% Unknown command/)],
-        ['shaanxi-exit1', files[j]!.path, lineOf(files[j]!, 'ipv6 ruote ::/0'), expect.stringContaining('ipv6 ruote ::/0'), expect.stringMatching(/^% Unknown command/)],
+        [
+          'shaanxi-exit1',
+          files[j]!.path,
+          lineOf(files[j]!, 'ipv6 ruote ::/0'),
+          expect.stringContaining('ipv6 ruote ::/0'),
+          expect.stringMatching(/^% Unknown command/),
+        ],
       ]),
     );
     expect(new Set(r.findings.map((f) => f.device))).toEqual(new Set(['xian-r1', 'shaanxi-exit1']));
-    expect(describeFinding(r.findings.find((f) => f.device === 'xian-r1')!)).toMatch(/^xian-r1 frr\/\S+\.conf:\d+: % Unknown command\[\d+\]: ip ospf area zero$/);
+    expect(describeFinding(r.findings.find((f) => f.device === 'xian-r1')!)).toMatch(
+      /^xian-r1 frr\/\S+\.conf:\d+: % Unknown command\[\d+\]: ip ospf area zero$/,
+    );
   });
 
   it('checks each file in its own context: a stanza left open does not swallow the next file', async () => {

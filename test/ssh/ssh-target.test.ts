@@ -52,22 +52,59 @@ beforeAll(async () => {
   writeFileSync(join(dev, 'shadow'), readFileSync('/etc/shadow', 'utf8').replace(/^root:[^:]*:/m, `root:${hash}:`), { mode: 0o600 });
   writeFileSync(join(dev, 'passwd'), readFileSync('/etc/passwd', 'utf8').replace(/^(root:[^:]*:0:0:[^:]*:)[^:]*:/m, `$1${join(dev, 'home')}:`));
   sh(`ssh-keygen -q -t ed25519 -N '' -f ${dev}/ssh/host_key`);
-  writeFileSync(join(dev, 'ssh', 'sshd_config'), [`ListenAddress ${ROUTER_ADDR}`, `HostKey ${dev}/ssh/host_key`, `PidFile ${dev}/ssh/sshd.pid`, 'PermitRootLogin yes', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'UseDNS no', ''].join('\n'));
+  writeFileSync(
+    join(dev, 'ssh', 'sshd_config'),
+    [
+      `ListenAddress ${ROUTER_ADDR}`,
+      `HostKey ${dev}/ssh/host_key`,
+      `PidFile ${dev}/ssh/sshd.pid`,
+      'PermitRootLogin yes',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'UseDNS no',
+      '',
+    ].join('\n'),
+  );
   // the router's own interfaces (the rendered config names them), plus its management link
   const topology = buildTopology(await loadInventory(inventoryDir));
-  const ifs = topology.devices.find((d) => d.id === DEVICE)!.interfaces.map((i) => i.name).filter((n) => n !== 'lo');
+  const ifs = topology.devices
+    .find((d) => d.id === DEVICE)!
+    .interfaces.map((i) => i.name)
+    .filter((n) => n !== 'lo');
   sh(`ip netns add ${NS}; ip link add ${HOST_IF} type veth peer name mgmt0 netns ${NS}; ip addr add ${HOST_ADDR}/29 dev ${HOST_IF}; ip link set ${HOST_IF} up`);
   sh(`ip -n ${NS} addr add ${ROUTER_ADDR}/29 dev mgmt0; ip -n ${NS} link set mgmt0 up; ip -n ${NS} link set lo up`);
-  for (const i of ifs) sh(`ip -n ${NS} link add ${i} type veth peer name ${`${i}-p`.slice(0, 15)}; ip -n ${NS} link set ${i} up; ip -n ${NS} link set ${`${i}-p`.slice(0, 15)} up`);
-  const daemons = ['zebra', 'ospfd', 'ospf6d', 'staticd'].map((d) => `/usr/lib/frr/${d} -d -u frr -g frr -i /run/frr/${d}.pid -f /etc/frr/frr.conf --log file:/var/tmp/${d}.log`).join('\n');
-  execFileSync('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', [
-    `exec </dev/null >>${dev}/start.log 2>&1`,
-    'mkdir -p /run/frr /etc/frr /var/tmp /run/sshd',
-    `mount --bind ${dev}/run /run/frr`, `mount --bind ${dev}/etc /etc/frr`, `mount --bind ${dev}/tmp /var/tmp`, `mount --bind ${dev}/sshd-run /run/sshd`,
-    `mount --bind ${dev}/shadow /etc/shadow`, `mount --bind ${dev}/passwd /etc/passwd`,
-    daemons,
-    `/usr/sbin/sshd -f ${dev}/ssh/sshd_config -E ${dev}/ssh/sshd.log`,
-  ].join('\n')]);
+  for (const i of ifs)
+    sh(
+      `ip -n ${NS} link add ${i} type veth peer name ${`${i}-p`.slice(0, 15)}; ip -n ${NS} link set ${i} up; ip -n ${NS} link set ${`${i}-p`.slice(0, 15)} up`,
+    );
+  const daemons = ['zebra', 'ospfd', 'ospf6d', 'staticd']
+    .map((d) => `/usr/lib/frr/${d} -d -u frr -g frr -i /run/frr/${d}.pid -f /etc/frr/frr.conf --log file:/var/tmp/${d}.log`)
+    .join('\n');
+  execFileSync('ip', [
+    'netns',
+    'exec',
+    NS,
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    'sh',
+    '-ec',
+    [
+      `exec </dev/null >>${dev}/start.log 2>&1`,
+      'mkdir -p /run/frr /etc/frr /var/tmp /run/sshd',
+      `mount --bind ${dev}/run /run/frr`,
+      `mount --bind ${dev}/etc /etc/frr`,
+      `mount --bind ${dev}/tmp /var/tmp`,
+      `mount --bind ${dev}/sshd-run /run/sshd`,
+      `mount --bind ${dev}/shadow /etc/shadow`,
+      `mount --bind ${dev}/passwd /etc/passwd`,
+      daemons,
+      `/usr/sbin/sshd -f ${dev}/ssh/sshd_config -E ${dev}/ssh/sshd.log`,
+    ].join('\n'),
+  ]);
   target = await loadTarget('ssh');
 }, 60_000);
 
@@ -107,7 +144,13 @@ describe.sequential('ssh target on an FRR router outside the lab', () => {
     execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', 'conf t', '-c', 'interface up0', '-c', 'ip ospf cost 4321']);
     const d = await target.drift(ctx);
     expect(d[0]!.commands.join('\n')).toMatch(/interface up0\n\s*ip ospf cost/);
-    const v = await target.verify({ inventory: await loadInventory(inventoryDir), topology: buildTopology(await loadInventory(inventoryDir)), options: {}, stateDir, instance: 'lab' });
+    const v = await target.verify({
+      inventory: await loadInventory(inventoryDir),
+      topology: buildTopology(await loadInventory(inventoryDir)),
+      options: {},
+      stateDir,
+      instance: 'lab',
+    });
     expect(v.summary.passed).toBe(false);
   });
 

@@ -20,9 +20,25 @@ interface SiteSpec {
 
 const SPECS: SiteSpec[] = [
   { id: 'shaanxi', level: 'province', area: '0.0.0.0', legacy: ['guowang', 'shengwang'], legacyLan: '172.16.0.0/24', legacyLoopback: '172.31.255.1/32' },
-  { id: 'xian', level: 'city', parent: 'shaanxi', area: '0.0.0.1', legacy: ['guowang', 'shengwang'], legacyLan: '172.17.0.0/24', legacyLoopback: '172.31.1.1/32' },
+  {
+    id: 'xian',
+    level: 'city',
+    parent: 'shaanxi',
+    area: '0.0.0.1',
+    legacy: ['guowang', 'shengwang'],
+    legacyLan: '172.17.0.0/24',
+    legacyLoopback: '172.31.1.1/32',
+  },
   { id: 'yulin', level: 'city', parent: 'shaanxi', area: '0.0.0.2', legacy: ['shengwang'], legacyLan: '172.26.0.0/24' },
-  { id: 'xian.yanta', level: 'county', parent: 'xian', area: '0.0.0.1', legacy: ['guowang', 'shengwang'], legacyLan: '172.17.6.0/24', legacyLoopback: '172.31.1.16/32' },
+  {
+    id: 'xian.yanta',
+    level: 'county',
+    parent: 'xian',
+    area: '0.0.0.1',
+    legacy: ['guowang', 'shengwang'],
+    legacyLan: '172.17.6.0/24',
+    legacyLoopback: '172.31.1.16/32',
+  },
   { id: 'xian.yanta.t01', level: 'township', parent: 'xian.yanta', area: '0.0.0.1', legacy: ['shengwang'], legacyLan: '172.17.112.0/24' },
   { id: 'xian.yanta.t03', level: 'township', parent: 'xian.yanta', area: '0.0.0.1', legacy: [] },
   { id: 'dept.finance', level: 'department', parent: 'shaanxi', area: '0.0.0.0', legacy: ['guowang'] },
@@ -96,10 +112,37 @@ export function fixtureTopology(): Topology {
     p2pIndex++;
     const id = `${a.id}--${b.id}`;
     const end = (d: Device, off: number, name: string) => ({ device: d.id, interface: name, ipv4: hostIn(s4, off, 31), ipv6: hostIn(s6, off, 127) });
-    const link: Link = { id, tier, kind, bandwidthMbps: bw, a: end(a, 0, names[0]), b: end(b, 1, names[1]), subnet: { ipv4: formatPrefix(s4), ipv6: formatPrefix(s6) }, area };
+    const link: Link = {
+      id,
+      tier,
+      kind,
+      bandwidthMbps: bw,
+      a: end(a, 0, names[0]),
+      b: end(b, 1, names[1]),
+      subnet: { ipv4: formatPrefix(s4), ipv6: formatPrefix(s6) },
+      area,
+    };
     links.push(link);
-    a.interfaces.push({ name: names[0], kind: kind === 'uplink' ? 'downlink' : kind, link: id, ipv4: link.a.ipv4, ipv6: link.a.ipv6, bandwidthMbps: bw, description: `to ${b.id}`, passive: false });
-    b.interfaces.push({ name: names[1], kind: kind === 'uplink' ? 'uplink' : kind, link: id, ipv4: link.b.ipv4, ipv6: link.b.ipv6, bandwidthMbps: bw, description: `to ${a.id}`, passive: false });
+    a.interfaces.push({
+      name: names[0],
+      kind: kind === 'uplink' ? 'downlink' : kind,
+      link: id,
+      ipv4: link.a.ipv4,
+      ipv6: link.a.ipv6,
+      bandwidthMbps: bw,
+      description: `to ${b.id}`,
+      passive: false,
+    });
+    b.interfaces.push({
+      name: names[1],
+      kind: kind === 'uplink' ? 'uplink' : kind,
+      link: id,
+      ipv4: link.b.ipv4,
+      ipv6: link.b.ipv6,
+      bandwidthMbps: bw,
+      description: `to ${a.id}`,
+      passive: false,
+    });
   };
 
   // Peer links between a site's two cores, uplinks from each child to both parent cores.
@@ -136,13 +179,28 @@ export function fixtureTopology(): Topology {
       loopback: { ipv4: hostIn(infra4, 10 + n, 32), ipv6: hostIn(infra6, 10 + n, 128) },
       area: '0.0.0.0',
       interfaces: [
-        { name: 'inet0', kind: 'internet', ipv4: `198.51.100.${2 * n - 1}/31`, ipv6: `3fff::${2 * n - 1}/127`, bandwidthMbps: 10000, description: 'internet upstream', passive: true },
+        {
+          name: 'inet0',
+          kind: 'internet',
+          ipv4: `198.51.100.${2 * n - 1}/31`,
+          ipv6: `3fff::${2 * n - 1}/127`,
+          bandwidthMbps: 10000,
+          description: 'internet upstream',
+          passive: true,
+        },
       ],
       originatesDefault: true,
       defaultMetric: n === 1 ? 10 : 100,
     };
     // Upstream hand-off: a /31 (/127) whose other end plays the internet (the lab's upstream namespace).
-    handoffs.push({ device: id, interface: 'inet0', ipv4: `198.51.100.${2 * n - 1}/31`, ipv6: `3fff::${2 * n - 1}/127`, peerIpv4: `198.51.100.${2 * n}`, peerIpv6: `3fff::${2 * n}` });
+    handoffs.push({
+      device: id,
+      interface: 'inet0',
+      ipv4: `198.51.100.${2 * n - 1}/31`,
+      ipv6: `3fff::${2 * n - 1}/127`,
+      peerIpv4: `198.51.100.${2 * n}`,
+      peerIpv6: `3fff::${2 * n}`,
+    });
     devices.push(device);
     byId.set(id, device);
     for (const core of [1, 2]) connect(byId.get(`shaanxi-r${core}`)!, device, 'exit', 'exit', 10000, '0.0.0.0', [`ex${n}`, `core${core}`]);
@@ -154,7 +212,14 @@ export function fixtureTopology(): Topology {
     devices,
     links,
     tiers: [],
-    exit: { site: 'shaanxi', primary: 'shaanxi-exit1', standby: 'shaanxi-exit2', bandwidthMbps: 10000, upstream: { ipv4: '198.51.100.1', ipv6: '3fff::1' }, handoffs },
+    exit: {
+      site: 'shaanxi',
+      primary: 'shaanxi-exit1',
+      standby: 'shaanxi-exit2',
+      bandwidthMbps: 10000,
+      upstream: { ipv4: '198.51.100.1', ipv6: '3fff::1' },
+      handoffs,
+    },
     supernets: { ipv4: '10.0.0.0/10', ipv6: '2001:db8::/32' },
   };
 }

@@ -29,7 +29,12 @@ export async function startPgCluster(opts: { address?: string; port?: number; co
   // the cluster dir itself must be reachable by the postgres user: no root-only parent in between
   const dir = mkdtempSync(join(tmpdir(), 'stacks-pg-'));
   const port = opts.port ?? (await freePort());
-  const extra = Object.entries(opts.conf ?? {}).map(([k, v]) => `-c ${k}=${v}`).join(' ');
-  const url = execFileSync(SCRIPT, ['start', dir, String(port), ...(opts.address ? [opts.address] : [])], { encoding: 'utf8', env: { ...process.env, PG_EXTRA_CONF: extra } }).trim();
+  const extra = Object.entries(opts.conf ?? {})
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  const url = execFileSync(SCRIPT, ['start', dir, String(port), ...(opts.address ? [opts.address] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, PG_EXTRA_CONF: extra },
+  }).trim();
   return { url, stop: () => execFileSync(SCRIPT, ['stop', dir]) };
 }

@@ -49,5 +49,13 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
 }
 
 export async function httpReady(url: string, ms = 30_000): Promise<void> {
-  await waitUntil(async () => (await fetch(url).then((r) => r.ok).catch(() => false)) || undefined, ms, url, 200);
+  await waitUntil(
+    async () =>
+      (await fetch(url)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined,
+    ms,
+    url,
+    200,
+  );
 }

@@ -49,21 +49,49 @@ export async function startPromStack(dir: string, daemonPort: number, forDuratio
   };
   try {
     const amPort = await freePort();
-    writeFileSync(join(dir, 'alertmanager.yml'), renderAlertmanagerConfig({ pageWebhook: `http://127.0.0.1:${hookPort}/page`, ticketWebhook: `http://127.0.0.1:${hookPort}/ticket` }));
+    writeFileSync(
+      join(dir, 'alertmanager.yml'),
+      renderAlertmanagerConfig({ pageWebhook: `http://127.0.0.1:${hookPort}/page`, ticketWebhook: `http://127.0.0.1:${hookPort}/ticket` }),
+    );
     execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
-    procs.push(startProcess('prometheus-alertmanager', [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']));
+    procs.push(
+      startProcess('prometheus-alertmanager', [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'am')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ]),
+    );
     const promPort = await freePort();
     writeFileSync(join(dir, 'rules.yml'), renderRules(inventoryFigures(await loadInventory()), { downFor: forDuration, burnFor: forDuration }));
-    writeFileSync(join(dir, 'prometheus.yml'), renderPrometheusConfig({ daemon: `127.0.0.1:${daemonPort}`, alertmanager: `127.0.0.1:${amPort}`, rulesFile: join(dir, 'rules.yml'), scrapeInterval: '1s' }));
-    procs.push(startProcess('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      renderPrometheusConfig({
+        daemon: `127.0.0.1:${daemonPort}`,
+        alertmanager: `127.0.0.1:${amPort}`,
+        rulesFile: join(dir, 'rules.yml'),
+        scrapeInterval: '1s',
+      }),
+    );
+    procs.push(
+      startProcess('prometheus', [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ]),
+    );
     await httpReady(`http://127.0.0.1:${amPort}/-/ready`);
     await httpReady(`http://127.0.0.1:${promPort}/-/ready`);
     const api = async <T>(path: string): Promise<T> => ((await (await fetch(`http://127.0.0.1:${promPort}${path}`)).json()) as { data: T }).data;
     return {
       promPort,
       received,
-      query: async (expr) => (await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
-      firing: async (name) => (await api<{ alerts: Array<{ labels: Record<string, string>; state: string }> }>('/api/v1/alerts')).alerts.filter((a) => a.labels.alertname === name && a.state === 'firing'),
+      query: async (expr) =>
+        (await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+      firing: async (name) =>
+        (await api<{ alerts: Array<{ labels: Record<string, string>; state: string }> }>('/api/v1/alerts')).alerts.filter(
+          (a) => a.labels.alertname === name && a.state === 'firing',
+        ),
       stop,
     };
   } catch (e) {

@@ -83,7 +83,14 @@ const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
 const JSON_COMMENT = '//';
 
 /** The schema copy kept in the repository (stacks/schema/). */
-export const DEFAULT_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]test[\\/]support$/, '/test/support'), '..', '..', 'stacks', 'schema', 'openstack-provider.schema.json');
+export const DEFAULT_SCHEMA_FILE = join(
+  dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]test[\\/]support$/, '/test/support'),
+  '..',
+  '..',
+  'stacks',
+  'schema',
+  'openstack-provider.schema.json',
+);
 
 let cached: ProviderSchema | undefined;
 export function loadProviderSchema(file: string = DEFAULT_SCHEMA_FILE): ProviderSchema {
@@ -127,7 +134,9 @@ export function checkTerraformJson(doc: unknown, schema: ProviderSchema, opts: C
   const providers = isObject(doc.provider) ? doc.provider.openstack : undefined;
   if (providers !== undefined) {
     const list = Array.isArray(providers) ? providers : [providers];
-    list.forEach((body, i) => checkBody(body, schema.provider.attributes, schema.provider.blocks, PROVIDER_META_ARGUMENTS, `provider.openstack[${i}]`, '', strict, out));
+    list.forEach((body, i) =>
+      checkBody(body, schema.provider.attributes, schema.provider.blocks, PROVIDER_META_ARGUMENTS, `provider.openstack[${i}]`, '', strict, out),
+    );
   }
   return out;
 }
@@ -152,7 +161,8 @@ function checkBody(
     const attr = attributes[key];
     const block = blocks[key];
     if (attr) {
-      if (attr.computed && !attr.optional && !attr.required) out.push({ address, path: at(key), rule: 'computed-only', message: `"${key}" is computed only and cannot be set` });
+      if (attr.computed && !attr.optional && !attr.required)
+        out.push({ address, path: at(key), rule: 'computed-only', message: `"${key}" is computed only and cannot be set` });
       checkValue(value, attr, address, at(key), strict, out);
     } else if (block) {
       checkBlock(value, block, key, address, at(key), strict, out);
@@ -164,7 +174,8 @@ function checkBody(
     if (attr.required && !(key in body)) out.push({ address, path: at(key), rule: 'missing-required', message: `required attribute "${key}" is missing` });
   }
   for (const [key, block] of Object.entries(blocks)) {
-    if ((block.min_items ?? 0) > 0 && !(key in body)) out.push({ address, path: at(key), rule: 'missing-block', message: `block "${key}" needs at least ${block.min_items}` });
+    if ((block.min_items ?? 0) > 0 && !(key in body))
+      out.push({ address, path: at(key), rule: 'missing-block', message: `block "${key}" needs at least ${block.min_items}` });
   }
   if (strict) checkRelations(body, attributes, address, prefix, out);
 }
@@ -216,7 +227,8 @@ function checkValue(value: unknown, attr: AttributeSpec, address: string, path: 
       if (!Array.isArray(value)) return bad(`a JSON array (${attr.type})`);
       value.forEach((v, i) => {
         if (isInterpolation(v)) return;
-        if (attr.elem && attr.elem !== 'object' && !primitiveOk(v, attr.elem)) out.push({ address, path: `${path}[${i}]`, rule: 'value-shape', message: `expected ${attr.elem}, got ${describe(v)}` });
+        if (attr.elem && attr.elem !== 'object' && !primitiveOk(v, attr.elem))
+          out.push({ address, path: `${path}[${i}]`, rule: 'value-shape', message: `expected ${attr.elem}, got ${describe(v)}` });
         else if (strict && attr.elem_enum && typeof v === 'string' && !inEnum(v, attr.elem_enum, attr.enum_ignore_case)) {
           out.push({ address, path: `${path}[${i}]`, rule: 'enum', message: `"${v}" is not one of ${attr.elem_enum.join(', ')}` });
         }
@@ -225,13 +237,20 @@ function checkValue(value: unknown, attr: AttributeSpec, address: string, path: 
     case 'map':
       if (!isObject(value)) return bad('a JSON object (map)');
       for (const [k, v] of Object.entries(value)) {
-        if (!isInterpolation(v) && attr.elem && !primitiveOk(v, attr.elem)) out.push({ address, path: `${path}.${k}`, rule: 'value-shape', message: `expected ${attr.elem}, got ${describe(v)}` });
+        if (!isInterpolation(v) && attr.elem && !primitiveOk(v, attr.elem))
+          out.push({ address, path: `${path}.${k}`, rule: 'value-shape', message: `expected ${attr.elem}, got ${describe(v)}` });
       }
       return;
   }
 }
 
-function checkRelations(body: Record<string, unknown>, attributes: Record<string, AttributeSpec>, address: string, prefix: string, out: SchemaViolation[]): void {
+function checkRelations(
+  body: Record<string, unknown>,
+  attributes: Record<string, AttributeSpec>,
+  address: string,
+  prefix: string,
+  out: SchemaViolation[],
+): void {
   const at = (key: string) => (prefix ? `${prefix}.${key}` : key);
   const has = (k: string) => body[k] !== undefined && body[k] !== null;
   const seenGroups = new Set<string>();
@@ -239,17 +258,25 @@ function checkRelations(body: Record<string, unknown>, attributes: Record<string
     if (attr.exactly_one_of && !seenGroups.has(`x:${attr.exactly_one_of.join(',')}`)) {
       seenGroups.add(`x:${attr.exactly_one_of.join(',')}`);
       const set = attr.exactly_one_of.filter(has);
-      if (set.length !== 1) out.push({ address, path: prefix, rule: 'exactly-one-of', message: `exactly one of ${attr.exactly_one_of.join(', ')} must be set (got ${set.length ? set.join(', ') : 'none'})` });
+      if (set.length !== 1)
+        out.push({
+          address,
+          path: prefix,
+          rule: 'exactly-one-of',
+          message: `exactly one of ${attr.exactly_one_of.join(', ')} must be set (got ${set.length ? set.join(', ') : 'none'})`,
+        });
     }
     if (attr.at_least_one_of && !seenGroups.has(`a:${attr.at_least_one_of.join(',')}`)) {
       seenGroups.add(`a:${attr.at_least_one_of.join(',')}`);
-      if (!attr.at_least_one_of.some(has)) out.push({ address, path: prefix, rule: 'at-least-one-of', message: `at least one of ${attr.at_least_one_of.join(', ')} must be set` });
+      if (!attr.at_least_one_of.some(has))
+        out.push({ address, path: prefix, rule: 'at-least-one-of', message: `at least one of ${attr.at_least_one_of.join(', ')} must be set` });
     }
     if (!has(key)) continue;
     for (const other of attr.conflicts_with ?? []) {
       // report a conflicting pair once
       if (has(other) && key < other) out.push({ address, path: at(key), rule: 'conflicts-with', message: `"${key}" conflicts with "${other}"` });
-      else if (has(other) && !attributes[other]?.conflicts_with?.includes(key)) out.push({ address, path: at(key), rule: 'conflicts-with', message: `"${key}" conflicts with "${other}"` });
+      else if (has(other) && !attributes[other]?.conflicts_with?.includes(key))
+        out.push({ address, path: at(key), rule: 'conflicts-with', message: `"${key}" conflicts with "${other}"` });
     }
     for (const other of attr.required_with ?? []) {
       if (!has(other)) out.push({ address, path: at(key), rule: 'required-with', message: `"${key}" needs "${other}" to be set too` });

@@ -100,7 +100,8 @@ function snmpdConf(agent: NsAgent, c: AgentCredentials, hostSinkAddress: string,
     'monitor -r 1 -e linkDownTrap "down" .1.3.6.1.2.1.2.2.1.8 == 2',
   ];
   if (sink?.version === 'v2c') lines.push(`trap2sink ${hostSinkAddress}:${sink.port} ${c.community}`);
-  if (sink?.version === 'v3') lines.push(`trapsess -v 3 -u ${c.user} -l authPriv -a SHA -A ${c.authKey} -x AES -X ${c.privKey} ${hostSinkAddress}:${sink.port}`);
+  if (sink?.version === 'v3')
+    lines.push(`trapsess -v 3 -u ${c.user} -l authPriv -a SHA -A ${c.authKey} -x AES -X ${c.privKey} ${hostSinkAddress}:${sink.port}`);
   return lines.join('\n') + '\n';
 }
 
@@ -154,8 +155,15 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
   // A fresh veth gains carrier a moment after `up`: an agent polled before then reports the link
   // down, and a test would see a fault it did not cause. Start from a settled lab.
   for (const l of links) {
-    for (const [ns, dev] of [[agents[l.a]!.ns, l.ifA], [agents[l.b]!.ns, l.ifB]] as const) {
-      await waitFor(() => /\bstate UP\b/.test(execFileSync('ip', ['-n', ns, '-o', 'link', 'show', 'dev', dev], { encoding: 'utf8' })), 10_000, `carrier on ${dev} in ${ns}`);
+    for (const [ns, dev] of [
+      [agents[l.a]!.ns, l.ifA],
+      [agents[l.b]!.ns, l.ifB],
+    ] as const) {
+      await waitFor(
+        () => /\bstate UP\b/.test(execFileSync('ip', ['-n', ns, '-o', 'link', 'show', 'dev', dev], { encoding: 'utf8' })),
+        10_000,
+        `carrier on ${dev} in ${ns}`,
+      );
     }
   }
   const startAgent = async (i: number) => {
@@ -163,11 +171,15 @@ export async function startNsLab(opts: NsLabOptions): Promise<NsLab> {
     execFileSync('mkdir', ['-p', join(a.dir, 'persist')]);
     writeFileSync(join(a.dir, 'snmpd.conf'), snmpdConf(a, opts.credentials, hostSinkAddress, opts.trapSink), { mode: 0o600 });
     rmSync(join(a.dir, 'pid'), { force: true });
-    const child = spawn('ip', ['netns', 'exec', a.ns, 'snmpd', '-f', '-Lf', join(a.dir, 'log'), '-C', '-c', join(a.dir, 'snmpd.conf'), '-p', join(a.dir, 'pid'), '-m', ''], {
-      env: { ...process.env, SNMP_PERSISTENT_DIR: join(a.dir, 'persist') },
-      stdio: 'ignore',
-      detached: true,
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', a.ns, 'snmpd', '-f', '-Lf', join(a.dir, 'log'), '-C', '-c', join(a.dir, 'snmpd.conf'), '-p', join(a.dir, 'pid'), '-m', ''],
+      {
+        env: { ...process.env, SNMP_PERSISTENT_DIR: join(a.dir, 'persist') },
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
     child.unref();
     await waitFor(() => existsSync(join(a.dir, 'pid')) && readFileSync(join(a.dir, 'pid'), 'utf8').trim() !== '', 10_000, `snmpd in ${a.ns}`);
   };

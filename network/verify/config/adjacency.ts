@@ -114,7 +114,15 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
       const up = !ci.shutdown && addrs.length > 0 && (family === 'ipv4' || ci.ipv6Enabled);
       const ospf = ci.ospf[version];
       const idx = ifaces.length;
-      ifaces.push({ node, name: ci.name, ...(model ? { model, kind: modelIfaces.get(model)?.kind } : {}), line: ci.line, addrs, up, ...(ospf ? { ospf } : {}) });
+      ifaces.push({
+        node,
+        name: ci.name,
+        ...(model ? { model, kind: modelIfaces.get(model)?.kind } : {}),
+        line: ci.line,
+        addrs,
+        up,
+        ...(ospf ? { ospf } : {}),
+      });
       ifacesOf[node]!.push(idx);
       byName.set(`${node}\u0000${ci.name}`, idx);
       if (ospf) area(ospf.area);
@@ -137,7 +145,13 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
     for (const e of ends) {
       if (e && 'missing' in e) {
         const c = configs[e.node]!;
-        findings.push({ id: 'config.missing-interface', family, object: `device:${c.device.id}`, message: `${c.device.id} has no interface ${e.missing} for link ${link.id}`, at: [refOf(c, c.parsed.hostnameLine ?? 1)] });
+        findings.push({
+          id: 'config.missing-interface',
+          family,
+          object: `device:${c.device.id}`,
+          message: `${c.device.id} has no interface ${e.missing} for link ${link.id}`,
+          at: [refOf(c, c.parsed.hostnameLine ?? 1)],
+        });
       }
     }
     if (!ea || !eb || !('idx' in ea) || !('idx' in eb) || ea.idx === undefined || eb.idx === undefined) continue;
@@ -151,7 +165,10 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
     if (!made) continue;
     const areaIdx = area(ia.ospf!.area);
     const list: number[] = [];
-    for (const [from, to, fi, ti] of [[ea.node, eb.node, ea.idx, eb.idx], [eb.node, ea.node, eb.idx, ea.idx]] as const) {
+    for (const [from, to, fi, ti] of [
+      [ea.node, eb.node, ea.idx, eb.idx],
+      [eb.node, ea.node, eb.idx, ea.idx],
+    ] as const) {
       list.push(edges.length);
       edges.push({ from, to, area: areaIdx, cost: ifaces[fi]!.ospf!.cost ?? DEFAULT_COST, fromIface: fi, toIface: ti, link: link.id });
     }
@@ -164,7 +181,13 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
       if (i.link !== undefined) continue;
       const name = c.configName.get(i.name) ?? i.name;
       if (!byName.has(`${nodeOf.get(c.device.id)}\u0000${name}`)) {
-        findings.push({ id: 'config.missing-interface', family, object: `device:${c.device.id}`, message: `${c.device.id} has no interface ${name} (${i.kind})`, at: [refOf(c, c.parsed.hostnameLine ?? 1)] });
+        findings.push({
+          id: 'config.missing-interface',
+          family,
+          object: `device:${c.device.id}`,
+          message: `${c.device.id} has no interface ${name} (${i.kind})`,
+          at: [refOf(c, c.parsed.hostnameLine ?? 1)],
+        });
       }
     }
   }
@@ -187,14 +210,38 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
       .filter((s) => s.family === family)
       .map((s): ResolvedStatic => {
         const iface = s.interface === undefined ? undefined : byName.get(`${node}\u0000${s.interface}`);
-        return { key: prefixKey(s.networkHex, s.length), networkHex: s.networkHex, length: s.length, ...(iface !== undefined ? { iface } : {}), ...(s.nextHopHex ? { nextHop: s.nextHopHex } : {}), line: s.line };
+        return {
+          key: prefixKey(s.networkHex, s.length),
+          networkHex: s.networkHex,
+          length: s.length,
+          ...(iface !== undefined ? { iface } : {}),
+          ...(s.nextHopHex ? { nextHop: s.nextHopHex } : {}),
+          line: s.line,
+        };
       }),
   );
   const runsOspf = configs.map((c) => c.parsed.ospf[version] !== undefined);
   const originate = configs.map((c) => c.parsed.ospf[version]?.defaultOriginate);
   routerIdFindings(configs, family, findings);
   const backbone = areaIndex.get('0.0.0.0') ?? -1;
-  return { family, configs, nodeOf, ifaces, ifacesOf, edges, areas, backbone, stubs, statics, originate, runsOspf, prefs: configs.map((c) => c.parsed.preferences), edgesOfLink, endsOfLink, findings };
+  return {
+    family,
+    configs,
+    nodeOf,
+    ifaces,
+    ifacesOf,
+    edges,
+    areas,
+    backbone,
+    stubs,
+    statics,
+    originate,
+    runsOspf,
+    prefs: configs.map((c) => c.parsed.preferences),
+    edgesOfLink,
+    endsOfLink,
+    findings,
+  };
 }
 
 function describe(c: LoadedConfig, i: NetIface): string {
@@ -206,7 +253,16 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
   const version = family === 'ipv4' ? 'OSPFv2' : 'OSPFv3';
   const object = `link:${link}`;
   const add = (id: string, message: string, lines: [number, number]) =>
-    findings.push({ id, family, object, message, at: [{ file: ca.file, line: lines[0] }, { file: cb.file, line: lines[1] }] });
+    findings.push({
+      id,
+      family,
+      object,
+      message,
+      at: [
+        { file: ca.file, line: lines[0] },
+        { file: cb.file, line: lines[1] },
+      ],
+    });
   const both = `${describe(ca, ia)} and ${describe(cb, ib)}`;
   const configA = ca.parsed.interfaces.find((x) => x.name === ia.name)!;
   const configB = cb.parsed.interfaces.find((x) => x.name === ib.name)!;
@@ -224,7 +280,10 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
   }
   let l3ok = true;
   if (addrA.networkHex !== addrB.networkHex || addrA.length !== addrB.length) {
-    add('l3.subnet-mismatch', `${both} are in different ${fam} subnets (${addrA.address}/${addrA.length}, ${addrB.address}/${addrB.length})`, [addrA.line, addrB.line]);
+    add('l3.subnet-mismatch', `${both} are in different ${fam} subnets (${addrA.address}/${addrA.length}, ${addrB.address}/${addrB.length})`, [
+      addrA.line,
+      addrB.line,
+    ]);
     l3ok = !(family === 'ipv4') && containsHex(addrA.networkHex, addrA.length, addrB.hex);
   } else if (addrA.hex === addrB.hex) {
     add('l3.duplicate-address', `${both} both have ${addrA.address}`, [addrA.line, addrB.line]);
@@ -249,7 +308,10 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
   }
   if (oa.passive || ob.passive) {
     const which = [oa.passive ? describe(ca, ia) : '', ob.passive ? describe(cb, ib) : ''].filter(Boolean).join(' and ');
-    add('ospf.passive-link', `${which} ${oa.passive && ob.passive ? 'are' : 'is'} passive for ${version}: no adjacency over link ${link}`, [oa.passiveLine ?? oa.areaLine, ob.passiveLine ?? ob.areaLine]);
+    add('ospf.passive-link', `${which} ${oa.passive && ob.passive ? 'are' : 'is'} passive for ${version}: no adjacency over link ${link}`, [
+      oa.passiveLine ?? oa.areaLine,
+      ob.passiveLine ?? ob.areaLine,
+    ]);
     return false;
   }
   if (oa.networkType !== ob.networkType) {
@@ -257,7 +319,11 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
     return false;
   }
   if (oa.helloSeconds !== ob.helloSeconds || oa.deadSeconds !== ob.deadSeconds) {
-    add('ospf.timer-mismatch', `${both} use different ${version} hello/dead intervals (${oa.helloSeconds}/${oa.deadSeconds}, ${ob.helloSeconds}/${ob.deadSeconds})`, [ia.line, ib.line]);
+    add(
+      'ospf.timer-mismatch',
+      `${both} use different ${version} hello/dead intervals (${oa.helloSeconds}/${oa.deadSeconds}, ${ob.helloSeconds}/${ob.deadSeconds})`,
+      [ia.line, ib.line],
+    );
     return false;
   }
   if (configA.mtu !== configB.mtu) {
@@ -278,7 +344,13 @@ function routerIdFindings(configs: LoadedConfig[], family: Family, findings: Con
     const p = c.parsed.ospf[version];
     if (!p) continue;
     if (!p.routerId) {
-      findings.push({ id: 'ospf.router-id-missing', family, object: `device:${c.device.id}`, message: `${c.device.id} has no ${version === 'v2' ? 'OSPFv2' : 'OSPFv3'} router-id (it would pick one from an interface)`, at: [{ file: c.file, line: p.line }] });
+      findings.push({
+        id: 'ospf.router-id-missing',
+        family,
+        object: `device:${c.device.id}`,
+        message: `${c.device.id} has no ${version === 'v2' ? 'OSPFv2' : 'OSPFv3'} router-id (it would pick one from an interface)`,
+        at: [{ file: c.file, line: p.line }],
+      });
       continue;
     }
     const list = byId.get(p.routerId) ?? byId.set(p.routerId, []).get(p.routerId)!;

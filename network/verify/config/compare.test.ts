@@ -45,7 +45,9 @@ describe('compareRibs', () => {
     const m = r.mismatches[0]!;
     expect(m).toMatchObject({ device: 't1', family: 'ipv4', prefix: '10.0.0.9/32', kind: 'route-missing', actual: undefined });
     expect(m.computed).toEqual({ protocol: 'ospf-intra', metric: 20, nextHops: ['up0 via 10.1.0.0 (xian-r1)', 'up1 via 10.1.0.2 (xian-r2)'] });
-    expect(m.message).toBe('t1 10.0.0.9/32: only computed has a route — computed: ospf-intra cost 20 → up0 via 10.1.0.0 (xian-r1), up1 via 10.1.0.2 (xian-r2); FRR: no route');
+    expect(m.message).toBe(
+      't1 10.0.0.9/32: only computed has a route — computed: ospf-intra cost 20 → up0 via 10.1.0.0 (xian-r1), up1 via 10.1.0.2 (xian-r2); FRR: no route',
+    );
     const other = compareRibs([v4('t1', [lo])], [v4('t1', [lo, ecmp])]).mismatches[0]!;
     expect(other.message).toMatch(/only FRR has a route/);
     expect(other.computed).toBeUndefined();
@@ -74,9 +76,13 @@ describe('compareRibs', () => {
 
   it('reports a different protocol, and a different OSPF cost only for the same path type', () => {
     const inter: RibRoute = { ...ecmp, protocol: 'ospf-inter' };
-    expect(compareRibs([v4('t1', [ecmp])], [v4('t1', [inter])]).mismatches.map((x) => [x.kind, x.message.split(' — ')[0]])).toEqual([['protocol', 't1 10.0.0.9/32: different protocol']]);
+    expect(compareRibs([v4('t1', [ecmp])], [v4('t1', [inter])]).mismatches.map((x) => [x.kind, x.message.split(' — ')[0]])).toEqual([
+      ['protocol', 't1 10.0.0.9/32: different protocol'],
+    ]);
     const dearer: RibRoute = { ...ecmp, metric: 30 };
-    expect(compareRibs([v4('t1', [ecmp])], [v4('t1', [dearer])]).mismatches.map((x) => x.message.split(' — ')[0])).toEqual(['t1 10.0.0.9/32: different cost (20 vs 30)']);
+    expect(compareRibs([v4('t1', [ecmp])], [v4('t1', [dearer])]).mismatches.map((x) => x.message.split(' — ')[0])).toEqual([
+      't1 10.0.0.9/32: different cost (20 vs 30)',
+    ]);
     // Connected and static routes carry no cost worth comparing.
     const staticA: RibRoute = { prefix: '0.0.0.0/0', protocol: 'static', metric: 0, nextHops: [{ interface: 'inet0', via: '198.51.100.2' }] };
     const staticB: RibRoute = { ...staticA, metric: 1 };

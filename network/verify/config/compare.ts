@@ -105,7 +105,12 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
     totals[family].devices++;
     if (!c || !a) {
       const missingOn = c ? L.actual : L.computed;
-      mismatches.push({ device, family, kind: 'device-missing', message: `${device} [${family}]: no RIB from ${missingOn} (${c ? L.computed : L.actual} has ${(c ?? a)!.routes.length} routes)` });
+      mismatches.push({
+        device,
+        family,
+        kind: 'device-missing',
+        message: `${device} [${family}]: no RIB from ${missingOn} (${c ? L.computed : L.actual} has ${(c ?? a)!.routes.length} routes)`,
+      });
       continue;
     }
     const cm = byPrefix(c);
@@ -118,7 +123,8 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
       const ca = cr && answer(family, cr);
       const aa = ar && answer(family, ar);
       const both = `${L.computed}: ${say(ca)}; ${L.actual}: ${say(aa)}`;
-      const push = (kind: RibMismatchKind, what: string) => mismatches.push({ device, family, prefix, kind, computed: ca, actual: aa, message: `${device} ${prefix}: ${what} — ${both}` });
+      const push = (kind: RibMismatchKind, what: string) =>
+        mismatches.push({ device, family, prefix, kind, computed: ca, actual: aa, message: `${device} ${prefix}: ${what} — ${both}` });
       if (!cr || !ar) {
         push('route-missing', `only ${cr ? L.computed : L.actual} has a route`);
         continue;
@@ -132,7 +138,9 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
       const onlyC = [...ck].filter((k) => !ak.has(k)).sort();
       const onlyA = [...ak].filter((k) => !ck.has(k)).sort();
       if (onlyC.length || onlyA.length) {
-        const parts = [onlyC.length ? `only ${L.computed}: ${onlyC.join(', ')}` : '', onlyA.length ? `only ${L.actual}: ${onlyA.join(', ')}` : ''].filter(Boolean);
+        const parts = [onlyC.length ? `only ${L.computed}: ${onlyC.join(', ')}` : '', onlyA.length ? `only ${L.actual}: ${onlyA.join(', ')}` : ''].filter(
+          Boolean,
+        );
         push('next-hops', `different next hops (${parts.join('; ')})`);
         continue;
       }

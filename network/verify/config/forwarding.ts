@@ -156,7 +156,13 @@ export class Forwarding {
       for (const a of this.net.ifaces[i]!.addrs) {
         if (prefixKey(a.networkHex, a.length) === key) {
           // The hand-off subnet is the upstream's side: what leaves through it has left the network.
-          return { protocol: 'connected', key, length: a.length, metric: 0, hops: [{ iface: i, out: this.net.ifaces[i]!.kind === 'internet' ? 'upstream' : 'attached' }] };
+          return {
+            protocol: 'connected',
+            key,
+            length: a.length,
+            metric: 0,
+            hops: [{ iface: i, out: this.net.ifaces[i]!.kind === 'internet' ? 'upstream' : 'attached' }],
+          };
         }
       }
     }
@@ -170,7 +176,8 @@ export class Forwarding {
       if (s.key !== key) continue;
       const iface = s.iface ?? this.onLink(node, s.nextHop);
       if (iface === undefined || !this.cp.ifaceUp[iface]) continue;
-      if (s.iface !== undefined && s.nextHop !== undefined && !this.net.ifaces[iface]!.addrs.some((a) => containsHex(a.networkHex, a.length, s.nextHop!))) continue;
+      if (s.iface !== undefined && s.nextHop !== undefined && !this.net.ifaces[iface]!.addrs.some((a) => containsHex(a.networkHex, a.length, s.nextHop!)))
+        continue;
       length = s.length;
       hops.push(this.hopOut(iface, s.nextHop));
     }

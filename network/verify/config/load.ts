@@ -29,20 +29,36 @@ export function loadConfigs(topology: Topology, files: RenderedConfigFile[]): { 
   for (const f of files) {
     const dialect = DIALECTS[f.dialect];
     const parsed = dialect.parse(f.text);
-    for (const p of parsed.findings) findings.push({ id: p.id, object: `file:${f.path}`, message: `${f.device}: ${p.message}`, at: [{ file: f.path, line: p.line }] });
+    for (const p of parsed.findings)
+      findings.push({ id: p.id, object: `file:${f.path}`, message: `${f.device}: ${p.message}`, at: [{ file: f.path, line: p.line }] });
     const device = devices.get(f.device);
     if (!device) {
-      findings.push({ id: 'config.unknown-device', object: `file:${f.path}`, message: `${f.path} is a config for "${f.device}", which the topology does not have`, at: [{ file: f.path, line: parsed.hostnameLine ?? 1 }] });
+      findings.push({
+        id: 'config.unknown-device',
+        object: `file:${f.path}`,
+        message: `${f.path} is a config for "${f.device}", which the topology does not have`,
+        at: [{ file: f.path, line: parsed.hostnameLine ?? 1 }],
+      });
       continue;
     }
     const first = seen.get(f.device);
     if (first !== undefined) {
-      findings.push({ id: 'config.duplicate-device', object: `device:${f.device}`, message: `${f.device} has two configs: ${first} and ${f.path} (the first is used)`, at: [{ file: f.path, line: 1 }] });
+      findings.push({
+        id: 'config.duplicate-device',
+        object: `device:${f.device}`,
+        message: `${f.device} has two configs: ${first} and ${f.path} (the first is used)`,
+        at: [{ file: f.path, line: 1 }],
+      });
       continue;
     }
     seen.set(f.device, f.path);
     if (parsed.hostname !== undefined && parsed.hostname !== device.hostname) {
-      findings.push({ id: 'config.hostname-mismatch', object: `device:${f.device}`, message: `${f.path} names host "${parsed.hostname}", device ${f.device} is "${device.hostname}"`, at: [{ file: f.path, line: parsed.hostnameLine ?? 1 }] });
+      findings.push({
+        id: 'config.hostname-mismatch',
+        object: `device:${f.device}`,
+        message: `${f.path} names host "${parsed.hostname}", device ${f.device} is "${device.hostname}"`,
+        at: [{ file: f.path, line: parsed.hostnameLine ?? 1 }],
+      });
     }
     const configName = new Map(device.interfaces.map((i) => [i.name, dialect.interfaceName(device, i.name)]));
     const modelName = new Map([...configName].map(([model, name]) => [name, model]));
@@ -58,5 +74,10 @@ export function loadConfigs(topology: Topology, files: RenderedConfigFile[]): { 
 /** Every device of the topology rendered in memory in one dialect, as synth would write it. */
 export function renderedConfigs(topology: Topology, dialect: DialectId, opts: { fastTimers?: boolean } = {}): RenderedConfigFile[] {
   const d = DIALECTS[dialect];
-  return topology.devices.map((device) => ({ device: device.id, dialect, path: `${dialect}/${device.id}.${d.fileExtension}`, text: d.render(topology, device.id, opts) }));
+  return topology.devices.map((device) => ({
+    device: device.id,
+    dialect,
+    path: `${dialect}/${device.id}.${d.fileExtension}`,
+    text: d.render(topology, device.id, opts),
+  }));
 }

@@ -28,7 +28,12 @@ beforeAll(async () => {
 
 function rendered(dialect: DialectId): RenderedConfigFile[] {
   const d = DIALECTS[dialect];
-  return topology.devices.map((device) => ({ device: device.id, dialect, path: `${dialect}/${device.id}.${d.fileExtension}`, text: d.render(full, device.id) }));
+  return topology.devices.map((device) => ({
+    device: device.id,
+    dialect,
+    path: `${dialect}/${device.id}.${d.fileExtension}`,
+    text: d.render(full, device.id),
+  }));
 }
 
 /** Edit the lines of one interface stanza of one device. */
@@ -70,7 +75,9 @@ describe('the unmutated scope', () => {
 describe('FRR mutations', () => {
   const base = () => rendered('frr');
   it('uplink in a wrong area → ospf.area-mismatch', () => {
-    expect(findingIds(editStanza(base(), township, 'up0', (l) => l.map((x) => x.replace(/^ ip ospf area .*/, ' ip ospf area 0.0.0.99'))))).toContain('ospf.area-mismatch ipv4');
+    expect(findingIds(editStanza(base(), township, 'up0', (l) => l.map((x) => x.replace(/^ ip ospf area .*/, ' ip ospf area 0.0.0.99'))))).toContain(
+      'ospf.area-mismatch ipv4',
+    );
   });
   it('missing OSPFv2 on the uplink → ospf.half-adjacency', () => {
     expect(findingIds(editStanza(base(), township, 'up0', (l) => l.filter((x) => !x.startsWith(' ip ospf area'))))).toContain('ospf.half-adjacency ipv4');
@@ -82,11 +89,15 @@ describe('FRR mutations', () => {
     expect(findingIds(editStanza(base(), township, 'up0', (l) => [...l, ' ip ospf passive']))).toContain('ospf.passive-link ipv4');
   });
   it('wrong prefix length → l3.subnet-mismatch', () => {
-    expect(findingIds(editStanza(base(), township, 'up0', (l) => l.map((x) => x.replace(/^( ip address \S+)\/31$/, '$1/30'))))).toContain('l3.subnet-mismatch ipv4');
+    expect(findingIds(editStanza(base(), township, 'up0', (l) => l.map((x) => x.replace(/^( ip address \S+)\/31$/, '$1/30'))))).toContain(
+      'l3.subnet-mismatch ipv4',
+    );
   });
   it('duplicate router-id → ospf.duplicate-router-id', () => {
     const rid = topology.devices.find((d) => d.id === other)!.routerId;
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(/ ospf router-id \S+/, ` ospf router-id ${rid}`)))).toContain('ospf.duplicate-router-id ipv4');
+    expect(findingIds(editDevice(base(), township, (t) => t.replace(/ ospf router-id \S+/, ` ospf router-id ${rid}`)))).toContain(
+      'ospf.duplicate-router-id ipv4',
+    );
   });
   it('MTU mismatch → ospf.mtu-mismatch', () => {
     expect(findingIds(editStanza(base(), township, 'up0', (l) => [' mtu 1400', ...l]))).toContain('ospf.mtu-mismatch ipv4');
@@ -99,10 +110,15 @@ describe('FRR mutations', () => {
     expect(findingIds(editStanza(base(), township, 'up0', (l) => [...l, ' ip ospf bfd']))).toContain('parse.unknown-line');
   });
   it('a config for a device the topology lacks → config.unknown-device', () => {
-    expect(findingIds([...base(), { device: 'nowhere-r1', dialect: 'frr', path: 'frr/nowhere-r1.conf', text: 'hostname nowhere-r1\n' }])).toContain('config.unknown-device');
+    expect(findingIds([...base(), { device: 'nowhere-r1', dialect: 'frr', path: 'frr/nowhere-r1.conf', text: 'hostname nowhere-r1\n' }])).toContain(
+      'config.unknown-device',
+    );
   });
   it('unconditional default at both exits → failure.upstream and forwarding.loop', () => {
-    const ids = findingIds(base().map((f) => ({ ...f, text: f.text.replace(/ default-information originate metric/g, ' default-information originate always metric') })), true);
+    const ids = findingIds(
+      base().map((f) => ({ ...f, text: f.text.replace(/ default-information originate metric/g, ' default-information originate always metric') })),
+      true,
+    );
     expect(ids).toEqual(expect.arrayContaining(['failure.upstream ipv4', 'failure.upstream ipv6', 'forwarding.loop ipv4', 'forwarding.loop ipv6']));
   });
 });
@@ -112,31 +128,44 @@ describe('VRP mutations', () => {
   const up0 = () => port('vrp', township, 'up0');
   const uplinkNetwork = () => uplinkLink().ipv4!.replace(/\.(\d+)\/31$/, (_m, last: string) => `.${Number(last) & ~1}`);
   it('OSPFv3 uplink in a wrong area → ospf.area-mismatch [IPv6]', () => {
-    expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/^ ospfv3 1 area .*/, ' ospfv3 1 area 0.0.0.99'))))).toContain('ospf.area-mismatch ipv6');
+    expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/^ ospfv3 1 area .*/, ' ospfv3 1 area 0.0.0.99'))))).toContain(
+      'ospf.area-mismatch ipv6',
+    );
   });
   it('mask instead of wildcard in a network statement → vrp.network-mask', () => {
     const net = uplinkNetwork();
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(`network ${net} 0.0.0.1`, `network ${net} 255.255.255.254`)))).toContain('vrp.network-mask');
+    expect(findingIds(editDevice(base(), township, (t) => t.replace(`network ${net} 0.0.0.1`, `network ${net} 255.255.255.254`)))).toContain(
+      'vrp.network-mask',
+    );
   });
   it('missing network statement → ospf.half-adjacency', () => {
     const net = uplinkNetwork();
     expect(findingIds(editDevice(base(), township, (t) => t.replace(`  network ${net} 0.0.0.1\n`, '')))).toContain('ospf.half-adjacency ipv4');
   });
   it('silent uplink → ospf.passive-link', () => {
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$/m, ` silent-interface ${up0()}\n$1`)))).toContain('ospf.passive-link ipv4');
+    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$/m, ` silent-interface ${up0()}\n$1`)))).toContain(
+      'ospf.passive-link ipv4',
+    );
   });
   it('wrong mask on the uplink → l3.subnet-mismatch', () => {
-    expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/255\.255\.255\.254$/, '255.255.255.252'))))).toContain('l3.subnet-mismatch ipv4');
+    expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/255\.255\.255\.254$/, '255.255.255.252'))))).toContain(
+      'l3.subnet-mismatch ipv4',
+    );
   });
   it('missing ipv6 enable → l3.ipv6-disabled', () => {
     expect(findingIds(editStanza(base(), township, up0(), (l) => l.filter((x) => x !== ' ipv6 enable')))).toContain('l3.ipv6-disabled');
   });
   it('duplicate router-id → ospf.duplicate-router-id', () => {
     const rid = topology.devices.find((d) => d.id === other)!.routerId;
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^ospf 1 router-id \S+/m, `ospf 1 router-id ${rid}`)))).toContain('ospf.duplicate-router-id ipv4');
+    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^ospf 1 router-id \S+/m, `ospf 1 router-id ${rid}`)))).toContain(
+      'ospf.duplicate-router-id ipv4',
+    );
   });
   it('unconditional default at both exits → failure.upstream and forwarding.loop', () => {
-    const ids = findingIds(base().map((f) => ({ ...f, text: f.text.replace(/ default-route-advertise cost/g, ' default-route-advertise always cost') })), true);
+    const ids = findingIds(
+      base().map((f) => ({ ...f, text: f.text.replace(/ default-route-advertise cost/g, ' default-route-advertise always cost') })),
+      true,
+    );
     expect(ids).toEqual(expect.arrayContaining(['failure.upstream ipv4', 'failure.upstream ipv6', 'forwarding.loop ipv4', 'forwarding.loop ipv6']));
   });
 });

@@ -87,10 +87,22 @@ export function answerFamily(topology: Topology, net: FamilyNet, opts: QuestionO
       const p = r.problem.get(node)!;
       noteLoop(dest, p, '');
       if (p.kind === 'blackhole') blackholes.set(p.at, (blackholes.get(p.at) ?? 0) + 1);
-      findings.push({ id: dest.check, family, object: `device:${id(node)}`, message: `${id(node)} does not reach ${dest.name}: ${problemText(p, id)}`, at: [ref(node)] });
+      findings.push({
+        id: dest.check,
+        family,
+        object: `device:${id(node)}`,
+        message: `${id(node)} does not reach ${dest.name}: ${problemText(p, id)}`,
+        at: [ref(node)],
+      });
     }
     for (const [at, count] of blackholes) {
-      findings.push({ id: 'forwarding.blackhole', family, object: `device:${id(at)}`, message: `${id(at)} drops traffic towards ${dest.name} (${count} ${count === 1 ? 'device' : 'devices'} affected): ${blackholeWhy(r.problem.get(at), id)}`, at: [ref(at)] });
+      findings.push({
+        id: 'forwarding.blackhole',
+        family,
+        object: `device:${id(at)}`,
+        message: `${id(at)} drops traffic towards ${dest.name} (${count} ${count === 1 ? 'device' : 'devices'} affected): ${blackholeWhy(r.problem.get(at), id)}`,
+        at: [ref(at)],
+      });
     }
   });
 
@@ -159,10 +171,12 @@ export function* failureScenarios(topology: Topology, net: FamilyNet): Generator
     const ends = net.endsOfLink.get(link.id);
     if (ends) yield { name: `link:${link.id}`, check: 'failure.link', scenario: { ifaces: [ends[0]!], nodes: [] } };
   }
-  for (let node = 0; node < net.configs.length; node++) yield { name: `device:${net.configs[node]!.device.id}`, check: 'failure.device', scenario: { ifaces: [], nodes: [node] } };
+  for (let node = 0; node < net.configs.length; node++)
+    yield { name: `device:${net.configs[node]!.device.id}`, check: 'failure.device', scenario: { ifaces: [], nodes: [node] } };
   for (let i = 0; i < net.ifaces.length; i++) {
     const iface = net.ifaces[i]!;
-    if (iface.kind === 'internet' && iface.up) yield { name: `upstream:${net.configs[iface.node]!.device.id} ${iface.name}`, check: 'failure.upstream', scenario: { ifaces: [i], nodes: [] } };
+    if (iface.kind === 'internet' && iface.up)
+      yield { name: `upstream:${net.configs[iface.node]!.device.id} ${iface.name}`, check: 'failure.upstream', scenario: { ifaces: [i], nodes: [] } };
   }
 }
 
@@ -225,7 +239,13 @@ function closure(changed: Uint8Array, reverse: number[][]): { list: number[]; ma
   return { list, mask };
 }
 
-function scenarioFinding(family: Family, s: NamedScenario, lost: Array<{ node: number; dest: Destination; p: FlowProblem }>, id: (n: number) => string, ref: (n: number) => SourceRef): ConfigFinding {
+function scenarioFinding(
+  family: Family,
+  s: NamedScenario,
+  lost: Array<{ node: number; dest: Destination; p: FlowProblem }>,
+  id: (n: number) => string,
+  ref: (n: number) => SourceRef,
+): ConfigFinding {
   const byDest = new Map<string, typeof lost>();
   for (const l of lost) (byDest.get(l.dest.name) ?? byDest.set(l.dest.name, []).get(l.dest.name)!).push(l);
   const parts = [...byDest].map(([dest, list]) => {
@@ -279,7 +299,13 @@ function areaFindings(cp: ControlPlane, id: (n: number) => string, ref: (n: numb
     if (a === bb) return;
     const g = cp.areaGraphs[a]!;
     if (g.nodes.some((node) => cp.isAbr(node))) return;
-    out.push({ id: 'ospf.abr-without-backbone', family: net.family, object: `area:${area}`, message: `area ${area} (${g.nodes.slice(0, EXAMPLES).map(id).join(', ')}) has no ABR: its routers get no inter-area routes and no default`, at: g.nodes.slice(0, 1).map(ref) });
+    out.push({
+      id: 'ospf.abr-without-backbone',
+      family: net.family,
+      object: `area:${area}`,
+      message: `area ${area} (${g.nodes.slice(0, EXAMPLES).map(id).join(', ')}) has no ABR: its routers get no inter-area routes and no default`,
+      at: g.nodes.slice(0, 1).map(ref),
+    });
   });
   return out;
 }

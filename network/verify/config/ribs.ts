@@ -21,7 +21,9 @@ export function nextHopsOf(net: FamilyNet, d: Decision): RibNextHop[] {
     seen.add(key);
     out.push(nh);
   }
-  return out.sort((a, b) => (a.interface < b.interface ? -1 : a.interface > b.interface ? 1 : (a.via ?? '') < (b.via ?? '') ? -1 : (a.via ?? '') > (b.via ?? '') ? 1 : 0));
+  return out.sort((a, b) =>
+    a.interface < b.interface ? -1 : a.interface > b.interface ? 1 : (a.via ?? '') < (b.via ?? '') ? -1 : (a.via ?? '') > (b.via ?? '') ? 1 : 0,
+  );
 }
 
 export function ribsOf(fw: Forwarding): DeviceRib[] {

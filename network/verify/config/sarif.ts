@@ -40,7 +40,9 @@ export function renderVerificationSarif(report: VerificationReport, opts: Verifi
         ruleIndex: index.get(c.id),
         level: 'error',
         message: { text: `${c.family ? `[${c.family === 'ipv4' ? 'IPv4' : 'IPv6'}] ` : ''}${f.object}: ${f.message}` },
-        locations: first ? [{ ...physical(first), logicalLocations: [{ fullyQualifiedName: f.object, kind: 'resource' }] }] : [{ logicalLocations: [{ fullyQualifiedName: f.object, kind: 'resource' }] }],
+        locations: first
+          ? [{ ...physical(first), logicalLocations: [{ fullyQualifiedName: f.object, kind: 'resource' }] }]
+          : [{ logicalLocations: [{ fullyQualifiedName: f.object, kind: 'resource' }] }],
         ...(rest.length ? { relatedLocations: rest.map((l, i) => ({ id: i + 1, ...physical(l) })) } : {}),
       };
     }),
@@ -48,6 +50,8 @@ export function renderVerificationSarif(report: VerificationReport, opts: Verifi
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: opts.toolName ?? 'stacks-verify', version: opts.toolVersion ?? '0.1.0', rules } }, results, columnKind: 'unicodeCodePoints' }],
+    runs: [
+      { tool: { driver: { name: opts.toolName ?? 'stacks-verify', version: opts.toolVersion ?? '0.1.0', rules } }, results, columnKind: 'unicodeCodePoints' },
+    ],
   };
 }

@@ -20,7 +20,9 @@ describe('the exit-upstream failure on the default province', () => {
 
     it(`${dialect}: mutation — both exits originating the default always loops traffic between the cores and exit1`, () => {
       const always = (text: string) =>
-        text.replace(/^ default-information originate metric/gm, ' default-information originate always metric').replace(/^ default-route-advertise cost/gm, ' default-route-advertise always cost');
+        text
+          .replace(/^ default-information originate metric/gm, ' default-information originate always metric')
+          .replace(/^ default-route-advertise cost/gm, ' default-route-advertise always cost');
       const files = renderedConfigs(topology, dialect).map((f) => ({ ...f, text: always(f.text) }));
       const r = verifyConfigs(topology, files, { scenarioFilter: (name) => name.startsWith('upstream:') });
       const ids = new Set(r.findings.map((f) => `${f.id} ${f.family}`));

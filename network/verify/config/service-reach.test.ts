@@ -4,8 +4,30 @@ import type { Topology } from '../../types.js';
 import { townshipsReachServices, townshipsReachServicesUnderFailures } from './service-reach.js';
 
 const dual = (v4: string, v6: string) => ({ ipv4: v4, ipv6: v6 });
-const site = (id: string, level: Topology['sites'][number]['level'], parent?: string) => ({ id, name: id, level, parent, areaSite: 'p', children: [], legacy: [], block: dual('10.0.0.0/8', '2001:db8::/32'), infra: dual('10.0.0.0/24', '2001:db8::/56'), lan: dual('10.0.0.0/25', '2001:db8::/64') });
-const device = (id: string, s: string) => ({ id, site: s, role: 'access' as const, index: 1, hostname: id, routerId: '10.0.0.1', loopback: dual('10.0.0.1/32', '2001:db8::1/128'), area: '0.0.0.0', interfaces: [], originatesDefault: false });
+const site = (id: string, level: Topology['sites'][number]['level'], parent?: string) => ({
+  id,
+  name: id,
+  level,
+  parent,
+  areaSite: 'p',
+  children: [],
+  legacy: [],
+  block: dual('10.0.0.0/8', '2001:db8::/32'),
+  infra: dual('10.0.0.0/24', '2001:db8::/56'),
+  lan: dual('10.0.0.0/25', '2001:db8::/64'),
+});
+const device = (id: string, s: string) => ({
+  id,
+  site: s,
+  role: 'access' as const,
+  index: 1,
+  hostname: id,
+  routerId: '10.0.0.1',
+  loopback: dual('10.0.0.1/32', '2001:db8::1/128'),
+  area: '0.0.0.0',
+  interfaces: [],
+  originatesDefault: false,
+});
 const topology = {
   province: { id: 'p', name: 'p' },
   sites: [site('p', 'province'), site('c', 'city', 'p'), site('c.k', 'county', 'c'), site('c.k.t01', 'township', 'c.k'), site('dc.x', 'datacenter', 'p')],
@@ -14,7 +36,20 @@ const topology = {
   tiers: [],
   exit: { site: 'p', primary: '', standby: '', bandwidthMbps: 0, upstream: dual('', ''), handoffs: [] },
   supernets: dual('10.0.0.0/8', '2001:db8::/32'),
-  services: [{ id: 'provincial/portal', owner: 'cloud:provincial', cloudKind: 'provincial', name: 'portal', protocol: 'HTTPS' as const, port: 443, site: 'dc.x', device: 'dc-r1', vip: dual('10.0.49.128', '2001:db8:0:2900:8000::'), audience: { kind: 'province' as const } }],
+  services: [
+    {
+      id: 'provincial/portal',
+      owner: 'cloud:provincial',
+      cloudKind: 'provincial',
+      name: 'portal',
+      protocol: 'HTTPS' as const,
+      port: 443,
+      site: 'dc.x',
+      device: 'dc-r1',
+      vip: dual('10.0.49.128', '2001:db8:0:2900:8000::'),
+      audience: { kind: 'province' as const },
+    },
+  ],
 } satisfies Topology;
 
 const ribs = (mid: 'ok' | 'missing' | 'loop'): DeviceRib[] =>
@@ -22,8 +57,16 @@ const ribs = (mid: 'ok' | 'missing' | 'loop'): DeviceRib[] =>
     const net = family === 'ipv4' ? '10.0.49.0/24' : '2001:db8:0:2900::/64';
     const hop = (neighbour: string) => [{ interface: 'up0', neighbour }];
     return [
-      { device: 't-r1', family, routes: [{ prefix: family === 'ipv4' ? '0.0.0.0/0' : '::/0', protocol: 'ospf-external-2' as const, metric: 10, nextHops: hop('k-r1') }] },
-      { device: 'k-r1', family, routes: mid === 'missing' ? [] : [{ prefix: net, protocol: 'ospf-intra' as const, metric: 10, nextHops: hop(mid === 'loop' ? 't-r1' : 'dc-r1') }] },
+      {
+        device: 't-r1',
+        family,
+        routes: [{ prefix: family === 'ipv4' ? '0.0.0.0/0' : '::/0', protocol: 'ospf-external-2' as const, metric: 10, nextHops: hop('k-r1') }],
+      },
+      {
+        device: 'k-r1',
+        family,
+        routes: mid === 'missing' ? [] : [{ prefix: net, protocol: 'ospf-intra' as const, metric: 10, nextHops: hop(mid === 'loop' ? 't-r1' : 'dc-r1') }],
+      },
       { device: 'dc-r1', family, routes: [{ prefix: net, protocol: 'connected' as const, metric: 0, nextHops: [{ interface: 'cl0p' }] }] },
     ];
   });

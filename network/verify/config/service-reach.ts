@@ -89,7 +89,12 @@ export interface ServiceReachFailure {
 }
 
 /** Every township's router against the VIPs it must reach, on one set of RIBs (both families). */
-export function townshipsReachServices(topology: Topology, ribs: readonly DeviceRib[], failure?: string, skip: ReadonlySet<string> = new Set()): ServiceReachFailure[] {
+export function townshipsReachServices(
+  topology: Topology,
+  ribs: readonly DeviceRib[],
+  failure?: string,
+  skip: ReadonlySet<string> = new Set(),
+): ServiceReachFailure[] {
   const index = { ipv4: indexRibs(ribs, 'ipv4'), ipv6: indexRibs(ribs, 'ipv6') };
   const failures: ServiceReachFailure[] = [];
   const firstRouter = new Map<string, string>();
@@ -112,7 +117,11 @@ export function townshipsReachServices(topology: Topology, ribs: readonly Device
  * with that link or device gone. A failed device is neither source nor target of its own paths
  * (a township's only router, a data centre's router: no redundancy is claimed for those).
  */
-export function townshipsReachServicesUnderFailures(topology: Topology, failures: readonly string[], ribsUnder: (failure: string) => readonly DeviceRib[]): ServiceReachFailure[] {
+export function townshipsReachServicesUnderFailures(
+  topology: Topology,
+  failures: readonly string[],
+  ribsUnder: (failure: string) => readonly DeviceRib[],
+): ServiceReachFailure[] {
   const out: ServiceReachFailure[] = [];
   for (const f of failures) {
     const skip = new Set(f.startsWith('device:') ? [f.slice('device:'.length)] : []);

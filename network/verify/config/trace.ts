@@ -37,24 +37,35 @@ export function resolveTarget(topology: Topology, to: string, family: Family): {
   const device = topology.devices.find((d) => d.id === to);
   if (device) return { address: device.loopback[family].split('/')[0]!, upstream: false };
   if (hexOrUndefined(to, family) !== undefined) return { address: to, upstream: to === topology.exit.upstream[family].split('/')[0] };
-  throw new StacksError({ code: 'E_USAGE', kind: 'input', message: `--trace: "${to}" is neither a device, an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address nor "internet"`, hint: 'e.g. --trace xian.beilin.t01-r1 shaanxi-r1, or … internet' });
+  throw new StacksError({
+    code: 'E_USAGE',
+    kind: 'input',
+    message: `--trace: "${to}" is neither a device, an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address nor "internet"`,
+    hint: 'e.g. --trace xian.beilin.t01-r1 shaanxi-r1, or … internet',
+  });
 }
 
 export function traceFlow(net: FamilyNet, fw: Forwarding, from: string, to: string, address: string, upstream: boolean): Trace {
   const start = net.nodeOf.get(from);
-  if (start === undefined) throw new StacksError({ code: 'E_USAGE', kind: 'input', message: `--trace: no config for device "${from}"`, hint: 'give a device id such as xian.beilin.t01-r1' });
+  if (start === undefined)
+    throw new StacksError({
+      code: 'E_USAGE',
+      kind: 'input',
+      message: `--trace: no config for device "${from}"`,
+      hint: 'give a device id such as xian.beilin.t01-r1',
+    });
   const hex = hexOrUndefined(address, net.family)!;
   let success = true;
   const path: number[] = [];
   const hop = (node: number): TraceHop => {
     const device = net.configs[node]!.device.id;
     const here: TraceHop = { device, branches: [] };
-    if (!fw.cp.nodeUp[node]) return (success = false), { ...here, end: 'device down' };
+    if (!fw.cp.nodeUp[node]) return ((success = false), { ...here, end: 'device down' });
     if (!upstream && fw.isLocal(node, hex)) return { ...here, end: 'accepted' };
     const d = fw.lookup(node, hex);
-    if (!d) return (success = false), { ...here, end: 'no route' };
+    if (!d) return ((success = false), { ...here, end: 'no route' });
     here.route = { prefix: prefixText(net.family, d.key.split('/')[0]!, d.length), protocol: d.protocol, metric: d.metric };
-    if (!d.hops.length) return (success = false), { ...here, end: 'discarded' };
+    if (!d.hops.length) return ((success = false), { ...here, end: 'discarded' });
     path.push(node);
     d.hops.forEach((h) => {
       const nh = nextHopsOf(net, { ...d, hops: [h] })[0]!;
