@@ -8,9 +8,10 @@
 import type { Inventory } from '../inventory/load.js';
 import type { LedgerFile } from '../inventory/schema.js';
 import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
-import { contains, formatPrefix, overlaps, parsePrefix, PrefixError, size, subnet, BITS, type Prefix } from '../lib/ip.js';
+import { contains, formatPrefix, overlaps, parsePrefix, PrefixError, subnet, BITS, type Prefix } from '../lib/ip.js';
 import { siteTree, type SiteSeed } from './sites.js';
 import { FAMILIES, type DualStack, type Family, type Level } from './types.js';
+import { nextFreePrefix } from './free-prefix.js';
 import { parsePoolEntries, planPools, provincePoolEntries, type AttachmentRequests } from './pools.js';
 import { cloudAttachments } from '../cloud/pools.js';
 
@@ -273,8 +274,6 @@ function checkLengths(fam: Family, plan: FamilyPlan, file: string, errors: Stack
   void BITS;
 }
 
-const byNetwork = (a: Prefix, b: Prefix) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0);
-
 /** Keep a parent's taken list ordered as it grows, so each allocation scans it once without sorting. */
 function insertSorted(list: Prefix[], p: Prefix): void {
   let lo = 0;
@@ -287,25 +286,8 @@ function insertSorted(list: Prefix[], p: Prefix): void {
   list.splice(lo, 0, p);
 }
 
-/**
- * The lowest aligned prefix of `length` inside `block` that overlaps nothing in `taken`
- * (`presorted`: taken is already in address order and inside the block, as IPAM keeps it).
- */
-export function nextFreePrefix(block: Prefix, length: number, taken: readonly Prefix[], presorted = false): Prefix | undefined {
-  if (length < block.length) return undefined;
-  const step = 1n << BigInt(BITS[block.family] - length);
-  const sorted = presorted ? taken : taken.filter((t) => overlaps(t, block)).sort(byNetwork);
-  let candidate = block.network;
-  const end = block.network + size(block);
-  for (const t of sorted) {
-    const tEnd = t.network + size(t);
-    if (candidate + step <= t.network) break;
-    if (tEnd > candidate) candidate = ((tEnd + step - 1n) / step) * step;
-  }
-  if (candidate + step > end) return undefined;
-  return { family: block.family, network: candidate, length };
-}
-
 function sortRecord<T>(rec: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+export { nextFreePrefix } from './free-prefix.js';

@@ -15,7 +15,7 @@
  */
 import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
 import { contains, formatPrefix, overlaps, parsePrefix, PrefixError, subnet, type Prefix } from '../lib/ip.js';
-import { nextFreePrefix } from './ipam.js';
+import { nextFreePrefix } from './free-prefix.js';
 import { FAMILIES, type DualStack, type Family } from './types.js';
 
 export type PoolParent = { kind: 'province' } | { kind: 'pool'; id: string } | { kind: 'range'; prefixes: DualStack; file: string; path: string };

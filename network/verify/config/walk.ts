@@ -104,7 +104,7 @@ export class Walker {
         outcome = FAILED;
         continue;
       }
-      this.successors?.[node]!.push(hop.toNode);
+      if (this.successors) this.successors[node]!.push(hop.toNode);
       const next = hop.toNode;
       const r = this.visit(next);
       if (r === VISITING) {
