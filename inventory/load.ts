@@ -104,7 +104,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     if (!existsSync(path)) {
       if (!OPTIONAL_UNTIL_WRITTEN.has(key)) named.push(inputError('E_FILE_MISSING', provincePath, `files.${key}`, `names ${path}, which does not exist`));
     } else if (statSync(path).isFile() && statSync(path).size === 0) {
-      named.push(inputError('E_FILE_EMPTY', path, '(root)', `is empty (named by province.yaml files.${key})`));
+      named.push(inputError('E_EMPTY_FILE', path, '(root)', `is empty (named by province.yaml files.${key})`));
     }
   }
   if (named.length) throw new StacksErrors(named);
@@ -122,7 +122,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     if (!p || !existsSync(p)) continue;
     const doc = await readDocument(p);
     // Comments only (or `~`) parse to nothing: as empty as a zero-byte file.
-    if (doc === undefined || doc === null) throw inputError('E_FILE_EMPTY', p, '(root)', `holds no document (named by province.yaml files.${key})`);
+    if (doc === undefined || doc === null) throw inputError('E_EMPTY_FILE', p, '(root)', `holds no document (named by province.yaml files.${key})`);
     extra[key] = doc;
   }
   const inventory: Inventory = { dir: absDir, paths, province, divisions, departments, datacenters, legacy, privateNetworks, ledger, extra };

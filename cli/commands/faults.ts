@@ -158,7 +158,7 @@ export const faultsCommand: CommandModule = {
         const g = globals();
         const opts = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r) && !(r as { commands?: unknown }).commands) as ActingOptions;
         const args = rest.filter((r): r is string | string[] => typeof r === 'string' || Array.isArray(r)).flat();
-        const action = build(faultId(idText), Date.now(), opts.operator ?? osUser(), args, opts);
+        const action = build(faultId(idText), Date.now(), opts.operator ?? process.env.STACKS_OPERATOR ?? osUser(), args, opts);
         const causes = action.action === 'resolve' ? monitoringPolicy((await loadInventory(g.inventory)).province.monitoring).causes : [];
         const result = await withStore(g, opts.postgres, (s) => commitFaultAction(s, action, causes));
         if (!result || (!result.ok && result.reason === 'no-fault'))

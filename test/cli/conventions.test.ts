@@ -78,7 +78,7 @@ describe('CLI conventions', () => {
       await rm(join(broken.dir, 'plan-indicators.json'));
       const r = await runCli(['--inventory', broken.dir, 'kpi']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/E_FILE_MISSING: .*plan-indicators\.json: does not exist/);
+      expect(r.stderr).toMatch(/E_FILE_MISSING: .*files\.plan_indicators: names .*plan-indicators\.json, which does not exist/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await broken.cleanup();

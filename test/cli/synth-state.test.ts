@@ -94,8 +94,8 @@ describe('synth: a missing or empty named file, an unknown key, a path outside t
   });
 
   it('refuses an empty clouds.yaml and one holding only comments', async () => {
-    await refused((c) => writeFile(join(c.dir, 'clouds.yaml'), ''), /E_FILE_EMPTY: .*clouds\.yaml/);
-    await refused((c) => writeFile(join(c.dir, 'clouds.yaml'), '# nothing yet\n'), /E_FILE_EMPTY: .*clouds\.yaml/);
+    await refused((c) => writeFile(join(c.dir, 'clouds.yaml'), ''), /E_EMPTY_FILE: .*clouds\.yaml/);
+    await refused((c) => writeFile(join(c.dir, 'clouds.yaml'), '# nothing yet\n'), /E_EMPTY_FILE: .*clouds\.yaml/);
   });
 
   it('refuses an unknown key with its path (a typo drops no data silently)', async () => {
