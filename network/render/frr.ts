@@ -23,6 +23,7 @@ import {
   type LineCounts,
   type RenderOptions,
 } from './common.js';
+import { featureLines, type FeatureContext } from './features/index.js';
 
 export const FRR_VERSION = '8.4.4';
 
@@ -44,19 +45,25 @@ export function frrLines(topology: Topology, deviceId: string, opts: RenderOptio
     { text: 'service integrated-vtysh-config' },
     { text: '!' },
   ];
-  for (const iface of sortInterfaces(device.interfaces)) lines.push(...interfaceStanza(topology, device, iface, opts), { text: '!' });
-  lines.push(...loopbackStanza(device, opts), { text: '!' });
+  const ctx: FeatureContext = { topology, device, opts };
+  const preamble = featureLines('frr', 'preamble', ctx);
+  if (preamble.length) lines.push(...preamble, { text: '!' });
+  for (const iface of sortInterfaces(device.interfaces)) lines.push(...interfaceStanza(ctx, iface), { text: '!' });
+  lines.push(...loopbackStanza(ctx), { text: '!' });
   const statics = staticDefaults(topology, device);
   if (statics.length) lines.push(...statics, { text: '!' });
   const upstream = upstreamRouteMap(device);
   if (upstream.length) lines.push(...upstream, { text: '!' });
-  lines.push(...ospfProcess(device, 'ospf', opts), { text: '!' });
-  lines.push(...ospfProcess(device, 'ospf6', opts), { text: '!' });
+  lines.push(...ospfProcess(ctx, 'ospf'), { text: '!' });
+  lines.push(...ospfProcess(ctx, 'ospf6'), { text: '!' });
+  const trailer = featureLines('frr', 'trailer', ctx);
+  if (trailer.length) lines.push(...trailer, { text: '!' });
   lines.push({ text: 'end' });
   return lines;
 }
 
-function interfaceStanza(topology: Topology, device: Device, iface: Interface, opts: RenderOptions): ConfigLine[] {
+function interfaceStanza(ctx: FeatureContext, iface: Interface): ConfigLine[] {
+  const { topology, device, opts } = ctx;
   const tag = iface.name;
   const out: string[] = [`interface ${iface.name}`];
   if (iface.description) out.push(` description ${cleanDescription(iface.description)}`);
@@ -77,21 +84,25 @@ function interfaceStanza(topology: Topology, device: Device, iface: Interface, o
       }
     }
   }
-  out.push('exit');
-  return out.map((text) => ({ text, iface: tag }));
+  return [
+    ...out.map((text) => ({ text, iface: tag })),
+    ...featureLines('frr', 'interface', ctx, iface, iface.name).map((l) => ({ ...l, iface: l.iface ?? tag })),
+    { text: 'exit', iface: tag },
+  ];
 }
 
 /** Router id, /32 and /128 live on `lo`; OSPF advertises them as host routes in the device's area. */
-function loopbackStanza(device: Device, _opts: RenderOptions): ConfigLine[] {
-  return [
+function loopbackStanza(ctx: FeatureContext): ConfigLine[] {
+  const { device } = ctx;
+  const own = [
     `interface ${LOOPBACK_NAME}`,
     ` description loopback ${device.id}`,
     ` ip address ${device.loopback.ipv4}`,
     ` ipv6 address ${device.loopback.ipv6}`,
     ` ip ospf area ${device.area}`,
     ` ipv6 ospf6 area ${device.area}`,
-    'exit',
   ].map((text) => ({ text }));
+  return [...own, ...featureLines('frr', 'loopback', ctx, LOOPBACK_NAME), { text: 'exit' }];
 }
 
 /** Only the unified exit has static defaults: towards its upstream, one per family and interface. */
@@ -124,7 +135,8 @@ function upstreamRouteMap(device: Device): ConfigLine[] {
   );
 }
 
-function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOptions): ConfigLine[] {
+function ospfProcess(ctx: FeatureContext, proto: 'ospf' | 'ospf6'): ConfigLine[] {
+  const { device, opts } = ctx;
   const out = [
     `router ${proto}`,
     ` ${proto} router-id ${device.routerId}`,
@@ -140,6 +152,5 @@ function ospfProcess(device: Device, proto: 'ospf' | 'ospf6', opts: RenderOption
     if (proto === 'ospf') out.push(' timers throttle lsa all 0');
     out.push(' timers lsa min-arrival 0');
   }
-  out.push('exit');
-  return out.map((text) => ({ text }));
+  return [...out.map((text) => ({ text })), ...featureLines('frr', 'ospf', ctx, proto), { text: 'exit' }];
 }

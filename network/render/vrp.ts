@@ -25,6 +25,7 @@ import {
   type LineCounts,
   type RenderOptions,
 } from './common.js';
+import { featureLines, type FeatureContext } from './features/index.js';
 import { VRP_LOOPBACK, vrpPorts } from './vrp-names.js';
 
 const PROCESS = 1;
@@ -48,18 +49,29 @@ interface OspfMember {
 export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptions = {}): ConfigLine[] {
   const device = findDevice(topology, deviceId);
   const lines: ConfigLine[] = [{ text: '#' }, { text: `sysname ${device.hostname}` }, { text: '#' }, { text: 'ipv6' }, { text: '#' }];
+  const ctx: FeatureContext = { topology, device, opts };
+  const preamble = featureLines('vrp', 'preamble', ctx);
+  if (preamble.length) lines.push(...preamble, { text: '#' });
   const members: OspfMember[] = [];
   for (const { iface, port } of vrpPorts(device)) {
     const area = interfaceArea(topology, device, iface);
-    lines.push(...interfaceStanza(iface, port, area, opts), { text: '#' });
+    lines.push(
+      ...interfaceStanza(iface, port, area, opts),
+      ...featureLines('vrp', 'interface', ctx, iface, port).map((l) => ({ ...l, iface: l.iface ?? iface.name })),
+      {
+        text: '#',
+      },
+    );
     if (area !== undefined) members.push({ iface: iface.name, port, area, ipv4: iface.ipv4, silent: iface.passive });
   }
-  lines.push(...loopbackStanza(device), { text: '#' });
+  lines.push(...loopbackStanza(device), ...featureLines('vrp', 'loopback', ctx, VRP_LOOPBACK), { text: '#' });
   members.push({ port: VRP_LOOPBACK, area: device.area, ipv4: device.loopback.ipv4, silent: false });
-  lines.push(...ospfv2(device, members), { text: '#' });
-  lines.push(...ospfv3(device, members), { text: '#' });
+  lines.push(...ospfv2(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf'), { text: '#' });
+  lines.push(...ospfv3(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf6'), { text: '#' });
   const statics = staticDefaults(topology, device);
   if (statics.length) lines.push(...statics, { text: '#' });
+  const trailer = featureLines('vrp', 'trailer', ctx);
+  if (trailer.length) lines.push(...trailer, { text: '#' });
   lines.push({ text: 'return' });
   return lines;
 }
