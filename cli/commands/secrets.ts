@@ -16,6 +16,7 @@ import { rotateSnmpSecrets } from '../../lab/secrets.js';
 import { defaultKeyFile, readSecretDocument, sealKeyFor, SEAL_KEY_ENV, SEAL_KEY_FILE_ENV, writeSecretDocument } from '../../lib/sealed-file.js';
 import { SEAL_KEY_BYTES } from '../../lib/gm/sm4.js';
 import { writePrivateFileAtomically } from '../../lib/private-files.js';
+import { ensureGeneratedSecrets, isSecretPath, SecretStore, secretStoreFile } from '../../lib/secret-refs.js';
 
 const KINDS = ['snmp', 'seal', 'audit'] as const;
 type Kind = (typeof KINDS)[number];
@@ -30,6 +31,20 @@ function labSecretFiles(stateDir: string): string[] {
     .sort();
 }
 
+/** Every sealed file: each lab's, and the network store that `{{secret:…}}` references resolve from. */
+function sealedFiles(stateDir: string): string[] {
+  const store = secretStoreFile(stateDir);
+  return [...labSecretFiles(stateDir), ...(existsSync(store) ? [store] : [])];
+}
+
+/** A value from stdin (never argv: `ps` shows argv): the first line, without its newline. */
+async function readValueFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('value (one line, not echoed to the log): ');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
 interface Rotation {
   kind: Kind;
   objects: string[];
@@ -39,10 +54,16 @@ interface Rotation {
 async function rotateSnmp(stateDir: string): Promise<Rotation> {
   const files = labSecretFiles(stateDir);
   for (const f of files) await rotateSnmpSecrets(f);
+  // The SNMPv3 keys the rendered configs refer to: regenerated in the network store.
+  const store = SecretStore.forState(stateDir);
+  const paths = store.paths().filter((p) => p.startsWith('snmp/'));
+  for (const p of paths) store.delete(p);
+  const regenerated = ensureGeneratedSecrets(store, paths);
+  store.save();
   return {
     kind: 'snmp',
-    objects: files.map((f) => `secrets:${f}`),
-    detail: { files: files.length, note: 'devices take the new keys when the lab is next brought up' },
+    objects: [...files.map((f) => `secrets:${f}`), ...regenerated.map((p) => `secret:${p}`)],
+    detail: { files: files.length, references: regenerated.length, note: 'devices take the new keys at their next deploy' },
   };
 }
 
@@ -55,7 +76,7 @@ function rotateSeal(stateDir: string): Rotation {
       'the seal key comes from the environment, so it is rotated there',
       `use a key file (${SEAL_KEY_FILE_ENV}) to let stacks rotate it`,
     );
-  const files = labSecretFiles(stateDir);
+  const files = sealedFiles(stateDir);
   const kids: string[] = [];
   for (const file of files) {
     const value = readSecretDocument(file).value; // opened with the current key (errors before anything changes)
@@ -82,7 +103,38 @@ function rotateAudit(stateDir: string): Rotation {
 
 export const secretsCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
-    const s = program.command('secrets').description('the secrets stacks keeps (SM4-sealed): rotate them');
+    const s = program.command('secrets').description('the secrets stacks keeps (SM4-sealed): list, set, rotate them');
+    s.command('list')
+      .description('the paths in the network secret store that `{{secret:PATH}}` references resolve from (never the values)')
+      .action(() => {
+        const g = globals();
+        const paths = SecretStore.forState(g.stateDir).paths();
+        emit(g, { file: secretStoreFile(g.stateDir), paths }, () => (paths.length ? paths.join('\n') : 'the secret store is empty'));
+      });
+    s.command('set <path>')
+      .description('put a value (read from stdin, never the command line) into the network secret store under PATH, e.g. aaa/hwtacacs/noc/shared-key')
+      .action(async (path: string) => {
+        const g = globals();
+        if (!isSecretPath(path))
+          throw inputError('E_USAGE', '(command line)', 'path', `"${path}" is not a secret path`, 'segments of letters, digits, . _ - joined by /');
+        const store = SecretStore.forState(g.stateDir);
+        const value = await readValueFromStdin();
+        const existed = store.has(path);
+        store.set(path, value);
+        store.save();
+        try {
+          await audit.record(g.stateDir, {
+            action: 'secrets.set',
+            objects: [`secret:${path}`],
+            input: { path },
+            result: 'ok',
+            detail: { replaced: existed ? 1 : 0 },
+          });
+        } finally {
+          await audit.close();
+        }
+        emit(g, { path, replaced: existed }, () => `${path}: ${existed ? 'replaced' : 'set'} (sealed in ${store.file})`);
+      });
     s.command('rotate [kind]')
       .description(
         `rotate ${KINDS.join(' | ')} (default: all): new SNMP keys for every lab, a new SM4 seal key (files re-sealed), a new SM2 audit host key (the old one stays trusted)`,
