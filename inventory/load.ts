@@ -15,12 +15,14 @@ import {
   ledgerSchema,
   legacySchema,
   privateNetworksSchema,
+  ospfSecuritySchema,
   provinceSchema,
   type DatacentersFile,
   type DepartmentsFile,
   type DivisionsFile,
   type LedgerFile,
   type LegacyFile,
+  type OspfSecurityFile,
   type PrivateNetworksFile,
   type ProvinceFile,
 } from './schema.js';
@@ -39,6 +41,8 @@ export interface Inventory {
   legacy: LegacyFile;
   privateNetworks: PrivateNetworksFile;
   ledger: LedgerFile;
+  /** OSPF authentication and BFD settings (absent: configs get neither). */
+  ospfSecurity?: OspfSecurityFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -116,6 +120,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     loadFile(ledgerSchema, paths.ledger!),
   ]);
   const datacenters = paths.datacenters ? await loadFile(datacentersSchema, paths.datacenters) : { datacenters: [] };
+  const ospfSecurity = paths.ospf_security ? await loadFile(ospfSecuritySchema, paths.ospf_security) : undefined;
   const extra: Record<string, unknown> = {};
   for (const key of ['clouds', 'systems']) {
     const p = paths[key];
@@ -125,7 +130,19 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     if (doc === undefined || doc === null) throw inputError('E_EMPTY_FILE', p, '(root)', `holds no document (named by province.yaml files.${key})`);
     extra[key] = doc;
   }
-  const inventory: Inventory = { dir: absDir, paths, province, divisions, departments, datacenters, legacy, privateNetworks, ledger, extra };
+  const inventory: Inventory = {
+    dir: absDir,
+    paths,
+    province,
+    divisions,
+    departments,
+    datacenters,
+    legacy,
+    privateNetworks,
+    ledger,
+    ...(ospfSecurity ? { ospfSecurity } : {}),
+    extra,
+  };
   checkReferences(inventory);
   return inventory;
 }

@@ -44,13 +44,43 @@ export const divisionsSchema = z.strictObject({
 });
 export type DivisionsFile = z.infer<typeof divisionsSchema>;
 
+/**
+ * BFD timers of one kind of link (RFC 5880): a neighbour is declared down after `multiplier`
+ * missed packets at the negotiated interval, so detection ≈ max(min_rx, peer's min_tx) × multiplier.
+ * VRP takes 3–1000 ms on most platforms and FRR bfdd 10–60000 ms; the bounds here are both's.
+ */
+export const bfdTimersSchema = z.strictObject({
+  min_tx_ms: z.number().int().min(10).max(1000),
+  min_rx_ms: z.number().int().min(10).max(1000),
+  multiplier: z.number().int().min(3).max(50),
+});
+export type BfdTimersFile = z.infer<typeof bfdTimersSchema>;
+
 export const tierSchema = z.strictObject({
   id,
   parent: level,
   child: level,
   links: z.number().int().min(1).max(8),
   bandwidth_mbps: bandwidth,
+  /** BFD on this tier's links (absent: the tier's links get no BFD, which NET-122 reports). */
+  bfd: bfdTimersSchema.optional(),
 });
+
+/**
+ * OSPF authentication and BFD of the backbone links that are not in the tier table (inventory/
+ * ospf-security.yaml). The algorithms are the strongest both dialects' targets share: FRR 8.4's
+ * ospfd has only keyed MD5 for OSPFv2 (RFC 5709 HMAC-SHA came with ospfd's key-chain support in a
+ * later FRR), VRP has MD5 too; OSPFv3 uses the RFC 7166 trailer with HMAC-SHA-256 in both.
+ */
+export const ospfSecuritySchema = z.strictObject({
+  authentication: z.strictObject({
+    ospfv2: z.literal('md5'),
+    ospfv3: z.literal('hmac-sha-256'),
+  }),
+  /** BFD timers of the links outside the tier table: a site's r1–r2 link and the exits' links to the cores. */
+  bfd: z.strictObject({ peer: bfdTimersSchema, exit: bfdTimersSchema }),
+});
+export type OspfSecurityFile = z.infer<typeof ospfSecuritySchema>;
 
 /** What the plan requires of a tier (三(一)1): at least this many links at at least this rate. */
 export const planTierSchema = z.strictObject({
@@ -116,6 +146,8 @@ export const provinceSchema = z.strictObject({
     plan_indicators: z.string().optional(),
     /** Which merge-plan steps are done, read by synth, plan and kpi (absent: nothing merged yet). */
     merge_status: z.string().optional(),
+    /** OSPF authentication algorithms and the BFD timers of links outside the tier table. */
+    ospf_security: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */

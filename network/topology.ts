@@ -8,7 +8,22 @@ import { inputError } from '../lib/errors.js';
 import { formatAddress, hostIn, parseAddress, subnet, type Prefix } from '../lib/ip.js';
 import { planAddresses, type IpamPlan, type SiteBlocks } from './ipam.js';
 import type { SiteSeed } from './sites.js';
-import type { AttachedNetwork, Device, DualStack, ExitHandoff, Interface, Level, Link, PublishedService, Site, Tier, Topology } from './types.js';
+import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
+import type {
+  AttachedNetwork,
+  BfdTimers,
+  Device,
+  DualStack,
+  ExitHandoff,
+  Interface,
+  Level,
+  Link,
+  OspfSecurity,
+  PublishedService,
+  Site,
+  Tier,
+  Topology,
+} from './types.js';
 
 /** Fixed positions inside a site's point-to-point pool: uplinks first, then the peer link, then exits. */
 const P2P_SLOT = { uplink: 0, peer: 8, exit: 9 } as const;
@@ -16,7 +31,14 @@ const LAN_MBPS = 1000;
 
 export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv)): Topology {
   const provinceId = inv.province.province.id;
-  const tiers: Tier[] = inv.province.tiers.map((t) => ({ id: t.id, parent: t.parent, child: t.child, links: t.links, bandwidthMbps: t.bandwidth_mbps }));
+  const tiers: Tier[] = inv.province.tiers.map((t) => ({
+    id: t.id,
+    parent: t.parent,
+    child: t.child,
+    links: t.links,
+    bandwidthMbps: t.bandwidth_mbps,
+    ...(t.bfd ? { bfd: bfdTimers(t.bfd) } : {}),
+  }));
   const childrenOf = new Map<string, string[]>();
   for (const s of ipam.sites) if (s.parent) (childrenOf.get(s.parent) ?? childrenOf.set(s.parent, []).get(s.parent)!).push(s.id);
 
@@ -76,7 +98,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     });
     if (routers === 2)
       links.push(
-        connect(`${seed.id}~peer`, 'peer', 'internal', LAN_MBPS * 10, own[0]!, 'peer0', own[1]!, 'peer0', pools, P2P_SLOT.peer, area, `${seed.id} r1–r2`),
+        connect(`${seed.id}~peer`, 'peer', PEER_TIER, LAN_MBPS * 10, own[0]!, 'peer0', own[1]!, 'peer0', pools, P2P_SLOT.peer, area, `${seed.id} r1–r2`),
       );
     devicesOf.set(seed.id, own);
     devices.push(...own);
@@ -128,6 +150,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     links,
     tiers,
     exit,
+    ...(inv.ospfSecurity ? { ospfSecurity: ospfSecurityOf(inv.ospfSecurity, tiers) } : {}),
     supernets: { ipv4: formatPrefix4(ipam.supernets.ipv4), ipv6: formatPrefix6(ipam.supernets.ipv6) },
     attached,
     services,
@@ -238,7 +261,7 @@ function buildExit(inv: Inventory, provinceId: string, ipam: IpamPlan, devicesOf
         connect(
           `${provinceId}~exit${e + 1}-${core.index}`,
           'exit',
-          'internet-exit',
+          EXIT_TIER,
           cfg.bandwidth_mbps,
           core,
           `x${e + 1}`,
@@ -352,3 +375,15 @@ function childSlot(parent: SiteBlocks, child: SiteBlocks): number {
 
 const formatPrefix4 = (p: Prefix) => `${formatAddress('ipv4', p.network)}/${p.length}`;
 const formatPrefix6 = (p: Prefix) => `${formatAddress('ipv6', p.network)}/${p.length}`;
+
+const bfdTimers = (t: BfdTimersFile): BfdTimers => ({ minTxMs: t.min_tx_ms, minRxMs: t.min_rx_ms, multiplier: t.multiplier });
+
+/** Link tier ids of the r1–r2 links and the exits' links (see connect() calls above). */
+const PEER_TIER = 'internal';
+const EXIT_TIER = 'internet-exit';
+
+function ospfSecurityOf(file: OspfSecurityFile, tiers: Tier[]): OspfSecurity {
+  const bfdByTier: Record<string, BfdTimers> = { [PEER_TIER]: bfdTimers(file.bfd.peer), [EXIT_TIER]: bfdTimers(file.bfd.exit) };
+  for (const t of tiers) if (t.bfd) bfdByTier[t.id] = t.bfd;
+  return { ospfv2: file.authentication.ospfv2, ospfv3: file.authentication.ospfv3, bfdByTier };
+}

@@ -98,6 +98,23 @@ export interface Tier {
   child: Level;
   links: number;
   bandwidthMbps: number;
+  /** BFD timers of the tier's links, from the tier table. */
+  bfd?: BfdTimers;
+}
+
+export interface BfdTimers {
+  minTxMs: number;
+  minRxMs: number;
+  multiplier: number;
+}
+
+/** OSPF authentication and BFD of the backbone adjacencies (inventory/ospf-security.yaml and the tier table). */
+export interface OspfSecurity {
+  /** OSPFv2: keyed MD5; OSPFv3: the RFC 7166 trailer with HMAC-SHA-256 (see the inventory file for why). */
+  ospfv2: 'md5';
+  ospfv3: 'hmac-sha-256';
+  /** BFD timers by link tier id (`Link.tier`: the tier table's ids, `internal` for r1–r2, `internet-exit`). */
+  bfdByTier: Record<string, BfdTimers>;
 }
 
 export interface InternetExit {
@@ -164,6 +181,8 @@ export interface Topology {
   links: Link[];
   tiers: Tier[];
   exit: InternetExit;
+  /** Absent: configs carry no OSPF authentication and no BFD (hand-made topologies, older inventories). */
+  ospfSecurity?: OspfSecurity;
   supernets: DualStack;
   /** Pools routed at sites for the clouds (absent or empty without clouds; hand-made topologies omit them). */
   attached?: AttachedNetwork[];

@@ -6,10 +6,13 @@
 import { StacksError } from '../../lib/errors.js';
 import { addressOf, formatAddress, parseAddress, parsePrefix } from '../../lib/ip.js';
 import type { Device, Family, Interface, Link, Site, Topology } from '../types.js';
+import type { OspfKeyring } from '../ospf-keyring.js';
 
 export interface RenderOptions {
   /** 1 s hello / 3 s dead and no SPF/LSA hold-down: the lab needs convergence in seconds. */
   fastTimers?: boolean;
+  /** Each area's OSPF key ids and the one sent (state of `stacks secrets rotate ospf`); absent: key 1 everywhere. */
+  ospfKeys?: OspfKeyring;
 }
 
 /**

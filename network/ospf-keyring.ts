@@ -1,0 +1,68 @@
+/**
+ * Which OSPF authentication keys each area's routers hold and which one they send with: the
+ * non-secret half of the area keys (the values live sealed in the state dir, lib/ospf-keys.ts;
+ * configs name them by reference only, `{{secret:ospf/area-0.0.0.0/key-1}}`).
+ *
+ * A key roll never leaves two neighbours without a key in common. It goes in three steps, each
+ * pushed to every router of the area before the next starts:
+ *
+ *   steady     keys [1]     send 1
+ *   accept     keys [1, 2]  send 1   every router accepts the new key before anyone sends it
+ *   send       keys [1, 2]  send 2   everyone sends the new key, the old one is still accepted
+ *   steady     keys [2]     send 2   the old key is removed
+ *
+ * Pure: plain data in and out.
+ */
+
+/** OSPF key ids: VRP and FRR ospfd take 1–255 (the OSPFv3 trailer's 16 bits hold that too). */
+export const MAX_KEY_ID = 255;
+
+export type RollPhase = 'steady' | 'accept' | 'send';
+
+export interface AreaKeys {
+  /** Key ids every router of the area accepts, ascending. */
+  keys: number[];
+  /** The key id the routers send with (one of `keys`). */
+  send: number;
+}
+
+/** Area id (dotted) → its keys. An area missing here holds key 1 only. */
+export type OspfKeyring = Record<string, AreaKeys>;
+
+export const FIRST_KEY: AreaKeys = { keys: [1], send: 1 };
+
+export function areaKeys(ring: OspfKeyring | undefined, area: string): AreaKeys {
+  return ring?.[area] ?? FIRST_KEY;
+}
+
+export function rollPhase(k: AreaKeys): RollPhase {
+  if (k.keys.length === 1) return 'steady';
+  return k.send === newerKey(k) ? 'send' : 'accept';
+}
+
+/** The newer of a pair of keys: the higher id, except across the wrap (255 → 1). */
+export function newerKey(k: AreaKeys): number {
+  const [a, b] = k.keys as [number, number];
+  if (a === 1 && b === MAX_KEY_ID) return 1;
+  return b;
+}
+
+export function nextKeyId(id: number): number {
+  return id >= MAX_KEY_ID ? 1 : id + 1;
+}
+
+/** The next step of a roll; from `steady` a new key is added (accept-only). */
+export function advance(k: AreaKeys): AreaKeys {
+  if (k.keys.length === 1) {
+    const id = nextKeyId(k.send);
+    return { keys: [k.send, id].sort((x, y) => x - y), send: k.send };
+  }
+  const newer = newerKey(k);
+  if (k.send !== newer) return { keys: k.keys, send: newer };
+  return { keys: [newer], send: newer };
+}
+
+/** Secret path of one key: OSPFv2 and OSPFv3 keys are separate secrets (MD5 takes 16 characters, the trailer longer ones). */
+export function ospfKeyPath(version: 'v2' | 'v3', area: string, id: number): string {
+  return `${version === 'v2' ? 'ospf' : 'ospf6'}/area-${area}/key-${id}`;
+}
