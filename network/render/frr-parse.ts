@@ -23,6 +23,7 @@ import {
   type NumberedLine,
 } from '../verify/config/parse-support.js';
 import { LOOPBACK_NAME } from './common.js';
+import { frrSecurity, resolveFrrSecurity, securityInterfaceLine, securityLine, securityTopLine, type SecurityContext } from './frr-parse-security.js';
 
 const FRR_PREFERENCES = { connected: 0, static: 1, ospfInternal: 110, ospfExternal: 110 };
 const FRR_TIMERS = { hello: 10, dead: 40 };
@@ -55,7 +56,8 @@ type Context =
   | { kind: 'top' }
   | { kind: 'interface'; draft: InterfaceDraft }
   | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess }
-  | { kind: 'route-map'; entry: RouteMapEntry };
+  | { kind: 'route-map'; entry: RouteMapEntry }
+  | { kind: 'security'; security: SecurityContext };
 
 export function parseFrr(text: string): ParsedConfig {
   const config = emptyConfig('frr', FRR_PREFERENCES);
@@ -63,22 +65,35 @@ export function parseFrr(text: string): ParsedConfig {
   const drafts: InterfaceDraft[] = [];
   const networks: NetworkStatement[] = [];
   const passiveByName = new Map<string, { version: 'v2' | 'v3'; line: number }[]>();
+  const sec = frrSecurity();
   let ctx: Context = { kind: 'top' };
 
   for (const l of numberedLines(text)) {
     if (!l.text) continue;
+    // key chains and bfd nest a level deeper (` exit` leaves a key or profile): their own reader
+    if (ctx.kind === 'security') {
+      const r = securityLine(l, ctx.security, sec, sink);
+      if (r === 'consumed') continue;
+      ctx = { kind: 'top' };
+      if (r === 'closed') continue;
+    }
     if (l.text === 'exit' || l.text === 'exit-vrf') {
       ctx = { kind: 'top' };
       continue;
     }
     // An unindented line ends the stanza it follows (vtysh accepts configs without `exit`).
     if (l.indent === 0 && ctx.kind !== 'top' && !l.text.startsWith('!')) ctx = { kind: 'top' };
-    if (ctx.kind === 'interface') interfaceLine(l, ctx.draft, sink);
-    else if (ctx.kind === 'ospf') ospfLine(l, ctx.version, ctx.process, sink, networks, passiveByName);
+    if (ctx.kind === 'interface') {
+      if (!securityInterfaceLine(l, ctx.draft, sec, sink)) interfaceLine(l, ctx.draft, sink);
+    } else if (ctx.kind === 'ospf') ospfLine(l, ctx.version, ctx.process, sink, networks, passiveByName);
     else if (ctx.kind === 'route-map') routeMapLine(l, ctx.entry, sink);
-    else ctx = topLine(l, config, drafts, sink) ?? ctx;
+    else {
+      const security = securityTopLine(l, sec, sink);
+      ctx = security ? { kind: 'security', security } : (topLine(l, config, drafts, sink) ?? ctx);
+    }
   }
 
+  resolveFrrSecurity(sec, sink);
   config.interfaces = drafts.map((d) => {
     const v2 = d.ospf.v2;
     // `network … area` statements put every interface whose address they cover in their area.

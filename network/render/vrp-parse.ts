@@ -23,6 +23,15 @@ import {
   type InterfaceDraft,
   type NumberedLine,
 } from '../verify/config/parse-support.js';
+import {
+  resolveVrpSecurity,
+  vrpSecurity,
+  vrpSecurityInterfaceLine,
+  vrpSecurityLine,
+  vrpSecurityTopLine,
+  type VrpSecurity,
+  type VrpSecurityContext,
+} from './vrp-parse-security.js';
 
 const VRP_PREFERENCES = { connected: 0, static: 60, ospfInternal: 10, ospfExternal: 150 };
 const VRP_TIMERS = { hello: 10, dead: 40 };
@@ -36,7 +45,11 @@ interface NetworkStatement {
   line: number;
 }
 
-type Context = { kind: 'top' } | { kind: 'interface'; draft: InterfaceDraft } | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string };
+type Context =
+  | { kind: 'top' }
+  | { kind: 'interface'; draft: InterfaceDraft }
+  | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string }
+  | { kind: 'keychain'; security: VrpSecurityContext };
 
 export function parseVrp(text: string): ParsedConfig {
   const config = emptyConfig('vrp', VRP_PREFERENCES);
@@ -45,6 +58,7 @@ export function parseVrp(text: string): ParsedConfig {
   const networks: NetworkStatement[] = [];
   const silent = new Map<string, Array<{ version: 'v2' | 'v3'; line: number }>>();
   let ipv6Global = false;
+  const sec = vrpSecurity();
   let ctx: Context = { kind: 'top' };
 
   for (const l of numberedLines(text)) {
@@ -54,11 +68,17 @@ export function parseVrp(text: string): ParsedConfig {
       continue;
     }
     if (l.indent === 0 && ctx.kind !== 'top') ctx = { kind: 'top' };
-    if (ctx.kind === 'interface') interfaceLine(l, ctx.draft, sink);
+    if (ctx.kind === 'interface') interfaceLine(l, ctx.draft, sink, sec);
     else if (ctx.kind === 'ospf') processLine(l, ctx, sink, networks, silent);
+    else if (ctx.kind === 'keychain') vrpSecurityLine(l, ctx.security, sec, sink);
     else if (l.text === 'ipv6') ipv6Global = true;
-    else ctx = topLine(l, config, drafts, sink) ?? ctx;
+    else {
+      const security = vrpSecurityTopLine(l, sec);
+      if (security === undefined) ctx = topLine(l, config, drafts, sink) ?? ctx;
+      else if (security !== 'done') ctx = { kind: 'keychain', security };
+    }
   }
+  resolveVrpSecurity(sec, sink);
 
   config.interfaces = drafts.map((d) => {
     if (d.ospf.v2.area === undefined && d.iface.ipv4) {
@@ -176,7 +196,7 @@ function staticRoute(l: NumberedLine, family: 'ipv4' | 'ipv6', sink: FindingSink
   return route;
 }
 
-function interfaceLine(l: NumberedLine, d: InterfaceDraft, sink: FindingSink): void {
+function interfaceLine(l: NumberedLine, d: InterfaceDraft, sink: FindingSink, sec: VrpSecurity): void {
   const w = l.words;
   const iface = d.iface;
   if (w[0] === 'description') {
@@ -203,7 +223,9 @@ function interfaceLine(l: NumberedLine, d: InterfaceDraft, sink: FindingSink): v
     const a = addAddress(sink, l, w[2], 'ipv6');
     if (a) iface.ipv6.push(a);
   } else if (w[0] === 'ospf' || w[0] === 'ospfv3') {
-    if (!ospfInterfaceLine(l, d, w[0] === 'ospf' ? 'v2' : 'v3', w.slice(1), sink)) sink.unknown(l, `in interface ${iface.name}`);
+    const version = w[0] === 'ospf' ? 'v2' : 'v3';
+    if (!vrpSecurityInterfaceLine(l, d, version, w.slice(1), sec, sink) && !ospfInterfaceLine(l, d, version, w.slice(1), sink))
+      sink.unknown(l, `in interface ${iface.name}`);
   } else sink.unknown(l, `in interface ${iface.name}`);
 }
 

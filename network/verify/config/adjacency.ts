@@ -11,6 +11,8 @@ import type { ConfigAddress, ConfigInterface, DefaultOrigination, OspfInterface,
 import { OSPF_OF } from './model.js';
 import { containsHex } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
+import { authMismatch } from './auth.js';
+import { bfdFindings } from './bfd.js';
 
 export interface LoadedConfig {
   device: Device;
@@ -330,10 +332,12 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
     add('ospf.mtu-mismatch', `${both} have different MTUs (${configA.mtu}, ${configB.mtu}): ${version} stays in ExStart`, [ia.line, ib.line]);
     return false;
   }
-  if (oa.auth !== ob.auth) {
-    add('ospf.auth-mismatch', `${both} authenticate ${version} differently`, [ia.line, ib.line]);
+  const authProblem = authMismatch(oa, ob, [describe(ca, ia), describe(cb, ib)]);
+  if (authProblem) {
+    add('ospf.auth-mismatch', `${version} over link ${link}: ${authProblem}`, [oa.authentication?.line ?? ia.line, ob.authentication?.line ?? ib.line]);
     return false;
   }
+  bfdFindings(link, family, [ca, cb], [ia, ib], [oa, ob], findings);
   return l3ok;
 }
 

@@ -35,6 +35,36 @@ export interface OspfInterface {
   deadSeconds: number;
   /** Authentication as a comparable token (`none`, `md5:1`, …); keys themselves are never kept. */
   auth: string;
+  /** Cryptographic authentication with its key ids (network/verify/config/auth.ts decides adjacency on it). */
+  authentication?: OspfAuth;
+  /** BFD registered for this version's neighbours on the interface. */
+  bfd?: OspfBfd;
+}
+
+/** One authentication key as the verifier compares it: its id and a reference, never its value. */
+export interface OspfAuthKey {
+  id: number;
+  /** `ref:<secret path>` for a `{{secret:…}}` reference, `fp:<fingerprint>` for a literal key. */
+  ref: string;
+}
+
+export interface OspfAuth {
+  /** `md5` (OSPFv2 keyed MD5), `hmac-sha-256` (OSPFv3 trailer, RFC 7166), … */
+  type: string;
+  /** Every key a received packet may carry and still be accepted. */
+  accept: OspfAuthKey[];
+  /** The key packets are sent with; absent when none is usable (nothing this end sends is accepted). */
+  send?: OspfAuthKey;
+  line: number;
+}
+
+export interface OspfBfd {
+  minTxMs: number;
+  minRxMs: number;
+  multiplier: number;
+  /** FRR: the bfdd profile the timers come from. */
+  profile?: string;
+  line: number;
 }
 
 export interface ConfigInterface {

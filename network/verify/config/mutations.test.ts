@@ -107,7 +107,7 @@ describe('FRR mutations', () => {
     expect(findingIds(files)).toContain('ospf.timer-mismatch ipv4');
   });
   it('a line the parser does not know → parse.unknown-line', () => {
-    expect(findingIds(editStanza(base(), township, 'up0', (l) => [...l, ' ip ospf bfd']))).toContain('parse.unknown-line');
+    expect(findingIds(editStanza(base(), township, 'up0', (l) => [...l, ' ip ospf prefix-suppression']))).toContain('parse.unknown-line');
   });
   it('a config for a device the topology lacks → config.unknown-device', () => {
     expect(findingIds([...base(), { device: 'nowhere-r1', dialect: 'frr', path: 'frr/nowhere-r1.conf', text: 'hostname nowhere-r1\n' }])).toContain(

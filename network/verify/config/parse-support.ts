@@ -5,7 +5,7 @@
  */
 import type { Family } from '../../types.js';
 import { parseCidrText } from './address.js';
-import type { ConfigAddress, ConfigInterface, OspfInterface, OspfVersion, ParseFinding, ParsedConfig } from './model.js';
+import type { ConfigAddress, ConfigInterface, OspfAuth, OspfBfd, OspfInterface, OspfVersion, ParseFinding, ParsedConfig } from './model.js';
 
 export interface NumberedLine {
   /** 1-based line number in the file. */
@@ -38,6 +38,8 @@ export interface OspfDraft {
   hello?: number;
   dead?: number;
   auth?: string;
+  authentication?: OspfAuth;
+  bfd?: OspfBfd;
 }
 
 export interface InterfaceDraft {
@@ -70,6 +72,8 @@ export function finishInterface(d: InterfaceDraft, defaults: { hello: number; de
       // Both dialects derive the dead interval as four hellos when only the hello is set.
       deadSeconds: o.dead ?? (o.hello !== undefined ? 4 * hello : defaults.dead),
       auth: o.auth ?? 'none',
+      ...(o.authentication ? { authentication: o.authentication } : {}),
+      ...(o.bfd ? { bfd: o.bfd } : {}),
     };
   }
   return d.iface;
