@@ -47,17 +47,16 @@ describe('realizedTopology', () => {
   });
 });
 
-describe('withPhysicalState', () => {
-  test('shuts, for the verifier, every interface the config names but the lab did not wire', async () => {
-    const { withPhysicalState } = await import('./rib-compare.js');
-    const { renderLabConfig } = await import('./model.js');
+describe('physicalStateOf', () => {
+  test("gives the verifier, per device, only the interfaces the lab wired: a county's unwired downlinks have no carrier", async () => {
+    const { physicalStateOf } = await import('./rib-compare.js');
     const t = realizedTopology(scoped, emptyState('d0', '', '', 100, false));
-    const text = renderLabConfig(topology, county);
-    const [out] = withPhysicalState([{ device: county, dialect: 'frr', path: 'x', text }], t);
-    const shut = [...out!.text.matchAll(/^interface (\S+)\n shutdown$/gm)].map((m) => m[1]);
-    const wired = new Set(t.devices.find((d) => d.id === county)!.interfaces.map((i) => i.name));
-    const named = [...text.matchAll(/^interface (\S+)$/gm)].map((m) => m[1]!);
-    expect(shut).toEqual(named.filter((n) => n !== 'lo' && !wired.has(n)));
-    expect(shut.length).toBeGreaterThan(0);
+    const carrier = physicalStateOf(t).carrier[county]!;
+    const full = topology.devices.find((d) => d.id === county)!;
+    expect(carrier).toEqual(t.devices.find((d) => d.id === county)!.interfaces.map((i) => i.name));
+    expect(full.interfaces.filter((i) => !carrier.includes(i.name) && i.kind === 'downlink').length).toBeGreaterThan(0);
+    // a city cloud's hand-offs on the hosting core are veths inside it: always wired
+    const host = t.devices.find((d) => d.interfaces.some((i) => i.kind === 'cloud'));
+    expect(host && physicalStateOf(t).carrier[host.id]!.some((n) => n.startsWith('cl'))).toBe(true);
   });
 });

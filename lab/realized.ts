@@ -8,7 +8,8 @@
  *   scope, LANs, the exit's hand-off to the internet namespace), so an interface the config names but
  *   the lab never wired has no connected route, as on the running router;
  * - links: those in scope, minus those the lab's faults hold down (a cut link loses carrier at both
- *   ends, so both interfaces go too); a device fault takes every interface of the device (its
+ *   ends, so both interfaces go too); LANs and a hosted cloud's provider/tenant hand-offs are veths
+ *   inside the device (lab/wiring.ts), always there; a device fault takes every interface of the device (its
  *   loopback stays: `lo` is never set down);
  * - the exit hand-offs: those of exits in scope whose upstream is not held down. The internet
  *   namespace holds `exit.upstream` and answers for every hand-off, as the model's upstream does.
@@ -29,7 +30,7 @@ export function realizedTopology(scoped: ScopedTopology, state: LabState): Topol
     ...d,
     interfaces: downDevices.has(d.id)
       ? []
-      : d.interfaces.filter((i) => (i.link ? liveLinks.has(i.link) : i.kind === 'lan' || liveHandoffs.has(`${d.id}/${i.name}`))),
+      : d.interfaces.filter((i) => (i.link ? liveLinks.has(i.link) : i.kind === 'lan' || i.kind === 'cloud' || liveHandoffs.has(`${d.id}/${i.name}`))),
   }));
   const inScope = new Set(scoped.sites.map((s) => s.id));
   return {

@@ -13,49 +13,23 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Topology } from '../network/types.js';
-import type { DialectId } from '../network/render/index.js';
 import type { DeviceRib } from '../network/verify/config/rib.js';
+import { computeDeviceRibs, type DeviceRibOptions, type PhysicalState, type RenderedConfigFile } from '../network/verify/config/index.js';
 import { compareRibs, type RibComparison } from '../network/verify/config/compare.js';
 import { summarize, type VerificationCheck, type VerificationReport } from '../network/verify/report.js';
 import { runtimeError } from '../lib/errors.js';
 import { openLab, type LabOptions } from './deploy.js';
 import { runtimeOf } from './up.js';
 import { realizedTopology } from './realized.js';
+import { serviceVips } from './wiring.js';
 import { normalizeFrrRib, splitVtyshOutputs, type IgnoredRoute, type NeighbourResolver } from './frr-rib.js';
 import { mapLimit, run } from './shell.js';
 import type { LabState } from './state.js';
 import type { LabPaths } from './names.js';
 import type { ScopedTopology } from './scope.js';
 
-/** The verifier's entry point (network/verify/config/index.ts, agreed in OWNERS.md). */
-export interface RenderedConfigFile {
-  device: string;
-  dialect: DialectId;
-  path: string;
-  text: string;
-}
-export type ComputeDeviceRibs = (topology: Topology, files: RenderedConfigFile[]) => DeviceRib[];
-
-/**
- * Loaded by path at run time until the verifier's module is on this branch; a missing verifier is a
- * runtime error saying so, never a silent pass.
- */
-export async function loadComputeDeviceRibs(): Promise<ComputeDeviceRibs> {
-  const specifier = '../network/verify/config/index.js';
-  let mod: { computeDeviceRibs?: ComputeDeviceRibs };
-  try {
-    mod = (await import(specifier)) as { computeDeviceRibs?: ComputeDeviceRibs };
-  } catch (cause) {
-    throw runtimeError(
-      'E_NO_VERIFIER',
-      'the config-level verifier (network/verify/config/index.ts) is not part of this build',
-      'the differential check needs computeDeviceRibs from the verifier',
-      cause,
-    );
-  }
-  if (typeof mod.computeDeviceRibs !== 'function') throw runtimeError('E_NO_VERIFIER', 'network/verify/config/index.ts exports no computeDeviceRibs');
-  return mod.computeDeviceRibs;
-}
+export type { RenderedConfigFile };
+export type ComputeDeviceRibs = (topology: Topology, files: RenderedConfigFile[], opts?: DeviceRibOptions) => DeviceRib[];
 
 export interface LabRibs {
   ribs: DeviceRib[];
@@ -159,26 +133,20 @@ export async function labConfigFiles(state: LabState, paths: LabPaths, scoped: S
 }
 
 /**
- * The lab's physical state in the configs' own terms, for the verifier: an interface the config
- * names but the realized topology lacks (never wired in this scope, or held down by a fault) gets
- * ` shutdown`, which is what the router sees of it — no carrier, no connected route, no OSPF. The
- * verifier decides an interface is up from the config alone (address, not shut down); without this,
- * a county's config would give it a connected route for every township the scope left out. The
- * files FRR runs are not touched; this is only the verifier's input.
+ * The lab's physical state as the verifier's input: per device, the interfaces the realized
+ * topology has (wired in this scope and not held down by a fault). A county's config names a
+ * downlink for every township the scope left out; on the running router those have no carrier, so
+ * no connected route and no OSPF — the verifier must compute over the same state to compare like
+ * with like; and the service VIPs the lab puts on a hosting router's `lo` (lab/wiring.ts). The
+ * configs themselves are taken as committed.
  */
-export function withPhysicalState(files: readonly RenderedConfigFile[], realized: Topology): RenderedConfigFile[] {
-  const present = new Map(realized.devices.map((d) => [d.id, new Set(['lo', ...d.interfaces.map((i) => i.name)])]));
-  return files.map((f) => {
-    const wired = present.get(f.device);
-    if (!wired || f.dialect !== 'frr') return f;
-    const out: string[] = [];
-    for (const line of f.text.split('\n')) {
-      out.push(line);
-      const m = /^interface (\S+)\s*$/.exec(line);
-      if (m && !wired.has(m[1]!)) out.push(' shutdown');
-    }
-    return { ...f, text: out.join('\n') };
-  });
+export function physicalStateOf(realized: Topology): PhysicalState {
+  const addresses: Record<string, Record<string, string[]>> = {};
+  for (const d of realized.devices) {
+    const vips = serviceVips(realized, d.id);
+    if (vips.length) addresses[d.id] = { lo: vips };
+  }
+  return { carrier: Object.fromEntries(realized.devices.map((d) => [d.id, d.interfaces.map((i) => i.name)])), addresses };
 }
 
 export interface LabRibComparison {
@@ -193,10 +161,10 @@ export interface LabRibComparison {
 export async function compareLabRibs(opts: LabOptions & { computeRibs?: ComputeDeviceRibs }): Promise<LabRibComparison> {
   const { lab, paths, state, scoped } = await openLab(opts);
   if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${lab} is not deployed`, 'run `stacks deploy --target lab` first');
-  const compute = opts.computeRibs ?? (await loadComputeDeviceRibs());
+  const compute = opts.computeRibs ?? computeDeviceRibs;
   const topology = realizedTopology(scoped, state);
   const files = await labConfigFiles(state, paths, scoped);
-  const computed = compute(topology, withPhysicalState(files, topology));
+  const computed = compute(topology, files, { physical: physicalStateOf(topology) });
   const { ribs: actual, ignored } = await readLabRibs(state, paths, scoped, topology);
   const deployed = new Set(files.map((f) => f.device));
   // Only devices the lab runs are compared (a computed RIB for anything else has no FRR to ask).

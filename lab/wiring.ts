@@ -2,6 +2,7 @@
  * The lab's wiring as plain data: which namespaces, veth pairs, addresses, shaping and management
  * paths realize a scoped topology. Pure — `realize.ts` turns it into `ip`/`tc` calls.
  */
+import type { Topology } from '../network/types.js';
 import type { ScopedTopology } from './scope.js';
 import { deviceNs, hostMgmtIf, internetIf, internetNs, lanPeerIf, mgmtAddresses, MGMT_IF } from './names.js';
 
@@ -50,7 +51,10 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
     const slot = opts.slots[d.id];
     if (slot === undefined) throw new Error(`no management slot for ${d.id}`);
     const m = mgmtAddresses(lab, slot);
-    const addresses: Record<string, string[]> = { lo: [d.loopback.ipv4, d.loopback.ipv6, ...serviceVips(scoped, d.id)], [MGMT_IF]: [`${m.device}/31`] };
+    const addresses: Record<string, string[]> = {
+      lo: [d.loopback.ipv4, d.loopback.ipv6, ...serviceVips(scoped.topology, d.id)],
+      [MGMT_IF]: [`${m.device}/31`],
+    };
     for (const i of d.interfaces) {
       const local = i.kind === 'lan' || i.kind === 'cloud';
       const present = i.link ? scoped.links.some((l) => l.id === i.link) : local || scoped.handoffs.some((h) => h.device === d.id && h.interface === i.name);
@@ -100,8 +104,8 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
  * provider network the device's passive `cl*p` interface advertises, so traffic to them is routed
  * exactly as it would be to the load balancer.
  */
-function serviceVips(scoped: ScopedTopology, device: string): string[] {
-  return (scoped.topology.services ?? []).filter((s) => s.device === device).flatMap((s) => [`${s.vip.ipv4}/32`, `${s.vip.ipv6}/128`]);
+export function serviceVips(topology: Topology, device: string): string[] {
+  return (topology.services ?? []).filter((s) => s.device === device).flatMap((s) => [`${s.vip.ipv4}/32`, `${s.vip.ipv6}/128`]);
 }
 
 /** Keep existing devices' slots; give new devices the lowest free ones. Pure and stable. */

@@ -7,7 +7,7 @@
  */
 import { containsHex, hexOrUndefined, parseCidrText } from '../verify/config/address.js';
 import type { ConfigAddress } from '../verify/config/model.js';
-import type { DefaultOrigination, OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
+import type { DefaultOrigination, DialectBehaviour, OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
 import {
   FindingSink,
   addAddress,
@@ -45,6 +45,9 @@ const IGNORED_OSPF = [
   /^timers lsa min-arrival \d+$/,
 ];
 
+/** FRR 8.4 (Debian 12's), the release the lab runs and the differential check proves against. */
+const FRR_BEHAVIOUR: DialectBehaviour = { ospfv3SingleAbrPath: true };
+
 interface NetworkStatement {
   cidr: ConfigAddress;
   area: string;
@@ -61,6 +64,7 @@ type Context =
 
 export function parseFrr(text: string): ParsedConfig {
   const config = emptyConfig('frr', FRR_PREFERENCES);
+  config.behaviour = FRR_BEHAVIOUR;
   const sink = new FindingSink();
   const drafts: InterfaceDraft[] = [];
   const networks: NetworkStatement[] = [];

@@ -9,7 +9,7 @@ import type { Device, Family, Interface, Topology } from '../../types.js';
 import type { DialectId } from '../../render/index.js';
 import type { ConfigAddress, ConfigInterface, DefaultOrigination, OspfInterface, ParsedConfig, RoutePreferences } from './model.js';
 import { OSPF_OF } from './model.js';
-import { containsHex } from './address.js';
+import { containsHex, parseCidrText } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
 import { authMismatch } from './auth.js';
 import { bfdFindings } from './bfd.js';
@@ -33,8 +33,10 @@ export interface NetIface {
   line: number;
   /** The family's addresses (IPv6: every global one), empty when none. */
   addrs: ConfigAddress[];
-  /** Up in this family: not shut down, has an address, IPv6 enabled where that is asked. */
+  /** Up in this family: not shut down, has an address, IPv6 enabled where that is asked, has carrier. */
   up: boolean;
+  /** The wiring gives it carrier (PhysicalState); false: down whatever the config says, and no finding. */
+  carrier: boolean;
   ospf?: OspfInterface;
   link?: string;
   /** Index of the interface at the other end of the link, when both ends are configured. */
@@ -92,12 +94,33 @@ export interface FamilyNet {
   findings: ConfigFinding[];
 }
 
+/**
+ * What the physical world does to the interfaces the configs name, as an input: a lab runs the
+ * province's full configs on a scope of it, so a county's config names a downlink for every township
+ * while only the ones in scope are wired, and a fault takes links down. Per device, the model
+ * interface names that have carrier; the loopback always has. A device not listed: every interface
+ * has carrier (the design's own view, where the wiring is the topology's).
+ */
+export interface PhysicalState {
+  carrier: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Addresses the environment puts on an interface beyond the config's, per device and (model)
+   * interface name, as `addr/len` — the lab's stand-ins for the clouds' load balancers (service VIPs
+   * on the hosting router's `lo`, which OSPF then carries as the loopback's).
+   */
+  addresses?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+}
+
+export interface FamilyNetOptions {
+  physical?: PhysicalState;
+}
+
 export const prefixKey = (networkHex: string, length: number) => `${networkHex}/${length}`;
 
 /** FRR's cost for an interface without one: reference bandwidth over speed, which veths lack; 10 as ospfd uses. */
 const DEFAULT_COST = 10;
 
-export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], family: Family): FamilyNet {
+export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], family: Family, opts: FamilyNetOptions = {}): FamilyNet {
   const version = OSPF_OF[family];
   const findings: ConfigFinding[] = [];
   const nodeOf = new Map(configs.map((c, i) => [c.device.id, i]));
@@ -110,10 +133,15 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
 
   configs.forEach((c, node) => {
     const modelIfaces = new Map(c.device.interfaces.map((i) => [i.name, i]));
+    const wired = opts.physical?.carrier[c.device.id];
+    const wiredSet = wired ? new Set(wired) : undefined;
     for (const ci of c.parsed.interfaces) {
       const model = c.modelName.get(ci.name);
-      const addrs = family === 'ipv4' ? (ci.ipv4 ? [ci.ipv4] : []) : ci.ipv6;
-      const up = !ci.shutdown && addrs.length > 0 && (family === 'ipv4' || ci.ipv6Enabled);
+      const own = family === 'ipv4' ? (ci.ipv4 ? [ci.ipv4] : []) : ci.ipv6;
+      const extra = opts.physical?.addresses?.[c.device.id]?.[model ?? ci.name] ?? [];
+      const addrs = extra.length ? [...own, ...extraAddresses(extra, family, ci.line)] : own;
+      const carrier = !wiredSet || ci.loopback || wiredSet.has(model ?? ci.name);
+      const up = carrier && !ci.shutdown && addrs.length > 0 && (family === 'ipv4' || ci.ipv6Enabled);
       const ospf = ci.ospf[version];
       const idx = ifaces.length;
       ifaces.push({
@@ -123,6 +151,7 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
         line: ci.line,
         addrs,
         up,
+        carrier,
         ...(ospf ? { ospf } : {}),
       });
       ifacesOf[node]!.push(idx);
@@ -246,6 +275,16 @@ export function buildFamilyNet(topology: Topology, configs: LoadedConfig[], fami
   };
 }
 
+function extraAddresses(list: readonly string[], family: Family, line: number): ConfigAddress[] {
+  const out: ConfigAddress[] = [];
+  for (const cidr of list) {
+    if (cidr.includes(':') !== (family === 'ipv6')) continue;
+    const a = parseCidrText(cidr, family, line);
+    if (typeof a !== 'string') out.push(a);
+  }
+  return out;
+}
+
 function describe(c: LoadedConfig, i: NetIface): string {
   return `${c.device.id} ${i.name}${i.model && i.model !== i.name ? ` (${i.model})` : ''}`;
 }
@@ -269,6 +308,7 @@ function adjacency(link: string, family: Family, ca: LoadedConfig, ia: NetIface,
   const configA = ca.parsed.interfaces.find((x) => x.name === ia.name)!;
   const configB = cb.parsed.interfaces.find((x) => x.name === ib.name)!;
 
+  if (!ia.carrier || !ib.carrier) return false; // not wired (or held down) where this runs: nothing to find
   if (configA.shutdown || configB.shutdown) {
     add('l3.interface-shutdown', `${configA.shutdown ? describe(ca, ia) : describe(cb, ib)} is shut down`, [ia.line, ib.line]);
     return false;

@@ -101,4 +101,18 @@ describe('compareRibs', () => {
     expect(r.mismatches).toEqual([{ device: 't1', family: 'ipv6', kind: 'device-missing', message: 't1 [ipv6]: no RIB from FRR (computed has 0 routes)' }]);
     expect(r.totals.ipv6.devices).toBe(1);
   });
+
+  it('accepts, where the computed route says the router keeps one of several paths, exactly one of them', () => {
+    const [a, b] = def6.nextHops as [RibRoute['nextHops'][number], RibRoute['nextHops'][number]];
+    const oneOf: RibRoute = { ...def6, installsOneOf: [[a], [b]] };
+    expect(compareRibs([v6('t1', [oneOf])], [v6('t1', [{ ...def6, nextHops: [b] }])]).mismatches).toEqual([]);
+    expect(compareRibs([v6('t1', [oneOf])], [v6('t1', [{ ...def6, nextHops: [a] }])]).mismatches).toEqual([]);
+    // both (ECMP) is not what such a router does, nor a path that is not one of the groups
+    const both = compareRibs([v6('t1', [oneOf])], [v6('t1', [def6])]).mismatches;
+    expect(both.map((m) => m.message.split(' — ')[0])).toEqual([
+      't1 ::/0: FRR installs none of the paths one of which it keeps ({up0 to xian-r1} or {up1 to xian-r2})',
+    ]);
+    const other = compareRibs([v6('t1', [oneOf])], [v6('t1', [{ ...def6, nextHops: [{ interface: 'peer0', neighbour: 't2' }] }])]).mismatches;
+    expect(other.map((m) => m.kind)).toEqual(['next-hops']);
+  });
 });

@@ -11,7 +11,9 @@
  * - the next-hop set (ECMP compared as a set). A next hop is identified by its outgoing interface
  *   and, for IPv4, the neighbour address it forwards to; for IPv6, whose OSPF next hops are
  *   link-local addresses the configs cannot predict, by the neighbour device instead. Connected
- *   routes are identified by the interface alone.
+ *   routes are identified by the interface alone. Where the computed route says the router installs
+ *   exactly one of several next-hop groups (`installsOneOf`, a dialect behaviour), the router's set
+ *   must be one of them.
  * Every mismatch names the device, family, prefix and both answers, in words and as data.
  */
 import type { Family } from '../../types.js';
@@ -133,10 +135,19 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
         push('protocol', 'different protocol');
         continue;
       }
-      const ck = new Set(cr.nextHops.map((h) => nextHopKey(family, cr.protocol, h)));
-      const ak = new Set(ar.nextHops.map((h) => nextHopKey(family, ar.protocol, h)));
+      const keys = (hops: RibNextHop[]) => new Set(hops.map((h) => nextHopKey(family, cr.protocol, h)));
+      const ak = keys(ar.nextHops);
+      // The computed side knows the router installs one of several groups (a dialect behaviour), not which.
+      const oneOf = cr.installsOneOf && !ar.installsOneOf ? cr.installsOneOf.map(keys) : undefined;
+      const chosen = oneOf?.find((g) => g.size === ak.size && [...g].every((k) => ak.has(k)));
+      const ck = chosen ?? keys(cr.nextHops);
       const onlyC = [...ck].filter((k) => !ak.has(k)).sort();
       const onlyA = [...ak].filter((k) => !ck.has(k)).sort();
+      if (oneOf && !chosen) {
+        const groups = oneOf.map((g) => `{${[...g].sort().join(', ')}}`).join(' or ');
+        push('next-hops', `${L.actual} installs none of the paths one of which it keeps (${groups})`);
+        continue;
+      }
       if (onlyC.length || onlyA.length) {
         const parts = [onlyC.length ? `only ${L.computed}: ${onlyC.join(', ')}` : '', onlyA.length ? `only ${L.actual}: ${onlyA.join(', ')}` : ''].filter(
           Boolean,

@@ -12,7 +12,7 @@ import type { DefaultOrigination } from './model.js';
 import type { FamilyNet } from './adjacency.js';
 import { prefixKey } from './adjacency.js';
 import { containsHex, maskHex } from './address.js';
-import type { ControlPlane } from './spf.js';
+import type { ControlPlane, DestinationRoutes, OspfRoute } from './spf.js';
 
 export interface Hop {
   /** Outgoing interface (index into FamilyNet.ifaces). */
@@ -32,6 +32,11 @@ export interface Decision {
   metric: number;
   /** Empty: a discard route. */
   hops: Hop[];
+  /**
+   * The device installs exactly one of these hop groups, not all of `hops` (their union): one per
+   * ABR, where the dialect keeps only one ABR's path (DialectBehaviour.ospfv3SingleAbrPath).
+   */
+  alternatives?: Hop[][];
 }
 
 interface Asbr {
@@ -204,7 +209,19 @@ export class Forwarding {
     const r = this.cp.route(d, node);
     if (!r) return undefined;
     const hops = this.cp.nextHopEdges(d, node, r).map((e) => this.edgeHop(e.fromIface, e.toIface, e.to));
-    return { protocol: r.kind === 'intra' ? 'ospf-intra' : 'ospf-inter', key, length, metric: r.cost, hops };
+    const alternatives = this.singleAbr(node) ? this.perAbr(d, node, r) : undefined;
+    return { protocol: r.kind === 'intra' ? 'ospf-intra' : 'ospf-inter', key, length, metric: r.cost, hops, ...(alternatives ? { alternatives } : {}) };
+  }
+
+  private singleAbr(node: number): boolean {
+    return this.net.family === 'ipv6' && this.net.configs[node]!.parsed.behaviour?.ospfv3SingleAbrPath === true;
+  }
+
+  /** Hop groups per ABR when there are several (else undefined: every hop is installed). */
+  private perAbr(d: DestinationRoutes, node: number, r: OspfRoute): Hop[][] | undefined {
+    const per = this.cp.nextHopEdgesPerAbr(d, node, r);
+    if (per.size < 2) return undefined;
+    return [...per.values()].map((edges) => edges.map((e) => this.edgeHop(e.fromIface, e.toIface, e.to)));
   }
 
   private edgeHop(fromIface: number, toIface: number, toNode: number): Hop {
@@ -239,6 +256,19 @@ export class Forwarding {
         hops.push(this.edgeHop(e.fromIface, e.toIface, e.to));
       }
     }
-    return { protocol: best.type === 1 ? 'ospf-external-1' : 'ospf-external-2', key: this.defaultKey, length: 0, metric: best.metric, hops };
+    // One ASBR reached inter-area through several ABRs: the path to it is one ABR's (see singleAbr).
+    let alternatives: Hop[][] | undefined;
+    if (chosen.length === 1 && this.singleAbr(node)) {
+      const d = this.cp.router(chosen[0]!.asbr);
+      alternatives = this.perAbr(d, node, this.cp.route(d, node)!);
+    }
+    return {
+      protocol: best.type === 1 ? 'ospf-external-1' : 'ospf-external-2',
+      key: this.defaultKey,
+      length: 0,
+      metric: best.metric,
+      hops,
+      ...(alternatives ? { alternatives } : {}),
+    };
   }
 }

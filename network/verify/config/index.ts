@@ -17,7 +17,7 @@
  */
 import { FAMILIES, type Family, type Topology } from '../../types.js';
 import { summarize, type VerificationReport } from '../report.js';
-import { buildFamilyNet, type FamilyNet } from './adjacency.js';
+import { buildFamilyNet, type FamilyNet, type PhysicalState } from './adjacency.js';
 import { findingsToChecks, type ConfigFinding } from './findings.js';
 import { Forwarding } from './forwarding.js';
 import { loadConfigs, type RenderedConfigFile } from './load.js';
@@ -34,6 +34,14 @@ export { FINDING_TITLES } from './findings.js';
 export type { DeviceRib, RibRoute, RibNextHop, RouteProtocol } from './rib.js';
 export { renderTrace, type Trace } from './trace.js';
 export { renderVerificationSarif } from './sarif.js';
+export type { PhysicalState } from './adjacency.js';
+
+export interface DeviceRibOptions {
+  /** Which interfaces have carrier where the configs run (a lab's wiring and faults); default: all. */
+  physical?: PhysicalState;
+  /** Only these devices' RIBs (the control plane is still the whole network's); default: every device. */
+  devices?: readonly string[];
+}
 
 export interface ConfigVerifyOptions {
   families?: readonly Family[];
@@ -55,10 +63,11 @@ export interface ConfigVerification {
 }
 
 /** The RIB of every device per family, computed from the configs and the topology's wiring. */
-export function computeDeviceRibs(topology: Topology, files: RenderedConfigFile[]): DeviceRib[] {
+export function computeDeviceRibs(topology: Topology, files: RenderedConfigFile[], opts: DeviceRibOptions = {}): DeviceRib[] {
   const { configs } = loadConfigs(topology, files);
   const out: DeviceRib[] = [];
-  for (const family of FAMILIES) out.push(...ribsOf(new Forwarding(new ControlPlane(buildFamilyNet(topology, configs, family)))));
+  const only = opts.devices ? new Set(opts.devices) : undefined;
+  for (const family of FAMILIES) out.push(...ribsOf(new Forwarding(new ControlPlane(buildFamilyNet(topology, configs, family, opts))), only));
   return out;
 }
 

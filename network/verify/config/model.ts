@@ -124,6 +124,22 @@ export interface RoutePreferences {
   ospfExternal: number;
 }
 
+/**
+ * How a dialect's implementation behaves where it departs from the standard, as far as routing
+ * follows from it. Filled in by the dialect's parser (frr-parse.ts, vrp-parse.ts); absent: RFC behaviour.
+ */
+export interface DialectBehaviour {
+  /**
+   * OSPFv3 installs the next hops of only one ABR's path for a route it reaches at equal cost
+   * through several ABRs (inter-area routes, and externals whose ASBR is inter-area). FRR 8.4's
+   * ospf6d does: each ABR's inter-area LSA replaces the route's next hops instead of adding to them
+   * (FRRouting/frr#15777, fixed by #15899 in 10.1), so which ABR wins depends on the order the LSAs
+   * were processed — the configs do not decide it. The verifier then knows the set of paths one of
+   * which is installed, not which.
+   */
+  ospfv3SingleAbrPath?: boolean;
+}
+
 export interface ParseFinding {
   id: string;
   line: number;
@@ -140,6 +156,7 @@ export interface ParsedConfig {
   /** Route maps by name (FRR): only `match interface` is modelled. */
   routeMaps?: Map<string, { line: number; matchInterfaces: string[] }>;
   preferences: RoutePreferences;
+  behaviour?: DialectBehaviour;
   /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
   findings: ParseFinding[];
 }

@@ -28,6 +28,12 @@ export interface RibRoute {
   metric: number;
   /** More than one entry is ECMP. Empty means a discard (blackhole) route. */
   nextHops: RibNextHop[];
+  /**
+   * Computed side only: the router installs exactly one of these next-hop groups (their union is
+   * `nextHops`), which one the configs do not decide — a dialect behaviour (model.ts
+   * DialectBehaviour), e.g. FRR 8.4's OSPFv3 keeping one ABR's path.
+   */
+  installsOneOf?: RibNextHop[][];
 }
 
 export interface DeviceRib {

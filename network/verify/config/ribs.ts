@@ -5,13 +5,13 @@
  */
 import type { FamilyNet } from './adjacency.js';
 import { hexToText, prefixText } from './address.js';
-import type { Decision, Forwarding } from './forwarding.js';
+import type { Decision, Forwarding, Hop } from './forwarding.js';
 import type { DeviceRib, RibNextHop, RibRoute } from './rib.js';
 
-export function nextHopsOf(net: FamilyNet, d: Decision): RibNextHop[] {
+export function nextHopsOf(net: FamilyNet, d: Decision, hops: Hop[] = d.hops): RibNextHop[] {
   const seen = new Set<string>();
   const out: RibNextHop[] = [];
-  for (const h of d.hops) {
+  for (const h of hops) {
     const iface = net.ifaces[h.iface]!;
     const nh: RibNextHop = { interface: iface.model ?? iface.name };
     if (d.protocol !== 'connected' && net.family === 'ipv4' && h.viaHex) nh.via = hexToText('ipv4', h.viaHex);
@@ -26,18 +26,21 @@ export function nextHopsOf(net: FamilyNet, d: Decision): RibNextHop[] {
   );
 }
 
-export function ribsOf(fw: Forwarding): DeviceRib[] {
+export function ribsOf(fw: Forwarding, only?: ReadonlySet<string>): DeviceRib[] {
   const net = fw.cp.net;
   const prefixes = fw
     .allPrefixes()
     .map((p) => ({ ...p, hex: p.key.split('/')[0]! }))
     .sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : a.length - b.length));
-  return net.configs.map((c, node) => {
+  return net.configs.flatMap((c, node) => {
+    if (only && !only.has(c.device.id)) return [];
     const routes: RibRoute[] = [];
     for (const p of prefixes) {
       const d = fw.route(node, p.key, p.length);
       if (!d) continue;
-      routes.push({ prefix: prefixText(net.family, p.hex, p.length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) });
+      const route: RibRoute = { prefix: prefixText(net.family, p.hex, p.length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) };
+      if (d.alternatives) route.installsOneOf = d.alternatives.map((g) => nextHopsOf(net, d, g));
+      routes.push(route);
     }
     return { device: c.device.id, family: net.family, routes };
   });

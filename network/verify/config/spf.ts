@@ -39,6 +39,8 @@ export interface DestinationRoutes {
   origins: Set<number>;
   intra: Array<Label | undefined>;
   inter: Array<Label | undefined>;
+  /** Per area, the ABRs whose summaries seed its inter label, with the cost each advertises. */
+  interSources: Array<Array<[number, number]> | undefined>;
 }
 
 export interface OspfRoute {
@@ -228,7 +230,13 @@ export class ControlPlane {
   private compute(key: string, origins: Origin[], base: DestinationRoutes | undefined): DestinationRoutes {
     const areas = this.net.areas.length;
     const bb = this.net.backbone;
-    const out: DestinationRoutes = { key, origins: new Set(origins.map((o) => o.node)), intra: new Array(areas), inter: new Array(areas) };
+    const out: DestinationRoutes = {
+      key,
+      origins: new Set(origins.map((o) => o.node)),
+      intra: new Array(areas),
+      inter: new Array(areas),
+      interSources: new Array(areas),
+    };
     const byArea = new Map<number, Array<[number, number]>>();
     for (const o of origins) {
       const list = byArea.get(o.area) ?? byArea.set(o.area, []).get(o.area)!;
@@ -250,36 +258,52 @@ export class ControlPlane {
       const l = out.intra[area];
       return !!l && l[this.localOf[area]![node]!]! < Infinity;
     };
-    // Into the backbone: ABRs' intra-area routes from the other areas.
+    // Into the backbone: ABRs' intra-area routes from the other areas — an ABR's own networks in
+    // another area included (its label there is its own cost: RFC 2328 §12.4.3 summarises every
+    // intra-area route of an attached area, whether it is the ABR's own stub or a neighbour's).
     if (bb >= 0) {
       const sources: Array<[number, number]> = [];
       for (const node of this.areaGraphs[bb]!.nodes) {
-        if (!this.nodeUp[node] || !this.isAbr(node) || out.origins.has(node)) continue;
+        if (!this.nodeUp[node] || !this.isAbr(node)) continue;
         if (hasIntraIn(node, bb) && intraCost(node, -1) === out.intra[bb]![this.localOf[bb]![node]!]) continue; // its best is backbone-internal
         const c = intraCost(node, bb);
         if (c < Infinity) sources.push([node, c]);
       }
-      if (sources.length) out.inter[bb] = this.label(bb, sources, base?.inter[bb], base ? sig(base, 'inter', bb) : undefined);
+      if (sources.length) {
+        out.inter[bb] = this.label(bb, sources, base?.inter[bb], base ? sig(base, 'inter', bb) : undefined);
+        out.interSources[bb] = sources;
+      }
     }
     // Into every other area: what each ABR reaches, intra elsewhere or through the backbone.
     for (let a = 0; a < areas; a++) {
       if (a === bb) continue;
       const sources: Array<[number, number]> = [];
       for (const node of this.areaGraphs[a]!.nodes) {
-        if (!this.nodeUp[node] || !this.isAbr(node) || out.origins.has(node) || !this.attached[node]!.includes(a)) continue;
-        const r = this.route(out, node);
+        if (!this.nodeUp[node] || !this.isAbr(node) || !this.attached[node]!.includes(a)) continue;
+        const r = this.summaryRoute(out, node);
         if (!r) continue;
         if (r.kind === 'intra' && r.areas.includes(a)) continue;
         sources.push([node, r.cost]);
       }
-      if (sources.length) out.inter[a] = this.label(a, sources, base?.inter[a], base ? sig(base, 'inter', a) : undefined);
+      if (sources.length) {
+        out.inter[a] = this.label(a, sources, base?.inter[a], base ? sig(base, 'inter', a) : undefined);
+        out.interSources[a] = sources;
+      }
     }
     return out;
   }
 
+  /**
+   * The route an ABR summarises into its other areas: its own networks count (cost: its own cost to
+   * them, as the label holds it), unlike in `route`, where a router's own network is connected.
+   */
+  private summaryRoute(d: DestinationRoutes, node: number): OspfRoute | undefined {
+    return this.route(d, node, true);
+  }
+
   /** A router's OSPF route to the destination (undefined: none, or it advertises the destination itself). */
-  route(d: DestinationRoutes, node: number): OspfRoute | undefined {
-    if (d.origins.has(node) || !this.nodeUp[node]) return undefined;
+  route(d: DestinationRoutes, node: number, ownCounts = false): OspfRoute | undefined {
+    if ((!ownCounts && d.origins.has(node)) || !this.nodeUp[node]) return undefined;
     let best = Infinity;
     let areas: number[] = [];
     for (const a of this.attached[node]!) {
@@ -316,6 +340,27 @@ export class ControlPlane {
         if (!this.edgeUp[e]) continue;
         const edge = this.net.edges[e]!;
         if (edge.cost + l[local[edge.to]!]! === mine) out.push(edge);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An inter-area route's next hops per ABR it runs through (ABR → next-hop edges), for dialects
+   * that install only one ABR's path (DialectBehaviour.ospfv3SingleAbrPath). One entry: one ABR.
+   */
+  nextHopEdgesPerAbr(d: DestinationRoutes, node: number, r: OspfRoute): Map<number, Edge[]> {
+    const out = new Map<number, Edge[]>();
+    if (r.kind !== 'inter') return out;
+    for (const a of r.areas) {
+      for (const [abr, cost] of d.interSources[a] ?? []) {
+        if (abr === node) continue;
+        const toAbr = this.router(abr);
+        const l = toAbr.intra[a];
+        const local = this.localOf[a]![node]!;
+        if (!l || local < 0 || l[local]! + cost !== r.cost) continue;
+        const edges = this.nextHopEdges(toAbr, node, { kind: 'intra', cost: l[local]!, areas: [a], inter: false });
+        if (edges.length) out.set(abr, [...(out.get(abr) ?? []), ...edges]);
       }
     }
     return out;
