@@ -28,6 +28,11 @@ import {
 import type { FaultStore } from './store/store.js';
 import { alertObjects, type WebhookPayload } from './alert-webhook.js';
 import { commitFaultAction } from './faults/actions.js';
+import { NocPage, type NocPageOptions } from './noc/server.js';
+import { backboneMap } from './noc/view.js';
+import { BurnRateWindows, type SliCounts } from './noc/burn.js';
+import { BURN_WINDOWS } from './codegen/rules.js';
+import type { KpiRow } from './kpi.js';
 
 export interface DaemonOptions {
   targets: PollTarget[];
@@ -51,7 +56,25 @@ export interface DaemonOptions {
   processMetrics?: boolean;
   /** Bearer token Alertmanager presents on the webhook; absent: no webhook endpoint. */
   webhookToken?: string;
+  /** The NOC page on the HTTP listener (monitors/noc/); absent: no page. */
+  noc?: NocOptions;
 }
+
+export interface NocOptions extends Pick<NocPageOptions, 'token' | 'causes' | 'onAction'> {
+  /** Availability objective the burn rates are measured against (indicator 9, 2025). */
+  objective: number;
+  /** The KPI scorecard (`stacks kpi`'s rows), refreshed every kpiRefreshMs (default 60 s). */
+  kpi?: () => Promise<KpiRow[]>;
+  kpiRefreshMs?: number;
+  /** How often the SLI counts are sampled for the burn rates (default 10 s). */
+  burnSampleMs?: number;
+}
+
+const DURATION_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The burn-rate windows of the synthesized alerts (short and long), shortest first. */
+const BURN_RATE_WINDOWS = [...new Set(BURN_WINDOWS.flatMap(([long, short]) => [short, long]))]
+  .map((w) => [w, Number(w.slice(0, -1)) * DURATION_MS[w.slice(-1)]!] as const)
+  .sort((a, b) => a[1] - b[1]);
 
 interface TargetState {
   target: PollTarget;
@@ -75,6 +98,8 @@ export class MonitorDaemon {
   private timers: NodeJS.Timeout[] = [];
   private receiver?: Receiver;
   private http?: { port: number; close(): Promise<void> };
+  private noc?: NocPage;
+  private burn?: BurnRateWindows;
   private inFlight = 0;
   private stopped = false;
   private watchSpan: number | undefined;
@@ -123,8 +148,15 @@ export class MonitorDaemon {
     ];
     await store.registerObjects(objects, Date.now());
     this.refreshOpenGauges();
+    if (this.opts.http && this.opts.noc) {
+      const n = this.opts.noc;
+      this.noc = new NocPage({ token: n.token, causes: n.causes, onAction: n.onAction, store, logger, map: backboneMap(this.opts.targets) });
+      this.burn = new BurnRateWindows(n.objective, BURN_RATE_WINDOWS);
+    }
     if (this.opts.http) {
+      const noc = this.noc;
       this.http = await startHttp({
+        ...(noc ? { routes: (req, res, path, query) => noc.handle(req, res, path, query) } : {}),
         ...this.opts.http,
         registry: this.metrics.registry,
         faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }),
@@ -166,13 +198,43 @@ export class MonitorDaemon {
     const refresh = () => void this.refreshUptime().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'uptime refresh failed'));
     refresh();
     this.timers.push(setInterval(refresh, this.opts.uptimeRefreshMs ?? 30_000));
+    if (this.noc) this.startNocFeeds(this.opts.noc!);
     this.schedule();
+  }
+
+  /** The page's slow feeds: burn rates from the SLI counters, the KPI scorecard. */
+  private startNocFeeds(n: NocOptions): void {
+    const sampleBurn = async () => {
+      const counts = new Map<string, SliCounts>();
+      const add = (sli: string, k: keyof SliCounts, v: number) => {
+        const c = counts.get(sli) ?? { good: 0, total: 0 };
+        c[k] += v;
+        counts.set(sli, c);
+      };
+      for (const v of (await this.metrics.sliTotal.get()).values) add(String(v.labels.sli), 'total', v.value);
+      for (const v of (await this.metrics.sliGood.get()).values) add(String(v.labels.sli), 'good', v.value);
+      this.burn!.add(Date.now(), counts);
+      this.noc?.setBurn(this.burn!.rates());
+    };
+    void sampleBurn();
+    this.timers.push(setInterval(() => void sampleBurn(), n.burnSampleMs ?? 10_000));
+    if (n.kpi) {
+      const kpi = n.kpi;
+      const refreshKpi = () =>
+        void kpi()
+          .then((rows) => this.noc?.setKpi(rows))
+          .catch((err: unknown) => this.opts.logger.warn({ err: (err as Error).message }, 'NOC page: KPI refresh failed'));
+      refreshKpi();
+      this.timers.push(setInterval(refreshKpi, n.kpiRefreshMs ?? 60_000));
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // the page's event streams never end by themselves: close them, or the listener waits on them
+    this.noc?.close();
     await new Promise<void>((res) => (this.receiver ? this.receiver.close(() => res()) : res()));
     for (const s of this.states) s.session?.close();
     await this.drain();
@@ -220,6 +282,7 @@ export class MonitorDaemon {
       }
       this.metrics.alertsReceived.inc({ receiver: p.receiver, status: a.status, linked: String(ids.length > 0) });
     }
+    if (linked) this.noc?.faultsChanged();
     return { linked };
   }
 
@@ -287,6 +350,7 @@ export class MonitorDaemon {
         return;
       }
       this.metrics.deviceUp.set({ device: t.device, site: p.site, city: p.city, level: p.level }, 0);
+      this.noc?.device(t.device, false);
       // A session that timed out may hold stale v3 engine state (agent restarted): start afresh.
       s.session?.close();
       s.session = undefined;
@@ -295,6 +359,7 @@ export class MonitorDaemon {
     }
     this.metrics.sliGood.inc({ sli: 'device_availability', object: t.device });
     this.metrics.deviceUp.set({ device: t.device, site: p.site, city: p.city, level: p.level }, 1);
+    this.noc?.device(t.device, true);
     const events = this.tracker.observe(object, 'device-unreachable', 'poll', false, outcome.sample.at);
     const a = analyseSample(t, s.last, outcome.sample);
     s.last = outcome.sample;
@@ -310,6 +375,7 @@ export class MonitorDaemon {
     }
     for (const u of a.utilisation) {
       this.metrics.linkUtilisation.set({ link: u.link.link, device: t.device, interface: u.ifName, tier: u.link.tier, city: p.city, level: p.level }, u.ratio);
+      this.noc?.utilisation(u.link.link, u.ratio, t.device);
     }
     for (const itf of outcome.sample.interfaces) {
       if (t.interfaces?.[itf.name]) this.metrics.interfaceErrors.set({ device: t.device, interface: itf.name }, Number(itf.inErrors + itf.outErrors));
@@ -324,6 +390,7 @@ export class MonitorDaemon {
     this.linkBad.set(object, set);
     const link = object.replace(/^(link|interface):/, '');
     this.metrics.linkUp.set({ link, tier, city, level }, set.size ? 0 : 1);
+    this.noc?.linkEnd(link, source, bad);
     this.metrics.sliTotal.inc({ sli: 'link_availability', object: link });
     if (!bad) this.metrics.sliGood.inc({ sli: 'link_availability', object: link });
   }
@@ -408,6 +475,7 @@ export class MonitorDaemon {
           }
         }
         this.refreshOpenGauges();
+        if (applied.some((a) => a.changed)) this.noc?.faultsChanged();
       }
     } catch (err) {
       this.metrics.storeErrors.inc();
@@ -445,6 +513,7 @@ export class MonitorDaemon {
     this.open.clear();
     for (const f of open) this.open.set(f.id, f);
     this.refreshOpenGauges();
+    this.noc?.faultsChanged();
     for (const w of Object.keys(WINDOWS) as WindowName[]) {
       for (const a of availability(objects, faults, spans, w, now)) {
         const labels = { type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w };

@@ -1,9 +1,10 @@
 /**
  * The daemon's HTTP side: /metrics for Prometheus, /healthz, /faults (JSON), and Alertmanager's
  * webhook at POST /alertmanager/<receiver> (bearer token; 401 without it, 400 naming the field of a
- * malformed payload — nothing recorded in either case). Loopback unless told.
+ * malformed payload — nothing recorded in either case), and the NOC page's routes when given
+ * (monitors/noc/server.ts). Loopback unless told.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -20,6 +21,8 @@ export interface HttpOptions {
   registry: Registry;
   faults: () => Promise<unknown>;
   alertmanager?: { token: string; receive(payload: WebhookPayload): Promise<{ linked: number }> };
+  /** More routes (the NOC page): true when it answered the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<boolean>;
 }
 
 /** Webhook bodies above this are refused (Alertmanager batches stay far below it). */
@@ -38,7 +41,7 @@ export async function startHttp(opts: HttpOptions): Promise<{ server: Server; po
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000, keepAliveTimeout: 5_000 }, (req, res) => {
     busy.add(req.socket);
     res.on('close', () => busy.delete(req.socket));
-    const path = (req.url ?? '/').split('?')[0];
+    const [path = '/', search = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const reply = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
@@ -62,9 +65,10 @@ export async function startHttp(opts: HttpOptions): Promise<{ server: Server; po
       if (path === '/metrics') return reply(200, opts.registry.contentType, await opts.registry.metrics());
       if (path === '/healthz') return reply(200, 'text/plain', 'ok\n');
       if (path === '/faults') return reply(200, 'application/json', JSON.stringify(await opts.faults()));
+      if (opts.routes && (await opts.routes(req, res, path, new URLSearchParams(search)))) return;
       reply(404, 'text/plain', 'not found\n');
     };
-    handle().catch((err: unknown) => reply(500, 'text/plain', `${(err as Error).message}\n`));
+    handle().catch((err: unknown) => (res.headersSent ? res.end() : reply(500, 'text/plain', `${(err as Error).message}\n`)));
   });
   // Capped, and answering at the cap: 20,000 idle connections made the daemon refuse scrapes for
   // ~50 s. server.maxConnections alone would refuse the scraper; instead a new connection past the

@@ -15,7 +15,11 @@ import { loadInventory } from '../../inventory/load.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
 import { openFaultStore } from '../../monitors/store/open.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
-import { fixWindowMs, planIndicators } from '../../monitors/kpi-report.js';
+import { fixWindowMs, kpiReport, planIndicators } from '../../monitors/kpi-report.js';
+import { monitoringFigures } from '../../monitors/codegen/figures.js';
+import type { LifecycleAction } from '../../monitors/faults/lifecycle.js';
+import type { ActResult } from '../../monitors/store/store.js';
+import { audit } from '../../audit/index.js';
 import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
 import { sqlitePath, withStoreOption } from './monitoring-options.js';
 import { positive as wholePositive, readPlan } from './migrate.js';
@@ -43,9 +47,11 @@ interface DaemonCliOptions {
   migratePlan?: string;
   migrateConcurrency: string;
   webhookTokenFile?: string;
+  nocTokenFile?: string;
+  noc: boolean;
 }
 
-/** The webhook's bearer token: read from the file, or created there (0600) on the first start. */
+/** A bearer token (webhook, NOC page): read from the file, or created there (0600) on the first start. */
 function webhookToken(file: string): string {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
@@ -101,6 +107,8 @@ export const daemonCommand: CommandModule = {
         .option('--migrate-wave <n>', 'the wave to run with --migrate-runbook')
         .option('--migrate-plan <file>', 'plan file for the wave (default: the one `migrate plan` exported to the state dir)')
         .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4')
+        .option('--noc-token-file <file>', 'token of the NOC page at /noc/ (default: monitoring/noc.token in the state dir, created on first start)')
+        .option('--no-noc', 'do not serve the NOC page')
         .option(
           '--webhook-token-file <file>',
           "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)",
@@ -141,6 +149,8 @@ export const daemonCommand: CommandModule = {
       const selection = await selectTargets({ stateDir: g.stateDir, lab: opts.lab, targetsFile: opts.targets, secretsFile: opts.secrets, version });
       if (opts.platformsFromInventory) selection.platforms.push(...platformsFromInventory(inv));
       const logger = log().child({ component: 'daemon' });
+      const plan = await planIndicators(inv);
+      const nocTokenFile = opts.nocTokenFile ?? join(g.stateDir, 'monitoring', 'noc.token');
       const store = await openFaultStore({ stateDir: g.stateDir, postgresUrl: opts.postgres, sqliteFile: sqlitePath(g.stateDir) });
       const daemon = new MonitorDaemon({
         targets: selection.devices,
@@ -151,7 +161,28 @@ export const daemonCommand: CommandModule = {
         session: { timeoutMs: positive(opts.timeout, '--timeout'), retries: positive(opts.retries, '--retries', true) },
         debounce,
         webhookToken: webhookToken(opts.webhookTokenFile ?? join(g.stateDir, 'monitoring', 'webhook.token')),
-        fixWindowMs: fixWindowMs(await planIndicators(inv)),
+        fixWindowMs: fixWindowMs(plan),
+        ...(opts.noc
+          ? {
+              noc: {
+                token: webhookToken(nocTokenFile),
+                causes: policy.causes,
+                // the burn rates' objective is the alerts' one: indicator 9's 2025 target
+                objective: monitoringFigures(plan, policy.atRiskMs / 3_600_000, '').objective,
+                // as `stacks kpi` shows it (its default security window, 24 h)
+                kpi: () => kpiReport(inv, store, { securityWindowMs: 24 * 3_600_000, stateDir: g.stateDir }),
+                onAction: async (action: LifecycleAction, result: ActResult & { ok: true }) => {
+                  await audit.record(g.stateDir, {
+                    action: `fault.${action.action}`,
+                    objects: [`fault:${action.id}`, result.fault.object],
+                    input: action,
+                    result: 'ok',
+                    detail: { by: action.by, kind: result.fault.kind, via: 'noc-page' },
+                  });
+                },
+              },
+            }
+          : {}),
         http: listen,
         ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),
       });
@@ -162,7 +193,7 @@ export const daemonCommand: CommandModule = {
       if (migration) wave = startBackgroundWave({ stateDir: g.stateDir, ...migration, registry: daemon.metrics.registry, metrics: migrationMetrics, logger });
       // A line for people and for scripts waiting on readiness (the port may have been 0).
       process.stderr.write(
-        `stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics; store ${store.backend}${wave ? `; migration wave ${wave.wave} running` : ''}\n`,
+        `stacks daemon: ${selection.devices.length} devices, ${selection.platforms.length} platforms from ${selection.source}; metrics on http://${listen.host}:${daemon.httpPort}/metrics${opts.noc ? `; NOC page on http://${listen.host}:${daemon.httpPort}/noc/?token=… (token in ${nocTokenFile})` : ''}; store ${store.backend}${wave ? `; migration wave ${wave.wave} running` : ''}\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

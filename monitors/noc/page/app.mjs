@@ -1,0 +1,252 @@
+// The NOC page's script (a browser module, served from /noc/assets/): the backbone map drawn by
+// Cytoscape.js, the open faults with acknowledge/assign, the SLO burn rates and the KPI
+// scorecard, all kept current by the daemon's server-sent events. Every string from the daemon goes
+// into the page as text, never as markup.
+import cytoscape from './cytoscape.mjs';
+
+const $ = (sel) => document.querySelector(sel);
+
+/** A DOM element with attributes and children (strings become text nodes). */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'onclick') e.addEventListener('click', v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, String(v));
+  }
+  for (const c of children) if (c !== undefined && c !== null) e.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
+  return e;
+}
+
+// Colours by state, and for a link that is up, by utilisation against its tier's rate.
+const COLOUR = { down: '#d42020', unknown: '#a7adb8', up: '#2e9e4f', busy: '#d9b100', hot: '#e8731a' };
+function edgeColour(e) {
+  if (e.state !== 'up') return COLOUR[e.state] ?? COLOUR.unknown;
+  if (e.utilisation !== null && e.utilisation >= 0.8) return COLOUR.hot;
+  if (e.utilisation !== null && e.utilisation >= 0.5) return COLOUR.busy;
+  return COLOUR.up;
+}
+const NODE_SIZE = [22, 14, 8, 5];
+
+let cy;
+const faultsById = new Map();
+
+function edgeData(e) {
+  return { ...e, colour: edgeColour(e), width: e.state === 'down' ? 4 : e.tier === 'township' ? 1 : 2 };
+}
+
+function drawMap(map) {
+  const t0 = performance.now();
+  // sorted by city, so that each city's counties and townships sit together on their rings
+  const nodes = [...map.nodes].sort((a, b) => (a.city + a.id < b.city + b.id ? -1 : 1));
+  const elements = [
+    ...nodes.map((n) => ({ group: 'nodes', data: { ...n, colour: COLOUR[n.state], size: NODE_SIZE[n.ring] ?? 6, label: n.ring <= 1 ? n.id : '' } })),
+    ...map.edges.map((e) => ({ group: 'edges', data: edgeData(e) })),
+  ];
+  cy?.destroy();
+  cy = cytoscape({
+    container: $('#map'),
+    elements,
+    style: [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(colour)',
+          width: 'data(size)',
+          height: 'data(size)',
+          label: 'data(label)',
+          'font-size': 9,
+          'min-zoomed-font-size': 6,
+          'text-valign': 'bottom',
+          color: '#333',
+        },
+      },
+      { selector: 'edge', style: { 'line-color': 'data(colour)', width: 'data(width)', 'curve-style': 'haystack', opacity: 0.85 } },
+      { selector: 'edge[state = "down"]', style: { 'z-index': 10, opacity: 1 } },
+    ],
+    layout: {
+      name: 'concentric',
+      concentric: (n) => 10 - n.data('ring'),
+      levelWidth: () => 1,
+      minNodeSpacing: 2,
+      animate: false,
+    },
+    pixelRatio: 1,
+    hideEdgesOnViewport: map.edges.length > 1000,
+    textureOnViewport: map.edges.length > 1000,
+  });
+  cy.on('tap', 'edge, node', (ev) => {
+    const d = ev.target.data();
+    $('#summary').textContent = d.source
+      ? `${d.id}: ${d.state}, tier ${d.tier} (${d.bandwidthMbps} Mb/s)${d.utilisation !== null ? `, ${(d.utilisation * 100).toFixed(1)}% used` : ''}`
+      : `${d.id}: ${d.state}, ${d.level} ${d.site}`;
+  });
+  window.noc.drawMs = performance.now() - t0;
+  window.noc.cy = cy;
+  summary();
+}
+
+function summary() {
+  if (!cy) return;
+  const down = cy.edges('[state = "down"]').length;
+  const devDown = cy.nodes('[state = "down"]').length;
+  $('#summary').textContent = `${cy.nodes().length} devices (${devDown} down), ${cy.edges().length} links (${down} down)`;
+}
+
+function updateLinks(list) {
+  cy.batch(() => {
+    for (const e of list) cy.getElementById(e.id).data(edgeData(e));
+  });
+  window.noc.lastLinkUpdate = Date.now();
+  summary();
+}
+
+function updateDevices(list) {
+  cy.batch(() => {
+    for (const n of list) cy.getElementById(n.id).data({ state: n.state, colour: COLOUR[n.state] });
+  });
+  summary();
+}
+
+const ago = (ms) => {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
+};
+const time = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+function message(text, error = false) {
+  const m = $('#action-msg');
+  m.textContent = text;
+  m.className = error ? 'error' : '';
+}
+
+async function act(fault, action, extra = {}) {
+  const operator = $('#operator').value.trim();
+  if (!operator) {
+    message('Enter your name in "operator" first: every change records who made it.', true);
+    $('#operator').focus();
+    return;
+  }
+  localStorage.setItem('stacks-noc-operator', operator);
+  const res = await fetch(`/noc/api/faults/${fault.id}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ operator, ...extra }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) return message(`fault ${fault.id}: ${body.error ?? res.statusText}`, true);
+  message(`fault ${fault.id}: ${action === 'ack' ? 'acknowledged' : `assigned to ${extra.to}`} by ${operator}`);
+  faultsById.set(body.id, body);
+  renderFaults([...faultsById.values()]);
+}
+
+function renderFaults(list) {
+  faultsById.clear();
+  for (const f of list) faultsById.set(f.id, f);
+  const rows = [...list].sort((a, b) => (a.route === b.route ? b.openedAt - a.openedAt : a.route === 'page' ? -1 : 1));
+  const body = $('#faults tbody');
+  body.replaceChildren(
+    ...rows.map((f) => {
+      const who = [f.acknowledgedBy && `ack ${f.acknowledgedBy}`, f.assignedTo && `→ ${f.assignedTo}`].filter(Boolean).join(', ');
+      const assignee = el('input', { placeholder: 'assignee', 'aria-label': `assign fault ${f.id} to` });
+      return el(
+        'tr',
+        { 'data-fault-id': f.id, 'data-state': f.state, class: `route-${f.route}` },
+        el('td', {}, f.id),
+        el('td', {}, f.route),
+        el('td', {}, f.object.replace(/^[a-z]+:/, ''), f.flapping ? el('span', { class: 'bad' }, ' flapping') : null),
+        el('td', {}, f.kind),
+        el('td', { class: f.state === 'open' ? 'bad' : '' }, f.state),
+        el('td', { title: time(f.openedAt) }, ago(f.openedAt)),
+        el('td', { class: 'muted' }, who),
+        el(
+          'td',
+          {},
+          f.acknowledgedAt === null ? el('button', { class: 'ack', onclick: () => act(f, 'ack') }, 'Ack') : null,
+          assignee,
+          el('button', { class: 'assign', onclick: () => assignee.value.trim() && act(f, 'assign', { to: assignee.value.trim() }) }, 'Assign'),
+        ),
+      );
+    }),
+  );
+  $('#fault-count').textContent = `(${list.filter((f) => f.route === 'page').length} pages, ${list.filter((f) => f.route === 'ticket').length} tickets)`;
+}
+
+const pct = (v, digits = 2) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`);
+
+function renderKpi(rows) {
+  $('#kpi tbody').replaceChildren(
+    ...rows.map((r) => {
+      const target = (v, op, meets) => el('td', { class: meets === false ? 'bad' : meets ? 'good' : 'muted' }, v === null ? '—' : `${op ?? ''} ${v}%`);
+      const value = r.value === null ? (r.status === 'ok' ? '—' : r.status) : r.value > 1.5 ? String(r.value) : pct(r.value);
+      return el(
+        'tr',
+        { 'data-kpi': r.id },
+        el('td', {}, r.id),
+        el('td', { title: r.definition }, r.name),
+        el('td', { class: 'num' }, value, r.claimed === false ? el('span', { class: 'muted', title: r.note ?? '' }, ' (not claimed)') : null),
+        target(r.target_2023, r.target_2023_op, r.meets_2023),
+        target(r.target_2025, r.target_2025_op, r.meets_2025),
+        el('td', { class: 'muted', title: r.source }, r.basis),
+        el('td', { class: 'muted' }, r.measured_at ? r.measured_at.slice(0, 19).replace('T', ' ') : '—'),
+      );
+    }),
+  );
+}
+
+function renderBurn(rates) {
+  const windows = [...new Set(rates.map((r) => r.window))];
+  const slis = [...new Set(rates.map((r) => r.sli))];
+  $('#burn thead').replaceChildren(el('tr', {}, el('th', {}, 'SLI'), ...windows.map((w) => el('th', {}, w))));
+  $('#burn tbody').replaceChildren(
+    ...slis.map((sli) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, sli.replace('_availability', '')),
+        ...windows.map((w) => {
+          const r = rates.find((x) => x.sli === sli && x.window === w);
+          const covered = r && r.coveredMs < r.windowMs * 0.9 ? ` (${Math.round(r.coveredMs / 60000)} min seen)` : '';
+          const b = r?.burnRate;
+          return el(
+            'td',
+            { class: `num ${b >= 6 ? 'bad' : b >= 1 ? '' : 'good'}`, title: `error ratio ${pct(r?.errorRatio, 3)}${covered}` },
+            b === null || b === undefined ? '—' : `${b.toFixed(1)}×`,
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function connect() {
+  const es = new EventSource('/noc/api/events');
+  const conn = $('#conn');
+  es.addEventListener('open', () => {
+    conn.textContent = 'live';
+    conn.className = 'conn live';
+  });
+  es.addEventListener('error', () => {
+    conn.textContent = 'reconnecting…';
+    conn.className = 'conn';
+  });
+  es.addEventListener('snapshot', (ev) => {
+    const s = JSON.parse(ev.data);
+    drawMap(s.map);
+    renderFaults(s.faults);
+    renderKpi(s.kpi);
+    renderBurn(s.burn);
+    window.noc.ready = true;
+  });
+  es.addEventListener('links', (ev) => updateLinks(JSON.parse(ev.data)));
+  es.addEventListener('devices', (ev) => updateDevices(JSON.parse(ev.data)));
+  es.addEventListener('faults', (ev) => renderFaults(JSON.parse(ev.data)));
+  es.addEventListener('kpi', (ev) => renderKpi(JSON.parse(ev.data)));
+  es.addEventListener('burn', (ev) => renderBurn(JSON.parse(ev.data)));
+}
+
+// What the page knows, for people poking at it from the console and for the browser test.
+window.noc = { ready: false, edge: (id) => cy?.getElementById(id).data(), edgeColour: (id) => cy?.getElementById(id).style('line-color') };
+$('#operator').value = localStorage.getItem('stacks-noc-operator') ?? '';
+// the "opened … ago" column ages; not while someone is typing an assignee into the table
+setInterval(() => faultsById.size && !document.activeElement?.closest('#faults') && renderFaults([...faultsById.values()]), 30_000);
+connect();
