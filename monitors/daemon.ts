@@ -168,8 +168,8 @@ export class MonitorDaemon {
       this.receiver = startTrapReceiver(
         this.opts.traps,
         (e) => this.onTrap(e),
-        (message) => {
-          this.metrics.traps.inc({ type: 'rejected' });
+        (message, kind) => {
+          this.metrics.traps.inc({ type: kind });
           logger.debug({ reason: message }, 'trap rejected');
         },
       );

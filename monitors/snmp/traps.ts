@@ -7,6 +7,17 @@ import snmp, { type Receiver, type Varbind } from 'net-snmp';
 import { OID } from './oids.js';
 import { v3User } from './session.js';
 import type { SnmpCredentials } from '../types.js';
+import { EngineTimeWindows } from './time-window.js';
+
+/** Why a notification was not turned into an event: unauthorised/malformed, or authentic but outside the RFC 3414 window (a replay). */
+export type TrapRejection = 'rejected' | 'out-of-window';
+
+/** The USM fields of a v3 message that net-snmp's receiver does not pass on (see startTrapReceiver). */
+interface UsmTimeliness {
+  engineId: string;
+  boots: number;
+  time: number;
+}
 
 export type TrapMeaning =
   | { type: 'link'; ifIndex: number; up: boolean; adminUp: boolean | undefined }
@@ -28,6 +39,11 @@ export function classifyTrap(varbinds: readonly Varbind[]): TrapMeaning | undefi
   return { type: 'other', oid: trapOid };
 }
 
+interface V3Message {
+  version: number;
+  msgSecurityParameters?: { msgAuthoritativeEngineID?: Buffer; msgAuthoritativeEngineBoots: number; msgAuthoritativeEngineTime: number };
+}
+
 export interface TrapEvent {
   source: string;
   at: number;
@@ -41,7 +57,12 @@ export interface TrapReceiverOptions {
   credentials: readonly SnmpCredentials[];
 }
 
-export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEvent) => void, onError: (message: string) => void): Receiver {
+export function startTrapReceiver(
+  opts: TrapReceiverOptions,
+  onTrap: (e: TrapEvent) => void,
+  onError: (message: string, kind: TrapRejection) => void,
+): Receiver {
+  const windows = new EngineTimeWindows();
   const receiver = snmp.createReceiver(
     // includeAuthentication: the callback learns the community or v3 user a notification came with.
     { port: opts.port, address: opts.address, transport: opts.address.includes(':') ? 'udp6' : 'udp4', includeAuthentication: true },
@@ -49,7 +70,7 @@ export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEve
       const at = Date.now();
       if (error || !notification) {
         // Never echo the packet: an unauthorised one may carry a guessed community.
-        onError(error ? error.name : 'empty notification');
+        onError(error ? error.name : 'empty notification', 'rejected');
         return;
       }
       // net-snmp lets a v3 message with an empty user through at noAuthNoPriv: anyone could forge
@@ -57,13 +78,32 @@ export function startTrapReceiver(opts: TrapReceiverOptions, onTrap: (e: TrapEve
       // then enforces) speaks for a device.
       const pdu = notification.pdu as { community?: string; user?: string };
       if (pdu.community === undefined && !pdu.user) {
-        onError('v3 notification without a user (noAuthNoPriv)');
+        onError('v3 notification without a user (noAuthNoPriv)', 'rejected');
         return;
+      }
+      const usm = (notification as { usm?: UsmTimeliness }).usm;
+      if (usm) {
+        const t = windows.check(usm.engineId, usm.boots, usm.time, at);
+        if (!t.ok) {
+          onError(`v3 notification outside the RFC 3414 time window: ${t.reason}`, 'out-of-window');
+          return;
+        }
       }
       const meaning = classifyTrap(notification.pdu.varbinds);
       if (meaning) onTrap({ source: notification.rinfo.address, at, meaning });
     },
   );
+  // net-snmp's receiver checks the digest but not timeliness, and drops the USM fields before the
+  // callback: pass the authoritative engine's id, boots and time along with the notification.
+  const internal = receiver as unknown as { formatCallbackData(message: V3Message, rinfo: unknown): Record<string, unknown> };
+  const format = internal.formatCallbackData.bind(receiver);
+  internal.formatCallbackData = (message, rinfo) => {
+    const data = format(message, rinfo);
+    const p = message.msgSecurityParameters;
+    if (message.version === snmp.Version3 && p?.msgAuthoritativeEngineID)
+      data.usm = { engineId: p.msgAuthoritativeEngineID.toString('hex'), boots: p.msgAuthoritativeEngineBoots, time: p.msgAuthoritativeEngineTime };
+    return data;
+  };
   const auth = receiver.getAuthorizer();
   for (const c of opts.credentials) {
     if (c.version === 'v2c') auth.addCommunity(c.community);
