@@ -15,7 +15,7 @@ import { waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { runCli } from '../support/cli.js';
 import { startDaemon, type Proc } from '../support/processes.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium } from '../../bench/support/chromium.js';
 import { findLeftovers } from '../../lab/destroy.js';
 import { labPaths } from '../../lab/names.js';
 import { readLabTargets } from '../../lab/targets.js';
@@ -49,25 +49,28 @@ beforeAll(async () => {
   expect(l, JSON.stringify(status.links)).toBeDefined();
   link = { id: l.link, sensing: 'xian-r1', cut: l.a.split(':')[0]! };
   const sensing = (await readLabTargets(stateDir, LAB))!.targets.find((t) => t.device === link.sensing)!;
-  daemon = await startDaemon([
-    '--state-dir',
-    stateDir,
-    'daemon',
-    '--lab',
-    LAB,
-    '--interval',
-    '2',
-    '--timeout',
-    '800',
-    '--open-after',
-    '0',
-    '--close-after',
-    '1',
-    '--listen',
-    '127.0.0.1:0',
-    '--trap-listen',
-    `${sensing.hostAddress}:${trapPort}`,
-  ]);
+  daemon = await startDaemon(
+    [
+      '--state-dir',
+      stateDir,
+      'daemon',
+      '--lab',
+      LAB,
+      '--interval',
+      '2',
+      '--timeout',
+      '800',
+      '--open-after',
+      '0',
+      '--close-after',
+      '1',
+      '--listen',
+      '127.0.0.1:0',
+      '--trap-listen',
+      `${sensing.hostAddress}:${trapPort}`,
+    ],
+    { STACKS_LOG_LEVEL: 'debug' },
+  );
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -110,8 +113,9 @@ describe('NOC page in headless Chromium on the lab', () => {
     const red = await page.evaluate((id) => (globalThis as unknown as NocWindow).noc.edgeColour(id), link.id);
     expect(red).toBe('rgb(212,32,32)');
     expect(red).not.toBe(green);
-    // the trap, not a poll, carried it: the daemon logged the linkDown from the sensing device
     expect(redMs).toBeLessThan(5_000);
+    // snmpd's linkDown trap from the sensing device reached the daemon (its debug log says so)
+    await waitUntil(() => /"link trap"[^\n]*"up":false|"up":false[^\n]*"link trap"/.test(daemon.output()), 5_000, 'the linkDown trap in the daemon log', 100);
 
     const row = await page.waitForSelector('#faults tbody tr[data-state="open"]', { timeout: 10_000 });
     const faultId = Number(await row!.evaluate((r) => r.getAttribute('data-fault-id')));

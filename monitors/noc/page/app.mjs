@@ -67,10 +67,12 @@ function drawMap(map) {
       name: 'concentric',
       concentric: (n) => 10 - n.data('ring'),
       levelWidth: () => 1,
-      minNodeSpacing: 2,
+      minNodeSpacing: map.nodes.length > 200 ? 2 : 40,
       animate: false,
     },
     pixelRatio: 1,
+    // a small scope would otherwise be fitted at a zoom that makes six routers fill the screen
+    maxZoom: map.nodes.length > 200 ? 8 : 1.2,
     hideEdgesOnViewport: map.edges.length > 1000,
     textureOnViewport: map.edges.length > 1000,
   });
@@ -176,8 +178,10 @@ const pct = (v, digits = 2) => (v === null || v === undefined ? '—' : `${(v * 
 function renderKpi(rows) {
   $('#kpi tbody').replaceChildren(
     ...rows.map((r) => {
-      const target = (v, op, meets) => el('td', { class: meets === false ? 'bad' : meets ? 'good' : 'muted' }, v === null ? '—' : `${op ?? ''} ${v}%`);
-      const value = r.value === null ? (r.status === 'ok' ? '—' : r.status) : r.value > 1.5 ? String(r.value) : pct(r.value);
+      // values and targets are ratios (plan-indicators.json): 0.99 is 99%
+      const target = (v, op, meets) =>
+        el('td', { class: meets === false ? 'bad' : meets ? 'good' : 'muted' }, v === null ? '—' : `${op ?? ''} ${+(v * 100).toFixed(2)}%`);
+      const value = r.value === null ? (r.status === 'ok' ? '—' : r.status) : pct(r.value);
       return el(
         'tr',
         { 'data-kpi': r.id },

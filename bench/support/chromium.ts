@@ -1,5 +1,5 @@
 /**
- * Real headless Chromium for the NOC page's tests and bench: Debian's `chromium` (scripts/
+ * Real headless Chromium for the NOC page's test and bench: Debian's `chromium` (scripts/
  * system-packages.txt) driven by puppeteer-core, which downloads no browser of its own. DevTools
  * speaks over a pipe (no debugging port is opened) and every host name but loopback resolves to
  * nothing, so the browser reaches only the daemon the test started. Fails, never skips, when the
