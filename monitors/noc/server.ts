@@ -109,7 +109,9 @@ const MAX_ACTION_BODY = 16 * 1024;
 const ACTIONS = new Set(['ack', 'assign', 'note']);
 
 export class NocPage {
-  private readonly files = assets();
+  private readonly files: ReturnType<typeof assets>;
+  /** Why the page cannot be served (its assets are missing: an install without `npm ci`); the daemon runs on. */
+  private readonly unavailable: string | undefined;
   private readonly clients = new Set<ServerResponse>();
   private readonly nodes = new Map<string, MapNode>();
   private readonly edges = new Map<string, MapEdge>();
@@ -127,6 +129,14 @@ export class NocPage {
   private readonly keepAlive: NodeJS.Timeout;
 
   constructor(private readonly opts: NocPageOptions) {
+    let files = new Map<string, { type: string; body: Buffer }>();
+    try {
+      files = assets();
+    } catch (err) {
+      this.unavailable = `the NOC page's files are missing (${(err as Error).message.split('\n')[0]}); run npm ci`;
+      opts.logger.error({ err: this.unavailable }, 'NOC page unavailable');
+    }
+    this.files = files;
     for (const n of opts.map.nodes) this.nodes.set(n.id, { ...n });
     for (const e of opts.map.edges) this.edges.set(e.id, { ...e });
     // a comment line every 15 s keeps proxies and the browser from timing the stream out
@@ -263,6 +273,7 @@ export class NocPage {
       res.end(body);
       return true as const;
     };
+    if (this.unavailable) return reply(503, 'text/plain; charset=utf-8', `${this.unavailable}\n`);
     const token = query.get('token');
     if ((path === '/noc' || path === '/noc/') && token !== null) {
       if (!same(token, this.opts.token)) return reply(401, 'text/plain; charset=utf-8', 'wrong token\n');
