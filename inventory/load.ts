@@ -11,6 +11,8 @@ import { StacksError, StacksErrors, inputError } from '../lib/errors.js';
 import {
   datacentersSchema,
   departmentsSchema,
+  exitPolicySchema,
+  type ExitPolicyFile,
   divisionsSchema,
   ledgerSchema,
   legacySchema,
@@ -43,6 +45,8 @@ export interface Inventory {
   ledger: LedgerFile;
   /** OSPF authentication and BFD settings (absent: configs get neither). */
   ospfSecurity?: OspfSecurityFile;
+  /** The internet exit's guard (exit-policy.yaml); absent when province.yaml names none. */
+  exitPolicy?: ExitPolicyFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -130,6 +134,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     if (doc === undefined || doc === null) throw inputError('E_EMPTY_FILE', p, '(root)', `holds no document (named by province.yaml files.${key})`);
     extra[key] = doc;
   }
+  const exitPolicy = paths.exit_policy ? await loadFile(exitPolicySchema, paths.exit_policy) : undefined;
   const inventory: Inventory = {
     dir: absDir,
     paths,
@@ -141,6 +146,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     privateNetworks,
     ledger,
     ...(ospfSecurity ? { ospfSecurity } : {}),
+    ...(exitPolicy ? { exitPolicy } : {}),
     extra,
   };
   checkReferences(inventory);

@@ -148,6 +148,8 @@ export const provinceSchema = z.strictObject({
     merge_status: z.string().optional(),
     /** OSPF authentication algorithms and the BFD timers of links outside the tier table. */
     ospf_security: z.string().optional(),
+    /** The internet exit's NAT ranges and declared public services (absent: no NAT, inbound default-deny only). */
+    exit_policy: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
@@ -242,3 +244,44 @@ export const ledgerSchema = z.strictObject({
   pools: z.record(z.string(), z.strictObject({ ipv4: z.string(), ipv6: z.string() })).optional(),
 });
 export type LedgerFile = z.infer<typeof ledgerSchema>;
+
+const ipv4Cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 prefix such as 203.0.113.0/28');
+const ipv4Address = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address such as 203.0.113.8');
+
+/**
+ * The unified internet exit's guard (exit-policy.yaml): which government ranges each exit
+ * translates to which public range, and the only services the internet may open connections to.
+ * Addresses are checked against each other and the topology in network/exit-guard.ts.
+ */
+export const exitPolicySchema = z.strictObject({
+  nat: z.strictObject({
+    /** Government IPv4 ranges translated (source NAT) when they leave for the internet. */
+    inside_ipv4: z.array(ipv4Cidr).min(1),
+  }),
+  exits: z
+    .array(
+      z.strictObject({
+        /** An exit router of the topology (`shaanxi-exit1`). */
+        device: z.string().min(1),
+        /** The public range the upstream routes to this exit. */
+        public_ipv4: ipv4Cidr,
+        /** The part of it source NAT draws from; the rest is for the public services' addresses. */
+        snat_ipv4: ipv4Cidr,
+      }),
+    )
+    .min(1),
+  /** Services the internet may reach (everything else inbound is dropped). */
+  public_services: z
+    .array(
+      z.strictObject({
+        /** A published cloud service (clouds.yaml `services`), `<cloud>/<name>`: its VIPs are the inside addresses. */
+        service: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a published service as <cloud>/<name>'),
+        /** Its public IPv4 address at each exit (static NAT); IPv6 reaches the VIP itself. */
+        public_ipv4: z.record(z.string(), ipv4Address),
+      }),
+    )
+    .default([]),
+  /** uRPF mode on the exits' upstream interfaces (see network/exit-guard.ts for why strict). */
+  urpf: z.enum(['strict', 'loose']).default('strict'),
+});
+export type ExitPolicyFile = z.infer<typeof exitPolicySchema>;

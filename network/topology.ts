@@ -7,6 +7,7 @@ import type { Inventory } from '../inventory/load.js';
 import { inputError } from '../lib/errors.js';
 import { formatAddress, hostIn, parseAddress, subnet, type Prefix } from '../lib/ip.js';
 import { planAddresses, type IpamPlan, type SiteBlocks } from './ipam.js';
+import { planExitGuards } from './exit-guard.js';
 import type { SiteSeed } from './sites.js';
 import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   Device,
   DualStack,
   ExitHandoff,
+  InternetExit,
   Interface,
   Level,
   Link,
@@ -143,6 +145,8 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
   devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const d of devices) d.interfaces.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   links.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const supernets = { ipv4: formatPrefix4(ipam.supernets.ipv4), ipv6: formatPrefix6(ipam.supernets.ipv6) };
+  exit.guards = planExitGuards(inv, { exit, supernets, services });
   return {
     province: { id: provinceId, name: inv.province.province.name },
     sites,
@@ -151,7 +155,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     tiers,
     exit,
     ...(inv.ospfSecurity ? { ospfSecurity: ospfSecurityOf(inv.ospfSecurity, tiers) } : {}),
-    supernets: { ipv4: formatPrefix4(ipam.supernets.ipv4), ipv6: formatPrefix6(ipam.supernets.ipv6) },
+    supernets,
     attached,
     services,
     pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
@@ -275,7 +279,8 @@ function buildExit(inv: Inventory, provinceId: string, ipam: IpamPlan, devicesOf
       );
     });
   });
-  return { site: provinceId, primary: exits[0]!.id, standby: exits[1]!.id, bandwidthMbps: cfg.bandwidth_mbps, upstream, handoffs };
+  const exit: InternetExit = { site: provinceId, primary: exits[0]!.id, standby: exits[1]!.id, bandwidthMbps: cfg.bandwidth_mbps, upstream, handoffs };
+  return exit;
 }
 
 interface Pools {

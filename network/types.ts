@@ -126,6 +126,47 @@ export interface InternetExit {
   upstream: DualStack;
   /** Each exit's point-to-point hand-off to the upstream (the lab plays the upstream's side). */
   handoffs: ExitHandoff[];
+  /** What guards each exit's upstream interface (network/exit-guard.ts); absent in hand-made topologies. */
+  guards?: ExitGuard[];
+}
+
+/**
+ * The guard on one exit's upstream interface: source NAT of the government IPv4 ranges, an inbound
+ * filter that admits replies to sessions opened from inside and the declared public services only
+ * (default-deny, both families), and uRPF. Rendered for VRP and, in the lab, as nftables.
+ */
+export interface ExitGuard {
+  device: string;
+  /** The upstream interface (`inet0`). */
+  interface: string;
+  urpf: 'strict' | 'loose';
+  /** Absent: nothing is translated (no exit-policy data); NET-162 reports it. */
+  nat?: ExitNat;
+  /** What the internet may open, in order; everything else is dropped. */
+  admit: GuardAdmit[];
+}
+
+export interface ExitNat {
+  /** Government IPv4 ranges translated on the way out. */
+  inside: string[];
+  /** The exit's public range (the upstream routes it to this exit). */
+  publicRange: string;
+  /** The source NAT pool: first and last address (a sub-range of publicRange). */
+  poolFirst: string;
+  poolLast: string;
+}
+
+/** One service the internet may open, in one family, at one exit. */
+export interface GuardAdmit {
+  /** The published service (`<cloud>/<name>`). */
+  service: string;
+  family: Family;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** Where the internet sends it: the public IPv4 address (static NAT) or the IPv6 VIP itself. */
+  address: string;
+  /** IPv4: the inside address the public one is translated to (the service's VIP). */
+  inside?: string;
 }
 
 export interface ExitHandoff {
