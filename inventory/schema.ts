@@ -254,10 +254,12 @@ const ipv4Address = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address
  * Addresses are checked against each other and the topology in network/exit-guard.ts.
  */
 export const exitPolicySchema = z.strictObject({
-  nat: z.strictObject({
-    /** Government IPv4 ranges translated (source NAT) when they leave for the internet. */
-    inside_ipv4: z.array(ipv4Cidr).min(1),
-  }),
+  nat: z
+    .strictObject({
+      /** Government IPv4 ranges translated (source NAT) when they leave for the internet; default: the IPv4 supernet. */
+      inside_ipv4: z.array(ipv4Cidr).min(1).optional(),
+    })
+    .default({}),
   exits: z
     .array(
       z.strictObject({

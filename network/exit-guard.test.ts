@@ -54,9 +54,13 @@ describe('the guarded exit from exit-policy.yaml', () => {
     expect(problems(withPolicy((p) => (p.exits[1]!.public_ipv4 = '203.0.113.0/27')))).toContain(
       "exits[1].public_ipv4: 203.0.113.0/27 overlaps shaanxi-exit1's public range",
     );
-    expect(problems(withPolicy((p) => (p.exits[0]!.public_ipv4 = '10.0.0.0/28')))).toContain('exits[0].public_ipv4: 10.0.0.0/28 overlaps the government supernet 10.0.0.0/10');
+    expect(problems(withPolicy((p) => (p.exits[0]!.public_ipv4 = '10.0.0.0/28')))).toContain(
+      'exits[0].public_ipv4: 10.0.0.0/28 overlaps the government supernet 10.0.0.0/10',
+    );
     expect(problems(withPolicy((p) => (p.exits[0]!.snat_ipv4 = '203.0.114.0/29')))[0]).toMatch(/not inside the exit's public range/);
-    expect(problems(withPolicy((p) => (p.public_services[0]!.service = 'xian/nothing')))[0]).toMatch(/^public_services\[0\]\.service: "xian\/nothing" is not a published service/);
+    expect(problems(withPolicy((p) => (p.public_services[0]!.service = 'xian/nothing')))[0]).toMatch(
+      /^public_services\[0\]\.service: "xian\/nothing" is not a published service/,
+    );
     expect(problems(withPolicy((p) => (p.public_services[0]!.public_ipv4['shaanxi-exit1'] = '203.0.113.3')))).toEqual([
       "public_services[0].public_ipv4.shaanxi-exit1: 203.0.113.3 lies in shaanxi-exit1's source NAT pool",
     ]);

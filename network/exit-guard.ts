@@ -47,8 +47,8 @@ export function planExitGuards(inv: Pick<Inventory, 'exitPolicy' | 'paths'>, top
   );
   if (!policy) return [...guards.values()];
 
-  const inside = policy.nat.inside_ipv4.map((t, i) => [t, prefix(t, `nat.inside_ipv4[${i}]`)] as const);
   const supernet = parsePrefix(topology.supernets.ipv4);
+  const inside = (policy.nat.inside_ipv4 ?? [topology.supernets.ipv4]).map((t, i) => [t, prefix(t, `nat.inside_ipv4[${i}]`)] as const);
   const ranges = new Map<string, { public: Prefix; snat: Prefix }>();
   policy.exits.forEach((e, i) => {
     const at = `exits[${i}]`;
@@ -60,7 +60,8 @@ export function planExitGuards(inv: Pick<Inventory, 'exitPolicy' | 'paths'>, top
     const pub = prefix(e.public_ipv4, `${at}.public_ipv4`);
     const snat = prefix(e.snat_ipv4, `${at}.snat_ipv4`);
     if (!pub || !snat) return;
-    if (!contains(pub, snat)) errors.push(inputError('E_EXIT_POLICY', file, `${at}.snat_ipv4`, `${e.snat_ipv4} is not inside the exit's public range ${e.public_ipv4}`));
+    if (!contains(pub, snat))
+      errors.push(inputError('E_EXIT_POLICY', file, `${at}.snat_ipv4`, `${e.snat_ipv4} is not inside the exit's public range ${e.public_ipv4}`));
     if (overlaps(pub, supernet))
       errors.push(inputError('E_EXIT_POLICY', file, `${at}.public_ipv4`, `${e.public_ipv4} overlaps the government supernet ${topology.supernets.ipv4}`));
     for (const [other, r] of ranges)
@@ -100,7 +101,13 @@ function admitServices(
     const s = services.get(p.service);
     if (!s) {
       errors.push(
-        inputError('E_EXIT_POLICY', file, `${at}.service`, `"${p.service}" is not a published service (clouds.yaml services)`, 'name one as <cloud>/<service name>'),
+        inputError(
+          'E_EXIT_POLICY',
+          file,
+          `${at}.service`,
+          `"${p.service}" is not a published service (clouds.yaml services)`,
+          'name one as <cloud>/<service name>',
+        ),
       );
       return;
     }

@@ -8,7 +8,8 @@
  * is a `parse.unknown-line` finding.
  */
 import { configAddress, hexOrUndefined, maskLength } from '../verify/config/address.js';
-import type { OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
+import type { ConfigAcl, OspfProcess, ParsedConfig, StaticRoute } from '../verify/config/model.js';
+import { aclLine, guardInterfaceLine, guardTopLine } from './vrp-parse-guard.js';
 import {
   FindingSink,
   addAddress,
@@ -49,7 +50,8 @@ type Context =
   | { kind: 'top' }
   | { kind: 'interface'; draft: InterfaceDraft }
   | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string }
-  | { kind: 'keychain'; security: VrpSecurityContext };
+  | { kind: 'keychain'; security: VrpSecurityContext }
+  | { kind: 'acl'; acl: ConfigAcl };
 
 export function parseVrp(text: string): ParsedConfig {
   const config = emptyConfig('vrp', VRP_PREFERENCES);
@@ -68,7 +70,8 @@ export function parseVrp(text: string): ParsedConfig {
       continue;
     }
     if (l.indent === 0 && ctx.kind !== 'top') ctx = { kind: 'top' };
-    if (ctx.kind === 'interface') interfaceLine(l, ctx.draft, sink, sec);
+    if (ctx.kind === 'interface') guardInterfaceLine(l, ctx.draft.iface.name, config, sink) || interfaceLine(l, ctx.draft, sink, sec);
+    else if (ctx.kind === 'acl') aclLine(l, ctx.acl, sink);
     else if (ctx.kind === 'ospf') processLine(l, ctx, sink, networks, silent);
     else if (ctx.kind === 'keychain') vrpSecurityLine(l, ctx.security, sec, sink);
     else if (l.text === 'ipv6') ipv6Global = true;
@@ -149,7 +152,9 @@ function topLine(l: NumberedLine, config: ParsedConfig, drafts: InterfaceDraft[]
     if (route) config.statics.push(route);
     return undefined;
   }
-  sink.unknown(l, 'at the top level');
+  const guard = guardTopLine(l, config, sink);
+  if (typeof guard === 'object') return { kind: 'acl', acl: guard };
+  if (!guard) sink.unknown(l, 'at the top level');
   return undefined;
 }
 

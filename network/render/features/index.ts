@@ -6,10 +6,11 @@ import type { ConfigLine } from '../common.js';
 import type { DialectHooks, FeatureContext, RenderFeature } from './types.js';
 import { ospfAuthFeature } from './ospf-auth.js';
 import { bfdFeature } from './bfd.js';
+import { exitGuardFeature } from './exit-guard.js';
 
 export type { DialectHooks, FeatureContext, RenderFeature } from './types.js';
 
-export const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature];
+export const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature, exitGuardFeature];
 
 type HookName = keyof DialectHooks;
 type HookArgs<H extends HookName> = DialectHooks[H] extends ((ctx: FeatureContext, ...rest: infer A) => ConfigLine[]) | undefined ? A : never;

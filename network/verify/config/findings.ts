@@ -63,6 +63,11 @@ export const FINDING_TITLES: Record<string, string> = {
   'failure.link': 'every single link failure leaves every device forwarding to the core and the upstream',
   'failure.device': 'every single device failure leaves every other device forwarding to the core and the upstream',
   'failure.upstream': "losing either exit's upstream leaves every device forwarding to the upstream",
+  'exit.inbound-open': 'from the internet only the declared public services are reachable (VRP exits)',
+  'exit.service-blocked': 'every declared public service is reachable from the internet at every exit (VRP exits)',
+  'exit.urpf': 'strict uRPF on every upstream interface, both families (VRP exits)',
+  'exit.nat-missing': 'the exits translate the government IPv4 ranges (VRP exits)',
+  'exit.nat-off-exit': 'only the exits translate addresses (VRP)',
 };
 
 /** Ids whose checks always appear in the report (passed when nothing is found), per family where marked. */

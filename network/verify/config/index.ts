@@ -22,6 +22,7 @@ import { findingsToChecks, type ConfigFinding } from './findings.js';
 import { Forwarding } from './forwarding.js';
 import { loadConfigs, type RenderedConfigFile } from './load.js';
 import { answerFamily } from './questions.js';
+import { exitGuardFindings } from './exit-filter.js';
 import type { DeviceRib } from './rib.js';
 import { ribsOf } from './ribs.js';
 import { ControlPlane } from './spf.js';
@@ -85,6 +86,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
     findings.push(...answers.findings);
     scenarios[net.family] = answers.scenarios;
   }
+  findings.push(...exitGuardFindings(topology, configs));
   const t3 = performance.now();
   const checks = findingsToChecks(findings, families, opts.checkPrefix);
   const report = summarize('configs', checks, { sites: topology.sites.length, devices: configs.length, links: topology.links.length });

@@ -157,6 +157,51 @@ export interface ParsedConfig {
   routeMaps?: Map<string, { line: number; matchInterfaces: string[] }>;
   preferences: RoutePreferences;
   behaviour?: DialectBehaviour;
+  /** ACLs, NAT and uRPF (the guarded exit; VRP): see ExitGuardConfig. */
+  guard?: ExitGuardConfig;
   /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
   findings: ParseFinding[];
+}
+
+/** An address match of an ACL rule: the bits of `network` that `care` marks must equal the packet's. */
+export interface AclMatch {
+  network: bigint;
+  care: bigint;
+  text: string;
+}
+
+export interface AclRule {
+  line: number;
+  id: number;
+  action: 'permit' | 'deny';
+  /** `ip`/`ipv6` match every protocol. */
+  protocol: 'ip' | 'tcp' | 'udp' | 'icmp';
+  source?: AclMatch;
+  destination?: AclMatch;
+  destinationPort?: number;
+  /** `tcp-flag established`: only segments with ACK or RST (replies), never a connection's SYN. */
+  established?: boolean;
+  icmpType?: string;
+}
+
+export interface ConfigAcl {
+  family: Family;
+  number: string;
+  line: number;
+  rules: AclRule[];
+}
+
+/** What one interface applies: inbound filters, uRPF and NAT, per family. */
+export interface InterfaceGuard {
+  inbound: Partial<Record<Family, { acl: string; line: number }>>;
+  urpf: Partial<Record<Family, { mode: 'strict' | 'loose'; allowDefault: boolean; line: number }>>;
+  natOutbound: Array<{ acl: string; group: string; line: number }>;
+  natServers: Array<{ protocol: 'tcp' | 'udp'; global: string; globalPort: number; inside: string; insidePort: number; line: number }>;
+}
+
+export interface ExitGuardConfig {
+  /** Keyed `ipv4:3101`, `ipv6:3102` (VRP numbers IPv4 and IPv6 ACLs apart). */
+  acls: Map<string, ConfigAcl>;
+  natGroups: Map<string, { first: string; last: string; line: number }>;
+  interfaces: Map<string, InterfaceGuard>;
 }
