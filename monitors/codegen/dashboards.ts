@@ -39,7 +39,38 @@ export type DashboardFigures = Pick<MonitoringFigures, 'floor' | 'objective' | '
 const uptimeStat = (f: DashboardFigures, title: string, expr: string, w = 6) =>
   new StatPanel().title(title).unit('percentunit').decimals(3).min(0).max(1).thresholds(planThresholds(f)).withTarget(q(expr)).gridPos({ x: 0, y: 0, w, h: 5 });
 
+/**
+ * What the pinned foundation SDK (0.0.21, its latest) writes that Grafana's schema 13 has moved
+ * away from, put right (monitors/codegen/dashboards-schema.test.ts type-checks the result against
+ * @grafana/schema): `auto*` interval fields on variables that are not interval variables, a table's
+ * `options.footer` (now per field), and a table's missing `custom.cellOptions` (required).
+ */
+function conformToSchema(d: Dashboard): Dashboard {
+  // a JSON copy: the builders leave functions on the model, which structuredClone refuses
+  const out = JSON.parse(JSON.stringify(d)) as Dashboard & {
+    templating?: { list?: Array<Record<string, unknown>> };
+    panels?: Array<{ type?: string; options?: Record<string, unknown>; fieldConfig?: { defaults?: { custom?: Record<string, unknown> } } }>;
+  };
+  for (const v of out.templating?.list ?? []) {
+    if (v.type === 'interval') continue;
+    delete v.auto;
+    delete v.auto_min;
+    delete v.auto_count;
+  }
+  for (const p of out.panels ?? []) {
+    if (p.type !== 'table') continue;
+    delete p.options?.footer;
+    const custom = p.fieldConfig?.defaults?.custom;
+    if (custom && !custom.cellOptions) custom.cellOptions = { type: 'auto' };
+  }
+  return out;
+}
+
 export function provinceOverview(provinceName: string, f: DashboardFigures): Dashboard {
+  return conformToSchema(provinceOverviewBuilt(provinceName, f));
+}
+
+function provinceOverviewBuilt(provinceName: string, f: DashboardFigures): Dashboard {
   const fixH = `${Number((f.fixWindowSeconds / 3600).toFixed(2))} h`;
   const riskH = `${Number((f.atRiskSeconds / 3600).toFixed(2))} h`;
   const pct = (v: number) => `${Number((v * 100).toFixed(3))}%`;
@@ -98,6 +129,10 @@ export function provinceOverview(provinceName: string, f: DashboardFigures): Das
 }
 
 export function cityDrilldown(provinceName: string): Dashboard {
+  return conformToSchema(cityDrilldownBuilt(provinceName));
+}
+
+function cityDrilldownBuilt(provinceName: string): Dashboard {
   const city = '{city=~"$city"}';
   return new DashboardBuilder(`${provinceName} e-government network: city drill-down`)
     .uid('stacks-city-drilldown')
