@@ -125,7 +125,7 @@ export function answerFamily(topology: Topology, net: FamilyNet, opts: QuestionO
         if (dest.owner !== undefined && s.scenario.nodes.includes(dest.owner)) return;
         const affected = changed ? closure(changed, reverse[k]!) : undefined;
         const nodes = affected ? affected.list : all;
-        const r = walkers[k]!.walk(nodes, base[k]!, affected?.mask);
+        const r = walkers[k]!.walk(nodes, base[k]!, affected?.mask, changed);
         for (const node of nodes) {
           if (node === dest.owner || s.scenario.nodes.includes(node)) continue;
           if (r.state[node] === WALK_FAILED && base[k]!.state[node] === WALK_OK) {
@@ -205,13 +205,9 @@ function changedNodes(cp: ControlPlane, keys: string[], routers: number[]): Uint
   };
   for (const key of keys) compare(cp.baseRoutes(key), cp.prefix(key));
   for (const r of routers) compare(cp.baseRoutes(`router:${r}`), cp.router(r));
-  for (const t of cp.touched) {
-    mark[t] = 1;
-    for (const i of net.ifacesOf[t]!) {
-      const peer = net.ifaces[i]!.peer;
-      if (peer !== undefined) mark[net.ifaces[peer]!.node] = 1;
-    }
-  }
+  // A failed element's own ends (both ends of a cut link, a failed device's neighbours) are touched;
+  // every other device's decision changes only through a label (its own or a next hop's), marked above.
+  for (const t of cp.touched) mark[t] = 1;
   return mark;
 }
 

@@ -69,6 +69,10 @@ export class ControlPlane {
   attached: number[][];
   private readonly baseAttached: number[][];
   private dirtyAreas = new Set<number>();
+  /** Areas a touched router belongs to: their ABR set (and so their summaries) may have changed. */
+  private touchedAreas = new Set<number>();
+  /** Areas each router has an interface in (up or not). */
+  private readonly memberOf: number[][];
   private touchedNodes = new Set<number>();
   private baseCache = new Map<string, DestinationRoutes>();
   private cache = new Map<string, DestinationRoutes>();
@@ -114,6 +118,10 @@ export class ControlPlane {
     }
     this.ifaceArea = Int32Array.from(net.ifaces, (i) => (i.ospf ? net.areas.indexOf(i.ospf.area) : -1));
     this.baseAttached = net.configs.map((_, node) => this.attachedOf(node));
+    this.memberOf = net.configs.map(() => []);
+    this.localOf.forEach((local, a) => {
+      for (const node of this.areaGraphs[a]!.nodes) if (local[node]! >= 0) this.memberOf[node]!.push(a);
+    });
     this.attached = this.baseAttached;
   }
 
@@ -165,7 +173,10 @@ export class ControlPlane {
       }
     }
     this.attached = this.baseAttached.slice();
-    for (const node of this.touchedNodes) this.attached[node] = this.attachedOf(node);
+    for (const node of this.touchedNodes) {
+      this.attached[node] = this.attachedOf(node);
+      for (const a of this.memberOf[node]!) this.touchedAreas.add(a);
+    }
   }
 
   restore(): void {
@@ -179,6 +190,7 @@ export class ControlPlane {
     this.attached = this.baseAttached;
     this.dirtyAreas.clear();
     this.touchedNodes.clear();
+    this.touchedAreas.clear();
     this.cache.clear();
     this.inScenario = false;
   }
@@ -258,10 +270,19 @@ export class ControlPlane {
       const l = out.intra[area];
       return !!l && l[this.localOf[area]![node]!]! < Infinity;
     };
+    // In a failure, an area's summaries are the base ones when nothing they follow from changed: the
+    // intra-area labels (every area's), the area's own graph and its ABRs. Skipping the per-ABR work
+    // then is what keeps a township's failure from costing a province-wide pass per destination.
+    let sameIntra = base !== undefined;
+    for (let a = 0; sameIntra && a < areas; a++) if (out.intra[a] !== base!.intra[a]) sameIntra = false;
+    const reusable = (a: number) => sameIntra && !this.dirtyAreas.has(a) && !this.touchedAreas.has(a);
     // Into the backbone: ABRs' intra-area routes from the other areas — an ABR's own networks in
     // another area included (its label there is its own cost: RFC 2328 §12.4.3 summarises every
     // intra-area route of an attached area, whether it is the ABR's own stub or a neighbour's).
-    if (bb >= 0) {
+    if (bb >= 0 && reusable(bb)) {
+      out.inter[bb] = base!.inter[bb];
+      out.interSources[bb] = base!.interSources[bb];
+    } else if (bb >= 0) {
       const sources: Array<[number, number]> = [];
       for (const node of this.areaGraphs[bb]!.nodes) {
         if (!this.nodeUp[node] || !this.isAbr(node)) continue;
@@ -275,8 +296,14 @@ export class ControlPlane {
       }
     }
     // Into every other area: what each ABR reaches, intra elsewhere or through the backbone.
+    const sameBackbone = bb < 0 || out.inter[bb] === base?.inter[bb];
     for (let a = 0; a < areas; a++) {
       if (a === bb) continue;
+      if (sameBackbone && reusable(a)) {
+        out.inter[a] = base!.inter[a];
+        out.interSources[a] = base!.interSources[a];
+        continue;
+      }
       const sources: Array<[number, number]> = [];
       for (const node of this.areaGraphs[a]!.nodes) {
         if (!this.nodeUp[node] || !this.isAbr(node) || !this.attached[node]!.includes(a)) continue;

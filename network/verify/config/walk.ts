@@ -39,6 +39,8 @@ export class Walker {
   private successors: number[][] | undefined;
   private base: WalkResult | undefined;
   private affected: Uint8Array | undefined;
+  /** Devices whose own decision may differ from the base; an affected device not in it forwards as in the base. */
+  private changed: Uint8Array | undefined;
   private stack: number[] = [];
   private onStack!: Int32Array;
 
@@ -48,12 +50,13 @@ export class Walker {
   ) {}
 
   /** Every device's outcome in the current state (the base walk when `base` is absent). */
-  walk(nodes: Iterable<number>, base?: WalkResult, affected?: Uint8Array): WalkResult {
+  walk(nodes: Iterable<number>, base?: WalkResult, affected?: Uint8Array, changed?: Uint8Array): WalkResult {
     const n = this.fw.cp.net.configs.length;
     this.state = new Uint8Array(n);
     this.problem = new Map();
     this.base = base;
     this.affected = affected;
+    this.changed = changed;
     this.successors = base ? undefined : Array.from({ length: n }, () => []);
     this.onStack = new Int32Array(n).fill(-1);
     for (const node of nodes) this.visit(node);
@@ -77,6 +80,7 @@ export class Walker {
       if (p) this.problem.set(node, p);
       return b;
     }
+    if (this.base && this.changed && !this.changed[node]) return this.revisit(node);
     const fw = this.fw;
     if (!fw.cp.nodeUp[node]) return this.fail(node, { kind: 'blackhole', at: node, why: 'is down' });
     if (this.dest.kind === 'address' && fw.isLocal(node, this.dest.hex)) {
@@ -122,6 +126,36 @@ export class Walker {
       return OK;
     }
     return this.fail(node, problem!);
+  }
+
+  /**
+   * A device whose decision is the base one, on a path through devices whose decisions changed: its
+   * next hops are the base walk's successors (no lookup). A device that failed in the base for a
+   * reason of its own keeps that outcome; otherwise it arrives iff every successor does.
+   */
+  private revisit(node: number): number {
+    const b = this.base!;
+    if (b.state[node] === FAILED) {
+      const p = b.problem.get(node);
+      const next = p?.kind === 'blackhole' ? p.at : undefined;
+      if (next === node || next === undefined) return this.fail(node, p ?? { kind: 'blackhole', at: node, why: 'fails' });
+    }
+    this.state[node] = VISITING;
+    this.onStack[node] = this.stack.length;
+    this.stack.push(node);
+    let problem: FlowProblem | undefined;
+    for (const next of b.successors[node]!) {
+      const r = this.visit(next);
+      if (r === VISITING) problem ??= { kind: 'loop', cycle: [...this.stack.slice(this.onStack[next]!), next] };
+      else if (r === FAILED) problem ??= this.problem.get(next) ?? { kind: 'blackhole', at: next, why: 'fails' };
+    }
+    this.stack.pop();
+    this.onStack[node] = -1;
+    if (!problem && b.state[node] === OK) {
+      this.state[node] = OK;
+      return OK;
+    }
+    return this.fail(node, problem ?? b.problem.get(node) ?? { kind: 'blackhole', at: node, why: 'fails' });
   }
 }
 
