@@ -13,6 +13,8 @@ import {
   departmentsSchema,
   exitPolicySchema,
   type ExitPolicyFile,
+  firstHopSchema,
+  qosSchema,
   divisionsSchema,
   ledgerSchema,
   legacySchema,
@@ -22,6 +24,8 @@ import {
   type DatacentersFile,
   type DepartmentsFile,
   type DivisionsFile,
+  type FirstHopFile,
+  type QosFile,
   type LedgerFile,
   type LegacyFile,
   type OspfSecurityFile,
@@ -47,6 +51,10 @@ export interface Inventory {
   ospfSecurity?: OspfSecurityFile;
   /** The internet exit's guard (exit-policy.yaml); absent when province.yaml names none. */
   exitPolicy?: ExitPolicyFile;
+  /** VRRP settings (first-hop.yaml); absent: the built-in defaults. */
+  firstHop?: FirstHopFile;
+  /** DSCP classes of the tiered circuits (qos.yaml); absent: no QoS policy. */
+  qos?: QosFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -135,6 +143,8 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     extra[key] = doc;
   }
   const exitPolicy = paths.exit_policy ? await loadFile(exitPolicySchema, paths.exit_policy) : undefined;
+  const firstHop = paths.first_hop ? await loadFile(firstHopSchema, paths.first_hop) : undefined;
+  const qos = paths.qos ? await loadFile(qosSchema, paths.qos) : undefined;
   const inventory: Inventory = {
     dir: absDir,
     paths,
@@ -147,6 +157,8 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     ledger,
     ...(ospfSecurity ? { ospfSecurity } : {}),
     ...(exitPolicy ? { exitPolicy } : {}),
+    ...(firstHop ? { firstHop } : {}),
+    ...(qos ? { qos } : {}),
     extra,
   };
   checkReferences(inventory);

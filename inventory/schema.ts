@@ -150,6 +150,10 @@ export const provinceSchema = z.strictObject({
     ospf_security: z.string().optional(),
     /** The internet exit's NAT ranges and declared public services (absent: no NAT, inbound default-deny only). */
     exit_policy: z.string().optional(),
+    /** VRRP settings of the LANs two routers serve (absent: the built-in defaults). */
+    first_hop: z.string().optional(),
+    /** The DSCP class table of the tiered circuits (absent: no QoS policy). */
+    qos: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
@@ -287,3 +291,61 @@ export const exitPolicySchema = z.strictObject({
   urpf: z.enum(['strict', 'loose']).default('strict'),
 });
 export type ExitPolicyFile = z.infer<typeof exitPolicySchema>;
+
+/** first-hop.yaml: VRRPv3 on the LANs two routers serve. */
+export const firstHopSchema = z.strictObject({
+  vrrp: z
+    .strictObject({
+      vrid: z.number().int().min(1).max(255),
+      priority: z.strictObject({ r1: z.number().int().min(1).max(254), r2: z.number().int().min(1).max(254) }),
+      /** VRRPv3 counts centiseconds: a multiple of 10 ms, 10 ms to 40.95 s (RFC 5798 §5.2.7). */
+      advertisement_ms: z.number().int().min(10).max(40950).multipleOf(10),
+      fast_advertisement_ms: z.number().int().min(10).max(40950).multipleOf(10),
+      link_local: z.string().regex(/^fe80::[0-9a-f:]*$/i, 'an IPv6 link-local address (fe80::…)'),
+    })
+    .refine((v) => v.priority.r1 > v.priority.r2, { message: 'priority.r1 must be above priority.r2: r1 is the preferred gateway', path: ['priority'] }),
+});
+export type FirstHopFile = z.infer<typeof firstHopSchema>;
+
+/** qos.yaml: the DSCP classes of the tiered circuits and their shares. */
+export const qosSchema = z
+  .strictObject({
+    classes: z
+      .array(
+        z.strictObject({
+          id,
+          name: displayName,
+          dscp: z.array(z.number().int().min(0).max(63)).min(1),
+          queue: z.enum(['priority', 'assured', 'default']),
+          share_percent: z.number().int().min(1).max(100),
+        }),
+      )
+      .min(1),
+    tiers: z.record(z.string(), z.record(z.string(), z.number().int().min(1).max(100))).default({}),
+  })
+  .superRefine((q, ctx) => {
+    const seen = new Map<number, string>();
+    q.classes.forEach((c, i) => {
+      for (const d of c.dscp) {
+        const other = seen.get(d);
+        if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'dscp'], message: `DSCP ${d} is already in class "${other}"` });
+        seen.set(d, c.id);
+      }
+      if (q.classes.findIndex((x) => x.id === c.id) !== i)
+        ctx.addIssue({ code: 'custom', path: ['classes', i, 'id'], message: `class "${c.id}" is declared twice` });
+    });
+    const defaults = q.classes.filter((c) => c.queue === 'default').length;
+    if (defaults !== 1)
+      ctx.addIssue({ code: 'custom', path: ['classes'], message: `exactly one class must have queue: default (it takes unmarked traffic), found ${defaults}` });
+    const sum = q.classes.reduce((a, c) => a + c.share_percent, 0);
+    if (sum !== 100) ctx.addIssue({ code: 'custom', path: ['classes'], message: `the classes' share_percent add up to ${sum}, not 100` });
+    for (const [tier, shares] of Object.entries(q.tiers)) {
+      for (const cls of Object.keys(shares))
+        if (!q.classes.some((c) => c.id === cls)) ctx.addIssue({ code: 'custom', path: ['tiers', tier, cls], message: `no class "${cls}" in classes` });
+      const missing = q.classes.filter((c) => shares[c.id] === undefined).map((c) => c.id);
+      if (missing.length) ctx.addIssue({ code: 'custom', path: ['tiers', tier], message: `gives no share to ${missing.join(', ')}` });
+      const total = Object.values(shares).reduce((a, b) => a + b, 0);
+      if (total !== 100) ctx.addIssue({ code: 'custom', path: ['tiers', tier], message: `shares add up to ${total}, not 100` });
+    }
+  });
+export type QosFile = z.infer<typeof qosSchema>;

@@ -8,6 +8,8 @@ import { inputError } from '../lib/errors.js';
 import { formatAddress, hostIn, parseAddress, subnet, type Prefix } from '../lib/ip.js';
 import { planAddresses, type IpamPlan, type SiteBlocks } from './ipam.js';
 import { planExitGuards } from './exit-guard.js';
+import { attachVrrp, DEFAULT_FIRST_HOP, lanInterfaces } from './first-hop.js';
+import { applyQos, qosPolicies } from './qos.js';
 import type { SiteSeed } from './sites.js';
 import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
 import type {
@@ -50,6 +52,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
   const devices: Device[] = [];
   const devicesOf = new Map<string, Device[]>();
   const links: Link[] = [];
+  const gateways = new Map<string, DualStack>();
 
   for (const seed of ipam.sites) {
     const blocks = ipam.blocks.get(seed.id)!;
@@ -88,16 +91,12 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
         originatesDefault: false,
       });
     }
-    // The site LAN sits on the first router; it is passive in OSPF (carried, no adjacency).
-    own[0]!.interfaces.push({
-      name: 'lan0',
-      kind: 'lan',
-      ipv4: hostIn(pools.lan.ipv4, 1, pools.lan.ipv4.length),
-      ipv6: hostIn(pools.lan.ipv6, 1, pools.lan.ipv6.length),
-      bandwidthMbps: LAN_MBPS,
-      description: `LAN ${seed.name}`,
-      passive: true,
-    });
+    // The site LAN: on both routers where there are two (VRRP gives the hosts one gateway), else
+    // on the one router. Passive in OSPF (carried, no adjacency).
+    const served = lanInterfaces(pools.lan, own, `LAN ${seed.name}`, LAN_MBPS);
+    served.ifaces.forEach((iface, k) => own[k]!.interfaces.push(iface));
+    sites[sites.length - 1]!.gateway = served.gateway;
+    gateways.set(seed.id, served.gateway);
     if (routers === 2)
       links.push(
         connect(`${seed.id}~peer`, 'peer', PEER_TIER, LAN_MBPS * 10, own[0]!, 'peer0', own[1]!, 'peer0', pools, P2P_SLOT.peer, area, `${seed.id} r1–r2`),
@@ -142,6 +141,20 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
 
   const exit = buildExit(inv, provinceId, ipam, devicesOf, devices, links);
   const { attached, services } = attachPools(inv, ipam, devicesOf);
+  // Once every link exists: VRRP tracks each router's ways out, QoS marks each tiered circuit.
+  const firstHop = inv.firstHop ?? DEFAULT_FIRST_HOP;
+  for (const [site, gateway] of gateways) attachVrrp(devicesOf.get(site)!, gateway, firstHop);
+  const qos = qosPolicies(inv.qos, tiers);
+  for (const tier of Object.keys(inv.qos?.tiers ?? {}))
+    if (!tiers.some((t) => t.id === tier))
+      throw inputError(
+        'E_QOS_TIER',
+        inv.paths.qos ?? inv.paths.province!,
+        `tiers.${tier}`,
+        `no tier "${tier}" in province.yaml tiers`,
+        `tiers: ${tiers.map((t) => t.id).join(', ')}`,
+      );
+  applyQos(qos, links, new Map(devices.map((d) => [d.id, d])));
   devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const d of devices) d.interfaces.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   links.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -158,6 +171,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     supernets,
     attached,
     services,
+    ...(qos.length ? { qos } : {}),
     pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
   };
 }

@@ -34,6 +34,8 @@ export interface Site {
   infra: DualStack;
   /** The site LAN per family (users, servers). */
   lan: DualStack;
+  /** The hosts' default gateway per family (bare): the VRRP virtual address where two routers serve the LAN, else r1's own. */
+  gateway?: DualStack;
 }
 
 export type DeviceRole = 'core' | 'access' | 'exit';
@@ -52,6 +54,50 @@ export interface Interface {
   description: string;
   /** Passive interfaces carry a prefix into OSPF but form no adjacency (LANs). */
   passive: boolean;
+  /** First-hop redundancy on a LAN both routers of a site serve (absent elsewhere). */
+  vrrp?: VrrpGroup;
+  /** The tier's QoS policy, applied outbound (uplink circuits, both ends). */
+  qos?: string;
+}
+
+/**
+ * A VRRPv3 group on a LAN interface, one per family with the same id: the virtual addresses are the
+ * gateway the LAN's hosts use; the higher priority (r1) is master while it holds a tracked uplink.
+ */
+export interface VrrpGroup {
+  vrid: number;
+  priority: number;
+  /** Bare virtual addresses per family (IPv4, IPv6 global); VRP adds the IPv6 link-local one. */
+  virtual: DualStack;
+  /** The IPv6 link-local virtual address (RFC 5798 §5.2.9: first in the IPv6 list). */
+  linkLocal: string;
+  /** Interfaces whose loss lowers the priority (the router's way out of the site), by model name. */
+  track: string[];
+  /** Priority lost per tracked interface down: all of them down puts r1 below its peer. */
+  trackReduce: number;
+  advertisementMs: number;
+  /** Advertisement interval with the lab's fast timers. */
+  fastAdvertisementMs: number;
+}
+
+/** One DSCP class of the QoS table (inventory/qos.yaml), with its share on a policy's circuit. */
+export interface QosClass {
+  id: string;
+  name: string;
+  /** DSCP code points (0–63) the class matches; the default class also takes everything unmatched. */
+  dscp: number[];
+  sharePercent: number;
+  /** `priority`: a strict-priority queue capped at its share (EF); `assured`: a guaranteed share that may borrow (AF); `default`: the rest. */
+  queue: 'priority' | 'assured' | 'default';
+}
+
+/** A tier's QoS policy: its classes and shares at the tier's circuit rate. */
+export interface QosPolicy {
+  /** Policy name as routers see it (`QOS-COUNTY-TOWNSHIP`). */
+  name: string;
+  tier: string;
+  rateMbps: number;
+  classes: QosClass[];
 }
 
 export interface Device {
@@ -228,6 +274,8 @@ export interface Topology {
   /** Pools routed at sites for the clouds (absent or empty without clouds; hand-made topologies omit them). */
   attached?: AttachedNetwork[];
   services?: PublishedService[];
+  /** QoS policies per tier (absent without inventory/qos.yaml). */
+  qos?: QosPolicy[];
   /** Every attachment pool the IPAM gave out (provider networks, tenant aggregates and subnets, VIPs), by ledger key. */
   pools?: Record<string, DualStack>;
 }

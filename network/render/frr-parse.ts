@@ -24,6 +24,7 @@ import {
 } from '../verify/config/parse-support.js';
 import { LOOPBACK_NAME } from './common.js';
 import { frrSecurity, resolveFrrSecurity, securityInterfaceLine, securityLine, securityTopLine, type SecurityContext } from './frr-parse-security.js';
+import { frrVrrpLine } from './vrrp-parse.js';
 
 const FRR_PREFERENCES = { connected: 0, static: 1, ospfInternal: 110, ospfExternal: 110 };
 const FRR_TIMERS = { hello: 10, dead: 40 };
@@ -87,6 +88,7 @@ export function parseFrr(text: string): ParsedConfig {
     }
     // An unindented line ends the stanza it follows (vtysh accepts configs without `exit`).
     if (l.indent === 0 && ctx.kind !== 'top' && !l.text.startsWith('!')) ctx = { kind: 'top' };
+    if (ctx.kind === 'interface' && frrVrrpLine(l, ctx.draft.iface.name, config, sink)) continue;
     if (ctx.kind === 'interface') {
       if (!securityInterfaceLine(l, ctx.draft, sec, sink)) interfaceLine(l, ctx.draft, sink);
     } else if (ctx.kind === 'ospf') ospfLine(l, ctx.version, ctx.process, sink, networks, passiveByName);

@@ -33,6 +33,8 @@ import {
   type VrpSecurity,
   type VrpSecurityContext,
 } from './vrp-parse-security.js';
+import { finishVrpVrrp, vrpVrrpGlobalLine, vrpVrrpLine } from './vrrp-parse.js';
+import { finishVrpQos, vrpQosInterfaceLine, vrpQosStanza } from './qos-parse.js';
 
 const VRP_PREFERENCES = { connected: 0, static: 60, ospfInternal: 10, ospfExternal: 150 };
 const VRP_TIMERS = { hello: 10, dead: 40 };
@@ -51,7 +53,9 @@ type Context =
   | { kind: 'interface'; draft: InterfaceDraft }
   | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string }
   | { kind: 'keychain'; security: VrpSecurityContext }
-  | { kind: 'acl'; acl: ConfigAcl };
+  | { kind: 'acl'; acl: ConfigAcl }
+  /** A stanza a feature's parser owns (its lines go to `line`). */
+  | { kind: 'stanza'; line: (l: NumberedLine) => void };
 
 export function parseVrp(text: string): ParsedConfig {
   const config = emptyConfig('vrp', VRP_PREFERENCES);
@@ -70,14 +74,20 @@ export function parseVrp(text: string): ParsedConfig {
       continue;
     }
     if (l.indent === 0 && ctx.kind !== 'top') ctx = { kind: 'top' };
-    if (ctx.kind === 'interface') guardInterfaceLine(l, ctx.draft.iface.name, config, sink) || interfaceLine(l, ctx.draft, sink, sec);
+    if (ctx.kind === 'interface' && (vrpVrrpLine(l, ctx.draft.iface.name, config, sink) || vrpQosInterfaceLine(l, ctx.draft.iface.name, config, sink)))
+      continue;
+    if (ctx.kind === 'stanza') ctx.line(l);
+    else if (ctx.kind === 'interface') guardInterfaceLine(l, ctx.draft.iface.name, config, sink) || interfaceLine(l, ctx.draft, sink, sec);
     else if (ctx.kind === 'acl') aclLine(l, ctx.acl, sink);
     else if (ctx.kind === 'ospf') processLine(l, ctx, sink, networks, silent);
     else if (ctx.kind === 'keychain') vrpSecurityLine(l, ctx.security, sec, sink);
     else if (l.text === 'ipv6') ipv6Global = true;
+    else if (vrpVrrpGlobalLine(l, config, sink)) continue;
     else {
-      const security = vrpSecurityTopLine(l, sec);
-      if (security === undefined) ctx = topLine(l, config, drafts, sink) ?? ctx;
+      const stanza = vrpQosStanza(l, config, sink);
+      const security = stanza ? undefined : vrpSecurityTopLine(l, sec);
+      if (stanza) ctx = { kind: 'stanza', line: stanza };
+      else if (security === undefined) ctx = topLine(l, config, drafts, sink) ?? ctx;
       else if (security !== 'done') ctx = { kind: 'keychain', security };
     }
   }
@@ -111,6 +121,8 @@ export function parseVrp(text: string): ParsedConfig {
       `${i.name} has IPv6 configured but ${ipv6Global ? 'no `ipv6 enable`' : 'the global `ipv6` is missing'}: VRP neither forwards IPv6 nor runs OSPFv3 on it`,
     );
   }
+  finishVrpVrrp(config);
+  finishVrpQos(config, sink);
   config.findings = sink.findings;
   return config;
 }

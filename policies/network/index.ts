@@ -11,6 +11,8 @@ import { noPrefixOverlap } from './prefix-overlap.js';
 import { classifiedNeverOnExtranet, privateNetworkTargetFollowsRule } from './private-networks.js';
 import { linkBandwidthPerTier, tierTableMeetsPlan } from './tier-bandwidth.js';
 import { locatedInInventory } from './locations.js';
+import { vrrpOnDualRouterLans } from './vrrp-lans.js';
+import { qosOnEveryUplink } from './qos-uplinks.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
@@ -22,6 +24,8 @@ export const NETWORK_POLICIES = [
   privateNetworkTargetFollowsRule,
   locatedInInventory(noPrefixOverlap),
   locatedInInventory(internetOnlyAtUnifiedExit),
+  locatedInInventory(vrrpOnDualRouterLans),
+  locatedInInventory(qosOnEveryUplink),
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

@@ -7,10 +7,12 @@ import type { DialectHooks, FeatureContext, RenderFeature } from './types.js';
 import { ospfAuthFeature } from './ospf-auth.js';
 import { bfdFeature } from './bfd.js';
 import { exitGuardFeature } from './exit-guard.js';
+import { vrrpFeature } from './vrrp.js';
+import { qosFeature } from './qos.js';
 
 export type { DialectHooks, FeatureContext, RenderFeature } from './types.js';
 
-export const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature, exitGuardFeature];
+export const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature, exitGuardFeature, vrrpFeature, qosFeature];
 
 type HookName = keyof DialectHooks;
 type HookArgs<H extends HookName> = DialectHooks[H] extends ((ctx: FeatureContext, ...rest: infer A) => ConfigLine[]) | undefined ? A : never;

@@ -68,6 +68,13 @@ export const FINDING_TITLES: Record<string, string> = {
   'exit.urpf': 'strict uRPF on every upstream interface, both families (VRP exits)',
   'exit.nat-missing': 'the exits translate the government IPv4 ranges (VRP exits)',
   'exit.nat-off-exit': 'only the exits translate addresses (VRP)',
+  'vrrp.missing': 'every LAN two routers serve runs VRRP',
+  'vrrp.no-backup': 'both routers of a dual-router LAN run its VRRP group',
+  'vrrp.mismatch': 'both routers of a LAN agree on the VRRP group (id, version, virtual address, timers)',
+  'vrrp.virtual-outside-lan': "VRRP virtual addresses lie inside the LAN's prefix",
+  'vrrp.virtual-owned': 'no router owns its LAN’s virtual address (tracking could not move it)',
+  'vrrp.preferred': 'r1 serves the gateway with everything up',
+  'ref.undefined-qos': 'every QoS policy, classifier and behavior referred to is defined',
 };
 
 /** Ids whose checks always appear in the report (passed when nothing is found), per family where marked. */
@@ -88,6 +95,8 @@ export const ALWAYS_CHECKED: Array<{ id: string; perFamily: boolean }> = [
   { id: 'failure.link', perFamily: true },
   { id: 'failure.device', perFamily: true },
   { id: 'failure.upstream', perFamily: true },
+  { id: 'vrrp.missing', perFamily: true },
+  { id: 'vrrp.mismatch', perFamily: true },
 ];
 
 export const CHECK_PREFIX = 'config.';

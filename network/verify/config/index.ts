@@ -10,6 +10,7 @@
  *   walk.ts       hop-by-hop forwarding from every device, ECMP branches, loops and blackholes
  *   questions.ts  reachability, every single failure, area 0, ABRs
  *   ribs.ts       DeviceRib per device per family (the differential check against FRR compares these)
+ *   gateway.ts    VRRP on the LANs two routers serve: agreement, and who serves the gateway in a failure
  *   trace.ts      one flow's path, Batfish-traceroute style
  *   findings.ts   finding ids, titles, report checks;  sarif.ts  SARIF with file:line regions
  *
@@ -23,6 +24,7 @@ import { Forwarding } from './forwarding.js';
 import { loadConfigs, type RenderedConfigFile } from './load.js';
 import { answerFamily } from './questions.js';
 import { exitGuardFindings } from './exit-filter.js';
+import { lanGateways, type LanGateway } from './gateway.js';
 import type { DeviceRib } from './rib.js';
 import { ribsOf } from './ribs.js';
 import { ControlPlane } from './spf.js';
@@ -35,6 +37,13 @@ export { FINDING_TITLES } from './findings.js';
 export type { DeviceRib, RibRoute, RibNextHop, RouteProtocol } from './rib.js';
 export { renderTrace, type Trace } from './trace.js';
 export { renderVerificationSarif } from './sarif.js';
+export type { LanGateway } from './gateway.js';
+
+/** Who serves each dual-router LAN's gateway, per family, normally and in each failure (from the configs). */
+export function gatewaysOf(topology: Topology, files: RenderedConfigFile[], families: readonly Family[] = FAMILIES): LanGateway[] {
+  return lanGateways(topology, loadConfigs(topology, files).configs, families).gateways;
+}
+
 export type { PhysicalState } from './adjacency.js';
 
 export interface DeviceRibOptions {
@@ -87,6 +96,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
     scenarios[net.family] = answers.scenarios;
   }
   findings.push(...exitGuardFindings(topology, configs));
+  findings.push(...lanGateways(topology, configs, families).findings);
   const t3 = performance.now();
   const checks = findingsToChecks(findings, families, opts.checkPrefix);
   const report = summarize('configs', checks, { sites: topology.sites.length, devices: configs.length, links: topology.links.length });

@@ -159,6 +159,10 @@ export interface ParsedConfig {
   behaviour?: DialectBehaviour;
   /** ACLs, NAT and uRPF (the guarded exit; VRP): see ExitGuardConfig. */
   guard?: ExitGuardConfig;
+  /** VRRP groups per interface and family (network/render/vrrp-parse.ts). */
+  vrrp?: VrrpConfig[];
+  /** MQC QoS: classifiers, behaviors, policies and where they apply (VRP; network/render/qos-parse.ts). */
+  qos?: QosConfig;
   /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
   findings: ParseFinding[];
 }
@@ -204,4 +208,34 @@ export interface ExitGuardConfig {
   acls: Map<string, ConfigAcl>;
   natGroups: Map<string, { first: string; last: string; line: number }>;
   interfaces: Map<string, InterfaceGuard>;
+}
+
+/** One VRRP virtual router of one family on one interface (FRR configures both families per id). */
+export interface VrrpConfig {
+  /** Interface as the config names it. */
+  interface: string;
+  vrid: number;
+  family: Family;
+  version: 2 | 3;
+  /** 100 when not configured (RFC 5798). */
+  priority: number;
+  preempt: boolean;
+  shutdown: boolean;
+  advertisementMs: number;
+  /** Virtual addresses as written (global ones; an IPv6 link-local one is `linkLocal`). */
+  virtual: string[];
+  linkLocal?: string;
+  /** Interfaces whose loss lowers the priority (VRP `track interface … reduced …`). */
+  track: Array<{ interface: string; reduce: number; line: number }>;
+  line: number;
+}
+
+export interface QosConfig {
+  classifiers: Map<string, { dscp: number[]; operator: 'and' | 'or'; line: number }>;
+  behaviors: Map<string, { queue?: 'ef' | 'af' | 'wfq'; percent?: number; line: number }>;
+  policies: Map<string, { entries: Array<{ classifier: string; behavior: string; line: number }>; line: number }>;
+  /** `traffic-policy P inbound|outbound` per interface. */
+  applied: Array<{ interface: string; policy: string; direction: 'inbound' | 'outbound'; line: number }>;
+  /** `qos gts cir KBPS` per interface. */
+  shaping: Array<{ interface: string; kbps: number; line: number }>;
 }
