@@ -1,5 +1,6 @@
 /**
- * The checks synth runs before it writes anything: model verification (both families) and every
+ * The checks synth runs before it writes anything: model verification (both families), the
+ * config-level verification of the device configs it rendered (both dialects), and every
  * registered policy. A design that fails a hard check is not synthesized unless forced, and the
  * reports go into the backbone stack either way so a reviewer reads them beside the configs.
  */
@@ -10,6 +11,7 @@ import { renderPolicyJson } from '../policies/render.js';
 import { renderSarif } from '../policies/sarif.js';
 import { sourceLocator } from '../policies/source-lines.js';
 import { cloudModelOf, type SynthModel } from './synth.js';
+import { combineReports, verifySynthesizedConfigs } from '../network/verify/config/index.js';
 
 export interface DesignChecks {
   verification: VerificationReport;
@@ -17,8 +19,13 @@ export interface DesignChecks {
   passed: boolean;
 }
 
-export async function runDesignChecks(model: SynthModel): Promise<DesignChecks> {
-  const verification = verifyTopology(model.topology);
+/**
+ * `configs`: the backbone stack's files as synth rendered them; their device configs are verified
+ * at config level too (issue 10: a renderer bug must not print "verification passed").
+ */
+export async function runDesignChecks(model: SynthModel, configs?: ReadonlyMap<string, string>): Promise<DesignChecks> {
+  const modelChecks = verifyTopology(model.topology);
+  const verification = configs ? combineReports(modelChecks, verifySynthesizedConfigs(model.topology, configs)) : modelChecks;
   const registry = allPolicies();
   const rules = registry.all();
   // Hand the policies what synth already built, so neither the topology nor the cloud model is built twice.

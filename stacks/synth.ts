@@ -84,6 +84,8 @@ export class SynthOutput {
     private readonly staging: string,
     private readonly contributions: StackContribution[],
     private readonly writing: BackgroundWrite,
+    /** What was rendered, per stack (the design checks read the device configs from here). */
+    readonly rendered: ReadonlyMap<string, ReadonlyMap<string, string>>,
   ) {}
 
   static async begin(outdir: string, model: SynthModel, contributions: StackContribution[]): Promise<SynthOutput> {
@@ -92,7 +94,7 @@ export class SynthOutput {
     const writing = writeFilesInThread(
       contributions.map((c) => ({ root: join(staging, 'stacks', c.name), files: [...files.get(c.name)!], unchangedFrom: join(outdir, 'stacks', c.name) })),
     );
-    return new SynthOutput(outdir, staging, contributions, writing);
+    return new SynthOutput(outdir, staging, contributions, writing, files);
   }
 
   /** More files for one stack (the checks' reports, the plans), written here and now. */

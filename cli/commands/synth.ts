@@ -131,7 +131,7 @@ interface SynthRun {
 async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, contributions, output, terraform, started, progress }: SynthRun): Promise<void> {
   const inventory = model.inventory;
   const { status } = await readMergeStatus(inventory.dir);
-  const checks = opts.skipChecks ? undefined : await runDesignChecks(model);
+  const checks = opts.skipChecks ? undefined : await runDesignChecks(model, output.rendered.get(BACKBONE_STACK));
   if (checks) progress.step('verified and checked');
   const checkSummary = checks && {
     verification: checks.verification.summary,

@@ -15,9 +15,10 @@ import type { OversubscriptionThreshold } from '../../network/verify/oversubscri
 import { EXIT, inputError } from '../../lib/errors.js';
 import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 import type { Family, Level, Topology } from '../../network/types.js';
-import { summarize, type VerificationReport } from '../../network/verify/report.js';
+import type { VerificationReport } from '../../network/verify/report.js';
 import { DIALECT_IDS, type DialectId } from '../../network/render/index.js';
 import {
+  combineReports,
   renderedConfigs,
   renderTrace,
   renderVerificationSarif,
@@ -107,7 +108,7 @@ export const verifyCommand: CommandModule = {
           : await registered!({ inventory, topology, options, stateDir: g.stateDir, lab: targetInstance(opts.lab), compare: opts.compare });
         let report = modelReport;
         // The model checks are the fast first pass; the configs are what would run on the routers.
-        if (opts.target === 'model' && opts.configs !== false) report = combine(modelReport, configReports(topology, opts, dialects));
+        if (opts.target === 'model' && opts.configs !== false) report = combineReports(modelReport, configReports(topology, opts, dialects));
         if (opts.format === 'sarif') {
           const text = JSON.stringify(renderVerificationSarif(report), null, 2) + '\n';
           if (opts.output) writeFileSync(opts.output, text);
@@ -160,12 +161,6 @@ function configReports(topology: Topology, opts: VerifyOptions, dialects: Dialec
       (d) =>
         verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report,
     );
-}
-
-function combine(model: VerificationReport, configs: VerificationReport[]): VerificationReport {
-  const checks = [...model.checks, ...configs.flatMap((r) => r.checks)];
-  const s = model.summary;
-  return summarize(configs.length ? `${s.target}+configs` : s.target, checks, { devices: s.devices, links: s.links, sites: s.sites });
 }
 
 function trace(g: GlobalOptions, topology: Topology, opts: VerifyOptions, dialects: DialectId[]): void {

@@ -17,6 +17,7 @@
  * Pure: text in, data out; reading a synth output folder is the CLI's job (cli/commands/verify.ts).
  */
 import { FAMILIES, type Family, type Topology } from '../../types.js';
+import { DIALECTS, DIALECT_IDS, type DialectId } from '../../render/index.js';
 import { summarize, type VerificationReport } from '../report.js';
 import { buildFamilyNet, type FamilyNet, type PhysicalState } from './adjacency.js';
 import { findingsToChecks, type ConfigFinding } from './findings.js';
@@ -114,4 +115,31 @@ export function traceConfigs(topology: Topology, files: RenderedConfigFile[], fr
 
 export function traceText(t: Trace): string {
   return renderTrace(t);
+}
+
+/**
+ * The config-level checks of synthesized files as they are about to be written: `files` maps paths
+ * under the backbone stack (`configs/<dialect>/<hostname>.<ext>`) to their text; every dialect
+ * present is verified (without the single-failure questions, as `stacks verify` by default).
+ */
+export function verifySynthesizedConfigs(topology: Topology, files: ReadonlyMap<string, string>): VerificationReport[] {
+  const byDialect = new Map<DialectId, RenderedConfigFile[]>();
+  for (const [path, text] of files) {
+    const m = /^configs\/([^/]+)\/([^/]+)$/.exec(path);
+    if (!m || !(DIALECT_IDS as readonly string[]).includes(m[1]!)) continue;
+    const dialect = m[1] as DialectId;
+    const ext = `.${DIALECTS[dialect].fileExtension}`;
+    const device = m[2]!.endsWith(ext) ? m[2]!.slice(0, -ext.length) : m[2]!;
+    (byDialect.get(dialect) ?? byDialect.set(dialect, []).get(dialect)!).push({ device, dialect, path, text });
+  }
+  return [...byDialect].map(
+    ([dialect, list]) => verifyConfigs(topology, list, { failures: false, checkPrefix: byDialect.size > 1 ? `config.${dialect}.` : 'config.' }).report,
+  );
+}
+
+/** The model checks (the fast first pass) and the config-level reports as one report. */
+export function combineReports(model: VerificationReport, configs: VerificationReport[]): VerificationReport {
+  const checks = [...model.checks, ...configs.flatMap((r) => r.checks)];
+  const s = model.summary;
+  return summarize(configs.length ? `${s.target}+configs` : s.target, checks, { devices: s.devices, links: s.links, sites: s.sites });
 }

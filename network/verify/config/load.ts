@@ -23,6 +23,8 @@ const LOOPBACK: Record<DialectId, string> = { frr: 'lo', vrp: 'LoopBack0' };
 
 export function loadConfigs(topology: Topology, files: RenderedConfigFile[]): { configs: LoadedConfig[]; findings: ConfigFinding[] } {
   const devices = new Map(topology.devices.map((d) => [d.id, d]));
+  // Files on disk are named by hostname (synth writes `configs/frr/xian-beilin-t01-r1.conf`).
+  const byHostname = new Map(topology.devices.map((d) => [d.hostname, d]));
   const findings: ConfigFinding[] = [];
   const configs: LoadedConfig[] = [];
   const seen = new Map<string, string>();
@@ -31,7 +33,7 @@ export function loadConfigs(topology: Topology, files: RenderedConfigFile[]): { 
     const parsed = dialect.parse(f.text);
     for (const p of parsed.findings)
       findings.push({ id: p.id, object: `file:${f.path}`, message: `${f.device}: ${p.message}`, at: [{ file: f.path, line: p.line }] });
-    const device = devices.get(f.device);
+    const device = devices.get(f.device) ?? byHostname.get(f.device);
     if (!device) {
       findings.push({
         id: 'config.unknown-device',
@@ -41,22 +43,22 @@ export function loadConfigs(topology: Topology, files: RenderedConfigFile[]): { 
       });
       continue;
     }
-    const first = seen.get(f.device);
+    const first = seen.get(device.id);
     if (first !== undefined) {
       findings.push({
         id: 'config.duplicate-device',
-        object: `device:${f.device}`,
-        message: `${f.device} has two configs: ${first} and ${f.path} (the first is used)`,
+        object: `device:${device.id}`,
+        message: `${device.id} has two configs: ${first} and ${f.path} (the first is used)`,
         at: [{ file: f.path, line: 1 }],
       });
       continue;
     }
-    seen.set(f.device, f.path);
+    seen.set(device.id, f.path);
     if (parsed.hostname !== undefined && parsed.hostname !== device.hostname) {
       findings.push({
         id: 'config.hostname-mismatch',
-        object: `device:${f.device}`,
-        message: `${f.path} names host "${parsed.hostname}", device ${f.device} is "${device.hostname}"`,
+        object: `device:${device.id}`,
+        message: `${f.path} names host "${parsed.hostname}", device ${device.id} is "${device.hostname}"`,
         at: [{ file: f.path, line: parsed.hostnameLine ?? 1 }],
       });
     }
