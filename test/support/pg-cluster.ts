@@ -21,6 +21,8 @@ export async function freePort(): Promise<number> {
 
 export interface PgCluster {
   url: string;
+  /** The cluster's folder (data/postmaster.pid names the server's pid). */
+  dir: string;
   stop(): void;
 }
 
@@ -36,5 +38,5 @@ export async function startPgCluster(opts: { address?: string; port?: number; co
     encoding: 'utf8',
     env: { ...process.env, PG_EXTRA_CONF: extra },
   }).trim();
-  return { url, stop: () => execFileSync(SCRIPT, ['stop', dir]) };
+  return { url, dir, stop: () => execFileSync(SCRIPT, ['stop', dir]) };
 }
