@@ -19,7 +19,8 @@ import { runtimeError } from '../lib/errors.js';
 import { ensureKeyPair, type LabSecrets } from './secrets.js';
 import type { DevicePaths } from './names.js';
 
-export const FRR_DAEMONS = ['zebra', 'ospfd', 'ospf6d', 'staticd'] as const;
+// bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it
+export const FRR_DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d', 'staticd'] as const;
 export const ALL_DAEMONS = [...FRR_DAEMONS, 'sshd', 'snmpd'] as const;
 export type DaemonName = (typeof ALL_DAEMONS)[number];
 

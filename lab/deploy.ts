@@ -10,7 +10,9 @@ import { emptyState, readState, StateStore, type LabState } from './state.js';
 import { preflight } from './preflight.js';
 import { assertMgmtBlockFree } from './mgmt-clash.js';
 import { bringUp } from './up.js';
-import { configHash, deployLevels, loadLabModel, renderLabConfig, type ConfigRenderer } from './model.js';
+import { configHash, deployLevels, labRenderer, loadLabModel, type ConfigRenderer } from './model.js';
+import { redactSecretValues, resolveForDeploy, SecretStore } from '../lib/secret-refs.js';
+import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { pushDevice, type DeviceOutcome, type PushContext } from './push.js';
 import { pushFreshBatch } from './push-fresh.js';
 import { mapLimit } from './shell.js';
@@ -86,11 +88,17 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
   const started = Date.now();
   const { lab, paths, state: previous, scoped } = await openLab(opts);
   const parallel = Math.max(1, opts.parallel ?? 4);
-  const render = opts.render ?? renderLabConfig;
-  const candidate = (id: string) => {
-    const text = render(scoped.topology, id);
-    return opts.candidateOverride ? opts.candidateOverride(id, text) : text;
-  };
+  const render = opts.render ?? labRenderer(readKeyring(opts.stateDir));
+  const rendered = scoped.devices.map((d) => {
+    const text = render(scoped.topology, d.id);
+    return { where: `${lab}/${d.id}`, text: opts.candidateOverride ? opts.candidateOverride(d.id, text) : text };
+  });
+  // The configs hold {{secret:…}} references; the devices get the values (generated on first need, sealed first).
+  const secrets = SecretStore.forState(opts.stateDir);
+  const resolved = new Map(resolveForDeploy(secrets, rendered).map((text, i) => [scoped.devices[i]!.id, text]));
+  // What the deploy reports (diffs of key lines) names no value.
+  const redact = (lines: string[]) => lines.map((l) => redactSecretValues(l, secrets.allValues()));
+  const candidate = (id: string) => resolved.get(id)!;
   // Every config this deploy would push must parse in FRR before anything on the lab changes.
   const toPush = scoped.devices
     .map((d) => ({ device: d.id, text: candidate(d.id) }))
@@ -197,7 +205,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       rolledBack: count('rolled-back'),
       failed: count('failed'),
       interrupted,
-      outcomes,
+      outcomes: outcomes.map((o) => (o.diff ? { ...o, diff: { remove: redact(o.diff.remove), add: redact(o.diff.add) } } : o)),
       convergence,
       stages,
       seconds: (Date.now() - started) / 1000,

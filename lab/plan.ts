@@ -4,7 +4,9 @@
  * rendered from the inventory now. Devices entering or leaving the scope show up as added/removed.
  */
 import { structuredPatch } from 'diff';
-import { configHash, type ConfigRenderer, renderLabConfig } from './model.js';
+import { configHash, type ConfigRenderer, labRenderer, withKnownSecrets } from './model.js';
+import { redactSecretValues, SecretStore } from '../lib/secret-refs.js';
+import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { openLab, type LabOptions } from './deploy.js';
 
 export interface DevicePlan {
@@ -25,17 +27,19 @@ export interface LabPlan {
 
 export async function planLab(opts: LabOptions & { render?: ConfigRenderer }): Promise<LabPlan> {
   const { lab, state, scoped } = await openLab(opts);
-  const render = opts.render ?? renderLabConfig;
+  const render = opts.render ?? labRenderer(readKeyring(opts.stateDir));
+  const secrets = SecretStore.forState(opts.stateDir);
+  const values = secrets.allValues();
   const devices: DevicePlan[] = [];
   for (const d of scoped.devices) {
-    const next = render(scoped.topology, d.id);
+    const next = withKnownSecrets(render(scoped.topology, d.id), secrets);
     const recorded = state?.devices[d.id]?.config;
     if (recorded !== undefined && configHash(recorded) === configHash(next)) {
       devices.push({ device: d.id, action: 'no-op', diff: [], added: 0, removed: 0 });
       continue;
     }
     const patch = structuredPatch(`${d.id} (deployed)`, `${d.id} (candidate)`, recorded ?? '', next, '', '', { context: 2 });
-    const diff = patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
+    const diff = patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map((l) => redactSecretValues(l, values))]);
     devices.push({
       device: d.id,
       action: recorded === undefined ? 'create' : 'update',

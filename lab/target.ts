@@ -9,7 +9,9 @@ import { labStatus, renderLabStatus } from './status.js';
 import { readLabTargets } from './targets.js';
 import { readState } from './state.js';
 import { labPaths } from './names.js';
-import { renderLabConfig } from './model.js';
+import { labRenderer, withKnownSecrets } from './model.js';
+import { redactSecretValues, SecretStore } from '../lib/secret-refs.js';
+import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { runtimeOf } from './up.js';
 import { DeviceSession } from './ssh.js';
 import { labDriver } from './driver.js';
@@ -111,12 +113,15 @@ export const target: Target = {
     if (!state) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${ctx.instance} is not deployed`, 'run `stacks deploy --target lab` first');
     const privateKey = await readFile(paths.deployKey);
     const deployed = scoped.devices.filter((d) => state.devices[d.id]?.phase === 'confirmed');
+    const render = labRenderer(readKeyring(ctx.stateDir));
+    const secrets = SecretStore.forState(ctx.stateDir);
     return mapLimit(deployed, 8, async (d): Promise<DeviceDrift> => {
       const rt = runtimeOf(state, paths, scoped, d.id);
       let session: DeviceSession | undefined;
       try {
         session = await DeviceSession.connect({ device: d.id, host: rt.mgmtAddress, privateKey, pinnedHostKey: state.devices[d.id]!.hostKey });
-        const commands = await labDriver(session).compareRunning(renderLabConfig(scoped.topology, d.id));
+        const intended = withKnownSecrets(render(scoped.topology, d.id), secrets);
+        const commands = (await labDriver(session).compareRunning(intended)).map((c) => redactSecretValues(c, secrets.allValues()));
         return { device: d.id, platform: DEFAULT_PLATFORM, commands };
       } catch (err) {
         return { device: d.id, platform: DEFAULT_PLATFORM, commands: [], error: (err as Error).message };

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { inputError, runtimeError } from './errors.js';
 import { readSecretDocument, writeSecretDocument } from './sealed-file.js';
 import { ensurePrivateDir } from './private-files.js';
+import { isMd5KeyPath } from '../network/ospf-keyring.js';
 import { findMalformedRefs, findSecretRefs, isSecretPath, secretRefPattern } from './secret-ref-token.js';
 
 export { findMalformedRefs, findSecretRefs, isSecretPath, refPath, secretRef } from './secret-ref-token.js';
@@ -45,7 +46,8 @@ const randomPassword = (): string => `Sx${randomBytes(18).toString('base64url').
 export const GENERATED_SECRETS: readonly SecretGenerator[] = [
   { kind: 'snmp', generate: randomToken },
   { kind: 'users', generate: randomPassword },
-  { kind: 'ospf', generate: randomToken },
+  // OSPFv2 keyed MD5 takes 16 characters at most (network/ospf-keyring.ts): 12 random bytes
+  { kind: 'ospf', generate: (path) => (isMd5KeyPath(path) ? randomBytes(12).toString('base64url') : randomToken()) },
 ];
 
 const kindOf = (path: string) => path.split('/')[0]!;

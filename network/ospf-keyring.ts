@@ -62,7 +62,13 @@ export function advance(k: AreaKeys): AreaKeys {
   return { keys: [newer], send: newer };
 }
 
-/** Secret path of one key: OSPFv2 and OSPFv3 keys are separate secrets (MD5 takes 16 characters, the trailer longer ones). */
+/**
+ * Secret path of one key. OSPFv2 and OSPFv3 keys are separate secrets: keyed MD5 takes at most 16
+ * characters (FRR cuts a longer key, VRP refuses it), the OSPFv3 trailer's HMAC-SHA-256 key is longer.
+ */
 export function ospfKeyPath(version: 'v2' | 'v3', area: string, id: number): string {
-  return `${version === 'v2' ? 'ospf' : 'ospf6'}/area-${area}/key-${id}`;
+  return `ospf/area-${area}/${version === 'v2' ? 'key' : 'v3-key'}-${id}`;
 }
+
+/** Is this secret path an OSPFv2 (MD5) key, which must be at most 16 characters? */
+export const isMd5KeyPath = (path: string): boolean => /^ospf\/area-[^/]+\/key-\d+$/.test(path);

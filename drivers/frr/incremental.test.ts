@@ -67,3 +67,66 @@ describe('incremental FRR commands', () => {
     expect(incrementalScript(withNo, BASE)).toBe('interface d1\n ipv6 nd suppress-ra\nexit\n');
   });
 });
+
+describe('incremental FRR commands: key chains, BFD profiles and OSPF key rolls', () => {
+  const conf = (md5: string[], chain: string) =>
+    [
+      'key chain ospf6-area-0.0.0.1',
+      chain,
+      'exit',
+      'bfd',
+      ' profile city-county',
+      '  detect-multiplier 3',
+      '  receive-interval 100',
+      ' exit',
+      'exit',
+      'interface up0',
+      ' ip ospf authentication message-digest',
+      ...md5.map((id) => ` ip ospf message-digest-key ${id} md5 K${id}`),
+      'exit',
+      '',
+    ].join('\n');
+  const key = (id: number, sendNever = false) =>
+    [` key ${id}`, `  key-string S${id}`, '  cryptographic-algorithm hmac-sha-256', ...(sendNever ? ['  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000'] : []), ' exit'].join(
+      '\n',
+    );
+
+  test('keys and profiles are sub-contexts of their stanza', () => {
+    const m = parseFrrConfig(conf(['1'], key(1)));
+    expect(m.contexts.get('key chain ospf6-area-0.0.0.1\n key 1')).toEqual(['key-string S1', 'cryptographic-algorithm hmac-sha-256']);
+    expect(m.contexts.get('bfd\n profile city-county')).toEqual(['detect-multiplier 3', 'receive-interval 100']);
+    expect(m.top).toEqual([]);
+  });
+
+  test('accept step: the new key is added accept-only, the MD5 key sent stays last (re-entered after the new one)', () => {
+    const script = incrementalScript(conf(['1'], key(1)), conf(['2', '1'], `${key(1)}\n${key(2, true)}`));
+    expect(script).toBe(
+      [
+        'key chain ospf6-area-0.0.0.1',
+        ' key 2',
+        '  key-string S2',
+        '  cryptographic-algorithm hmac-sha-256',
+        '  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000',
+        ' exit',
+        'exit',
+        'interface up0',
+        ' ip ospf message-digest-key 2 md5 K2',
+        ' no ip ospf message-digest-key 1 md5 K1',
+        ' ip ospf message-digest-key 1 md5 K1',
+        'exit',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('send step, then the old key removed: lifetimes move, key 1 leaves the chain and the interface', () => {
+    const send = incrementalScript(conf(['2', '1'], `${key(1)}\n${key(2, true)}`), conf(['1', '2'], `${key(1, true)}\n${key(2)}`));
+    expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 1\n  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000\n exit\nexit');
+    expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 2\n  no send-lifetime\n exit\nexit');
+    expect(send).toMatch(/ no ip ospf message-digest-key 2 md5 K2\n ip ospf message-digest-key 2 md5 K2\n/);
+    const done = incrementalScript(conf(['1', '2'], `${key(1, true)}\n${key(2)}`), conf(['2'], key(2)));
+    expect(done).toContain('key chain ospf6-area-0.0.0.1\n no key 1\nexit');
+    expect(done).toContain(' no ip ospf message-digest-key 1 md5 K1');
+    expect(done).not.toContain('ip ospf message-digest-key 2 md5 K2\n');
+  });
+});

@@ -24,6 +24,14 @@ export interface FrrConfigModel {
 }
 
 const CONTEXT = /^(interface|router|route-map|key chain|line|bfd|vrf|segment-routing|ip prefix-list \S+ seq|mpls|ldp|pseudowire|nexthop-group)\b/;
+/** Contexts with contexts inside (`key chain` → `key N`, `bfd` → `profile P`): a sub-context is keyed `PARENT\n SUB`. */
+const NESTING = /^(key chain|bfd)\b/;
+const SUB_CONTEXT = /^(key \d+|profile \S+|peer .+)$/;
+/**
+ * Lines whose order matters: ospfd sends with the message-digest key configured last, so a key roll
+ * must leave the key to send at the end — re-entering a kept key moves it there.
+ */
+const ORDERED = [/^ip ospf message-digest-key /];
 /** Lines that describe the file, not the device: never removed or re-sent. */
 const NOT_COMMANDS = /^(!|end$|exit$|frr version |frr defaults |service integrated-vtysh-config|$)/;
 /** Commands set once per context: a new value replaces the old, so the old is not removed first. */
@@ -51,33 +59,68 @@ const SINGLE_VALUED = [
   'timers lsa min-arrival',
   'default-information originate',
   'log syslog',
+  'ip ospf bfd profile',
+  'ipv6 ospf6 bfd profile',
+  'ipv6 ospf6 authentication',
+  'key-string',
+  'cryptographic-algorithm',
+  'send-lifetime',
+  'accept-lifetime',
+  'detect-multiplier',
+  'receive-interval',
+  'transmit-interval',
 ];
 
 export function parseFrrConfig(text: string): FrrConfigModel {
   const model: FrrConfigModel = { top: [], contexts: new Map() };
   let open: string[] | undefined;
+  /** The open top-level context's header, while its sub-contexts (key chain keys, bfd profiles) may open. */
+  let parent: string | undefined;
+  let inSub = false;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
     const indented = /^\s/.test(line);
     const body = line.trim();
+    if (body === 'exit' && indented && inSub && parent !== undefined) {
+      // ` exit` leaves a key or a profile, back into its stanza
+      open = model.contexts.get(parent);
+      inSub = false;
+      continue;
+    }
     if (body === 'exit' || body === 'end') {
       open = undefined;
+      parent = undefined;
+      inSub = false;
       continue;
     }
     if (NOT_COMMANDS.test(body)) continue;
-    if (indented && open) open.push(body);
+    if (indented && parent !== undefined && NESTING.test(parent) && SUB_CONTEXT.test(body) && line.search(/\S/) === 1) {
+      const header = `${parent}\n ${body}`;
+      open = model.contexts.get(header) ?? [];
+      model.contexts.set(header, open);
+      inSub = true;
+    } else if (indented && open) open.push(body);
     else if (CONTEXT.test(body) && !body.startsWith('ip prefix-list')) {
       open = model.contexts.get(body) ?? [];
       model.contexts.set(body, open);
+      parent = body;
+      inSub = false;
     } else {
       open = undefined;
+      parent = undefined;
       model.top.push(body);
     }
   }
   return model;
 }
 
-const negate = (line: string) => (line.startsWith('no ') ? line.slice(3) : `no ${line}`);
+const negate = (line: string) => {
+  if (line.startsWith('no ')) return line.slice(3);
+  // vtysh takes the lifetimes' `no` forms without arguments
+  const lifetime = /^(send|accept)-lifetime /.exec(line);
+  return lifetime ? `no ${lifetime[1]}-lifetime` : `no ${line}`;
+};
+const isOrdered = (line: string) => ORDERED.some((re) => re.test(line));
 const singleKey = (line: string) => SINGLE_VALUED.find((k) => line === k || line.startsWith(k + ' '));
 
 /** Commands in `from` not in `to` negated (unless `to` re-sets them), then `to`'s new lines. */
@@ -90,9 +133,19 @@ function lineChanges(from: readonly string[], to: readonly string[]): string[] {
       .map(singleKey)
       .filter((k): k is string => k !== undefined),
   );
-  const removed = from.filter((l) => !wants.has(l) && !replaced.has(singleKey(l) ?? '\0')).map(negate);
-  const added = to.filter((l) => !has.has(l));
-  return [...removed, ...added];
+  const orderedFrom = from.filter(isOrdered);
+  const orderedTo = to.filter(isOrdered);
+  // Plain removal and appending leaves kept lines in their old order, new ones at the end: enough unless `to` wants another order.
+  const plainResult = [...orderedFrom.filter((l) => wants.has(l)), ...orderedTo.filter((l) => !has.has(l))];
+  const reorder = plainResult.join('\n') !== orderedTo.join('\n');
+  const plain = (l: string) => !reorder || !isOrdered(l);
+  const removed = from.filter((l) => plain(l) && !wants.has(l) && !replaced.has(singleKey(l) ?? '\0')).map(negate);
+  const added = to.filter((l) => plain(l) && !has.has(l));
+  if (!reorder) return [...removed, ...added];
+  // In `to`'s order: a new line is added, a kept one re-entered (to the end); then the dropped ones go.
+  const ordered = orderedTo.flatMap((l) => (has.has(l) ? [negate(l), l] : [l]));
+  const dropped = orderedFrom.filter((l) => !wants.has(l)).map(negate);
+  return [...removed, ...added, ...ordered, ...dropped];
 }
 
 /** A vtysh -f script from `from` to `to` (empty when they configure the same). */
@@ -102,15 +155,22 @@ export function incrementalScript(fromText: string, toText: string): string {
   const out: string[] = [];
   for (const [header, lines] of from.contexts) {
     if (to.contexts.has(header)) continue;
-    // An interface is the kernel's: its config is removed line by line. Other contexts go whole.
-    if (header.startsWith('interface ')) {
+    const [parent, sub] = header.split('\n') as [string, string | undefined];
+    if (sub !== undefined) {
+      // a key or profile goes inside its stanza (unless the whole stanza goes)
+      if (to.contexts.has(parent)) out.push(parent, ` ${negate(sub.trim())}`, 'exit');
+    } else if (header.startsWith('interface ')) {
+      // An interface is the kernel's: its config is removed line by line. Other contexts go whole.
       if (lines.length) out.push(header, ...lines.map((l) => ` ${negate(l)}`), 'exit');
     } else out.push(negate(header));
   }
   out.push(...lineChanges(from.top, to.top));
   for (const [header, lines] of to.contexts) {
     const changes = lineChanges(from.contexts.get(header) ?? [], lines);
-    if (changes.length || !from.contexts.has(header)) out.push(header, ...changes.map((l) => ` ${l}`), 'exit');
+    if (!changes.length && from.contexts.has(header)) continue;
+    const [parent, sub] = header.split('\n') as [string, string | undefined];
+    if (sub !== undefined) out.push(parent, sub, ...changes.map((l) => `  ${l}`), ' exit', 'exit');
+    else out.push(header, ...changes.map((l) => ` ${l}`), 'exit');
   }
   return out.length ? out.join('\n') + '\n' : '';
 }

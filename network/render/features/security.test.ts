@@ -31,7 +31,7 @@ describe('OSPF authentication and BFD in the rendered configs', () => {
     const lan = stanza(config, 'interface lan0');
     expect(lan.join('\n')).not.toMatch(/authentication|bfd/);
     expect(config).toContain(
-      `key chain ospf6-area-${county.area}\n key 1\n  key-string {{secret:ospf6/area-${county.area}/key-1}}\n  cryptographic-algorithm hmac-sha-256\n exit\nexit`,
+      `key chain ospf6-area-${county.area}\n key 1\n  key-string {{secret:ospf/area-${county.area}/v3-key-1}}\n  cryptographic-algorithm hmac-sha-256\n exit\nexit`,
     );
     expect(config).toContain('bfd\n profile city-county\n  detect-multiplier 3\n  receive-interval 100\n  transmit-interval 100\n exit');
     expect(config).toContain(' profile county-township\n  detect-multiplier 3\n  receive-interval 200\n  transmit-interval 200');
@@ -63,7 +63,7 @@ describe('OSPF authentication and BFD in the rendered configs', () => {
     expect(chain).toBeGreaterThan(0);
     expect(chain).toBeLessThan(firstIface);
     expect(lines.indexOf('bfd')).toBeLessThan(firstIface);
-    expect(config).toContain(`  key-string cipher {{secret:ospf6/area-${county.area}/key-1}}`);
+    expect(config).toContain(`  key-string cipher {{secret:ospf/area-${county.area}/v3-key-1}}`);
     expect(config).toContain(`  algorithm hmac-sha-256`);
     expect(config).toContain(` ospf authentication-mode keychain ospf-area-${county.area}`);
     expect(config).toContain(' ospf bfd min-tx-interval 100 min-rx-interval 100 detect-multiplier 3');

@@ -63,7 +63,7 @@ describe.each(['frr', 'vrp'] as const)('%s', (dialect) => {
 
   it('a wrong key on the township in both families → no adjacency in either', () => {
     const files = rendered(dialect).map((f) =>
-      f.device === township ? { ...f, text: f.text.replace(/\{\{secret:(ospf6?)\/area-([^/]+)\/key-1\}\}/g, '{{secret:$1/area-$2/wrong-1}}') } : f,
+      f.device === township ? { ...f, text: f.text.replace(/\{\{secret:ospf\/area-([^/]+)\/(v3-)?key-1\}\}/g, '{{secret:ospf/area-$1/$2wrong-1}}') } : f,
     );
     expect(ids(files)).toEqual(expect.arrayContaining(['ospf.auth-mismatch ipv4', 'ospf.auth-mismatch ipv6']));
   });
