@@ -39,7 +39,10 @@ export async function planLab(opts: LabOptions & { render?: ConfigRenderer }): P
       continue;
     }
     const patch = structuredPatch(`${d.id} (deployed)`, `${d.id} (candidate)`, recorded ?? '', next, '', '', { context: 2 });
-    const diff = patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map((l) => redactSecretValues(l, values))]);
+    const diff = patch.hunks.flatMap((h) => [
+      `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+      ...h.lines.map((l) => redactSecretValues(l, values)),
+    ]);
     devices.push({
       device: d.id,
       action: recorded === undefined ? 'create' : 'update',

@@ -25,20 +25,25 @@ export function readKeyring(stateDir: string): OspfKeyring {
     throw inputError('E_KEYRING', file, '(root)', 'is not valid JSON', 'restore it from a backup; the keys themselves are in the sealed store');
   }
   const areas = (doc as { areas?: unknown } | null)?.areas;
-  if (!areas || typeof areas !== 'object' || Array.isArray(areas)) throw inputError('E_KEYRING', file, 'areas', 'must be an object of area id → { keys, send }');
+  if (!areas || typeof areas !== 'object' || Array.isArray(areas))
+    throw inputError('E_KEYRING', file, 'areas', 'must be an object of area id → { keys, send }');
   const ring: OspfKeyring = {};
   for (const [area, v] of Object.entries(areas as Record<string, unknown>)) {
     const k = v as { keys?: unknown; send?: unknown };
     if (!AREA.test(area)) throw inputError('E_KEYRING', file, `areas.${area}`, 'is not a dotted area id');
     if (!Array.isArray(k.keys) || !k.keys.length || k.keys.length > 2 || !k.keys.every(keyId))
       throw inputError('E_KEYRING', file, `areas.${area}.keys`, `must hold one or two key ids 1–${MAX_KEY_ID}`);
-    if (!keyId(k.send) || !k.keys.includes(k.send)) throw inputError('E_KEYRING', file, `areas.${area}.send`, 'must be one of the area\'s keys');
+    if (!keyId(k.send) || !k.keys.includes(k.send)) throw inputError('E_KEYRING', file, `areas.${area}.send`, "must be one of the area's keys");
     ring[area] = { keys: [...k.keys].sort((a, b) => a - b), send: k.send };
   }
   return ring;
 }
 
 export function writeKeyring(stateDir: string, ring: OspfKeyring): void {
-  const areas = Object.fromEntries(Object.keys(ring).sort().map((a) => [a, ring[a]]));
+  const areas = Object.fromEntries(
+    Object.keys(ring)
+      .sort()
+      .map((a) => [a, ring[a]]),
+  );
   writePrivateFileAtomically(keyringFile(stateDir), JSON.stringify({ areas }, null, 2) + '\n', { fsync: true });
 }

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
-import { inputError } from '../../lib/errors.js';
+import { inputError, runtimeError } from '../../lib/errors.js';
+import { rotateOspf } from '../../lab/ospf-rotate.js';
 import { audit } from '../../audit/index.js';
 import { rotateHostKey } from '../../audit/keys.js';
 import { rotateSnmpSecrets } from '../../lab/secrets.js';
@@ -18,8 +19,48 @@ import { SEAL_KEY_BYTES } from '../../lib/gm/sm4.js';
 import { writePrivateFileAtomically } from '../../lib/private-files.js';
 import { ensureGeneratedSecrets, isSecretPath, SecretStore, secretStoreFile } from '../../lib/secret-refs.js';
 
-const KINDS = ['snmp', 'seal', 'audit'] as const;
+const KINDS = ['snmp', 'seal', 'audit', 'ospf'] as const;
 type Kind = (typeof KINDS)[number];
+/** What a bare `stacks secrets rotate` rotates: not OSPF, whose roll is a three-step push to every router. */
+const DEFAULT_KINDS: Kind[] = ['snmp', 'seal', 'audit'];
+
+interface OspfRotateFlags {
+  area?: string;
+  lab?: string;
+}
+
+async function rotateOspfKeys(g: GlobalOptions, flags: OspfRotateFlags): Promise<Rotation> {
+  if (flags.area !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(flags.area))
+    throw inputError('E_USAGE', '(command line)', '--area', `"${flags.area}" is not a dotted area id`, 'e.g. --area 0.0.0.0');
+  const r = await rotateOspf({
+    stateDir: g.stateDir,
+    inventoryDir: g.inventory,
+    ...((flags.lab ?? process.env.STACKS_LAB) ? { lab: flags.lab ?? process.env.STACKS_LAB } : {}),
+    ...(flags.area !== undefined ? { area: flags.area } : {}),
+  });
+  const areas = Object.entries(r.areas);
+  const detail: Record<string, string | number> = {
+    areas: areas.map(([a, k]) => `${a}:${k.from}->${k.to}`).join(','),
+    steps: r.steps.map((s) => s.phase).join(','),
+    pushed: r.deployed ? 'lab' : 'none (no lab deployed: the next deploy pushes the new keys)',
+    complete: r.complete ? 'yes' : 'no',
+  };
+  if (!r.complete) {
+    await audit.record(g.stateDir, {
+      action: 'secrets.rotate',
+      objects: areas.map(([a]) => `ospf-area:${a}`),
+      input: detail,
+      result: 'failed',
+      detail: { kind: 'ospf', ...detail },
+    });
+    throw runtimeError(
+      'E_OSPF_ROLL',
+      `the OSPF key roll stopped at step ${r.steps.at(-1)?.phase ?? '?'}: a device did not take it (see \`stacks deploy\`)`,
+      'fix the device and run `stacks secrets rotate ospf` again: it continues from that step',
+    );
+  }
+  return { kind: 'ospf', objects: areas.map(([a]) => `ospf-area:${a}`), detail };
+}
 
 /** Every lab's sealed secrets file under the state dir. */
 function labSecretFiles(stateDir: string): string[] {
@@ -137,17 +178,27 @@ export const secretsCommand: CommandModule = {
       });
     s.command('rotate [kind]')
       .description(
-        `rotate ${KINDS.join(' | ')} (default: all): new SNMP keys for every lab, a new SM4 seal key (files re-sealed), a new SM2 audit host key (the old one stays trusted)`,
+        `rotate ${KINDS.join(' | ')} (default: snmp, seal, audit): new SNMP keys for every lab, a new SM4 seal key (files re-sealed), a new SM2 audit host key (the old one stays trusted); ospf: a new OSPF key per area rolled onto the running lab in three steps (accept, send, remove the old) without dropping an adjacency`,
       )
-      .action(async (kind: string | undefined) => {
+      .option('--area <area>', 'ospf: only this area (dotted id)')
+      .option('--lab <id>', 'ospf: the lab to roll the keys on (default: $STACKS_LAB, else "lab")')
+      .action(async (kind: string | undefined, flags: OspfRotateFlags) => {
         const g = globals();
         if (kind !== undefined && !KINDS.includes(kind as Kind))
           throw inputError('E_USAGE', '(command line)', 'kind', `unknown secret kind "${kind}"`, `kinds: ${KINDS.join(', ')}`);
-        const kinds = kind ? [kind as Kind] : [...KINDS];
+        if (flags.area !== undefined && kind !== 'ospf') throw inputError('E_USAGE', '(command line)', '--area', 'is for `rotate ospf` only');
+        const kinds = kind ? [kind as Kind] : [...DEFAULT_KINDS];
         const done: Rotation[] = [];
         try {
           for (const k of kinds) {
-            const r = k === 'snmp' ? await rotateSnmp(g.stateDir) : k === 'seal' ? rotateSeal(g.stateDir) : rotateAudit(g.stateDir);
+            const r =
+              k === 'snmp'
+                ? await rotateSnmp(g.stateDir)
+                : k === 'seal'
+                  ? rotateSeal(g.stateDir)
+                  : k === 'ospf'
+                    ? await rotateOspfKeys(g, flags)
+                    : rotateAudit(g.stateDir);
             done.push(r);
             await audit.record(g.stateDir, {
               action: 'secrets.rotate',

@@ -87,9 +87,13 @@ describe('incremental FRR commands: key chains, BFD profiles and OSPF key rolls'
       '',
     ].join('\n');
   const key = (id: number, sendNever = false) =>
-    [` key ${id}`, `  key-string S${id}`, '  cryptographic-algorithm hmac-sha-256', ...(sendNever ? ['  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000'] : []), ' exit'].join(
-      '\n',
-    );
+    [
+      ` key ${id}`,
+      `  key-string S${id}`,
+      '  cryptographic-algorithm hmac-sha-256',
+      ...(sendNever ? ['  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000'] : []),
+      ' exit',
+    ].join('\n');
 
   test('keys and profiles are sub-contexts of their stanza', () => {
     const m = parseFrrConfig(conf(['1'], key(1)));

@@ -122,7 +122,8 @@ describe.sequential("lab with its state dir under root's home; commits that chan
           .sort(),
       ).toEqual(['d1', 'd2', 'peer0', 'up0']);
       expect(nbrs.every((n) => n.uptimeSeconds > 0)).toBe(true);
-      expect(await drv.getBfdPeers()).toEqual([]); // bfdd does not run in the lab
+      // bfdd runs in the lab: one BFD session per adjacency and family (render feature bfd.ts)
+      expect((await drv.getBfdPeers()).filter((p) => p.status === 'up').length).toBeGreaterThanOrEqual(4);
       expect(await drv.getVrrpGroups()).toEqual([]);
       expect(await drv.hasPendingCommit()).toBe(false);
     } finally {
