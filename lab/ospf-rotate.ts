@@ -31,6 +31,9 @@ export interface RotateStep {
   phase: 'accept' | 'send' | 'steady';
   areas: Record<string, AreaKeys>;
   deploy?: Pick<DeployResult, 'changed' | 'unchanged' | 'rolledBack' | 'failed' | 'seconds'>;
+  /** Devices the step did not reach, with why; and how each changed device took it. */
+  problems?: string[];
+  commits?: string[];
 }
 
 export interface RotateOspfResult {
@@ -71,6 +74,8 @@ export async function rotateOspf(opts: RotateOspfOptions): Promise<RotateOspfRes
     if (deployed) {
       const r = await deployLab({ ...opts, waitConvergence: false });
       step.deploy = { changed: r.changed, unchanged: r.unchanged, rolledBack: r.rolledBack, failed: r.failed, seconds: r.seconds };
+      step.problems = r.outcomes.filter((o) => o.action === 'failed' || o.action === 'rolled-back').map((o) => `${o.device}: ${o.action} ${o.reason ?? ''}`);
+      step.commits = r.outcomes.filter((o) => o.commit).map((o) => `${o.device}:${o.commit}`);
       steps.push(step);
       opts.onStep?.(step);
       if (r.failed || r.rolledBack || r.interrupted) return { areas: summary(areas, from, ring), steps, complete: false, deployed };

@@ -13,6 +13,8 @@ import { linkBandwidthPerTier, tierTableMeetsPlan } from './tier-bandwidth.js';
 import { locatedInInventory } from './locations.js';
 import { vrrpOnDualRouterLans } from './vrrp-lans.js';
 import { qosOnEveryUplink } from './qos-uplinks.js';
+import { ospfAuthenticationEverywhere } from './ospf-authentication.js';
+import { bfdOnEveryAdjacency } from './bfd.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
@@ -26,6 +28,8 @@ export const NETWORK_POLICIES = [
   locatedInInventory(internetOnlyAtUnifiedExit),
   locatedInInventory(vrrpOnDualRouterLans),
   locatedInInventory(qosOnEveryUplink),
+  ospfAuthenticationEverywhere,
+  bfdOnEveryAdjacency,
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

@@ -46,7 +46,7 @@ async function editedInventory(file: string, change: (doc: any) => void): Promis
 describe('network policies on the default inventory', () => {
   it('registers NET-001 … NET-008 (also in the registry stacks policy uses)', () => {
     const ids = ['NET-001', 'NET-002', 'NET-003', 'NET-004', 'NET-005', 'NET-006', 'NET-007', 'NET-008'];
-    expect(registry.all().map((r) => r.id)).toEqual(expect.arrayContaining([...ids, 'NET-141', 'NET-142']));
+    expect(registry.all().map((r) => r.id)).toEqual(expect.arrayContaining([...ids, 'NET-121', 'NET-122', 'NET-141', 'NET-142']));
     expect(
       allPolicies()
         .all()
@@ -160,7 +160,7 @@ describe('network policies on broken models and inventories', () => {
       });
       t.devices.find((d) => d.id === t.exit.standby)!.defaultMetric = 1;
     });
-    const r = run({ inventory, topology: t }, ['NET-008']);
+    const r = run({ inventory, topology: t }, ['NET-008', 'NET-121', 'NET-122']);
     expect(findingsOf(r, 'NET-008').map((f) => f.resource)).toEqual(['device:shaanxi-exit2', 'device:xian-r1', 'interface:xian-r1/inet9']);
     expect(findingsOf(r, 'NET-008').map((f) => f.location?.path)).toEqual(['province', 'cities[0]', 'cities[0]']);
   });
