@@ -80,6 +80,23 @@ export function interfaceArea(topology: Topology, device: Device, iface: Interfa
   return link.area;
 }
 
+/**
+ * OSPFv3 runs in one area, the backbone, in both dialects; OSPFv2 keeps an area per city. Why: FRR
+ * 8.4 ospf6d (the lab's routers, and any white-box router on Debian's FRR) mishandles an area with
+ * two ABRs, which every city area has. It takes the other ABR's summaries from the non-backbone
+ * area into account (an ABR should examine only backbone summaries, RFC 2328 §16.2), so a city's
+ * ABR pair withdraws its inter-area-router LSAs for the exits — at random after a deploy and after
+ * every exit failover (FRRouting/frr#16197): the lab showed Xi'an's townships without ::/0 until
+ * `clear ipv6 ospf6 process` on the ABRs. The area designs that avoid the inter-area-router LSA fail
+ * in 8.4 too (tried in the lab): a stub city area makes the ABRs prefer each other's stub default and
+ * re-summarise it into the backbone (a loop), and an NSSA's type-7 default is never installed (8.4
+ * wants the E bit on the NSSA ABR). One OSPFv3 area of 2,052 routers holds about two LSAs per router
+ * (router + intra-area-prefix) and one SPF per change; IPv4 keeps the city areas' smaller SPFs.
+ */
+export function ospfv3Area(_area: string): string {
+  return BACKBONE_AREA;
+}
+
 /** Links form one adjacency each: p2p saves the DR election and a network LSA per link. */
 export function isPointToPoint(iface: Interface): boolean {
   return iface.link !== undefined && iface.kind !== 'lan' && iface.kind !== 'internet';

@@ -29,7 +29,7 @@ describe('renderFrr', () => {
     expect(up).toContain(' ip ospf cost 10');
     const down = stanza(config, 'dn0');
     expect(down).toContain(' ip ospf area 0.0.0.1');
-    expect(down).toContain(' ipv6 ospf6 area 0.0.0.1');
+    expect(down).toContain(' ipv6 ospf6 area 0.0.0.0'); // OSPFv3 runs in one area (common.ts ospfv3Area)
     expect(down).toContain(' ip ospf cost 50');
     const lan = stanza(config, 'lan0');
     expect(lan).toContain(' ip ospf passive');
@@ -46,10 +46,11 @@ describe('renderFrr', () => {
     expect(config).not.toMatch(/^ip route/m);
   });
 
-  it('puts a township entirely in its city area, with 200M costs', () => {
+  it('puts a township entirely in its city area for OSPFv2 and in the one OSPFv3 area, with 200M costs', () => {
     const config = renderFrr(topology, 'xian.yanta.t01-r1');
-    const areas = [...config.matchAll(/ (?:ip ospf|ipv6 ospf6) area (\S+)/g)].map((m) => m[1]);
-    expect(new Set(areas)).toEqual(new Set(['0.0.0.1']));
+    const areas = (re: RegExp) => new Set([...config.matchAll(re)].map((m) => m[1]));
+    expect(areas(/ ip ospf area (\S+)/g)).toEqual(new Set(['0.0.0.1']));
+    expect(areas(/ ipv6 ospf6 area (\S+)/g)).toEqual(new Set(['0.0.0.0']));
     expect(stanza(config, 'up1')).toContain(' ip ospf cost 500');
     expect(stanza(config, 'up2')).toContain(' ipv6 ospf6 cost 500');
   });

@@ -18,6 +18,7 @@ import {
   isPointToPoint,
   joinLines,
   ospfCost,
+  ospfv3Area,
   sortInterfaces,
   type ConfigLine,
   type LineCounts,
@@ -76,7 +77,7 @@ function interfaceStanza(ctx: FeatureContext, iface: Interface): ConfigLine[] {
       ['ip', 'ospf'],
       ['ipv6', 'ospf6'],
     ] as const) {
-      out.push(` ${v} ${proto} area ${area}`, ` ${v} ${proto} cost ${cost}`);
+      out.push(` ${v} ${proto} area ${proto === 'ospf6' ? ospfv3Area(area) : area}`, ` ${v} ${proto} cost ${cost}`);
       if (isPointToPoint(iface)) out.push(` ${v} ${proto} network point-to-point`);
       if (iface.passive) out.push(` ${v} ${proto} passive`);
       if (opts.fastTimers && !iface.passive) {
@@ -100,7 +101,7 @@ function loopbackStanza(ctx: FeatureContext): ConfigLine[] {
     ` ip address ${device.loopback.ipv4}`,
     ` ipv6 address ${device.loopback.ipv6}`,
     ` ip ospf area ${device.area}`,
-    ` ipv6 ospf6 area ${device.area}`,
+    ` ipv6 ospf6 area ${ospfv3Area(device.area)}`,
   ].map((text) => ({ text }));
   return [...own, ...featureLines('frr', 'loopback', ctx, LOOPBACK_NAME), { text: 'exit' }];
 }

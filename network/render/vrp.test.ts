@@ -57,7 +57,7 @@ describe('renderVrp', () => {
     expect(up).toContain(' ospf cost 10');
     const lan = view(config, 'interface GigabitEthernet0/0/0');
     expect(lan).toContain(' ip address ' + d.interfaces.find((i) => i.name === 'lan0')!.ipv4!.split('/')[0] + ' 255.255.255.128');
-    expect(lan).toContain(' ospfv3 1 area 0.0.0.1');
+    expect(lan).toContain(' ospfv3 1 area 0.0.0.0'); // OSPFv3 runs in one area (common.ts ospfv3Area)
     expect(lan).not.toContain(' ospf network-type p2p');
     const lo = view(config, 'interface LoopBack0');
     expect(lo).toContain(` ip address ${d.routerId} 255.255.255.255`);
@@ -75,15 +75,17 @@ describe('renderVrp', () => {
     expect(ospf.slice(city)).toContain(`  network ${d.routerId} 0.0.0.0`);
     expect(ospf.slice(city)).toContain(`  network ${topology.sites.find((s) => s.id === 'xian')!.lan.ipv4.split('/')[0]} 0.0.0.127`);
     const v3 = view(config, 'ospfv3 1');
-    expect(v3).toEqual(expect.arrayContaining([` router-id ${d.routerId}`, ' silent-interface GigabitEthernet0/0/0', ' area 0.0.0.0', ' area 0.0.0.1']));
+    expect(v3).toEqual(expect.arrayContaining([` router-id ${d.routerId}`, ' silent-interface GigabitEthernet0/0/0', ' area 0.0.0.0']));
+    expect(v3).not.toContain(' area 0.0.0.1');
     expect(config).not.toContain('default-route-advertise');
     expect(config.trimEnd().endsWith('return')).toBe(true);
   });
 
-  it('renders a township in its city area only, 200M circuits on GE ports', () => {
+  it('renders a township in its city area only (OSPFv3: the one area), 200M circuits on GE ports', () => {
     const config = renderVrp(topology, 'xian.yanta.t01-r1');
-    const areas = new Set([...config.matchAll(/ (?:ospfv3 1 area|area) (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]));
-    expect(areas).toEqual(new Set(['0.0.0.1']));
+    const areas = (re: RegExp) => new Set([...config.matchAll(re)].map((m) => m[1]));
+    expect(areas(/^ area (\d+\.\d+\.\d+\.\d+)$/gm)).toEqual(new Set(['0.0.0.1', '0.0.0.0'])); // ospf 1's city area, ospfv3 1's backbone
+    expect(areas(/ ospfv3 1 area (\S+)/g)).toEqual(new Set(['0.0.0.0']));
     expect(config).toContain('interface GigabitEthernet1/0/0');
     expect(config).toContain(' ospf cost 500');
   });

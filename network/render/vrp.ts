@@ -1,7 +1,7 @@
 /**
  * Huawei VRP configuration of one device, from the same model as FRR: sysname, IPv6 enabled
  * globally and per interface, dotted masks for IPv4, OSPFv2 by `network` statements (wildcard masks)
- * in per-city areas, OSPFv3 enabled per interface, LANs silent, explicit costs from the circuit
+ * in per-city areas, OSPFv3 enabled per interface in the backbone (why: common.ts ospfv3Area), LANs silent, explicit costs from the circuit
  * bandwidth, and on the unified exit the static defaults plus `default-route-advertise`.
  * Port names: see vrp-names.ts.
  */
@@ -21,6 +21,7 @@ import {
   naturalCompare,
   networkOf,
   ospfCost,
+  ospfv3Area,
   type ConfigLine,
   type LineCounts,
   type RenderOptions,
@@ -91,7 +92,7 @@ function interfaceStanza(iface: Interface, port: string, area: string | undefine
     out.push(` ospf cost ${cost}`);
     if (isPointToPoint(iface)) out.push(' ospf network-type p2p');
     if (opts.fastTimers && !iface.passive) out.push(` ospf timer hello ${FAST_TIMERS.helloSeconds}`, ` ospf timer dead ${FAST_TIMERS.deadSeconds}`);
-    out.push(` ospfv3 ${PROCESS} area ${area}`, ` ospfv3 cost ${cost}`);
+    out.push(` ospfv3 ${PROCESS} area ${ospfv3Area(area)}`, ` ospfv3 cost ${cost}`);
     if (isPointToPoint(iface)) out.push(' ospfv3 network-type p2p');
     if (opts.fastTimers && !iface.passive) out.push(` ospfv3 timer hello ${FAST_TIMERS.helloSeconds}`, ` ospfv3 timer dead ${FAST_TIMERS.deadSeconds}`);
   }
@@ -105,7 +106,7 @@ function loopbackStanza(device: Device): ConfigLine[] {
     ' ipv6 enable',
     ` ip address ${device.loopback.ipv4.split('/')[0]} 255.255.255.255`,
     ` ipv6 address ${device.loopback.ipv6}`,
-    ` ospfv3 ${PROCESS} area ${device.area}`,
+    ` ospfv3 ${PROCESS} area ${ospfv3Area(device.area)}`,
   ].map((text) => ({ text }));
 }
 
@@ -157,7 +158,7 @@ function ospfv3(device: Device, members: OspfMember[]): ConfigLine[] {
     ...silentLines(members),
     { text: ` bandwidth-reference ${REFERENCE_BANDWIDTH_MBPS}` },
   ];
-  for (const [area] of areasOf(members)) out.push({ text: ` area ${area}` });
+  for (const area of new Set(members.map((m) => ospfv3Area(m.area)))) out.push({ text: ` area ${area}` });
   return out;
 }
 
