@@ -18,6 +18,8 @@ import {
   divisionsSchema,
   ledgerSchema,
   legacySchema,
+  managementSchema,
+  type ManagementFile,
   privateNetworksSchema,
   ospfSecuritySchema,
   provinceSchema,
@@ -55,6 +57,8 @@ export interface Inventory {
   firstHop?: FirstHopFile;
   /** DSCP classes of the tiered circuits (qos.yaml); absent: no QoS policy. */
   qos?: QosFile;
+  /** The management plane (management.yaml); absent when province.yaml names none. */
+  management?: ManagementFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -145,6 +149,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   const exitPolicy = paths.exit_policy ? await loadFile(exitPolicySchema, paths.exit_policy) : undefined;
   const firstHop = paths.first_hop ? await loadFile(firstHopSchema, paths.first_hop) : undefined;
   const qos = paths.qos ? await loadFile(qosSchema, paths.qos) : undefined;
+  const management = paths.management ? await loadFile(managementSchema, paths.management) : undefined;
   const inventory: Inventory = {
     dir: absDir,
     paths,
@@ -160,6 +165,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     ...(firstHop ? { firstHop } : {}),
     ...(qos ? { qos } : {}),
     extra,
+    ...(management ? { management } : {}),
   };
   checkReferences(inventory);
   return inventory;

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+export { managementSchema, type ManagementFile } from './management-schema.js';
+
 /**
  * Text that reaches device configs (`description …` lines, hostnames' comments): no C0 control
  * character but tab, no DEL or C1 (U+0080–U+009F, U+0085 NEL among them), no U+2028/U+2029. A
@@ -154,6 +156,8 @@ export const provinceSchema = z.strictObject({
     first_hop: z.string().optional(),
     /** The DSCP class table of the tiered circuits (absent: no QoS policy). */
     qos: z.string().optional(),
+    /** The management plane (NTP, syslog, AAA, management ACL, SNMPv3, banner): inventory/management-schema.ts. */
+    management: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */

@@ -10,6 +10,7 @@ import { planAddresses, type IpamPlan, type SiteBlocks } from './ipam.js';
 import { planExitGuards } from './exit-guard.js';
 import { attachVrrp, DEFAULT_FIRST_HOP, lanInterfaces } from './first-hop.js';
 import { applyQos, qosPolicies } from './qos.js';
+import { planManagement } from './management.js';
 import type { SiteSeed } from './sites.js';
 import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
 import type {
@@ -173,6 +174,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     services,
     ...(qos.length ? { qos } : {}),
     pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
+    ...(inv.management ? { management: planManagement(inv.management) } : {}),
   };
 }
 

@@ -2,6 +2,8 @@
  * The network model: plain data produced by `buildTopology` from the inventory, consumed by every
  * renderer (FRR, VRP, Terraform, lab, SNMP targets, alert rules, KPI). Pure, serialisable, no I/O.
  */
+import type { ManagementPlan } from './management.js';
+
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -278,4 +280,6 @@ export interface Topology {
   qos?: QosPolicy[];
   /** Every attachment pool the IPAM gave out (provider networks, tenant aggregates and subnets, VIPs), by ledger key. */
   pools?: Record<string, DualStack>;
+  /** The management plane per site level (management.yaml, network/management.ts); absent when the inventory declares none. */
+  management?: ManagementPlan;
 }

@@ -35,6 +35,7 @@ import {
 } from './vrp-parse-security.js';
 import { finishVrpVrrp, vrpVrrpGlobalLine, vrpVrrpLine } from './vrrp-parse.js';
 import { finishVrpQos, vrpQosInterfaceLine, vrpQosStanza } from './qos-parse.js';
+import { VrpManagementReader } from './management-parse.js';
 
 const VRP_PREFERENCES = { connected: 0, static: 60, ospfInternal: 10, ospfExternal: 150 };
 const VRP_TIMERS = { hello: 10, dead: 40 };
@@ -50,6 +51,7 @@ interface NetworkStatement {
 
 type Context =
   | { kind: 'top' }
+  | { kind: 'management' }
   | { kind: 'interface'; draft: InterfaceDraft }
   | { kind: 'ospf'; version: 'v2' | 'v3'; process: OspfProcess; area?: string }
   | { kind: 'keychain'; security: VrpSecurityContext }
@@ -66,6 +68,7 @@ export function parseVrp(text: string): ParsedConfig {
   let ipv6Global = false;
   const sec = vrpSecurity();
   let ctx: Context = { kind: 'top' };
+  const management = new VrpManagementReader();
 
   for (const l of numberedLines(text)) {
     if (!l.text) continue;
@@ -81,8 +84,10 @@ export function parseVrp(text: string): ParsedConfig {
     else if (ctx.kind === 'acl') aclLine(l, ctx.acl, sink);
     else if (ctx.kind === 'ospf') processLine(l, ctx, sink, networks, silent);
     else if (ctx.kind === 'keychain') vrpSecurityLine(l, ctx.security, sec, sink);
+    else if (ctx.kind === 'management') management.line(l, sink);
     else if (l.text === 'ipv6') ipv6Global = true;
     else if (vrpVrrpGlobalLine(l, config, sink)) continue;
+    else if (management.top(l, sink)) ctx = management.inBlock ? { kind: 'management' } : ctx;
     else {
       const stanza = vrpQosStanza(l, config, sink);
       const security = stanza ? undefined : vrpSecurityTopLine(l, sec);
@@ -123,6 +128,7 @@ export function parseVrp(text: string): ParsedConfig {
   }
   finishVrpVrrp(config);
   finishVrpQos(config, sink);
+  if (management.any) config.management = management.facts;
   config.findings = sink.findings;
   return config;
 }

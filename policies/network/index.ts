@@ -15,6 +15,12 @@ import { vrrpOnDualRouterLans } from './vrrp-lans.js';
 import { qosOnEveryUplink } from './qos-uplinks.js';
 import { ospfAuthenticationEverywhere } from './ospf-authentication.js';
 import { bfdOnEveryAdjacency } from './bfd.js';
+import { managementNtp } from './management-ntp.js';
+import { managementSyslog } from './management-syslog.js';
+import { managementSnmpV3Only } from './management-snmpv3-only.js';
+import { managementAaa } from './management-aaa.js';
+import { managementAcl } from './management-acl.js';
+import { managementSecretReferences } from './management-secret-references.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
@@ -30,6 +36,12 @@ export const NETWORK_POLICIES = [
   locatedInInventory(qosOnEveryUplink),
   ospfAuthenticationEverywhere,
   bfdOnEveryAdjacency,
+  managementNtp,
+  managementSyslog,
+  managementSnmpV3Only,
+  managementAaa,
+  managementAcl,
+  managementSecretReferences,
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

@@ -9,6 +9,7 @@
  * by its parser, so the computation never asks which dialect a device speaks.
  */
 import type { Family } from '../../types.js';
+import type { ManagementFacts } from './management-model.js';
 
 export type OspfVersion = 'v2' | 'v3';
 export const OSPF_OF: Record<Family, OspfVersion> = { ipv4: 'v2', ipv6: 'v3' };
@@ -163,6 +164,8 @@ export interface ParsedConfig {
   vrrp?: VrrpConfig[];
   /** MQC QoS: classifiers, behaviors, policies and where they apply (VRP; network/render/qos-parse.ts). */
   qos?: QosConfig;
+  /** The management plane (NTP, syslog, AAA, SSH/VTY, SNMP, ACLs): VRP statements, or an FRR device's host files. */
+  management?: ManagementFacts;
   /** Lines not understood, malformed values: every one is reported, none is skipped silently. */
   findings: ParseFinding[];
 }
