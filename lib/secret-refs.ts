@@ -48,6 +48,7 @@ export const GENERATED_SECRETS: readonly SecretGenerator[] = [
   { kind: 'users', generate: randomPassword },
   // OSPFv2 keyed MD5 takes 16 characters at most (network/ospf-keyring.ts): 12 random bytes
   { kind: 'ospf', generate: (path) => (isMd5KeyPath(path) ? randomBytes(12).toString('base64url') : randomToken()) },
+  { kind: 'ospf6', generate: randomToken },
 ];
 
 const kindOf = (path: string) => path.split('/')[0]!;

@@ -50,7 +50,7 @@ describe('the guarded exit on VRP', () => {
     );
     expect(lines.filter((l) => l.endsWith(`destination ${portal.vip.ipv6}/128 destination-port eq 443`))).toHaveLength(1);
     // no other device translates or filters
-    expect(renderVrp(full, 'shaanxi-r1')).not.toMatch(/nat |traffic-filter|acl number/);
+    expect(renderVrp(full, 'shaanxi-r1')).not.toMatch(/nat |traffic-filter|acl number 3/);
     expect(DIALECTS.frr.render(full, 'shaanxi-exit1')).not.toMatch(/nat |acl/);
   });
 
