@@ -45,7 +45,7 @@ describe('management plane rendered from management.yaml', () => {
     // What the lines refer to exists first: the ACL and AAA before the interfaces, NTP/SSH after the loopback.
     expect(text.indexOf('acl number 2001')).toBeLessThan(text.indexOf('interface '));
     expect(text.indexOf('ntp-service')).toBeGreaterThan(text.indexOf('interface LoopBack0'));
-    expect(findSecretRefs(text).filter((p) => !/^ospf6?//.test(p))).toEqual([
+    expect(findSecretRefs(text).filter((p) => !/^ospf6?\//.test(p))).toEqual([
       'aaa/hwtacacs/noc/shared-key',
       'snmp/v3/noc/auth',
       'snmp/v3/noc/priv',
