@@ -12,6 +12,7 @@ import { ensureKeyPair, ensureSecrets } from './secrets.js';
 import { mapLimit } from './shell.js';
 import type { LabState, StateStore } from './state.js';
 import { heldDownInterfaces } from './faults.js';
+import { applyExitGuards } from './host/exit-guard.js';
 
 export interface UpOptions {
   lab: string;
@@ -47,6 +48,7 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
   await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape: state.shapedScale !== state.rateScale });
   await store.update((s) => (s.shapedScale = s.rateScale));
+  await applyExitGuards(scoped, opts.lab);
 
   opts.onPhase?.('start daemons');
   const secrets = await ensureSecrets(paths.secrets, state.v2c);

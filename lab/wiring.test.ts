@@ -37,7 +37,12 @@ describe('wiring', () => {
     expect(MGMT_RANGE).toBe('169.254.64.0/18');
     const inet = w.namespaces.find((n) => n.ns === 'stx-ci-internet')!;
     expect(inet.addresses.lo).toEqual([`${topology.exit.upstream.ipv4}/32`, `${topology.exit.upstream.ipv6}/128`]);
-    expect(inet.routes.some((r) => r.startsWith(topology.supernets.ipv4))).toBe(true);
+    // over IPv4 the internet knows each exit's public (NAT) range, never the government supernet
+    expect(inet.routes.filter((r) => !r.includes(':'))).toEqual([
+      `203.0.113.0/28 via ${topology.exit.handoffs[0]!.ipv4.split('/')[0]} dev exit1 metric 10`,
+      `203.0.113.16/28 via ${topology.exit.handoffs[1]!.ipv4.split('/')[0]} dev exit2 metric 100`,
+    ]);
+    expect(inet.routes.some((r) => r.startsWith(topology.supernets.ipv6))).toBe(true);
   });
 
   test('slots are stable when devices come and go', () => {

@@ -82,9 +82,12 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
       const n = h.device === scoped.topology.exit.primary ? 1 : 2;
       const ifname = internetIf(n);
       addresses[ifname] = [`${h.peerIpv4}/${h.ipv4.split('/')[1]}`, `${h.peerIpv6}/${h.ipv6.split('/')[1]}`];
-      // The upstream reaches the province through the primary exit, the standby at a worse metric.
+      // The upstream reaches the province through the primary exit, the standby at a worse metric;
+      // over IPv4 an exit that translates is reached at its public range only (the government
+      // ranges are private and not routed on the internet).
       const metric = n === 1 ? 10 : 100;
-      routes.push(`${scoped.topology.supernets.ipv4} via ${h.ipv4.split('/')[0]} dev ${ifname} metric ${metric}`);
+      const nat = scoped.topology.exit.guards?.find((g) => g.device === h.device)?.nat;
+      routes.push(`${nat ? nat.publicRange : scoped.topology.supernets.ipv4} via ${h.ipv4.split('/')[0]} dev ${ifname} metric ${metric}`);
       routes.push(`${scoped.topology.supernets.ipv6} via ${h.ipv6.split('/')[0]} dev ${ifname} metric ${metric}`);
       veths.push({
         id: `internet:${h.device}`,

@@ -1,0 +1,93 @@
+/**
+ * The guarded exit on the lab's Linux side (issue 11 part 6): FRR has no packet filter or NAT, so
+ * each exit namespace gets the model's guard (`topology.exit.guards`, the same data the VRP feature
+ * renders) as nftables — nftables works inside namespaces on this kernel (DESIGN.md).
+ *
+ *   inbound   prerouting at mangle priority (before DNAT, like VRP's traffic-filter before NAT):
+ *             on the upstream interface, IPv6 neighbour discovery, then uRPF, then replies to
+ *             sessions opened from inside (conntrack: stateful, unlike VRP's ACL), then the declared
+ *             public services, then drop. Counters say what was dropped and why.
+ *   uRPF      `fib saddr . iif oif missing drop` — strict: the route back to the source must leave
+ *             by the interface the packet came in on (the exit's own static default covers the
+ *             internet); one rule for both families, where rp_filter would cover IPv4 only.
+ *   NAT       source NAT of the government ranges to the exit's pool on the way out, and one DNAT
+ *             per public service's IPv4 address to its VIP.
+ *
+ * Applied as one `nft -f` transaction per exit (the tables are flushed and rewritten atomically),
+ * so a redeploy re-applies it without a window.
+ */
+import type { ExitGuard } from '../../network/types.js';
+import type { ScopedTopology } from '../scope.js';
+import { deviceNs } from '../names.js';
+import { run } from '../shell.js';
+
+export const GUARD_TABLE = 'stacks_exit_guard';
+export const NAT_TABLE = 'stacks_exit_nat';
+/** Named counters of the inbound chain (read by tests and `nft list counters`). */
+export const GUARD_COUNTERS = ['urpf_dropped', 'denied', 'admitted'] as const;
+
+const q = (s: string) => JSON.stringify(s);
+
+/** The nftables ruleset for one exit: pure, so it is tested without a kernel. */
+export function exitGuardRuleset(guard: ExitGuard): string {
+  const up = q(guard.interface);
+  const rpf = guard.urpf === 'strict' ? 'fib saddr . iif oif missing' : 'fib saddr oif missing';
+  const admit = guard.admit.map(
+    (a) => `    ${a.family === 'ipv4' ? 'ip' : 'ip6'} daddr ${a.address} ${a.protocol} dport ${a.port} counter name "admitted" accept comment ${q(a.service)}`,
+  );
+  const lines = [
+    `table inet ${GUARD_TABLE} {}`,
+    `delete table inet ${GUARD_TABLE}`,
+    `table inet ${GUARD_TABLE} {`,
+    ...GUARD_COUNTERS.map((c) => `  counter ${c} {}`),
+    '  chain inbound {',
+    '    type filter hook prerouting priority mangle; policy accept;',
+    `    iifname != ${up} accept`,
+    // the hand-off link's own neighbour discovery (link-local, before uRPF: DAD probes come from ::)
+    '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept',
+    `    ${rpf} counter name "urpf_dropped" drop comment "uRPF ${guard.urpf}"`,
+    '    ct state established,related accept',
+    ...admit,
+    '    counter name "denied" drop comment "default deny"',
+    '  }',
+    '}',
+  ];
+  if (guard.nat) {
+    const dnat = guard.admit
+      .filter((a) => a.family === 'ipv4' && a.inside)
+      .map((a) => `    iifname ${up} ip daddr ${a.address} ${a.protocol} dport ${a.port} dnat to ${a.inside}:${a.port} comment ${q(a.service)}`);
+    lines.push(
+      `table ip ${NAT_TABLE} {}`,
+      `delete table ip ${NAT_TABLE}`,
+      `table ip ${NAT_TABLE} {`,
+      '  chain prerouting {',
+      '    type nat hook prerouting priority dstnat; policy accept;',
+      ...dnat,
+      '  }',
+      '  chain postrouting {',
+      '    type nat hook postrouting priority srcnat; policy accept;',
+      `    oifname ${up} ip saddr { ${guard.nat.inside.join(', ')} } snat to ${guard.nat.poolFirst}-${guard.nat.poolLast}`,
+      '  }',
+      '}',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Apply every in-scope exit's guard in its namespace (idempotent). */
+export async function applyExitGuards(scoped: ScopedTopology, lab: string): Promise<void> {
+  const inScope = new Set(scoped.handoffs.map((h) => h.device));
+  for (const guard of scoped.topology.exit.guards ?? []) {
+    if (!inScope.has(guard.device)) continue;
+    await run('ip', ['netns', 'exec', deviceNs(lab, guard.device), 'nft', '-f', '-'], { input: exitGuardRuleset(guard) });
+  }
+}
+
+/** The inbound counters of one exit, in packets. */
+export async function exitGuardCounters(lab: string, device: string): Promise<Record<(typeof GUARD_COUNTERS)[number], number>> {
+  const r = await run('ip', ['netns', 'exec', deviceNs(lab, device), 'nft', '-j', 'list', 'counters', 'table', 'inet', GUARD_TABLE]);
+  const doc = JSON.parse(r.stdout) as { nftables: Array<{ counter?: { name: string; packets: number } }> };
+  const out = { urpf_dropped: 0, denied: 0, admitted: 0 };
+  for (const e of doc.nftables) if (e.counter && e.counter.name in out) out[e.counter.name as keyof typeof out] = e.counter.packets;
+  return out;
+}
