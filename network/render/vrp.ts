@@ -47,6 +47,14 @@ interface OspfMember {
   silent: boolean;
 }
 
+/**
+ * Top-down in the order VRP's `display current-configuration` prints, so a router replaying the
+ * file creates what each line refers to first: global switches, the features' global stanzas (ACLs,
+ * key chains, BFD, NAT groups), the OSPFv3 process with its router-id (interfaces join it with
+ * `ospfv3 1 area`), the interfaces — every used port `undo shutdown` —, the loopback, then OSPFv2
+ * (its `network` statements and `silent-interface` lines name addresses and ports that exist by
+ * then; no interface line refers to it), static routes and the trailer.
+ */
 export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptions = {}): ConfigLine[] {
   const device = findDevice(topology, deviceId);
   const lines: ConfigLine[] = [{ text: '#' }, { text: `sysname ${device.hostname}` }, { text: '#' }, { text: 'ipv6' }, { text: '#' }];
@@ -54,9 +62,10 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
   const preamble = featureLines('vrp', 'preamble', ctx);
   if (preamble.length) lines.push(...preamble, { text: '#' });
   const members: OspfMember[] = [];
+  const stanzas: ConfigLine[] = [];
   for (const { iface, port } of vrpPorts(device)) {
     const area = interfaceArea(topology, device, iface);
-    lines.push(
+    stanzas.push(
       ...interfaceStanza(iface, port, area, opts),
       ...featureLines('vrp', 'interface', ctx, iface, port).map((l) => ({ ...l, iface: l.iface ?? iface.name })),
       {
@@ -65,10 +74,11 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
     );
     if (area !== undefined) members.push({ iface: iface.name, port, area, ipv4: iface.ipv4, silent: iface.passive });
   }
-  lines.push(...loopbackStanza(device), ...featureLines('vrp', 'loopback', ctx, VRP_LOOPBACK), { text: '#' });
   members.push({ port: VRP_LOOPBACK, area: device.area, ipv4: device.loopback.ipv4, silent: false });
-  lines.push(...ospfv2(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf'), { text: '#' });
   lines.push(...ospfv3(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf6'), { text: '#' });
+  lines.push(...stanzas);
+  lines.push(...loopbackStanza(device), ...featureLines('vrp', 'loopback', ctx, VRP_LOOPBACK), { text: '#' });
+  lines.push(...ospfv2(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf'), { text: '#' });
   const statics = staticDefaults(topology, device);
   if (statics.length) lines.push(...statics, { text: '#' });
   const trailer = featureLines('vrp', 'trailer', ctx);
@@ -80,7 +90,8 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
 function interfaceStanza(iface: Interface, port: string, area: string | undefined, opts: RenderOptions): ConfigLine[] {
   const out = [`interface ${port}`];
   const description = cleanDescription(`${iface.name} ${iface.description}`, 242);
-  out.push(` description ${description}`);
+  // a used port is brought up explicitly: VRP ports may ship shut down, and a replayed file must open them
+  out.push(` description ${description}`, ' undo shutdown');
   if (iface.ipv6) out.push(' ipv6 enable');
   if (iface.ipv4) {
     const { length } = networkOf(iface.ipv4);

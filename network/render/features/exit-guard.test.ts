@@ -99,7 +99,7 @@ describe('the guarded exit on VRP', () => {
     ]);
     const township = topology.devices.find((d) => d.role === 'access')!;
     const nat = exitFindings(
-      vrpFiles((d, t) => (d === township.id ? t.replace(/(interface GigabitEthernet0\/0\/0\n)/, '$1 nat outbound 3001 address-group 1\n') : t)),
+      vrpFiles((d, t) => (d === township.id ? t.replace(/^(interface GigabitEthernet0\/0\/0\n)/m, '$1 nat outbound 3001 address-group 1\n') : t)),
     );
     expect(nat).toEqual([`exit.nat-off-exit ${township.id} translates addresses; only the exits may`]);
   });

@@ -143,7 +143,7 @@ describe('VRP mutations', () => {
     expect(findingIds(editDevice(base(), township, (t) => t.replace(`  network ${net} 0.0.0.1\n`, '')))).toContain('ospf.half-adjacency ipv4');
   });
   it('silent uplink → ospf.passive-link', () => {
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$/m, ` silent-interface ${up0()}\n$1`)))).toContain(
+    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$(?![\s\S]*^ bandwidth-reference)/m, ` silent-interface ${up0()}\n$1`)))).toContain(
       'ospf.passive-link ipv4',
     );
   });
