@@ -14,7 +14,9 @@ describe('the exit guard as nftables', () => {
     const at = (l: string) => lines.indexOf(l);
     expect(at('iifname != "inet0" accept')).toBeGreaterThan(0);
     expect(at('fib saddr . iif oif missing counter name "urpf_dropped" drop comment "uRPF strict"')).toBeLessThan(at('ct state established,related accept'));
-    expect(at(`ip daddr 203.0.113.9 tcp dport 443 counter name "admitted" accept comment "xian/portal"`)).toBeGreaterThan(at('ct state established,related accept'));
+    expect(at(`ip daddr 203.0.113.9 tcp dport 443 counter name "admitted" accept comment "xian/portal"`)).toBeGreaterThan(
+      at('ct state established,related accept'),
+    );
     expect(lines).toContain(`ip6 daddr ${portal.vip.ipv6} tcp dport 443 counter name "admitted" accept comment "xian/portal"`);
     const chainEnd = lines.indexOf('}', at('chain inbound {'));
     expect(lines[chainEnd - 1]).toBe('counter name "denied" drop comment "default deny"');

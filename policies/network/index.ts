@@ -21,6 +21,9 @@ import { managementSnmpV3Only } from './management-snmpv3-only.js';
 import { managementAaa } from './management-aaa.js';
 import { managementAcl } from './management-acl.js';
 import { managementSecretReferences } from './management-secret-references.js';
+import { natOnlyAtExits } from './exit-nat.js';
+import { exitInboundDefaultDeny } from './exit-inbound.js';
+import { urpfOnUpstream } from './exit-urpf.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
@@ -42,6 +45,9 @@ export const NETWORK_POLICIES = [
   managementAaa,
   managementAcl,
   managementSecretReferences,
+  natOnlyAtExits,
+  exitInboundDefaultDeny,
+  urpfOnUpstream,
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

@@ -46,7 +46,9 @@ async function editedInventory(file: string, change: (doc: any) => void): Promis
 describe('network policies on the default inventory', () => {
   it('registers NET-001 … NET-008 (also in the registry stacks policy uses)', () => {
     const ids = ['NET-001', 'NET-002', 'NET-003', 'NET-004', 'NET-005', 'NET-006', 'NET-007', 'NET-008'];
-    expect(registry.all().map((r) => r.id)).toEqual(expect.arrayContaining([...ids, 'NET-121', 'NET-122', 'NET-141', 'NET-142']));
+    expect(registry.all().map((r) => r.id)).toEqual(
+      expect.arrayContaining([...ids, 'NET-121', 'NET-122', 'NET-141', 'NET-142', 'NET-161', 'NET-162', 'NET-163']),
+    );
     // The management plane's rules (issue 11 part 8): policies/network/management-*.ts.
     expect(registry.all().map((r) => r.id)).toEqual(expect.arrayContaining(['NET-101', 'NET-102', 'NET-103', 'NET-104', 'NET-105', 'NET-106']));
     expect(

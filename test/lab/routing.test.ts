@@ -199,7 +199,9 @@ describe.sequential('routing on real FRR', () => {
       const after = await exitGuardCounters(LAB, g1!.device);
       expect(after.denied - before.denied).toBeGreaterThanOrEqual(3);
       // uRPF strict: a government source arriving from the internet side is dropped before the filter
-      const spoof = { ipv4: '10.63.255.254', ipv6: t.supernets.ipv6.replace(/::\/\d+$/, ':ffff::1') };
+      // (a routed government address: one the exit's routes point inwards, here the township's loopback)
+      const lo = scoped.devices.find((d) => d.id === TOWNSHIP)!.loopback;
+      const spoof = { ipv4: lo.ipv4.split('/')[0]!, ipv6: lo.ipv6.split('/')[0]! };
       await run('ip', ['-n', inet, 'addr', 'add', `${spoof.ipv4}/32`, 'dev', 'lo']);
       await run('ip', ['-n', inet, 'addr', 'add', `${spoof.ipv6}/128`, 'dev', 'lo']);
       expect(await connect(inet, public4, 443, { timeoutMs: 1000, localAddress: spoof.ipv4 })).toEqual({ kind: 'timeout' });

@@ -143,9 +143,11 @@ describe('VRP mutations', () => {
     expect(findingIds(editDevice(base(), township, (t) => t.replace(`  network ${net} 0.0.0.1\n`, '')))).toContain('ospf.half-adjacency ipv4');
   });
   it('silent uplink → ospf.passive-link', () => {
-    expect(findingIds(editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$(?![\s\S]*^ bandwidth-reference)/m, ` silent-interface ${up0()}\n$1`)))).toContain(
-      'ospf.passive-link ipv4',
-    );
+    expect(
+      findingIds(
+        editDevice(base(), township, (t) => t.replace(/^( bandwidth-reference \d+)$(?![\s\S]*^ bandwidth-reference)/m, ` silent-interface ${up0()}\n$1`)),
+      ),
+    ).toContain('ospf.passive-link ipv4');
   });
   it('wrong mask on the uplink → l3.subnet-mismatch', () => {
     expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/255\.255\.255\.254$/, '255.255.255.252'))))).toContain(
