@@ -19,8 +19,9 @@ import { runtimeError } from '../lib/errors.js';
 import { ensureKeyPair, type LabSecrets } from './secrets.js';
 import type { DevicePaths } from './names.js';
 
-// bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it
-export const FRR_DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d', 'staticd'] as const;
+// bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it.
+// vrrpd: VRRP on the LANs two routers serve (its macvlans come from lab/host/vrrp.ts).
+export const FRR_DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d', 'staticd', 'vrrpd'] as const;
 export const ALL_DAEMONS = [...FRR_DAEMONS, 'sshd', 'snmpd'] as const;
 export type DaemonName = (typeof ALL_DAEMONS)[number];
 

@@ -5,6 +5,7 @@
  */
 import { ipBatch, mapLimit, run, tcBatch } from './shell.js';
 import { MGMT_IF } from './names.js';
+import { applyVrrpHost } from './host/vrrp.js';
 import type { NamespacePlan, Wiring } from './wiring.js';
 
 /** Sysctls every lab namespace gets before its interfaces exist (so `default.*` applies to them). */
@@ -119,6 +120,7 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
     const now = create.length > 0 ? await readLinks(n.ns) : links.get(n.ns)!;
     await ipBatch(namespaceCommands(n, now, heldDown), n.ns);
     await tcBatch(shaped.get(n.ns) ?? [], n.ns);
+    if (n.firstHop || n.lanSwitch) await applyVrrpHost(n.ns, n.firstHop ?? [], await readLinks(n.ns), n.lanSwitch?.ports);
   });
   return { created: fresh.length };
 }

@@ -19,8 +19,14 @@ const slots = allocateSlots(
 
 describe('wiring', () => {
   const w = planWiring(scoped, { lab: 'ci', rateScale: 100, slots });
-  test('a namespace per device plus the internet, a veth per link, the model’s interface names', () => {
-    expect(w.namespaces).toHaveLength(11);
+  test('a namespace per device plus the internet and a LAN switch per dual-router site, a veth per link, the model’s interface names', () => {
+    // 10 devices + the internet + the LAN switches of the province, Xi'an and Xincheng (VRRP)
+    expect(w.namespaces).toHaveLength(14);
+    expect(w.namespaces.filter((n) => n.lanSwitch).map((n) => [n.ns, n.lanSwitch!.ports])).toEqual([
+      ['stx-ci-lan-shaanxi', ['r1', 'r2']],
+      ['stx-ci-lan-xian', ['r1', 'r2']],
+      ['stx-ci-lan-xian.xincheng', ['r1', 'r2']],
+    ]);
     const links = w.veths.filter((v) => !v.id.startsWith('lan:') && !v.id.startsWith('internet:'));
     expect(links).toHaveLength(scoped.links.length);
     for (const v of w.veths) for (const e of [v.a, v.b]) expect(e.ifname.length).toBeLessThanOrEqual(15);

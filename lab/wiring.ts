@@ -3,7 +3,9 @@
  * paths realize a scoped topology. Pure — `realize.ts` turns it into `ip`/`tc` calls.
  */
 import type { Topology } from '../network/types.js';
+import type { Interface } from '../network/types.js';
 import type { ScopedTopology } from './scope.js';
+import { lanSwitchNs, lanSwitchPort } from './host/vrrp.js';
 import { deviceNs, hostMgmtIf, internetIf, internetNs, lanPeerIf, mgmtAddresses, MGMT_IF } from './names.js';
 
 export interface VethPair {
@@ -24,6 +26,10 @@ export interface NamespacePlan {
   /** Extra routes (`ip route` arguments), e.g. the internet's way back into the province. */
   routes: string[];
   mgmt?: { slot: number; hostIf: string; host: string; device: string };
+  /** LAN interfaces running VRRP: their macvlans are made by lab/host/vrrp.ts. */
+  firstHop?: Interface[];
+  /** A LAN switch namespace: the bridge and its ports (one per router of the site). */
+  lanSwitch?: { ports: string[] };
 }
 
 export interface Wiring {
@@ -46,6 +52,7 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
   const rate = (mbps: number) => Math.max(8, Math.round((mbps * 1000) / opts.rateScale));
   const namespaces: NamespacePlan[] = [];
   const veths: VethPair[] = [];
+  const switches = new Map<string, NamespacePlan>();
   for (const d of scoped.devices) {
     const ns = deviceNs(lab, d.id);
     const slot = opts.slots[d.id];
@@ -60,11 +67,27 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
       const present = i.link ? scoped.links.some((l) => l.id === i.link) : local || scoped.handoffs.some((h) => h.device === d.id && h.interface === i.name);
       if (!present) continue;
       addresses[i.name] = [i.ipv4, i.ipv6].filter((a): a is string => Boolean(a));
-      // A LAN or a cloud's hand-off is a veth pair inside the device, so it has carrier.
-      if (local) veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns, ifname: lanPeerIf(i.name) } });
+      // A LAN two routers serve is a bridge in a namespace of its own, each router's LAN a port of
+      // it; any other LAN or a cloud's hand-off is a veth pair inside the device, so it has carrier.
+      if (i.vrrp) {
+        const sw = lanSwitchNs(lab, d.site);
+        let plan = switches.get(sw);
+        if (!plan) switches.set(sw, (plan = { ns: sw, addresses: {}, routes: [], lanSwitch: { ports: [] } }));
+        plan.lanSwitch!.ports.push(lanSwitchPort(d.index));
+        veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns: sw, ifname: lanSwitchPort(d.index) } });
+      } else if (local) veths.push({ id: `lan:${d.id}:${i.name}`, a: { ns, ifname: i.name }, b: { ns, ifname: lanPeerIf(i.name) } });
     }
-    namespaces.push({ ns, device: d.id, addresses, routes: [], mgmt: { slot, hostIf: hostMgmtIf(lab, slot), host: m.host, device: m.device } });
+    const firstHop = d.interfaces.filter((i) => i.vrrp && addresses[i.name]);
+    namespaces.push({
+      ns,
+      device: d.id,
+      addresses,
+      routes: [],
+      mgmt: { slot, hostIf: hostMgmtIf(lab, slot), host: m.host, device: m.device },
+      ...(firstHop.length ? { firstHop } : {}),
+    });
   }
+  namespaces.push(...switches.values());
   for (const l of scoped.links) {
     veths.push({
       id: l.id,
