@@ -244,11 +244,10 @@ async function migrateSystem(
         () => STEP_IMPL[step](ctx),
         o.retries ?? 3,
         o.backoffMs ?? 250,
-        (attempt, err) => {
-          journal.event(id, step, 'retry', `attempt ${attempt}: ${(err as Error).message}`);
-          ctx.source.drop();
-          ctx.target.drop();
-        },
+        // No connection is dropped here: the hosts' connections are shared with the other systems of
+        // the wave (a dropped target connection failed their commands too), and a broken one is
+        // already gone (ssh2's close, the idle timeout), so the retry reconnects only what broke.
+        (attempt, err) => journal.event(id, step, 'retry', `attempt ${attempt}: ${(err as Error).message}`),
       );
       journal.stepFinished(id, step, 'done', detail);
       o.metrics?.steps.inc({ step, result: 'done' });

@@ -66,20 +66,32 @@ export async function setUpReplicationKey(c: StepContext, pinnedTargetKey: strin
   const blob = pub.split(/\s+/).slice(0, 2).join(' ');
   await c.source.must(`umask 077 && printf '%s\\n' ${q(`${c.spec.target.host} ${pinnedTargetKey}`)} > ${q(known)}`, 'pin the target host key for replication');
   const line = `restrict,from="${c.spec.source.host}" ${blob} ${marker(c)}`;
-  await c.target.must(
-    `umask 077 && mkdir -p ~/.ssh && touch ~/.ssh/authorized_keys && { grep -v ${q(marker(c))} ~/.ssh/authorized_keys; printf '%s\\n' ${q(line)}; } > ~/.ssh/authorized_keys.tmp && mv ~/.ssh/authorized_keys.tmp ~/.ssh/authorized_keys`,
-    'authorize the replication key',
-  );
+  await c.target.must(editAuthorizedKeys(marker(c), line), 'authorize the replication key');
   return { created };
+}
+
+/**
+ * The shell that rewrites the target's authorized_keys without `marker`'s line (and with `line`, when
+ * given). Every system of a wave that goes to the same target edits this one file, often at the same
+ * moment: unserialized, two read-modify-write rounds lose each other's lines — the run's own key
+ * included, which locks the control node out of the host. So the edit holds an flock(1) on a lock
+ * file beside it (util-linux, on every Linux server) and writes through its own temporary file.
+ */
+function editAuthorizedKeys(marker: string, line?: string): string {
+  const keep = `{ grep -v ${q(marker)} ~/.ssh/authorized_keys || true; ${line ? `printf '%s\\n' ${q(line)}; ` : ''}}`;
+  return [
+    'umask 077 && mkdir -p ~/.ssh && touch ~/.ssh/authorized_keys',
+    'exec 9>>~/.ssh/.authorized_keys.lock && flock -w 60 9',
+    't=$(mktemp ~/.ssh/.authorized_keys.XXXXXX)',
+    `${keep} > "$t" && mv -f "$t" ~/.ssh/authorized_keys || { rm -f "$t"; exit 1; }`,
+  ].join(' && ');
 }
 
 /** Remove the replication key from both ends (finalize, decommission). */
 export async function tearDownReplicationKey(c: StepContext): Promise<void> {
   const { key, known } = keyPaths(c);
   await c.source.exec(`rm -f ${q(key)} ${q(key)}.tmp ${q(known)}`);
-  await c.target.exec(
-    `[ -f ~/.ssh/authorized_keys ] && grep -v ${q(marker(c))} ~/.ssh/authorized_keys > ~/.ssh/authorized_keys.tmp; [ -f ~/.ssh/authorized_keys.tmp ] && mv ~/.ssh/authorized_keys.tmp ~/.ssh/authorized_keys; true`,
-  );
+  await c.target.must(editAuthorizedKeys(marker(c)), 'remove the replication key');
 }
 
 export interface RsyncOptions {
@@ -111,7 +123,8 @@ const stat = (out: string, label: string): number => {
 /** One rsync round source → target; a full target disk is a TargetFull, a lost source a transient E_SSH. */
 export async function rsyncRound(c: StepContext, o: RsyncOptions = {}): Promise<RoundResult> {
   const t0 = Date.now();
-  const r = await c.source.exec(rsyncCommand(c, o));
+  // a throttled round of a large system runs silent for many minutes: rsync's --timeout bounds it
+  const r = await c.source.exec(rsyncCommand(c, o), undefined, { idleMs: 0 });
   const seconds = (Date.now() - t0) / 1000;
   // 24: files vanished while the round ran — normal on a live source; the next round (or the final one, under freeze) settles it
   if (r.code !== 0 && r.code !== 24) {

@@ -127,29 +127,43 @@ export class SshHost {
    * Open an exec channel and start collecting its result at once, inside the exec callback: an
    * `exit` that arrives before anyone listens would otherwise be lost (a short command, a busy host).
    */
-  private async open(command: string, mode: 'collect' | 'source' | 'sink', stdin?: string): Promise<Channel> {
+  private async open(command: string, mode: 'collect' | 'source' | 'sink', stdin?: string, idleMs?: number): Promise<Channel> {
     const client = await this.connection();
     return new Promise((resolve, reject) => {
-      client.exec(command, (err, stream) => {
+      const onChannel = (err: Error | undefined, stream: ClientChannel) => {
         if (err) {
-          this.drop();
+          // A refused channel (sshd's MaxSessions, a busy host) leaves the connection good, and other
+          // systems' commands run on it: only a connection that is gone is dropped.
+          if (!/Channel open failure/i.test(err.message)) this.drop();
           reject(runtimeError('E_SSH', `${this.host}: exec failed: ${err.message}`));
           return;
         }
         if (mode === 'sink') stream.on('data', () => undefined);
         if (mode === 'source') stream.pause();
-        const { done, touch } = collect(stream, this.host, mode === 'collect', this.cfg.idleTimeoutMs ?? 90_000, () => this.drop());
+        const { done, touch } = collect(stream, this.host, mode === 'collect', idleMs ?? this.cfg.idleTimeoutMs ?? 90_000, () => this.drop());
         if (mode === 'collect') {
           if (stdin !== undefined) stream.end(stdin);
           else stream.end();
         }
         resolve({ stream, done, touch });
-      });
+      };
+      try {
+        client.exec(command, onChannel);
+      } catch (err) {
+        // "Not connected": the socket closed before its 'close' event reached us
+        this.drop();
+        reject(runtimeError('E_SSH', `${this.host}: exec failed: ${(err as Error).message}`));
+      }
     });
   }
 
-  async exec(command: string, stdin?: string): Promise<ExecResult> {
-    return (await this.open(command, 'collect', stdin)).done;
+  /**
+   * `idleMs` overrides the idle timeout for one command; 0: none, for a command that is silent for
+   * long by design and bounds itself (rsync prints only at the end and has its own --timeout; a dead
+   * connection still ends it through ssh2's keepalive).
+   */
+  async exec(command: string, stdin?: string, opts: { idleMs?: number } = {}): Promise<ExecResult> {
+    return (await this.open(command, 'collect', stdin, opts.idleMs)).done;
   }
 
   /** Run `command` and fail (as a non-transient error) when it exits non-zero. */
@@ -223,6 +237,7 @@ function collect(
     };
     touch = () => {
       clearTimeout(timer);
+      if (idleMs <= 0) return;
       timer = setTimeout(() => {
         settle(() => reject(runtimeError('E_SSH', `${host}: no output and no exit for ${Math.round(idleMs / 1000)} s; channel closed`)));
         stream.close();
