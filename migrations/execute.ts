@@ -16,7 +16,7 @@ import { RUNBOOKS, runbookFor, type LifecycleState, type RunbookKind } from './l
 import { DnsNames, type ServiceNames } from './names.js';
 import { readTsigKey } from '../lab/secrets.js';
 import { TargetFull } from './replication.js';
-import type { MigrationPlan } from './plan.js';
+import { closingWave, type MigrationPlan } from './plan.js';
 import type { Runbook } from './runbook.js';
 import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
 import { rollback, VerifyFailed, type StepContext } from './steps.js';
@@ -166,16 +166,6 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
     seconds: (Date.now() - started) / 1000,
     ...(stopped ? { stopped } : {}),
   };
-}
-
-/**
- * Wave 0: the systems that do not move — retired ones (decommissioned: archived, switched off, name
- * removed) and retained ones (their dependants told) — run with `--wave 0` once the waves that call
- * them are done.
- */
-export function closingWave(plan: MigrationPlan): { number: number; systems: PlannedSystem[] } {
-  const stay = (id: string, strategy: 'retire' | 'retain'): PlannedSystem => ({ id, strategy, target_cloud: '-', data_gib: 0, stage: 0, depends_on: [] });
-  return { number: 0, systems: [...plan.retired.map((r) => stay(r.id, 'retire')), ...plan.retained.map((r) => stay(r.id, 'retain'))] };
 }
 
 async function migrateSystem(

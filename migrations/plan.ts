@@ -3,12 +3,12 @@
  * prints it, exports it as JSON and `migrate run` executes it wave by wave). Pure.
  */
 import type { CloudRegistry } from '../cloud/types.js';
-import { assess, MOVES, type Assessed } from './assess.js';
+import { assess, type Assessed } from './assess.js';
 import type { MigrationSystem, PlanRules, Strategy } from './schema.js';
 import { countFindings, planFindings, type Finding, type FindingRule } from './findings.js';
 import { pathModel, waveBandwidth, type WaveBandwidth } from './bandwidth.js';
 import type { Topology } from '../network/types.js';
-import { planWaves, DEFAULT_WAVE_OPTIONS, type Mover, type Wave, type WaveOptions, type WavePlan } from './waves.js';
+import { planWaves, DEFAULT_WAVE_OPTIONS, type Mover, type PlannedSystem, type Wave, type WaveOptions, type WavePlan } from './waves.js';
 
 export interface MigrationPlan {
   version: 1;
@@ -41,7 +41,7 @@ export interface MigrationPlan {
  * end reaches the target. Blocked systems (placement refused them) and non-classified systems that
  * stay off the clouds are counted, so "met" never hides them.
  */
-export interface PlanDeadline extends Omit<WavePlan['deadline'], 'hint'> {
+interface PlanDeadline extends Omit<WavePlan['deadline'], 'hint'> {
   /** Every wave is before the date (the systems that do move are on time). */
   waves_on_time: boolean;
   blocked: number;
@@ -61,10 +61,10 @@ export interface PlanExtras {
   bandwidthShare?: number;
 }
 
-export const DEFAULT_BANDWIDTH_SHARE = 0.5;
+const DEFAULT_BANDWIDTH_SHARE = 0.5;
 
 /** A wave with its bandwidth plan (when the plan was made with the network). */
-export interface PlannedWave extends Wave {
+interface PlannedWave extends Wave {
   bandwidth?: WaveBandwidth;
 }
 
@@ -156,8 +156,6 @@ function toMover(s: MigrationSystem, a: Assessed): Mover {
   return { id: s.id, strategy: a.strategy, targetCloud: a.targetCloud!, ...(a.az ? { az: a.az } : {}), dataGiB: s.dataGiB, dependsOn: s.dependsOn };
 }
 
-export { MOVES };
-
 /** The text a person reads: one block per wave, then what stays behind and why. */
 export function renderPlanText(plan: MigrationPlan, opts: { all?: boolean } = {}): string {
   const lines: string[] = [];
@@ -230,4 +228,14 @@ export function renderPlanText(plan: MigrationPlan, opts: { all?: boolean } = {}
     if (!opts.all && plan.findings.length > 20) lines.push(`  … ${plan.findings.length - 20} more (--all)`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Wave 0: the systems that do not move — retired ones (decommissioned: archived, switched off, name
+ * removed) and retained ones (their dependants told) — run with `--wave 0` once the waves that call
+ * them are done.
+ */
+export function closingWave(plan: MigrationPlan): { number: number; systems: PlannedSystem[] } {
+  const stay = (id: string, strategy: 'retire' | 'retain'): PlannedSystem => ({ id, strategy, target_cloud: '-', data_gib: 0, stage: 0, depends_on: [] });
+  return { number: 0, systems: [...plan.retired.map((r) => stay(r.id, 'retire')), ...plan.retained.map((r) => stay(r.id, 'retain'))] };
 }

@@ -1,14 +1,16 @@
 /**
  * Where the migration stands: the plan joined with the journal — per wave and per system, the
  * lifecycle state and how far along it is, and the share of non-classified systems on cloud against
- * the plan's target of 100%. Pure (the caller reads the plan and the journal).
+ * the plan's target of 100%. Wave 0 — the retired and retained systems, whose runbooks run after the
+ * waves — is listed last, so a status hides none of the plan's systems. Pure (the caller reads the
+ * plan and the journal).
  */
 import { onCloud, progressOf, type LifecycleState } from './lifecycle.js';
-import type { MigrationPlan } from './plan.js';
+import { closingWave, type MigrationPlan } from './plan.js';
 import type { RoundRow, SystemRow } from './journal.js';
 
 /** A replicating system's lag: bytes the target lacks, and how old its copy is. */
-export interface Lag {
+interface Lag {
   bytes_behind: number;
   files_behind: number;
   seconds_behind: number;
@@ -17,7 +19,7 @@ export interface Lag {
   mbps: number;
 }
 
-export interface WaveStatus {
+interface WaveStatus {
   number: number;
   date: string;
   total: number;
@@ -56,7 +58,9 @@ export function migrationStatus(plan: MigrationPlan, rows: readonly SystemRow[],
     };
   };
   let onCloudCount = 0;
-  const waves = plan.waves.map((w): WaveStatus => {
+  const closing = closingWave(plan);
+  const all = [...plan.waves, ...(closing.systems.length ? [{ ...closing, date: plan.waves.at(-1)?.date ?? '-' }] : [])];
+  const waves = all.map((w): WaveStatus => {
     const by: Partial<Record<LifecycleState, number>> = {};
     let sum = 0;
     const systems = w.systems.map((s) => {
@@ -91,7 +95,8 @@ export function renderStatusText(st: MigrationStatus, opts: { systems?: boolean 
     const states = Object.entries(w.by_state)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    lines.push(`wave ${w.number} (${w.date}) ${bar(w.progress)} ${(w.progress * 100).toFixed(0).padStart(3)}%  ${w.total} systems: ${states}`);
+    const when = w.number === 0 ? 'retired and retained, after the waves' : w.date;
+    lines.push(`wave ${w.number} (${when}) ${bar(w.progress)} ${(w.progress * 100).toFixed(0).padStart(3)}%  ${w.total} systems: ${states}`);
     if (opts.systems) for (const s of w.systems) lines.push(`    ${s.id.padEnd(32)} ${s.state}${lagText(s.lag)}${s.error ? `  (${s.error})` : ''}`);
   }
   return lines.join('\n');
