@@ -154,56 +154,25 @@ describe.sequential('OSPF authentication and BFD on real FRR', () => {
   });
 
   // Not yet: the roll's second step (one router sends the new MD5 key, its neighbour still the old
-  // one) lost the OSPFv2 adjacency between the province cores and Xi'an (OSPFv3 and the exits, which
-  // took the step together, held); rotateOspf refuses a deployed lab until this passes.
-  test.skip('a key rotation on the running lab keeps every adjacency up throughout, and ends on the new key', { timeout: 400_000 }, async () => {
+  // one) lost the OSPFv2 adjacency between the province cores and Xi'an in this lab (OSPFv3 and the
+  // exits, which took the step together, held). Until the roll keeps every adjacency, rotateOspf
+  // refuses a deployed lab; this proves the refusal touches nothing (keyring, adjacencies).
+  test('a key rotation on the running lab is refused (not yet safe on FRR 8.4) and changes nothing', { timeout: 120_000 }, async () => {
     const sessions = new Map(await Promise.all(devices.map(async (d) => [d, await session(d)] as const)));
-    let before = await fullAdjacencies(sessions);
-    for (let i = 0; i < 60 && before.size < expected; i++) {
-      await new Promise((res) => setTimeout(res, 500));
-      before = await fullAdjacencies(sessions);
-    }
-    expect(before.size).toBe(expected);
-    const last = new Map(before);
-    const problems: string[] = [];
-    let polls = 0;
-    let done = false;
-    const watch = (async () => {
-      while (!done) {
-        const now = await fullAdjacencies(sessions);
-        polls++;
-        for (const [k, up] of last) {
-          const u = now.get(k);
-          if (u === undefined) problems.push(`${k} not Full`);
-          else if (u + 1 < up) problems.push(`${k} reset (uptime ${up} → ${u})`);
-          else last.set(k, u);
-        }
-        await new Promise((res) => setTimeout(res, 200));
+    try {
+      let before = await fullAdjacencies(sessions);
+      for (let i = 0; i < 60 && before.size < expected; i++) {
+        await new Promise((res) => setTimeout(res, 500));
+        before = await fullAdjacencies(sessions);
       }
-    })();
-    const started = Date.now();
-    const r = await rotateOspf({ ...base, ...deployOpts, live: true });
-    done = true;
-    await watch;
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`ospf key roll: ${r.steps.length} steps in ${seconds.toFixed(1)} s, ${polls} neighbour polls`);
-    console.log(JSON.stringify(r.steps, null, 1));
-    expect(problems).toEqual([]);
-    expect(r.complete).toBe(true);
-    expect(r.steps.map((s) => s.phase)).toEqual(['accept', 'send', 'steady']);
-    expect(problems).toEqual([]);
-    expect(polls).toBeGreaterThan(5);
-    for (const k of Object.values(r.areas)) expect(k).toEqual({ from: 1, to: 2 });
-    const running = (await sessions.get(CITY)!.exec("vtysh -c 'show running-config'")).stdout;
-    expect(running).toMatch(/ip ospf message-digest-key 2 md5 /);
-    expect(running).not.toMatch(/ip ospf message-digest-key 1 md5 /);
-    expect(running).not.toMatch(/^ key 1$/m);
-    expect(
-      SecretStore.forState(stateDir)
-        .paths()
-        .filter((p) => /\/(v3-)?key-1$/.test(p)),
-    ).toEqual([]);
-    for (const s of sessions.values()) s.close();
+      expect(before.size).toBe(expected);
+      const ring = JSON.stringify(readKeyring(stateDir));
+      await expect(rotateOspf({ ...base, ...deployOpts })).rejects.toMatchObject({ code: 'E_NOT_YET' });
+      expect(JSON.stringify(readKeyring(stateDir))).toBe(ring);
+      expect((await fullAdjacencies(sessions)).size).toBe(expected);
+    } finally {
+      for (const s of sessions.values()) s.close();
+    }
   });
 
   test('BFD: a silent cut of an uplink is routed around in < 1 s in both families, against a 3 s dead interval', { timeout: 120_000 }, async () => {
