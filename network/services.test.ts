@@ -48,8 +48,8 @@ describe('published services of the default province', () => {
     expect(port).toMatch(/^XGigabitEthernet3\/0\/\d+$/);
     expect(vrp).toContain(` silent-interface ${port}`);
     expect(vrp).toContain(`  network ${net.prefixes.ipv4.split('/')[0]} 0.0.63.255`);
-    expect(vrp.slice(vrp.indexOf(`interface ${port}\n`))).toMatch(
-      /^interface \S+\n description [^\n]*\n ipv6 enable\n ip address 10\.\S+ 255\.255\.192\.0\n ipv6 address \S+\n ospf cost \d+\n ospfv3 1 area 0\.0\.0\.0/,
+    expect(vrp.slice(vrp.indexOf(`\ninterface ${port}\n`) + 1)).toMatch(
+      /^interface \S+\n description [^\n]*\n undo shutdown\n ipv6 enable\n ip address 10\.\S+ 255\.255\.192\.0\n ipv6 address \S+\n ospf cost \d+\n ospfv3 1 area 0\.0\.0\.0/,
     );
   });
 });
