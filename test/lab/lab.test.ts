@@ -205,7 +205,7 @@ describe.sequential('lab on real FRR', () => {
   test('destroy removes every namespace, interface and process', { timeout: 120_000 }, async () => {
     const r = await destroyLab({ stateDir, lab: LAB });
     destroyed = true;
-    expect(r.namespaces).toBe(11); // 10 devices + the internet
+    expect(r.namespaces).toBe(14); // 10 devices, the internet, and the LAN switch of each of the 3 dual-router sites (VRRP)
     await assertNothingLeft();
   });
 });
