@@ -92,7 +92,7 @@ function interfaceStanza(ctx: FeatureContext, iface: Interface): ConfigLine[] {
   ];
 }
 
-/** Router id, /32 and /128 live on `lo`; OSPF advertises them as host routes in the device's area. */
+/** Router id, /32 and /128 live on `lo`; OSPF advertises them as host routes: OSPFv2 in the device's area, OSPFv3 in its one area. */
 function loopbackStanza(ctx: FeatureContext): ConfigLine[] {
   const { device } = ctx;
   const own = [
