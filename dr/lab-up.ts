@@ -8,12 +8,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openLab, type LabOptions } from '../lab/deploy.js';
+import { openLab, renderForDevices, type LabOptions } from '../lab/deploy.js';
 import { acquireLock } from '../lab/lock.js';
 import { emptyState, StateStore } from '../lab/state.js';
 import { preflight } from '../lab/preflight.js';
 import { bringUp } from '../lab/up.js';
-import { configHash, renderLabConfig } from '../lab/model.js';
+import { configHash } from '../lab/model.js';
 import { DEFAULT_RATE_SCALE } from '../lab/wiring.js';
 import { waitConverged, type Convergence } from '../lab/converge.js';
 import { runtimeError } from '../lib/errors.js';
@@ -27,7 +27,8 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
     const state = previous ?? emptyState(lab, opts.inventoryDir, opts.scope ?? '', DEFAULT_RATE_SCALE, false);
     if (opts.scope !== undefined) state.scope = opts.scope;
     const store = new StateStore(paths.state, state);
-    const configs = new Map(scoped.devices.map((d) => [d.id, renderLabConfig(scoped.topology, d.id)]));
+    // What `stacks deploy` would push (OSPF keys and other secrets resolved), so a later deploy changes nothing.
+    const configs = renderForDevices(opts, lab, scoped).resolved;
     for (const [id, text] of configs) {
       const etc = paths.device(id).etc;
       await mkdir(etc, { recursive: true });

@@ -227,12 +227,20 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
         `SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`,
       );
     } else {
-      // The daemons start with the confirmed config (empty on a fresh device: the deploy pushes it
-      // through frr-reload.py). Paths are the in-namespace ones: user frr may not traverse the
-      // state dir (mkdtemp makes it 0700), but the bind-mounted directories are its own.
+      // Each FRR daemon starts on the hostname alone, and the confirmed config (just the hostname on a
+      // fresh device: the deploy pushes the rest) is applied by one vtysh pass below, as reset.sh
+      // does. A daemon given the integrated frr.conf with -f parses every line itself: ospfd 8.4 has
+      // no `key chain` node, so the OSPFv3 key chain's `exit` leaves its config mode and it drops
+      // every line after it, `router ospf` included. Paths are the in-namespace ones: user frr may
+      // not traverse the state dir (mkdtemp makes it 0700), but the bind-mounted directories are its own.
       const extra = name === 'zebra' ? ' -s 16777216' : '';
-      steps.push(`/usr/lib/frr/${name} -d -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/frr.conf --log file:/var/tmp/${name}.log${extra}`);
+      steps.push(`/usr/lib/frr/${name} -d -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/boot.conf --log file:/var/tmp/${name}.log${extra}`);
     }
+  }
+  if (missing.some((n) => (FRR_DAEMONS as readonly string[]).includes(n))) {
+    const firstFrr = steps.findIndex((s) => s.startsWith('/usr/lib/frr/'));
+    steps.splice(firstFrr, 0, `echo ${q(`hostname ${d.hostname}`)} > /etc/frr/boot.conf`);
+    steps.push('vtysh -f /etc/frr/frr.conf');
   }
   // Daemons keep whatever stdio they inherit: point it at a log file, or the pipe back to us stays
   // open for as long as they live and the start would never return.

@@ -84,18 +84,30 @@ export async function openLab(
   return { lab, paths, state, scoped };
 }
 
-export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
-  const started = Date.now();
-  const { lab, paths, state: previous, scoped } = await openLab(opts);
-  const parallel = Math.max(1, opts.parallel ?? 4);
+/**
+ * The configs the devices of the scope run: rendered with the state's OSPF keyring, then with the
+ * {{secret:…}} references resolved (values generated on first need, the store sealed first). The
+ * deploy pushes these; `stacks dr drill --deploy` loads them at daemon start.
+ */
+export function renderForDevices(
+  opts: Pick<DeployOptions, 'stateDir' | 'render' | 'candidateOverride'>,
+  lab: string,
+  scoped: ScopedTopology,
+): { secrets: SecretStore; resolved: Map<string, string> } {
   const render = opts.render ?? labRenderer(readKeyring(opts.stateDir));
   const rendered = scoped.devices.map((d) => {
     const text = render(scoped.topology, d.id);
     return { where: `${lab}/${d.id}`, text: opts.candidateOverride ? opts.candidateOverride(d.id, text) : text };
   });
-  // The configs hold {{secret:…}} references; the devices get the values (generated on first need, sealed first).
   const secrets = SecretStore.forState(opts.stateDir);
-  const resolved = new Map(resolveForDeploy(secrets, rendered).map((text, i) => [scoped.devices[i]!.id, text]));
+  return { secrets, resolved: new Map(resolveForDeploy(secrets, rendered).map((text, i) => [scoped.devices[i]!.id, text])) };
+}
+
+export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
+  const started = Date.now();
+  const { lab, paths, state: previous, scoped } = await openLab(opts);
+  const parallel = Math.max(1, opts.parallel ?? 4);
+  const { secrets, resolved } = renderForDevices(opts, lab, scoped);
   // What the deploy reports (diffs of key lines) names no value.
   const redact = (lines: string[]) => lines.map((l) => redactSecretValues(l, secrets.allValues()));
   const candidate = (id: string) => resolved.get(id)!;
