@@ -124,7 +124,9 @@ describe.sequential("lab with its state dir under root's home; commits that chan
       expect(nbrs.every((n) => n.uptimeSeconds > 0)).toBe(true);
       // bfdd runs in the lab: one BFD session per adjacency and family (render feature bfd.ts)
       expect((await drv.getBfdPeers()).filter((p) => p.status === 'up').length).toBeGreaterThanOrEqual(4);
-      expect(await drv.getVrrpGroups()).toEqual([]);
+      // a dual-router county: its LAN gateway is one VRRP group per family, r1 (the higher priority) the master
+      const vrrp = await drv.getVrrpGroups();
+      expect(vrrp.map((g) => `${g.family} ${g.interface} ${g.vrid} ${g.state}`).sort()).toEqual(['ipv4 lan0 1 Master', 'ipv6 lan0 1 Master']);
       expect(await drv.hasPendingCommit()).toBe(false);
     } finally {
       close();
