@@ -6,6 +6,7 @@
 import { ipBatch, mapLimit, run, tcBatch } from './shell.js';
 import { MGMT_IF } from './names.js';
 import { applyVrrpHost } from './host/vrrp.js';
+import { applyQosShaping, htbShaping, type HtbShaping } from './host/qos.js';
 import type { NamespacePlan, Wiring } from './wiring.js';
 
 /** Sysctls every lab namespace gets before its interfaces exist (so `default.*` applies to them). */
@@ -107,19 +108,26 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
   }
   await ipBatch(host);
 
+  // One root qdisc per interface: a tiered circuit's htb tree (its QoS classes at the rate), any
+  // other shaped link a tbf.
   const shaped = new Map<string, string[]>();
+  const classed = new Map<string, HtbShaping[]>();
+  const freshIfs = new Map<string, Set<string>>();
   for (const v of wiring.veths) {
     if (v.rateKbit === undefined || !(opts.reshape || createdNow.has(v.id))) continue;
     for (const end of [v.a, v.b]) {
-      const lines = shaped.get(end.ns) ?? [];
-      lines.push(tbf(end.ifname, v.rateKbit));
-      shaped.set(end.ns, lines);
+      if (v.qos) {
+        classed.set(end.ns, [...(classed.get(end.ns) ?? []), htbShaping(end.ifname, v.rateKbit, v.qos)]);
+        if (createdNow.has(v.id)) freshIfs.set(end.ns, (freshIfs.get(end.ns) ?? new Set()).add(end.ifname));
+      } else shaped.set(end.ns, [...(shaped.get(end.ns) ?? []), tbf(end.ifname, v.rateKbit)]);
     }
   }
   await mapLimit(wiring.namespaces, parallel, async (n) => {
     const now = create.length > 0 ? await readLinks(n.ns) : links.get(n.ns)!;
     await ipBatch(namespaceCommands(n, now, heldDown), n.ns);
     await tcBatch(shaped.get(n.ns) ?? [], n.ns);
+    const htb = classed.get(n.ns);
+    if (htb) await applyQosShaping(n.ns, htb, freshIfs.get(n.ns) ?? new Set());
     if (n.firstHop || n.lanSwitch) await applyVrrpHost(n.ns, n.firstHop ?? [], await readLinks(n.ns), n.lanSwitch?.ports);
   });
   return { created: fresh.length };

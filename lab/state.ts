@@ -39,6 +39,8 @@ export interface LabState {
   rateScale: number;
   /** The rate scale the links are shaped with now (differs from `rateScale` until re-shaped). */
   shapedScale?: number;
+  /** Fingerprint of the QoS policies the tiered circuits are shaped with (lab/host/qos.ts); re-shaped when it differs. */
+  shapedQos?: string;
   v2c: boolean;
   /** UDP port of a trap receiver on the host side of each device's management link (`--trap-sink`); absent: no traps. */
   trapSinkPort?: number;

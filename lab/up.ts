@@ -13,6 +13,7 @@ import { mapLimit } from './shell.js';
 import type { LabState, StateStore } from './state.js';
 import { heldDownInterfaces } from './faults.js';
 import { applyExitGuards } from './host/exit-guard.js';
+import { qosFingerprint } from './host/qos.js';
 
 export interface UpOptions {
   lab: string;
@@ -46,8 +47,14 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   );
   await store.update((s) => (s.slots = { ...s.slots, ...slots }));
   const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
-  await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape: state.shapedScale !== state.rateScale });
-  await store.update((s) => (s.shapedScale = s.rateScale));
+  // Re-shape every link when the rate scale or the QoS class table changed since the last shaping.
+  const qos = qosFingerprint(scoped.topology.qos ?? []);
+  const reshape = state.shapedScale !== state.rateScale || state.shapedQos !== qos;
+  await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape });
+  await store.update((s) => {
+    s.shapedScale = s.rateScale;
+    s.shapedQos = qos;
+  });
   await applyExitGuards(scoped, opts.lab);
 
   opts.onPhase?.('start daemons');

@@ -3,7 +3,7 @@
  * paths realize a scoped topology. Pure — `realize.ts` turns it into `ip`/`tc` calls.
  */
 import type { Topology } from '../network/types.js';
-import type { Interface } from '../network/types.js';
+import type { Interface, QosPolicy } from '../network/types.js';
 import type { ScopedTopology } from './scope.js';
 import { lanSwitchNs, lanSwitchPort } from './host/vrrp.js';
 import { deviceNs, hostMgmtIf, internetIf, internetNs, lanPeerIf, mgmtAddresses, MGMT_IF } from './names.js';
@@ -15,6 +15,11 @@ export interface VethPair {
   b: { ns: string; ifname: string };
   /** Shaped rate in kbit/s (tier rate divided by the rate scale); absent: not shaped. */
   rateKbit?: number;
+  /**
+   * The tier's QoS policy both ends apply outbound (a tiered circuit): shaped by its htb classes
+   * at `rateKbit` (lab/host/qos.ts) instead of a plain tbf.
+   */
+  qos?: QosPolicy;
 }
 
 export interface NamespacePlan {
@@ -88,12 +93,17 @@ export function planWiring(scoped: ScopedTopology, opts: WiringOptions): Wiring 
     });
   }
   namespaces.push(...switches.values());
+  const devices = new Map(scoped.devices.map((d) => [d.id, d]));
+  const policies = new Map((scoped.topology.qos ?? []).map((p) => [p.name, p]));
   for (const l of scoped.links) {
+    const policy = devices.get(l.a.device)?.interfaces.find((i) => i.name === l.a.interface)?.qos;
+    const qos = policy === undefined ? undefined : policies.get(policy);
     veths.push({
       id: l.id,
       a: { ns: deviceNs(lab, l.a.device), ifname: l.a.interface },
       b: { ns: deviceNs(lab, l.b.device), ifname: l.b.interface },
       rateKbit: rate(l.bandwidthMbps),
+      ...(qos ? { qos } : {}),
     });
   }
   if (scoped.handoffs.length > 0) {
