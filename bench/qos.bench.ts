@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const from = deviceNs(LAB, SENDER);
     const to = deviceNs(LAB, TOWNSHIP);
     const efMbps = Math.round(efShareMbps * 0.7);
-    console.log(`circuit ${CIRCUIT}: ${link.bandwidthMbps} Mbit/s / ${RATE_SCALE} = ${circuitMbps} Mbit/s; ${ef.id} guaranteed ${ef.sharePercent} % = ${efShareMbps} Mbit/s`);
+    console.log(
+      `circuit ${CIRCUIT}: ${link.bandwidthMbps} Mbit/s / ${RATE_SCALE} = ${circuitMbps} Mbit/s; ${ef.id} guaranteed ${ef.sharePercent} % = ${efShareMbps} Mbit/s`,
+    );
     const pair = (address: string, efDscp: number, mbps: number) =>
       udpFlows(
         from,

@@ -3,7 +3,7 @@ import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { parseScope, selectScope } from '../scope.js';
 import { allocateSlots, planWiring } from '../wiring.js';
-import { htbCommands, htbShaping, parseQdiscState, qosFingerprint } from './qos.js';
+import { htbCommands, htbShaping, parseQdiscState, parseTcClasses, qosFingerprint } from './qos.js';
 
 const topology = buildTopology(await loadInventory());
 const township = topology.qos!.find((p) => p.tier === 'county-township')!;
@@ -37,7 +37,7 @@ describe('htb classes from the QoS class table', () => {
   test('a fresh interface: the htb root first, then the circuit, the leaves with their fifos, the u32 filters on the DS field', () => {
     const lines = htbCommands(s, { classids: [], filters: [] });
     expect(lines[0]).toBe('qdisc replace dev up0 root handle 1: htb default 40');
-    expect(lines[1]).toMatch(/^class replace dev up0 parent 1: classid 1:1 htb rate 20000kbit ceil 20000kbit burst \d+ cburst \d+$/);
+    expect(lines[1]).toMatch(/^class replace dev up0 parent 1: classid 1:1 htb rate 20000kbit ceil 20000kbit burst \d+ cburst \d+ quantum \d+$/);
     expect(lines).toContain('class replace dev up0 parent 1:1 classid 1:20 htb rate 7000kbit ceil 7000kbit burst 16384 cburst 16384 prio 0 quantum 8750');
     expect(lines).toContain('qdisc replace dev up0 parent 1:20 handle 20: bfifo limit 43750');
     // EF is DSCP 46: DS field 0xb8
@@ -64,22 +64,42 @@ describe('htb classes from the QoS class table', () => {
     expect(htbCommands(s, { rootKind: 'tbf', rootHandle: '8001:', classids: [], filters: [] })[0]).toBe('qdisc replace dev up0 root handle 1: htb default 40');
   });
 
-  test('the state is read back from tc -j', () => {
+  test('the state is read back from tc (qdiscs and filters as JSON, classes as text: iproute2 6.1)', () => {
     const qdiscs = JSON.stringify([
-      { kind: 'htb', handle: '1:', root: true, options: {} },
-      { kind: 'bfifo', handle: '10:', parent: '1:10', options: {} },
+      { kind: 'htb', handle: '1:', root: true, refcnt: 3, options: { r2q: 10, default: '0x40' } },
+      { kind: 'bfifo', handle: '20:', parent: '1:20', options: { limit: 43750 } },
     ]);
-    const classes = JSON.stringify([
-      { class: 'htb', handle: '1:1', root: true },
-      { class: 'htb', handle: '1:10', parent: '1:1', leaf: '10:' },
-    ]);
+    const classes = [
+      'class htb 1:1 root rate 20Mbit ceil 20Mbit burst 25000b cburst 25000b ',
+      ' Sent 0 bytes 0 pkt (dropped 0, overlimits 0 requeues 0) ',
+      ' backlog 0b 0p requeues 0',
+      'class htb 1:20 parent 1:1 leaf 20: prio 0 rate 7Mbit ceil 7Mbit burst 16Kb cburst 16Kb ',
+      ' Sent 2500000 bytes 2083 pkt (dropped 3, overlimits 10 requeues 0) ',
+      ' backlog 0b 0p requeues 0',
+      ' lended: 0 borrowed: 0 giants: 0',
+      '',
+    ].join('\n');
     const filters = JSON.stringify([
-      { parent: '1:', protocol: 'ip', pref: 1, kind: 'u32', chain: 0 },
-      { parent: '1:', protocol: 'ip', pref: 1, kind: 'u32', chain: 0, options: { fh: '800:', ht_divisor: 1 } },
-      { parent: '1:', protocol: 'ip', pref: 1, kind: 'u32', chain: 0, options: { fh: '800::1', order: 1, key_ht: '800', bkt: '0', flowid: '1:10', match: {} } },
+      { protocol: 'ip', pref: 1, kind: 'u32', chain: 0 },
+      { protocol: 'ip', pref: 1, kind: 'u32', chain: 0, options: { fh: '800:', ht_divisor: 1 } },
+      {
+        protocol: 'ip',
+        pref: 1,
+        kind: 'u32',
+        chain: 0,
+        options: { fh: '800::1', order: 1, key_ht: '800', bkt: '0', flowid: '1:20', match: { value: 'b80000', mask: 'fc0000' } },
+      },
+      { protocol: 'ipv6', pref: 2, kind: 'u32', chain: 0, options: { fh: '801:', ht_divisor: 1 } },
+      { protocol: 'ipv6', pref: 2, kind: 'u32', chain: 0, options: { fh: '801::1', order: 1, key_ht: '801', bkt: '0', flowid: '1:20' } },
     ]);
-    expect(parseQdiscState(qdiscs, classes, filters)).toEqual({ rootKind: 'htb', rootHandle: '1:', classids: ['1:1', '1:10'], filters: ['1/800::1'] });
-    expect(parseQdiscState('[{"kind":"noqueue","handle":"0:","root":true}]', '[]', '[]')).toEqual({
+    expect(parseQdiscState(qdiscs, classes, filters)).toEqual({
+      rootKind: 'htb',
+      rootHandle: '1:',
+      classids: ['1:1', '1:20'],
+      filters: ['1/800::1', '2/801::1'],
+    });
+    expect(parseTcClasses(classes)[1]).toEqual({ classid: '1:20', rate: '7Mbit', ceil: '7Mbit', bytes: 2_500_000, packets: 2083, drops: 3 });
+    expect(parseQdiscState('[{"kind":"noqueue","handle":"0:","root":true}]', '', '[]')).toEqual({
       rootKind: 'noqueue',
       rootHandle: '0:',
       classids: [],

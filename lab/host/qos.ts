@@ -123,7 +123,9 @@ export function htbCommands(s: HtbShaping, now: QdiscState): string[] {
   const ours = now.rootKind === 'htb' && now.rootHandle === HTB_ROOT;
   if (!ours) out.push(`qdisc replace ${dev} root handle ${HTB_ROOT} htb default ${minor(s.defaultClassid)}`);
   const b = burstBytes(s.rateKbit);
-  out.push(`class replace ${dev} parent ${HTB_ROOT} classid ${CIRCUIT_CLASS} htb rate ${s.rateKbit}kbit ceil ${s.rateKbit}kbit burst ${b} cburst ${b}`);
+  out.push(
+    `class replace ${dev} parent ${HTB_ROOT} classid ${CIRCUIT_CLASS} htb rate ${s.rateKbit}kbit ceil ${s.rateKbit}kbit burst ${b} cburst ${b} quantum ${quantum(s.rateKbit)}`,
+  );
   for (const l of s.leaves)
     out.push(
       `class replace ${dev} parent ${CIRCUIT_CLASS} classid ${l.classid} htb rate ${l.rateKbit}kbit ceil ${l.ceilKbit}kbit` +
@@ -157,10 +159,6 @@ interface TcQdisc {
   root?: boolean;
   parent?: string;
 }
-interface TcClass {
-  class: string;
-  handle: string;
-}
 interface TcFilter {
   protocol?: string;
   pref?: number;
@@ -168,10 +166,42 @@ interface TcFilter {
   options?: { fh?: string };
 }
 
-/** Parse `tc -j qdisc/class/filter show dev X` into a QdiscState. Pure. */
+export interface TcClass {
+  classid: string;
+  /** As tc prints it (`20Mbit`). */
+  rate: string;
+  ceil: string;
+  bytes: number;
+  packets: number;
+  drops: number;
+}
+
+/**
+ * `tc [-s] class show dev X` as text: iproute2 6.1 prints classes in text only, whatever `-j` says
+ * (qdiscs and filters it prints as JSON). Pure.
+ */
+export function parseTcClasses(text: string): TcClass[] {
+  const out: TcClass[] = [];
+  for (const block of text.split(/^(?=class )/m)) {
+    const head = /^class htb (\S+) .*?\brate (\S+) ceil (\S+)/.exec(block);
+    if (!head) continue;
+    const sent = /Sent (\d+) bytes (\d+) pkt \(dropped (\d+)/.exec(block);
+    out.push({
+      classid: head[1]!,
+      rate: head[2]!,
+      ceil: head[3]!,
+      bytes: Number(sent?.[1] ?? 0),
+      packets: Number(sent?.[2] ?? 0),
+      drops: Number(sent?.[3] ?? 0),
+    });
+  }
+  return out;
+}
+
+/** Parse `tc -j qdisc show`, `tc class show` (text) and `tc -j filter show` of one interface. Pure. */
 export function parseQdiscState(qdiscs: string, classes: string, filters: string): QdiscState {
   const root = (JSON.parse(qdiscs || '[]') as TcQdisc[]).find((q) => q.root);
-  const classids = (JSON.parse(classes || '[]') as TcClass[]).filter((c) => c.class === 'htb').map((c) => c.handle);
+  const classids = parseTcClasses(classes).map((c) => c.classid);
   const fs = (JSON.parse(filters || '[]') as TcFilter[])
     // the hash tables (`800:`) are u32's own: only the nodes in them (`800::1`) are ours
     .filter((f) => f.kind === 'u32' && f.options?.fh && /^[0-9a-f]+::[0-9a-f]+$/.test(f.options.fh))
@@ -181,11 +211,12 @@ export function parseQdiscState(qdiscs: string, classes: string, filters: string
 
 /** What one interface's egress holds now (three tc calls; only where our htb root may already be). */
 export async function readQdiscState(ns: string, ifname: string): Promise<QdiscState> {
-  const tc = (args: string[]) => run('tc', ['-n', ns, '-j', ...args, 'dev', ifname], { allowFail: true }).then((r) => (r.code === 0 ? r.stdout : '[]'));
-  const qdiscs = await tc(['qdisc', 'show']);
-  const root = parseQdiscState(qdiscs, '[]', '[]');
+  const tc = (args: string[], empty: string) =>
+    run('tc', ['-n', ns, '-j', ...args, 'dev', ifname], { allowFail: true }).then((r) => (r.code === 0 ? r.stdout : empty));
+  const qdiscs = await tc(['qdisc', 'show'], '[]');
+  const root = parseQdiscState(qdiscs, '', '[]');
   if (root.rootKind !== 'htb' || root.rootHandle !== HTB_ROOT) return root;
-  return parseQdiscState(qdiscs, await tc(['class', 'show']), await tc(['filter', 'show', 'parent', HTB_ROOT]));
+  return parseQdiscState(qdiscs, await tc(['class', 'show'], ''), await tc(['filter', 'show', 'parent', HTB_ROOT], '[]'));
 }
 
 /**
@@ -198,20 +229,16 @@ export async function applyQosShaping(ns: string, shapings: readonly HtbShaping[
   await tcBatch(lines, ns);
 }
 
-export interface ClassCounters {
+export interface ClassCounters extends TcClass {
   id: string;
-  classid: string;
-  bytes: number;
-  packets: number;
-  drops: number;
 }
 
-/** Bytes, packets and drops per DSCP class on one interface (`tc -s class show`), for tests and benches. */
+/** Rates and bytes, packets and drops per DSCP class on one interface (`tc -s class show`), for tests and benches. */
 export async function qosClassCounters(ns: string, ifname: string, s: HtbShaping): Promise<ClassCounters[]> {
-  const r = await run('tc', ['-n', ns, '-j', '-s', 'class', 'show', 'dev', ifname]);
-  const stats = JSON.parse(r.stdout || '[]') as Array<{ handle: string; stats?: { bytes: number; packets: number; drops: number } }>;
+  const classes = parseTcClasses((await run('tc', ['-n', ns, '-s', 'class', 'show', 'dev', ifname])).stdout);
   return s.leaves.map((l) => {
-    const c = stats.find((x) => x.handle === l.classid)?.stats;
-    return { id: l.id, classid: l.classid, bytes: c?.bytes ?? 0, packets: c?.packets ?? 0, drops: c?.drops ?? 0 };
+    const c = classes.find((x) => x.classid === l.classid);
+    if (!c) throw new Error(`${ns} ${ifname}: no htb class ${l.classid} (${l.id})`);
+    return { id: l.id, ...c };
   });
 }

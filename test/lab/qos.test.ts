@@ -17,7 +17,7 @@ import { deployLab, openLab, type DeployOptions } from '../../lab/deploy.js';
 import { destroyLab, findLeftovers } from '../../lab/destroy.js';
 import { deviceNs, labPaths } from '../../lab/names.js';
 import { run } from '../../lab/shell.js';
-import { htbShaping, parseQdiscState, qosClassCounters, type ClassCounters } from '../../lab/host/qos.js';
+import { htbShaping, parseQdiscState, parseTcClasses, qosClassCounters, type ClassCounters } from '../../lab/host/qos.js';
 import { udpFlows, type FlowResult } from '../../bench/support/iperf.js';
 import type { Family, QosPolicy } from '../../network/types.js';
 
@@ -42,8 +42,8 @@ let countyIf: string;
 let target: Record<Family, string>;
 
 async function egress(ns: string, ifname: string) {
-  const tc = async (...args: string[]) => (await run('tc', ['-n', ns, '-j', ...args, 'dev', ifname])).stdout;
-  return parseQdiscState(await tc('qdisc', 'show'), await tc('class', 'show'), await tc('filter', 'show', 'parent', '1:'));
+  const tc = async (...args: string[]) => (await run('tc', ['-n', ns, ...args, 'dev', ifname])).stdout;
+  return parseQdiscState(await tc('-j', 'qdisc', 'show'), await tc('class', 'show'), await tc('-j', 'filter', 'show', 'parent', '1:'));
 }
 
 const counters = () => qosClassCounters(deviceNs(LAB, COUNTY), countyIf, htbShaping(countyIf, LINK_MBPS * 1000, policy));
@@ -98,17 +98,13 @@ describe('QoS per tier on a township circuit', () => {
     expect(at20).toMatchObject({ rootKind: 'htb', rootHandle: '1:' });
     const codePoints = policy.classes.flatMap((c) => c.dscp).length;
     expect(at20.filters).toHaveLength(2 * codePoints);
-    const rateOf = async () => {
-      const r = JSON.parse((await run('tc', ['-n', ns, '-j', 'class', 'show', 'dev', countyIf, 'classid', '1:1'])).stdout) as Array<{ rate: number }>;
-      return r[0]!.rate;
-    };
-    // tc -j prints rates in bytes per second
-    expect(await rateOf()).toBe((200_000 / 20) * 125);
+    const rateOf = async () => parseTcClasses((await run('tc', ['-n', ns, 'class', 'show', 'dev', countyIf, 'classid', '1:1'])).stdout)[0]?.rate;
+    expect(await rateOf()).toBe('10Mbit');
 
     await deployLab({ ...base, ...deployOpts, rateScale: 10 });
     const at10 = await egress(ns, countyIf);
     expect(at10).toEqual(at20);
-    expect(await rateOf()).toBe(LINK_MBPS * 1000 * 125);
+    expect(await rateOf()).toBe(`${LINK_MBPS}Mbit`);
     // both ends of the circuit, one root each
     const township = await egress(deviceNs(LAB, TOWNSHIP), 'up0');
     expect(township.classids.sort()).toEqual(at10.classids.sort());
