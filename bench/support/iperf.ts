@@ -1,8 +1,8 @@
 /**
  * UDP flows between two lab namespaces with iperf3 (Debian `iperf3`), marked with a DSCP: what the
  * QoS test and bench send through a shaped circuit. Each flow has its own one-off server in the
- * receiving namespace; the figures are the receiver's (`--get-server-output`), so a packet the
- * circuit's queue dropped counts as lost.
+ * receiving namespace; the figures are the receiver's (iperf3 exchanges them at the end), so a packet
+ * the circuit's queue dropped counts as lost.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { run, sleep } from '../../lab/shell.js';
@@ -25,10 +25,10 @@ export interface FlowResult {
   lostPercent: number;
 }
 
+/** iperf3 3.12's client JSON: `sum_sent` is the sender's, `sum_received` and `sum`'s losses the receiver's. */
 interface IperfJson {
   error?: string;
-  end?: { sum?: { bits_per_second: number; lost_percent: number } };
-  server_output_json?: { end?: { sum?: { bits_per_second: number; lost_percent: number } } };
+  end?: { sum?: { lost_percent: number }; sum_sent?: { bits_per_second: number }; sum_received?: { bits_per_second: number } };
 }
 
 async function listening(ns: string, port: number, deadlineMs = 5000): Promise<void> {
@@ -75,7 +75,6 @@ export async function udpFlows(fromNs: string, toNs: string, address: string, fl
             '-S',
             String(f.dscp << 2),
             '-J',
-            '--get-server-output',
           ],
           { allowFail: true },
         ),
@@ -89,14 +88,14 @@ export async function udpFlows(fromNs: string, toNs: string, address: string, fl
       } catch {
         throw new Error(`iperf3 flow ${f.name}: no JSON (exit ${r.code}): ${r.stderr.slice(-300)}`);
       }
-      const received = doc.server_output_json?.end?.sum;
-      if (doc.error || !received || !doc.end?.sum) throw new Error(`iperf3 flow ${f.name}: ${doc.error ?? 'no receiver figures'}`);
+      const end = doc.end;
+      if (doc.error || !end?.sum || !end.sum_sent || !end.sum_received) throw new Error(`iperf3 flow ${f.name}: ${doc.error ?? 'no receiver figures'}`);
       return {
         name: f.name,
         dscp: f.dscp,
-        sentMbps: doc.end.sum.bits_per_second / 1e6,
-        receivedMbps: received.bits_per_second / 1e6,
-        lostPercent: received.lost_percent,
+        sentMbps: end.sum_sent.bits_per_second / 1e6,
+        receivedMbps: end.sum_received.bits_per_second / 1e6,
+        lostPercent: end.sum.lost_percent,
       };
     });
   } finally {

@@ -128,7 +128,8 @@ describe('QoS per tier on a township circuit', () => {
 
   test('unmarked, the same flow shares the bulk class and loses most of itself', async () => {
     const r = await saturate('ipv4', 0);
-    expect(r.ef.lostPercent).toBeGreaterThan(30);
+    // tail drop shares the loss out by arrival: ~5/45 of the 20 Mbit/s would be 55 % lost; measured 37 %
+    expect(r.ef.lostPercent).toBeGreaterThan(20);
     expect(r.classes.ef.bytes).toBeLessThan(10_000);
   }, 60_000);
 });
