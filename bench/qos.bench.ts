@@ -51,16 +51,11 @@ async function main(): Promise<void> {
       `circuit ${CIRCUIT}: ${link.bandwidthMbps} Mbit/s / ${RATE_SCALE} = ${circuitMbps} Mbit/s; ${ef.id} guaranteed ${ef.sharePercent} % = ${efShareMbps} Mbit/s`,
     );
     const pair = (address: string, efDscp: number, mbps: number) =>
-      udpFlows(
-        from,
-        to,
-        address,
-        [
-          { name: 'ef', port: 5401, mbps, dscp: efDscp },
-          { name: 'bulk', port: 5402, mbps: circuitMbps * 2, dscp: 0 },
-        ],
-        SECONDS,
-      );
+      udpFlows(from, to, address, [
+        // EF first and a second longer: the flood inside its run (see udpFlows)
+        { name: 'ef', port: 5401, mbps, dscp: efDscp, seconds: SECONDS + 1 },
+        { name: 'bulk', port: 5402, mbps: circuitMbps * 2, dscp: 0, seconds: SECONDS },
+      ]);
     for (const family of ['ipv4', 'ipv6'] as const) {
       const address = end[family]!.split('/')[0]!;
       const [marked, bulk] = await pair(address, 46, efMbps);
