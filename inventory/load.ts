@@ -34,6 +34,7 @@ import {
   type PrivateNetworksFile,
   type ProvinceFile,
 } from './schema.js';
+import { hardwareSchema, type HardwareFile } from './hardware-schema.js';
 
 /** The embedded default inventory: the folder this module sits in (Shaanxi). */
 export const DEFAULT_INVENTORY_DIR = resolve(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]inventory$/, '/inventory'));
@@ -59,6 +60,8 @@ export interface Inventory {
   qos?: QosFile;
   /** The management plane (management.yaml); absent when province.yaml names none. */
   management?: ManagementFile;
+  /** Router models and their physical ports (hardware.yaml); absent: ports are unbounded and none is shut. */
+  hardware?: HardwareFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -150,6 +153,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   const firstHop = paths.first_hop ? await loadFile(firstHopSchema, paths.first_hop) : undefined;
   const qos = paths.qos ? await loadFile(qosSchema, paths.qos) : undefined;
   const management = paths.management ? await loadFile(managementSchema, paths.management) : undefined;
+  const hardware = paths.hardware ? await loadFile(hardwareSchema, paths.hardware) : undefined;
   const inventory: Inventory = {
     dir: absDir,
     paths,
@@ -166,6 +170,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     ...(qos ? { qos } : {}),
     extra,
     ...(management ? { management } : {}),
+    ...(hardware ? { hardware } : {}),
   };
   checkReferences(inventory);
   return inventory;

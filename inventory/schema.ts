@@ -158,6 +158,8 @@ export const provinceSchema = z.strictObject({
     qos: z.string().optional(),
     /** The management plane (NTP, syslog, AAA, management ACL, SNMPv3, banner): inventory/management-schema.ts. */
     management: z.string().optional(),
+    /** Router models per role and their physical ports (inventory/hardware-schema.ts); absent: ports unbounded, none shut. */
+    hardware: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
@@ -250,6 +252,11 @@ export const ledgerSchema = z.strictObject({
   allocations: z.record(z.string(), z.strictObject({ ipv4: z.string(), ipv6: z.string() })).default({}),
   /** pool key (`cloud/<id>/provider`, …) → its prefix per family; same rules as the site blocks. */
   pools: z.record(z.string(), z.strictObject({ ipv4: z.string(), ipv6: z.string() })).optional(),
+  /**
+   * device id → model interface name (`d3`, `up0`) → its physical VRP port (`XGigabitEthernet2/0/3`):
+   * given once, never moved; a removed interface's port is freed (network/ports.ts).
+   */
+  ports: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 export type LedgerFile = z.infer<typeof ledgerSchema>;
 

@@ -11,6 +11,7 @@ import { planExitGuards } from './exit-guard.js';
 import { attachVrrp, DEFAULT_FIRST_HOP, lanInterfaces } from './first-hop.js';
 import { applyQos, qosPolicies } from './qos.js';
 import { planManagement } from './management.js';
+import { assignPorts } from './ports.js';
 import type { SiteSeed } from './sites.js';
 import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
 import type {
@@ -156,6 +157,14 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
         `tiers: ${tiers.map((t) => t.id).join(', ')}`,
       );
   applyQos(qos, links, new Map(devices.map((d) => [d.id, d])));
+  // Every interface exists now: each gets its physical port from the ledger (or the next free one).
+  const levelOfSite = new Map(ipam.sites.map((s) => [s.id, s.level]));
+  const ports = assignPorts(devices, {
+    existing: inv.ledger.ports ?? {},
+    ledgerFile: inv.paths.ledger!,
+    ...(inv.hardware ? { hardware: { file: inv.paths.hardware!, doc: inv.hardware } } : {}),
+    levelOf: (d) => levelOfSite.get(d.site)!,
+  });
   devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const d of devices) d.interfaces.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   links.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -175,6 +184,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     ...(qos.length ? { qos } : {}),
     pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
     ...(inv.management ? { management: planManagement(inv.management) } : {}),
+    ports,
   };
 }
 

@@ -3,6 +3,7 @@
  * renderer (FRR, VRP, Terraform, lab, SNMP targets, alert rules, KPI). Pure, serialisable, no I/O.
  */
 import type { ManagementPlan } from './management.js';
+import type { PortPlan } from './ports.js';
 
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -60,6 +61,11 @@ export interface Interface {
   vrrp?: VrrpGroup;
   /** The tier's QoS policy, applied outbound (uplink circuits, both ends). */
   qos?: string;
+  /**
+   * The physical VRP port (`XGigabitEthernet2/0/3`), from the IPAM ledger (network/ports.ts).
+   * Absent in hand-made topologies: render/vrp-names.ts then numbers the ports itself.
+   */
+  port?: string;
 }
 
 /**
@@ -118,6 +124,8 @@ export interface Device {
   originatesDefault: boolean;
   /** Metric of the originated default (the standby exit is worse). */
   defaultMetric?: number;
+  /** The router model (hardware.yaml) and its ports no link uses, in config order; absent without hardware.yaml. */
+  hardware?: { model: string; unusedPorts: string[] };
 }
 
 export interface LinkEnd {
@@ -282,4 +290,6 @@ export interface Topology {
   pools?: Record<string, DualStack>;
   /** The management plane per site level (management.yaml, network/management.ts); absent when the inventory declares none. */
   management?: ManagementPlan;
+  /** The physical ports as the IPAM ledger must record them after this build (network/ports.ts); absent in hand-made topologies. */
+  ports?: PortPlan;
 }

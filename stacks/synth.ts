@@ -13,6 +13,7 @@ import { writeFilesInThread, type BackgroundWrite } from '../lib/write-thread.js
 import { planAddresses, type IpamPlan } from '../network/ipam.js';
 import { buildTopology } from '../network/topology.js';
 import type { Topology } from '../network/types.js';
+import type { PortPlan } from '../network/ports.js';
 import type { StackContribution, SynthContext } from './contribution.js';
 import type { TerraformJob } from './terraform-synth.js';
 import { buildCloudModel, type CloudModel } from './cloud/model.js';
@@ -54,6 +55,9 @@ export interface SynthOutcome {
   allocated: string[];
   /** Cloud pools (provider networks, tenant subnets, VIPs) allocated in this run. */
   allocatedPools: string[];
+  /** Interfaces given a physical port in this run, and ports freed (their interface is gone): both recorded in the ledger. */
+  allocatedPorts: number;
+  freedPorts: number;
 }
 
 /** Everything the contributions produce, collected in memory before anything touches the disk. */
@@ -130,7 +134,9 @@ export class SynthOutput {
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
     const ledgerFile = model.inventory.paths.ledger!;
-    const ledgerText = model.ipam.added.length || model.ipam.addedPools.length ? ledgerJson(model.ipam) : undefined;
+    const ports = model.topology.ports;
+    const changed = model.ipam.added.length || model.ipam.addedPools.length || ports?.added.length || ports?.freed.length;
+    const ledgerText = changed ? ledgerJson(model.ipam, ports) : undefined;
     const pending = ledgerText === undefined ? undefined : await writeTemp(ledgerFile, basename(pendingLedgerPath(ledgerFile)), ledgerText);
     faultPoint('synth:ledger-pending');
     try {
@@ -156,7 +162,16 @@ export class SynthOutput {
       renameSync(pending, ledgerFile);
       faultPoint('synth:ledger-committed');
     }
-    return { outdir: this.outdir, stacks, files: total, unchanged, allocated: model.ipam.added, allocatedPools: model.ipam.addedPools };
+    return {
+      outdir: this.outdir,
+      stacks,
+      files: total,
+      unchanged,
+      allocated: model.ipam.added,
+      allocatedPools: model.ipam.addedPools,
+      allocatedPorts: ports?.added.length ?? 0,
+      freedPorts: ports?.freed.length ?? 0,
+    };
   }
 
   /** Nothing is written: stop the writer and remove the staging tree. */
@@ -167,11 +182,12 @@ export class SynthOutput {
 }
 
 const LEDGER_COMMENT =
-  "IPAM allocation ledger: every site's block per family (`allocations`) and every cloud pool (`pools`: provider networks, tenant aggregates and subnets, VIPs). `stacks synth` fills in what has no entry and never moves an existing one, so adding or removing a site or a tenant renumbers nobody else. Entries of removed sites and pools stay (their prefixes remain reserved) until a person deletes them.";
+  "IPAM allocation ledger: every site's block per family (`allocations`) and every cloud pool (`pools`: provider networks, tenant aggregates and subnets, VIPs) and every router interface's physical port (`ports`: device, model interface, VRP port). `stacks synth` fills in what has no entry and never moves an existing one, so adding or removing a site or a tenant renumbers and re-cables nobody else. Entries of removed sites and pools stay (their prefixes remain reserved) until a person deletes them; a removed interface's port is freed.";
 
 /** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
-export function ledgerJson(ipam: IpamPlan): string {
-  return stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger });
+export function ledgerJson(ipam: IpamPlan, ports?: PortPlan): string {
+  const portSection = ports && Object.keys(ports.ledger).length ? { ports: ports.ledger } : {};
+  return stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger, ...portSection });
 }
 
 /** Where the next ledger waits between the output's swap and its own rename. */

@@ -165,6 +165,9 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
       outcome.allocated.length || outcome.allocatedPools.length
         ? `allocated address blocks for ${outcome.allocated.length} new sites and ${outcome.allocatedPools.length} cloud pools (recorded in the IPAM ledger)`
         : 'no new address allocations',
+      outcome.allocatedPorts || outcome.freedPorts
+        ? `gave ${outcome.allocatedPorts} interfaces a physical port and freed ${outcome.freedPorts} (recorded in the IPAM ledger)`
+        : 'no port changes',
       checks
         ? `checks: verification ${checks.verification.summary.passed ? 'passed' : 'FAILED'}, policy ${checks.policy.summary.passedHard ? 'passed' : 'FAILED'} (reports in stacks/${BACKBONE_STACK}/reports/)`
         : 'checks skipped',

@@ -221,12 +221,9 @@ function interfaceLine(l: NumberedLine, d: InterfaceDraft, sink: FindingSink): v
     iface.description = l.text.slice('description'.length).trim();
     return;
   }
-  if (l.text === 'shutdown') {
-    iface.shutdown = true;
-    return;
-  }
-  if (l.text === 'no shutdown') {
-    iface.shutdown = false;
+  if (l.text === 'shutdown' || l.text === 'no shutdown') {
+    iface.shutdown = l.text === 'shutdown';
+    iface.adminStated = { shutdown: iface.shutdown, line: l.line };
     return;
   }
   if (w[0] === 'mtu' && w.length === 2) {

@@ -3,6 +3,10 @@
  * interfaces with both families, OSPFv2 + OSPFv3 enabled per interface (`ip ospf area`, `ipv6 ospf6
  * area` — the 8.4 syntax; mixing in `network ... area` statements is refused by ospfd), p2p links,
  * passive LANs, explicit costs, and on the unified exit the static defaults and their origination.
+ * No `shutdown` stanzas for unused ports (VRP has them, from hardware.yaml): an FRR device here is
+ * a Linux host whose interfaces are the veths the lab creates for its links, so it has no port
+ * that no link uses; and FRR's `shutdown` is zebra's admin state over a kernel interface that
+ * must exist first, so naming absent ports would only add lines ospfd ignores.
  */
 import type { Device, Interface, Topology } from '../types.js';
 import {

@@ -7,13 +7,13 @@
  *   slot       by role: 0 = site LAN (`lan*`), 3 = the clouds' provider and tenant hand-offs (`cl*`), 1 = upstream side (uplinks `up*`, the r1–r2 `peer*`,
  *              the exit's links to the cores and its internet hand-off), 2 = downlinks (`d*`, and the
  *              cores' links to the exits `x*`).
- *   port       0, 1, 2 … in natural name order within a slot (up0 → 0, up1 → 1; d3 before d12).
+ *   subcard/port  from the IPAM ledger (`iface.port`, network/ports.ts): given once on a card of
+ *              the device's model (hardware.yaml), never moved, freed when its interface goes, so
+ *              removing a site renames no other port. A hand-made topology has no ledger ports:
+ *              then 0, 1, 2 … in natural name order within a slot (up0 → 0, up1 → 1; d3 before d12).
  *
  *   e.g. lan0 → GigabitEthernet0/0/0, up0 (10G) → XGigabitEthernet1/0/0, d512 (10G) → XGigabitEthernet2/0/0,
  *        loopback → LoopBack0.
- *
- * New sites get higher ledger slots, so their downlinks sort last and add a port without moving
- * others; removing a site shifts the parent's later downlink ports (and only that device's).
  */
 import type { Device, Interface } from '../types.js';
 import { naturalCompare } from './common.js';
@@ -48,6 +48,30 @@ export function vrpSlot(device: Device, iface: Interface): number {
   }
 }
 
+export interface PortPosition {
+  type: string;
+  slot: number;
+  subcard: number;
+  port: number;
+}
+
+const PORT_NAME = /^(.+?)(\d+)\/(\d+)\/(\d+)$/;
+
+export function parsePortName(name: string): PortPosition | undefined {
+  const m = PORT_NAME.exec(name);
+  return m ? { type: m[1]!, slot: Number(m[2]), subcard: Number(m[3]), port: Number(m[4]) } : undefined;
+}
+
+export const portName = (p: PortPosition) => `${p.type}${p.slot}/${p.subcard}/${p.port}`;
+
+/** Config order: slot, subcard, port (numbers, so 2/0/10 after 2/0/9). */
+export function comparePorts(a: string, b: string): number {
+  const x = parsePortName(a);
+  const y = parsePortName(b);
+  if (!x || !y) return naturalCompare(a, b);
+  return x.slot - y.slot || x.subcard - y.subcard || x.port - y.port || naturalCompare(x.type, y.type);
+}
+
 export interface VrpPort {
   iface: Interface;
   port: string;
@@ -55,10 +79,15 @@ export interface VrpPort {
 
 const CACHE = new WeakMap<Device, VrpPort[]>();
 
-/** Every interface of the device with its VRP port, in config order (slot, then port). */
+/** Every interface of the device with its VRP port, in config order (slot, subcard, port). */
 export function vrpPorts(device: Device): VrpPort[] {
   const cached = CACHE.get(device);
   if (cached) return cached;
+  if (device.interfaces.every((i) => i.port !== undefined)) {
+    const fromLedger = device.interfaces.map((iface) => ({ iface, port: iface.port! })).sort((a, b) => comparePorts(a.port, b.port));
+    CACHE.set(device, fromLedger);
+    return fromLedger;
+  }
   const bySlot = new Map<number, Interface[]>();
   for (const iface of device.interfaces) {
     const slot = vrpSlot(device, iface);

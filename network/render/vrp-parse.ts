@@ -226,9 +226,10 @@ function interfaceLine(l: NumberedLine, d: InterfaceDraft, sink: FindingSink, se
     iface.description = l.text.slice('description'.length).trim();
     return;
   }
-  if (l.text === 'shutdown') iface.shutdown = true;
-  else if (l.text === 'undo shutdown') iface.shutdown = false;
-  else if (l.text === 'ipv6 enable') iface.ipv6Enabled = true;
+  if (l.text === 'shutdown' || l.text === 'undo shutdown') {
+    iface.shutdown = l.text === 'shutdown';
+    iface.adminStated = { shutdown: iface.shutdown, line: l.line };
+  } else if (l.text === 'ipv6 enable') iface.ipv6Enabled = true;
   else if (w[0] === 'mtu' && w.length === 2) {
     const mtu = positiveInt(w[1], 65535);
     if (mtu === undefined) sink.bad(l, 'MTU is not a number');

@@ -126,3 +126,28 @@ describe('renderVrp', () => {
     expect(counts.byInterface.lan0).toBe(view(config, 'interface GigabitEthernet0/0/0').length + 3);
   });
 });
+
+describe('renderVrp: the physical ports of the router model (hardware.yaml)', () => {
+  it('brings every used port up and shuts every other port of the model, in port order', async () => {
+    const { loadInventory } = await import('../../inventory/load.js');
+    const { buildTopology } = await import('../topology.js');
+    const full = buildTopology(await loadInventory());
+    const township = full.devices.find((d) => d.id === 'xian.yanta.t01-r1')!;
+    expect(township.hardware).toEqual({
+      model: 'AR6280',
+      unusedPorts: ['GigabitEthernet0/0/1', 'GigabitEthernet0/0/2', 'GigabitEthernet0/0/3', 'GigabitEthernet1/0/2', 'GigabitEthernet1/0/3'],
+    });
+    const config = renderVrp(full, township.id);
+    const headers = config.split('\n').filter((l) => /^interface (Gigabit|XGigabit)/.test(l));
+    expect(headers).toEqual(
+      [0, 1, 2, 3].flatMap((n) => [`interface GigabitEthernet0/0/${n}`]).concat([0, 1, 2, 3].map((n) => `interface GigabitEthernet1/0/${n}`)),
+    );
+    expect(view(config, 'interface GigabitEthernet0/0/1')).toEqual(['interface GigabitEthernet0/0/1', ' shutdown']);
+    expect(view(config, 'interface GigabitEthernet1/0/0')).toContain(' undo shutdown');
+    const core = full.devices.find((d) => d.id === 'shaanxi-r1')!;
+    const coreConfig = renderVrp(full, core.id);
+    // 72 ports on the province core's downlink cards: 55 used, 17 shut (XGigabitEthernet2/1/x among them)
+    expect(coreConfig.split('\n').filter((l) => l.startsWith('interface XGigabitEthernet2/'))).toHaveLength(72);
+    expect(view(coreConfig, `interface ${core.hardware!.unusedPorts.at(-1)}`)).toEqual([`interface XGigabitEthernet2/1/23`, ' shutdown']);
+  });
+});

@@ -27,7 +27,7 @@ import {
   type RenderOptions,
 } from './common.js';
 import { featureLines, type FeatureContext } from './features/index.js';
-import { VRP_LOOPBACK, vrpPorts } from './vrp-names.js';
+import { VRP_LOOPBACK, comparePorts, vrpPorts } from './vrp-names.js';
 
 const PROCESS = 1;
 
@@ -51,7 +51,8 @@ interface OspfMember {
  * Top-down in the order VRP's `display current-configuration` prints, so a router replaying the
  * file creates what each line refers to first: global switches, the features' global stanzas (ACLs,
  * key chains, BFD, NAT groups), the OSPFv3 process with its router-id (interfaces join it with
- * `ospfv3 1 area`), the interfaces — every used port `undo shutdown` —, the loopback, then OSPFv2
+ * `ospfv3 1 area`), the interfaces — every used port `undo shutdown`, every other port of the
+ * router's model (hardware.yaml) `shutdown` —, the loopback, then OSPFv2
  * (its `network` statements and `silent-interface` lines name addresses and ports that exist by
  * then; no interface line refers to it), static routes and the trailer.
  */
@@ -62,18 +63,11 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
   const preamble = featureLines('vrp', 'preamble', ctx);
   if (preamble.length) lines.push(...preamble, { text: '#' });
   const members: OspfMember[] = [];
-  const stanzas: ConfigLine[] = [];
   for (const { iface, port } of vrpPorts(device)) {
     const area = interfaceArea(topology, device, iface);
-    stanzas.push(
-      ...interfaceStanza(iface, port, area, opts),
-      ...featureLines('vrp', 'interface', ctx, iface, port).map((l) => ({ ...l, iface: l.iface ?? iface.name })),
-      {
-        text: '#',
-      },
-    );
     if (area !== undefined) members.push({ iface: iface.name, port, area, ipv4: iface.ipv4, silent: iface.passive });
   }
+  const stanzas = vrpPortStanzas(topology, device, opts, ctx);
   members.push({ port: VRP_LOOPBACK, area: device.area, ipv4: device.loopback.ipv4, silent: false });
   lines.push(...ospfv3(device, members), ...featureLines('vrp', 'ospf', ctx, 'ospf6'), { text: '#' });
   lines.push(...stanzas);
@@ -85,6 +79,29 @@ export function vrpLines(topology: Topology, deviceId: string, opts: RenderOptio
   if (trailer.length) lines.push(...trailer, { text: '#' });
   lines.push({ text: 'return' });
   return lines;
+}
+
+/**
+ * The physical ports' stanzas in port order: each used port's (with its features' lines when
+ * `features` is given) and, for the router's model (hardware.yaml), each unused port shut. Policy
+ * NET-164 reads these back without the features (the admin state is in these lines alone).
+ */
+export function vrpPortStanzas(topology: Topology, device: Device, opts: RenderOptions = {}, features?: FeatureContext): ConfigLine[] {
+  const stanzas: ConfigLine[] = [];
+  const unused = device.hardware?.unusedPorts ?? [];
+  let next = 0;
+  // The model's ports no link uses, shut where they fall in port order (as the router prints them).
+  const shutUpTo = (port?: string) => {
+    while (next < unused.length && (port === undefined || comparePorts(unused[next]!, port) < 0)) stanzas.push(...unusedStanza(unused[next++]!));
+  };
+  for (const { iface, port } of vrpPorts(device)) {
+    shutUpTo(port);
+    stanzas.push(...interfaceStanza(iface, port, interfaceArea(topology, device, iface), opts));
+    if (features) stanzas.push(...featureLines('vrp', 'interface', features, iface, port).map((l) => ({ ...l, iface: l.iface ?? iface.name })));
+    stanzas.push({ text: '#' });
+  }
+  shutUpTo();
+  return stanzas;
 }
 
 function interfaceStanza(iface: Interface, port: string, area: string | undefined, opts: RenderOptions): ConfigLine[] {
@@ -108,6 +125,11 @@ function interfaceStanza(iface: Interface, port: string, area: string | undefine
     if (opts.fastTimers && !iface.passive) out.push(` ospfv3 timer hello ${FAST_TIMERS.helloSeconds}`, ` ospfv3 timer dead ${FAST_TIMERS.deadSeconds}`);
   }
   return out.map((text) => ({ text, iface: iface.name }));
+}
+
+/** A port of the router's model that no link uses: shut, so nothing plugged into it comes up (policy NET-164). */
+function unusedStanza(port: string): ConfigLine[] {
+  return [{ text: `interface ${port}` }, { text: ' shutdown' }, { text: '#' }];
 }
 
 function loopbackStanza(device: Device): ConfigLine[] {

@@ -24,6 +24,7 @@ import { managementSecretReferences } from './management-secret-references.js';
 import { natOnlyAtExits } from './exit-nat.js';
 import { exitInboundDefaultDeny } from './exit-inbound.js';
 import { urpfOnUpstream } from './exit-urpf.js';
+import { portAdminState } from './port-admin-state.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
 export const NETWORK_POLICIES = [
@@ -48,6 +49,7 @@ export const NETWORK_POLICIES = [
   natOnlyAtExits,
   exitInboundDefaultDeny,
   urpfOnUpstream,
+  portAdminState,
 ] as const;
 
 export function registerNetworkPolicies(registry: PolicyRegistry): void {

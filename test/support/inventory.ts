@@ -53,6 +53,9 @@ export async function smallInventory(): Promise<InventoryCopy> {
   await copy.edit('legacy.yaml', (d) => {
     for (const id of Object.keys(d.sites ?? {})) if (!kept.has(id)) delete d.sites[id];
   });
-  await copy.edit('ipam-ledger.json', (d) => (d.allocations = {}));
+  await copy.edit('ipam-ledger.json', (d) => {
+    d.allocations = {};
+    delete d.ports;
+  });
   return copy;
 }

@@ -74,6 +74,8 @@ export interface ConfigInterface {
   line: number;
   description?: string;
   shutdown: boolean;
+  /** The admin state as the config states it (`shutdown` / `undo shutdown`, FRR `no shutdown`); absent: the port's default. */
+  adminStated?: { shutdown: boolean; line: number };
   mtu: number;
   ipv4?: ConfigAddress;
   ipv6: ConfigAddress[];

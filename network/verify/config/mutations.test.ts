@@ -10,7 +10,8 @@ import { buildTopology } from '../../topology.js';
 import type { Topology } from '../../types.js';
 import { defaultScopeDefaults, parseScope, selectScope } from '../../../lab/scope.js';
 import { DIALECTS, type DialectId } from '../../render/index.js';
-import { verifyConfigs, type RenderedConfigFile } from './index.js';
+import { loadConfigs, verifyConfigs, type RenderedConfigFile } from './index.js';
+import { buildFamilyNet } from './adjacency.js';
 
 let topology: Topology;
 /** The renderers see the whole province (a scoped device still has its out-of-scope links). */
@@ -127,6 +128,32 @@ describe('VRP mutations', () => {
   const base = () => rendered('vrp');
   const up0 = () => port('vrp', township, 'up0');
   const uplinkNetwork = () => uplinkLink().ipv4!.replace(/\.(\d+)\/31$/, (_m, last: string) => `.${Number(last) & ~1}`);
+  it('a used port shut → l3.interface-shutdown in both families, no adjacency over it', () => {
+    const ids = findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => (x === ' undo shutdown' ? ' shutdown' : x))));
+    expect(ids).toEqual(expect.arrayContaining(['l3.interface-shutdown ipv4', 'l3.interface-shutdown ipv6']));
+  });
+  it('the unused ports, shut, are parsed shut and carry no address, OSPF or adjacency', () => {
+    const device = topology.devices.find((d) => d.id === township)!;
+    const unused = new Set(device.hardware!.unusedPorts);
+    expect(unused.size).toBeGreaterThan(0);
+    const { configs } = loadConfigs(topology, base());
+    const parsed = configs.find((c) => c.device.id === township)!.parsed.interfaces.filter((i) => unused.has(i.name));
+    expect(parsed.map((i) => i.name).sort()).toEqual([...unused].sort());
+    for (const i of parsed) {
+      expect(i.shutdown).toBe(true);
+      expect(i.adminStated).toEqual({ shutdown: true, line: expect.any(Number) });
+      expect(i.ipv4).toBeUndefined();
+      expect(i.ospf).toEqual({});
+    }
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const net = buildFamilyNet(topology, configs, family);
+      const node = net.nodeOf.get(township)!;
+      const shut = net.ifacesOf[node]!.filter((k) => unused.has(net.ifaces[k]!.name));
+      expect(shut).toHaveLength(unused.size);
+      expect(shut.every((k) => !net.ifaces[k]!.up && net.ifaces[k]!.link === undefined && net.ifaces[k]!.ospf === undefined)).toBe(true);
+      expect(net.edges.some((e) => shut.includes(e.fromIface) || shut.includes(e.toIface))).toBe(false);
+    }
+  });
   it('OSPFv3 uplink in a wrong area → ospf.area-mismatch [IPv6]', () => {
     expect(findingIds(editStanza(base(), township, up0(), (l) => l.map((x) => x.replace(/^ ospfv3 1 area .*/, ' ospfv3 1 area 0.0.0.99'))))).toContain(
       'ospf.area-mismatch ipv6',
