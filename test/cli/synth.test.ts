@@ -25,7 +25,10 @@ let work: string;
 beforeAll(async () => {
   copy = await copyInventory();
   // Start from an empty ledger so the first synth allocates every site, as on a new province.
-  await copy.edit('ipam-ledger.json', (d) => (d.allocations = {}));
+  await copy.edit('ipam-ledger.json', (d) => {
+    d.allocations = {};
+    delete d.ports;
+  });
   work = await mkdtemp(join(tmpdir(), 'stacks-synth-'));
 });
 afterAll(async () => {
