@@ -11,10 +11,18 @@ import { frrLines } from './render/frr.js';
 import type { ConfigLine } from './render/common.js';
 import { vrpLines } from './render/vrp.js';
 import { planAddresses } from './ipam.js';
-import { buildTopology } from './topology.js';
+import type { PortPlan } from './ports.js';
+import { buildNetwork } from './topology.js';
 import type { Topology } from './types.js';
 
-let base: Topology;
+type Built = Topology & { ports: PortPlan };
+/** The topology with the port plan of its build beside it. */
+function buildTopology(...args: Parameters<typeof buildNetwork>): Built {
+  const { topology, ports } = buildNetwork(...args);
+  return { ...topology, ports };
+}
+
+let base: Built;
 let copy: InventoryCopy | undefined;
 beforeAll(async () => {
   base = buildTopology(await loadInventory());
@@ -53,9 +61,9 @@ async function failure(dir: string): Promise<StacksError[]> {
 
 describe('ports in the ledger', () => {
   it('the committed ledger records a port for every interface, none free to give out', () => {
-    expect(base.ports!.added).toEqual([]);
-    expect(base.ports!.freed).toEqual([]);
-    for (const d of base.devices) for (const i of d.interfaces) expect(i.port, `${d.id} ${i.name}`).toBe(base.ports!.ledger[d.id]![i.name]);
+    expect(base.ports.added).toEqual([]);
+    expect(base.ports.freed).toEqual([]);
+    for (const d of base.devices) for (const i of d.interfaces) expect(i.port, `${d.id} ${i.name}`).toBe(base.ports.ledger[d.id]![i.name]);
   });
 
   it('removing a county in the middle of a city and a township renames no other port and changes no address or other config (FRR and VRP)', async () => {
@@ -87,7 +95,7 @@ describe('ports in the ledger', () => {
     await copy.edit('ipam-ledger.json', (d) => {
       d.allocations = ipam.ledger.allocations;
       if (ipam.ledger.pools) d.pools = ipam.ledger.pools;
-      d.ports = small.ports!.ledger;
+      d.ports = small.ports.ledger;
     });
     let county = '';
     let township = '';
@@ -120,9 +128,9 @@ describe('ports in the ledger', () => {
           (facing.get(near.device) ?? facing.set(near.device, new Set()).get(near.device)!).add(near.interface);
     expect([...facing.keys()].sort()).toHaveLength(4); // the city's two cores, the county's two cores
 
-    const freed = new Set(after.ports!.freed);
-    expect(after.ports!.added).toEqual([]);
-    for (const id of removedDevices) for (const name of Object.keys(small.ports!.ledger[id] ?? {})) expect(freed.has(`${id}/${name}`)).toBe(true);
+    const freed = new Set(after.ports.freed);
+    expect(after.ports.added).toEqual([]);
+    for (const id of removedDevices) for (const name of Object.keys(small.ports.ledger[id] ?? {})) expect(freed.has(`${id}/${name}`)).toBe(true);
     for (const [id, names] of facing) for (const name of names) expect(freed.has(`${id}/${name}`)).toBe(true);
 
     for (const d of after.devices) {
@@ -132,7 +140,7 @@ describe('ports in the ledger', () => {
       expect(d.loopback).toEqual(before.loopback);
       const kept = before.interfaces.filter((i) => !dropped.has(i.name));
       expect(d.interfaces.map((i) => [i.name, i.port, i.ipv4, i.ipv6])).toEqual(kept.map((i) => [i.name, i.port, i.ipv4, i.ipv6]));
-      expect(after.ports!.ledger[d.id]).toEqual(Object.fromEntries(Object.entries(small.ports!.ledger[d.id]!).filter(([n]) => !dropped.has(n))));
+      expect(after.ports.ledger[d.id]).toEqual(Object.fromEntries(Object.entries(small.ports.ledger[d.id]!).filter(([n]) => !dropped.has(n))));
       // configs: identical, except that the removed neighbour's stanza (and its lines elsewhere) is gone
       // and, in VRP, its freed port is now an unused port, shut
       const freedPorts = new Set(before.interfaces.filter((i) => dropped.has(i.name)).map((i) => i.port!));
@@ -165,7 +173,7 @@ describe('ports in the ledger', () => {
     expect(added).toHaveLength(1);
     expect(added[0]!.port).toBe(before.hardware!.unusedPorts.find((p) => p.startsWith('GigabitEthernet2/')));
     for (const i of before.interfaces) expect(now.interfaces.find((x) => x.name === i.name)!.port).toBe(i.port);
-    expect(after.ports!.added).toContain(`${parent}/${added[0]!.name}`);
+    expect(after.ports.added).toContain(`${parent}/${added[0]!.name}`);
   });
 });
 

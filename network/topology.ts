@@ -11,7 +11,7 @@ import { planExitGuards } from './exit-guard.js';
 import { attachVrrp, DEFAULT_FIRST_HOP, lanInterfaces } from './first-hop.js';
 import { applyQos, qosPolicies } from './qos.js';
 import { planManagement } from './management.js';
-import { assignPorts } from './ports.js';
+import { assignPorts, type PortPlan } from './ports.js';
 import type { SiteSeed } from './sites.js';
 import type { BfdTimersFile, OspfSecurityFile } from '../inventory/schema.js';
 import type {
@@ -36,6 +36,15 @@ const P2P_SLOT = { uplink: 0, peer: 8, exit: 9 } as const;
 const LAN_MBPS = 1000;
 
 export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv)): Topology {
+  return buildNetwork(inv, ipam).topology;
+}
+
+/**
+ * The topology and the physical ports as the ledger must record them after this build (synth
+ * writes them beside the addresses). Kept out of the topology: what was added or freed differs
+ * between two runs, and the synthesized model must not.
+ */
+export function buildNetwork(inv: Inventory, ipam: IpamPlan = planAddresses(inv)): { topology: Topology; ports: PortPlan } {
   const provinceId = inv.province.province.id;
   const tiers: Tier[] = inv.province.tiers.map((t) => ({
     id: t.id,
@@ -170,7 +179,7 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
   links.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const supernets = { ipv4: formatPrefix4(ipam.supernets.ipv4), ipv6: formatPrefix6(ipam.supernets.ipv6) };
   exit.guards = planExitGuards(inv, { exit, supernets, services });
-  return {
+  const topology: Topology = {
     province: { id: provinceId, name: inv.province.province.name },
     sites,
     devices,
@@ -184,8 +193,8 @@ export function buildTopology(inv: Inventory, ipam: IpamPlan = planAddresses(inv
     ...(qos.length ? { qos } : {}),
     pools: Object.fromEntries([...ipam.pools].map(([id, p]) => [id, { ipv4: formatPrefix4(p.ipv4), ipv6: formatPrefix6(p.ipv6) }])),
     ...(inv.management ? { management: planManagement(inv.management) } : {}),
-    ports,
   };
+  return { topology, ports };
 }
 
 /** Bandwidth of a cloud's hand-off interface: the data centre's tier rate (its passive cost is moot). */

@@ -3,7 +3,6 @@
  * renderer (FRR, VRP, Terraform, lab, SNMP targets, alert rules, KPI). Pure, serialisable, no I/O.
  */
 import type { ManagementPlan } from './management.js';
-import type { PortPlan } from './ports.js';
 
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -290,6 +289,4 @@ export interface Topology {
   pools?: Record<string, DualStack>;
   /** The management plane per site level (management.yaml, network/management.ts); absent when the inventory declares none. */
   management?: ManagementPlan;
-  /** The physical ports as the IPAM ledger must record them after this build (network/ports.ts); absent in hand-made topologies. */
-  ports?: PortPlan;
 }

@@ -11,7 +11,7 @@ import { fileError, makeStaging, OUTPUT_MARKER, stableJson, swapIn, writeFilesUn
 import { faultPoint } from '../lib/faults.js';
 import { writeFilesInThread, type BackgroundWrite } from '../lib/write-thread.js';
 import { planAddresses, type IpamPlan } from '../network/ipam.js';
-import { buildTopology } from '../network/topology.js';
+import { buildNetwork } from '../network/topology.js';
 import type { Topology } from '../network/types.js';
 import type { PortPlan } from '../network/ports.js';
 import type { StackContribution, SynthContext } from './contribution.js';
@@ -24,6 +24,8 @@ export interface SynthModel {
   inventory: Inventory;
   ipam: IpamPlan;
   topology: Topology;
+  /** The physical ports as the ledger must record them after this run (network/ports.ts). */
+  ports: PortPlan;
   /** The cloud and DR model, once computed (cloudModelOf); null when the inventory has no clouds. */
   cloud?: CloudModel | null;
   /** The Terraform backend of every stack (defaultBackend when absent). */
@@ -42,7 +44,8 @@ export function cloudModelOf(model: SynthModel): CloudModel | undefined {
 
 export function buildModel(inventory: Inventory, backend?: BackendChoice): SynthModel {
   const ipam = planAddresses(inventory);
-  return { inventory, ipam, topology: buildTopology(inventory, ipam), ...(backend ? { backend } : {}) };
+  const { topology, ports } = buildNetwork(inventory, ipam);
+  return { inventory, ipam, topology, ports, ...(backend ? { backend } : {}) };
 }
 
 export interface SynthOutcome {
@@ -134,7 +137,7 @@ export class SynthOutput {
       stacks.push({ name: c.name, files: count, terraform: Boolean(c.build) });
     }
     const ledgerFile = model.inventory.paths.ledger!;
-    const ports = model.topology.ports;
+    const ports = model.ports;
     const changed = model.ipam.added.length || model.ipam.addedPools.length || ports?.added.length || ports?.freed.length;
     const ledgerText = changed ? ledgerJson(model.ipam, ports) : undefined;
     const pending = ledgerText === undefined ? undefined : await writeTemp(ledgerFile, basename(pendingLedgerPath(ledgerFile)), ledgerText);
