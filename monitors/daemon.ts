@@ -158,7 +158,7 @@ export class MonitorDaemon {
       this.http = await startHttp({
         ...(noc ? { routes: (req, res, path, query) => noc.handle(req, res, path, query) } : {}),
         ...this.opts.http,
-        registry: this.metrics.registry,
+        registry: this.metrics.exposition,
         faults: () => store.listFaults({ since: Date.now() - 7 * 86_400_000, limit: 500 }),
         ...(this.opts.webhookToken ? { alertmanager: { token: this.opts.webhookToken, receive: (p: WebhookPayload) => this.onAlerts(p) } } : {}),
       });
@@ -514,14 +514,18 @@ export class MonitorDaemon {
     for (const f of open) this.open.set(f.id, f);
     this.refreshOpenGauges();
     this.noc?.faultsChanged();
+    const uptime: Array<{ labels: Record<string, string>; value: number }> = [];
+    const coverage: typeof uptime = [];
     for (const w of Object.keys(WINDOWS) as WindowName[]) {
       for (const a of availability(objects, faults, spans, w, now)) {
         const labels = { type: a.type, object: a.object.replace(/^[a-z]+:/, ''), window: w };
-        if (a.ratio !== null) this.metrics.uptime.set(labels, a.ratio);
-        this.metrics.uptimeCoverage.set(labels, a.coverage);
+        if (a.ratio !== null) uptime.push({ labels, value: a.ratio });
+        coverage.push({ labels, value: a.coverage });
       }
       const r = fixRate(faults, now - WINDOWS[w], now, this.fixWindowMs, OUTAGE_KINDS);
       if (r.ratio !== null) this.metrics.fixedInTime.set({ window: w }, r.ratio);
     }
+    this.metrics.uptime.replace(uptime);
+    this.metrics.uptimeCoverage.replace(coverage);
   }
 }

@@ -7,7 +7,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import type { Registry } from 'prom-client';
 import { parseWebhook, type WebhookPayload } from './alert-webhook.js';
 
 /** Prometheus's own default (--web.max-connections): more open connections than this are not served. */
@@ -18,7 +17,8 @@ export interface HttpOptions {
   port: number;
   /** Open connections kept at most (default MAX_CONNECTIONS); past it the longest-idle one is closed. */
   maxConnections?: number;
-  registry: Registry;
+  /** What /metrics serves: a prom-client Registry, or anything with these two members. */
+  registry: { contentType: string; metrics(): Promise<string | Buffer> };
   faults: () => Promise<unknown>;
   alertmanager?: { token: string; receive(payload: WebhookPayload): Promise<{ linked: number }> };
   /** More routes (the NOC page): true when it answered the request. */
@@ -42,7 +42,7 @@ export async function startHttp(opts: HttpOptions): Promise<{ server: Server; po
     busy.add(req.socket);
     res.on('close', () => busy.delete(req.socket));
     const [path = '/', search = ''] = (req.url ?? '/').split(/\?(.*)/s);
-    const reply = (status: number, type: string, body: string) => {
+    const reply = (status: number, type: string, body: string | Buffer) => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };

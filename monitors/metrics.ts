@@ -81,18 +81,12 @@ export class DaemonMetrics {
     registers: [this.registry],
   });
   readonly faultsOpened = new Counter({ name: 'stacks_faults_opened_total', help: 'Faults opened', labelNames: ['kind'], registers: [this.registry] });
-  readonly uptime = new Gauge({
-    name: 'stacks_uptime_ratio',
-    help: 'Availability from the fault store over a rolling window',
-    labelNames: ['type', 'object', 'window'],
-    registers: [this.registry],
-  });
-  readonly uptimeCoverage = new Gauge({
-    name: 'stacks_uptime_coverage_ratio',
-    help: 'Share of the window the daemon actually watched the object (the rest is unknown, not up)',
-    labelNames: ['type', 'object', 'window'],
-    registers: [this.registry],
-  });
+  readonly uptime = new TextGauge('stacks_uptime_ratio', 'Availability from the fault store over a rolling window', ['type', 'object', 'window']);
+  readonly uptimeCoverage = new TextGauge(
+    'stacks_uptime_coverage_ratio',
+    'Share of the window the daemon actually watched the object (the rest is unknown, not up)',
+    ['type', 'object', 'window'],
+  );
   readonly fixedInTime = new Gauge({
     name: 'stacks_fixed_in_time_ratio',
     help: 'Share of network and platform faults fixed within 3 h (Table 1 indicator 13) over a rolling window',
@@ -126,5 +120,57 @@ export class DaemonMetrics {
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stacks_daemon_' });
+  }
+
+  /** What GET /metrics serves: prom-client's families, then the pre-written ones. */
+  readonly exposition = {
+    contentType: this.registry.contentType,
+    // One buffer: the big families are kept encoded, so a scrape builds no 2 MB string to collect.
+    metrics: async (): Promise<Buffer> => Buffer.concat([Buffer.from(await this.registry.metrics()), this.uptime.encoded, this.uptimeCoverage.encoded]),
+  };
+}
+
+/** A label value as the text exposition format escapes it. */
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * A gauge family whose series all change at once (the uptime figures: one row per object and
+ * window, 24,000 series for the full province, recomputed every few minutes) and is therefore
+ * written out in the text format when it changes, not at every scrape: prom-client formats every
+ * series of its registry on each scrape, which took 100–300 ms for these two families alone.
+ * `replace` sets the whole family; an object no longer listed has no series any more.
+ */
+export class TextGauge {
+  #encoded = Buffer.alloc(0);
+  #rows: ReadonlyArray<{ labels: Record<string, string>; value: number }> = [];
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  replace(rows: ReadonlyArray<{ labels: Record<string, string>; value: number }>): void {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const r of rows) {
+      const labels = this.labelNames.map((l) => `${l}="${escapeLabel(r.labels[l] ?? '')}"`).join(',');
+      const value = Number.isNaN(r.value) ? 'NaN' : r.value === Infinity ? '+Inf' : r.value === -Infinity ? '-Inf' : String(r.value);
+      lines.push(`${this.name}{${labels}} ${value}`);
+    }
+    this.#encoded = Buffer.from(`${lines.join('\n')}\n`);
+    this.#rows = rows;
+  }
+
+  /** The series as last set (for a reader in the same process). */
+  get rows(): ReadonlyArray<{ labels: Record<string, string>; value: number }> {
+    return this.#rows;
+  }
+
+  /** The family in the text exposition format, UTF-8 (empty before the first `replace`). */
+  get encoded(): Buffer {
+    return this.#encoded;
+  }
+
+  get text(): string {
+    return this.#encoded.toString('utf8');
   }
 }

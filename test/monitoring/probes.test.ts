@@ -62,7 +62,7 @@ describe('platform probes', () => {
       await waitUntil(async () => (await store.listFaults()).find((x) => x.id === f.id && x.closedAt !== null), 5000, 'platform fault closed');
       const uptime = await waitUntil(
         async () => {
-          const v = (await daemon.metrics.uptime.get()).values.find((x) => x.labels.object === 'provincial' && x.labels.window === '365d')?.value;
+          const v = daemon.metrics.uptime.rows.find((x) => x.labels.object === 'provincial' && x.labels.window === '365d')?.value;
           return v !== undefined && v < 1 ? v : undefined;
         },
         5000,
