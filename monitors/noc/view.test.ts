@@ -24,6 +24,19 @@ describe('backbone map', () => {
     expect(ringOf('datacenter')).toBe(1);
   });
 
+  it('places every node once, on its ring: no two nodes on one spot, each ring outside the one within', () => {
+    const targets = [t('p1', 'province', []), t('p2', 'province', [])];
+    for (let c = 0; c < 11; c++) targets.push(t(`c${c}`, 'city', []));
+    for (let k = 0; k < 300; k++) targets.push(t(`k${k}`, 'township', []));
+    const m = backboneMap(targets);
+    expect(new Set(m.nodes.map((n) => `${n.x},${n.y}`)).size).toBe(m.nodes.length);
+    const radius = (ring: number) => m.nodes.filter((n) => n.ring === ring).map((n) => Math.hypot(n.x, n.y));
+    expect(Math.max(...radius(0))).toBeLessThan(Math.min(...radius(1)));
+    expect(Math.max(...radius(1))).toBeLessThan(Math.min(...radius(3)));
+    // the townships' ring is wide enough for them side by side (5 units each, 3 apart)
+    expect(Math.min(...radius(3)) * 2 * Math.PI).toBeGreaterThanOrEqual(300 * 8 - 1);
+  });
+
   it('a link is down when either end says so, unknown until one speaks', () => {
     expect(linkState(undefined)).toBe('unknown');
     expect(linkState(new Map([['a', false]]))).toBe('up');

@@ -25,7 +25,7 @@ function edgeColour(e) {
   if (e.utilisation !== null && e.utilisation >= 0.5) return COLOUR.busy;
   return COLOUR.up;
 }
-const NODE_SIZE = [22, 14, 8, 5];
+const NODE_SIZE = [22, 14, 8, 5]; // as monitors/noc/view.ts places them
 
 let cy;
 const faultsById = new Map();
@@ -36,12 +36,22 @@ function edgeData(e) {
 
 function drawMap(map) {
   const t0 = performance.now();
-  // sorted by city, so that each city's counties and townships sit together on their rings
-  const nodes = [...map.nodes].sort((a, b) => (a.city + a.id < b.city + b.id ? -1 : 1));
+  // the daemon places the nodes (monitors/noc/view.ts: rings by level, a city's sites in its sector)
   const elements = [
-    ...nodes.map((n) => ({ group: 'nodes', data: { ...n, colour: COLOUR[n.state], size: NODE_SIZE[n.ring] ?? 6, label: n.ring <= 1 ? n.id : '' } })),
+    ...map.nodes.map((n) => ({
+      group: 'nodes',
+      data: { ...n, colour: COLOUR[n.state], size: NODE_SIZE[n.ring] ?? 6, label: n.ring <= 1 ? n.id : '' },
+      position: { x: n.x, y: n.y },
+    })),
     ...map.edges.map((e) => ({ group: 'edges', data: edgeData(e) })),
   ];
+  // Fitted by hand: the daemon's rings are centred on (0, 0) and their extent is known, while
+  // Cytoscape's `fit` measures every element's bounding box first (4–6 s of the full province's load).
+  const extent = Math.max(1, ...map.nodes.map((n) => Math.max(Math.abs(n.x), Math.abs(n.y)) + (NODE_SIZE[n.ring] ?? 6)));
+  const box = $('#map').getBoundingClientRect();
+  // a small scope would otherwise be fitted at a zoom that makes six routers fill the screen
+  const maxZoom = map.nodes.length > 200 ? 8 : 1.2;
+  const zoom = Math.min(maxZoom, Math.min(box.width, box.height) / (2 * extent + 40));
   cy?.destroy();
   cy = cytoscape({
     container: $('#map'),
@@ -53,26 +63,19 @@ function drawMap(map) {
           'background-color': 'data(colour)',
           width: 'data(size)',
           height: 'data(size)',
-          label: 'data(label)',
-          'font-size': 9,
-          'min-zoomed-font-size': 6,
-          'text-valign': 'bottom',
-          color: '#333',
         },
       },
-      { selector: 'edge', style: { 'line-color': 'data(colour)', width: 'data(width)', 'curve-style': 'haystack', opacity: 0.85 } },
-      { selector: 'edge[state = "down"]', style: { 'z-index': 10, opacity: 1 } },
+      // labels only where there is one (the inner rings): a label style on 2,000 nodes costs every frame
+      { selector: 'node[label != ""]', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 6, 'text-valign': 'bottom', color: '#333' } },
+      // opaque: blending 4,000 edges made the first frame of the full province seconds slower
+      { selector: 'edge', style: { 'line-color': 'data(colour)', width: 'data(width)', 'curve-style': 'haystack' } },
+      { selector: 'edge[state = "down"]', style: { 'z-index': 10 } },
     ],
-    layout: {
-      name: 'concentric',
-      concentric: (n) => 10 - n.data('ring'),
-      levelWidth: () => 1,
-      minNodeSpacing: map.nodes.length > 200 ? 2 : 40,
-      animate: false,
-    },
+    layout: { name: 'preset', fit: false },
+    zoom,
+    pan: { x: box.width / 2, y: box.height / 2 },
     pixelRatio: 1,
-    // a small scope would otherwise be fitted at a zoom that makes six routers fill the screen
-    maxZoom: map.nodes.length > 200 ? 8 : 1.2,
+    maxZoom,
     hideEdgesOnViewport: map.edges.length > 1000,
     textureOnViewport: map.edges.length > 1000,
   });
@@ -234,12 +237,15 @@ function connect() {
     conn.className = 'conn';
   });
   es.addEventListener('snapshot', (ev) => {
+    window.noc.snapshotMs = performance.now(); // since navigation start: what the load waited for
     const s = JSON.parse(ev.data);
     drawMap(s.map);
     renderFaults(s.faults);
     renderKpi(s.kpi);
     renderBurn(s.burn);
     window.noc.ready = true;
+    // the first frame with the map in it: Cytoscape draws on the next animation frame
+    requestAnimationFrame(() => requestAnimationFrame(() => (window.noc.paintedMs = performance.now())));
   });
   es.addEventListener('links', (ev) => updateLinks(JSON.parse(ev.data)));
   es.addEventListener('devices', (ev) => updateDevices(JSON.parse(ev.data)));
