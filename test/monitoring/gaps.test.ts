@@ -39,7 +39,7 @@ describe('gaps', () => {
     const daemonOn = async (store: SqliteFaultStore) => {
       const d = new MonitorDaemon({
         targets: [],
-        platforms: [{ id: 'provincial', kind: 'http', url: `http://127.0.0.1:${port}/healthz`, timeoutMs: 300 }],
+        platforms: [{ id: 'provincial', kind: 'http', url: `http://127.0.0.1:${port}/healthz`, timeoutMs: 5000 }], // a loopback answer; 300 ms timed out at load 15 and opened a fault
         store,
         logger: capturedLogger().logger,
         intervalMs: 60_000,
@@ -77,9 +77,7 @@ describe('gaps', () => {
       // the daemon's own gauge says how much of the window it watched
       const coverage = await waitUntil(
         async () => {
-          const m = (await daemon.metrics.registry.getSingleMetricAsString('stacks_uptime_coverage_ratio'))
-            .split('\n')
-            .find((l) => l.includes('object="provincial"') && l.includes('window="30d"'));
+          const m = daemon.metrics.uptimeCoverage.text.split('\n').find((l) => l.includes('object="provincial"') && l.includes('window="30d"'));
           return m ? Number(m.split(' ').pop()) : undefined;
         },
         3000,
