@@ -8,7 +8,10 @@
  *   the township's end of the circuit: a 5 Mbit/s EF flow (real-time video, 35 % = 7 Mbit/s
  *   guaranteed) beside a 40 Mbit/s bulk flood. EF arrives whole in both families, bulk gets the rest,
  *   and the classes' counters show each family's filters classified it;
- * - the same flow unmarked shares the bulk class and loses most of itself (what QoS buys).
+ * - EF offered at the whole circuit is held to its 7 Mbit/s and bulk keeps the rest (EF cannot
+ *   starve the others).
+ * Unmarked, the same 5 Mbit/s flow shares bulk's tail-drop queue: it lost 7–49 % in runs here,
+ * depending on how bulk's bursts fall (bench/qos.bench.ts prints it); too variable to assert on.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -57,13 +60,14 @@ let runs = 0;
 async function saturate(
   family: Family,
   efDscp: number,
+  efMbps = EF_MBPS,
 ): Promise<{ ef: FlowResult; bulk: FlowResult; classes: { ef: { bytes: number; drops: number }; bulk: { bytes: number; drops: number } } }> {
   const before = await counters();
   // fresh ports per run: no server of an earlier run can answer
   const port = 5301 + 2 * runs++;
   const [ef, bulk] = await udpFlows(deviceNs(LAB, SENDER), deviceNs(LAB, TOWNSHIP), target[family], [
     // EF first and a second longer: bulk floods inside its run (see udpFlows)
-    { name: 'ef', port, mbps: EF_MBPS, dscp: efDscp, seconds: SECONDS + 1 },
+    { name: 'ef', port, mbps: efMbps, dscp: efDscp, seconds: SECONDS + 1 },
     { name: 'bulk', port: port + 1, mbps: BULK_MBPS, dscp: 0, seconds: SECONDS },
   ]);
   const after = await counters();
@@ -125,10 +129,12 @@ describe('QoS per tier on a township circuit', () => {
       expect(r.classes.bulk.drops).toBeGreaterThan(0);
     }, 60_000);
 
-  test('unmarked, the same flow shares the bulk class and loses most of itself', async () => {
-    const r = await saturate('ipv4', 0);
-    // tail drop shares the loss out by arrival, over the 4 s of the flood: measured 16–37 % lost
-    expect(r.ef.lostPercent).toBeGreaterThan(5);
-    expect(r.classes.ef.bytes).toBeLessThan(10_000);
+  test('EF offered at the whole circuit is held to its share, bulk keeps the rest', async () => {
+    const r = await saturate('ipv4', 46, LINK_MBPS);
+    const share = (LINK_MBPS * policy.classes.find((c) => c.id === 'realtime-video')!.sharePercent) / 100;
+    expect(r.ef.receivedMbps).toBeGreaterThan(share * 0.85);
+    expect(r.ef.receivedMbps).toBeLessThan(share * 1.05);
+    expect(r.bulk.receivedMbps).toBeGreaterThan((LINK_MBPS - share) * 0.8);
+    expect(r.classes.ef.drops).toBeGreaterThan(0);
   }, 60_000);
 });
