@@ -85,7 +85,10 @@ export const deployCommand: CommandModule = {
         'part of the topology, e.g. "cities=xian,yulin;counties=2;townships=2" or a list of site ids (default: core + 2 cities × 2 counties × 2 townships + data centres; see lab/scope.ts)',
       )
       .option('--parallel <n>', 'devices pushed at once', '4')
-      .option('--rate-scale <n>', `divide every tier's rate by n for tc tbf shaping (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`)
+      .option(
+        '--rate-scale <n>',
+        `divide every tier's rate by n for the lab's tc shaping: htb QoS classes on uplinks, tbf elsewhere (10G / ${DEFAULT_RATE_SCALE} = 100 Mbit/s)`,
+      )
       .option('--v2c', 'also enable SNMP v2c (a generated community, host side only); SNMPv3 authPriv is always on')
       .option(
         '--trap-sink <port>',
