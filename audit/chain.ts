@@ -80,7 +80,7 @@ export function canonicalOf(
   return `["stacks-audit-v1",${seq},${q(at)},${q(user)},${q(operator)},${q(action)},${objects},${q(inputHash)},${q(result)},${detail},${q(prev)},${q(keyId)}]`;
 }
 
-export function canonical(r: UnsignedRecord): string {
+function canonical(r: UnsignedRecord): string {
   return canonicalOf(r.seq, r.at, r.user, r.operator, r.action, objectsJson(r.objects), r.inputHash, r.result, detailJson(r.detail), r.prev, r.keyId);
 }
 
@@ -115,7 +115,7 @@ export function seal(r: UnsignedRecord, key: Sm2KeyPair): AuditRecord {
   return { ...r, hash, sig };
 }
 
-export function signatureValid(r: AuditRecord, pub: Point): boolean {
+function signatureValid(r: AuditRecord, pub: Point): boolean {
   try {
     return sm2Verify(Buffer.from(r.hash, 'hex'), signatureFromDer(Buffer.from(r.sig, 'hex')), pub);
   } catch {

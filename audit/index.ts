@@ -29,10 +29,9 @@ import { ensurePrivateDir, writePrivateFileAtomically } from '../lib/private-fil
 import { checkUrlEnv } from '../lib/pg-url.js';
 import { runtimeError, StacksError } from '../lib/errors.js';
 
-export type { AuditEvent, AuditRecord, ChainReport } from './chain.js';
-export type { AuditQuery } from './store.js';
+export type { AuditRecord } from './chain.js';
 
-export interface AuditOptions {
+interface AuditOptions {
   /** PostgreSQL URL; default STACKS_PG_URL; none: SQLite under the state dir. */
   postgresUrl?: string;
   /** Operator's SM2 key file; default STACKS_AUDIT_KEY; none: the host key. */
@@ -45,7 +44,7 @@ const anchorPath = (stateDir: string) => join(auditDir(stateDir), 'head.json');
 const stores = new Map<string, Promise<AuditStore>>();
 
 /** The store for a state dir (one per process, reused by every record). */
-export function openAuditStore(stateDir: string, opts: AuditOptions = {}): Promise<AuditStore> {
+function openAuditStore(stateDir: string, opts: AuditOptions = {}): Promise<AuditStore> {
   const url = opts.postgresUrl ?? process.env.STACKS_PG_URL;
   const key = `${stateDir}\0${url ?? ''}`;
   let store = stores.get(key);
@@ -120,7 +119,7 @@ function noteHead(stateDir: string, head: Anchor): void {
   }
 }
 
-export function flushAnchors(): void {
+function flushAnchors(): void {
   for (const [stateDir, head] of heads) {
     try {
       const anchor = readAnchor(stateDir);
@@ -133,7 +132,7 @@ export function flushAnchors(): void {
 }
 
 /** Append one record. See the module header for the fields. */
-export async function record(stateDir: string, event: AuditEvent, opts: AuditOptions = {}): Promise<AuditRecord> {
+async function record(stateDir: string, event: AuditEvent, opts: AuditOptions = {}): Promise<AuditRecord> {
   try {
     const signer = signerFor(stateDir, opts.keyFile ?? process.env.STACKS_AUDIT_KEY);
     const store = await openAuditStore(stateDir, opts);
@@ -162,12 +161,12 @@ export async function record(stateDir: string, event: AuditEvent, opts: AuditOpt
   }
 }
 
-export interface VerifyOptions extends AuditOptions {
+interface VerifyOptions extends AuditOptions {
   /** Check every record's signature (slow: ~3 ms each), not only the head's. */
   allSignatures?: boolean;
 }
 
-export async function verify(stateDir: string, opts: VerifyOptions = {}): Promise<ChainReport> {
+async function verify(stateDir: string, opts: VerifyOptions = {}): Promise<ChainReport> {
   flushAnchors();
   const store = await openAuditStore(stateDir, opts);
   const verifier = new ChainVerifier(trustedKeys(stateDir), { allSignatures: opts.allSignatures, anchor: readAnchor(stateDir) });
@@ -178,7 +177,7 @@ export async function verify(stateDir: string, opts: VerifyOptions = {}): Promis
   return verifier.finish();
 }
 
-export async function log(stateDir: string, q: AuditQuery, opts: AuditOptions = {}): Promise<AuditRecord[]> {
+async function log(stateDir: string, q: AuditQuery, opts: AuditOptions = {}): Promise<AuditRecord[]> {
   return (await openAuditStore(stateDir, opts)).query(q);
 }
 

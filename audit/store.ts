@@ -4,7 +4,7 @@
  * BEGIN IMMEDIATE, PostgreSQL a transaction-scoped advisory lock — because each record needs the
  * hash of the one before it.
  */
-import { canonicalOf, detailJson, objectsJson, type AuditRecord, type UnsignedRecord } from './chain.js';
+import { canonicalOf, detailJson, objectsJson, type AuditRecord } from './chain.js';
 import { sm3 } from '../lib/gm/sm3.js';
 
 export interface AuditQuery {
@@ -32,22 +32,6 @@ export interface AuditStore {
   query(q: AuditQuery): Promise<AuditRecord[]>;
   close(): Promise<void>;
 }
-
-export const AUDIT_COLUMNS = [
-  'seq',
-  'at',
-  'user_name',
-  'operator',
-  'action',
-  'objects',
-  'input_hash',
-  'result',
-  'detail',
-  'prev',
-  'key_id',
-  'hash',
-  'sig',
-] as const;
 
 export const AUDIT_SCHEMA = `CREATE TABLE IF NOT EXISTS audit_log (
   seq BIGINT PRIMARY KEY,
@@ -111,10 +95,8 @@ export function fromRow(row: AuditRow): AuditRecord {
   };
 }
 
-export type { UnsignedRecord };
-
 /** The hash of a row as stored (its text, not a re-serialisation): what verification compares. */
-export function storedHash(row: AuditRow): string {
+function storedHash(row: AuditRow): string {
   return sm3(
     canonicalOf(Number(row.seq), row.at, row.user_name, row.operator, row.action, row.objects, row.input_hash, row.result, row.detail, row.prev, row.key_id),
   ).toString('hex');

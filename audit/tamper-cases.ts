@@ -2,7 +2,7 @@
  * Tamper cases shared by the SQLite unit test and the PostgreSQL integration test: each edits the
  * stored chain behind the store's back and names the record `stacks audit verify` must report.
  */
-export interface RawSql {
+interface RawSql {
   exec(sql: string, ...args: unknown[]): unknown;
 }
 

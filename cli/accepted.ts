@@ -10,7 +10,7 @@ import { writeFileAtomically } from '../lib/files.js';
 import { StacksError } from '../lib/errors.js';
 import type { NetworkSnapshot } from '../network/snapshot.js';
 
-export function acceptedPath(stateDir: string): string {
+function acceptedPath(stateDir: string): string {
   return join(stateDir, 'accepted', 'network.json.gz');
 }
 

@@ -56,7 +56,7 @@ export function emit(opts: GlobalOptions, value: unknown, text: () => string): v
   }
 }
 
-export function jsonReplacer(_key: string, value: unknown): unknown {
+function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 

@@ -25,7 +25,7 @@ export function verbOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('stacks')
     .description('Infrastructure as code and control plane for the e-government extranet, clouds and DR')
     .option('-i, --inventory <dir>', 'inventory folder (default: the embedded Shaanxi inventory)')

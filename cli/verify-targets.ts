@@ -8,7 +8,7 @@ import type { Topology } from '../network/types.js';
 import { verifyTopology, type VerifyOptions } from '../network/verify/index.js';
 import type { VerificationReport } from '../network/verify/report.js';
 
-export interface VerifyTargetContext {
+interface VerifyTargetContext {
   inventory: Inventory;
   topology: Topology;
   options: VerifyOptions;

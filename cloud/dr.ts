@@ -12,7 +12,7 @@ import type { Topology } from '../network/types.js';
 import { pathFinder, type BackbonePath } from './paths.js';
 import type { Centre, CloudRegistry, Placement, ProtectionClass, ReplicaMode, CentreRole, System } from './types.js';
 
-export interface DrLayout {
+interface DrLayout {
   production?: Centre;
   sameCity?: Centre;
   remote?: Centre;
@@ -40,7 +40,7 @@ export interface ReplicationPair {
 }
 
 /** Replication load on one site-to-site hop (its parallel links together). */
-export interface LinkLoad {
+interface LinkLoad {
   /** `siteA~siteB` (sorted), e.g. `dc.yulin-dc~yulin`. */
   link: string;
   links: string[];
@@ -59,13 +59,13 @@ export interface DrReport {
   problems: string[];
 }
 
-export function drLayout(reg: CloudRegistry): DrLayout {
+function drLayout(reg: CloudRegistry): DrLayout {
   const by = (role: CentreRole) => reg.centres.find((c) => c.role === role);
   return { production: by('production'), sameCity: by('same-city-dr'), remote: by('remote-dr'), remoteAlternative: by('remote-dr-alternative') };
 }
 
 /** Replication pairs from a placement: every (primary site, replica centre) with its traffic. */
-export function replicationPairs(reg: CloudRegistry, placement: Placement): ReplicationPair[] {
+function replicationPairs(reg: CloudRegistry, placement: Placement): ReplicationPair[] {
   const clouds = new Map(reg.clouds.map((c) => [c.id, c]));
   const centres = new Map(reg.centres.map((c) => [c.id, c]));
   const pairs = new Map<string, ReplicationPair>();
@@ -155,7 +155,7 @@ export function drReport(reg: CloudRegistry, systems: readonly System[], placeme
 }
 
 /** Count placed systems per class (the report shows how many systems each class protects). */
-export function systemsPerClass(placement: Placement, classOf: (system: string) => string | undefined): Map<string, number> {
+function systemsPerClass(placement: Placement, classOf: (system: string) => string | undefined): Map<string, number> {
   const counts = new Map<string, number>();
   for (const p of placement.placed) {
     const c = classOf(p.system);

@@ -6,7 +6,7 @@
  */
 import type { Topology } from '../network/types.js';
 
-export interface BackboneHop {
+interface BackboneHop {
   from: string;
   to: string;
   /** The parallel links between the two sites. */

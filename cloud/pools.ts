@@ -20,7 +20,7 @@ export const poolIds = {
 };
 
 /** The topology site a cloud stands at: its data centre's, else its city's. */
-export function hostSite(c: Pick<CloudSpec, 'centre' | 'city'>): string {
+function hostSite(c: Pick<CloudSpec, 'centre' | 'city'>): string {
   return c.centre !== undefined ? siteIds.datacenter(c.centre) : siteIds.city(c.city!);
 }
 

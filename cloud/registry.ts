@@ -177,8 +177,3 @@ function toClass(c: CloudsFile['dr']['classes'][number]): ProtectionClass {
     replicas: c.replicas.map((r) => ({ ...r })),
   };
 }
-
-/** Clouds by id, for look-ups in hot loops. */
-export function cloudIndex(reg: CloudRegistry): Map<string, Cloud> {
-  return new Map(reg.clouds.map((c) => [c.id, c]));
-}

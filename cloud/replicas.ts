@@ -7,7 +7,7 @@ import type { Centre, Cloud, CloudRegistry, CloudSite, ProtectionClass, ReplicaM
 import { scale } from './resources.js';
 
 /** What a replica reserves at its target: a hot standby all of it, a warm one half the compute. */
-export const RESERVATION: Record<ReplicaMode, { compute: number; storage: number }> = {
+const RESERVATION: Record<ReplicaMode, { compute: number; storage: number }> = {
   sync: { compute: 1, storage: 1 },
   async: { compute: 0.5, storage: 1 },
   backup: { compute: 0, storage: 1 },
@@ -16,7 +16,7 @@ export const RESERVATION: Record<ReplicaMode, { compute: number; storage: number
 /** 1 GiB = 8 × 1024³ bits = 8,589.93 megabits. */
 const MEGABITS_PER_GIB = (8 * 1024 ** 3) / 1e6;
 
-export type TargetResult = { ok: true; centre: Centre; pool: Cloud } | { ok: false; reason: string };
+type TargetResult = { ok: true; centre: Centre; pool: Cloud } | { ok: false; reason: string };
 
 export interface ReplicaTargets {
   target(role: CentreRole, primary: CloudSite): TargetResult;
@@ -63,7 +63,7 @@ export function replicaTargets(reg: CloudRegistry): ReplicaTargets {
   };
 }
 
-export function dailyChangeGiB(system: System, cls: ProtectionClass): number {
+function dailyChangeGiB(system: System, cls: ProtectionClass): number {
   return system.changeGiBPerDay ?? (system.storageTiB * 1024 * cls.changeRatePctPerDay) / 100;
 }
 

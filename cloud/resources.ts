@@ -1,8 +1,6 @@
 /** Arithmetic over {vcpu, ramGiB, storageTiB}: capacity and quota accounting share it. */
 import type { Resources } from './types.js';
 
-export const ZERO: Readonly<Resources> = Object.freeze({ vcpu: 0, ramGiB: 0, storageTiB: 0 });
-
 export function zero(): Resources {
   return { vcpu: 0, ramGiB: 0, storageTiB: 0 };
 }
@@ -27,11 +25,6 @@ export function fits(used: Resources, extra: Resources, limit: Resources): boole
     used.ramGiB + extra.ramGiB <= limit.ramGiB + 1e-9 &&
     used.storageTiB + extra.storageTiB <= limit.storageTiB + 1e-9
   );
-}
-
-/** The dimensions in which `a` exceeds `b`, for messages. */
-export function exceeded(a: Resources, b: Resources): Array<keyof Resources> {
-  return (['vcpu', 'ramGiB', 'storageTiB'] as const).filter((k) => a[k] > b[k] + 1e-9);
 }
 
 /** The smallest free share over the three dimensions (1 = empty, 0 = full). */

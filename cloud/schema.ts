@@ -8,16 +8,15 @@ import { z } from 'zod';
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
 const count = z.number().nonnegative();
 
-export const resourcesSchema = z.strictObject({
+const resourcesSchema = z.strictObject({
   vcpu: count,
   ram_gib: count,
   storage_tib: count,
   /** Floating IPs the tenant may take from its cloud's provider network; default: one per service it publishes. */
   floating_ips: z.number().int().nonnegative().optional(),
 });
-export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 
-export const securityRuleSchema = z.strictObject({
+const securityRuleSchema = z.strictObject({
   name: id,
   direction: z.enum(['ingress', 'egress']),
   protocol: z.enum(['tcp', 'udp', 'icmp', 'any']),
@@ -41,19 +40,18 @@ const dualLengths = z.strictObject({ ipv4: z.number().int().min(8).max(32), ipv6
  * its lower half for router gateways and floating IPs, the load balancers' VIPs in its upper half),
  * the tenant aggregate, and each tenant's subnet inside it.
  */
-export const poolLengthsSchema = z.strictObject({
+const poolLengthsSchema = z.strictObject({
   provider: dualLengths,
   tenants: dualLengths,
   tenant_subnet: dualLengths,
 });
-export type PoolLengths = z.infer<typeof poolLengthsSchema>;
 
 /**
  * A government service a tenant publishes to the extranet: an Octavia load balancer per family on
  * the cloud's provider network (its VIP is what townships use), a listener, a pool of `members`
  * servers on the tenant network and a health monitor.
  */
-export const serviceSchema = z.strictObject({
+const serviceSchema = z.strictObject({
   name: id,
   /** The publishing tenant (a department id among the cloud's tenants). */
   tenant: id,
@@ -65,9 +63,8 @@ export const serviceSchema = z.strictObject({
   /** Health check path for HTTP(S) services. */
   health_path: z.string().startsWith('/').default('/'),
 });
-export type ServiceSpec = z.infer<typeof serviceSchema>;
 
-export const tenantsSchema = z.strictObject({
+const tenantsSchema = z.strictObject({
   /** `*`: every province department (provincial, DR pools) or every city bureau (city clouds). */
   departments: z.union([z.literal('*'), z.array(id).min(1)]),
   quota: resourcesSchema,
@@ -76,7 +73,7 @@ export const tenantsSchema = z.strictObject({
   security_rules: z.array(securityRuleSchema).default([]),
 });
 
-export const cloudSchema = z
+const cloudSchema = z
   .strictObject({
     id,
     name: z.string().min(1),
@@ -109,12 +106,12 @@ export const cloudSchema = z
   });
 export type CloudSpec = z.infer<typeof cloudSchema>;
 
-export const replicaModeSchema = z.enum(['sync', 'async', 'backup']);
+const replicaModeSchema = z.enum(['sync', 'async', 'backup']);
 export type ReplicaMode = z.infer<typeof replicaModeSchema>;
-export const centreRoleSchema = z.enum(['production', 'same-city-dr', 'remote-dr', 'remote-dr-alternative']);
+const centreRoleSchema = z.enum(['production', 'same-city-dr', 'remote-dr', 'remote-dr-alternative']);
 export type CentreRole = z.infer<typeof centreRoleSchema>;
 
-export const protectionClassSchema = z.strictObject({
+const protectionClassSchema = z.strictObject({
   id,
   name: z.string().min(1),
   /** GB/T 20988-2007 disaster recovery capability level, 1 (basic) … 6 (zero data loss). */
@@ -127,7 +124,6 @@ export const protectionClassSchema = z.strictObject({
   peak_factor: z.number().min(1),
   replicas: z.array(z.strictObject({ role: centreRoleSchema, mode: replicaModeSchema })).min(1),
 });
-export type ProtectionClassSpec = z.infer<typeof protectionClassSchema>;
 
 export const cloudsFileSchema = z.strictObject({
   defaults: z.strictObject({

@@ -16,7 +16,7 @@ import type { LoadedClouds } from './load.js';
 import type { System } from './types.js';
 
 /** Block storage provisioned per GiB of data. */
-export const STORAGE_HEADROOM = 1.5;
+const STORAGE_HEADROOM = 1.5;
 
 export interface SystemsSource {
   systems: System[];

@@ -6,7 +6,7 @@ import type { DualStack } from '../network/types.js';
 import type { CentreRole, ReplicaMode } from './schema.js';
 
 export type { CentreRole, ReplicaMode } from './schema.js';
-export type CloudKind = 'provincial' | 'city' | 'industry' | 'dr';
+type CloudKind = 'provincial' | 'city' | 'industry' | 'dr';
 
 /** vCPU, RAM (GiB) and storage (TiB): the three dimensions every capacity and quota counts. */
 export interface Resources {
@@ -15,7 +15,7 @@ export interface Resources {
   storageTiB: number;
 }
 
-export interface AvailabilityZone extends Resources {
+interface AvailabilityZone extends Resources {
   name: string;
 }
 

@@ -9,7 +9,7 @@ import { destroyLab } from '../lab/destroy.js';
 import { deviceNs } from '../lab/names.js';
 import { requireRoot } from '../lab/preflight.js';
 import { inputError, runtimeError } from '../lib/errors.js';
-import { scenario as findScenario, type Scenario } from './scenarios.js';
+import { scenario as findScenario } from './scenarios.js';
 import { faultCentreLinks, uplinkPeers, linkEnds, linksDown, requireLabNamespaces, serviceAddressHolders, setLinks, type LinkEnd } from './lab-centres.js';
 import { bringUpService, nodeContext, readService, teardownService, waitStreaming, type ServiceRecord } from './service.js';
 import { processesNaming } from '../lib/processes.js';
@@ -285,5 +285,3 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   }
   return { report, files };
 }
-
-export type { Scenario };

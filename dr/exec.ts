@@ -19,7 +19,7 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
-export function nsArgv(ns: string | undefined, argv: readonly string[], asPostgres = false): string[] {
+function nsArgv(ns: string | undefined, argv: readonly string[], asPostgres = false): string[] {
   const user = asPostgres ? ['runuser', '-u', PG_USER, '--'] : [];
   return [...(ns ? ['ip', 'netns', 'exec', ns] : []), ...user, ...argv];
 }

@@ -24,13 +24,13 @@ export interface Journal {
   deployedLab: boolean;
 }
 
-export const journalFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'journal.json');
+const journalFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'journal.json');
 
 export async function writeJournal(stateDir: string, j: Journal): Promise<void> {
   await writeFileAtomically(journalFile(stateDir, j.lab), JSON.stringify(j, null, 2) + '\n', PRIVATE);
 }
 
-export async function readJournal(stateDir: string, lab: string): Promise<Journal | undefined> {
+async function readJournal(stateDir: string, lab: string): Promise<Journal | undefined> {
   const f = journalFile(stateDir, lab);
   return existsSync(f) ? (JSON.parse(await readFile(f, 'utf8')) as Journal) : undefined;
 }

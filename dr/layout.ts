@@ -18,7 +18,7 @@ import type { Device, Interface } from '../network/types.js';
 import type { ScopedTopology } from '../lab/scope.js';
 
 export type DrRole = 'production' | 'same-city' | 'remote';
-export const ROLE_OF_CENTRE: Partial<Record<CentreRole, DrRole>> = { production: 'production', 'same-city-dr': 'same-city', 'remote-dr': 'remote' };
+const ROLE_OF_CENTRE: Partial<Record<CentreRole, DrRole>> = { production: 'production', 'same-city-dr': 'same-city', 'remote-dr': 'remote' };
 
 export interface DualAddress {
   ipv4: string;
@@ -129,7 +129,7 @@ export function serverAddress(lanCidr: string): string {
  * The service address: one below the top of the DR replication pool, per family, as a host route.
  * The top of the pool is far from where the cloud stacks allocate replication networks (bottom-up).
  */
-export function serviceAddressFrom(reg: CloudRegistry): DualAddress {
+function serviceAddressFrom(reg: CloudRegistry): DualAddress {
   const top = (cidr: string, len: number) => {
     const p = parsePrefix(cidr, { allowHostBits: true });
     return `${hostIn(p, lastAddress(p) - p.network - 1n)}/${len}`;
@@ -151,5 +151,3 @@ function pickClient(scoped: ScopedTopology, nodes: DrNode[], wanted?: string): s
   if (!d) throw inputError('E_DR_CLIENT', '--scope', 'cities', 'no device outside the centres to run the writer on');
   return d.id;
 }
-
-export const nodeByRole = (layout: DrLayout, role: DrRole): DrNode | undefined => layout.nodes.find((n) => n.role === role);

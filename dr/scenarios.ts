@@ -10,7 +10,7 @@
 import { inputError } from '../lib/errors.js';
 import type { DrLayout, DrRole } from './layout.js';
 
-export type ScenarioId = 'production-loss' | 'same-city-loss' | 'xian-link-loss' | 'remote-isolation';
+type ScenarioId = 'production-loss' | 'same-city-loss' | 'xian-link-loss' | 'remote-isolation';
 
 export interface Scenario {
   id: ScenarioId;

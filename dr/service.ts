@@ -29,7 +29,7 @@ export interface ServiceRecord {
 }
 
 export const drDir = (stateDir: string, lab: string) => join(stateDir, 'dr', lab);
-export const serviceFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'service.json');
+const serviceFile = (stateDir: string, lab: string) => join(drDir(stateDir, lab), 'service.json');
 
 export async function readService(stateDir: string, lab: string): Promise<ServiceRecord | undefined> {
   const f = serviceFile(stateDir, lab);

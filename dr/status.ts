@@ -9,7 +9,7 @@ import { isRunning, query } from './pg-node.js';
 import { nodeContext, replicationRows, type ServiceRecord } from './service.js';
 import { serviceAddressHolders } from './lab-centres.js';
 
-export interface NodeStatus {
+interface NodeStatus {
   centre: string;
   role: DrRole;
   device: string;

@@ -10,7 +10,7 @@ import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { inputError } from '../lib/errors.js';
 import { renderReportText, type DrillReport } from './report.js';
 
-export const reportsDir = (stateDir: string) => join(stateDir, 'dr', 'reports');
+const reportsDir = (stateDir: string) => join(stateDir, 'dr', 'reports');
 
 export async function saveReport(stateDir: string, r: DrillReport): Promise<{ json: string; text: string }> {
   const base = join(reportsDir(stateDir), r.id);

@@ -17,7 +17,7 @@ export interface WriterLog {
 }
 
 /** The compiled writer (it runs as its own node process inside a namespace). */
-export function writerScript(): string {
+function writerScript(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const compiled = here.endsWith(join('dist', 'dr')) ? join(here, 'writer.js') : resolve(here, '..', 'dist', 'dr', 'writer.js');
   if (!existsSync(compiled)) throw runtimeError('E_DR_WRITER', `the compiled writer ${compiled} is missing`, 'run `npm run build` first');

@@ -6,7 +6,7 @@ import { inputError } from '../lib/errors.js';
 import type { ConfigDriver, DeviceShell } from './types.js';
 import { FrrDriver } from './frr/driver.js';
 
-export type DriverFactory = (shell: DeviceShell) => ConfigDriver;
+type DriverFactory = (shell: DeviceShell) => ConfigDriver;
 
 const DRIVERS: Record<string, DriverFactory> = {
   frr: (shell) => new FrrDriver(shell),
@@ -15,7 +15,7 @@ const DRIVERS: Record<string, DriverFactory> = {
 /** The platform every lab device runs (the lab's devices are FRR in namespaces). */
 export const DEFAULT_PLATFORM = 'frr';
 
-export function driverPlatforms(): string[] {
+function driverPlatforms(): string[] {
   return Object.keys(DRIVERS).sort();
 }
 

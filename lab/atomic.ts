@@ -52,7 +52,7 @@ interface Open {
 }
 
 /** Stages of a transaction over `changed` (device ids in deploy order). */
-export function stagesOf(changed: string[], levels: string[][], opts: { canary?: number; stageBy?: 'level' }): string[][] {
+function stagesOf(changed: string[], levels: string[][], opts: { canary?: number; stageBy?: 'level' }): string[][] {
   if (opts.stageBy === 'level') return levels.map((l) => l.filter((id) => changed.includes(id))).filter((l) => l.length);
   if (opts.canary && opts.canary < changed.length) return [changed.slice(0, opts.canary), changed.slice(opts.canary)];
   return changed.length ? [changed] : [];

@@ -22,7 +22,7 @@ export interface Capacity {
 }
 
 /** MemAvailable from /proc/meminfo text, in MiB. */
-export function memAvailableMiB(meminfo: string): number {
+function memAvailableMiB(meminfo: string): number {
   const m = /^MemAvailable:\s+(\d+)\s+kB/m.exec(meminfo);
   if (!m) throw new Error('no MemAvailable in /proc/meminfo');
   return Math.floor(Number(m[1]) / 1024);

@@ -16,7 +16,7 @@ export interface Convergence {
 }
 
 /** `reached` (device → addresses that answered) lets later rounds ping only what is still missing. */
-export async function reachabilityOnce(scoped: ScopedTopology, state: LabState, parallel: number, reached = new Map<string, Set<string>>()): Promise<string[]> {
+async function reachabilityOnce(scoped: ScopedTopology, state: LabState, parallel: number, reached = new Map<string, Set<string>>()): Promise<string[]> {
   const up = scoped.devices.filter((d) => !state.faults.devices.includes(d.id));
   const targets = up.flatMap((d) => [d.loopback.ipv4.split('/')[0]!, d.loopback.ipv6.split('/')[0]!]);
   const failing: string[] = [];

@@ -30,7 +30,7 @@ export interface LabOptions {
   scope?: string;
 }
 
-export type DeployEvent = { kind: 'phase'; phase: string } | { kind: 'device'; device: string; step: string; done?: boolean; total: number };
+type DeployEvent = { kind: 'phase'; phase: string } | { kind: 'device'; device: string; step: string; done?: boolean; total: number };
 
 export interface DeployOptions extends LabOptions {
   parallel?: number;

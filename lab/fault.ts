@@ -15,7 +15,7 @@ import { planWiring } from './wiring.js';
 import { ipBatch } from './shell.js';
 import { readLinks } from './realize.js';
 
-export type FaultDirection = 'down' | 'up';
+type FaultDirection = 'down' | 'up';
 
 export interface FaultResult {
   lab: string;

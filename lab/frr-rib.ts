@@ -49,7 +49,7 @@ interface FrrRoute {
   nexthops?: FrrNextHop[];
 }
 
-export type FrrRouteTable = Record<string, FrrRoute[]>;
+type FrrRouteTable = Record<string, FrrRoute[]>;
 
 /** The device a next-hop address belongs to, seen from an outgoing interface; undefined: none in the lab. */
 export type NeighbourResolver = (family: Family, iface: string, address: string) => string | undefined;

@@ -41,7 +41,7 @@ export interface NameServer {
   stop(): Promise<void>;
 }
 
-export function renderNamedConf(o: NameServerOptions): string {
+function renderNamedConf(o: NameServerOptions): string {
   const d = (f: string) => JSON.stringify(join(o.dir, f));
   return [
     '// stacks lab: authoritative server of the government zone (rendered, do not edit)',
@@ -73,7 +73,7 @@ export function renderNamedConf(o: NameServerOptions): string {
   ].join('\n');
 }
 
-export function renderZone(o: NameServerOptions): string {
+function renderZone(o: NameServerOptions): string {
   const fq = (n: string) => (n.endsWith('.') ? n : n === o.zone || n.endsWith(`.${o.zone}`) ? `${n}.` : `${n}.${o.zone}.`);
   return [
     `$ORIGIN ${o.zone}.`,
@@ -123,7 +123,7 @@ export async function startNameServer(o: NameServerOptions): Promise<NameServer>
   throw runtimeError('E_NAME_SERVER', `named on ${o.address}:${o.port} does not answer for ${o.zone}: ${log}`);
 }
 
-export async function stopNameServer(dir: string): Promise<void> {
+async function stopNameServer(dir: string): Promise<void> {
   const file = join(dir, 'named.pid');
   if (!existsSync(file)) return;
   const pid = Number((await readFile(file, 'utf8')).trim());

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { inputError } from '../lib/errors.js';
 
 /** Lab ids are short so that host-side interface names stay within Linux's 15 characters. */
-export const LAB_ID_PATTERN = /^[a-z][a-z0-9]{0,5}$/;
+const LAB_ID_PATTERN = /^[a-z][a-z0-9]{0,5}$/;
 export const DEFAULT_LAB_ID = 'lab';
 
 export function checkLabId(id: string): string {
@@ -38,9 +38,9 @@ export const internetIf = (n: number): string => `exit${n}`;
  */
 export const MGMT_RANGE = '169.254.64.0/18';
 const MGMT_BASE = (169 << 24) | (254 << 16) | (64 << 8);
-export const MAX_DEVICES_PER_LAB = 511;
+const MAX_DEVICES_PER_LAB = 511;
 
-export function labBlockIndex(lab: string): number {
+function labBlockIndex(lab: string): number {
   let h = 0;
   for (const c of lab) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return h % 16;

@@ -9,7 +9,7 @@ import { redactSecretValues, SecretStore } from '../lib/secret-refs.js';
 import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { openLab, type LabOptions } from './deploy.js';
 
-export interface DevicePlan {
+interface DevicePlan {
   device: string;
   action: 'create' | 'update' | 'delete' | 'no-op';
   /** Unified diff lines (`+`/`-`/` `) of the config, empty for no-op. */

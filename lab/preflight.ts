@@ -8,7 +8,7 @@ import { assertFits, type Capacity } from './capacity.js';
 import { run } from './shell.js';
 
 /** What the lab runs: FRR (+ frr-reload.py), snmpd, sshd, ip/tc, ping and fping, traceroute. */
-export const LAB_PACKAGES = ['frr', 'frr-pythontools', 'snmpd', 'openssh-server', 'iproute2', 'iputils-ping', 'fping', 'traceroute'];
+const LAB_PACKAGES = ['frr', 'frr-pythontools', 'snmpd', 'openssh-server', 'iproute2', 'iputils-ping', 'fping', 'traceroute'];
 const LAB_BINARIES = [
   '/usr/lib/frr/zebra',
   '/usr/lib/frr/ospf6d',
@@ -33,7 +33,7 @@ export function requireRoot(): void {
 }
 
 /** Install missing packages with scripts/ensure-system-packages.sh (skipped when every binary is there). */
-export async function ensurePackages(): Promise<void> {
+async function ensurePackages(): Promise<void> {
   if (LAB_BINARIES.every((b) => existsSync(b))) return;
   const script = join(repoRoot(), 'scripts', 'ensure-system-packages.sh');
   await run('bash', [script, ...LAB_PACKAGES]);

@@ -31,7 +31,7 @@ import type { ScopedTopology } from './scope.js';
 export type { RenderedConfigFile };
 export type ComputeDeviceRibs = (topology: Topology, files: RenderedConfigFile[], opts?: DeviceRibOptions) => DeviceRib[];
 
-export interface LabRibs {
+interface LabRibs {
   ribs: DeviceRib[];
   ignored: Record<string, IgnoredRoute[]>;
 }
@@ -87,7 +87,7 @@ function resolverFor(device: string, topology: Topology, owners: Map<string, str
 const COMMANDS = ['show ip route json', 'show ipv6 route json', 'show ip ospf route json', 'show ipv6 ospf6 route'];
 
 /** Every lab device's RIB in both families, read from its running FRR. */
-export async function readLabRibs(state: LabState, paths: LabPaths, scoped: ScopedTopology, topology: Topology): Promise<LabRibs> {
+async function readLabRibs(state: LabState, paths: LabPaths, scoped: ScopedTopology, topology: Topology): Promise<LabRibs> {
   const owners = await addressOwners(state, scoped);
   const ribs: DeviceRib[] = [];
   const ignored: Record<string, IgnoredRoute[]> = {};
@@ -119,7 +119,7 @@ export async function readLabRibs(state: LabState, paths: LabPaths, scoped: Scop
 }
 
 /** The configs the lab's devices committed (the device's own frr.conf; the state's copy if absent). */
-export async function labConfigFiles(state: LabState, paths: LabPaths, scoped: ScopedTopology): Promise<RenderedConfigFile[]> {
+async function labConfigFiles(state: LabState, paths: LabPaths, scoped: ScopedTopology): Promise<RenderedConfigFile[]> {
   const files: RenderedConfigFile[] = [];
   for (const d of scoped.devices) {
     const s = state.devices[d.id];
@@ -172,7 +172,7 @@ export async function compareLabRibs(opts: LabOptions & { computeRibs?: ComputeD
   return { lab, comparison: compareRibs(mine, actual, { labels: { computed: 'computed', actual: 'FRR' } }), computed: mine, actual, ignored, topology };
 }
 
-export function labComparisonReport(r: LabRibComparison): VerificationReport {
+function labComparisonReport(r: LabRibComparison): VerificationReport {
   const checks: VerificationCheck[] = (['ipv4', 'ipv6'] as const).map((family) => {
     const mismatches = r.comparison.mismatches.filter((m) => m.family === family);
     const t = r.comparison.totals[family];

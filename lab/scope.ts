@@ -19,7 +19,7 @@
 import { inputError } from '../lib/errors.js';
 import type { Device, ExitHandoff, Link, Site, Topology } from '../network/types.js';
 
-export type Count = number | 'all';
+type Count = number | 'all';
 
 export interface ScopeSpec {
   all: boolean;
@@ -175,10 +175,4 @@ function restrict(topology: Topology, siteIds: Set<string>): ScopedTopology {
     links: topology.links.filter((l) => ids.has(l.a.device) && ids.has(l.b.device)),
     handoffs: topology.exit.handoffs.filter((h) => ids.has(h.device)),
   };
-}
-
-/** The sub-topology made of exactly these devices (used when re-reading a deployed lab's state). */
-export function scopeOfDevices(topology: Topology, deviceIds: readonly string[]): ScopedTopology {
-  const ids = new Set(deviceIds);
-  return restrict(topology, new Set(topology.devices.filter((d) => ids.has(d.id)).map((d) => d.site)));
 }

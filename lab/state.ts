@@ -13,9 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { runtimeError } from '../lib/errors.js';
 
-export type DevicePhase = 'realized' | 'committing' | 'confirmed' | 'rolled-back';
+type DevicePhase = 'realized' | 'committing' | 'confirmed' | 'rolled-back';
 
-export interface DeviceState {
+interface DeviceState {
   ns: string;
   site: string;
   hostname: string;

@@ -3,7 +3,6 @@
  * ends), OSPF/OSPFv3 adjacencies per device (read with vtysh from the host through the device's
  * own socket directory), and the faults the lab holds.
  */
-import { runtimeError } from '../lib/errors.js';
 import { openLab, type LabOptions } from './deploy.js';
 import { daemonStates, ALL_DAEMONS } from './daemons.js';
 import { runtimeOf } from './up.js';
@@ -12,7 +11,7 @@ import { fullOspfNeighbours, fullOspf6Neighbours } from './checks.js';
 import { faultedLinkIds } from './faults.js';
 import { mapLimit, run } from './shell.js';
 
-export interface DeviceStatus {
+interface DeviceStatus {
   device: string;
   namespace: boolean;
   daemons: Record<string, boolean>;
@@ -23,7 +22,7 @@ export interface DeviceStatus {
   lastError?: string;
 }
 
-export interface LinkStatus {
+interface LinkStatus {
   link: string;
   a: string;
   b: string;
@@ -103,8 +102,4 @@ export function renderLabStatus(s: LabStatus): string {
   if (s.faults.links.length || s.faults.devices.length)
     lines.push('', `faults: links ${s.faults.links.join(', ') || '-'}; devices ${s.faults.devices.join(', ') || '-'}`);
   return lines.join('\n');
-}
-
-export function assertDeployed(s: LabStatus): void {
-  if (!s.deployed) throw runtimeError('E_LAB_NOT_DEPLOYED', `lab ${s.lab} is not deployed`, 'run `stacks deploy --target lab` first');
 }

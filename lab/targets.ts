@@ -18,7 +18,7 @@ export interface LabTarget {
   hostAddress: string;
 }
 
-export function labTargets(state: LabState): LabTarget[] {
+function labTargets(state: LabState): LabTarget[] {
   return Object.entries(state.devices)
     .map(([device, d]) => ({ device, hostname: d.hostname, site: d.site, namespace: d.ns, address: d.mgmt.device, port: 161, hostAddress: d.mgmt.host }))
     .sort((a, b) => (a.device < b.device ? -1 : 1));

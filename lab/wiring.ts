@@ -8,7 +8,7 @@ import type { ScopedTopology } from './scope.js';
 import { lanSwitchNs, lanSwitchPort } from './host/vrrp.js';
 import { deviceNs, hostMgmtIf, internetIf, internetNs, lanPeerIf, mgmtAddresses, MGMT_IF } from './names.js';
 
-export interface VethPair {
+interface VethPair {
   /** The model's link id (or `internet:<device>` for an exit hand-off, `lan:<device>:<if>` for a LAN). */
   id: string;
   a: { ns: string; ifname: string };

@@ -56,7 +56,7 @@ export async function readDocument(file: string): Promise<unknown> {
 }
 
 /** Bytes → text, refusing invalid UTF-8 (it would reach device configs as U+FFFD) with its line. */
-export function decodeUtf8(file: string, bytes: Buffer): string {
+function decodeUtf8(file: string, bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
@@ -102,18 +102,6 @@ function jsonWhere(text: string, err: Error): string {
 }
 
 export { stableJson } from './stable-json.js';
-
-/** A tree of files to write: relative path → contents. */
-export type FileTree = Map<string, string | Buffer>;
-
-/**
- * Replace `target` with exactly the files in `tree`, all or nothing: the tree is written into a
- * sibling temporary directory, then swapped in by two renames. A crash leaves either the old or the
- * new directory in place (plus a stray hidden directory beside it), never a half-written one.
- */
-export async function writeTreeAtomically(target: string, tree: FileTree): Promise<void> {
-  await replaceDirAtomically(target, (staging) => void writeFilesUnder(staging, tree, target));
-}
 
 export interface WriteSummary {
   written: number;
@@ -173,24 +161,12 @@ export interface ReplaceOptions {
   removeOldInBackground?: boolean;
 }
 
-/** Like writeTreeAtomically, for producers that write into a directory themselves (cdktf's App). */
-export async function replaceDirAtomically(target: string, fill: (staging: string) => Promise<void> | void, opts: ReplaceOptions = {}): Promise<void> {
-  const staging = await makeStaging(target);
-  try {
-    await fill(staging);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
-  await swapIn(staging, target, opts);
-}
-
 /**
  * The hidden siblings of an output `target`, by role. Each carries the pid of the process that
  * made it, so a person can tell whose it was; the next run (holding the output's lock) removes
  * every one that is not the live generation.
  */
-export const SIBLING_ROLES = ['staging', 'terraform', 'gen', 'old', 'link'] as const;
+const SIBLING_ROLES = ['staging', 'terraform', 'gen', 'old', 'link'] as const;
 export type SiblingRole = (typeof SIBLING_ROLES)[number];
 
 export function siblingPrefix(target: string, role: SiblingRole): string {
@@ -237,7 +213,7 @@ export async function swapIn(staging: string, target: string, opts: ReplaceOptio
 }
 
 /** Siblings of `target` left by other processes or earlier generations: never the live one, never this process's own. */
-export function staleSiblings(target: string): string[] {
+function staleSiblings(target: string): string[] {
   const abs = resolve(target);
   const parent = dirname(abs);
   const live = liveGeneration(abs);
@@ -257,7 +233,7 @@ export function staleSiblings(target: string): string[] {
 }
 
 /** The generation folder name `target` links to, if it is one of ours. */
-export function liveGeneration(target: string): string | undefined {
+function liveGeneration(target: string): string | undefined {
   try {
     const to = readlinkSync(target);
     return to.includes('/') ? undefined : to;

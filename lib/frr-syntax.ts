@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimeError } from './errors.js';
 
-export const VTYSH = process.env.STACKS_VTYSH ?? '/usr/bin/vtysh';
+const VTYSH = process.env.STACKS_VTYSH ?? '/usr/bin/vtysh';
 
 export interface SyntaxInput {
   device: string;

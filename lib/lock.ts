@@ -17,7 +17,7 @@
  * never what decides. The file is never unlinked: removing a lock file while another process waits
  * on it would let a third one lock a new inode beside the held one.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname } from 'node:path';
@@ -108,28 +108,6 @@ export function acquireLock(file: string, what: string, opts: LockOptions = {}):
   const fd = openLockFile(file);
   const r = spawnSync('flock', flockArgs(opts.timeoutMs ?? defaultTimeoutMs), { stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8' });
   return outcome(file, fd, what, r.status, r.stderr ?? '', r.error);
-}
-
-/** The same, waiting without blocking the event loop (daemons, concurrent work in one process). */
-export function acquireLockAsync(file: string, what: string, opts: LockOptions = {}): Promise<Lock> {
-  const fd = openLockFile(file);
-  return new Promise((resolve, reject) => {
-    const child = spawn('flock', flockArgs(opts.timeoutMs ?? defaultTimeoutMs), { stdio: ['ignore', 'ignore', 'pipe', fd] });
-    let stderr = '';
-    let settled = false;
-    const settle = (status: number | null, error?: Error) => {
-      if (settled) return;
-      settled = true;
-      try {
-        resolve(outcome(file, fd, what, status, stderr, error));
-      } catch (err) {
-        reject(err);
-      }
-    };
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (error) => settle(null, error));
-    child.on('close', (status) => settle(status));
-  });
 }
 
 /** Who holds `file` by its own note (advice: the note of a dead holder stays until the next one). */

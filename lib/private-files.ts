@@ -7,8 +7,8 @@
 import { linkSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, existsSync, chmodSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
-export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
 
 /** Make `dir` (and missing parents) with mode 0700; an existing `dir` that others can read is tightened. */
 export function ensurePrivateDir(dir: string): void {

@@ -18,10 +18,10 @@ import { randomBytes } from 'node:crypto';
 import { deriveSealKeys, SEAL_KEY_BYTES, SealError, sm4Open, sm4Seal } from './gm/sm4.js';
 import { sm3 } from './gm/sm3.js';
 import { createPrivateFileExclusive, writePrivateFileAtomically } from './private-files.js';
-import { inputError, StacksError } from './errors.js';
+import { inputError } from './errors.js';
 
-export const SEALED_FORMAT = 'stacks-sealed-v1';
-export const SEAL_ALG = 'SM4-CTR+HMAC-SM3';
+const SEALED_FORMAT = 'stacks-sealed-v1';
+const SEAL_ALG = 'SM4-CTR+HMAC-SM3';
 export const SEAL_KEY_ENV = 'STACKS_SEAL_KEY';
 export const SEAL_KEY_FILE_ENV = 'STACKS_SEAL_KEY_FILE';
 
@@ -87,7 +87,7 @@ export function sealKeyFor(sealedFile: string, opts: { create?: boolean; env?: N
 
 const header = (kid: string) => Buffer.from(`${SEALED_FORMAT}|${SEAL_ALG}|${kid}`);
 
-export function sealBytes(plaintext: Buffer, key: SealKey): string {
+function sealBytes(plaintext: Buffer, key: SealKey): string {
   const s = sm4Seal(deriveSealKeys(key.key), plaintext, header(key.kid));
   const env: Envelope = {
     format: SEALED_FORMAT,
@@ -101,11 +101,11 @@ export function sealBytes(plaintext: Buffer, key: SealKey): string {
 }
 
 /** Is this text a sealed envelope (as opposed to a legacy plaintext secrets file)? */
-export function looksSealed(text: string): boolean {
+function looksSealed(text: string): boolean {
   return text.includes(`"${SEALED_FORMAT}"`);
 }
 
-export function openBytes(text: string, file: string, key: SealKey): Buffer {
+function openBytes(text: string, file: string, key: SealKey): Buffer {
   let env: Partial<Envelope>;
   try {
     env = JSON.parse(text) as Partial<Envelope>;
@@ -144,7 +144,7 @@ export function openBytes(text: string, file: string, key: SealKey): Buffer {
 }
 
 /** Parse JSON that may hold secrets: a syntax error says where, never what. */
-export function parseSecretJson(text: string, file: string): unknown {
+function parseSecretJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -169,8 +169,4 @@ export function readSecretDocument(file: string, opts: { env?: NodeJS.ProcessEnv
 export function writeSecretDocument(file: string, value: unknown, opts: { key?: SealKey } = {}): void {
   const key = opts.key ?? sealKeyFor(file, { create: true });
   writePrivateFileAtomically(file, sealBytes(Buffer.from(JSON.stringify(value)), key), { fsync: true });
-}
-
-export function isStacksError(err: unknown): err is StacksError {
-  return err instanceof StacksError;
 }

@@ -20,7 +20,7 @@ export interface Hop {
   links: number;
 }
 
-export interface SystemBandwidth {
+interface SystemBandwidth {
   id: string;
   from: string;
   to: string;

@@ -25,7 +25,7 @@ export interface Finding {
 }
 
 /** Defaults when the inventory says nothing: a call to a switched-off or stuck system breaks the mover. */
-export const DEFAULT_RULES: Required<PlanRules> = {
+const DEFAULT_RULES: Required<PlanRules> = {
   depends_on_retired: 'error',
   depends_on_blocked: 'error',
   depends_on_retained: 'warning',

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { touchPrivateFile } from '../lib/private-files.js';
 import type { LifecycleState } from './lifecycle.js';
 
-export type StepStatus = 'running' | 'done' | 'failed';
+type StepStatus = 'running' | 'done' | 'failed';
 
 export interface StepRow {
   system: string;

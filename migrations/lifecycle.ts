@@ -3,7 +3,7 @@
  * the runbook moves it one state on; a failed verification reverts it (`reverted`: the source serves
  * again and a later run may try afresh); a step that keeps failing leaves it `failed` where it was.
  */
-export const LIFECYCLE = [
+const LIFECYCLE = [
   'discovered',
   'assessed',
   'planned',
@@ -143,9 +143,6 @@ export function runbookFor(strategy: string, database: boolean): RunbookKind {
   if (strategy === 'replatform') return 'replatform';
   return 'rehost';
 }
-
-/** The rehost runbook (kept as STEPS for readers of older code and the resume tests). */
-export const STEPS = RUNBOOKS.rehost;
 
 const ORDER = new Map<LifecycleState, number>(LIFECYCLE.map((s, i) => [s, i]));
 

@@ -90,7 +90,7 @@ function yamlRows(file: string, doc: unknown): RawRow[] {
 }
 
 /** Shape of every row, then what spans rows: duplicate ids, unknown dependencies and names. */
-export function validateRows(file: string, rows: readonly RawRow[], known: KnownNames, rules: PlanRules = {}): LoadedSystems {
+function validateRows(file: string, rows: readonly RawRow[], known: KnownNames, rules: PlanRules = {}): LoadedSystems {
   const errors: StacksError[] = [];
   const systems: MigrationSystem[] = [];
   const where = new Map<string, string>();

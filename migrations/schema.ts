@@ -8,22 +8,22 @@ import { z } from 'zod';
 const id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'ids are lower-case letters, digits, dots and dashes');
 
 /** The 7 Rs of a cloud migration. */
-export const STRATEGIES = ['rehost', 'replatform', 'refactor', 'repurchase', 'retire', 'retain', 'relocate'] as const;
+const STRATEGIES = ['rehost', 'replatform', 'refactor', 'repurchase', 'retire', 'retain', 'relocate'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** Strategy hints the inventory may carry: a 7 R, or `replatform-containers` (a replatform onto Kubernetes). */
-export const STRATEGY_HINTS = [...STRATEGIES, 'replatform-containers'] as const;
+const STRATEGY_HINTS = [...STRATEGIES, 'replatform-containers'] as const;
 export type StrategyHint = (typeof STRATEGY_HINTS)[number];
 
 /** public (公开), internal (内部/敏感, still non-classified), classified (涉密: never on the extranet clouds). */
-export const CLASSIFICATIONS = ['public', 'internal', 'classified'] as const;
+const CLASSIFICATIONS = ['public', 'internal', 'classified'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
 /** What the system runs on today; it drives the default strategy. */
-export const PLATFORMS = ['x86-vm', 'x86-physical', 'web-app', 'unix', 'mainframe', 'cots', 'special-hardware'] as const;
+const PLATFORMS = ['x86-vm', 'x86-physical', 'web-app', 'unix', 'mainframe', 'cots', 'special-hardware'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const LOCATION_KINDS = ['department-room', 'legacy-centre'] as const;
+const LOCATION_KINDS = ['department-room', 'legacy-centre'] as const;
 
 export const systemRowSchema = z
   .object({
@@ -61,11 +61,11 @@ export const systemRowSchema = z
 export type SystemRow = z.infer<typeof systemRowSchema>;
 
 /** How a dependency finding counts (findings.ts): `error` fails the plan, `warning` is reported, `off` is not checked. */
-export const FINDING_SEVERITIES = ['error', 'warning', 'off'] as const;
+const FINDING_SEVERITIES = ['error', 'warning', 'off'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 
 /** The inventory's rules for the plan's dependency findings (defaults in findings.ts). */
-export const planRulesSchema = z
+const planRulesSchema = z
   .object({
     depends_on_retired: z.enum(FINDING_SEVERITIES).optional(),
     depends_on_blocked: z.enum(FINDING_SEVERITIES).optional(),

@@ -42,7 +42,7 @@ export interface StepContext {
 }
 
 /** path → sha256, as `sha256sum` prints it. */
-export type Manifest = Record<string, string>;
+type Manifest = Record<string, string>;
 
 export class VerifyFailed extends StacksError {
   constructor(message: string) {
@@ -67,7 +67,7 @@ const digest = (m: Manifest) =>
     .update(JSON.stringify(Object.entries(m).sort()))
     .digest('hex');
 
-export async function precheck(c: StepContext): Promise<unknown> {
+async function precheck(c: StepContext): Promise<unknown> {
   const src = c.spec.source;
   await c.source.must(`test -d ${q(src.data_dir)} && test -r ${q(src.data_dir)}`, `source data directory ${src.data_dir}`);
   await c.target.must(
@@ -116,14 +116,14 @@ async function round(c: StepContext, kind: RoundRow['kind'], extra: RsyncOptions
   return row;
 }
 
-export async function initialSync(c: StepContext): Promise<unknown> {
+async function initialSync(c: StepContext): Promise<unknown> {
   await c.target.must(`mkdir -p ${q(c.spec.target.data_dir)}`, 'target data directory');
   const r = await round(c, 'initial');
   return { round: r.round, bytes_sent: r.bytes_sent, seconds: r.seconds, mbps: r.mbps, throttle_mbps: c.throttleMbps ?? null, bytes_behind: r.bytes_behind };
 }
 
 /** Incremental rounds until the target is at most `converge_bytes` behind (and `min_rounds` ran). */
-export async function sync(c: StepContext): Promise<unknown> {
+async function sync(c: StepContext): Promise<unknown> {
   const set = c.replication;
   let done = 0;
   let last: RoundRow | undefined;
@@ -136,7 +136,7 @@ export async function sync(c: StepContext): Promise<unknown> {
 }
 
 /** Test launch (MGN "testing"): the service starts on the target and answers; the source keeps serving. */
-export async function testLaunch(c: StepContext): Promise<unknown> {
+async function testLaunch(c: StepContext): Promise<unknown> {
   await startService(c.target, c.spec, c.spec.target);
   try {
     const h = await waitHealthy(c.spec.target.host, c.spec.service.port);
@@ -150,13 +150,13 @@ export async function testLaunch(c: StepContext): Promise<unknown> {
 }
 
 /** The source stops taking writes (service stopped): the downtime starts here. */
-export async function freeze(c: StepContext): Promise<unknown> {
+async function freeze(c: StepContext): Promise<unknown> {
   const r = await stopService(c.source, c.spec.source);
   return { ...r, frozen_at: new Date().toISOString() };
 }
 
 /** The final delta under freeze, repeated until a dry run finds nothing left. */
-export async function finalSync(c: StepContext): Promise<unknown> {
+async function finalSync(c: StepContext): Promise<unknown> {
   let r = await round(c, 'final');
   for (let i = 0; i < 3 && (r.bytes_behind > 0 || r.files_behind > 0); i++) r = await round(c, 'final');
   if (r.bytes_behind > 0 || r.files_behind > 0)
@@ -165,7 +165,7 @@ export async function finalSync(c: StepContext): Promise<unknown> {
 }
 
 /** Both copies compared file by file (sha256); a difference rsync's size+mtime check missed gets a --checksum round. */
-export async function verifyCopy(c: StepContext): Promise<unknown> {
+async function verifyCopy(c: StepContext): Promise<unknown> {
   let manifest = await manifestOf(c.source, c.spec.source.data_dir);
   let differ = diff(manifest, await manifestOf(c.target, c.spec.target.data_dir));
   let checksumRound = false;
@@ -213,7 +213,7 @@ export async function stopService(host: SshHost, e: Endpoint): Promise<{ stopped
   return { stopped: (await host.must(script, 'stop the service')).trim() === 'stopped' };
 }
 
-export async function startTarget(c: StepContext): Promise<unknown> {
+async function startTarget(c: StepContext): Promise<unknown> {
   return startService(c.target, c.spec, c.spec.target);
 }
 
@@ -236,12 +236,12 @@ async function waitHealthy(host: string, port: number): Promise<{ status: number
   throw runtimeError('E_STEP', `the service on ${host}:${port} does not answer`);
 }
 
-export async function health(c: StepContext): Promise<unknown> {
+async function health(c: StepContext): Promise<unknown> {
   return waitHealthy(c.spec.target.host, c.spec.service.port);
 }
 
 /** The name points at the target; the downtime (since the freeze) ends here. */
-export async function switchName(c: StepContext): Promise<unknown> {
+async function switchName(c: StepContext): Promise<unknown> {
   const changed = await c.names.set(c.spec.service.name, c.spec.target.host, `cutover ${c.id}`);
   const frozen = c.finishedAt('freeze') ?? c.finishedAt('pg-freeze');
   const downtime = frozen ? (Date.now() - frozen) / 1000 : null;
@@ -253,7 +253,7 @@ export async function switchName(c: StepContext): Promise<unknown> {
 /** Whole files come back through the service; a large one on a busy host takes a while. */
 const VERIFY_FILE_TIMEOUT_MS = 120_000;
 
-export async function verify(c: StepContext): Promise<unknown> {
+async function verify(c: StepContext): Promise<unknown> {
   const rec = c.recorded('verify-copy') as { manifest?: Manifest } | undefined;
   const manifest = rec?.manifest ?? {};
   let problem = '';
@@ -285,7 +285,7 @@ async function check(c: StepContext, manifest: Manifest): Promise<string> {
 }
 
 /** The source stays stopped, the replication key is removed from both ends, the name's TTL goes back up. */
-export async function finalize(c: StepContext): Promise<unknown> {
+async function finalize(c: StepContext): Promise<unknown> {
   const stopped = await stopService(c.source, c.spec.source);
   await tearDownReplicationKey(c);
   const ttl = await c.names.restoreTtl(c.spec.service.name, `finalized ${c.id}`);

@@ -16,7 +16,7 @@ const alertSchema = z.object({
 });
 
 /** Alertmanager webhook payload, version 4 (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
-export const webhookSchema = z.object({
+const webhookSchema = z.object({
   version: z.literal('4'),
   receiver: z.string().min(1),
   status: z.enum(['firing', 'resolved']),
@@ -24,7 +24,6 @@ export const webhookSchema = z.object({
   alerts: z.array(alertSchema).max(10_000),
 });
 export type WebhookPayload = z.infer<typeof webhookSchema>;
-export type WebhookAlert = z.infer<typeof alertSchema>;
 
 export type ParsedWebhook = { ok: true; payload: WebhookPayload } | { ok: false; field: string; message: string };
 

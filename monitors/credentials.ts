@@ -23,7 +23,7 @@ const secretsSchema = z.object({
 export type SnmpSecrets = z.infer<typeof secretsSchema>['snmp'];
 
 /** Env names, for the systemd unit's EnvironmentFile and for CI. */
-export const CREDENTIAL_ENV = {
+const CREDENTIAL_ENV = {
   user: 'STACKS_SNMP_USER',
   authKey: 'STACKS_SNMP_AUTH_KEY',
   privKey: 'STACKS_SNMP_PRIV_KEY',
@@ -95,9 +95,4 @@ export function credentialsFor(version: 'v3' | 'v2c', s: SnmpSecrets, source: st
     );
   }
   return { version: 'v3', user: s.user!, authProtocol: s.authProtocol, authKey: s.authKey!, privProtocol: s.privProtocol, privKey: s.privKey! };
-}
-
-/** Every secret string, so that a test (or a log sink) can check none of them leaked. */
-export function secretStrings(c: SnmpCredentials): string[] {
-  return c.version === 'v2c' ? [c.community] : [c.authKey, c.privKey];
 }

@@ -6,7 +6,7 @@
 import { counterDelta, rebooted, utilisation } from './snmp/counters.js';
 import type { DeviceSample, InterfaceBinding, InterfaceSample, PollTarget } from './types.js';
 
-export interface EndObservation {
+interface EndObservation {
   /** Fault object: `link:<id>` for model-bound interfaces, `interface:<device>/<ifName>` otherwise. */
   object: string;
   link?: InterfaceBinding;
@@ -16,7 +16,7 @@ export interface EndObservation {
   bad: boolean;
 }
 
-export interface UtilisationSample {
+interface UtilisationSample {
   ifName: string;
   link: InterfaceBinding;
   ratio: number;
@@ -33,7 +33,7 @@ export interface SampleAnalysis {
 /** Interfaces that never raise link faults when a target has no model bindings. */
 const IGNORED_UNBOUND = /^(lo|mgmt\d*)$/;
 
-export function endObject(target: Pick<PollTarget, 'device' | 'interfaces'>, ifName: string): { object: string; link?: InterfaceBinding } | undefined {
+function endObject(target: Pick<PollTarget, 'device' | 'interfaces'>, ifName: string): { object: string; link?: InterfaceBinding } | undefined {
   if (target.interfaces) {
     const link = target.interfaces[ifName];
     return link ? { object: `link:${link.link}`, link } : undefined;

@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { parseWebhook, type WebhookPayload } from './alert-webhook.js';
 
 /** Prometheus's own default (--web.max-connections): more open connections than this are not served. */
-export const MAX_CONNECTIONS = 512;
+const MAX_CONNECTIONS = 512;
 
 export interface HttpOptions {
   host: string;

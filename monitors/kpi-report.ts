@@ -24,8 +24,6 @@ import { WINDOWS } from './uptime.js';
 import { FIX_WINDOW_MS } from './types.js';
 import type { FaultStore } from './store/store.js';
 
-export const KPI_IDS = INDICATORS.map((i) => i.id);
-
 export async function storeView(store: FaultStore | undefined, now = Date.now()): Promise<StoreView | undefined> {
   if (!store) return undefined;
   const from = now - WINDOWS['365d'];

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { FIX_WINDOW_MS } from './types.js';
 
 /** Fault-duration buckets in seconds; 10800 (3 h) is the plan's fix window, 7200 the "at risk" mark. */
-export const FAULT_DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 86_400];
+const FAULT_DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 86_400];
 
 export class DaemonMetrics {
   readonly registry = new Registry();

@@ -10,7 +10,7 @@ import type { PlanIndicator } from './kpi.js';
 import { monitoringFigures, type MonitoringFigures } from './codegen/figures.js';
 import { monitoringPolicy } from './policy.js';
 
-export function readPlanIndicatorsSync(inventoryDir: string): PlanIndicator[] {
+function readPlanIndicatorsSync(inventoryDir: string): PlanIndicator[] {
   const file = join(inventoryDir, 'plan-indicators.json');
   const doc = JSON.parse(readFileSync(existsSync(file) ? file : join(import.meta.dirname, '../inventory/plan-indicators.json'), 'utf8')) as {
     indicators: PlanIndicator[];

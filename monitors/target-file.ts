@@ -12,7 +12,7 @@ import { validateDocument } from '../inventory/load.js';
 import type { PlatformTarget, PollTarget, SnmpCredentials } from './types.js';
 
 const binding = z.object({ link: z.string().min(1), tier: z.string().min(1), bandwidthMbps: z.number().positive() });
-export const targetFileSchema = z.object({
+const targetFileSchema = z.object({
   devices: z
     .array(
       z.object({

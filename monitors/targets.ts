@@ -7,7 +7,7 @@ import type { Device, Site, Topology } from '../network/types.js';
 import type { InterfaceBinding, Placement, PollTarget, SnmpCredentials } from './types.js';
 
 /** The city a site belongs to (a city is its own city; province-level sites report the province). */
-export function cityOf(sites: ReadonlyMap<string, Site>, siteId: string, provinceId: string): string {
+function cityOf(sites: ReadonlyMap<string, Site>, siteId: string, provinceId: string): string {
   let s = sites.get(siteId);
   while (s) {
     if (s.level === 'city') return s.id;

@@ -120,7 +120,3 @@ export interface Fault {
 
 /** "Fixed in time" (Table 1, indicator 13): resolved within 3 hours (see the inventory's fault policy). */
 export const FIX_WINDOW_MS = 3 * 3600 * 1000;
-
-export function objectKey(type: 'device' | 'link' | 'platform' | 'interface', id: string): string {
-  return `${type}:${id}`;
-}

@@ -29,7 +29,7 @@ export interface Availability {
 type Span = readonly [number, number];
 
 /** Merge overlapping [a, b) spans, sorted. */
-export function mergeSpans(spans: readonly Span[]): Span[] {
+function mergeSpans(spans: readonly Span[]): Span[] {
   const sorted = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
   const out: Array<[number, number]> = [];
   for (const [a, b] of sorted) {
@@ -58,7 +58,7 @@ function intersect(x: readonly Span[], y: readonly Span[]): Span[] {
 }
 
 /** The watched time of [from, to]: the daemon's runs clipped to it, merged. */
-export function watched(spans: readonly WatchSpan[], from: number, to: number): Span[] {
+function watched(spans: readonly WatchSpan[], from: number, to: number): Span[] {
   return mergeSpans(spans.map((s) => [Math.max(from, s.from), Math.min(to, s.to)] as const));
 }
 

@@ -9,7 +9,7 @@ import type { MergePlan, MergeStep } from './merge-plan.js';
 import type { MergeProgress } from './merge-status.js';
 
 /** Phases with at most this many steps get per-address tables. */
-export const DETAIL_LIMIT = 60;
+const DETAIL_LIMIT = 60;
 
 const NETWORK_NAMES: Record<string, string> = { guowang: '国网', shengwang: '省网' };
 

@@ -16,7 +16,7 @@ import { DIALECTS, DIALECT_IDS, type DialectId, type LineCounts } from './render
 import type { Device, DualStack, LegacyNetwork, Level, Link, Site, Topology } from './types.js';
 
 /** The legacy network the unified extranet is built on (the plan: 从省网向国网融合). */
-export const TARGET_NETWORK: LegacyNetwork = 'guowang';
+const TARGET_NETWORK: LegacyNetwork = 'guowang';
 
 export interface PhaseSpec {
   id: string;
@@ -34,15 +34,15 @@ export const PHASES: readonly PhaseSpec[] = [
 ];
 
 /** readdress: on 国网 already, moves to the new plan; migrate: on 省网 only, moves over; connect: on neither today. */
-export type MergeAction = 'readdress' | 'migrate' | 'connect';
+type MergeAction = 'readdress' | 'migrate' | 'connect';
 
-export interface FamilyChange {
+interface FamilyChange {
   /** The legacy address or prefix, null when there is none (every IPv6 address is new). */
   from: string | null;
   to: string;
 }
 
-export interface AddressChange {
+interface AddressChange {
   what: 'loopback' | 'lan' | 'link' | 'internet-handoff';
   /** The device (loopback, hand-off) or link the address belongs to; the site for a LAN. */
   owner: string;
@@ -50,7 +50,7 @@ export interface AddressChange {
   ipv6: FamilyChange;
 }
 
-export interface LinkChange {
+interface LinkChange {
   id: string;
   tier: string;
   a: string;
@@ -60,7 +60,7 @@ export interface LinkChange {
   subnet: DualStack;
 }
 
-export interface DeviceChange {
+interface DeviceChange {
   device: string;
   /** new: the device's own cutover (its whole config); changed: lines for links that move now. */
   change: 'new' | 'changed';
@@ -81,7 +81,7 @@ export interface MergeStep {
   devices: DeviceChange[];
 }
 
-export interface MergeTotals {
+interface MergeTotals {
   sites: number;
   links: number;
   addresses: number;
@@ -89,7 +89,7 @@ export interface MergeTotals {
   lines: Record<DialectId, number>;
 }
 
-export interface MergePhase {
+interface MergePhase {
   index: number;
   id: string;
   title: string;
@@ -255,7 +255,7 @@ function assignPhases(topology: Topology, sites: Map<string, Site>): Map<string,
 }
 
 /** Breadth-first from the root(s): parents before children, siblings by id. */
-export function parentFirst(topology: Topology): Site[] {
+function parentFirst(topology: Topology): Site[] {
   const children = new Map<string, Site[]>();
   for (const s of topology.sites) if (s.parent) children.set(s.parent, [...(children.get(s.parent) ?? []), s]);
   const out: Site[] = topology.sites.filter((s) => !s.parent).sort((a, b) => cmp(a.id, b.id));

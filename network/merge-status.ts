@@ -24,7 +24,7 @@ export type MergeStatus = z.infer<typeof mergeStatusSchema>;
 
 export const NOTHING_DONE: MergeStatus = { version: 1, completed_phases: [], completed_sites: [] };
 
-export interface PhaseProgress {
+interface PhaseProgress {
   id: string;
   done: boolean;
   sitesMerged: number;

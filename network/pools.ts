@@ -18,7 +18,7 @@ import { contains, formatPrefix, overlaps, parsePrefix, PrefixError, subnet, typ
 import { nextFreePrefix } from './free-prefix.js';
 import { FAMILIES, type DualStack, type Family } from './types.js';
 
-export type PoolParent = { kind: 'province' } | { kind: 'pool'; id: string } | { kind: 'range'; prefixes: DualStack; file: string; path: string };
+type PoolParent = { kind: 'province' } | { kind: 'pool'; id: string } | { kind: 'range'; prefixes: DualStack; file: string; path: string };
 
 export interface PoolRequest {
   /** Ledger key, e.g. `cloud/provincial/provider`, `cloud/provincial/tenant/finance`. */

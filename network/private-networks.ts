@@ -13,11 +13,11 @@
  */
 import type { PrivateNetworksFile } from '../inventory/schema.js';
 
-export type PrivateNetworkTarget = 'extranet' | 'intranet';
-export type PrivateNetworkStatus = PrivateNetworksFile['private_networks'][number]['status'];
+type PrivateNetworkTarget = 'extranet' | 'intranet';
+type PrivateNetworkStatus = PrivateNetworksFile['private_networks'][number]['status'];
 type Declared = PrivateNetworksFile['private_networks'][number];
 
-export interface PrivateNetworkPlan {
+interface PrivateNetworkPlan {
   id: string;
   name: string;
   department: string;
@@ -60,9 +60,9 @@ export interface PrivateNetworkAssessment {
 }
 
 /** Statuses that count as integrated for indicator 2 (see the module comment for why both). */
-export const INTEGRATED_STATUSES: readonly PrivateNetworkStatus[] = ['merged', 'interconnected'];
+const INTEGRATED_STATUSES: readonly PrivateNetworkStatus[] = ['merged', 'interconnected'];
 
-export function targetFor(classified: boolean): PrivateNetworkTarget {
+function targetFor(classified: boolean): PrivateNetworkTarget {
   return classified ? 'intranet' : 'extranet';
 }
 

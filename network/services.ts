@@ -4,7 +4,7 @@
  * and of its own city's cloud. The config-level verifier asks "does every township reach these,
  * in both families, under every single failure"; the lab curls one.
  */
-import type { DualStack, Family, PublishedService, Site, Topology } from './types.js';
+import type { Family, PublishedService, Site, Topology } from './types.js';
 import { FAMILIES } from './types.js';
 
 export interface ServiceTarget {
@@ -48,7 +48,7 @@ export function publishedServiceVips(topology: Topology): Map<string, ServiceTar
 }
 
 /** The city a site belongs to (itself for a city; undefined for the province and its departments). */
-export function cityOf(topology: Topology, siteId: string): string | undefined {
+function cityOf(topology: Topology, siteId: string): string | undefined {
   const byId = new Map<string, Site>(topology.sites.map((s) => [s.id, s]));
   for (let s = byId.get(siteId); s; s = s.parent ? byId.get(s.parent) : undefined) if (s.level === 'city') return s.id;
   return undefined;
@@ -60,9 +60,4 @@ export function requiredServiceTargets(topology: Topology, siteId: string): Serv
   return (topology.services ?? [])
     .filter((s) => s.cloudKind === 'provincial' || (s.cloudKind === 'city' && s.audience.kind === 'city' && s.audience.city === city))
     .flatMap(targets);
-}
-
-/** Both VIPs of a service. */
-export function vipOf(topology: Topology, service: string): DualStack | undefined {
-  return (topology.services ?? []).find((s) => s.id === service)?.vip;
 }

@@ -27,13 +27,13 @@ export function snapshotOf(topology: Topology, render: (deviceId: string) => str
   return snap;
 }
 
-export interface KeyedChange {
+interface KeyedChange {
   added: string[];
   removed: string[];
   changed: string[];
 }
 
-export interface ConfigChange {
+interface ConfigChange {
   device: string;
   added: number;
   removed: number;

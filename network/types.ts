@@ -40,7 +40,7 @@ export interface Site {
   gateway?: DualStack;
 }
 
-export type DeviceRole = 'core' | 'access' | 'exit';
+type DeviceRole = 'core' | 'access' | 'exit';
 
 export interface Interface {
   /** Linux-safe (≤ 15 chars) name, used by the FRR config and the lab alike. */
@@ -127,7 +127,7 @@ export interface Device {
   hardware?: { model: string; unusedPorts: string[] };
 }
 
-export interface LinkEnd {
+interface LinkEnd {
   device: string;
   interface: string;
   ipv4: string;
@@ -172,7 +172,7 @@ export interface OspfSecurity {
   bfdByTier: Record<string, BfdTimers>;
 }
 
-export interface InternetExit {
+interface InternetExit {
   site: string;
   primary: string;
   standby: string;

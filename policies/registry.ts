@@ -50,7 +50,3 @@ export class PolicyRegistry {
 
 /** The registry `stacks policy` uses. */
 export const policyRegistry = new PolicyRegistry();
-
-export function registerPolicies(...rules: AnyPolicy[]): void {
-  policyRegistry.register(...rules);
-}

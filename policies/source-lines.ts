@@ -12,7 +12,7 @@ interface Parsed {
   lines: LineCounter;
 }
 
-export function pathSegments(path: string): Array<string | number> {
+function pathSegments(path: string): Array<string | number> {
   const out: Array<string | number> = [];
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
   return out;

@@ -18,10 +18,10 @@ import { Worker } from 'node:worker_threads';
 import { inputError } from '../lib/errors.js';
 import type { AnyPolicy, PolicyInputName, PolicyInputs, Severity, Violation } from './types.js';
 
-export const USER_RULES_DIR = 'policies';
+const USER_RULES_DIR = 'policies';
 export const DEFAULT_RULE_TIMEOUT_MS = 10_000;
 
-export interface UserRuleMeta {
+interface UserRuleMeta {
   id: string;
   title: string;
   severity: Severity;
@@ -100,7 +100,7 @@ function checkMeta(m: UserRuleMeta, file: string, i: number, taken: Set<string>)
     throw inputError('E_RULE_SHAPE', file, `${at}.requires`, `must list inputs among ${[...KNOWN_INPUTS].join(', ')}`);
 }
 
-export interface UserRuleFile {
+interface UserRuleFile {
   file: string;
   rules: UserRuleMeta[];
   /** Run every rule of the file over `inputs` (only what they require is sent). */
@@ -108,7 +108,7 @@ export interface UserRuleFile {
   close(): Promise<void>;
 }
 
-export async function loadUserRuleFile(file: string, taken: Set<string>, timeoutMs = DEFAULT_RULE_TIMEOUT_MS): Promise<UserRuleFile> {
+async function loadUserRuleFile(file: string, taken: Set<string>, timeoutMs = DEFAULT_RULE_TIMEOUT_MS): Promise<UserRuleFile> {
   const worker = new Worker(WORKER, { eval: true, workerData: { url: pathToFileURL(file).href }, stdout: false, stderr: false });
   worker.unref();
   const first = await nextReply(worker, file, timeoutMs, 'loading the rule file');

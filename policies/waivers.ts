@@ -43,7 +43,7 @@ export function parseWaivers(doc: unknown, file: string): Waiver[] {
 
 const covers = (pattern: string, resource: string) => (pattern.endsWith('*') ? resource.startsWith(pattern.slice(0, -1)) : pattern === resource);
 
-export interface AppliedWaiver {
+interface AppliedWaiver {
   waiver: Waiver;
   expired: boolean;
   /** Findings it waived (none when expired: an expired waiver waives nothing). */

@@ -3,7 +3,10 @@
 # the type check, Biome's linter and formatter check (one tool, one pinned version: Biome formats
 # and lints TypeScript in one native pass, ~2 s of CPU for the tree, where Prettier + ESLint with
 # typescript-eslint take tens of seconds), and no runtime import circles (dpdm; type-only imports,
-# which the build erases, are not circles).
+# which the build erases, are not circles), and nothing dead (knip: unused files, exports, exported
+# types and dependencies; entry points are the CLI, the Pulumi program, the drill's writer, the
+# benches, the scripts and every test; system binaries come from scripts/system-packages.txt, which
+# knip cannot see, so that check is off; dpdm is called from this script, which knip does not read).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "check: tsc --noEmit"
@@ -14,3 +17,5 @@ echo "check: import circles (dpdm)"
 npx dpdm --no-warning --no-tree -T --exit-code circular:1 --transform \
   'bin/*.ts' 'cli/**/*.ts' 'stacks/**/*.ts' 'migrations/**/*.ts' 'monitors/**/*.ts' 'network/**/*.ts' \
   'cloud/**/*.ts' 'lab/**/*.ts' 'drivers/**/*.ts' 'targets/**/*.ts' 'audit/**/*.ts' 'dr/**/*.ts' 'policies/**/*.ts' 'lib/**/*.ts' 'inventory/**/*.ts'
+echo "check: unused files, exports and dependencies (knip)"
+npx knip --no-progress --cache --exclude binaries || { echo "check: knip found unused code: delete it, or drop the 'export' of what only its own file uses"; exit 1; }

@@ -42,7 +42,7 @@ export function backboneStack(ipam: IpamPlan, extraFiles: (ctx: SynthContext) =>
 }
 
 /** The address plan a person reviews: per site its blocks and LAN, per device its loopbacks, per link its subnets. */
-export function addressPlan(t: Topology) {
+function addressPlan(t: Topology) {
   return {
     supernets: t.supernets,
     sites: t.sites.map((s) => ({ id: s.id, name: s.name, level: s.level, parent: s.parent, block: s.block, infra: s.infra, lan: s.lan })),

@@ -64,7 +64,7 @@ export interface SynthOutcome {
 }
 
 /** Everything the contributions produce, collected in memory before anything touches the disk. */
-export function collectFiles(contributions: StackContribution[], ctx: SynthContext): Map<string, Map<string, string>> {
+function collectFiles(contributions: StackContribution[], ctx: SynthContext): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   const seen = new Set<string>();
   for (const c of contributions) {
@@ -194,11 +194,11 @@ export function ledgerJson(ipam: IpamPlan, ports?: PortPlan): string {
 }
 
 /** Where the next ledger waits between the output's swap and its own rename. */
-export function pendingLedgerPath(ledgerFile: string): string {
+function pendingLedgerPath(ledgerFile: string): string {
   return join(dirname(ledgerFile), `.${basename(ledgerFile)}.pending`);
 }
 
-export interface OutputManifest {
+interface OutputManifest {
   tool: 'stacks';
   stacks: string[];
   /** sha256 of the ledger this output was synthesized with: ties the two commits together. */

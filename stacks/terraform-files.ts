@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const TERRAFORM_KEPT = ['.terraform.lock.hcl', '.terraform'] as const;
+const TERRAFORM_KEPT = ['.terraform.lock.hcl', '.terraform'] as const;
 
 /** Move the kept files of every stack in `fromStacks` that also exists in `toStacks`; returns what moved. */
 export function keepTerraformFiles(fromStacks: string, toStacks: string): string[] {

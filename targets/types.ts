@@ -22,7 +22,7 @@ export interface TargetContext {
   verbose?: boolean;
 }
 
-export interface DevicePlanLine {
+interface DevicePlanLine {
   device: string;
   action: 'create' | 'update' | 'delete' | 'no-op';
   diff: string[];
@@ -83,7 +83,7 @@ export interface ApplyResult {
   ok: boolean;
 }
 
-export interface DestroyReport {
+interface DestroyReport {
   target: string;
   instance: string;
   text: string;
@@ -91,7 +91,7 @@ export interface DestroyReport {
   detail?: unknown;
 }
 
-export interface TargetVerifyContext {
+interface TargetVerifyContext {
   inventory: Inventory;
   topology: Topology;
   options: VerifyOptions;
@@ -101,7 +101,7 @@ export interface TargetVerifyContext {
   compare?: boolean;
 }
 
-export interface SnmpEndpoint {
+interface SnmpEndpoint {
   device: string;
   hostname: string;
   site: string;
@@ -109,7 +109,7 @@ export interface SnmpEndpoint {
   port: number;
 }
 
-export interface TargetStatus {
+interface TargetStatus {
   target: string;
   instance: string;
   deployed: boolean;

@@ -44,7 +44,7 @@ export const SM2_CURVE: Curve = {
   gy: h('BC3736A2 F4F6779C 59BDCEE3 6B692153 D0A9877C C62A4740 02DF32E5 2139F0A0'),
 };
 
-export const DEFAULT_SIGNER_ID = '1234567812345678';
+const DEFAULT_SIGNER_ID = '1234567812345678';
 
 export interface Point {
   x: bigint;
@@ -140,7 +140,7 @@ function toAffine(q: Jac): Point | undefined {
   return { x: modp(q.x * zi2), y: modp(q.y * zi2 * zi) };
 }
 
-export function onCurve(pt: Point, c: Curve = SM2_CURVE): boolean {
+function onCurve(pt: Point, c: Curve = SM2_CURVE): boolean {
   const { p, a, b } = c;
   if (pt.x < 0n || pt.x >= p || pt.y < 0n || pt.y >= p) return false;
   return (((pt.y * pt.y - (pt.x * pt.x * pt.x + a * pt.x + b)) % p) + p) % p === 0n;

@@ -23,7 +23,7 @@ export interface AlertmanagerOptions {
   groupInterval?: string;
 }
 
-export const DEFAULT_ALERTMANAGER_OPTIONS: AlertmanagerOptions = {
+const DEFAULT_ALERTMANAGER_OPTIONS: AlertmanagerOptions = {
   pageWebhook: 'http://127.0.0.1:9464/alertmanager/page',
   ticketWebhook: 'http://127.0.0.1:9464/alertmanager/ticket',
 };

@@ -29,9 +29,6 @@ export const DEFAULT_RULE_TIMING: Omit<RuleOptions, keyof RuleFigures> = { downF
 /** Levels whose faults page the NOC; the rest (county, township, department) open tickets. */
 export const PAGING_LEVELS = ['province', 'city', 'datacenter'] as const;
 
-/** The SLIs the daemon counts (stacks_sli_good_total / stacks_sli_total, label `sli`). */
-export const SLIS = ['platform_availability', 'device_availability', 'link_availability'] as const;
-
 /** Burn-rate windows of the 30-day SLO: [long, short, factor, severity]. */
 export const BURN_WINDOWS = [
   ['1h', '5m', 14.4, 'page'],
@@ -51,7 +48,7 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 
-export const errorRatio = (w: string) => `stacks:sli_error_ratio:rate${w}`;
+const errorRatio = (w: string) => `stacks:sli_error_ratio:rate${w}`;
 
 function sloRecording(): Rule[] {
   const rules: Rule[] = RATE_WINDOWS.map((w) => ({
@@ -154,13 +151,13 @@ function faultAlerts(o: RuleOptions): Rule[] {
   ];
 }
 
-export interface RuleGroup {
+interface RuleGroup {
   name: string;
   interval?: string;
   rules: Rule[];
 }
 
-export function ruleGroups(figures: RuleFigures, timing: Partial<typeof DEFAULT_RULE_TIMING> = {}): RuleGroup[] {
+function ruleGroups(figures: RuleFigures, timing: Partial<typeof DEFAULT_RULE_TIMING> = {}): RuleGroup[] {
   const o: RuleOptions = { ...DEFAULT_RULE_TIMING, ...timing, ...figures };
   return [
     { name: 'stacks-slo-recording', rules: sloRecording() },

@@ -18,7 +18,7 @@ export type LifecycleAction =
   | { action: 'close'; id: number; at: number; by: string };
 
 /** Column → value, in the stores' column names. */
-export type FaultPatch = Partial<
+type FaultPatch = Partial<
   Record<
     | 'acknowledged_at'
     | 'acknowledged_by'

@@ -24,7 +24,7 @@
  */
 import type { FaultKind } from '../types.js';
 
-export interface FlapSettings {
+interface FlapSettings {
   /** State changes (down or up) that make a burst a flap. */
   changes: number;
   withinMs: number;

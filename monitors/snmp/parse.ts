@@ -18,7 +18,7 @@ export class InvalidAnswer extends Error {
 }
 
 /** ifIndex from a column instance OID (`<column>.<ifIndex>`), or undefined when it is not one. */
-export function instanceIndex(column: string, oid: string): number | undefined {
+function instanceIndex(column: string, oid: string): number | undefined {
   if (!oid.startsWith(column + '.')) return undefined;
   const rest = oid.slice(column.length + 1);
   if (!/^\d+$/.test(rest)) return undefined;

@@ -19,12 +19,9 @@ interface UsmTimeliness {
   time: number;
 }
 
-export type TrapMeaning =
-  | { type: 'link'; ifIndex: number; up: boolean; adminUp: boolean | undefined }
-  | { type: 'auth-failure' }
-  | { type: 'other'; oid: string };
+type TrapMeaning = { type: 'link'; ifIndex: number; up: boolean; adminUp: boolean | undefined } | { type: 'auth-failure' } | { type: 'other'; oid: string };
 
-export function classifyTrap(varbinds: readonly Varbind[]): TrapMeaning | undefined {
+function classifyTrap(varbinds: readonly Varbind[]): TrapMeaning | undefined {
   const trapOid = varbinds.find((v) => v.oid === OID.snmpTrapOID)?.value;
   if (typeof trapOid !== 'string') return undefined;
   if (trapOid === OID.linkDown || trapOid === OID.linkUp) {

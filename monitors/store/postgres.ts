@@ -31,7 +31,7 @@ export interface PostgresTimeouts {
   queryMs: number;
 }
 
-export const DEFAULT_PG_TIMEOUTS: PostgresTimeouts = { connectMs: 5000, queryMs: 10_000 };
+const DEFAULT_PG_TIMEOUTS: PostgresTimeouts = { connectMs: 5000, queryMs: 10_000 };
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 

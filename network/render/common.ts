@@ -27,7 +27,6 @@ export interface ConfigLine {
 /** Reference bandwidth (Mbps) for OSPF costs: 100G, so 10G = 10, 2G = 50, 200M = 500 stay distinct. */
 export const REFERENCE_BANDWIDTH_MBPS = 100_000;
 export const FAST_TIMERS = { helloSeconds: 1, deadSeconds: 3 } as const;
-export const BACKBONE_AREA = '0.0.0.0';
 /** The Linux loopback: FRR configs put the router's /32 and /128 on it (the lab cannot use dummy links). */
 export const LOOPBACK_NAME = 'lo';
 
@@ -40,7 +39,7 @@ interface TopologyIndex {
 const INDEXES = new WeakMap<Topology, TopologyIndex>();
 
 /** Built once per topology object and reused by every device render. */
-export function indexTopology(topology: Topology): TopologyIndex {
+function indexTopology(topology: Topology): TopologyIndex {
   let index = INDEXES.get(topology);
   if (!index) {
     index = {
@@ -231,7 +230,7 @@ export function joinLines(lines: readonly ConfigLine[]): string {
 }
 
 /** Separator and closing lines carry no configuration; counts of changed lines skip them. */
-export function isSeparator(text: string): boolean {
+function isSeparator(text: string): boolean {
   return text === '!' || text === '#' || text === '';
 }
 

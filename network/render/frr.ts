@@ -30,7 +30,7 @@ import {
 } from './common.js';
 import { featureLines, type FeatureContext } from './features/index.js';
 
-export const FRR_VERSION = '8.4.4';
+const FRR_VERSION = '8.4.4';
 
 export function renderFrr(topology: Topology, deviceId: string, opts: RenderOptions = {}): string {
   return joinLines(frrLines(topology, deviceId, opts));
@@ -131,7 +131,7 @@ function staticDefaults(topology: Topology, device: Device): ConfigLine[] {
  * own routes and needs no such map. One entry per internet interface (a second `match interface` in
  * one entry would replace the first).
  */
-export const UPSTREAM_DEFAULT_MAP = 'UPSTREAM-DEFAULT';
+const UPSTREAM_DEFAULT_MAP = 'UPSTREAM-DEFAULT';
 
 function upstreamRouteMap(device: Device): ConfigLine[] {
   if (!device.originatesDefault) return [];

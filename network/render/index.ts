@@ -12,7 +12,7 @@ import { vrpLines } from './vrp.js';
 import { parseVrp } from './vrp-parse.js';
 import { vrpInterfaceNames } from './vrp-names.js';
 
-export type { LineCounts, RenderOptions } from './common.js';
+export type { LineCounts } from './common.js';
 
 export interface Dialect {
   id: string;

@@ -95,9 +95,9 @@ export function duplicateRouterIdCheck(topology: Topology): VerificationCheck {
   return { id: 'unique.router-ids', title: 'no two devices share an OSPF router ID', passed: failures.length === 0, failures };
 }
 
-export type PrefixKind = 'block' | 'infra' | 'lan' | 'loopback' | 'link';
+type PrefixKind = 'block' | 'infra' | 'lan' | 'loopback' | 'link';
 
-export interface PrefixUse {
+interface PrefixUse {
   family: Family;
   /** First and last address as fixed-width hex (string order is numeric order within a family). */
   network: string;
@@ -118,7 +118,7 @@ export interface PrefixOverlap {
 const CONTAINER: Record<PrefixKind, boolean> = { block: true, infra: true, lan: false, loopback: false, link: false };
 const KIND_ORDER: Record<PrefixKind, number> = { block: 0, infra: 1, lan: 2, link: 3, loopback: 4 };
 
-export function prefixUses(topology: Topology, bad: VerificationFailure[] = []): PrefixUse[] {
+function prefixUses(topology: Topology, bad: VerificationFailure[] = []): PrefixUse[] {
   const uses: PrefixUse[] = [];
   const add = (family: Family, text: string | undefined, kind: PrefixKind, site: string, owner: string, hostLength?: number) => {
     if (!text) return;

@@ -37,8 +37,8 @@ export interface FamilyGraph {
   coreNodes: number[];
 }
 
-export const UPSTREAM_NODE_ID = 'internet';
-export const CORE_NODE_ID = 'core';
+const UPSTREAM_NODE_ID = 'internet';
+const CORE_NODE_ID = 'core';
 
 function hasFamily(value: string | undefined): boolean {
   return typeof value === 'string' && value.length > 0;

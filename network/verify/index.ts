@@ -30,7 +30,3 @@ export function verifyTopology(topology: Topology, opts: VerifyOptions = {}): Ve
 }
 
 export * from './report.js';
-export { buildFamilyGraph, type FamilyGraph } from './graph.js';
-export { lowLink } from './tarjan.js';
-export { findPrefixOverlaps, type PrefixOverlap, type PrefixUse } from './addressing.js';
-export { oversubscriptionBySite, summarizeByLevel, type OversubscriptionThreshold } from './oversubscription.js';

@@ -9,7 +9,7 @@ import type { VerificationCheck, VerificationFailure } from './report.js';
 
 export type OversubscriptionThreshold = number | Partial<Record<Level, number>>;
 
-export interface LevelOversubscription {
+interface LevelOversubscription {
   level: Level;
   /** The tiers of the children's uplinks counted here (e.g. county-township for county parents). */
   tiers: string[];
@@ -20,7 +20,7 @@ export interface LevelOversubscription {
   worst: string;
 }
 
-export interface SiteOversubscription {
+interface SiteOversubscription {
   site: string;
   level: Level;
   tiers: string[];
@@ -29,7 +29,7 @@ export interface SiteOversubscription {
   ratio: number;
 }
 
-export function oversubscriptionBySite(topology: Topology): SiteOversubscription[] {
+function oversubscriptionBySite(topology: Topology): SiteOversubscription[] {
   const siteOfDevice = new Map(topology.devices.map((d) => [d.id, d.site]));
   const up = new Map<string, number>();
   const down = new Map<string, number>();
@@ -65,7 +65,7 @@ function median(sorted: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function summarizeByLevel(sites: SiteOversubscription[]): LevelOversubscription[] {
+function summarizeByLevel(sites: SiteOversubscription[]): LevelOversubscription[] {
   const byLevel = new Map<Level, SiteOversubscription[]>();
   for (const s of sites) {
     const list = byLevel.get(s.level);

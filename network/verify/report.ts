@@ -27,7 +27,7 @@ export interface VerificationCheck {
   notes?: string[];
 }
 
-export interface VerificationSummary {
+interface VerificationSummary {
   target: string;
   passed: boolean;
   checks: number;

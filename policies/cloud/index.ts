@@ -8,8 +8,6 @@ import { buildCloudModel, type CloudModel } from '../../stacks/cloud/model.js';
 import type { PolicyRegistry } from '../registry.js';
 import { CLOUD_POLICIES } from './rules.js';
 
-export { CLOUD_POLICIES } from './rules.js';
-
 export function registerCloudPolicies(registry: PolicyRegistry): void {
   for (const rule of CLOUD_POLICIES) registry.register(rule);
   // An inventory without clouds gives no model: the runner then skips these rules (input missing).

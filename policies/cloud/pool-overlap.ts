@@ -28,7 +28,7 @@ const parse = (text: string): Prefix | undefined => {
 };
 
 /** The cloud-side objects the rule checks: per cloud its provider network, tenant aggregate and tenant subnets, and the DR replication pool. */
-export function cloudPools(m: CloudModel): Named[] {
+function cloudPools(m: CloudModel): Named[] {
   const out: Named[] = [];
   const add = (name: string, owner: string, text: string) => {
     const prefix = parse(text);
@@ -52,7 +52,7 @@ export function cloudPools(m: CloudModel): Named[] {
  * province block is the supernet the IPAM hands out, pools included: there only the province's
  * own infra (LAN, loopbacks, links) and its children's blocks count.
  */
-export function overlappedSites(
+function overlappedSites(
   topology: Topology,
   p: Prefix,
   parsed: Map<string, { block?: Prefix; infra?: Prefix; lan?: Prefix }>,

@@ -22,7 +22,7 @@ const cloudPath = (m: CloudModel, id: string) => {
 };
 
 /** CLD-001: classified (涉密) systems never run on an extranet cloud. */
-export const classifiedOffExtranetClouds = definePolicy({
+const classifiedOffExtranetClouds = definePolicy({
   id: 'CLD-001',
   title: 'no classified system on an extranet cloud',
   severity: 'hard',
@@ -39,7 +39,7 @@ export const classifiedOffExtranetClouds = definePolicy({
 });
 
 /** CLD-002: every protected system has each replica its class demands, in another centre. */
-export const replicasAsClassDemands = definePolicy({
+const replicasAsClassDemands = definePolicy({
   id: 'CLD-002',
   title: 'every protected system has the replicas its class demands, in other centres',
   severity: 'hard',
@@ -71,7 +71,7 @@ export const replicasAsClassDemands = definePolicy({
 });
 
 /** CLD-003: tenant quotas, and what is placed, stay within each cloud's capacity. */
-export const quotasWithinCapacity = definePolicy({
+const quotasWithinCapacity = definePolicy({
   id: 'CLD-003',
   title: 'quotas never exceed capacity',
   severity: 'hard',
@@ -106,7 +106,7 @@ export const quotasWithinCapacity = definePolicy({
 const OPEN = new Set(['0.0.0.0/0', '::/0']);
 
 /** CLD-004: no security group opens to the whole internet unless the service is declared public. */
-export const noOpenSecurityGroups = definePolicy({
+const noOpenSecurityGroups = definePolicy({
   id: 'CLD-004',
   title: 'no security group opens 0.0.0.0/0 or ::/0 except for a declared public service',
   severity: 'hard',
@@ -134,7 +134,7 @@ export const noOpenSecurityGroups = definePolicy({
 });
 
 /** CLD-005: every subnet the cloud stacks create comes in both families. */
-export const everySubnetDualStack = definePolicy({
+const everySubnetDualStack = definePolicy({
   id: 'CLD-005',
   title: 'every subnet dual-stack',
   severity: 'hard',
@@ -167,7 +167,7 @@ export const everySubnetDualStack = definePolicy({
 });
 
 /** CLD-006: every non-classified system lands on a government cloud (no department data room). */
-export const everySystemOnGovernmentCloud = definePolicy({
+const everySystemOnGovernmentCloud = definePolicy({
   id: 'CLD-006',
   title: 'every system lands on a government cloud',
   severity: 'hard',

@@ -24,9 +24,6 @@ export interface GmRow {
 
 const GM = /\bsm[234]\b/i;
 
-export const NEUTRON_VPN_ENCRYPTION = ['3des', 'aes-128', 'aes-192', 'aes-256', 'aes-*-ccm-*', 'aes-*-gcm-*'];
-export const NEUTRON_VPN_AUTH = ['sha1', 'sha256', 'sha384', 'sha512', 'aes-xcbc', 'aes-cmac'];
-
 export function gmView(inp: { topology?: Topology; terraformJson?: readonly TerraformStackDoc[] }): GmRow[] {
   const rows: GmRow[] = [];
   const tf = inp.terraformJson ?? [];

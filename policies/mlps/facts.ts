@@ -18,7 +18,7 @@ export interface RenderedConfigFile {
   text: string;
 }
 
-export interface InterfaceFacts {
+interface InterfaceFacts {
   name: string;
   hasAddress: boolean;
   shutdown: boolean;

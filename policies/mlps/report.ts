@@ -6,14 +6,14 @@
 import type { PolicyReport, RuleResult } from '../run.js';
 import { CLAUSES, STANDARD } from './clauses.js';
 
-export interface ClauseStatus {
+interface ClauseStatus {
   clause: string;
   title: string;
   rules: Array<{ id: string; title: string; status: RuleResult['status']; failing: number; waived: number }>;
   status: 'conforms' | 'does not conform' | 'not assessed';
 }
 
-export interface SiteStatus {
+interface SiteStatus {
   site: string;
   objects: number;
   failingObjects: number;

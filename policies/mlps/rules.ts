@@ -20,7 +20,7 @@ declare module '../types.js' {
  * URI (an assessor reads it offline; the built copy in dist/ points back at the source file).
  */
 const RULES_DOC = new URL('./RULES.md', import.meta.url).href.replace('/dist/policies/', '/policies/');
-export const helpUriOf = (id: string) => `${RULES_DOC}#${id.toLowerCase()}`;
+const helpUriOf = (id: string) => `${RULES_DOC}#${id.toLowerCase()}`;
 
 const perDevice =
   (test: (f: DeviceFacts) => string | undefined) =>

@@ -27,7 +27,7 @@ import { urpfOnUpstream } from './exit-urpf.js';
 import { portAdminState } from './port-admin-state.js';
 
 // Rules over the topology get their findings located at the inventory entry of the site concerned.
-export const NETWORK_POLICIES = [
+const NETWORK_POLICIES = [
   locatedInInventory(dualStackEverywhere),
   locatedInInventory(dualLinksDistinctParents),
   locatedInInventory(linkBandwidthPerTier),

@@ -8,9 +8,9 @@ import { siteIds } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
 import { definePolicy, type InputsOf, type Policy, type SourceLocation, type Violation } from '../types.js';
 
-export type SiteLocator = (siteId: string) => SourceLocation | undefined;
+type SiteLocator = (siteId: string) => SourceLocation | undefined;
 
-export function siteLocator(inv: Inventory): SiteLocator {
+function siteLocator(inv: Inventory): SiteLocator {
   const index = new Map<string, SourceLocation>();
   const divisions = inv.paths.divisions!;
   index.set(inv.province.province.id, { file: inv.paths.province!, path: 'province' });
@@ -42,7 +42,7 @@ function siteOfResource(resource: string, topology: Topology, deviceSite: Map<st
 }
 
 /** Give every finding without a location the inventory entry of the site it concerns. */
-export function locateViolations(violations: Violation[], topology: Topology, inv: Inventory): Violation[] {
+function locateViolations(violations: Violation[], topology: Topology, inv: Inventory): Violation[] {
   if (!violations.length) return violations;
   const locate = siteLocator(inv);
   const deviceSite = new Map(topology.devices.map((d) => [d.id, d.site]));

@@ -13,7 +13,7 @@ import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { inputError } from '../../lib/errors.js';
 
 export type BackendKind = 'local' | 'pg';
-export const BACKEND_KINDS: readonly BackendKind[] = ['local', 'pg'];
+const BACKEND_KINDS: readonly BackendKind[] = ['local', 'pg'];
 
 export type BackendChoice =
   /** `stateDir` and `outdir` as the user gave them (relative to the working directory, or absolute). */

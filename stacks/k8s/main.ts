@@ -11,7 +11,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { applyMigrated, containerWorkloads, type MigratedWorkload } from './workloads.js';
 import { inputError } from '../../lib/errors.js';
 
-export async function run(inventoryDir: string = process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR) {
+async function run(inventoryDir: string = process.env.STACKS_INVENTORY ?? DEFAULT_INVENTORY_DIR) {
   const inventory = await loadInventory(inventoryDir);
   const topology = buildTopology(inventory);
   const model = buildCloudModel(inventory, topology);

@@ -5,7 +5,7 @@
  */
 import type { Placement, System } from '../../cloud/types.js';
 
-export interface Workload {
+interface Workload {
   system: string;
   department: string;
   cloud: string;
@@ -55,7 +55,7 @@ export function isContainerised(s: System): boolean {
   return s.strategy === 'replatform-containers' || (s.strategy === 'replatform' && s.platform === 'web-app');
 }
 
-export const k8sName = (s: string) =>
+const k8sName = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')

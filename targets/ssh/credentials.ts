@@ -14,7 +14,7 @@ export interface SshCredential {
   privateKeyFile?: string;
 }
 
-export const credentialsFile = (stateDir: string) => join(stateDir, 'secrets', 'ssh.json');
+const credentialsFile = (stateDir: string) => join(stateDir, 'secrets', 'ssh.json');
 
 export async function readCredentials(stateDir: string): Promise<{ default?: SshCredential; devices: Record<string, SshCredential> }> {
   const file = credentialsFile(stateDir);

@@ -20,13 +20,13 @@ const endpoint = {
   user: z.string().min(1).default('root'),
 };
 
-export const routersSchema = z.object({
+const routersSchema = z.object({
   routers: z.array(z.object({ device: z.string().min(1), platform: z.string().min(1), ...endpoint, jump: z.object(endpoint).optional() }).strict()),
 });
 
 export type RouterEntry = z.infer<typeof routersSchema>['routers'][number];
 
-export const ROUTERS_FILE = 'routers.yaml';
+const ROUTERS_FILE = 'routers.yaml';
 
 export async function loadRouters(inventoryDir: string, knownDevices: ReadonlySet<string>): Promise<{ file: string; routers: RouterEntry[] }> {
   const file = join(inventoryDir, ROUTERS_FILE);

@@ -10,7 +10,7 @@ import { runtimeError } from '../../lib/errors.js';
 import type { DeviceShell } from '../../drivers/types.js';
 import type { KnownHosts } from './known-hosts.js';
 
-export interface Endpoint {
+interface Endpoint {
   address: string;
   port: number;
   user: string;

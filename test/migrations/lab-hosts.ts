@@ -34,7 +34,7 @@ export interface MigrationLab {
   knownHosts: string;
 }
 
-export const labNsPrefix = (id: string) => `stm-${id}-`;
+const labNsPrefix = (id: string) => `stm-${id}-`;
 const bridgeName = (id: string) => `stm${id}br`;
 const vethName = (id: string, i: number) => `stm${id}v${i}`;
 

@@ -54,7 +54,7 @@ export interface Scenario {
   clientGet(id: string, path: string, port: number): Promise<{ code: number; body: string }>;
 }
 
-export const UPLOAD_SERVER = join(import.meta.dirname, 'upload-server.py');
+const UPLOAD_SERVER = join(import.meta.dirname, 'upload-server.py');
 const SERVICE_START = `python3 ${UPLOAD_SERVER} {port} {address} {data_dir}`;
 
 export async function buildScenario(

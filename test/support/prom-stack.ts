@@ -14,7 +14,7 @@ import { inventoryFigures } from '../../monitors/plan-data.js';
 import { loadInventory } from '../../inventory/load.js';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from '../../monitors/codegen/alertmanager.js';
 
-export interface Notification {
+interface Notification {
   /** The Alertmanager receiver: noc-page or noc-ticket. */
   receiver: string;
   status: string;

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface AttributeSpec {
+interface AttributeSpec {
   type: 'string' | 'number' | 'bool' | 'list' | 'set' | 'map';
   elem?: string;
   required?: boolean;
@@ -33,14 +33,14 @@ export interface AttributeSpec {
   env?: string[];
 }
 
-export interface BlockSpec {
+interface BlockSpec {
   nesting: 'list' | 'set' | 'single';
   max_items?: number | null;
   min_items?: number;
   attributes: Record<string, AttributeSpec>;
 }
 
-export interface ResourceSpec {
+interface ResourceSpec {
   file?: string;
   attributes: Record<string, AttributeSpec>;
   blocks: Record<string, BlockSpec>;
@@ -53,7 +53,7 @@ export interface ProviderSchema {
   resources: Record<string, ResourceSpec>;
 }
 
-export type ViolationRule =
+type ViolationRule =
   | 'unknown-type'
   | 'unknown-attribute'
   | 'computed-only'
@@ -77,13 +77,13 @@ export interface SchemaViolation {
   message: string;
 }
 
-export const RESOURCE_META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
+const RESOURCE_META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
 const PROVIDER_META_ARGUMENTS = new Set(['alias', 'version']);
 /** Terraform JSON ignores a property named "//" (its comment syntax); cdktf puts construct metadata there. */
 const JSON_COMMENT = '//';
 
 /** The schema copy kept in the repository (stacks/schema/). */
-export const DEFAULT_SCHEMA_FILE = join(
+const DEFAULT_SCHEMA_FILE = join(
   dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]test[\\/]support$/, '/test/support'),
   '..',
   '..',

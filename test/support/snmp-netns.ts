@@ -10,14 +10,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface AgentCredentials {
+interface AgentCredentials {
   user: string;
   authKey: string;
   privKey: string;
   community: string;
 }
 
-export interface NsAgent {
+interface NsAgent {
   index: number;
   ns: string;
   /** Address the host polls (the namespace's end of the management veth). */
@@ -26,7 +26,7 @@ export interface NsAgent {
   dir: string;
 }
 
-export interface NsLink {
+interface NsLink {
   a: number;
   b: number;
   ifA: string;

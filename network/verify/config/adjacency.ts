@@ -7,7 +7,7 @@
  */
 import type { Device, Family, Interface, Topology } from '../../types.js';
 import type { DialectId } from '../../render/index.js';
-import type { ConfigAddress, ConfigInterface, DefaultOrigination, OspfInterface, ParsedConfig, RoutePreferences } from './model.js';
+import type { ConfigAddress, DefaultOrigination, OspfInterface, ParsedConfig, RoutePreferences } from './model.js';
 import { OSPF_OF } from './model.js';
 import { containsHex, parseCidrText } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
@@ -25,7 +25,7 @@ export interface LoadedConfig {
   configName: Map<string, string>;
 }
 
-export interface NetIface {
+interface NetIface {
   node: number;
   name: string;
   model?: string;
@@ -53,7 +53,7 @@ export interface Edge {
   link: string;
 }
 
-export interface Stub {
+interface Stub {
   node: number;
   area: number;
   iface: number;
@@ -63,7 +63,7 @@ export interface Stub {
   cost: number;
 }
 
-export interface ResolvedStatic {
+interface ResolvedStatic {
   key: string;
   networkHex: string;
   length: number;
@@ -411,5 +411,3 @@ function routerIdFindings(configs: LoadedConfig[], family: Family, findings: Con
     });
   }
 }
-
-export type { ConfigInterface };

@@ -20,16 +20,16 @@ import type { Family } from '../../types.js';
 import { formatPrefix, parsePrefix, PrefixError } from '../../../lib/ip.js';
 import type { DeviceRib, RibNextHop, RibRoute, RouteProtocol } from './rib.js';
 
-export type RibMismatchKind = 'device-missing' | 'route-missing' | 'protocol' | 'metric' | 'next-hops';
+type RibMismatchKind = 'device-missing' | 'route-missing' | 'protocol' | 'metric' | 'next-hops';
 
 /** One side's answer for a prefix, as a person reads it and as data. */
-export interface RouteAnswer {
+interface RouteAnswer {
   protocol: RouteProtocol;
   metric: number;
   nextHops: string[];
 }
 
-export interface RibMismatch {
+interface RibMismatch {
   device: string;
   family: Family;
   /** Absent for `device-missing`. */

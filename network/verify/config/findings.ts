@@ -22,7 +22,7 @@ export interface ConfigFinding {
 }
 
 /** What each finding id checks, as its check's title (and SARIF rule description). */
-export const FINDING_TITLES: Record<string, string> = {
+const FINDING_TITLES: Record<string, string> = {
   'parse.unknown-line': 'every config line is understood',
   'parse.bad-value': 'every config value is well-formed',
   'parse.duplicate-interface': 'no interface is configured twice',
@@ -78,7 +78,7 @@ export const FINDING_TITLES: Record<string, string> = {
 };
 
 /** Ids whose checks always appear in the report (passed when nothing is found), per family where marked. */
-export const ALWAYS_CHECKED: Array<{ id: string; perFamily: boolean }> = [
+const ALWAYS_CHECKED: Array<{ id: string; perFamily: boolean }> = [
   { id: 'parse.unknown-line', perFamily: false },
   { id: 'config.unknown-device', perFamily: false },
   { id: 'config.missing-device', perFamily: false },
@@ -99,7 +99,7 @@ export const ALWAYS_CHECKED: Array<{ id: string; perFamily: boolean }> = [
   { id: 'vrrp.mismatch', perFamily: true },
 ];
 
-export const CHECK_PREFIX = 'config.';
+const CHECK_PREFIX = 'config.';
 
 /** Findings as report checks `config.<id>` (one per id and family), with the always-run checks passed when empty. */
 export function findingsToChecks(findings: ConfigFinding[], families: readonly Family[], prefix = CHECK_PREFIX): VerificationCheck[] {
@@ -120,8 +120,4 @@ export function findingsToChecks(findings: ConfigFinding[], families: readonly F
     passed: g.failures.length === 0,
     failures: g.failures.sort(byObject),
   }));
-}
-
-export function where(at: SourceRef[]): string {
-  return at.map((a) => `${a.file}:${a.line}`).join(', ');
 }

@@ -45,7 +45,7 @@ interface Asbr {
   metricType: 1 | 2;
 }
 
-export const DEFAULT_KEY = (family: 'ipv4' | 'ipv6') => prefixKey(family === 'ipv4' ? '0'.repeat(8) : '0'.repeat(32), 0);
+const DEFAULT_KEY = (family: 'ipv4' | 'ipv6') => prefixKey(family === 'ipv4' ? '0'.repeat(8) : '0'.repeat(32), 0);
 
 export class Forwarding {
   private readonly net: FamilyNet;

@@ -28,7 +28,7 @@ export function numberedLines(text: string): NumberedLine[] {
 }
 
 /** OSPF settings of one interface and version as the lines give them, before defaults apply. */
-export interface OspfDraft {
+interface OspfDraft {
   area?: string;
   areaLine?: number;
   cost?: number;

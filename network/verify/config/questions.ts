@@ -10,7 +10,7 @@ import type { FamilyNet } from './adjacency.js';
 import { hexOrUndefined } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
 import { Forwarding } from './forwarding.js';
-import { ControlPlane, NO_FAILURE, type Scenario } from './spf.js';
+import { ControlPlane, type Scenario } from './spf.js';
 import { WALK_FAILED, WALK_OK, Walker, type Destination, type FlowProblem } from './walk.js';
 
 const EXAMPLES = 5;
@@ -29,7 +29,7 @@ export interface FamilyAnswers {
   fw: Forwarding;
 }
 
-export function questionDestinations(topology: Topology, net: FamilyNet): Destination[] {
+function questionDestinations(topology: Topology, net: FamilyNet): Destination[] {
   const family = net.family;
   const out: Destination[] = [];
   const cores = topology.devices.filter((d) => d.site === topology.province.id && d.role === 'core');
@@ -166,7 +166,7 @@ interface NamedScenario {
 }
 
 /** Every single link, every single device, and each exit's upstream hand-off. */
-export function* failureScenarios(topology: Topology, net: FamilyNet): Generator<NamedScenario> {
+function* failureScenarios(topology: Topology, net: FamilyNet): Generator<NamedScenario> {
   for (const link of topology.links) {
     const ends = net.endsOfLink.get(link.id);
     if (ends) yield { name: `link:${link.id}`, check: 'failure.link', scenario: { ifaces: [ends[0]!], nodes: [] } };
@@ -305,5 +305,3 @@ function areaFindings(cp: ControlPlane, id: (n: number) => string, ref: (n: numb
   });
   return out;
 }
-
-export { NO_FAILURE };

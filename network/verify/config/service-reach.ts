@@ -19,10 +19,10 @@ interface Indexed {
   byLength: Map<number, Map<bigint, RibRoute>>;
 }
 
-export type RibIndex = Map<string, Indexed>;
+type RibIndex = Map<string, Indexed>;
 
 /** Index the RIBs of one family for longest-prefix matches. */
-export function indexRibs(ribs: readonly DeviceRib[], family: Family): RibIndex {
+function indexRibs(ribs: readonly DeviceRib[], family: Family): RibIndex {
   const out: RibIndex = new Map();
   for (const rib of ribs) {
     if (rib.family !== family) continue;
@@ -48,7 +48,7 @@ function lookup(ix: Indexed, family: Family, address: bigint): RibRoute | undefi
   return undefined;
 }
 
-export interface TraceResult {
+interface TraceResult {
   reached: boolean;
   /** One path that was followed (the failing one when not reached). */
   path: string[];
@@ -56,7 +56,7 @@ export interface TraceResult {
 }
 
 /** Follow the routes from `from` to `address`; every ECMP branch must arrive. */
-export function traceTo(index: RibIndex, family: Family, from: string, address: string, maxHops = 64): TraceResult {
+function traceTo(index: RibIndex, family: Family, from: string, address: string, maxHops = 64): TraceResult {
   const target = parseAddress(address, family);
   const walk = (device: string, path: string[]): TraceResult => {
     if (path.includes(device)) return { reached: false, path: [...path, device], reason: `forwarding loop at ${device}` };

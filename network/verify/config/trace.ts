@@ -12,9 +12,9 @@ import { prefixText } from './address.js';
 import type { Forwarding } from './forwarding.js';
 import { nextHopsOf } from './ribs.js';
 
-export type TraceEnd = 'accepted' | 'exits to the upstream' | 'delivered to an attached subnet' | 'no route' | 'discarded' | 'loop' | 'device down';
+type TraceEnd = 'accepted' | 'exits to the upstream' | 'delivered to an attached subnet' | 'no route' | 'discarded' | 'loop' | 'device down';
 
-export interface TraceHop {
+interface TraceHop {
   device: string;
   /** The route matched: prefix, protocol, metric. */
   route?: { prefix: string; protocol: string; metric: number };
