@@ -27,6 +27,8 @@ export interface OpenstackPlanOptions {
   stacks?: string[];
   /** Per command timeout, ms. */
   timeoutMs?: number;
+  /** Terraform's -detailed-exitcode, for every stack: 0 none changes, 2 one does, 1 an error. */
+  detailedExitcode?: boolean;
   [key: string]: unknown;
 }
 
@@ -35,6 +37,8 @@ export interface StackPlanResult {
   step: 'init' | 'plan';
   ok: boolean;
   exitCode: number;
+  /** The plan has changes (known only with --detailed-exitcode: terraform's exit 2). */
+  changes?: boolean;
   /** What went wrong, in a sentence a person can act on. */
   reason?: string;
   output: string;
@@ -74,16 +78,19 @@ function run(bin: string, args: string[], cwd: string, timeoutMs: number): Promi
 
 /** Plan every synthesized OpenStack stack; returns the CLI exit code. */
 export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions = {}): Promise<number> {
-  const bin = findTerraform(opts.binary ?? process.env.STACKS_TERRAFORM);
+  // with --detailed-exitcode an error is 1, as terraform's own (2 means "changes" there)
+  const failed = opts.detailedExitcode ? 1 : EXIT.runtime;
+  const wanted = opts.binary ?? process.env.STACKS_TERRAFORM;
+  const bin = findTerraform(wanted);
   if (!bin) {
-    const message = opts.binary ? `the Terraform binary ${opts.binary} does not exist` : 'neither `tofu` nor `terraform` is installed (not found on PATH)';
+    const message = wanted ? `the Terraform binary ${wanted} does not exist` : 'neither `tofu` nor `terraform` is installed (not found on PATH)';
     emit(
       g,
       { target: 'openstack', ok: false, binary: null, reason: message, stacks: [] },
       () =>
         `plan --target openstack: ${message}.\nThe synthesized Terraform JSON (stacks synth → cdktf.out/stacks/cloud-*, dr-*) is schema-checked but cannot be planned here; install OpenTofu or Terraform.`,
     );
-    return EXIT.runtime;
+    return failed;
   }
   const inventory = await loadInventory(g.inventory);
   const workdir = resolve(g.stateDir, 'plan', 'openstack');
@@ -136,13 +143,15 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
       if (offline) break;
       continue;
     }
-    const plan = await run(bin, ['plan', '-input=false', '-no-color', '-lock=false'], cwd, timeoutMs);
+    const plan = await run(bin, ['plan', '-input=false', '-no-color', '-lock=false', ...(opts.detailedExitcode ? ['-detailed-exitcode'] : [])], cwd, timeoutMs);
+    const planned = plan.code === 0 || (opts.detailedExitcode === true && plan.code === 2);
     results.push({
       stack,
       step: 'plan',
-      ok: plan.code === 0,
+      ok: planned,
       exitCode: plan.code,
-      reason: plan.code === 0 ? undefined : 'terraform plan failed (credentials in OS_*, variables in TF_VAR_*?)',
+      ...(opts.detailedExitcode && planned ? { changes: plan.code === 2 } : {}),
+      reason: planned ? undefined : 'terraform plan failed (credentials in OS_*, variables in TF_VAR_*?)',
       output: plan.output,
     });
   }
@@ -150,7 +159,10 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
   emit(g, { target: 'openstack', ok, binary: bin, workdir, stacks: results.map(({ output, ...r }) => ({ ...r, output: output.slice(-4000) })) }, () =>
     [
       `plan --target openstack with ${bin} in ${workdir} (${names.length} stacks)`,
-      ...results.map((r) => `  ${r.stack.padEnd(36)} ${r.ok ? 'planned' : `FAILED at ${r.step}: ${r.reason}`}`),
+      ...results.map(
+        (r) =>
+          `  ${r.stack.padEnd(36)} ${r.ok ? `planned${r.changes === true ? ', changes' : r.changes === false ? ', no changes' : ''}` : `FAILED at ${r.step}: ${r.reason}`}`,
+      ),
       results.length < names.length ? `  (${names.length - results.length} stacks not tried: they need the same provider)` : '',
       ok
         ? ''
@@ -164,5 +176,6 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
       .filter(Boolean)
       .join('\n'),
   );
-  return ok ? EXIT.ok : EXIT.runtime;
+  if (!ok) return failed;
+  return opts.detailedExitcode && results.some((r) => r.changes) ? 2 : EXIT.ok;
 }

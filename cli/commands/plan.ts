@@ -40,7 +40,8 @@ async function planDeployTarget(name: string, g: GlobalOptions, opts: PlanOption
   const { text, ...json } = plan;
   // the lab's JSON has always named its instance `lab`
   emit(g, { lab: plan.instance, ...json }, () => text);
-  return 0;
+  const changes = plan.summary.create + plan.summary.update + plan.summary.delete;
+  return opts.detailedExitcode && changes > 0 ? 2 : 0;
 }
 
 /** Compare the network as synthesized now with the snapshot a person last accepted. */

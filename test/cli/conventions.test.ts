@@ -61,6 +61,16 @@ describe('CLI conventions', () => {
     expect((await runCli([...base, '--accept'])).code).toBe(0);
     expect((await runCli([...base, '--detailed-exitcode'])).code).toBe(0);
     expect((await runCli([...base, '--detailed-exitcode', '--target', 'nowhere'])).code).toBe(1);
+    // every target plan supports: a lab not deployed has every device to create
+    const lab = [...base, '--target', 'lab', '--lab', 'cnone'];
+    const labPlan = await runCli([...lab, '--detailed-exitcode']);
+    expect(labPlan.code, labPlan.stderr).toBe(2);
+    expect(labPlan.stdout).toMatch(/lab cnone: \d+ to create, 0 to update, 0 to remove, 0 unchanged/);
+    expect((await runCli(lab)).code).toBe(0);
+    // openstack: an error (here: no terraform) is 1 under --detailed-exitcode, 3 without
+    const env = { STACKS_TERRAFORM: join(work, 'no-such-terraform') };
+    expect((await runCli([...base, '--target', 'openstack', '--detailed-exitcode'], { env })).code).toBe(1);
+    expect((await runCli([...base, '--target', 'openstack'], { env })).code).toBe(3);
   }, 120_000);
 
   it('ipam next checks lengths per family', async () => {
