@@ -14,7 +14,7 @@ export { managementSchema, type ManagementFile } from './management-schema.js';
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/u;
-export function controlCharacterIn(text: string): string | undefined {
+function controlCharacterIn(text: string): string | undefined {
   const m = CONTROL.exec(text);
   return m ? `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : undefined;
 }
@@ -51,14 +51,14 @@ export type DivisionsFile = z.infer<typeof divisionsSchema>;
  * missed packets at the negotiated interval, so detection ≈ max(min_rx, peer's min_tx) × multiplier.
  * VRP takes 3–1000 ms on most platforms and FRR bfdd 10–60000 ms; the bounds here are both's.
  */
-export const bfdTimersSchema = z.strictObject({
+const bfdTimersSchema = z.strictObject({
   min_tx_ms: z.number().int().min(10).max(1000),
   min_rx_ms: z.number().int().min(10).max(1000),
   multiplier: z.number().int().min(3).max(50),
 });
 export type BfdTimersFile = z.infer<typeof bfdTimersSchema>;
 
-export const tierSchema = z.strictObject({
+const tierSchema = z.strictObject({
   id,
   parent: level,
   child: level,
@@ -85,7 +85,7 @@ export const ospfSecuritySchema = z.strictObject({
 export type OspfSecurityFile = z.infer<typeof ospfSecuritySchema>;
 
 /** What the plan requires of a tier (三(一)1): at least this many links at at least this rate. */
-export const planTierSchema = z.strictObject({
+const planTierSchema = z.strictObject({
   parent: level,
   child: level,
   links: z.number().int().min(1).max(8),
@@ -113,7 +113,7 @@ const familyPlan = (maxLen: number) =>
 const faultKind = z.enum(['device-unreachable', 'link-down', 'platform-down', 'security']);
 
 /** How the NOC counts faults (province.yaml `monitoring`): see the comments in inventory/province.yaml. */
-export const monitoringPolicySchema = z.strictObject({
+const monitoringPolicySchema = z.strictObject({
   faults: z.strictObject({
     debounce: z.strictObject({ open_after_s: z.number().nonnegative(), clear_after_s: z.number().nonnegative() }),
     flapping: z.strictObject({ changes: z.number().int().min(2), within_minutes: z.number().positive() }),

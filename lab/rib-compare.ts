@@ -27,8 +27,6 @@ import { mapLimit, run } from './shell.js';
 import type { LabState } from './state.js';
 import type { LabPaths } from './names.js';
 import type { ScopedTopology } from './scope.js';
-
-export type { RenderedConfigFile };
 export type ComputeDeviceRibs = (topology: Topology, files: RenderedConfigFile[], opts?: DeviceRibOptions) => DeviceRib[];
 
 interface LabRibs {

@@ -9,7 +9,7 @@
  */
 const SEGMENT = '[A-Za-z0-9][A-Za-z0-9._-]*';
 const PATH = `${SEGMENT}(?:/${SEGMENT})*`;
-export const SECRET_PATH_PATTERN = new RegExp(`^${PATH}$`);
+const SECRET_PATH_PATTERN = new RegExp(`^${PATH}$`);
 /** Global pattern over a text; group 1 is the path. Always use a fresh copy (`lastIndex`). */
 const REF_SOURCE = `\\{\\{secret:(${PATH})\\}\\}`;
 export const secretRefPattern = (): RegExp => new RegExp(REF_SOURCE, 'g');

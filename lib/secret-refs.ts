@@ -25,7 +25,7 @@ import { findMalformedRefs, findSecretRefs, isSecretPath, secretRefPattern } fro
 
 export { findMalformedRefs, findSecretRefs, isSecretPath, refPath, secretRef } from './secret-ref-token.js';
 
-export const SECRET_STORE_VERSION = 1;
+const SECRET_STORE_VERSION = 1;
 export const secretStoreFile = (stateDir: string): string => join(stateDir, 'secrets', 'network.json');
 
 /** A secret kind stacks generates itself, by the path's first segment. */
@@ -43,7 +43,7 @@ const randomToken = (): string => randomBytes(24).toString('base64url');
 /** Local user passwords must satisfy VRP's complexity rule (upper, lower, digit, special). */
 const randomPassword = (): string => `Sx${randomBytes(18).toString('base64url').replace(/[-_]/g, '')}9@`;
 
-export const GENERATED_SECRETS: readonly SecretGenerator[] = [
+const GENERATED_SECRETS: readonly SecretGenerator[] = [
   { kind: 'snmp', generate: randomToken },
   { kind: 'users', generate: randomPassword },
   // OSPFv2 keyed MD5 takes 16 characters at most (network/ospf-keyring.ts): 12 random bytes
@@ -154,7 +154,7 @@ export interface ResolveOptions {
 export type SecretLookup = Pick<SecretStore, 'get'>;
 
 /** Every reference in `text` that `lookup` cannot resolve (sorted). */
-export function unresolvedRefs(text: string, lookup: SecretLookup): string[] {
+function unresolvedRefs(text: string, lookup: SecretLookup): string[] {
   return findSecretRefs(text).filter((p) => lookup.get(p) === undefined);
 }
 

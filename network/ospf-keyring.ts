@@ -14,9 +14,16 @@
  * Pure: plain data in and out.
  */
 
-/** OSPF key ids: VRP and FRR ospfd take 1–255 (the OSPFv3 trailer's 16 bits hold that too). */
+/**
+ * OSPF key ids: VRP and FRR ospfd take 1–255 (the OSPFv3 trailer's 16 bits hold that too).
+ * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
+ */
 export const MAX_KEY_ID = 255;
 
+/**
+ * Where an area's key roll stands.
+ * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
+ */
 export type RollPhase = 'steady' | 'accept' | 'send';
 
 export interface AreaKeys {
@@ -35,19 +42,23 @@ export function areaKeys(ring: OspfKeyring | undefined, area: string): AreaKeys 
   return ring?.[area] ?? FIRST_KEY;
 }
 
+/**
+ * The phase an area's keys are in.
+ * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
+ */
 export function rollPhase(k: AreaKeys): RollPhase {
   if (k.keys.length === 1) return 'steady';
   return k.send === newerKey(k) ? 'send' : 'accept';
 }
 
 /** The newer of a pair of keys: the higher id, except across the wrap (255 → 1). */
-export function newerKey(k: AreaKeys): number {
+function newerKey(k: AreaKeys): number {
   const [a, b] = k.keys as [number, number];
   if (a === 1 && b === MAX_KEY_ID) return 1;
   return b;
 }
 
-export function nextKeyId(id: number): number {
+function nextKeyId(id: number): number {
   return id >= MAX_KEY_ID ? 1 : id + 1;
 }
 

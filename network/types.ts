@@ -172,7 +172,7 @@ export interface OspfSecurity {
   bfdByTier: Record<string, BfdTimers>;
 }
 
-interface InternetExit {
+export interface InternetExit {
   site: string;
   primary: string;
   standby: string;
@@ -201,7 +201,7 @@ export interface ExitGuard {
   admit: GuardAdmit[];
 }
 
-export interface ExitNat {
+interface ExitNat {
   /** Government IPv4 ranges translated on the way out. */
   inside: string[];
   /** The exit's public range (the upstream routes it to this exit). */

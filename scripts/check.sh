@@ -6,7 +6,7 @@
 # which the build erases, are not circles), and nothing dead (knip: unused files, exports, exported
 # types and dependencies; entry points are the CLI, the Pulumi program, the drill's writer, the
 # benches, the scripts and every test; system binaries come from scripts/system-packages.txt, which
-# knip cannot see, so that check is off; dpdm is called from this script, which knip does not read).
+# knip cannot see, so that check is off; dpdm is called from this script and @grafana/schema read by the compiler in a test, which knip does not see; the NOC page's browser scripts are entries too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "check: tsc --noEmit"

@@ -27,7 +27,7 @@ import { PAGING_LEVELS } from '../codegen/rules.js';
 import { linkState, type BackboneMap, type MapEdge, type MapNode, type ObjectState } from './view.js';
 import type { BurnRate } from './burn.js';
 
-export const COOKIE = 'stacks_noc';
+const COOKIE = 'stacks_noc';
 
 export const CSP = [
   "default-src 'none'",

@@ -13,7 +13,7 @@
  */
 
 /** RFC 3414 §2.2.3. */
-export const TIME_WINDOW_SECONDS = 150;
+const TIME_WINDOW_SECONDS = 150;
 const MAX_BOOTS = 2 ** 31 - 1;
 
 interface EngineNotion {

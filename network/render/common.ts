@@ -39,7 +39,7 @@ interface TopologyIndex {
 const INDEXES = new WeakMap<Topology, TopologyIndex>();
 
 /** Built once per topology object and reused by every device render. */
-function indexTopology(topology: Topology): TopologyIndex {
+export function indexTopology(topology: Topology): TopologyIndex {
   let index = INDEXES.get(topology);
   if (!index) {
     index = {

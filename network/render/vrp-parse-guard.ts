@@ -13,7 +13,7 @@ import { positiveInt, type FindingSink, type NumberedLine } from '../verify/conf
 const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
 const ALL: Record<Family, bigint> = { ipv4: (1n << 32n) - 1n, ipv6: (1n << 128n) - 1n };
 
-export function guardOf(config: ParsedConfig): ExitGuardConfig {
+function guardOf(config: ParsedConfig): ExitGuardConfig {
   config.guard ??= { acls: new Map(), natGroups: new Map(), interfaces: new Map() };
   return config.guard;
 }

@@ -20,8 +20,8 @@ import { dottedMask } from '../common.js';
 import type { FeatureContext, RenderFeature } from './types.js';
 
 /** ACL and NAT group numbers (advanced ACLs are 3000–3999 on VRP). */
-export const EXIT_ACL = { natInside: '3001', inbound: { ipv4: '3101', ipv6: '3102' } } as const;
-export const NAT_GROUP = '1';
+const EXIT_ACL = { natInside: '3001', inbound: { ipv4: '3101', ipv6: '3102' } } as const;
+const NAT_GROUP = '1';
 
 /** Replies and errors that belong to sessions opened from inside, plus IPv6 neighbour discovery on the hand-off link. */
 const REPLY_ICMP: Record<Family, string[]> = {
@@ -29,7 +29,7 @@ const REPLY_ICMP: Record<Family, string[]> = {
   ipv6: ['echo-reply', 'hop-limit-exceeded', 'port-unreachable', 'packet-too-big', 'neighbor-solicitation', 'neighbor-advertisement'],
 };
 
-export function guardOf(ctx: FeatureContext): ExitGuard | undefined {
+function guardOf(ctx: FeatureContext): ExitGuard | undefined {
   return ctx.topology.exit.guards?.find((g) => g.device === ctx.device.id);
 }
 
@@ -39,7 +39,7 @@ function wildcardOf(cidr: string): string {
 }
 
 /** The inbound rules of one family, in order, ending in the explicit deny. */
-export function inboundRules(guard: ExitGuard, family: Family): string[] {
+function inboundRules(guard: ExitGuard, family: Family): string[] {
   const icmp = family === 'ipv4' ? 'icmp icmp-type' : 'icmpv6 icmp6-type';
   const rules = ['permit tcp tcp-flag established', ...REPLY_ICMP[family].map((t) => `permit ${icmp} ${t}`)];
   for (const a of guard.admit.filter((x) => x.family === family))

@@ -21,9 +21,9 @@ import { adjacencyInterface, adjacencyInterfaces } from './adjacencies.js';
 import type { FeatureContext, RenderFeature } from './types.js';
 
 /** FRR's key chain (OSPFv3) and VRP's keychains are named by family and area. */
-export const keychainName = (version: 'v2' | 'v3', area: string) => `${version === 'v2' ? 'ospf' : 'ospf6'}-area-${area}`;
+const keychainName = (version: 'v2' | 'v3', area: string) => `${version === 'v2' ? 'ospf' : 'ospf6'}-area-${area}`;
 /** A send lifetime that ended long ago: the key is accepted, never sent (FRR keychain syntax). */
-export const FRR_NEVER_SEND = 'send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000';
+const FRR_NEVER_SEND = 'send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000';
 
 function areasOf(topology: Topology, device: Device): string[] {
   return [...new Set(adjacencyInterfaces(topology, device).map((a) => a.area))].sort();

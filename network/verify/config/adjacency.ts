@@ -25,7 +25,7 @@ export interface LoadedConfig {
   configName: Map<string, string>;
 }
 
-interface NetIface {
+export interface NetIface {
   node: number;
   name: string;
   model?: string;

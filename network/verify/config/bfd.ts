@@ -5,14 +5,9 @@
  * interval and the peer's transmit interval.
  */
 import type { Family } from '../../types.js';
-import type { OspfBfd, OspfInterface } from './model.js';
+import type { OspfInterface } from './model.js';
 import type { LoadedConfig, NetIface } from './adjacency.js';
 import type { ConfigFinding } from './findings.js';
-
-/** Milliseconds until `local` declares `remote` down after its last packet. */
-export function bfdDetectionMs(local: OspfBfd, remote: OspfBfd): number {
-  return remote.multiplier * Math.max(local.minRxMs, remote.minTxMs);
-}
 
 export function bfdFindings(
   link: string,

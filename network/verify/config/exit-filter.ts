@@ -15,7 +15,7 @@ import { parseAddress } from '../../../lib/ip.js';
 import type { Device, Family, Topology } from '../../types.js';
 import type { LoadedConfig } from './adjacency.js';
 import type { ConfigFinding } from './findings.js';
-import type { AclRule, ExitGuardConfig, ParsedConfig } from './model.js';
+import type { AclRule, ParsedConfig } from './model.js';
 
 export interface InboundProbe {
   family: Family;
@@ -76,10 +76,6 @@ export function inboundVerdict(parsed: ParsedConfig, iface: string, probe: Inbou
   const server = binding?.natServers.find((s) => s.global === probe.destination && s.globalPort === probe.port && s.protocol === probe.protocol);
   if (server) return { reachable: true, admitted, line, why: `${why}; nat server sends it to ${server.inside}:${server.insidePort}` };
   return { reachable: false, admitted, line, why: `${why}, but no nat server translates it: it reaches nothing inside` };
-}
-
-export function hasGuard(parsed: ParsedConfig): parsed is ParsedConfig & { guard: ExitGuardConfig } {
-  return parsed.guard !== undefined;
 }
 
 /** Ports the questions knock on besides the declared ones (remote shells, databases, SMB, RDP). */
