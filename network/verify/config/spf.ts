@@ -22,7 +22,6 @@ export interface Scenario {
   nodes: number[];
 }
 
-
 /** A destination's origins: routers advertising it, per area, with their own cost to it. */
 export interface Origin {
   node: number;
