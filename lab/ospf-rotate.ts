@@ -33,7 +33,7 @@ export interface RotateOspfOptions extends Omit<DeployOptions, 'render'> {
   onStep?: (step: RotateStep) => void;
 }
 
-export interface RotateStep {
+interface RotateStep {
   phase: 'accept' | 'send' | 'steady';
   areas: Record<string, AreaKeys>;
   deploy?: Pick<DeployResult, 'changed' | 'unchanged' | 'rolledBack' | 'failed' | 'seconds'>;

@@ -10,7 +10,7 @@ import { inputError } from './errors.js';
 import { writePrivateFileAtomically } from './private-files.js';
 import { MAX_KEY_ID, type OspfKeyring } from '../network/ospf-keyring.js';
 
-export const keyringFile = (stateDir: string): string => join(stateDir, 'ospf-keyring.json');
+const keyringFile = (stateDir: string): string => join(stateDir, 'ospf-keyring.json');
 
 const AREA = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const keyId = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_KEY_ID;

@@ -8,7 +8,7 @@ import type { FirstHopFile } from '../inventory/schema.js';
 import { hostIn, type Prefix } from '../lib/ip.js';
 import type { Device, DualStack, Interface } from './types.js';
 
-export const LAN_INTERFACE = 'lan0';
+const LAN_INTERFACE = 'lan0';
 
 /** Used when the inventory names no first-hop.yaml: the same values the default inventory declares. */
 export const DEFAULT_FIRST_HOP: FirstHopFile = {
@@ -33,7 +33,7 @@ export function lanInterfaces(lan: DualStack<Prefix>, routers: Device[], descrip
 }
 
 /** The interfaces a router leaves its site by: its uplinks, or at the province its links to the exits. */
-export function exitPaths(device: Device): string[] {
+function exitPaths(device: Device): string[] {
   return device.interfaces
     .filter((i) => i.kind === 'uplink' || i.kind === 'exit')
     .map((i) => i.name)

@@ -6,7 +6,7 @@
 import type { QosFile } from '../inventory/schema.js';
 import type { Link, QosPolicy, Tier, Device } from './types.js';
 
-export const qosPolicyName = (tier: string): string => `QOS-${tier.toUpperCase()}`;
+const qosPolicyName = (tier: string): string => `QOS-${tier.toUpperCase()}`;
 
 export function qosPolicies(qos: QosFile | undefined, tiers: Tier[]): QosPolicy[] {
   if (!qos) return [];

@@ -71,7 +71,7 @@ export interface Interface {
  * A VRRPv3 group on a LAN interface, one per family with the same id: the virtual addresses are the
  * gateway the LAN's hosts use; the higher priority (r1) is master while it holds a tracked uplink.
  */
-export interface VrrpGroup {
+interface VrrpGroup {
   vrid: number;
   priority: number;
   /** Bare virtual addresses per family (IPv4, IPv6 global); VRP adds the IPv6 link-local one. */

@@ -64,7 +64,7 @@ export interface SynthOutcome {
 }
 
 /** Everything the contributions produce, collected in memory before anything touches the disk. */
-function collectFiles(contributions: StackContribution[], ctx: SynthContext): Map<string, Map<string, string>> {
+export function collectFiles(contributions: StackContribution[], ctx: SynthContext): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   const seen = new Set<string>();
   for (const c of contributions) {

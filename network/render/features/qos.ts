@@ -14,8 +14,8 @@ import type { QosClass, QosPolicy } from '../../types.js';
 import type { ConfigLine } from '../common.js';
 import type { FeatureContext, RenderFeature } from './types.js';
 
-export const classifierName = (c: QosClass): string => `QOS-${c.id.toUpperCase()}`;
-export const behaviorName = (p: QosPolicy, c: QosClass): string => `${p.name}-${c.id.toUpperCase()}`;
+const classifierName = (c: QosClass): string => `QOS-${c.id.toUpperCase()}`;
+const behaviorName = (p: QosPolicy, c: QosClass): string => `${p.name}-${c.id.toUpperCase()}`;
 
 /** VRP DSCP keywords where one exists (the display form), the number otherwise. */
 const DSCP_NAMES: Record<number, string> = { 0: 'default', 46: 'ef', 8: 'cs1', 16: 'cs2', 24: 'cs3', 32: 'cs4', 40: 'cs5', 48: 'cs6', 56: 'cs7' };
@@ -26,7 +26,7 @@ for (const [cls, base] of [
   [4, 34],
 ] as const)
   for (let drop = 1; drop <= 3; drop++) DSCP_NAMES[base + 2 * (drop - 1)] = `af${cls}${drop}`;
-export const dscpName = (d: number): string => DSCP_NAMES[d] ?? String(d);
+const dscpName = (d: number): string => DSCP_NAMES[d] ?? String(d);
 
 function policiesOn(ctx: FeatureContext): QosPolicy[] {
   const used = new Set(ctx.device.interfaces.map((i) => i.qos).filter((q): q is string => q !== undefined));

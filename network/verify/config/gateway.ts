@@ -15,7 +15,7 @@ import type { VrrpConfig } from './model.js';
 
 const LAN = 'lan0';
 
-export interface GatewayMember {
+interface GatewayMember {
   device: string;
   /** The config's interface, and its own address there. */
   interface: string;

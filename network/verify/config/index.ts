@@ -29,13 +29,11 @@ import { lanGateways, type LanGateway } from './gateway.js';
 import type { DeviceRib } from './rib.js';
 import { ribsOf } from './ribs.js';
 import { ControlPlane } from './spf.js';
-import { renderTrace, resolveTarget, traceFlow, type Trace } from './trace.js';
+import { resolveTarget, traceFlow, type Trace } from './trace.js';
 
 export type { RenderedConfigFile } from './load.js';
-export { renderedConfigs, loadConfigs } from './load.js';
-export type { ConfigFinding, SourceRef } from './findings.js';
-export { FINDING_TITLES } from './findings.js';
-export type { DeviceRib, RibRoute, RibNextHop, RouteProtocol } from './rib.js';
+export { renderedConfigs } from './load.js';
+export type { DeviceRib } from './rib.js';
 export { renderTrace, type Trace } from './trace.js';
 export { renderVerificationSarif } from './sarif.js';
 export type { LanGateway } from './gateway.js';
@@ -111,10 +109,6 @@ export function traceConfigs(topology: Topology, files: RenderedConfigFile[], fr
   const fw = new Forwarding(new ControlPlane(net));
   const target = resolveTarget(topology, to, family);
   return traceFlow(net, fw, from, to, target.address, target.upstream);
-}
-
-export function traceText(t: Trace): string {
-  return renderTrace(t);
 }
 
 /**
