@@ -47,11 +47,11 @@ const printable = z.string().regex(/^[^\p{Cc}"]*$/u, 'printable text without quo
 
 const syslogLevel = z.enum(['emergencies', 'alert', 'critical', 'error', 'warning', 'notification', 'informational', 'debugging']);
 
-export const ntpSection = z.strictObject({
+const ntpSection = z.strictObject({
   servers: z.array(z.strictObject({ address, prefer: z.boolean().default(false) })).min(1),
 });
 
-export const syslogSection = z.strictObject({
+const syslogSection = z.strictObject({
   collectors: z
     .array(z.strictObject({ address, port: z.number().int().min(1).max(65535).default(514), protocol: z.enum(['udp', 'tcp']).default('udp') }))
     .min(1),
@@ -60,7 +60,7 @@ export const syslogSection = z.strictObject({
   facility: z.enum(['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']).default('local7'),
 });
 
-export const aaaSection = z.strictObject({
+const aaaSection = z.strictObject({
   /** HWTACACS server groups; the first one authenticates, authorises and accounts for logins. */
   tacacs: z
     .array(
@@ -92,13 +92,13 @@ export const aaaSection = z.strictObject({
   idle_timeout_minutes: z.number().int().min(1).max(35791),
 });
 
-export const accessSection = z.strictObject({
+const accessSection = z.strictObject({
   /** Who may reach SSH and SNMP on a router: the management networks, per family. */
   ipv4: z.array(prefix).min(1),
   ipv6: z.array(prefix).default([]),
 });
 
-export const snmpSection = z.strictObject({
+const snmpSection = z.strictObject({
   /** SNMPv3 users, always authPriv (there is no community and no other version to ask for). */
   users: z
     .array(

@@ -21,7 +21,7 @@ import type { DevicePaths } from './names.js';
 
 // bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it.
 // vrrpd: VRRP on the LANs two routers serve (its macvlans come from lab/host/vrrp.ts).
-export const FRR_DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d', 'staticd', 'vrrpd'] as const;
+const FRR_DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d', 'staticd', 'vrrpd'] as const;
 export const ALL_DAEMONS = [...FRR_DAEMONS, 'sshd', 'snmpd'] as const;
 export type DaemonName = (typeof ALL_DAEMONS)[number];
 
@@ -71,7 +71,7 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
  * interface stanzas ("Failure to communicate to ospf6d, line: interface up0"); a restart takes a
  * second and the lab's fast timers re-form adjacencies within a few more. Runs inside the device.
  */
-export function resetScript(hostname: string): string {
+function resetScript(hostname: string): string {
   return [
     '#!/bin/sh',
     '# usage: reset.sh [CONFIG] — restart FRR empty, then apply CONFIG (if given) in one vtysh pass.',
@@ -92,7 +92,7 @@ export function resetScript(hostname: string): string {
 }
 
 /** The host's passwd with root's home pointed at the device's own (the file is bound over /etc/passwd inside the device). */
-export function devicePasswd(hostPasswd: string, home: string): string {
+function devicePasswd(hostPasswd: string, home: string): string {
   return hostPasswd
     .split('\n')
     .map((line) => {
@@ -135,7 +135,7 @@ function sshdConfig(d: DeviceRuntime): string {
  * `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an authpriv-only rouser makes
  * every check fail with "no access" and no trap is ever sent.
  */
-export function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: number): string {
+function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: number): string {
   const s = secrets.snmp;
   const lines = [
     `agentAddress udp:${d.mgmtAddress}:161`,
@@ -252,17 +252,4 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
     throw runtimeError('E_LAB_START', `${d.device}: starting ${missing.join(', ')} failed (exit ${r.code}): ${tail}`, `see ${log}`);
   }
   return missing;
-}
-
-/** Stop every process of the device: by pid file, then whatever still runs in its namespace. */
-export async function stopDevice(d: DeviceRuntime): Promise<void> {
-  for (const name of ALL_DAEMONS) {
-    const pid = await readPid(pidFile(d, name));
-    if (alive(pid))
-      try {
-        process.kill(pid!, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-  }
 }

@@ -8,28 +8,28 @@ import type { ManagementFile } from '../inventory/management-schema.js';
 import { refPath, secretRef } from '../lib/secret-ref-token.js';
 import type { Device, Level, Topology } from './types.js';
 
-export interface NtpServer {
+interface NtpServer {
   address: string;
   prefer: boolean;
 }
-export interface SyslogCollector {
+interface SyslogCollector {
   address: string;
   port: number;
   protocol: 'udp' | 'tcp';
 }
-export interface TacacsGroup {
+interface TacacsGroup {
   name: string;
   servers: Array<{ address: string; port: number }>;
   /** Secret path of the shared key. */
   sharedKey: string;
 }
-export interface LocalUser {
+interface LocalUser {
   name: string;
   privilege: number;
   /** Secret path of the password. */
   password: string;
 }
-export interface SnmpUser {
+interface SnmpUser {
   name: string;
   group: string;
   auth: 'sha' | 'sha256';
@@ -110,11 +110,6 @@ export function managementFor(topology: Topology, device: Device): ManagementSet
 }
 
 const LEVEL_OF = new WeakMap<Topology, Map<string, Level>>();
-
-/** The SNMPv3 user the NOC's poller uses (the first marked `poller`, else the first). */
-export function pollerUser(settings: ManagementSettings): SnmpUser {
-  return settings.snmp.users.find((u) => u.poller) ?? settings.snmp.users[0]!;
-}
 
 /** `{{secret:PATH}}` for a path: the only form a secret takes in a rendered file. */
 export const ref = (path: string): string => secretRef(path);

@@ -21,8 +21,8 @@ import type { ScopedTopology } from '../scope.js';
 import { deviceNs } from '../names.js';
 import { run } from '../shell.js';
 
-export const GUARD_TABLE = 'stacks_exit_guard';
-export const NAT_TABLE = 'stacks_exit_nat';
+const GUARD_TABLE = 'stacks_exit_guard';
+const NAT_TABLE = 'stacks_exit_nat';
 /** Named counters of the inbound chain (read by tests and `nft list counters`). */
 export const GUARD_COUNTERS = ['urpf_dropped', 'denied', 'admitted'] as const;
 

@@ -22,11 +22,11 @@ export const lanSwitchNs = (lab: string, site: string): string => `${nsPrefix(la
 export const lanSwitchPort = (index: number): string => `r${index}`;
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
-export const virtualMac = (family: 'ipv4' | 'ipv6', vrid: number): string => `00:00:5e:00:0${family === 'ipv4' ? 1 : 2}:${hex(vrid)}`;
-export const macvlanName = (family: 'ipv4' | 'ipv6', base: string, vrid: number): string => `vrrp${family === 'ipv4' ? 4 : 6}-${base}-${vrid}`.slice(0, 15);
+const virtualMac = (family: 'ipv4' | 'ipv6', vrid: number): string => `00:00:5e:00:0${family === 'ipv4' ? 1 : 2}:${hex(vrid)}`;
+const macvlanName = (family: 'ipv4' | 'ipv6', base: string, vrid: number): string => `vrrp${family === 'ipv4' ? 4 : 6}-${base}-${vrid}`.slice(0, 15);
 
 /** `ip -batch` lines (inside the device's namespace) creating what is missing of its VRRP macvlans. */
-export function vrrpMacvlanCommands(lans: readonly Interface[], now: Map<string, LinkInfo>): string[] {
+function vrrpMacvlanCommands(lans: readonly Interface[], now: Map<string, LinkInfo>): string[] {
   const out: string[] = [];
   for (const iface of lans) {
     const g = iface.vrrp;
@@ -54,7 +54,7 @@ export function vrrpMacvlanCommands(lans: readonly Interface[], now: Map<string,
 }
 
 /** The LAN switch's bridge and its ports, up (inside the switch namespace). */
-export function lanSwitchCommands(ports: string[], now: Map<string, LinkInfo>): string[] {
+function lanSwitchCommands(ports: string[], now: Map<string, LinkInfo>): string[] {
   const out: string[] = [];
   if (!now.has(LAN_BRIDGE)) out.push(`link add ${LAN_BRIDGE} type bridge`);
   out.push(`link set ${LAN_BRIDGE} up`);

@@ -27,6 +27,7 @@ export interface ConfigLine {
 /** Reference bandwidth (Mbps) for OSPF costs: 100G, so 10G = 10, 2G = 50, 200M = 500 stay distinct. */
 export const REFERENCE_BANDWIDTH_MBPS = 100_000;
 export const FAST_TIMERS = { helloSeconds: 1, deadSeconds: 3 } as const;
+const BACKBONE_AREA = '0.0.0.0';
 /** The Linux loopback: FRR configs put the router's /32 and /128 on it (the lab cannot use dummy links). */
 export const LOOPBACK_NAME = 'lo';
 

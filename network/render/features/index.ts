@@ -11,9 +11,9 @@ import { vrrpFeature } from './vrrp.js';
 import { qosFeature } from './qos.js';
 import { managementFeature } from './management.js';
 
-export type { DialectHooks, FeatureContext, RenderFeature } from './types.js';
+export type { FeatureContext } from './types.js';
 
-export const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature, exitGuardFeature, vrrpFeature, qosFeature, managementFeature];
+const RENDER_FEATURES: readonly RenderFeature[] = [ospfAuthFeature, bfdFeature, exitGuardFeature, vrrpFeature, qosFeature, managementFeature];
 
 type HookName = keyof DialectHooks;
 type HookArgs<H extends HookName> = DialectHooks[H] extends ((ctx: FeatureContext, ...rest: infer A) => ConfigLine[]) | undefined ? A : never;
