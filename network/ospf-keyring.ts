@@ -14,17 +14,11 @@
  * Pure: plain data in and out.
  */
 
-/**
- * OSPF key ids: VRP and FRR ospfd take 1–255 (the OSPFv3 trailer's 16 bits hold that too).
- * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
- */
+/** OSPF key ids: VRP and FRR ospfd take 1–255 (the OSPFv3 trailer's 16 bits hold that too). */
 export const MAX_KEY_ID = 255;
 
-/**
- * Where an area's key roll stands.
- * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
- */
-export type RollPhase = 'steady' | 'accept' | 'send';
+/** Where an area's key roll stands. */
+type RollPhase = 'steady' | 'accept' | 'send';
 
 export interface AreaKeys {
   /** Key ids every router of the area accepts, ascending. */
@@ -42,10 +36,7 @@ export function areaKeys(ring: OspfKeyring | undefined, area: string): AreaKeys 
   return ring?.[area] ?? FIRST_KEY;
 }
 
-/**
- * The phase an area's keys are in.
- * @public the key roll's API: `stacks secrets rotate ospf` (wip/ospfsec, landing) imports it; knip: not yet dead
- */
+/** The phase an area's keys are in. */
 export function rollPhase(k: AreaKeys): RollPhase {
   if (k.keys.length === 1) return 'steady';
   return k.send === newerKey(k) ? 'send' : 'accept';
