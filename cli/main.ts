@@ -57,6 +57,8 @@ async function buildProgram(argv: readonly string[] = []): Promise<Command> {
 
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
+  // `plan --detailed-exitcode` says "changes" with 2, so there (as in terraform) every error is 1
+  const failed = (code: number) => (code !== 0 && verbOf(argv) === 'plan' && argv.includes('--detailed-exitcode') ? 1 : code);
   if (verbOf(argv) === undefined && argv.includes('--version')) {
     const v = { stacks: VERSION, node: process.version, platform: `${process.platform}_${process.arch}` };
     process.stdout.write(json ? JSON.stringify(v, null, 2) + '\n' : `stacks v${v.stacks}\non node ${v.node} ${v.platform}\n`);
@@ -76,8 +78,8 @@ export async function main(argv: string[]): Promise<number> {
           JSON.stringify({ error: { code: 'E_USAGE', kind: 'input', commander: e.code, message: String(e.message ?? '').replace(/^error: /, '') } }, null, 2) +
             '\n',
         );
-      return 2;
+      return failed(2);
     }
-    return reportError(err, program.opts().json === true || json);
+    return failed(reportError(err, program.opts().json === true || json));
   }
 }

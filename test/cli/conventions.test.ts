@@ -1,7 +1,7 @@
 /** The CLI conventions people know from Terraform, checked on the built CLI. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
@@ -67,11 +67,30 @@ describe('CLI conventions', () => {
     expect(labPlan.code, labPlan.stderr).toBe(2);
     expect(labPlan.stdout).toMatch(/lab cnone: \d+ to create, 0 to update, 0 to remove, 0 unchanged/);
     expect((await runCli(lab)).code).toBe(0);
+    // a usage error or a scope that names nothing is 1 as well (2 would read as "changes")
+    expect((await runCli([...base, '--detailed-exitcode', '--no-such-flag'])).code).toBe(1);
+    expect((await runCli([...base, '--no-such-flag'])).code).toBe(2);
+    const badScope = await runCli([...lab, '--detailed-exitcode', '--scope', 'cities=nowhere']);
+    expect(badScope.code, badScope.stderr).toBe(1);
+    expect(badScope.stderr).toMatch(/nowhere/);
+    // ssh: the routers of routers.yaml the target never deployed to are to create; without the file an error
+    const ssh = [...base, '--target', 'ssh', '--detailed-exitcode'];
+    const noRouters = await runCli(ssh);
+    expect(noRouters.code, noRouters.stderr).toBe(1);
+    expect(noRouters.stderr).toMatch(/routers\.yaml/);
+    await writeFile(join(inv.dir, 'routers.yaml'), 'routers:\n  - { device: xian.xincheng.t01-r1, address: 127.0.0.1, platform: frr }\n');
+    try {
+      const sshPlan = await runCli(ssh);
+      expect(sshPlan.code, sshPlan.stderr).toBe(2);
+      expect(sshPlan.stdout).toMatch(/ssh lab: 1 to create, 0 to update, 0 unchanged/);
+    } finally {
+      await rm(join(inv.dir, 'routers.yaml'));
+    }
     // openstack: an error (here: no terraform) is 1 under --detailed-exitcode, 3 without
     const env = { STACKS_TERRAFORM: join(work, 'no-such-terraform') };
     expect((await runCli([...base, '--target', 'openstack', '--detailed-exitcode'], { env })).code).toBe(1);
     expect((await runCli([...base, '--target', 'openstack'], { env })).code).toBe(3);
-  }, 120_000);
+  }, 180_000);
 
   it('ipam next checks lengths per family', async () => {
     const v4 = await runCli(['ipam', 'next', '--in', 'xian.yanta', '--length', '56']);

@@ -19,6 +19,7 @@ import { readSecrets } from '../../lab/secrets.js';
 import { renderLabConfig } from '../../lab/model.js';
 import { labPaths } from '../../lab/names.js';
 import { DeviceSession } from '../../lab/ssh.js';
+import { runCli } from '../support/cli.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
 const LAB = `t${process.pid % 100000}`;
@@ -125,6 +126,17 @@ describe.sequential('lab on real FRR', () => {
     const r = await deployLab({ ...base, ...deployOpts });
     expect(r.changed).toBe(0);
     expect(r.unchanged).toBe(10);
+  });
+
+  test('plan --target lab --detailed-exitcode: 0 on the deployed lab, 2 for a wider scope', { timeout: 120_000 }, async () => {
+    const plan = ['--inventory', DEFAULT_INVENTORY_DIR, '--state-dir', stateDir, 'plan', '--target', 'lab', '--lab', LAB, '--detailed-exitcode'];
+    const same = await runCli(plan);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/0 to create, 0 to update, 0 to remove, 10 unchanged/);
+    // one more township under the same county: it is created, its county router updated
+    const wider = await runCli([...plan, '--scope', SCOPE.replace('townships=2', 'townships=3')]);
+    expect(wider.code, wider.stderr).toBe(2);
+    expect(wider.stdout).toMatch(/[1-9]\d* to create, [1-9]\d* to update, 0 to remove/);
   });
 
   test('a changed link shows in plan, deploys, and leaves nothing to plan', { timeout: 300_000 }, async () => {
