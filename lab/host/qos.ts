@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
 import type { QosClass, QosPolicy } from '../../network/types.js';
 import { run, tcBatch } from '../shell.js';
 
-export const HTB_ROOT = '1:';
-export const CIRCUIT_CLASS = '1:1';
+const HTB_ROOT = '1:';
+const CIRCUIT_CLASS = '1:1';
 const IPV4_PRIO = 1;
 const IPV6_PRIO = 2;
 /**
@@ -35,7 +35,7 @@ const IPV6_PRIO = 2;
 const U32_TABLE = { ipv4: '800', ipv6: '801' } as const;
 const HTB_PRIO: Record<QosClass['queue'], number> = { priority: 0, assured: 1, default: 2 };
 
-export interface HtbLeaf {
+interface HtbLeaf {
   /** The class table's id (`realtime-video`). */
   id: string;
   classid: string;
@@ -46,7 +46,7 @@ export interface HtbLeaf {
   dscp: number[];
 }
 
-export interface DscpFilter {
+interface DscpFilter {
   family: 'ipv4' | 'ipv6';
   dscp: number;
   /** u32 handle within the family's hash table (`800::N`, `801::N`). */
@@ -210,7 +210,7 @@ export function parseQdiscState(qdiscs: string, classes: string, filters: string
 }
 
 /** What one interface's egress holds now (three tc calls; only where our htb root may already be). */
-export async function readQdiscState(ns: string, ifname: string): Promise<QdiscState> {
+async function readQdiscState(ns: string, ifname: string): Promise<QdiscState> {
   const tc = (args: string[], empty: string) =>
     run('tc', ['-n', ns, '-j', ...args, 'dev', ifname], { allowFail: true }).then((r) => (r.code === 0 ? r.stdout : empty));
   const qdiscs = await tc(['qdisc', 'show'], '[]');
