@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 /** VRP port types, slowest first (network/render/vrp-names.ts vrpPortType picks one per circuit rate). */
-export const PORT_TYPES = ['GigabitEthernet', 'XGigabitEthernet', '25GE', '40GE', '100GE'] as const;
+const PORT_TYPES = ['GigabitEthernet', 'XGigabitEthernet', '25GE', '40GE', '100GE'] as const;
 
 const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a model name of letters, digits, ".", "_" and "-"');
 const level = z.enum(['province', 'city', 'county', 'township', 'department', 'datacenter']);
@@ -61,4 +61,3 @@ export const hardwareSchema = z
   });
 export type HardwareFile = z.infer<typeof hardwareSchema>;
 export type HardwareCard = HardwareFile['models'][string]['cards'][number];
-export type PortType = (typeof PORT_TYPES)[number];

@@ -140,7 +140,7 @@ const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
  * series of its registry on each scrape, which took 100–300 ms for these two families alone.
  * `replace` sets the whole family; an object no longer listed has no series any more.
  */
-export class TextGauge {
+class TextGauge {
   #encoded = Buffer.alloc(0);
   #rows: ReadonlyArray<{ labels: Record<string, string>; value: number }> = [];
   constructor(

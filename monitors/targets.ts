@@ -29,14 +29,14 @@ function indexOf(topology: Topology) {
   return ix;
 }
 
-export function placementOf(topology: Topology, device: Device): Placement {
+function placementOf(topology: Topology, device: Device): Placement {
   const { sites } = indexOf(topology);
   const site = sites.get(device.site);
   return { site: device.site, city: cityOf(sites, device.site, topology.province.id), level: site?.level ?? 'unknown' };
 }
 
 /** Interface name → link and tier rate, for every interface of the device that terminates a link. */
-export function interfaceBindings(topology: Topology, device: Device): Record<string, InterfaceBinding> {
+function interfaceBindings(topology: Topology, device: Device): Record<string, InterfaceBinding> {
   const { links } = indexOf(topology);
   const out: Record<string, InterfaceBinding> = {};
   for (const itf of device.interfaces) {

@@ -21,7 +21,7 @@ import { parsePortName, portName, vrpPortType, vrpSlot } from './render/vrp-name
 import type { Device, Interface, Level } from './types.js';
 
 /** device id → model interface name → VRP port name. */
-export type PortLedger = Record<string, Record<string, string>>;
+type PortLedger = Record<string, Record<string, string>>;
 
 export interface PortPlan {
   /** The `ports` section as it must be after this run. */

@@ -188,7 +188,7 @@ const LEDGER_COMMENT =
   "IPAM allocation ledger: every site's block per family (`allocations`) and every cloud pool (`pools`: provider networks, tenant aggregates and subnets, VIPs) and every router interface's physical port (`ports`: device, model interface, VRP port). `stacks synth` fills in what has no entry and never moves an existing one, so adding or removing a site or a tenant renumbers and re-cables nobody else. Entries of removed sites and pools stay (their prefixes remain reserved) until a person deletes them; a removed interface's port is freed.";
 
 /** JSON rather than YAML: the ledger has an entry per site (~2,000) and JSON parses ~50x faster. */
-export function ledgerJson(ipam: IpamPlan, ports?: PortPlan): string {
+function ledgerJson(ipam: IpamPlan, ports?: PortPlan): string {
   const portSection = ports && Object.keys(ports.ledger).length ? { ports: ports.ledger } : {};
   return stableJson({ $comment: LEDGER_COMMENT, ...ipam.ledger, ...portSection });
 }

@@ -29,7 +29,7 @@ export function vrpPortType(bandwidthMbps: number): string {
 }
 
 /** Which card a model interface sits on (see the module comment). */
-function vrpSlot(device: Device, iface: Interface): number {
+export function vrpSlot(device: Device, iface: Interface): number {
   switch (iface.kind) {
     case 'lan':
       return 0;

@@ -32,7 +32,7 @@ import { ControlPlane } from './spf.js';
 import { resolveTarget, traceFlow, type Trace } from './trace.js';
 
 export type { RenderedConfigFile } from './load.js';
-export { renderedConfigs } from './load.js';
+export { renderedConfigs, loadConfigs } from './load.js';
 export type { DeviceRib } from './rib.js';
 export { renderTrace, type Trace } from './trace.js';
 export { renderVerificationSarif } from './sarif.js';
