@@ -57,8 +57,14 @@ const mtime = (file: string | undefined) => (file && existsSync(file) ? statSync
 
 export interface KpiReportOptions {
   securityWindowMs: number;
-  /** State dir: where the migration journal lives. */
+  /** State dir: where the migration journal and the deployed lab's state live. */
   stateDir?: string;
+  /**
+   * Read the deployed network's running configs for indicator 1 (the lab instance named here, when
+   * it is deployed): one SSH session per device, so `stacks kpi` asks and the daemon's minutely
+   * refresh does not.
+   */
+  runningConfigsOf?: string;
   now?: number;
 }
 
@@ -88,6 +94,16 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
       } finally {
         j.db.close();
       }
+    },
+    runningConfigs: async () => {
+      if (!opts.stateDir || opts.runningConfigsOf === undefined) return undefined;
+      const instance = opts.runningConfigsOf;
+      if (!existsSync(join(opts.stateDir, 'lab', instance, 'state.json'))) return undefined; // lab/names.ts labPaths().state
+      // loaded on demand: the lab target pulls in the SSH client and the drivers
+      const { loadTarget } = await import('../targets/registry.js');
+      const target = await loadTarget('lab');
+      const at = Date.now();
+      return { target: target.name, instance, devices: await target.drift({ stateDir: opts.stateDir, inventoryDir: inv.dir, instance }), at };
     },
     policy: async () => monitoringPolicy(inv.province.monitoring),
     securityWindowMs: async () => opts.securityWindowMs,

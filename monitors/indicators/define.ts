@@ -15,6 +15,7 @@ import type { SystemRow } from '../../migrations/journal.js';
 import type { Fault } from '../types.js';
 import type { MonitoredObject, WatchSpan } from '../store/store.js';
 import type { MonitoringPolicy } from '../policy.js';
+import type { DeviceDrift } from '../../targets/types.js';
 
 export type Basis = 'live' | 'journal' | 'declared';
 
@@ -35,6 +36,11 @@ export interface IndicatorInputs {
   privateNetworks: { indicator: IntegrationIndicator; at: number | null };
   clouds: CloudModel | undefined;
   store: StoreView | undefined;
+  /**
+   * The deployed devices' running configs against the rendered (merged) intent, read through their
+   * drivers as `stacks drift` reads them; undefined when nothing is deployed or the caller did not ask.
+   */
+  runningConfigs: { target: string; instance: string; devices: DeviceDrift[]; at: number } | undefined;
   /** The migration journal's systems; undefined when no migration has run here. */
   migrations: { rows: SystemRow[]; at: number } | undefined;
   policy: MonitoringPolicy;

@@ -5,14 +5,14 @@
  * - the FRR driver's getters (facts, interfaces, OSPF/OSPFv3 neighbours with uptime, BFD, VRRP);
  * - a one-link cost change on a county router is applied as a difference: every adjacency of that
  *   router keeps its uptime, and a ping across an untouched link loses nothing during the commit;
- * - drift: none after a deploy; a hand edit on a router shows, naming the device.
+ * - drift: none after a deploy; a hand edit on a router shows, naming the device, and keeps its
+ *   site out of indicator 1 (the merge, read from the running configs).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
 import { deployLab, type DeployOptions } from '../../lab/deploy.js';
 import { destroyLab, findLeftovers } from '../../lab/destroy.js';
 import { renderLabConfig } from '../../lab/model.js';
@@ -21,6 +21,8 @@ import { DeviceSession } from '../../lab/ssh.js';
 import { labDriver } from '../../lab/driver.js';
 import type { ConfigDriver, OspfNeighbour } from '../../drivers/types.js';
 import { loadTarget } from '../../targets/registry.js';
+import { kpiReport } from '../../monitors/kpi-report.js';
+import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
@@ -180,11 +182,22 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     const drifted = (await lab.drift(ctx)).filter((d) => d.commands.length);
     expect(drifted.map((d) => d.device)).toEqual([COUNTY_PEER]);
     expect(drifted[0]!.commands.join('\n')).toMatch(/interface peer0\n\s*ip ospf cost \d+/);
+    // indicator 1 reads the same running configs: the hand-edited county is not on the merged backbone
+    const merge = async () =>
+      (await kpiReport(await loadInventory(DEFAULT_INVENTORY_DIR), undefined, { securityWindowMs: 86_400_000, stateDir, runningConfigsOf: LAB })).find(
+        (r) => r.id === 1,
+      )!;
+    const during = await merge();
+    expect(during).toMatchObject({ basis: 'live', status: 'ok', detail: { drifted_sites: ['xian.xincheng'], unread_sites: [] } });
+    const deployedSites = (during.detail as { deployed_sites: number }).deployed_sites;
+    expect(deployedSites).toBeGreaterThan(3);
+    expect(during.numerator).toBe(deployedSites - 1);
     // the commands drift prints put the router back
     const fix = await driverOf(COUNTY_PEER);
     await fix.drv.exec('cat > /var/tmp/fix.vtysh && vtysh -f /var/tmp/fix.vtysh', drifted[0]!.commands.join('\n') + '\n');
     fix.close();
     expect((await lab.drift(ctx)).filter((d) => d.commands.length)).toEqual([]);
+    expect((await merge()).numerator).toBe(deployedSites);
   });
 
   test('atomic: a change that cuts a township off only when both county routers make it is rolled back on both; nothing else moves', {
