@@ -23,6 +23,7 @@ import { monitoringPolicy } from './policy.js';
 import { WINDOWS } from './uptime.js';
 import { FIX_WINDOW_MS } from './types.js';
 import type { FaultStore } from './store/store.js';
+import { labPaths } from '../lab/names.js';
 
 export async function storeView(store: FaultStore | undefined, now = Date.now()): Promise<StoreView | undefined> {
   if (!store) return undefined;
@@ -98,7 +99,7 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
     runningConfigs: async () => {
       if (!opts.stateDir || opts.runningConfigsOf === undefined) return undefined;
       const instance = opts.runningConfigsOf;
-      if (!existsSync(join(opts.stateDir, 'lab', instance, 'state.json'))) return undefined; // lab/names.ts labPaths().state
+      if (!existsSync(labPaths(opts.stateDir, instance).state)) return undefined;
       // loaded on demand: the lab target pulls in the SSH client and the drivers
       const { loadTarget } = await import('../targets/registry.js');
       const target = await loadTarget('lab');
