@@ -54,8 +54,9 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
   await writeFile(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
   await writeFile(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
   if (!existsSync(join(p.etc, 'frr.conf'))) await writeFile(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
-  for (const f of ['vtysh.conf', 'daemons', 'frr.conf']) await chown(join(p.etc, f), uid, gid);
-  await writeFile(join(p.etc, 'reset.sh'), resetScript(d.hostname), { mode: 0o755 });
+  await writeFile(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
+  for (const f of ['vtysh.conf', 'daemons', 'frr.conf', 'boot.conf']) await chown(join(p.etc, f), uid, gid);
+  await writeFile(join(p.etc, 'reset.sh'), resetScript(), { mode: 0o755 });
   await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home), { mode: 0o644 });
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
@@ -65,27 +66,31 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
 }
 
 /**
+ * One FRR daemon started on the hostname alone (boot.conf, written by prepareDevice); its config
+ * comes by one vtysh pass after. Paths are the in-namespace ones: user frr may not traverse the
+ * state dir (mkdtemp makes it 0700), but the bind-mounted directories are its own.
+ */
+const startFrrDaemon = (name: string) =>
+  `/usr/lib/frr/${name} -d -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/boot.conf --log file:/var/tmp/${name}.log${name === 'zebra' ? ' -s 16777216' : ''}`;
+
+/**
  * Commit by replacement: restart FRR empty and load a whole config in one vtysh pass. Used for
  * commits and rollbacks alike. frr-reload.py (8.4) was tried first: it sends one vtysh call per
  * changed line, takes minutes to roll a full config back on a busy host, and fails on some
  * interface stanzas ("Failure to communicate to ospf6d, line: interface up0"); a restart takes a
  * second and the lab's fast timers re-form adjacencies within a few more. Runs inside the device.
  */
-function resetScript(hostname: string): string {
+function resetScript(): string {
   return [
     '#!/bin/sh',
     '# usage: reset.sh [CONFIG] — restart FRR empty, then apply CONFIG (if given) in one vtysh pass.',
-    `echo 'hostname ${hostname}' > /etc/frr/boot.conf`,
     `for d in ${[...FRR_DAEMONS].reverse().join(' ')}; do`,
     '  pid=$(cat /run/frr/$d.pid 2>/dev/null) || continue',
     '  kill $pid 2>/dev/null || continue',
     '  i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
     '  kill -9 $pid 2>/dev/null || true',
     'done',
-    `for d in ${FRR_DAEMONS.join(' ')}; do`,
-    '  extra=; [ $d = zebra ] && extra="-s 16777216"',
-    '  /usr/lib/frr/$d -d -u frr -g frr -i /run/frr/$d.pid -f /etc/frr/boot.conf --log file:/var/tmp/$d.log $extra',
-    'done',
+    ...FRR_DAEMONS.map(startFrrDaemon),
     'if [ -n "$1" ]; then vtysh -f "$1"; fi',
     '',
   ].join('\n');
@@ -227,21 +232,14 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
         `SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`,
       );
     } else {
-      // Each FRR daemon starts on the hostname alone, and the confirmed config (just the hostname on a
-      // fresh device: the deploy pushes the rest) is applied by one vtysh pass below, as reset.sh
-      // does. A daemon given the integrated frr.conf with -f parses every line itself: ospfd 8.4 has
-      // no `key chain` node, so the OSPFv3 key chain's `exit` leaves its config mode and it drops
-      // every line after it, `router ospf` included. Paths are the in-namespace ones: user frr may
-      // not traverse the state dir (mkdtemp makes it 0700), but the bind-mounted directories are its own.
-      const extra = name === 'zebra' ? ' -s 16777216' : '';
-      steps.push(`/usr/lib/frr/${name} -d -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/boot.conf --log file:/var/tmp/${name}.log${extra}`);
+      // The confirmed config (just the hostname on a fresh device: the deploy pushes the rest) is
+      // applied by one vtysh pass below, as reset.sh does. A daemon given the integrated frr.conf
+      // with -f parses every line itself: ospfd 8.4 has no `key chain` node, so the OSPFv3 key
+      // chain's `exit` leaves its config mode and it drops every line after it, `router ospf` included.
+      steps.push(startFrrDaemon(name));
     }
   }
-  if (missing.some((n) => (FRR_DAEMONS as readonly string[]).includes(n))) {
-    const firstFrr = steps.findIndex((s) => s.startsWith('/usr/lib/frr/'));
-    steps.splice(firstFrr, 0, `echo ${q(`hostname ${d.hostname}`)} > /etc/frr/boot.conf`);
-    steps.push('vtysh -f /etc/frr/frr.conf');
-  }
+  if (missing.some((n) => (FRR_DAEMONS as readonly string[]).includes(n))) steps.push('vtysh -f /etc/frr/frr.conf');
   // Daemons keep whatever stdio they inherit: point it at a log file, or the pipe back to us stays
   // open for as long as they live and the start would never return.
   const log = join(p.dir, 'start.log');
