@@ -1,6 +1,6 @@
 /** Bounded, precise input errors: every case names the file and the place in it, exit 2. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadInventory } from './load.js';
 import { MAX_REPORTED, StacksError, StacksErrors } from '../lib/errors.js';
@@ -94,5 +94,27 @@ describe('inventory input errors', () => {
     const err = await failure(copy.dir);
     expect(err.code).toBe('E_FILE_OUTSIDE');
     expect(err.path).toBe('files.ledger');
+  });
+
+  it('routers.yaml is read only when province.yaml names it; named, it must exist, hold something and have its shape', async () => {
+    copy = await copyInventory();
+    // an unnamed routers.yaml is not read at all (the ssh target then says province.yaml names none)
+    await writeFile(join(copy.dir, 'routers.yaml'), 'routers: oops\n');
+    expect((await loadInventory(copy.dir)).routers).toBeUndefined();
+    await copy.edit('province.yaml', (d) => (d.files.routers = 'routers.yaml'));
+    const bad = await failure(copy.dir);
+    expect(bad.describe()).toMatch(/routers\.yaml: routers: /);
+    await writeFile(join(copy.dir, 'routers.yaml'), 'routers:\n  - { device: xian-r1, address: 10.255.0.300, platform: frr }\n');
+    expect((await failure(copy.dir)).describe()).toMatch(/routers\.yaml: routers\[0\]\.address: must be an IPv4 or IPv6 address/);
+    await writeFile(join(copy.dir, 'routers.yaml'), '');
+    const empty = await failure(copy.dir);
+    expect(empty.code).toBe('E_EMPTY_FILE');
+    expect(empty.describe()).toMatch(/routers\.yaml: .*is empty \(named by province\.yaml files\.routers\)/);
+    await rm(join(copy.dir, 'routers.yaml'));
+    const missing = await failure(copy.dir);
+    expect(missing.code).toBe('E_FILE_MISSING');
+    expect(missing.path).toBe('files.routers');
+    await writeFile(join(copy.dir, 'routers.yaml'), 'routers:\n  - { device: xian-r1, address: 10.255.0.11, platform: frr }\n');
+    expect((await loadInventory(copy.dir)).routers?.routers[0]).toMatchObject({ device: 'xian-r1', port: 22, user: 'root' });
   });
 });

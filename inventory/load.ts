@@ -35,6 +35,7 @@ import {
   type ProvinceFile,
 } from './schema.js';
 import { hardwareSchema, type HardwareFile } from './hardware-schema.js';
+import { routersSchema, type RoutersFile } from './routers-schema.js';
 
 /** The embedded default inventory: the folder this module sits in (Shaanxi). */
 export const DEFAULT_INVENTORY_DIR = resolve(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]inventory$/, '/inventory'));
@@ -62,6 +63,8 @@ export interface Inventory {
   management?: ManagementFile;
   /** Router models and their physical ports (hardware.yaml); absent: ports are unbounded and none is shut. */
   hardware?: HardwareFile;
+  /** The routers outside the lab (routers.yaml) the ssh target deploys to; absent when province.yaml names none. */
+  routers?: RoutersFile;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -154,6 +157,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
   const qos = paths.qos ? await loadFile(qosSchema, paths.qos) : undefined;
   const management = paths.management ? await loadFile(managementSchema, paths.management) : undefined;
   const hardware = paths.hardware ? await loadFile(hardwareSchema, paths.hardware) : undefined;
+  const routers = paths.routers ? await loadFile(routersSchema, paths.routers) : undefined;
   const inventory: Inventory = {
     dir: absDir,
     paths,
@@ -171,6 +175,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     extra,
     ...(management ? { management } : {}),
     ...(hardware ? { hardware } : {}),
+    ...(routers ? { routers } : {}),
   };
   checkReferences(inventory);
   return inventory;

@@ -160,6 +160,8 @@ export const provinceSchema = z.strictObject({
     management: z.string().optional(),
     /** Router models per role and their physical ports (inventory/hardware-schema.ts); absent: ports unbounded, none shut. */
     hardware: z.string().optional(),
+    /** The routers outside the lab the ssh target deploys to (inventory/routers-schema.ts); absent: no ssh target. */
+    routers: z.string().optional(),
   }),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */

@@ -4,6 +4,10 @@ import { monitoringFiles } from './stack.js';
 import { BURN_WINDOWS } from './codegen/rules.js';
 import type { Topology } from '../network/types.js';
 import { loadInventory, type Inventory } from '../inventory/load.js';
+import { StacksError } from '../lib/errors.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const topology = { province: { id: 'shaanxi', name: '陕西省' } } as Topology;
 let inventory: Inventory;
@@ -12,6 +16,18 @@ beforeAll(async () => {
   inventory = await loadInventory();
   files = monitoringFiles({ topology, inventory });
 });
+
+/** What a bad-input failure says (exit 2, never a bare Error). */
+function failure(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StacksError);
+    expect((err as StacksError).exitCode).toBe(2);
+    return (err as StacksError).describe();
+  }
+  throw new Error('expected a failure');
+}
 
 describe('monitoring stack', () => {
   it('writes rules, rule tests, Prometheus and Alertmanager configs and two dashboards, deterministically', () => {
@@ -60,6 +76,28 @@ describe('monitoring stack', () => {
           expect(overlap, `${name}: "${a.t}" overlaps "${b.t}"`).toBe(false);
         }
       }
+    }
+  });
+  it('takes the plan figures from the file province.yaml names, and says so when it names none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stacks-plan-data-'));
+    try {
+      const file = join(dir, 'targets.json');
+      const doc = JSON.parse(readFileSync(inventory.paths.plan_indicators!, 'utf8')) as { indicators: Array<{ id: number; target_2025: unknown }> };
+      doc.indicators.find((i) => i.id === 9)!.target_2025 = '99.5%';
+      writeFileSync(file, JSON.stringify(doc));
+      const moved = monitoringFiles({ topology, inventory: { ...inventory, paths: { ...inventory.paths, plan_indicators: file } } });
+      expect(moved.get('prometheus/rules.yml')).toContain('(14.4 * 0.005)');
+      delete (doc.indicators.find((i) => i.id === 9) as { target_2025?: unknown }).target_2025;
+      writeFileSync(file, JSON.stringify(doc));
+      expect(failure(() => monitoringFiles({ topology, inventory: { ...inventory, paths: { ...inventory.paths, plan_indicators: file } } }))).toMatch(
+        /targets\.json: indicators: indicator 9 has no target_2025 percentage/,
+      );
+      const { plan_indicators: _, ...unnamed } = inventory.paths;
+      expect(failure(() => monitoringFiles({ topology, inventory: { ...inventory, paths: unnamed } }))).toMatch(
+        /province\.yaml: files\.plan_indicators: names no plan indicators file/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -64,8 +64,9 @@ interface Opened {
 }
 
 async function openTarget(ctx: TargetContext): Promise<Opened> {
-  const topology = buildTopology(await loadInventory(ctx.inventoryDir));
-  const { file, routers } = await loadRouters(ctx.inventoryDir, new Set(topology.devices.map((d) => d.id)));
+  const inv = await loadInventory(ctx.inventoryDir);
+  const topology = buildTopology(inv);
+  const { file, routers } = loadRouters(inv, new Set(topology.devices.map((d) => d.id)));
   for (const [i, r] of routers.entries())
     if (!Object.hasOwn(RENDERERS, r.platform))
       throw inputError(

@@ -23,12 +23,13 @@ describe('deploy and drift usage', () => {
     expect(b.stderr).toMatch(/--stage-by/);
   });
 
-  it('drift on the ssh target without routers.yaml names the file it needs', async () => {
+  it('drift on the ssh target when province.yaml names no routers file says so', async () => {
     const work = mkdtempSync(join(tmpdir(), 'stx-drift-usage-'));
     try {
       const r = await runCli(['--state-dir', work, 'drift', '--target', 'ssh']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/routers\.yaml/);
+      expect(r.stderr).toMatch(/province\.yaml: files\.routers: .*names no routers file/);
+      expect(r.stderr).toMatch(/routers: routers\.yaml/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -38,6 +38,8 @@ function writeRouters(address: string): void {
 beforeAll(async () => {
   expect(process.getuid?.()).toBe(0); // namespaces and daemons: CI runs as root, never skipped
   cpSync(DEFAULT_INVENTORY_DIR, inventoryDir, { recursive: true });
+  const province = join(inventoryDir, 'province.yaml');
+  writeFileSync(province, readFileSync(province, 'utf8').replace(/^files:\n/m, 'files:\n  routers: routers.yaml\n'));
   writeRouters(ROUTER_ADDR);
   mkdirSync(join(stateDir, 'secrets'), { recursive: true });
   writeFileSync(join(stateDir, 'secrets', 'ssh.json'), JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
