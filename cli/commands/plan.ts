@@ -63,7 +63,10 @@ async function planModel(g: GlobalOptions, opts: PlanOptions): Promise<number> {
       });
     }
     emit(g, { target: 'model', accepted: Boolean(opts.accept), ...change }, () => renderChange(change, g.verbose, Boolean(opts.accept)));
-    return opts.detailedExitcode && !change.summary.unchanged ? 2 : 0;
+    // 2 answers "is something still to accept?", as terraform's 2 answers "is something still to
+    // apply?". Once accepted nothing is pending (like a successful `terraform apply`): 0. What was
+    // accepted is in the output (the change, `accepted: true`).
+    return opts.detailedExitcode && !opts.accept && !change.summary.unchanged ? 2 : 0;
   } finally {
     lock?.release();
   }
@@ -101,10 +104,13 @@ export const planCommand: CommandModule = {
       .command('plan')
       .description('show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), lab, openstack')
       .option('-t, --target <target>', `model | ${[...targetNames(), 'openstack'].join(' | ')}`, 'model')
-      .option('--accept', 'record the current plan as the accepted baseline (target model)')
+      .option('--accept', 'record the current plan as the accepted baseline (target model only)')
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
       .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
-      .option('--detailed-exitcode', 'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan)')
+      .option(
+        '--detailed-exitcode',
+        'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan); with --accept 0 once accepted, as nothing is left pending',
+      )
       .option(
         '--tf-backend <kind>',
         'with --target openstack: Terraform state backend, local (under --state-dir) or pg (PG_CONN_STR); default: $STACKS_TF_BACKEND, else province.yaml terraform.backend, else local',
@@ -113,6 +119,14 @@ export const planCommand: CommandModule = {
         const g = globals();
         try {
           const load = TARGETS[opts.target];
+          if (opts.accept && opts.target !== 'model')
+            throw inputError(
+              'E_USAGE',
+              '(command line)',
+              '--accept',
+              `--accept records the model's baseline; the ${opts.target} plan compares with what the target runs, which deploy changes`,
+              'run `stacks plan --accept` (target model), or `stacks deploy` to change the target',
+            );
           if (!load && !isTarget(opts.target))
             throw inputError(
               'E_USAGE',

@@ -1,7 +1,7 @@
 /** The CLI conventions people know from Terraform, checked on the built CLI. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
@@ -60,6 +60,17 @@ describe('CLI conventions', () => {
     expect((await runCli([...base, '--detailed-exitcode'])).code).toBe(2); // no baseline: everything is new
     expect((await runCli([...base, '--accept'])).code).toBe(0);
     expect((await runCli([...base, '--detailed-exitcode'])).code).toBe(0);
+    // accepting is not "changes pending": 0 once accepted, with what was accepted in the output
+    const fresh = ['--inventory', inv.dir, '--state-dir', join(work, 'state-accept'), '--json', 'plan'];
+    const accepted = await runCli([...fresh, '--accept', '--detailed-exitcode']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(JSON.parse(accepted.stdout)).toMatchObject({ accepted: true, summary: { unchanged: false } });
+    expect((await runCli([...fresh, '--detailed-exitcode'])).code).toBe(0);
+    // --accept is the model's: on a target plan it is a usage error (1 under --detailed-exitcode)
+    const labAccept = await runCli([...fresh, '--accept', '--target', 'lab']);
+    expect(labAccept.code).toBe(2);
+    expect(JSON.parse(labAccept.stdout).error).toMatchObject({ code: 'E_USAGE', path: '--accept' });
+    expect((await runCli([...fresh, '--accept', '--target', 'lab', '--detailed-exitcode'])).code).toBe(1);
     expect((await runCli([...base, '--detailed-exitcode', '--target', 'nowhere'])).code).toBe(1);
     // every target plan supports: a lab not deployed has every device to create
     const lab = [...base, '--target', 'lab', '--lab', 'cnone'];
@@ -73,17 +84,21 @@ describe('CLI conventions', () => {
     const badScope = await runCli([...lab, '--detailed-exitcode', '--scope', 'cities=nowhere']);
     expect(badScope.code, badScope.stderr).toBe(1);
     expect(badScope.stderr).toMatch(/nowhere/);
-    // ssh: the routers of routers.yaml the target never deployed to are to create; without the file an error
+    // ssh: the routers of routers.yaml the target never deployed to are to create; when province.yaml
+    // names no routers file an error naming files.routers
     const ssh = [...base, '--target', 'ssh', '--detailed-exitcode'];
     const noRouters = await runCli(ssh);
     expect(noRouters.code, noRouters.stderr).toBe(1);
-    expect(noRouters.stderr).toMatch(/routers\.yaml/);
+    expect(noRouters.stderr).toMatch(/files\.routers: .*names no routers file/);
+    const province = await readFile(join(inv.dir, 'province.yaml'), 'utf8');
+    await writeFile(join(inv.dir, 'province.yaml'), province.replace(/^files:\n/m, 'files:\n  routers: routers.yaml\n'));
     await writeFile(join(inv.dir, 'routers.yaml'), 'routers:\n  - { device: xian.xincheng.t01-r1, address: 127.0.0.1, platform: frr }\n');
     try {
       const sshPlan = await runCli(ssh);
       expect(sshPlan.code, sshPlan.stderr).toBe(2);
       expect(sshPlan.stdout).toMatch(/ssh lab: 1 to create, 0 to update, 0 unchanged/);
     } finally {
+      await writeFile(join(inv.dir, 'province.yaml'), province);
       await rm(join(inv.dir, 'routers.yaml'));
     }
     // openstack: an error (here: no terraform) is 1 under --detailed-exitcode, 3 without
