@@ -112,7 +112,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   try {
-    sh(`ip netns pids ${NS} | xargs -r kill -9; ip netns del ${NS}; ip link del ${HOST_IF} 2>/dev/null || true`);
+    // a process may end between the listing and the kill: that is not a failure of the teardown
+    sh(`ip netns pids ${NS} | xargs -r kill -9 2>/dev/null || true; ip netns del ${NS}; ip link del ${HOST_IF} 2>/dev/null || true`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
