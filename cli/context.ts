@@ -65,13 +65,15 @@ export function reportError(err: unknown, json: boolean): number {
   // a disk error anywhere (ENOSPC, EACCES, EROFS…) says which path and what, never a stack trace
   const path = (err as NodeJS.ErrnoException | undefined)?.path;
   if (!(err instanceof StacksError) && path) err = fileError(err, path);
+  // What a command managed to produce before it broke (a drill's stored report) goes beside the error.
+  const produced = (err as { produced?: Record<string, unknown> } | undefined)?.produced ?? {};
   if (err instanceof StacksError) {
-    if (json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ error: err.toJSON(), ...produced }, null, 2) + '\n');
     process.stderr.write(`error: ${err.describe()}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  if (json) process.stdout.write(JSON.stringify({ error: { code: 'E_RUNTIME', kind: 'runtime', message: String(err) } }, null, 2) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ error: { code: 'E_RUNTIME', kind: 'runtime', message: String(err) }, ...produced }, null, 2) + '\n');
   process.stderr.write(`error: ${message}\n`);
   return EXIT.runtime;
 }

@@ -20,7 +20,7 @@ import { failback, failover, postChecks, type RunbookContext } from './runbook.j
 import { measure, round, verdict, type DrillReport, type StepRecord } from './report.js';
 import { clearJournal, recoverAbandoned, runningDrill, writeJournal } from './journal.js';
 import { reportId, saveReport } from './store.js';
-import { sleep } from './exec.js';
+import { sleep, until } from './exec.js';
 
 export interface DrillOptions {
   stateDir: string;
@@ -143,12 +143,16 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     });
     for (const family of ['ipv4', 'ipv6'] as const) {
       const addr = layout.serviceAddress[family].split('/')[0]!;
-      await recorder.check('pre-check', `service answers on ${addr}`, async () => ({ ok: await ready(clientNs, addr, 2) }));
+      // The address was just placed: the route to it reaches the client as OSPF converges, which on a
+      // loaded host takes seconds (the post-checks wait the same way).
+      await recorder.check('pre-check', `service answers on ${addr}`, async () => ({
+        ok: await until(() => ready(clientNs, addr, 1), 15_000, 300, opts.signal),
+      }));
     }
     const prodCtx = nodeContext(service, layout.nodes[0]!);
     for (const n of layout.nodes.slice(1)) {
       await recorder.check('pre-check', `${n.centre} streams ${n.mode === 'sync' ? 'synchronously' : 'asynchronously'}`, async () => ({
-        ok: await waitStreaming(prodCtx, n.appName, { sync: n.mode === 'sync', timeoutMs: 10_000, signal: opts.signal }),
+        ok: await waitStreaming(prodCtx, n.appName, { sync: n.mode === 'sync', timeoutMs: 20_000, signal: opts.signal }),
       }));
     }
     await recorder.check('pre-check', 'service address held by production only', async () => {

@@ -60,3 +60,13 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/** Ask `what` every `everyMs` until it says yes, the time is up or the drill is interrupted; a throw counts as no. */
+export async function until(what: () => Promise<boolean>, timeoutMs: number, everyMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal?.aborted) {
+    if (await what().catch(() => false)) return true;
+    await sleep(everyMs, signal);
+  }
+  return false;
+}

@@ -9,7 +9,7 @@ import type { Recorder } from './recorder.js';
 import { placeServiceAddress, removeServiceAddress } from './lab-centres.js';
 import { cloneStandby, demoteStopped, followPrimary, isRunning, promote, query, ready, setSynchronous, start, stop } from './pg-node.js';
 import { hostOf, nodeContext, replicationRows, saveService, syncNames, waitStreaming, type ServiceRecord } from './service.js';
-import { sleep } from './exec.js';
+import { until } from './exec.js';
 
 export interface RunbookContext {
   rec: ServiceRecord;
@@ -21,15 +21,6 @@ export interface RunbookContext {
 
 const node = (layout: DrLayout, centre: string): DrNode => layout.nodes.find((n) => n.centre === centre)!;
 const byRole = (layout: DrLayout, role: DrNode['role']) => layout.nodes.find((n) => n.role === role);
-
-async function until(what: () => Promise<boolean>, timeoutMs: number, everyMs: number, signal?: AbortSignal): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !signal?.aborted) {
-    if (await what().catch(() => false)) return true;
-    await sleep(everyMs, signal);
-  }
-  return false;
-}
 
 /** Failover after the failure; returns the centre of the primary afterwards. */
 export async function failover(ctx: RunbookContext, sc: Scenario): Promise<string> {

@@ -100,6 +100,8 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
           })
           .catch(() => undefined);
         if (stored && !g.json) process.stdout.write(`${renderReportText(stored.report)}\n\nstored: ${stored.files.json}\n`);
+        // under --json the report goes out beside the error, so a script sees which step broke
+        if (stored && g.json) (err as { produced?: Record<string, unknown> }).produced = { report: stored.report, stored: stored.files.json };
         throw err;
       } finally {
         process.off('SIGINT', onSigint);

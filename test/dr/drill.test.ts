@@ -81,8 +81,11 @@ describe('stacks dr drill on the lab', () => {
 
   test('production-centre loss: the synchronous class fails over with RPO 0 under its RTO, fails back, and the lab is restored', async () => {
     const r = await runCli([...base, '--json', 'dr', 'drill', '--scenario', 'production-loss', '--lab', LAB, '--failback'], { timeoutMs: 600_000 });
-    const report = JSON.parse(r.stdout) as DrillReport;
-    if (r.code !== 0) console.error(r.stderr, JSON.stringify(report.steps, null, 1));
+    // a drill that broke prints its error with the stored report beside it
+    const out = JSON.parse(r.stdout) as DrillReport & { error?: unknown; report?: DrillReport };
+    const report = out.report ?? out;
+    const why = `exit ${r.code}\n${r.stderr}\n${JSON.stringify(out.error ?? report.failures)}\n${JSON.stringify(report.steps, null, 1)}`;
+    expect(r.code, why).toBe(0);
     console.log(
       `production-loss drill: RTO ${report.rto_s} s, ${report.writes_lost}/${report.writes_acked} lost, failback downtime ${report.failback?.downtime_s} s, ${report.duration_s} s in all`,
     );
@@ -96,7 +99,6 @@ describe('stacks dr drill on the lab', () => {
     expect(report.failback).toMatchObject({ done: true, writes_lost: 0 });
     expect(report.primary_after).toBe('xinchuang');
     expect(report.passed).toBe(true);
-    expect(r.code).toBe(0);
     const names = report.steps.map((s) => s.name);
     expect(names.some((n) => n.startsWith('promote info-centre'))).toBe(true);
     expect(names.some((n) => n.startsWith('move the service address to info-centre'))).toBe(true);
