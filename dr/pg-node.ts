@@ -117,15 +117,24 @@ export async function isRunning(ctx: NodeContext): Promise<boolean> {
   return r.code === 0;
 }
 
-/** A query over the node's Unix socket (the control plane). */
-export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(ctx: NodeContext, sql: string, params: unknown[] = []): Promise<R[]> {
+/**
+ * A query over the node's Unix socket (the control plane). The connect timeout is generous: a
+ * runbook step failing because a loaded host took 3 s to fork a backend (seen in CI) is a broken
+ * drill, while the RTO is measured by the writer, not by these calls.
+ */
+export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  ctx: NodeContext,
+  sql: string,
+  params: unknown[] = [],
+  opts: { queryTimeoutMs?: number } = {},
+): Promise<R[]> {
   const client = new pg.Client({
     host: ctx.paths.socket,
     port: PG_PORT,
     user: PG_USER,
     database: DRILL_DB,
-    connectionTimeoutMillis: 3000,
-    query_timeout: 10_000,
+    connectionTimeoutMillis: 15_000,
+    query_timeout: opts.queryTimeoutMs ?? 10_000,
   });
   client.on('error', () => undefined);
   await client.connect();
@@ -137,7 +146,8 @@ export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(ctx
 }
 
 export async function promote(ctx: NodeContext): Promise<void> {
-  const rows = await query<{ ok: boolean }>(ctx, 'SELECT pg_promote(true, 30) AS ok');
+  // pg_promote waits up to 30 s itself: the query must outlive it
+  const rows = await query<{ ok: boolean }>(ctx, 'SELECT pg_promote(true, 30) AS ok', [], { queryTimeoutMs: 40_000 });
   if (!rows[0]?.ok) throw new Error(`${ctx.node.centre}: pg_promote did not finish within 30 s`);
 }
 
