@@ -3,6 +3,7 @@
  * NAPALM way — load candidate, compare with running, commit with a confirm timer, post-checks,
  * confirm or roll back. Devices go province-first down the site tree, `parallel` at a time.
  */
+import { join } from 'node:path';
 import type { ScopedTopology } from './scope.js';
 import { labPaths, checkLabId, DEFAULT_LAB_ID } from './names.js';
 import { acquireLock } from './lock.js';
@@ -11,7 +12,7 @@ import { preflight } from './preflight.js';
 import { assertMgmtBlockFree } from './mgmt-clash.js';
 import { bringUp } from './up.js';
 import { configHash, deployLevels, labRenderer, loadLabModel, type ConfigRenderer } from './model.js';
-import { redactSecretValues, resolveForDeploy, SecretStore } from '../lib/secret-refs.js';
+import { redactSecretValues, type SecretStore } from '../lib/secret-refs.js';
 import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { pushDevice, type DeviceOutcome, type PushContext } from './push.js';
 import { pushFreshBatch } from './push-fresh.js';
@@ -19,7 +20,7 @@ import { mapLimit } from './shell.js';
 import { DEFAULT_RATE_SCALE } from './wiring.js';
 import { waitConverged, type Convergence } from './converge.js';
 import { removeOutOfScope } from './destroy.js';
-import { assertCandidatesParse } from './syntax-gate.js';
+import { assertCandidatesParse, resolveConfigs } from '../targets/candidates.js';
 import { pushAtomic, type StageReport } from './atomic.js';
 
 export interface LabOptions {
@@ -97,13 +98,25 @@ export function renderForDevices(
   const render = opts.render ?? labRenderer(readKeyring(opts.stateDir));
   const rendered = scoped.devices.map((d) => {
     const text = render(scoped.topology, d.id);
-    return { where: `${lab}/${d.id}`, text: opts.candidateOverride ? opts.candidateOverride(d.id, text) : text };
+    return { device: d.id, where: `${lab}/${d.id}`, text: opts.candidateOverride ? opts.candidateOverride(d.id, text) : text };
   });
-  const secrets = SecretStore.forState(opts.stateDir);
-  return { secrets, resolved: new Map(resolveForDeploy(secrets, rendered).map((text, i) => [scoped.devices[i]!.id, text])) };
+  return resolveConfigs(opts.stateDir, rendered);
 }
 
+/**
+ * One deploy per lab at a time: the lock is taken before anything is read, generated or sealed, so a
+ * deploy refused because another one runs touches neither the state nor the secret store.
+ */
 export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
+  const lock = acquireLock(labPaths(opts.stateDir, checkLabId(opts.lab ?? DEFAULT_LAB_ID)).lock, 'deploy');
+  try {
+    return await deployLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   const started = Date.now();
   const { lab, paths, state: previous, scoped } = await openLab(opts);
   const parallel = Math.max(1, opts.parallel ?? 4);
@@ -118,112 +131,110 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
       const prev = previous?.devices[c.device];
       return opts.refresh || prev?.phase !== 'confirmed' || prev.configHash !== configHash(c.text);
     });
-  await assertCandidatesParse(paths, toPush);
+  await assertCandidatesParse(
+    toPush.map((c) => ({ ...c, file: join(paths.device(c.device).etc, 'candidate.conf') })),
+    secrets,
+  );
   const running = previous ? Object.keys(previous.devices).filter((d) => scoped.devices.some((x) => x.id === d)).length : 0;
   await preflight(scoped.devices.length, running);
   await assertMgmtBlockFree(lab);
-  const lock = acquireLock(paths.lock, 'deploy');
-  try {
-    const state = previous ?? emptyState(lab, opts.inventoryDir, opts.scope ?? '', opts.rateScale ?? DEFAULT_RATE_SCALE, opts.v2c ?? false);
-    state.inventory = opts.inventoryDir;
-    if (opts.scope !== undefined) state.scope = opts.scope;
-    if (opts.rateScale !== undefined) state.rateScale = opts.rateScale;
-    if (opts.v2c !== undefined) state.v2c = opts.v2c;
-    if (opts.trapSinkPort !== undefined) state.trapSinkPort = opts.trapSinkPort || undefined;
-    const store = new StateStore(paths.state, state);
-    const onEvent = opts.onEvent ?? (() => undefined);
-    const phases: DeployResult['phases'] = [];
-    let phaseStarted = Date.now();
-    const emit = (e: DeployEvent) => {
-      if (e.kind === 'phase') {
-        const now = Date.now();
-        const open = phases.at(-1);
-        if (open) open.seconds = (now - phaseStarted) / 1000;
-        phases.push({ phase: e.phase, seconds: 0 });
-        phaseStarted = now;
-      }
-      onEvent(e);
-    };
-
-    emit({ kind: 'phase', phase: 'realize' });
-    await removeOutOfScope(store, scoped, paths);
-    const { runtimes, privateKey } = await bringUp(scoped, store, {
-      lab,
-      stateDir: opts.stateDir,
-      parallel,
-      onPhase: (phase) => emit({ kind: 'phase', phase }),
-    });
-
-    const ctx: PushContext = {
-      scoped,
-      store,
-      privateKey,
-      confirmSeconds: opts.confirmSeconds ?? 180,
-      checkTimeoutMs: opts.checkTimeoutMs ?? 30_000,
-      refresh: opts.refresh ?? false,
-      candidate,
-      hash: configHash,
-      emit: (device, step, done) => emit({ kind: 'device', device, step, done, total: scoped.devices.length }),
-    };
-    // Devices with nothing confirmed yet go as one batch; the others one at a time, tree order.
-    const fresh = runtimes.filter((r) => state.devices[r.device]?.phase === 'realized' && !state.devices[r.device]?.pending && !opts.refresh);
-    // Fresh devices mostly wait (on SSH, vtysh, convergence): push them twice as wide.
-    const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel * 2, opts.signal, (phase) => emit({ kind: 'phase', phase }));
-    emit({ kind: 'phase', phase: 'push-changes' });
-    const freshIds = new Set(fresh.map((r) => r.device));
-    let interrupted = opts.signal?.aborted ?? false;
-    let stages: StageReport[] | undefined;
-    if (opts.atomic && !interrupted) {
-      const rest = runtimes.filter((r) => !freshIds.has(r.device));
-      const tx = await pushAtomic(
-        ctx,
-        rest,
-        { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir },
-        (phase) => emit({ kind: 'phase', phase }),
-      );
-      outcomes.push(...tx.outcomes);
-      stages = tx.stages;
+  const state = previous ?? emptyState(lab, opts.inventoryDir, opts.scope ?? '', opts.rateScale ?? DEFAULT_RATE_SCALE, opts.v2c ?? false);
+  state.inventory = opts.inventoryDir;
+  if (opts.scope !== undefined) state.scope = opts.scope;
+  if (opts.rateScale !== undefined) state.rateScale = opts.rateScale;
+  if (opts.v2c !== undefined) state.v2c = opts.v2c;
+  if (opts.trapSinkPort !== undefined) state.trapSinkPort = opts.trapSinkPort || undefined;
+  const store = new StateStore(paths.state, state);
+  const onEvent = opts.onEvent ?? (() => undefined);
+  const phases: DeployResult['phases'] = [];
+  let phaseStarted = Date.now();
+  const emit = (e: DeployEvent) => {
+    if (e.kind === 'phase') {
+      const now = Date.now();
+      const open = phases.at(-1);
+      if (open) open.seconds = (now - phaseStarted) / 1000;
+      phases.push({ phase: e.phase, seconds: 0 });
+      phaseStarted = now;
     }
-    for (const all of opts.atomic ? [] : deployLevels(scoped)) {
-      const level = all.filter((id) => !freshIds.has(id));
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const results = await mapLimit(level, parallel, async (id) => {
-        if (opts.signal?.aborted) return undefined;
-        return pushDevice(ctx, runtimes.find((r) => r.device === id)!);
-      });
-      for (const r of results) if (r) outcomes.push(r);
-      if (results.some((r) => !r)) interrupted = true;
-    }
-    await store.flush();
+    onEvent(e);
+  };
 
-    let convergence: Convergence | undefined;
-    // Nothing changed: the lab is as the last deploy left it (`stacks verify --target lab` probes it).
-    const changedAny = outcomes.some((o) => o.action !== 'unchanged');
-    if (!interrupted && changedAny && opts.waitConvergence !== false) {
-      emit({ kind: 'phase', phase: 'converge' });
-      convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
-    }
-    emit({ kind: 'phase', phase: 'done' });
-    phases.pop();
-    const count = (a: DeviceOutcome['action']) => outcomes.filter((o) => o.action === a).length;
-    return {
-      lab,
-      devices: scoped.devices.length,
-      changed: count('changed'),
-      unchanged: count('unchanged'),
-      rolledBack: count('rolled-back'),
-      failed: count('failed'),
-      interrupted,
-      outcomes: outcomes.map((o) => (o.diff ? { ...o, diff: { remove: redact(o.diff.remove), add: redact(o.diff.add) } } : o)),
-      convergence,
-      stages,
-      seconds: (Date.now() - started) / 1000,
-      phases: phases.filter((p) => p.seconds >= 0.05),
-    };
-  } finally {
-    lock.release();
+  emit({ kind: 'phase', phase: 'realize' });
+  await removeOutOfScope(store, scoped, paths);
+  const { runtimes, privateKey } = await bringUp(scoped, store, {
+    lab,
+    stateDir: opts.stateDir,
+    parallel,
+    onPhase: (phase) => emit({ kind: 'phase', phase }),
+  });
+
+  const ctx: PushContext = {
+    scoped,
+    store,
+    privateKey,
+    confirmSeconds: opts.confirmSeconds ?? 180,
+    checkTimeoutMs: opts.checkTimeoutMs ?? 30_000,
+    refresh: opts.refresh ?? false,
+    candidate,
+    hash: configHash,
+    emit: (device, step, done) => emit({ kind: 'device', device, step, done, total: scoped.devices.length }),
+  };
+  // Devices with nothing confirmed yet go as one batch; the others one at a time, tree order.
+  const fresh = runtimes.filter((r) => state.devices[r.device]?.phase === 'realized' && !state.devices[r.device]?.pending && !opts.refresh);
+  // Fresh devices mostly wait (on SSH, vtysh, convergence): push them twice as wide.
+  const outcomes: DeviceOutcome[] = await pushFreshBatch(ctx, fresh, parallel * 2, opts.signal, (phase) => emit({ kind: 'phase', phase }));
+  emit({ kind: 'phase', phase: 'push-changes' });
+  const freshIds = new Set(fresh.map((r) => r.device));
+  let interrupted = opts.signal?.aborted ?? false;
+  let stages: StageReport[] | undefined;
+  if (opts.atomic && !interrupted) {
+    const rest = runtimes.filter((r) => !freshIds.has(r.device));
+    const tx = await pushAtomic(
+      ctx,
+      rest,
+      { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir },
+      (phase) => emit({ kind: 'phase', phase }),
+    );
+    outcomes.push(...tx.outcomes);
+    stages = tx.stages;
   }
+  for (const all of opts.atomic ? [] : deployLevels(scoped)) {
+    const level = all.filter((id) => !freshIds.has(id));
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const results = await mapLimit(level, parallel, async (id) => {
+      if (opts.signal?.aborted) return undefined;
+      return pushDevice(ctx, runtimes.find((r) => r.device === id)!);
+    });
+    for (const r of results) if (r) outcomes.push(r);
+    if (results.some((r) => !r)) interrupted = true;
+  }
+  await store.flush();
+
+  let convergence: Convergence | undefined;
+  // Nothing changed: the lab is as the last deploy left it (`stacks verify --target lab` probes it).
+  const changedAny = outcomes.some((o) => o.action !== 'unchanged');
+  if (!interrupted && changedAny && opts.waitConvergence !== false) {
+    emit({ kind: 'phase', phase: 'converge' });
+    convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
+  }
+  emit({ kind: 'phase', phase: 'done' });
+  phases.pop();
+  const count = (a: DeviceOutcome['action']) => outcomes.filter((o) => o.action === a).length;
+  return {
+    lab,
+    devices: scoped.devices.length,
+    changed: count('changed'),
+    unchanged: count('unchanged'),
+    rolledBack: count('rolled-back'),
+    failed: count('failed'),
+    interrupted,
+    outcomes: outcomes.map((o) => (o.diff ? { ...o, diff: { remove: redact(o.diff.remove), add: redact(o.diff.add) } } : o)),
+    convergence,
+    stages,
+    seconds: (Date.now() - started) / 1000,
+    phases: phases.filter((p) => p.seconds >= 0.05),
+  };
 }

@@ -5,8 +5,6 @@ import { buildTopology } from '../network/topology.js';
 import { renderFrr } from '../network/render/frr.js';
 import type { Topology } from '../network/types.js';
 import type { OspfKeyring } from '../network/ospf-keyring.js';
-import type { SecretLookup } from '../lib/secret-refs.js';
-import { secretRefPattern } from '../lib/secret-ref-token.js';
 import { defaultScopeDefaults, parseScope, selectScope, type ScopedTopology } from './scope.js';
 
 /** Renders one device's FRR config from the model. The lab always runs with fast OSPF timers. */
@@ -41,13 +39,4 @@ export function deployLevels(scoped: ScopedTopology): string[][] {
   const levels: string[][] = [];
   for (const d of scoped.devices) (levels[depth(d.site)] ??= []).push(d.id);
   return levels.filter((l) => l && l.length > 0);
-}
-
-/**
- * A rendered config with the values the secret store holds put in (references it lacks stay as
- * they are): what a deployed device runs, for comparing with its running or recorded config. What
- * goes out of such a comparison passes `redactSecretValues` first.
- */
-export function withKnownSecrets(text: string, store: SecretLookup): string {
-  return text.replace(secretRefPattern(), (ref, path: string) => store.get(path) ?? ref);
 }

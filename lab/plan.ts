@@ -4,8 +4,8 @@
  * rendered from the inventory now. Devices entering or leaving the scope show up as added/removed.
  */
 import { structuredPatch } from 'diff';
-import { configHash, type ConfigRenderer, labRenderer, withKnownSecrets } from './model.js';
-import { redactSecretValues, SecretStore } from '../lib/secret-refs.js';
+import { configHash, type ConfigRenderer, labRenderer } from './model.js';
+import { redactSecretValues, SecretStore, withKnownSecrets } from '../lib/secret-refs.js';
 import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { openLab, type LabOptions } from './deploy.js';
 

@@ -215,3 +215,12 @@ export function redactSecretValues(text: string, values: Iterable<string>): stri
   for (const v of [...values].sort((a, b) => b.length - a.length)) if (v.length >= 4) out = out.split(v).join('{{secret}}');
   return out;
 }
+
+/**
+ * A rendered config with the values the store holds put in (references it lacks stay as they are):
+ * what a deployed device runs, for comparing with its running or recorded config. What goes out of
+ * such a comparison passes `redactSecretValues` first.
+ */
+export function withKnownSecrets(text: string, store: SecretLookup): string {
+  return text.replace(secretRefPattern(), (ref, path: string) => store.get(path) ?? ref);
+}

@@ -20,10 +20,14 @@ import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { renderFrr } from '../../network/render/frr.js';
 import type { Topology } from '../../network/types.js';
+import type { OspfKeyring } from '../../network/ospf-keyring.js';
+import { readKeyring } from '../../lib/ospf-keyring-file.js';
+import { redactSecretValues, SecretStore, withKnownSecrets } from '../../lib/secret-refs.js';
+import { assertCandidatesParse, resolveConfigs } from '../candidates.js';
 import { summarize, type VerificationCheck } from '../../network/verify/report.js';
 import { writeFileAtomically } from '../../lib/files.js';
 import { inputError } from '../../lib/errors.js';
-import { acquireLock } from '../../lab/lock.js';
+import { acquireLock } from '../../lib/lock.js';
 import { mapLimit } from '../../lab/shell.js';
 import { loadRouters, type RouterEntry } from './inventory.js';
 import { credentialFor, readCredentials } from './credentials.js';
@@ -32,7 +36,9 @@ import { RouterSession } from './session.js';
 
 interface RouterState {
   phase: 'committing' | 'confirmed' | 'rolled-back';
+  /** The rendered config last confirmed, with its secret references (never their values). */
   config?: string;
+  /** Hash of what the router runs (values in): a changed secret is a change. */
   configHash?: string;
   pending?: { hash: string; startedAt: string };
   lastError?: string;
@@ -43,9 +49,13 @@ interface SshState {
   devices: Record<string, RouterState>;
 }
 
-/** What each platform runs, rendered from the model (a new platform adds its renderer here with its driver). */
-const RENDERERS: Record<string, (t: Topology, device: string) => string> = {
-  frr: (t, d) => renderFrr(t, d),
+/**
+ * What each platform runs, rendered from the model with the state's OSPF keyring (as synth and the
+ * lab render it), and the parser that gates it before the push. A new platform adds its renderer
+ * and gate here with its driver.
+ */
+const PLATFORMS: Record<string, { render: (t: Topology, device: string, keys: OspfKeyring) => string; gate: 'frr' }> = {
+  frr: { render: (t, d, ospfKeys) => renderFrr(t, d, { ospfKeys }), gate: 'frr' },
 };
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -61,6 +71,8 @@ interface Opened {
   file: string;
   dir: string;
   state: SshState;
+  /** Device → its rendered config, secret references in. */
+  rendered: Map<string, string>;
 }
 
 async function openTarget(ctx: TargetContext): Promise<Opened> {
@@ -68,16 +80,42 @@ async function openTarget(ctx: TargetContext): Promise<Opened> {
   const topology = buildTopology(inv);
   const { file, routers } = loadRouters(inv, new Set(topology.devices.map((d) => d.id)));
   for (const [i, r] of routers.entries())
-    if (!Object.hasOwn(RENDERERS, r.platform))
+    if (!Object.hasOwn(PLATFORMS, r.platform))
       throw inputError(
         'E_PLATFORM',
         file,
         `routers[${i}].platform`,
         `${r.device}: no renderer for platform "${r.platform}"`,
-        `platforms: ${Object.keys(RENDERERS).join(', ')}`,
+        `platforms: ${Object.keys(PLATFORMS).join(', ')}`,
       );
   const dir = dirOf(ctx);
-  return { topology, routers, file, dir, state: await readSshState(join(dir, 'state.json')) };
+  const keys = readKeyring(ctx.stateDir);
+  const rendered = new Map(routers.map((r) => [r.device, PLATFORMS[r.platform]!.render(topology, r.device, keys)]));
+  return { topology, routers, file, dir, state: await readSshState(join(dir, 'state.json')), rendered };
+}
+
+/** What apply pushes: every rendered config resolved (values in) and, where it will be pushed, gated by its platform's parser. */
+interface Resolved {
+  secrets: SecretStore;
+  resolved: Map<string, string>;
+}
+
+async function resolveAndGate(o: Opened, ctx: TargetContext, opts: ApplyOptions): Promise<Resolved> {
+  const { secrets, resolved } = resolveConfigs(
+    ctx.stateDir,
+    o.routers.map((r) => ({ device: r.device, where: `ssh:${r.device}`, text: o.rendered.get(r.device)! })),
+  );
+  const toPush = o.routers.filter((r) => {
+    const prev = o.state.devices[r.device];
+    return opts.refresh || prev?.phase !== 'confirmed' || prev.configHash !== hash(resolved.get(r.device)!);
+  });
+  await assertCandidatesParse(
+    toPush
+      .filter((r) => PLATFORMS[r.platform]!.gate === 'frr')
+      .map((r) => ({ device: r.device, file: `ssh://${r.address}/etc/frr/candidate.conf`, text: resolved.get(r.device)! })),
+    secrets,
+  );
+  return { secrets, resolved };
 }
 
 export interface SshTuning {
@@ -111,11 +149,14 @@ async function pushRouter(
   ctx: TargetContext,
   r: RouterEntry,
   opts: ApplyOptions,
+  x: Resolved,
   save: (fn: (s: SshState) => void) => Promise<void>,
 ): Promise<ApplyOutcome> {
   const started = Date.now();
   const id = r.device;
-  const candidate = RENDERERS[r.platform]!(o.topology, id);
+  // the router gets the values; the state keeps the references
+  const candidate = x.resolved.get(id)!;
+  const recorded = o.rendered.get(id)!;
   const h = hash(candidate);
   const prev = o.state.devices[id];
   const done = (x: Omit<ApplyOutcome, 'device' | 'seconds'>): ApplyOutcome => ({ device: id, ...x, seconds: (Date.now() - started) / 1000 });
@@ -124,7 +165,7 @@ async function pushRouter(
     return await withDriver(o, ctx, r, { timeoutMs: num(opts.targetOptions?.timeoutMs), retries: num(opts.targetOptions?.retries) }, async (drv) => {
       await drv.loadReplaceCandidate(candidate);
       if (diffIsEmpty(await drv.compareConfig()) && !(await drv.hasPendingCommit())) {
-        await save((s) => (s.devices[id] = { phase: 'confirmed', config: candidate, configHash: h }));
+        await save((s) => (s.devices[id] = { phase: 'confirmed', config: recorded, configHash: h }));
         return done({ action: 'unchanged' });
       }
       const before = fullIds(await drv.getOspfNeighbours());
@@ -140,7 +181,7 @@ async function pushRouter(
       }
       if (missing.length === 0) {
         await drv.confirmCommit();
-        await save((s) => (s.devices[id] = { phase: 'confirmed', config: candidate, configHash: h }));
+        await save((s) => (s.devices[id] = { phase: 'confirmed', config: recorded, configHash: h }));
         return done({ action: 'changed' });
       }
       await drv.rollback();
@@ -149,7 +190,9 @@ async function pushRouter(
       return done({ action: 'rolled-back', reason });
     });
   } catch (err) {
-    const reason = (err as Error).message.startsWith(id) ? (err as Error).message : `${id}: ${(err as Error).message}`;
+    // device output (a refused line) may quote a value
+    const message = redactSecretValues((err as Error).message, x.secrets.allValues());
+    const reason = message.startsWith(id) ? message : `${id}: ${message}`;
     await save((s) => (s.devices[id] = { ...(s.devices[id] ?? { phase: 'rolled-back' }), lastError: reason }));
     return done({ action: 'failed', reason });
   }
@@ -164,7 +207,8 @@ export const target: Target = {
   async plan(ctx): Promise<TargetPlan> {
     const o = await openTarget(ctx);
     const devices = o.routers.map((r) => {
-      const next = RENDERERS[r.platform]!(o.topology, r.device);
+      // both sides hold references, never values
+      const next = o.rendered.get(r.device)!;
       const rec = o.state.devices[r.device]?.config;
       if (rec !== undefined && hash(rec) === hash(next)) return { device: r.device, action: 'no-op' as const, diff: [], added: 0, removed: 0 };
       const diff = structuredPatch(r.device, r.device, rec ?? '', next, '', '', { context: 2 }).hunks.flatMap((h) => h.lines);
@@ -190,10 +234,12 @@ export const target: Target = {
   async apply(ctx, opts): Promise<ApplyResult> {
     if (opts.atomic) throw inputError('E_USAGE', '(command line)', '--atomic', 'network-wide transactions run on the lab target only so far (not yet on ssh)');
     const started = Date.now();
-    const o = await openTarget(ctx);
-    await mkdir(o.dir, { recursive: true });
-    const lock = acquireLock(join(o.dir, 'deploy.lock'), 'deploy');
+    // taken before the state is read or a secret generated: a refused deploy touches neither
+    const lock = acquireLock(join(dirOf(ctx), 'deploy.lock'), 'deploy');
     try {
+      const o = await openTarget(ctx);
+      await mkdir(o.dir, { recursive: true });
+      const x = await resolveAndGate(o, ctx, opts);
       let chain = Promise.resolve();
       const save = (fn: (s: SshState) => void) => {
         fn(o.state);
@@ -201,7 +247,7 @@ export const target: Target = {
         chain = chain.then(() => writeFileAtomically(join(o.dir, 'state.json'), text));
         return chain;
       };
-      const outcomes = await mapLimit(o.routers, opts.parallel ?? 4, (r) => pushRouter(o, ctx, r, opts, save));
+      const outcomes = await mapLimit(o.routers, opts.parallel ?? 4, (r) => pushRouter(o, ctx, r, opts, x, save));
       await chain;
       const count = (a: ApplyOutcome['action']) => outcomes.filter((x) => x.action === a).length;
       const lines = outcomes.filter((x) => x.action !== 'unchanged').map((x) => `  ${x.device}: ${x.action}${x.reason ? ` — ${x.reason}` : ''}`);
@@ -302,12 +348,16 @@ export const target: Target = {
 
   async drift(ctx): Promise<DeviceDrift[]> {
     const o = await openTarget(ctx);
+    // the intent with the values the routers hold, so a reference never reads as drift; what comes out names no value
+    const secrets = SecretStore.forState(ctx.stateDir);
+    const redact = (t: string) => redactSecretValues(t, secrets.allValues());
     return mapLimit(o.routers, 4, async (r): Promise<DeviceDrift> => {
       try {
-        const commands = await withDriver(o, ctx, r, {}, (drv) => drv.compareRunning(RENDERERS[r.platform]!(o.topology, r.device)));
-        return { device: r.device, platform: r.platform, commands };
+        const intended = withKnownSecrets(o.rendered.get(r.device)!, secrets);
+        const commands = await withDriver(o, ctx, r, {}, (drv) => drv.compareRunning(intended));
+        return { device: r.device, platform: r.platform, commands: commands.map(redact) };
       } catch (err) {
-        return { device: r.device, platform: r.platform, commands: [], error: (err as Error).message };
+        return { device: r.device, platform: r.platform, commands: [], error: redact((err as Error).message) };
       }
     });
   },

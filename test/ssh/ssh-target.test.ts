@@ -7,13 +7,14 @@
  * error naming the device, the router left on its confirmed config.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { loadTarget } from '../../targets/registry.js';
 import type { Target } from '../../targets/types.js';
+import { SecretStore } from '../../lib/secret-refs.js';
 
 const DEVICE = 'xian.xincheng.t01-r1';
 const NS = `stx-p-ssh${process.pid % 1000}`;
@@ -121,12 +122,55 @@ afterAll(() => {
 
 const vtysh = (cmd: string) => execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', cmd], { encoding: 'utf8' });
 
+/** Every process's command line on this host, sampled while `run` runs: no secret value may show in argv. */
+async function sampleArgv<T>(run: () => Promise<T>): Promise<{ result: T; argv: Set<string> }> {
+  const argv = new Set<string>();
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)))
+        try {
+          argv.add(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+        } catch {
+          // gone already
+        }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  try {
+    return { result: await run(), argv };
+  } finally {
+    done = true;
+    await sampler;
+  }
+}
+
+/** Every file under `dir`, as text. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
+
 describe.sequential('ssh target on an FRR router outside the lab', () => {
   test('deploys the rendered config, pinning the host key on first contact', { timeout: 120_000 }, async () => {
-    const r = await target.apply(ctx, { confirmSeconds: 120, checkTimeoutMs: 10_000 });
+    const { result: r, argv } = await sampleArgv(() => target.apply(ctx, { confirmSeconds: 120, checkTimeoutMs: 10_000 }));
     expect(r.outcomes).toMatchObject([{ device: DEVICE, action: 'changed' }]);
     expect(r.ok).toBe(true);
-    expect(vtysh('show running-config')).toMatch(/router ospf/);
+    const running = vtysh('show running-config');
+    expect(running).toMatch(/router ospf/);
+    // the router runs the resolved OSPF key (generated and sealed on first need), never the reference
+    expect(running).not.toContain('{{secret:');
+    const secrets = SecretStore.forState(stateDir);
+    const keyPath = secrets.paths().find((p) => /^ospf\/area-[\d.]+\/key-\d+$/.test(p));
+    expect(keyPath).toBeDefined();
+    expect(running).toMatch(/ip ospf message-digest-key \d+ md5 /);
+    expect(running).toContain(` md5 ${secrets.get(keyPath!)!}\n`);
+    // no value in the target's state, in its report, or on any command line during the deploy
+    const values = secrets.allValues();
+    expect(values.length).toBeGreaterThan(0);
+    const exposed = [...filesUnder(join(stateDir, 'ssh')), JSON.stringify(r), ...argv].filter((t) => values.some((v) => t.includes(v)));
+    expect(exposed).toEqual([]);
+    expect(readFileSync(join(stateDir, 'ssh', 'lab', 'state.json'), 'utf8')).toContain('{{secret:ospf/');
     const pinned = JSON.parse(readFileSync(join(stateDir, 'ssh', 'lab', 'known_hosts.json'), 'utf8')) as Record<string, string>;
     expect(readFileSync(join(dev, 'ssh', 'host_key.pub'), 'utf8')).toContain(pinned[DEVICE]);
     expect(readFileSync(join(dev, 'etc', 'frr.conf'), 'utf8')).toMatch(/router ospf/);
@@ -142,11 +186,35 @@ describe.sequential('ssh target on an FRR router outside the lab', () => {
   });
 
   test('drift: none, then a hand edit on the router shows', { timeout: 60_000 }, async () => {
+    // the intent's references read as the values the router holds: no false drift on the keys
     expect((await target.drift(ctx)).filter((d) => d.commands.length || d.error)).toEqual([]);
     vtysh('show version'); // the socket answers
     execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', 'conf t', '-c', 'interface up0', '-c', 'ip ospf cost 4321']);
     const d = await target.drift(ctx);
     expect(d[0]!.commands.join('\n')).toMatch(/interface up0\n\s*ip ospf cost/);
+    // a key changed by hand is drift, and the report names no value (old or new)
+    let where = '';
+    let keyLine: RegExpExecArray | null = null;
+    for (const line of vtysh('show running-config').split('\n')) {
+      if (line.startsWith('interface ')) where = line.slice('interface '.length).trim();
+      keyLine = /^\s*ip ospf message-digest-key (\d+) md5 (\S+)$/.exec(line);
+      if (keyLine) break;
+    }
+    expect(keyLine).not.toBeNull();
+    const handKey = `hand${process.pid}`;
+    execFileSync('vtysh', [
+      '--vty_socket',
+      join(dev, 'run'),
+      '-c',
+      'conf t',
+      '-c',
+      `interface ${where}`,
+      '-c',
+      `ip ospf message-digest-key ${keyLine![1]} md5 ${handKey}`,
+    ]);
+    const keyDrift = (await target.drift(ctx))[0]!.commands.join('\n');
+    expect(keyDrift).toMatch(/message-digest-key/);
+    expect(keyDrift).not.toContain(keyLine![2]!);
     const v = await target.verify({
       inventory: await loadInventory(inventoryDir),
       topology: buildTopology(await loadInventory(inventoryDir)),
