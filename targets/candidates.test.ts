@@ -16,9 +16,10 @@ describe('the configs every target pushes', () => {
       const value = secrets.get('ospf/area-0.0.0.1/key-1')!;
       expect(resolved.get('r1')).toContain(` md5 ${value}\n`);
       expect(SecretStore.forState(stateDir).get('ospf/area-0.0.0.1/key-1')).toBe(value); // sealed before any push
-      const err = await assertCandidatesParse([{ device: 'r1', file: 'ssh://192.0.2.1/etc/frr/candidate.conf', text: resolved.get('r1')! }], secrets).catch(
-        (e: unknown) => e as Error & { code?: string },
-      );
+      const err = (await assertCandidatesParse([{ device: 'r1', file: 'ssh://192.0.2.1/etc/frr/candidate.conf', text: resolved.get('r1')! }], secrets).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error;
       expect(err).toMatchObject({ code: 'E_FRR_SYNTAX', kind: 'policy' });
       expect(err.message).toContain('r1 ssh://192.0.2.1/etc/frr/candidate.conf:4: % Unknown command');
       expect(err.message).not.toContain(value);
