@@ -9,6 +9,7 @@ import type { Inventory } from '../inventory/load.js';
 import type { Topology } from '../network/types.js';
 import { DIALECTS, DIALECT_IDS } from '../network/render/index.js';
 import type { RenderedConfigFile } from '../policies/mlps/facts.js';
+import { withHostFiles } from '../policies/mlps/index.js';
 import type { TerraformStackDoc } from '../policies/mlps/terraform.js';
 import { inputError } from '../lib/errors.js';
 
@@ -30,7 +31,7 @@ export function readTerraformDocs(synthDir: string): TerraformStackDoc[] {
   return out;
 }
 
-/** The configs as synth wrote them; a device missing from the tree is an error (stale output). */
+/** The configs as synth wrote them (FRR with its host files, which synth does not write); a device missing from the tree is an error (stale output). */
 export function readRenderedConfigs(synthDir: string, topology: Topology): RenderedConfigFile[] {
   const out: RenderedConfigFile[] = [];
   for (const dialect of DIALECT_IDS) {
@@ -45,7 +46,7 @@ export function readRenderedConfigs(synthDir: string, topology: Topology): Rende
           `is missing: the synth output does not match the inventory (device ${device.id})`,
           'synth again, or drop --synth-dir',
         );
-      out.push({ device: device.id, dialect, path, text: readFileSync(abs, 'utf8') });
+      out.push(withHostFiles(topology, { device: device.id, dialect, path, text: readFileSync(abs, 'utf8') }));
     }
   }
   return out;

@@ -34,6 +34,7 @@ const IGNORED_TOP = [
   /^frr version \S+$/,
   /^frr defaults (traditional|datacenter)$/,
   /^log (syslog|stdout|file)( .*)?$/,
+  /^log commands$/,
   /^service integrated-vtysh-config$/,
   /^end$/,
   /^!.*$/,

@@ -166,15 +166,39 @@ function userOf(f: ManagementFacts, name: string): ManagementFacts['aaa']['local
 /** The files an FRR device's host gets (names as linux-management.ts renders them). */
 export interface HostManagementFiles {
   sshd_config?: string;
+  /** /etc/pam.d/sshd */
+  'pam-sshd'?: string;
+  /** /etc/security/faillock.conf */
+  'faillock.conf'?: string;
+  /** The password ageing keys of /etc/login.defs. */
+  'login.defs'?: string;
   'snmpd.conf'?: string;
   'chrony.conf'?: string;
   'rsyslog.conf'?: string;
   banner?: string;
 }
 
+/** sshd's time format (`10m`, `600`, `1h30m`) in minutes. */
+function sshdMinutes(text: string): number | undefined {
+  const unit: Record<string, number> = { '': 1 / 60, s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080 };
+  let total = 0;
+  for (const part of text.toLowerCase().match(/\d+[smhdw]?/g) ?? []) total += Number(/\d+/.exec(part)![0]) * unit[part.replace(/\d+/, '')]!;
+  return /^(\d+[smhdw]?)+$/i.test(text) ? total : undefined;
+}
+
+function keyValues(text: string | undefined, re: RegExp): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of (text ?? '').split('\n')) {
+    const m = re.exec(l.trim());
+    if (m) out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
 /** Facts from an FRR device's host files: the Linux side of the same management plane. */
 export function parseHostManagement(files: HostManagementFiles): ManagementFacts {
   const f = emptyManagement();
+  let usePam = false;
   const each = (text: string | undefined, fn: (line: string, n: number) => void) => (text ?? '').split('\n').forEach((l, i) => fn(l.trim(), i + 1));
   each(files.sshd_config, (l) => {
     let m: RegExpExecArray | null;
@@ -182,15 +206,33 @@ export function parseHostManagement(files: HostManagementFiles): ManagementFacts
       f.ssh.enabled = true;
       f.ssh.listen.push(m[1]!);
     } else if ((m = /^AllowUsers (.+)$/.exec(l))) f.ssh.allowUsers.push(...m[1]!.split(/\s+/));
-    else if ((m = /^ClientAliveInterval (\d+)$/.exec(l))) f.vty.idleTimeoutMinutes = Number(m[1]) / 60;
+    else if ((m = /^ChannelTimeout (.+)$/.exec(l))) {
+      const session = m[1]!.split(/\s+/).find((t) => /^(session|\*)=/.test(t));
+      if (session) f.vty.idleTimeoutMinutes = sshdMinutes(session.slice(session.indexOf('=') + 1));
+    } else if (/^UsePAM yes$/i.test(l)) usePam = true;
     else if (/^Banner /.test(l)) f.banner = true;
   });
   if (f.ssh.enabled) f.vty.protocols = ['ssh'];
+  // Lockout and password policy: sshd hands password logins to PAM, whose stack counts failures
+  // (pam_faillock authfail with a deny above zero) and refuses reused passwords
+  // (pam_pwhistory remember=N), and accounts age out (login.defs PASS_MAX_DAYS).
+  const pam = (files['pam-sshd'] ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const conf = keyValues(files['faillock.conf'], /^(\w+)\s*=\s*(\S+)$/);
+  const defs = keyValues(files['login.defs'], /^(\w+)\s+(\S+)$/);
+  const faillockArg = (k: string) => pam.map((l) => new RegExp(`\\b${k}=(\\d+)`).exec(l)?.[1]).find((v) => v !== undefined) ?? conf.get(k);
+  const deny = Number(faillockArg('deny') ?? 3); // pam_faillock's own default is 3
+  f.aaa.lockout = usePam && pam.some((l) => /^auth\s.*pam_faillock\.so\s.*\bauthfail\b/.test(l)) && deny > 0;
+  const remember = Number(pam.map((l) => (/^password\s.*pam_pwhistory\.so/.test(l) ? /\bremember=(\d+)/.exec(l)?.[1] : undefined)).find(Boolean) ?? 0);
+  const maxDays = Number(defs.get('PASS_MAX_DAYS') ?? 99999);
+  f.aaa.passwordPolicy = usePam && remember > 0 && maxDays > 0 && maxDays < 99999;
   // The host's login users are the ones sshd admits (its AllowUsers, without the source part).
   f.aaa.localUsers = [...new Set(f.ssh.allowUsers.map((u) => u.split('@')[0]!))].map((name) => ({ name }));
-  // AllowUsers user@prefix patterns are the management ACL of sshd.
+  // AllowUsers user@prefix patterns are the management ACL of sshd (one entry without a source admits anyone).
   const sources = f.ssh.allowUsers.map((u) => u.split('@')[1]).filter((s): s is string => !!s);
-  if (sources.length) {
+  if (sources.length && sources.length === f.ssh.allowUsers.length) {
     f.acls['ipv4:sshd'] = { permits: sources.filter((s) => !s.includes(':')), line: 0 };
     f.vty.acl4 = 'sshd';
     if (sources.some((s) => s.includes(':'))) {

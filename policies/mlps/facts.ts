@@ -5,17 +5,21 @@
  * (network/verify/config, issue 10), `deviceFacts` is the one function to re-point at it — the rules
  * do not change. Pure: text in, facts out.
  *
- * A fact the config does not state is recorded as absent, never assumed: FRR leaves SSH, NTP and
- * remote syslog to the host it runs on, so an FRR device shows none of them — and fails those rules
- * until the host side is modelled too.
+ * A fact the config does not state is recorded as absent, never assumed. FRR leaves SSH, login
+ * lockout, NTP, remote syslog and SNMP to the host it runs on: an FRR device is judged on its
+ * frr.conf AND its host files (network/render/linux-management.ts, read back by
+ * parseHostManagement), so a rule passes only when what would run on that host says so.
  */
+import { parseHostManagement, type HostManagementFiles } from '../../network/render/management-parse.js';
 
-/** Same shape as network/verify/config's RenderedConfigFile (the agreement between helpers). */
+/** Same shape as network/verify/config's RenderedConfigFile (the agreement between helpers), plus an FRR device's host files. */
 export interface RenderedConfigFile {
   device: string;
   dialect: 'frr' | 'vrp';
   path: string;
   text: string;
+  /** FRR: the management files of the device's host (sshd, PAM, snmpd, chrony, rsyslog); absent: none rendered. */
+  host?: HostManagementFiles;
 }
 
 interface InterfaceFacts {
@@ -223,9 +227,57 @@ function vrpFacts(f: RenderedConfigFile): DeviceFacts {
   return out;
 }
 
+/** net-snmp `rouser|rwuser [-s usm] NAME [noauth|auth|priv]`: the users the agent admits below authPriv. */
+function snmpUsersBelowPriv(conf: string): number {
+  let n = 0;
+  for (const raw of conf.split('\n')) {
+    const m = /^\s*r[ow]user\s+(?:-s\s+\S+\s+)?(\S+)(?:\s+(noauth|auth|priv))?/.exec(raw);
+    if (m && m[2] !== 'priv') n++;
+  }
+  return n;
+}
+
+/**
+ * An FRR device's facts from its host files, on top of frr.conf's: remote access is the host's sshd
+ * (FRR's vty answers telnet only when frr.conf sets a password), the rest is the host's daemons.
+ * Where both could let someone in (telnet vty and sshd), the weaker setting counts.
+ */
+function withHost(out: DeviceFacts, files: HostManagementFiles): DeviceFacts {
+  const h = parseHostManagement(files);
+  const ssh = h.ssh.enabled;
+  const telnet = out.vtyProtocols.includes('telnet');
+  out.vtyProtocols = [...new Set([...out.vtyProtocols, ...h.vty.protocols])].sort();
+  // The sshd ACL is AllowUsers user@source (every entry with a source); with telnet open the vty's access-class must hold too.
+  const sshAcl = !!(h.vty.acl4 || h.vty.acl6);
+  out.vtyAcl = ssh ? sshAcl && (!telnet || out.vtyAcl) : out.vtyAcl;
+  const idle = [...(ssh ? [h.vty.idleTimeoutMinutes] : []), ...(telnet || !ssh ? [out.idleTimeoutMinutes] : [])];
+  out.idleTimeoutMinutes = idle.some((v) => v === undefined) ? undefined : idle.includes(0) ? 0 : Math.max(...(idle as number[]));
+  if (ssh) {
+    out.loginLockout = h.aaa.lockout;
+    out.passwordPolicy = h.aaa.passwordPolicy;
+  }
+  const snmpd = files['snmpd.conf'];
+  if (snmpd !== undefined && (h.snmp.listen.length || h.snmp.users.length || h.snmp.communities)) {
+    out.snmp = {
+      enabled: true,
+      versions: h.snmp.versions,
+      communities: h.snmp.communities,
+      v3WithoutPrivacy: snmpUsersBelowPriv(snmpd) + h.snmp.users.filter((u) => !u.priv).length,
+    };
+  }
+  out.syslogHosts = h.syslogHosts.map((s) => s.address);
+  out.ntpServers = h.ntpServers.map((s) => s.address);
+  // vtysh commands are logged by FRR (`log commands`); a shell's keystrokes by pam_tty_audit on the ssh login.
+  const ttyAudit = /^\s*session\s+\S+\s+pam_tty_audit\.so\s+.*\benable=\*/m.test(files['pam-sshd'] ?? '');
+  out.commandAudit = out.commandAudit && (!ssh || (ttyAudit && /^UsePAM yes$/im.test(files.sshd_config ?? '')));
+  return out;
+}
+
 /** The one entry point the rules use (re-point it at the shared config parser when it lands). */
 export function deviceFacts(file: RenderedConfigFile): DeviceFacts {
-  return file.dialect === 'frr' ? frrFacts(file) : vrpFacts(file);
+  if (file.dialect === 'vrp') return vrpFacts(file);
+  const facts = frrFacts(file);
+  return file.host ? withHost(facts, file.host) : facts;
 }
 
 const cache = new WeakMap<readonly RenderedConfigFile[], DeviceFacts[]>();

@@ -5,8 +5,9 @@
  *
  * VRP: the ACLs, the HWTACACS template and `aaa` come before the interfaces (what later lines refer
  * to exists first); NTP, info-center, SNMP, SSH and the VTYs come after the loopback they take as
- * their source. FRR: frr.conf has no such statements — an FRR router's management plane is its
- * host's (sshd, snmpd, chrony, rsyslog), rendered from the same data by ../linux-management.ts.
+ * their source. FRR: frr.conf carries only `log commands` (every vtysh command to the log, as
+ * 等保 8.1.4.3 a) asks); the rest of an FRR router's management plane is its host's (sshd and its
+ * PAM stack, snmpd, chrony, rsyslog), rendered from the same data by ../linux-management.ts.
  *
  * Every key and password is a `{{secret:PATH}}` reference; deploy resolves it (lib/secret-refs.ts).
  */
@@ -130,6 +131,6 @@ export const managementFeature: RenderFeature = {
     preamble: withManagement((m) => vrpPreamble(m)),
     trailer: withManagement((m, ctx) => vrpTrailer(m, ctx.device.hostname, ctx.device.site)),
   },
-  // frr.conf carries none of it: the host's daemons do (render/linux-management.ts, lab/host/management.ts).
-  frr: {},
+  // frr.conf carries only the command log; the host's daemons carry the rest (render/linux-management.ts).
+  frr: { preamble: withManagement(() => ['log commands']) },
 };
