@@ -3,10 +3,9 @@
  * SARIF 2.1.0 (or, for the 等保 pack, a Markdown compliance report); exit 1 when a hard rule fails
  * or a waiver has expired.
  *
- * Packs: `default` (NET-xxx, CLD-xxx over the model — what `stacks synth` runs) and `mlps` (等保 2.0
- * level 3 over the rendered configs and Terraform JSON). The mlps pack is NOT in the default yet:
- * the default province fails it until its rendered configs carry the management plane (issue 11);
- * making it default is one line (DEFAULT_PACKS). User rules (<inventory>/policies/*.js) run with
+ * Packs: `default` (NET-xxx, CLD-xxx over the model — what `stacks synth` runs), `mlps` (等保 2.0
+ * level 3 over the rendered configs, FRR with its host files, and the Terraform JSON) and `all`
+ * (both: what `stacks policy` runs without --pack). User rules (<inventory>/policies/*.js) run with
  * every pack; waivers (<inventory>/waivers.yaml or --waivers) apply to every finding, each waiver
  * used is an audit record.
  */
@@ -33,8 +32,8 @@ const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 const PACKS = ['default', 'mlps', 'all'] as const;
 type Pack = (typeof PACKS)[number];
-/** What `stacks policy` runs without --pack (and so what synth's checks mean by "policy"). */
-export const DEFAULT_PACKS: Pack = 'default';
+/** What `stacks policy` runs without --pack: the design pack and the 等保 pack. */
+export const DEFAULT_PACKS: Pack = 'all';
 
 const MLPS_INFO_URI = 'https://openstd.samr.gov.cn/bzgk/gb/std_list?p.p2=22239';
 
@@ -86,7 +85,7 @@ export const policyCommand: CommandModule = {
     program
       .command('policy')
       .description(
-        'check the design against a rule pack (default: dual-stack, dual-homing, tier bandwidths, private networks, prefix overlap, unified exit, clouds; mlps: 等保 2.0 level 3 over the rendered configs and Terraform JSON); exit 1 on a hard failure or an expired waiver',
+        'check the design against rule packs (default: dual-stack, dual-homing, tier bandwidths, private networks, prefix overlap, unified exit, clouds; mlps: 等保 2.0 level 3 over the rendered configs and Terraform JSON; all: both, the default); exit 1 on a hard failure or an expired waiver',
       )
       .option('--pack <pack>', `rule pack: ${PACKS.join(', ')} (default ${DEFAULT_PACKS})`)
       .option('--format <format>', `output format: ${FORMATS.join(', ')} (default text, or json with --json; markdown: the compliance report, mlps)`)

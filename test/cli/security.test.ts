@@ -72,19 +72,23 @@ describe('stacks audit / secrets / policy (security)', () => {
       join(inv, 'waivers.yaml'),
       `waivers:\n  - rule: ORG-001\n    resources: ['site:xian']\n    owner: alice\n    reason: demonstration of an expired waiver\n    expires: 2020-01-01\n`,
     );
-    const c = await runCli(['-i', inv, '--state-dir', state, 'policy']);
+    const c = await runCli(['-i', inv, '--state-dir', state, 'policy', '--pack', 'default']);
     expect(c.code).toBe(1);
     expect(c.stdout).toMatch(/EXPIRED waiver for ORG-001/);
     writeFileSync(
       join(inv, 'waivers.yaml'),
       `waivers:\n  - rule: ORG-001\n    resources: ['site:*']\n    owner: alice\n    reason: demonstration of a valid waiver\n    expires: 2099-01-01\n`,
     );
+    // Without --pack: the design and 等保 packs, which the default province passes.
     const d = await runCli(['-i', inv, '--state-dir', state, '--json', 'policy']);
     expect(d.code, d.stderr).toBe(0);
+    expect((JSON.parse(d.stdout) as { rules: Array<{ id: string }> }).rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['NET-001', 'MLPS-001', 'MLPS-013']),
+    );
     const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'policy.waiver'])).stdout) as Array<{
       result: string;
       detail: { owner: string };
     }>;
     expect(log.map((x) => x.result)).toEqual(['expired', 'applied']);
-  }, 180_000);
+  }, 300_000);
 });
