@@ -20,8 +20,12 @@ export interface PolicyInputs {
 
 export type PolicyInputName = keyof PolicyInputs;
 
-/** What a rule with `requires: K[]` receives: those inputs, present. */
-export type InputsOf<K extends PolicyInputName> = { [P in K]-?: NonNullable<PolicyInputs[P]> };
+/**
+ * What a rule with `requires: K[]` receives: those inputs, present, and the others as the run has
+ * them (a rule may use an input it does not require when the caller already built it, e.g. synth's
+ * parsed configs, and compute its own otherwise).
+ */
+export type InputsOf<K extends PolicyInputName> = { [P in K]-?: NonNullable<PolicyInputs[P]> } & Omit<PolicyInputs, K>;
 
 /** hard: the design is wrong (exit 1); soft: worth a look (reported, exit 0). */
 export type Severity = 'hard' | 'soft';

@@ -12,6 +12,9 @@ import { renderSarif } from '../policies/sarif.js';
 import { sourceLocator } from '../policies/source-lines.js';
 import { cloudModelOf, type SynthModel } from './synth.js';
 import { combineReports, verifySynthesizedConfigs } from '../network/verify/config/index.js';
+import type { LoadedConfig } from '../network/verify/config/adjacency.js';
+import type { DialectId } from '../network/render/index.js';
+import { vrpFactsOfParsed, type VrpConfigFacts } from '../policies/network/vrp-config-facts.js';
 
 export interface DesignChecks {
   verification: VerificationReport;
@@ -25,12 +28,25 @@ export interface DesignChecks {
  */
 export async function runDesignChecks(model: SynthModel, configs?: ReadonlyMap<string, string>): Promise<DesignChecks> {
   const modelChecks = verifyTopology(model.topology);
-  const verification = configs ? combineReports(modelChecks, verifySynthesizedConfigs(model.topology, configs)) : modelChecks;
+  // The VRP facts the policies read (admin states, management plane) are taken from the verifier's
+  // parse, so no config is parsed twice; the parsed configs themselves are dropped per dialect.
+  let vrpConfigFacts: VrpConfigFacts | undefined;
+  const onLoaded = (dialect: DialectId, loaded: readonly LoadedConfig[]) => {
+    if (dialect === 'vrp') vrpConfigFacts = vrpFactsOfParsed(loaded);
+  };
+  const verification = configs ? combineReports(modelChecks, verifySynthesizedConfigs(model.topology, configs, { onLoaded })) : modelChecks;
   const registry = allPolicies();
   const rules = registry.all();
   // Hand the policies what synth already built, so neither the topology nor the cloud model is built twice.
   const cloud = cloudModelOf(model);
-  const policy = runPolicies(rules, await registry.inputsFor(model.inventory, rules, { topology: model.topology, ...(cloud ? { cloud } : {}) }));
+  const policy = runPolicies(
+    rules,
+    await registry.inputsFor(model.inventory, rules, {
+      topology: model.topology,
+      ...(cloud ? { cloud } : {}),
+      ...(vrpConfigFacts ? { vrpConfigFacts } : {}),
+    }),
+  );
   return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
 }
 

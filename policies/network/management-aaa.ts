@@ -10,9 +10,9 @@ export const managementAaa = definePolicy({
   description:
     "Logins are authenticated against AAA: on VRP an HWTACACS template with local users as fallback and a login lockout, on an FRR router's host only the declared local users (sshd AllowUsers). A router nobody can log in to is unmanageable; one anybody can log in to is open.",
   requires: ['topology', 'inventory'],
-  check({ topology, inventory }) {
+  check({ topology, inventory, vrpConfigFacts }) {
     const out: Violation[] = [];
-    for (const m of managementFactsOf(topology)) {
+    for (const m of managementFactsOf(topology, vrpConfigFacts)) {
       const f = m.facts;
       const why = aaaProblem(f, m.dialect);
       if (why)

@@ -10,9 +10,9 @@ export const managementAcl = definePolicy({
   description:
     'The remote CLI is SSH only and admits only the management networks (VRP `user-interface vty` with `acl … inbound` and `protocol inbound ssh`; sshd AllowUsers user@network on the management address), and the SNMP users are bound to the same ACL (VRP) or the agent listens on the management address only (net-snmp).',
   requires: ['topology', 'inventory'],
-  check({ topology, inventory }) {
+  check({ topology, inventory, vrpConfigFacts }) {
     const out: Violation[] = [];
-    for (const m of managementFactsOf(topology)) {
+    for (const m of managementFactsOf(topology, vrpConfigFacts)) {
       const f = m.facts;
       const why = aclProblem(f, m.dialect);
       if (why)

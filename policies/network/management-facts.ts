@@ -2,18 +2,18 @@
  * The input NET-101…106 judge: each device's management plane read back from its RENDERED output —
  * for VRP the statements the management render feature puts in the config, for FRR the host files
  * (sshd_config, snmpd.conf, chrony.conf, rsyslog.conf) rendered from the same data — parsed by the
- * config verifier's reader (network/render/management-parse.ts). Rendering only the management
- * seam keeps the rules cheap enough for synth's design checks (the full configs of 2,052 devices
- * in two dialects would add seconds there); the text is exactly what the full render contains.
+ * config verifier's reader (network/render/management-parse.ts). The VRP statements come from
+ * synth's one parse of the whole configs when it runs the rules, else from the management seam
+ * rendered alone (vrp-config-facts.ts); the text is exactly what the full render contains.
  * A device whose output carries no management plane gets empty facts and fails the rules.
  */
-import { managementFeature } from '../../network/render/features/management.js';
 import { renderHostManagement } from '../../network/render/linux-management.js';
 import { parseHostManagement, VrpManagementReader } from '../../network/render/management-parse.js';
 import { FindingSink, numberedLines } from '../../network/verify/config/parse-support.js';
 import { emptyManagement, type ManagementFacts } from '../../network/verify/config/management-model.js';
 import { addressOf } from '../../lib/ip.js';
-import type { Device, Topology } from '../../network/types.js';
+import type { Topology } from '../../network/types.js';
+import { renderedVrpFacts, type VrpConfigFacts } from './vrp-config-facts.js';
 import type { Inventory } from '../../inventory/load.js';
 import type { SourceLocation } from '../types.js';
 
@@ -46,28 +46,26 @@ function literals(f: ManagementFacts): number {
   return fields.filter((v) => v === 'literal').length + f.snmp.communities;
 }
 
-function vrpFacts(topology: Topology, device: Device): ManagementFacts {
-  const ctx = { topology, device, opts: {} };
-  const own = (hook: 'preamble' | 'trailer') => managementFeature.vrp[hook]?.(ctx) ?? [];
-  return vrpManagementFacts([...own('preamble'), { text: '#' }, ...own('trailer')].map((l) => l.text).join('\n'));
-}
+const CACHE = new WeakMap<VrpConfigFacts, DeviceManagementFacts[]>();
 
-const CACHE = new WeakMap<Topology, DeviceManagementFacts[]>();
-
-/** The management plane of every device in both dialects, read from its rendered output (once per topology). */
-export function managementFactsOf(topology: Topology): DeviceManagementFacts[] {
-  const cached = CACHE.get(topology);
+/**
+ * The management plane of every device in both dialects, read from its rendered output: the VRP
+ * half from `vrp` (synth's parse of the whole configs; else the management seam rendered and
+ * parsed here), the FRR half from the host files rendered for it. Once per facts object.
+ */
+export function managementFactsOf(topology: Topology, vrp: VrpConfigFacts = renderedVrpFacts(topology)): DeviceManagementFacts[] {
+  const cached = CACHE.get(vrp);
   if (cached) return cached;
   const out: DeviceManagementFacts[] = [];
   for (const device of topology.devices) {
-    const vrp = vrpFacts(topology, device);
-    out.push({ device: device.id, dialect: 'vrp', facts: vrp, literalSecrets: literals(vrp) });
+    const facts = vrp.get(device.id)?.management ?? emptyManagement();
+    out.push({ device: device.id, dialect: 'vrp', facts, literalSecrets: literals(facts) });
     // In production an FRR router is managed in band at its loopback.
     const files = renderHostManagement(topology, device, { listenAddress: addressOf(device.loopback.ipv4), bannerPath: '/etc/issue.net' });
     const frr = files ? parseHostManagement(files) : emptyManagement();
     out.push({ device: device.id, dialect: 'frr', facts: frr, literalSecrets: literals(frr) });
   }
-  CACHE.set(topology, out);
+  CACHE.set(vrp, out);
   return out;
 }
 

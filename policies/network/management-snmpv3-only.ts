@@ -10,9 +10,9 @@ export const managementSnmpV3Only = definePolicy({
   description:
     'The NOC polls every router over SNMPv3 with authentication and privacy; a v1/v2c community crosses the extranet in clear text and is refused, as is a v3 user without privacy or an agent with no user at all (nothing to poll).',
   requires: ['topology', 'inventory'],
-  check({ topology, inventory }) {
+  check({ topology, inventory, vrpConfigFacts }) {
     const out: Violation[] = [];
-    for (const m of managementFactsOf(topology)) {
+    for (const m of managementFactsOf(topology, vrpConfigFacts)) {
       const f = m.facts;
       const why = snmpProblem(f);
       if (why)

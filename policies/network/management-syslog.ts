@@ -9,9 +9,9 @@ export const managementSyslog = definePolicy({
   description:
     "Every router sends its logs off the device to the central collectors (VRP `info-center loghost`; an FRR router's host through rsyslog forwarding), so a failure or an intrusion leaves a record the device cannot erase (等保 2.0 8.1.4.3 c).",
   requires: ['topology', 'inventory'],
-  check({ topology, inventory }) {
+  check({ topology, inventory, vrpConfigFacts }) {
     const out: Violation[] = [];
-    for (const m of managementFactsOf(topology)) {
+    for (const m of managementFactsOf(topology, vrpConfigFacts)) {
       const f = m.facts;
       const why = f.syslogHosts.length ? undefined : 'no remote syslog collector in its rendered management plane';
       if (why)

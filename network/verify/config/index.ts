@@ -19,7 +19,7 @@
 import { FAMILIES, type Family, type Topology } from '../../types.js';
 import { DIALECTS, DIALECT_IDS, type DialectId } from '../../render/index.js';
 import { summarize, type VerificationReport } from '../report.js';
-import { buildFamilyNet, type FamilyNet, type PhysicalState } from './adjacency.js';
+import { buildFamilyNet, type FamilyNet, type LoadedConfig, type PhysicalState } from './adjacency.js';
 import { findingsToChecks, type ConfigFinding } from './findings.js';
 import { Forwarding } from './forwarding.js';
 import { loadConfigs, type RenderedConfigFile } from './load.js';
@@ -60,6 +60,8 @@ export interface ConfigVerifyOptions {
   scenarioFilter?: (name: string) => boolean;
   /** Prefix of the report's check ids (default `config.`; `config.vrp.` when several dialects are verified). */
   checkPrefix?: string;
+  /** Called with the parsed configs before they are dropped, for a caller that reads more of them (synth's policies): no second parse. */
+  onLoaded?: (configs: readonly LoadedConfig[]) => void;
 }
 
 export interface ConfigVerification {
@@ -84,6 +86,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
   const families = opts.families ?? FAMILIES;
   const t0 = performance.now();
   const { configs, findings } = loadConfigs(topology, files);
+  opts.onLoaded?.(configs);
   const t1 = performance.now();
   const nets: FamilyNet[] = families.map((f) => buildFamilyNet(topology, configs, f));
   const t2 = performance.now();
@@ -116,7 +119,11 @@ export function traceConfigs(topology: Topology, files: RenderedConfigFile[], fr
  * under the backbone stack (`configs/<dialect>/<hostname>.<ext>`) to their text; every dialect
  * present is verified (without the single-failure questions, as `stacks verify` by default).
  */
-export function verifySynthesizedConfigs(topology: Topology, files: ReadonlyMap<string, string>): VerificationReport[] {
+export function verifySynthesizedConfigs(
+  topology: Topology,
+  files: ReadonlyMap<string, string>,
+  opts: { onLoaded?: (dialect: DialectId, configs: readonly LoadedConfig[]) => void } = {},
+): VerificationReport[] {
   const byDialect = new Map<DialectId, RenderedConfigFile[]>();
   for (const [path, text] of files) {
     const m = /^configs\/([^/]+)\/([^/]+)$/.exec(path);
@@ -127,7 +134,12 @@ export function verifySynthesizedConfigs(topology: Topology, files: ReadonlyMap<
     (byDialect.get(dialect) ?? byDialect.set(dialect, []).get(dialect)!).push({ device, dialect, path, text });
   }
   return [...byDialect].map(
-    ([dialect, list]) => verifyConfigs(topology, list, { failures: false, checkPrefix: byDialect.size > 1 ? `config.${dialect}.` : 'config.' }).report,
+    ([dialect, list]) =>
+      verifyConfigs(topology, list, {
+        failures: false,
+        checkPrefix: byDialect.size > 1 ? `config.${dialect}.` : 'config.',
+        ...(opts.onLoaded ? { onLoaded: (configs: readonly LoadedConfig[]) => opts.onLoaded!(dialect, configs) } : {}),
+      }).report,
   );
 }
 
