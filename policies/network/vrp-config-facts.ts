@@ -33,7 +33,7 @@ declare module '../types.js' {
 }
 
 /** The facts of one parsed config (keeps only these, so the parse itself can be collected). */
-export function vrpDeviceFacts(parsed: Pick<ParsedConfig, 'interfaces' | 'management'>): VrpDeviceFacts {
+function vrpDeviceFacts(parsed: Pick<ParsedConfig, 'interfaces' | 'management'>): VrpDeviceFacts {
   return {
     ports: new Map(parsed.interfaces.map((i) => [i.name, i.adminStated])),
     ...(parsed.management ? { management: parsed.management } : {}),
