@@ -71,7 +71,8 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
  * state dir (mkdtemp makes it 0700), but the bind-mounted directories are its own.
  */
 const startFrrDaemon = (name: string) =>
-  `/usr/lib/frr/${name} -d -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/boot.conf --log file:/var/tmp/${name}.log${name === 'zebra' ? ' -s 16777216' : ''}`;
+  // -A: the vty (telnet, no encryption) answers on the device's loopback only; operators come in over SSH
+  `/usr/lib/frr/${name} -d -A 127.0.0.1 -u frr -g frr -i /run/frr/${name}.pid -f /etc/frr/boot.conf --log file:/var/tmp/${name}.log${name === 'zebra' ? ' -s 16777216' : ''}`;
 
 /**
  * Commit by replacement: restart FRR empty and load a whole config in one vtysh pass. Used for
@@ -228,8 +229,9 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);
     else if (name === 'snmpd') {
+      // -I -smux: no SMUX sub-agent port (TCP 199 on every address by default); nothing here speaks SMUX
       steps.push(
-        `SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`,
+        `SNMP_PERSISTENT_DIR=${q(join(p.snmp, 'persist'))} /usr/sbin/snmpd -C -I -smux -m '' -c ${q(join(p.snmp, 'snmpd.conf'))} -p ${q(pidFile(d, 'snmpd'))} -Lf ${q(join(p.snmp, 'snmpd.log'))}`,
       );
     } else {
       // The confirmed config (just the hostname on a fresh device: the deploy pushes the rest) is

@@ -109,6 +109,30 @@ describe.sequential('lab on real FRR', () => {
     expect(out).toContain('xian-xincheng-t01-r1');
   });
 
+  test('management plane: beyond loopback only sshd listens on TCP; the FRR vty answers on 127.0.0.1 alone', async () => {
+    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((n) => n.startsWith(`stx-${LAB}-`));
+    expect(namespaces.length).toBeGreaterThanOrEqual(10);
+    const exposed: string[] = [];
+    let vty = 0;
+    for (const ns of namespaces) {
+      // ss -H -ltnp: "LISTEN 0 4096 127.0.0.1:2601 0.0.0.0:* users:(("zebra",pid=…))"
+      for (const line of execFileSync('ip', ['netns', 'exec', ns, 'ss', '-H', '-ltnp'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+        const local = line.split(/\s+/)[3]!;
+        const port = Number(local.slice(local.lastIndexOf(':') + 1));
+        const addr = local.slice(0, local.lastIndexOf(':'));
+        if (port >= 2601 && port <= 2620) vty++;
+        if (/^(127\.0\.0\.1|\[::1\])$/.test(addr)) continue;
+        if (port === 22 && /"sshd"/.test(line)) continue;
+        exposed.push(`${ns}: ${line.trim()}`);
+      }
+    }
+    expect(vty).toBeGreaterThan(0); // the vty ports are there, on loopback
+    expect(exposed).toEqual([]);
+  });
+
   test('SSH refuses a device whose host key differs from the pinned one', async () => {
     const state = JSON.parse(readFileSync(labPaths(stateDir, LAB).state, 'utf8')) as { devices: Record<string, { mgmt: { device: string }; hostKey: string }> };
     const key = readFileSync(labPaths(stateDir, LAB).deployKey);
