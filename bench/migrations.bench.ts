@@ -3,12 +3,16 @@
  * 1. Planning: 10,000 generated systems with exactly 30,000 dependencies — assessment (7 Rs),
  *    placement on the default inventory's clouds and wave planning (target ≤ 2 s), and the wave
  *    planner alone.
- * 2. Execution: small HTTP services with data moved between network namespaces running sshd, at two
- *    concurrency bounds (bounded concurrent SSH sessions); prints systems migrated per minute and the
- *    median cutover downtime (freeze → name switched on the lab's BIND).
- * 3. Throttle: one system of BENCH_GIB GiB (default 0.25: a full GiB takes ~6 min at this scale; set
- *    BENCH_GIB=1 for it) replicated over a township's 200M uplink shaped by tc at 1/BENCH_RATE_SCALE
- *    (default 4), throttled to half of it; prints the measured rate against the throttle.
+ * 2. Execution: 24 small HTTP services with data, on 8 department servers, moved to 2 cloud VMs (with
+ *    the name server: 11 hosts, network namespaces running sshd), at two concurrency bounds (bounded
+ *    concurrent SSH sessions); prints systems migrated per minute (target ≥ 40 at concurrency 8), the
+ *    median time of each step, and the median cutover downtime (freeze → name switched on the lab's
+ *    BIND; target ≤ 30 s) while a writer keeps uploading to every service through its name: every
+ *    acknowledged upload must be on the target afterwards (0 lost).
+ * 3. Throttle: one system of BENCH_GIB GiB (default 1) replicated over a township's 200M uplink shaped
+ *    by tc at 1/BENCH_RATE_SCALE (default 2: a 100 Mbit/s link, ~3 min for the GiB), throttled to half
+ *    of it; prints the measured rate against the throttle (target within 10 %), and the rate a TCP
+ *    flow (iperf3) gets over the same link meanwhile: the other traffic's share, the link less the throttle.
  * Needs root for part 2 (namespaces); without root it prints why and skips that part.
  */
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
@@ -29,10 +33,16 @@ import { Journal } from '../migrations/journal.js';
 import { createMigrationLab, destroyMigrationLab, migrationLabLeftovers } from '../test/migrations/lab-hosts.js';
 import { SshPool, readKnownHosts } from '../migrations/ssh.js';
 import { startService } from '../migrations/steps.js';
+import { sleep } from '../lab/shell.js';
 import type { MigrationSystem } from '../migrations/schema.js';
 import type { Runbook } from '../migrations/runbook.js';
 import { startNameServer } from '../lab/name-server.js';
 import { ensureTsigKey } from '../lab/secrets.js';
+import { DnsNames } from '../migrations/names.js';
+import { RUNBOOKS } from '../migrations/lifecycle.js';
+
+/** The sample service of the migration tests: GET its data, PUT acknowledged (fsynced) uploads. */
+const UPLOAD_SERVER = join(import.meta.dirname, '..', '..', 'test', 'migrations', 'upload-server.py');
 
 const hardStop = setTimeout(() => {
   console.error('migrations bench: over its 15-minute budget, stopping');
@@ -112,28 +122,45 @@ async function execution(): Promise<void> {
   const registry = buildRegistry(inv, buildTopology(inv), clouds);
   const SOURCES = 8;
   const N = 24;
-  const id = `mb${process.pid % 10000}`;
+  const id = `cb${process.pid % 10000}`;
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
   await destroyMigrationLab(id);
   try {
     const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2', 'dns'];
     const t0 = performance.now();
-    const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hostNames, 'client'], subnet: '169.254.203' });
+    const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hostNames, 'client'], subnet: '169.254.207' });
     console.log(`execution lab: ${lab.hosts.length} namespaces with sshd up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
     const secrets = join(dir, 'secrets.json');
     const key = await ensureTsigKey(secrets, 'stacks-migrate');
+    const concurrencies = (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number);
+    const sid = (concurrency: number, i: number) => `bench-c${concurrency}-${String(i).padStart(3, '0')}`;
+    const serviceName = (id: string) => `${id}.gov.sn.cn`;
+    // every service's name points at its department server before the wave, as in a province
+    const records = Object.fromEntries(
+      concurrencies.flatMap((c) => Array.from({ length: N }, (_, i) => [serviceName(sid(c, i)), host(`dept${(i % SOURCES) + 1}`).address])),
+    );
     await startNameServer({
       dir: join(host('dns').dir, 'named'),
       address: host('dns').address,
       port: 53,
       zone: 'gov.sn.cn',
       key,
-      records: {},
+      records,
       ttl: 300,
       netns: host('dns').ns,
     });
-    for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number)) {
+    const names = new DnsNames({
+      server: host('dns').address,
+      port: 53,
+      zone: 'gov.sn.cn',
+      key,
+      ttl: 300,
+      waveTtl: 5,
+      log: join(dir, 'writer-names.log'),
+      lockDir: dir,
+    });
+    for (const concurrency of concurrencies) {
       const runbook: Runbook = {
         ssh: { user: 'root', identity: lab.identity, known_hosts: lab.knownHosts, port: 22 },
         names: { server: host('dns').address, port: 53, zone: 'gov.sn.cn', tsig_key: 'stacks-migrate', secrets, ttl: 300, wave_ttl: 5 },
@@ -142,25 +169,25 @@ async function execution(): Promise<void> {
       };
       const systems: MigrationSystem[] = [];
       for (let i = 0; i < N; i++) {
-        const sid = `bench-c${concurrency}-${String(i).padStart(3, '0')}`;
+        const id = sid(concurrency, i);
         const src = host(`dept${(i % SOURCES) + 1}`);
         const dst = host(i % 2 ? 'vm2' : 'vm1');
-        const data = join(lab.dir, src.name, 'srv', sid);
+        const data = join(lab.dir, src.name, 'srv', id);
         await mkdir(data, { recursive: true });
-        await writeFile(join(data, 'index.html'), `<h1>${sid}</h1>`);
+        await writeFile(join(data, 'index.html'), `<h1>${id}</h1>`);
         await writeFile(join(data, 'data.bin'), Buffer.alloc(2 * 1024 * 1024, i));
-        runbook.systems[sid] = {
+        runbook.systems[id] = {
           source: { host: src.address, data_dir: data },
-          target: { host: dst.address, data_dir: join(lab.dir, dst.name, 'srv', sid) },
+          target: { host: dst.address, data_dir: join(lab.dir, dst.name, 'srv', id) },
           service: {
-            name: `${sid}.gov.sn.cn`,
+            name: serviceName(id),
             port: 9000 + i + concurrency * 100,
-            start: 'python3 -m http.server {port} --bind {address} --directory {data_dir}',
+            start: `python3 ${UPLOAD_SERVER} {port} {address} {data_dir}`,
           },
         };
         systems.push({
-          id: sid,
-          name: sid,
+          id,
+          name: id,
           department: 'finance',
           level: 'province',
           classification: 'internal',
@@ -179,9 +206,14 @@ async function execution(): Promise<void> {
       pool.close();
       const plan = buildPlan(systems, registry, { generated: { seed: 0, count: N } }, { maxSystemsPerWave: 1000, maxPerCloudPerWave: 1000 });
       const stateDir = join(dir, `state-${concurrency}`);
+      const writer = startWriters(
+        names,
+        systems.map((x) => ({ id: x.id, name: serviceName(x.id), port: runbook.systems[x.id]!.service.port })),
+      );
       const t1 = performance.now();
       const result = await runWave({ stateDir, plan, wave: 1, runbook, concurrency });
       const seconds = (performance.now() - t1) / 1000;
+      const acked = await writer.stop();
       console.log(`execution concurrency ${concurrency}: ${result.finalized}/${N} finalized in ${seconds.toFixed(1)} s`);
       if (result.finalized < N) {
         const j = new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
@@ -189,7 +221,15 @@ async function execution(): Promise<void> {
           console.log(`  not done: ${s.system} ${s.step} ${s.status} attempts ${s.attempts} ${s.detail ?? ''}`);
         j.close();
       }
-      console.log(`execution systems migrated per minute (concurrency ${concurrency}): ${((result.finalized / seconds) * 60).toFixed(1)} systems/min`);
+      console.log(
+        `execution systems migrated per minute (concurrency ${concurrency}): ${((result.finalized / seconds) * 60).toFixed(1)} systems/min${concurrency === 8 ? ' (target ≥ 40)' : ''}`,
+      );
+      console.log(`execution step medians (concurrency ${concurrency}): ${stepMedians(join(stateDir, 'migrations', 'journal.db'))}`);
+      const lost = acked.filter((w) => readIfThere(join(runbook.systems[w.id]!.target.data_dir, w.path)) !== w.body);
+      const gaps = systems.map((x) => longestGap(acked.filter((w) => w.id === x.id).map((w) => w.at))).sort((a, b) => a - b);
+      console.log(
+        `execution writes (concurrency ${concurrency}): ${acked.length} acknowledged uploads through the names, ${lost.length} lost (target 0)${lost.length ? `, e.g. ${lost[0]!.id} ${lost[0]!.path}` : ''}; longest gap between a service's acknowledged uploads: median ${(gaps[Math.floor(gaps.length / 2)]! / 1000).toFixed(2)} s`,
+      );
       const downtimes = result.systems
         .map((x) => x.downtime_seconds)
         .filter((x): x is number => x !== undefined)
@@ -207,11 +247,82 @@ async function execution(): Promise<void> {
   }
 }
 
+interface Upload {
+  id: string;
+  path: string;
+  body: string;
+  at: number;
+}
+
+/**
+ * One writer per service: every ~250 ms an upload (PUT) to the address its name resolves to on the
+ * lab's name server (no cache: each write looks the name up); an upload counts once it answered 201.
+ */
+function startWriters(names: DnsNames, services: Array<{ id: string; name: string; port: number }>): { stop(): Promise<Upload[]> } {
+  const acked: Upload[] = [];
+  let writing = true;
+  const loops = services.map(async (svc) => {
+    for (let n = 1; writing; n++) {
+      const path = `uploads/w${String(n).padStart(5, '0')}.txt`;
+      const body = `${svc.id} write ${n}\n`;
+      try {
+        const address = await names.lookup(svc.name);
+        const res = await fetch(`http://${address}:${svc.port}/${path}`, { method: 'PUT', body, signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.status === 201) acked.push({ id: svc.id, path, body, at: Date.now() });
+      } catch {
+        // not acknowledged: the service is frozen or moving; the next write tries again
+      }
+      await sleep(250);
+    }
+  });
+  return {
+    async stop() {
+      await sleep(1000); // writes after the wave land on the targets too
+      writing = false;
+      await Promise.all(loops);
+      return acked;
+    },
+  };
+}
+
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function longestGap(times: number[]): number {
+  let gap = 0;
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i]! - times[i - 1]!);
+  return gap;
+}
+
+/** Median seconds of each runbook step over the wave's systems (from the journal), in runbook order. */
+function stepMedians(journalFile: string): string {
+  const j = new Journal(journalFile, { readonly: true });
+  const by = new Map<string, number[]>();
+  for (const s of j.steps()) {
+    if (s.status !== 'done' || !s.finished_at) continue;
+    const list = by.get(s.step) ?? [];
+    list.push((Date.parse(s.finished_at) - Date.parse(s.started_at)) / 1000);
+    by.set(s.step, list);
+  }
+  j.close();
+  const order: readonly string[] = RUNBOOKS.rehost.map((x) => x.step);
+  return [...by]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([step, xs]) => `${step} ${xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(2)}`)
+    .join(', ');
+}
+
 async function throttle(): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  const gib = Number(process.env.BENCH_GIB ?? 0.25);
-  const scale = Number(process.env.BENCH_RATE_SCALE ?? 4);
-  const id = `mt${process.pid % 10000}`;
+  const gib = Number(process.env.BENCH_GIB ?? 1);
+  const scale = Number(process.env.BENCH_RATE_SCALE ?? 2);
+  const id = `ct${process.pid % 10000}`;
   const dir = await mkdtemp(join(tmpdir(), `stacks-mig-${id}-`));
   await destroyMigrationLab(id);
   try {
@@ -289,7 +400,10 @@ async function throttle(): Promise<void> {
     await startService(pool.get(host('township').address), runbook.systems['bench-bulk']!, runbook.systems['bench-bulk']!.source);
     pool.close();
     const stateDir = join(dir, 'state');
-    const result = await runWave({ stateDir, plan, wave: 1, runbook, concurrency: 1 });
+    const wave = runWave({ stateDir, plan, wave: 1, runbook, concurrency: 1 });
+    // the other traffic: a TCP flow over the same uplink while the initial sync runs
+    const other = await sleep(5000).then(() => tcpFlow(host('township').ns, host('vm').ns, host('vm').address, Math.min(20, Math.max(5, gib * 40))));
+    const result = await wave;
     const j = new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
     const initial = j.rounds('bench-bulk').find((r) => r.kind === 'initial');
     j.close();
@@ -298,9 +412,29 @@ async function throttle(): Promise<void> {
       console.log(
         `throttle: ${gib} GiB at ${initial.mbps} Mbit/s over a ${link} Mbit/s link (200M / ${scale}), throttle ${want} Mbit/s: ${(((initial.mbps - want) / want) * 100).toFixed(1)}% off (target within 10%); ${result.systems[0]!.state}, downtime ${result.systems[0]!.downtime_seconds?.toFixed(2)} s`,
       );
+    console.log(
+      `throttle: other traffic (one TCP flow, iperf3) over the same link meanwhile: ${other === undefined ? 'not measured' : `${other.toFixed(1)} Mbit/s`} (its share: the link less the throttle, ${link - want} Mbit/s)`,
+    );
   } finally {
     await destroyMigrationLab(id, dir);
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Mbit/s one TCP flow from `fromNs` to `address` (in `toNs`) gets over `seconds` (iperf3, the receiver's figure). */
+async function tcpFlow(fromNs: string, toNs: string, address: string, seconds: number): Promise<number | undefined> {
+  const { run } = await import('../lab/shell.js');
+  const port = 5299;
+  const server = run('ip', ['netns', 'exec', toNs, 'iperf3', '-s', '-1', '-B', address, '-p', String(port)], { allowFail: true });
+  await sleep(500);
+  const r = await run('ip', ['netns', 'exec', fromNs, 'iperf3', '-c', address, '-p', String(port), '-t', String(seconds), '-J'], { allowFail: true });
+  await server;
+  try {
+    const doc = JSON.parse(r.stdout) as { end?: { sum_received?: { bits_per_second: number } } };
+    const bps = doc.end?.sum_received?.bits_per_second;
+    return bps === undefined ? undefined : bps / 1e6;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 
-const SCRIPT = resolve(import.meta.dirname, '../../scripts/pg-test-cluster.sh');
+// from test/support, or from dist/test/support when a bench (compiled) uses it
+const SCRIPT = resolve(import.meta.dirname.replace(/[\\/]dist([\\/]test[\\/]support)$/, '$1'), '../../scripts/pg-test-cluster.sh');
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
