@@ -17,7 +17,7 @@
  */
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadInventory } from '../inventory/load.js';
@@ -128,7 +128,7 @@ async function execution(): Promise<void> {
   try {
     const hostNames = [...Array.from({ length: SOURCES }, (_, i) => `dept${i + 1}`), 'vm1', 'vm2', 'dns'];
     const t0 = performance.now();
-    const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: [...hostNames, 'client'], subnet: '169.254.207' });
+    const lab = await createMigrationLab({ id, dir: join(dir, 'hosts'), hosts: hostNames, subnet: '169.254.207' });
     console.log(`execution lab: ${lab.hosts.length} namespaces with sshd up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
     const secrets = join(dir, 'secrets.json');
@@ -210,11 +210,14 @@ async function execution(): Promise<void> {
         names,
         systems.map((x) => ({ id: x.id, name: serviceName(x.id), port: runbook.systems[x.id]!.service.port })),
       );
+      const loadBefore = loadavg()[0]!.toFixed(1);
       const t1 = performance.now();
       const result = await runWave({ stateDir, plan, wave: 1, runbook, concurrency });
       const seconds = (performance.now() - t1) / 1000;
       const acked = await writer.stop();
-      console.log(`execution concurrency ${concurrency}: ${result.finalized}/${N} finalized in ${seconds.toFixed(1)} s`);
+      console.log(
+        `execution concurrency ${concurrency}: ${result.finalized}/${N} finalized in ${seconds.toFixed(1)} s (load average before ${loadBefore}, after ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`,
+      );
       if (result.finalized < N) {
         const j = new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
         for (const s of j.steps().filter((x) => x.status !== 'done'))

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { runtimeError, StacksError } from '../lib/errors.js';
-import { sleep } from '../lab/shell.js';
+import { mapLimit, sleep } from '../lab/shell.js';
 import type { ServiceNames } from './names.js';
 import { stateDirOf, type Endpoint, type ReplicationSettings, type RunbookSystem } from './runbook.js';
 import type { SshHost } from './ssh.js';
@@ -69,13 +69,14 @@ const digest = (m: Manifest) =>
 
 async function precheck(c: StepContext): Promise<unknown> {
   const src = c.spec.source;
-  await c.source.must(`test -d ${q(src.data_dir)} && test -r ${q(src.data_dir)}`, `source data directory ${src.data_dir}`);
-  await c.target.must(
-    `mkdir -p ${q(c.spec.target.data_dir)} ${q(stateDirOf(c.spec.target))} && test -w ${q(c.spec.target.data_dir)}`,
-    `target data directory ${c.spec.target.data_dir}`,
-  );
-  const free = await c.target.must(`df -Pk ${q(c.spec.target.data_dir)} | tail -1`, 'free space on the target');
-  const used = await c.source.must(`du -sk ${q(src.data_dir)} | cut -f1`, 'data size on the source');
+  // one round trip per host, both at once: on a wave of many systems the SSH commands add up
+  const [used, free] = await Promise.all([
+    c.source.must(`test -d ${q(src.data_dir)} && test -r ${q(src.data_dir)} && du -sk ${q(src.data_dir)} | cut -f1`, `source data directory ${src.data_dir}`),
+    c.target.must(
+      `mkdir -p ${q(c.spec.target.data_dir)} ${q(stateDirOf(c.spec.target))} && test -w ${q(c.spec.target.data_dir)} && df -Pk ${q(c.spec.target.data_dir)} | tail -1`,
+      `target data directory ${c.spec.target.data_dir}`,
+    ),
+  ]);
   const freeKiB = Number(free.trim().split(/\s+/)[3]);
   const usedKiB = Number(used.trim());
   if (Number.isFinite(freeKiB) && freeKiB < usedKiB) throw runtimeError('E_STEP', `${c.target.host}: ${freeKiB} KiB free, ${usedKiB} KiB needed`);
@@ -166,14 +167,16 @@ async function finalSync(c: StepContext): Promise<unknown> {
 
 /** Both copies compared file by file (sha256); a difference rsync's size+mtime check missed gets a --checksum round. */
 async function verifyCopy(c: StepContext): Promise<unknown> {
-  let manifest = await manifestOf(c.source, c.spec.source.data_dir);
-  let differ = diff(manifest, await manifestOf(c.target, c.spec.target.data_dir));
+  // both hosts hash at once: this runs under freeze, so its time is downtime (a GiB takes seconds per side)
+  const manifests = () => Promise.all([manifestOf(c.source, c.spec.source.data_dir), manifestOf(c.target, c.spec.target.data_dir)]);
+  let [manifest, copy] = await manifests();
+  let differ = diff(manifest, copy);
   let checksumRound = false;
   if (differ.length) {
     await round(c, 'checksum', { checksum: true });
     checksumRound = true;
-    manifest = await manifestOf(c.source, c.spec.source.data_dir);
-    differ = diff(manifest, await manifestOf(c.target, c.spec.target.data_dir));
+    [manifest, copy] = await manifests();
+    differ = diff(manifest, copy);
   }
   if (differ.length) throw runtimeError('E_STEP', `replication of ${c.id} incomplete: ${differ.length} file(s) differ on ${c.target.host}, e.g. ${differ[0]}`);
   return { files: Object.keys(manifest).length, digest: digest(manifest), checksum_round: checksumRound, manifest };
@@ -265,10 +268,17 @@ async function verify(c: StepContext): Promise<unknown> {
   throw new VerifyFailed(`${c.id}: post-cutover verification failed: ${problem}`);
 }
 
+/**
+ * Files fetched at once by verify: one at a time, a system of a few hundred files spent most of its
+ * migration here (each GET a round trip to the service); a handful in flight keeps a service's
+ * threads busy without crowding the other systems of the wave.
+ */
+const VERIFY_PARALLEL = 8;
+
 async function check(c: StepContext, manifest: Manifest): Promise<string> {
   const addr = await c.names.lookup(c.spec.service.name);
   if (addr !== c.spec.target.host) return `${c.spec.service.name} resolves to ${addr ?? 'nothing'}, not the target ${c.spec.target.host}`;
-  for (const [path, sum] of Object.entries(manifest)) {
+  const problems = await mapLimit(Object.entries(manifest), VERIFY_PARALLEL, async ([path, sum]) => {
     let body: Buffer;
     try {
       const res = await fetch(`http://${addr}:${c.spec.service.port}/${path.split('/').map(encodeURIComponent).join('/')}`, {
@@ -280,8 +290,10 @@ async function check(c: StepContext, manifest: Manifest): Promise<string> {
       return `GET /${path} via ${c.spec.service.name}: ${(err as Error).message}`;
     }
     if (createHash('sha256').update(body).digest('hex') !== sum) return `/${path} served via ${c.spec.service.name} differs from the source's copy`;
-  }
-  return '';
+    return '';
+  });
+  // the first problem in the manifest's order, as the one-at-a-time check reported it
+  return problems.find((p) => p !== '') ?? '';
 }
 
 /** The source stays stopped, the replication key is removed from both ends, the name's TTL goes back up. */
