@@ -228,7 +228,10 @@ async function execution(): Promise<void> {
         `execution systems migrated per minute (concurrency ${concurrency}): ${((result.finalized / seconds) * 60).toFixed(1)} systems/min${concurrency === 8 ? ' (target ≥ 40)' : ''}`,
       );
       console.log(`execution step medians (concurrency ${concurrency}): ${stepMedians(join(stateDir, 'migrations', 'journal.db'))}`);
-      const lost = acked.filter((w) => readIfThere(join(runbook.systems[w.id]!.target.data_dir, w.path)) !== w.body);
+      // an acknowledged upload must be where the system now lives: the target once it moved, else the source
+      const moved = new Set(result.systems.filter((x) => x.state === 'finalized').map((x) => x.id));
+      const home = (id: string) => (moved.has(id) ? runbook.systems[id]!.target : runbook.systems[id]!.source).data_dir;
+      const lost = acked.filter((w) => readIfThere(join(home(w.id), w.path)) !== w.body);
       const gaps = systems.map((x) => longestGap(acked.filter((w) => w.id === x.id).map((w) => w.at))).sort((a, b) => a - b);
       console.log(
         `execution writes (concurrency ${concurrency}): ${acked.length} acknowledged uploads through the names, ${lost.length} lost (target 0)${lost.length ? `, e.g. ${lost[0]!.id} ${lost[0]!.path}` : ''}; longest gap between a service's acknowledged uploads: median ${(gaps[Math.floor(gaps.length / 2)]! / 1000).toFixed(2)} s`,

@@ -49,6 +49,9 @@ const keyPaths = (c: StepContext) => {
 };
 const marker = (c: StepContext) => `stacks-migrate-replication:${c.id}`;
 
+/** Exit status of the key-storing command when the stored key does not load. */
+const KEY_DAMAGED = 75;
+
 /** Create the per-system replication key (idempotent: an existing key is kept and re-authorized). */
 export async function setUpReplicationKey(c: StepContext, pinnedTargetKey: string): Promise<{ created: boolean }> {
   const { key, known } = keyPaths(c);
@@ -58,7 +61,14 @@ export async function setUpReplicationKey(c: StepContext, pinnedTargetKey: strin
   if (!have) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: marker(c) });
     // the private key goes over the ssh2 channel's stdin: never on a command line or in the journal
-    const w = await c.source.exec(`umask 077 && mkdir -p ${q(stateDirOf(c.spec.source))} && cat > ${q(key)}.tmp && mv ${q(key)}.tmp ${q(key)}`, pair.private);
+    // and is checked there before it is put in place: once (1 system in 72, a loaded 2-core host) a
+    // key arrived unreadable ("Load key …: error in libcrypto") and every rsync of the system failed
+    const w = await c.source.exec(
+      `umask 077 && mkdir -p ${q(stateDirOf(c.spec.source))} && cat > ${q(key)}.tmp && { ssh-keygen -y -f ${q(key)}.tmp > /dev/null 2>&1 || { rm -f ${q(key)}.tmp; exit ${KEY_DAMAGED}; }; } && mv ${q(key)}.tmp ${q(key)}`,
+      pair.private,
+    );
+    // transient: the step's retry makes a new key
+    if (w.code === KEY_DAMAGED) throw runtimeError('E_SSH', `${c.source.host}: the replication key did not arrive intact`);
     if (w.code !== 0) throw runtimeError('E_STEP', `${c.source.host}: cannot store the replication key: ${w.stderr.trim()}`);
     pub = pair.public.trim();
     created = true;

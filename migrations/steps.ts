@@ -188,13 +188,18 @@ function serviceCommand(spec: RunbookSystem, e: Endpoint): string {
   return (e.start ?? spec.service.start).replaceAll('{port}', String(spec.service.port)).replaceAll('{address}', e.host).replaceAll('{data_dir}', e.data_dir);
 }
 
+/** Shell: whether `$pid` is alive and not a zombie (the state letter follows the command name's closing parenthesis). */
+const RUNNING = 'running() { st=$(sed "s/.*) //" /proc/"$pid"/stat 2>/dev/null | cut -c1); [ -n "$st" ] && [ "$st" != Z ]; }';
+
 /** Start the service on one host unless its pid file names a live process (a process group of its own). */
 export async function startService(host: SshHost, spec: RunbookSystem, e: Endpoint): Promise<{ started: boolean; pid: number }> {
   const st = stateDirOf(e);
   const pidFile = `${st}/service.pid`;
   const script = [
     `mkdir -p ${q(st)}`,
-    `if [ -s ${q(pidFile)} ] && kill -0 "$(cat ${q(pidFile)})" 2>/dev/null; then echo "running $(cat ${q(pidFile)})"; exit 0; fi`,
+    `pid=$(cat ${q(pidFile)} 2>/dev/null || true)`,
+    RUNNING,
+    `if [ -n "$pid" ] && running; then echo "running $pid"; exit 0; fi`,
     `cd ${q(e.data_dir)}`,
     `setsid sh -c ${q(`exec ${serviceCommand(spec, e)}`)} > ${q(`${st}/service.log`)} 2>&1 < /dev/null &`,
     `echo $! > ${q(pidFile)}`,
@@ -205,12 +210,19 @@ export async function startService(host: SshHost, spec: RunbookSystem, e: Endpoi
   return { started: word === 'started', pid: Number(pid) };
 }
 
+/**
+ * Stop the service its pid file names (TERM to its process group, KILL after 5 s). A process that has
+ * exited but is not reaped yet (a zombie: its parent, the host's init once the starting shell left,
+ * reaps when it gets to it — on some hosts only every second or two) holds no socket and no file any
+ * more: it counts as stopped, or every freeze would wait for init.
+ */
 export async function stopService(host: SshHost, e: Endpoint): Promise<{ stopped: boolean }> {
   const pidFile = `${stateDirOf(e)}/service.pid`;
   const script = [
     `[ -s ${q(pidFile)} ] || { echo none; exit 0; }`,
     `pid=$(cat ${q(pidFile)})`,
-    'if kill -0 "$pid" 2>/dev/null; then kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"; for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; kill -KILL -- "-$pid" 2>/dev/null; echo stopped; else echo none; fi',
+    RUNNING,
+    'if running; then kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"; for i in $(seq 50); do running || break; sleep 0.1; done; kill -KILL -- "-$pid" 2>/dev/null; echo stopped; else echo none; fi',
     `rm -f ${q(pidFile)}`,
   ].join('\n');
   return { stopped: (await host.must(script, 'stop the service')).trim() === 'stopped' };
