@@ -125,8 +125,12 @@ async function main(): Promise<void> {
     // --- the 等保 pack over the full province
     const inventory = await loadInventory(DEFAULT_INVENTORY_DIR);
     const topology = buildTopology(inventory);
+    let tr = performance.now();
     const deviceConfigs = renderAllConfigs(topology);
+    const renderMs = ms(tr);
+    tr = performance.now();
     const terraformJson = await synthTerraformDocs(inventory);
+    const tfMs = ms(tr);
     const rules = MLPS_POLICIES as unknown as AnyPolicy[];
     const runs: number[] = [];
     let result;
@@ -139,7 +143,10 @@ async function main(): Promise<void> {
     }
     runs.sort((a, b) => a - b);
     console.log(
-      `等保 pack over ${deviceConfigs.length} rendered configs + ${terraformJson.length} Terraform stacks: median ${(runs[1]! / 1000).toFixed(2)} s (best ${(runs[0]! / 1000).toFixed(2)} s; target ≤ 3 s), ${result!.summary.hardFindings} hard findings`,
+      `等保 pack over ${deviceConfigs.length} rendered configs + ${terraformJson.length} Terraform stacks: median ${(runs[1]! / 1000).toFixed(2)} s (best ${(runs[0]! / 1000).toFixed(2)} s; target ≤ 3 s), ${result!.summary.hardFindings} hard findings, ${result!.summary.passed}/${result!.summary.rules} rules pass`,
+    );
+    console.log(
+      `  inputs (not in the pack's time): rendering ${deviceConfigs.length} configs with the FRR host files ${(renderMs / 1000).toFixed(2)} s, Terraform synth ${(tfMs / 1000).toFixed(2)} s`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
