@@ -101,7 +101,8 @@ function sealBytes(plaintext: Buffer, key: SealKey): string {
 }
 
 /** Is this text a sealed envelope (as opposed to a legacy plaintext secrets file)? */
-function looksSealed(text: string): boolean {
+/** Whether `text` is a sealed envelope (by its shape; opening it needs the key). */
+export function looksSealed(text: string): boolean {
   return text.includes(`"${SEALED_FORMAT}"`);
 }
 

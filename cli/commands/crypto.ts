@@ -1,5 +1,6 @@
-/** `stacks crypto`: the GB/T 39786-2021 view — per link, tunnel, store and management channel, GM or not. */
+/** `stacks crypto`: the GB/T 39786-2021 view — per link, tunnel, store (the files of --state-dir) and management channel, GM or not. */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
@@ -7,6 +8,7 @@ import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { gmView, renderGmText } from '../../policies/gm/view.js';
 import { readTerraformDocs, synthTerraformDocs } from '../policy-inputs.js';
+import { readStateStores } from '../state-stores.js';
 
 export const cryptoCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
@@ -20,7 +22,9 @@ export const cryptoCommand: CommandModule = {
         const g = globals();
         const inventory = await loadInventory(g.inventory);
         const terraformJson = opts.synthDir ? readTerraformDocs(resolve(opts.synthDir)) : await synthTerraformDocs(inventory);
-        const rows = gmView({ topology: buildTopology(inventory), terraformJson });
+        const stateDir = resolve(g.stateDir);
+        const stores = existsSync(stateDir) ? readStateStores(stateDir) : [];
+        const rows = gmView({ topology: buildTopology(inventory), terraformJson, stores });
         emit(g, rows, () => renderGmText(rows));
       });
   },
