@@ -11,6 +11,7 @@ import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { inputError, runtimeError } from '../../lib/errors.js';
 import { rotateOspf } from '../../lab/ospf-rotate.js';
+import { targetInstance } from '../../targets/registry.js';
 import { audit } from '../../audit/index.js';
 import { rotateHostKey } from '../../audit/keys.js';
 import { rotateSnmpSecrets } from '../../lab/secrets.js';
@@ -35,7 +36,7 @@ async function rotateOspfKeys(g: GlobalOptions, flags: OspfRotateFlags): Promise
   const r = await rotateOspf({
     stateDir: g.stateDir,
     inventoryDir: g.inventory,
-    ...((flags.lab ?? process.env.STACKS_LAB) ? { lab: flags.lab ?? process.env.STACKS_LAB } : {}),
+    lab: targetInstance(flags.lab),
     ...(flags.area !== undefined ? { area: flags.area } : {}),
   });
   const areas = Object.entries(r.areas);
