@@ -1,8 +1,8 @@
 /**
  * Deploy figures on the default lab scope (27 devices), from the issue "Deploy that a network
  * engineer can trust": from nothing to converged (≤ 30 s), a no-op deploy (≤ 2 s), a one-line change
- * on one county router — plan + commit + checks + confirm — (≤ 5 s, 0 untouched adjacencies reset,
- * read through the driver), and an atomic deploy of a change to 10 devices (≤ 20 s). Needs root.
+ * on one county router — plan + commit + checks + confirm — (≤ 5 s, 0 untouched OSPF/OSPFv3
+ * adjacencies or BFD sessions reset, read through the driver), and an atomic deploy of a change to 10 devices (≤ 20 s). Needs root.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { DEFAULT_INVENTORY_DIR } from '../inventory/load.js';
@@ -32,9 +32,11 @@ async function uptimes(stateDir: string, lab: string, device: string): Promise<M
     pinnedHostKey: state.devices[device]!.hostKey,
   });
   try {
-    return new Map(
-      (await labDriver(s).getOspfNeighbours()).filter((n) => n.state.startsWith('Full')).map((n) => [`${n.family} ${n.routerId}`, n.uptimeSeconds]),
-    );
+    // OSPF/OSPFv3 adjacencies and the BFD session under each: a reset of any is a flap
+    const drv = labDriver(s);
+    const ospf = (await drv.getOspfNeighbours()).filter((n) => n.state.startsWith('Full')).map((n) => [`${n.family} ${n.routerId}`, n.uptimeSeconds] as const);
+    const bfd = (await drv.getBfdPeers()).filter((p) => p.status === 'up').map((p) => [`bfd ${p.peer} ${p.interface ?? ''}`, p.uptimeSeconds] as const);
+    return new Map([...ospf, ...bfd]);
   } finally {
     s.close();
   }
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     const reset = [...before].filter(([k, up]) => (after.get(k) ?? 0) < up).length;
     const how = change.outcomes.find((o) => o.device === COUNTY);
     console.log(
-      `deploy_one_line_change: ${seconds.toFixed(2)} s plan+commit+checks+confirm (${how?.action}, ${how?.commit}); adjacencies reset on ${COUNTY}: ${reset} of ${before.size} (target ≤ 5 s, 0)`,
+      `deploy_one_line_change: ${seconds.toFixed(2)} s plan+commit+checks+confirm (${how?.action}, ${how?.commit}); OSPF/OSPFv3 adjacencies and BFD sessions reset on ${COUNTY}: ${reset} of ${before.size} (target ≤ 5 s, 0)`,
     );
 
     const ten = first.outcomes

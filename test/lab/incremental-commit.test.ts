@@ -5,11 +5,15 @@
  * - the FRR driver's getters (facts, interfaces, OSPF/OSPFv3 neighbours with uptime, BFD, VRRP);
  * - a one-link cost change on a county router is applied as a difference: every adjacency of that
  *   router keeps its uptime, and a ping across an untouched link loses nothing during the commit;
+ * - `stacks drift` exits 2 with the drifted device in its --json, 0 once the lab runs its intent;
+ * - `stacks deploy` killed with SIGKILL mid-commit: the device's own confirm timer rolls it back to
+ *   its confirmed config, and the next `stacks deploy` resumes; four `stacks deploy` at once: one
+ *   runs, the others exit with the lock error, and none of them touches the secret store;
  * - drift: none after a deploy; a hand edit on a router shows, naming the device, and keeps its
  *   site out of indicator 1 (the merge, read from the running configs).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -19,11 +23,13 @@ import { renderLabConfig } from '../../lab/model.js';
 import { labPaths, deviceNs } from '../../lab/names.js';
 import { DeviceSession } from '../../lab/ssh.js';
 import { labDriver } from '../../lab/driver.js';
-import type { ConfigDriver, OspfNeighbour } from '../../drivers/types.js';
+import type { BfdPeer, ConfigDriver, OspfNeighbour } from '../../drivers/types.js';
 import { loadTarget } from '../../targets/registry.js';
 import { kpiReport } from '../../monitors/kpi-report.js';
 import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
+import { secretStoreFile } from '../../lib/secret-refs.js';
+import { BIN, runCli } from '../support/cli.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
 const LAB = `p${process.pid % 10000}`;
@@ -72,6 +78,12 @@ function pingDuring(ns: string, address: string): { stop: () => Promise<{ sent: 
 
 const full = (ns: OspfNeighbour[]) => ns.filter((n) => n.state.startsWith('Full'));
 const key = (n: OspfNeighbour) => `${n.family} ${n.routerId} ${n.interface}`;
+/** A device's sessions that are up, by peer: OSPF's adjacencies and BFD's sessions, each with its uptime. */
+async function uptimes(drv: ConfigDriver): Promise<Map<string, number>> {
+  const bfd = (await drv.getBfdPeers()).filter((p: BfdPeer) => p.status === 'up').map((p) => [`bfd ${p.peer} ${p.interface ?? ''}`, p.uptimeSeconds] as const);
+  return new Map([...full(await drv.getOspfNeighbours()).map((n) => [`ospf ${key(n)}`, n.uptimeSeconds] as const), ...bfd]);
+}
+const cli = (...args: string[]) => runCli(['--state-dir', stateDir, '--json', ...args], { timeoutMs: 300_000 });
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // the lab tests run as root (CI does): never skipped
@@ -137,8 +149,10 @@ describe.sequential("lab with its state dir under root's home; commits that chan
 
   test('a cost change on one link of a county router resets no adjacency and drops no ping', { timeout: 300_000 }, async () => {
     const { drv, close } = await driverOf(COUNTY);
-    const before = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+    const before = await uptimes(drv);
     close();
+    // four OSPFv2 and four OSPFv3 adjacencies, and a BFD session under each
+    expect([...before.keys()].filter((k) => k.startsWith('bfd ')).length).toBeGreaterThanOrEqual(4);
     const topo = (await import('../../lab/model.js')).loadLabModel;
     const scoped = await topo(DEFAULT_INVENTORY_DIR, SCOPE);
     const peerLink = scoped.links.find((l) => (l.a.device === COUNTY && l.b.device === COUNTY_PEER) || (l.b.device === COUNTY && l.a.device === COUNTY_PEER))!;
@@ -156,9 +170,9 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     expect(loss.received).toBe(loss.sent);
     const again = await driverOf(COUNTY);
     try {
-      const after = new Map(full(await again.drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
+      const after = await uptimes(again.drv);
       expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-      // uptime only grew: none of the adjacencies (the changed link's included) went down
+      // uptime only grew: none of the adjacencies or BFD sessions (the changed link's included) went down
       for (const [k, up] of before) expect(after.get(k)!, k).toBeGreaterThanOrEqual(up + elapsed - 2);
       expect(await again.drv.getConfig('running')).toMatch(/ip ospf cost 777/);
       expect(await again.drv.hasPendingCommit()).toBe(false);
@@ -167,15 +181,83 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     }
   });
 
+  test("stacks drift: exit 2 and the drifted device in --json (the cost change above is deployed, not the inventory's)", { timeout: 120_000 }, async () => {
+    const r = await cli('drift', '--target', 'lab', '--lab', LAB);
+    expect(r.code, r.stderr).toBe(2);
+    const doc = JSON.parse(r.stdout) as {
+      target: string;
+      instance: string;
+      drifted: string[];
+      devices: Array<{ device: string; commands: string[]; error?: string }>;
+    };
+    expect(doc).toMatchObject({ target: 'lab', instance: LAB, drifted: [COUNTY] });
+    expect(doc.devices.filter((d) => d.error)).toEqual([]);
+    expect(doc.devices.find((d) => d.device === COUNTY)!.commands.join('\n')).toMatch(/ip ospf cost/);
+  });
+
+  test('stacks deploy killed with SIGKILL mid-commit: the device rolls itself back to its confirmed config; the next deploy resumes', {
+    timeout: 300_000,
+  }, async () => {
+    const paths = labPaths(stateDir, LAB);
+    const timerFile = (id: string) => join(paths.device(id).etc, 'confirm.pid');
+    const devices = Object.keys((JSON.parse(readFileSync(paths.state, 'utf8')) as { devices: Record<string, unknown> }).devices);
+    const CONFIRM_S = 8;
+    // the deploy puts the county back on its intent (cost 777 → the inventory's): a one-device commit
+    const child = spawn(process.execPath, [BIN, '--state-dir', stateDir, 'deploy', '--lab', LAB, '--auto-approve', '--confirm-timeout', String(CONFIRM_S)], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    // the device's /etc/frr is this folder: the timer's pid file shows the moment the commit is armed
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(timerFile(COUNTY)) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    expect(existsSync(timerFile(COUNTY))).toBe(true);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    // no confirm comes: the device's own timer fires and restores the confirmed config
+    while ((existsSync(timerFile(COUNTY)) || existsSync(join(paths.device(COUNTY).etc, 'confirm.fired'))) && Date.now() < killedAt + 60_000)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(Date.now() - killedAt).toBeGreaterThan((CONFIRM_S - 1) * 1000);
+    expect(devices.filter((id) => existsSync(timerFile(id)))).toEqual([]);
+    const { drv, close } = await driverOf(COUNTY);
+    try {
+      expect(await drv.hasPendingCommit()).toBe(false);
+      expect(await drv.getConfig('running')).toMatch(/ip ospf cost 777/);
+    } finally {
+      close();
+    }
+    // the next deploy finds the interrupted commit and finishes it
+    const r = await cli('deploy', '--lab', LAB, '--auto-approve');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { outcomes: Array<{ device: string; action: string }>; failed: number; rolledBack: number };
+    expect(result.outcomes.filter((o) => o.action !== 'unchanged')).toMatchObject([{ device: COUNTY, action: 'changed' }]);
+    const again = await driverOf(COUNTY);
+    try {
+      expect(await again.drv.getConfig('running')).not.toMatch(/ip ospf cost 777/);
+    } finally {
+      again.close();
+    }
+    const none = await cli('drift', '--target', 'lab', '--lab', LAB);
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ drifted: [] });
+  });
+
+  test('four stacks deploy at once: exactly one runs, the others exit with the lock error and leave the secret store alone', { timeout: 300_000 }, async () => {
+    const store = secretStoreFile(stateDir);
+    const before = { text: readFileSync(store, 'utf8'), mtime: statSync(store).mtimeMs };
+    const runs = await Promise.all([0, 1, 2, 3].map(() => cli('deploy', '--lab', LAB, '--auto-approve', '--refresh')));
+    const ran = runs.filter((r) => r.code === 0);
+    const refused = runs.filter((r) => r.code !== 0);
+    expect(ran.length, runs.map((r) => `${r.code} ${r.stdout.slice(0, 300)}`).join('\n')).toBe(1);
+    expect(refused.map((r) => r.code)).toEqual([3, 3, 3]);
+    for (const r of refused) expect(`${r.stdout}${r.stderr}`).toMatch(/E_LAB_LOCKED/);
+    expect({ text: readFileSync(store, 'utf8'), mtime: statSync(store).mtimeMs }).toEqual(before);
+  });
+
   test('drift: none on a deployed lab; a hand edit shows on that device alone', { timeout: 120_000 }, async () => {
     const lab = await loadTarget('lab');
     const ctx = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, instance: LAB };
-    // the cost change above is the deployed config but not the inventory's: that device drifts from the intent
-    const first = await lab.drift(ctx);
-    expect(first.filter((d) => d.error)).toEqual([]);
-    expect(first.filter((d) => d.commands.length).map((d) => d.device)).toEqual([COUNTY]);
-    await deployLab({ ...base, ...deployOpts });
-    expect((await lab.drift(ctx)).filter((d) => d.commands.length)).toEqual([]);
+    expect((await lab.drift(ctx)).filter((d) => d.commands.length || d.error)).toEqual([]);
     const { drv, close } = await driverOf(COUNTY_PEER);
     await drv.exec(`vtysh -c 'conf t' -c 'interface peer0' -c 'ip ospf cost 4242'`);
     close();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-const BIN = join(REPO, 'bin', 'stacks.js');
+export const BIN = join(REPO, 'bin', 'stacks.js');
 
 export interface CliResult {
   code: number;
