@@ -29,7 +29,12 @@ const target = (device: string, level: string, links: string[]): PollTarget => (
   placement: { site: device.replace(/-r\d$/, ''), city: 'xian', level },
   interfaces: Object.fromEntries(links.map((l, i) => [`up${i}`, { link: l, tier: level, bandwidthMbps: 1000 }])),
 });
-const targets = [target('shaanxi-r1', 'province', ['a']), target('xian-r1', 'city', ['a', 'b']), target('xian.yanta-r1', 'county', ['b'])];
+const targets = [
+  target('shaanxi-r1', 'province', ['a']),
+  target('xian-r1', 'city', ['a', 'b']),
+  target('xian.yanta-r1', 'county', ['b', 'c']),
+  target('xian.yanta.t01-r1', 'township', ['c']),
+];
 const actions: string[] = [];
 const page = new NocPage({
   token: TOKEN,
@@ -108,15 +113,24 @@ describe('NOC page over HTTP', () => {
       }
     };
     await until(/event: snapshot\ndata: .*\n\n/);
-    const snap = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(text)![1]!) as { map: { nodes: unknown[]; edges: Array<{ id: string; state: string }> } };
-    expect(snap.map.nodes).toHaveLength(3);
+    const snap = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(text)![1]!) as {
+      map: { nodes: unknown[]; edges: Array<{ id: string; state: string }>; groups: Array<{ id: string; members: string[]; state: string }> };
+    };
+    expect(snap.map.nodes).toHaveLength(4);
     expect(snap.map.edges.map((e) => [e.id, e.state])).toEqual([
       ['a', 'unknown'],
       ['b', 'unknown'],
+      ['c', 'unknown'],
     ]);
+    expect(snap.map.groups).toMatchObject([{ id: 'townships:xian.yanta', members: ['xian.yanta.t01-r1'], state: 'unknown' }]);
     page.linkEnd('b', 'xian-r1', false);
     page.linkEnd('b', 'xian.yanta-r1', true);
     await until(/event: links\ndata: .*"state":"down"/);
+    // the township's uplink cut: its county's aggregate and the aggregate's edge turn down in the same flush
+    page.device('xian.yanta.t01-r1', true);
+    page.linkEnd('c', 'xian.yanta.t01-r1', true);
+    await until(/event: groups\ndata: .*"id":"townships:xian.yanta".*"state":"down".*"linksDown":1/);
+    expect(text).toMatch(/event: groups\ndata: .*"groupEdges":\[\{"id":"townships:xian.yanta>xian.yanta-r1".*"state":"down"/);
     await store.apply([{ type: 'open', object: 'link:b', kind: 'link-down', at: Date.now() }]);
     page.faultsChanged();
     await until(/event: faults\ndata: .*"object":"link:b"/);

@@ -2,7 +2,7 @@
  * The NOC page, served by the daemon beside /metrics (loopback unless the daemon is told
  * otherwise): `/noc/` (the page), `/noc/assets/*` (its script, its style, and Cytoscape.js from
  * node_modules — no CDN), `/noc/api/state` (a snapshot), `/noc/api/events` (server-sent events:
- * link, device, fault, KPI and burn-rate changes as they happen) and `POST
+ * link, device, county-aggregate, fault, KPI and burn-rate changes as they happen) and `POST
  * /noc/api/faults/<id>/<ack|assign|note>` (through the one lifecycle seam, commitFaultAction).
  *
  * Auth: a token (the daemon's noc.token file). `/noc/?token=T` trades it for an HttpOnly,
@@ -24,7 +24,17 @@ import type { ActResult, FaultStore } from '../store/store.js';
 import type { LifecycleAction } from '../faults/lifecycle.js';
 import { commitFaultAction } from '../faults/actions.js';
 import { PAGING_LEVELS } from '../codegen/rules.js';
-import { linkState, type BackboneMap, type MapEdge, type MapNode, type ObjectState } from './view.js';
+import {
+  groupEdgeState,
+  groupState,
+  linkState,
+  type BackboneMap,
+  type MapEdge,
+  type MapGroup,
+  type MapGroupEdge,
+  type MapNode,
+  type ObjectState,
+} from './view.js';
 import type { BurnRate } from './burn.js';
 
 const COOKIE = 'stacks_noc';
@@ -115,6 +125,13 @@ export class NocPage {
   private readonly clients = new Set<ServerResponse>();
   private readonly nodes = new Map<string, MapNode>();
   private readonly edges = new Map<string, MapEdge>();
+  /** The counties' township aggregates (view.ts), kept current with their members. */
+  private readonly groups = new Map<string, MapGroup>();
+  private readonly groupEdges = new Map<string, MapGroupEdge>();
+  private readonly groupOfDevice = new Map<string, string>();
+  private readonly groupEdgeOfLink = new Map<string, string>();
+  /** Group → the links of its members (what its state counts beside the devices). */
+  private readonly groupLinks = new Map<string, string[]>();
   /** Link → end (the reporting device or interface) → down. */
   private readonly linkEnds = new Map<string, Map<string, boolean>>();
   /** Link → end → its last utilisation ratio. */
@@ -124,6 +141,8 @@ export class NocPage {
   private faults: FaultRow[] = [];
   private pendingLinks = new Map<string, MapEdge>();
   private pendingNodes = new Map<string, MapNode>();
+  private pendingGroups = new Set<string>();
+  private pendingGroupEdges = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private faultsTimer: NodeJS.Timeout | undefined;
   private readonly keepAlive: NodeJS.Timeout;
@@ -139,6 +158,15 @@ export class NocPage {
     this.files = files;
     for (const n of opts.map.nodes) this.nodes.set(n.id, { ...n });
     for (const e of opts.map.edges) this.edges.set(e.id, { ...e });
+    for (const g of opts.map.groups) {
+      this.groups.set(g.id, { ...g });
+      for (const m of g.members) this.groupOfDevice.set(m, g.id);
+    }
+    for (const ge of opts.map.groupEdges) {
+      this.groupEdges.set(ge.id, { ...ge });
+      for (const l of ge.members) this.groupEdgeOfLink.set(l, ge.id);
+      this.groupLinks.set(ge.source, [...(this.groupLinks.get(ge.source) ?? []), ...ge.members]);
+    }
     // a comment line every 15 s keeps proxies and the browser from timing the stream out
     this.keepAlive = setInterval(() => this.write(':\n\n'), 15_000);
     this.keepAlive.unref();
@@ -167,6 +195,7 @@ export class NocPage {
     if (state === edge.state) return;
     edge.state = state;
     this.pendingLinks.set(link, edge);
+    this.regroupLink(link);
     this.schedule(0);
   }
 
@@ -180,6 +209,7 @@ export class NocPage {
     if (edge.utilisation !== null && Math.abs(busiest - edge.utilisation) < 0.005) return;
     edge.utilisation = busiest;
     this.pendingLinks.set(link, edge);
+    this.regroupLink(link);
     this.schedule(1000);
   }
   device(device: string, up: boolean): void {
@@ -188,7 +218,32 @@ export class NocPage {
     if (!node || node.state === state) return;
     node.state = state;
     this.pendingNodes.set(device, node);
+    const g = this.groupOfDevice.get(device);
+    if (g) this.regroup(g);
     this.schedule(0);
+  }
+
+  /** A member link changed: its group edge and its group follow (sent with the link). */
+  private regroupLink(link: string): void {
+    const geId = this.groupEdgeOfLink.get(link);
+    const ge = geId === undefined ? undefined : this.groupEdges.get(geId);
+    if (!ge) return;
+    const next = groupEdgeState(ge, this.edges);
+    if (next.state !== ge.state || next.utilisation !== ge.utilisation) {
+      Object.assign(ge, next);
+      this.pendingGroupEdges.add(ge.id);
+    }
+    this.regroup(ge.source);
+  }
+
+  private regroup(id: string): void {
+    const g = this.groups.get(id);
+    if (!g) return;
+    const links = (this.groupLinks.get(id) ?? []).map((l) => this.edges.get(l)!);
+    const next = groupState(g, this.nodes, links);
+    if (next.state === g.state && next.devicesDown === g.devicesDown && next.linksDown === g.linksDown && next.unseen === g.unseen) return;
+    Object.assign(g, next);
+    this.pendingGroups.add(id);
   }
 
   /** The store's open faults changed (daemon or operator): re-read and send them (coalesced). */
@@ -214,7 +269,13 @@ export class NocPage {
 
   async snapshot(): Promise<NocSnapshot> {
     await this.refreshFaults();
-    return { at: Date.now(), map: { nodes: [...this.nodes.values()], edges: [...this.edges.values()] }, faults: this.faults, kpi: this.kpi, burn: this.burn };
+    return {
+      at: Date.now(),
+      map: { nodes: [...this.nodes.values()], edges: [...this.edges.values()], groups: [...this.groups.values()], groupEdges: [...this.groupEdges.values()] },
+      faults: this.faults,
+      kpi: this.kpi,
+      burn: this.burn,
+    };
   }
 
   private async refreshFaults(): Promise<void> {
@@ -241,8 +302,16 @@ export class NocPage {
       this.flushTimer = undefined;
       if (this.pendingLinks.size) this.send('links', [...this.pendingLinks.values()]);
       if (this.pendingNodes.size) this.send('devices', [...this.pendingNodes.values()]);
+      if (this.pendingGroups.size || this.pendingGroupEdges.size) {
+        this.send('groups', {
+          groups: [...this.pendingGroups].map((id) => this.groups.get(id)!),
+          groupEdges: [...this.pendingGroupEdges].map((id) => this.groupEdges.get(id)!),
+        });
+      }
       this.pendingLinks = new Map();
       this.pendingNodes = new Map();
+      this.pendingGroups = new Set();
+      this.pendingGroupEdges = new Set();
     }, ms);
   }
 
