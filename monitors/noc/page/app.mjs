@@ -26,25 +26,105 @@ function edgeColour(e) {
   return COLOUR.up;
 }
 const NODE_SIZE = [22, 14, 8, 5]; // as monitors/noc/view.ts places them
+/** A county's townships open when they would be drawn at least this many pixels wide (closed, their aggregate stands in). */
+const OPEN_AT_PX = 3;
 
 let cy;
 const faultsById = new Map();
+/**
+ * What the daemon said, drawn or not: devices, links, the counties' township aggregates and their
+ * edges (monitors/noc/view.ts). Cytoscape holds only what is on the map now; a closed county's
+ * townships live here and are kept current, so opening it draws them as they are.
+ */
+const model = { nodes: new Map(), edges: new Map(), groups: new Map(), groupEdges: new Map(), groupOf: new Map() };
+/** Open counties; `pinned` ones were opened by a click and stay open at any zoom (a double click closes them). */
+const open = new Set();
+const pinned = new Set();
 
 function edgeData(e) {
-  return { ...e, colour: edgeColour(e), width: e.state === 'down' ? 4 : e.tier === 'township' ? 1 : 2 };
+  return { ...e, colour: edgeColour(e), width: e.state === 'down' ? 4 : e.tier === 'township' || e.tier === 'county-township' ? 1 : 2 };
+}
+const nodeData = (n) => ({ ...n, colour: COLOUR[n.state], size: NODE_SIZE[n.ring] ?? 6, label: n.ring <= 1 ? n.id : '' });
+const groupData = (g) => ({ ...g, group: true, colour: COLOUR[g.state], label: '' });
+const nodeElement = (n) => ({ group: 'nodes', data: nodeData(n), position: { x: n.x, y: n.y } });
+const groupElement = (g) => ({ group: 'nodes', data: groupData(g), position: { x: g.x, y: g.y }, classes: 'aggregate' });
+
+/** Is this device on the map now (not a township of a closed county)? */
+const drawn = (id) => {
+  const g = model.groupOf.get(id);
+  return model.nodes.has(id) && (g === undefined || open.has(g));
+};
+
+/** The elements of the map as it is to be drawn: every device but closed counties' townships, which their aggregates stand for. */
+function elementsNow() {
+  const els = [];
+  for (const n of model.nodes.values()) if (drawn(n.id)) els.push(nodeElement(n));
+  for (const e of model.edges.values()) if (drawn(e.source) && drawn(e.target)) els.push({ group: 'edges', data: edgeData(e) });
+  for (const g of model.groups.values()) if (!open.has(g.id)) els.push(groupElement(g));
+  for (const ge of model.groupEdges.values()) if (!open.has(ge.source) && drawn(ge.target)) els.push({ group: 'edges', data: edgeData(ge) });
+  return els;
+}
+
+function openGroup(id) {
+  if (open.has(id)) return;
+  open.add(id);
+  const g = model.groups.get(id);
+  cy.getElementById(id).remove(); // and its edges
+  const els = g.members.map((m) => nodeElement(model.nodes.get(m)));
+  const members = new Set(g.members);
+  for (const ge of model.groupEdges.values()) {
+    if (ge.source !== id) continue;
+    for (const l of ge.members) {
+      const e = model.edges.get(l);
+      if (e && drawn(e.source) && drawn(e.target)) els.push({ group: 'edges', data: edgeData(e) });
+    }
+  }
+  // links between two townships of this county (the topology has none) are inside the aggregate
+  for (const e of model.edges.values()) if (members.has(e.source) && members.has(e.target)) els.push({ group: 'edges', data: edgeData(e) });
+  cy.add(els);
+}
+
+function closeGroup(id) {
+  if (!open.has(id)) return;
+  open.delete(id);
+  pinned.delete(id);
+  const g = model.groups.get(id);
+  cy.remove(cy.collection(g.members.map((m) => cy.getElementById(m))));
+  const els = [groupElement(g)];
+  for (const ge of model.groupEdges.values()) if (ge.source === id && drawn(ge.target)) els.push({ group: 'edges', data: edgeData(ge) });
+  cy.add(els);
+}
+
+/**
+ * After a zoom or pan: zoomed in far enough, the counties in view open and those out of it close
+ * (so the map never holds every township at once); zoomed out, all close but the pinned ones.
+ */
+function followViewport() {
+  const detail = cy.zoom() * NODE_SIZE[3] >= OPEN_AT_PX;
+  const ext = cy.extent();
+  const margin = 0.25 * Math.max(ext.w, ext.h);
+  const inView = (g) => g.x >= ext.x1 - margin && g.x <= ext.x2 + margin && g.y >= ext.y1 - margin && g.y <= ext.y2 + margin;
+  cy.batch(() => {
+    for (const g of model.groups.values()) {
+      if (detail && inView(g)) openGroup(g.id);
+      else if (!pinned.has(g.id)) closeGroup(g.id);
+    }
+  });
+  summary();
 }
 
 function drawMap(map) {
   const t0 = performance.now();
-  // the daemon places the nodes (monitors/noc/view.ts: rings by level, a city's sites in its sector)
-  const elements = [
-    ...map.nodes.map((n) => ({
-      group: 'nodes',
-      data: { ...n, colour: COLOUR[n.state], size: NODE_SIZE[n.ring] ?? 6, label: n.ring <= 1 ? n.id : '' },
-      position: { x: n.x, y: n.y },
-    })),
-    ...map.edges.map((e) => ({ group: 'edges', data: edgeData(e) })),
-  ];
+  for (const k of Object.keys(model)) model[k].clear();
+  open.clear();
+  pinned.clear();
+  for (const n of map.nodes) model.nodes.set(n.id, n);
+  for (const e of map.edges) model.edges.set(e.id, e);
+  for (const g of map.groups ?? []) {
+    model.groups.set(g.id, g);
+    for (const m of g.members) model.groupOf.set(m, g.id);
+  }
+  for (const ge of map.groupEdges ?? []) model.groupEdges.set(ge.id, ge);
   // Fitted by hand: the daemon's rings are centred on (0, 0) and their extent is known, while
   // Cytoscape's `fit` measures every element's bounding box first (4–6 s of the full province's load).
   const extent = Math.max(1, ...map.nodes.map((n) => Math.max(Math.abs(n.x), Math.abs(n.y)) + (NODE_SIZE[n.ring] ?? 6)));
@@ -52,10 +132,12 @@ function drawMap(map) {
   // a small scope would otherwise be fitted at a zoom that makes six routers fill the screen
   const maxZoom = map.nodes.length > 200 ? 8 : 1.2;
   const zoom = Math.min(maxZoom, Math.min(box.width, box.height) / (2 * extent + 40));
+  // the first frame holds what this zoom shows: the province's counties closed, a lab scope's open
+  if (zoom * NODE_SIZE[3] >= OPEN_AT_PX) for (const g of model.groups.keys()) open.add(g);
   cy?.destroy();
   cy = cytoscape({
     container: $('#map'),
-    elements,
+    elements: elementsNow(),
     style: [
       {
         selector: 'node',
@@ -67,6 +149,8 @@ function drawMap(map) {
       },
       // labels only where there is one (the inner rings): a label style on 2,000 nodes costs every frame
       { selector: 'node[label != ""]', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 6, 'text-valign': 'bottom', color: '#333' } },
+      // a county's townships, closed: a ring tells it from a device
+      { selector: 'node.aggregate', style: { shape: 'round-rectangle', 'border-width': 1, 'border-color': '#1d2330' } },
       // opaque: blending 4,000 edges made the first frame of the full province seconds slower
       { selector: 'edge', style: { 'line-color': 'data(colour)', width: 'data(width)', 'curve-style': 'haystack' } },
       { selector: 'edge[state = "down"]', style: { 'z-index': 10 } },
@@ -81,9 +165,26 @@ function drawMap(map) {
   });
   cy.on('tap', 'edge, node', (ev) => {
     const d = ev.target.data();
+    if (d.group) {
+      pinned.add(d.id);
+      cy.batch(() => openGroup(d.id));
+      const seen = d.unseen ? `, ${d.unseen} not seen yet` : '';
+      $('#summary').textContent =
+        `${d.site}: ${d.members.length} townships, ${d.devicesDown} down, ${d.linksDown} links down${seen} (opened; double-click a township to close)`;
+      return;
+    }
     $('#summary').textContent = d.source
-      ? `${d.id}: ${d.state}, tier ${d.tier} (${d.bandwidthMbps} Mb/s)${d.utilisation !== null ? `, ${(d.utilisation * 100).toFixed(1)}% used` : ''}`
+      ? `${d.id}: ${d.state}, tier ${d.tier}${d.bandwidthMbps ? ` (${d.bandwidthMbps} Mb/s)` : ''}${d.utilisation !== null ? `, ${(d.utilisation * 100).toFixed(1)}% used` : ''}`
       : `${d.id}: ${d.state}, ${d.level} ${d.site}`;
+  });
+  cy.on('dbltap', 'node', (ev) => {
+    const g = model.groupOf.get(ev.target.id());
+    if (g) cy.batch(() => closeGroup(g));
+  });
+  let viewportTimer;
+  cy.on('viewport', () => {
+    clearTimeout(viewportTimer);
+    viewportTimer = setTimeout(followViewport, 120);
   });
   window.noc.drawMs = performance.now() - t0;
   window.noc.cy = cy;
@@ -92,14 +193,23 @@ function drawMap(map) {
 
 function summary() {
   if (!cy) return;
-  const down = cy.edges('[state = "down"]').length;
-  const devDown = cy.nodes('[state = "down"]').length;
-  $('#summary').textContent = `${cy.nodes().length} devices (${devDown} down), ${cy.edges().length} links (${down} down)`;
+  let down = 0;
+  for (const e of model.edges.values()) if (e.state === 'down') down++;
+  let devDown = 0;
+  for (const n of model.nodes.values()) if (n.state === 'down') devDown++;
+  const closed = model.groups.size - open.size;
+  $('#summary').textContent =
+    `${model.nodes.size} devices (${devDown} down), ${model.edges.size} links (${down} down)` +
+    (closed ? `; ${closed} counties' townships drawn as one (zoom in or click to open)` : '');
 }
 
 function updateLinks(list) {
   cy.batch(() => {
-    for (const e of list) cy.getElementById(e.id).data(edgeData(e));
+    for (const e of list) {
+      model.edges.set(e.id, e);
+      const drawnEdge = cy.getElementById(e.id);
+      if (drawnEdge.nonempty()) drawnEdge.data(edgeData(e));
+    }
   });
   window.noc.lastLinkUpdate = Date.now();
   summary();
@@ -107,9 +217,25 @@ function updateLinks(list) {
 
 function updateDevices(list) {
   cy.batch(() => {
-    for (const n of list) cy.getElementById(n.id).data({ state: n.state, colour: COLOUR[n.state] });
+    for (const n of list) {
+      model.nodes.set(n.id, n);
+      cy.getElementById(n.id).data({ state: n.state, colour: COLOUR[n.state] });
+    }
   });
   summary();
+}
+
+function updateGroups({ groups, groupEdges }) {
+  cy.batch(() => {
+    for (const g of groups) {
+      model.groups.set(g.id, g);
+      cy.getElementById(g.id).data(groupData(g));
+    }
+    for (const ge of groupEdges) {
+      model.groupEdges.set(ge.id, ge);
+      cy.getElementById(ge.id).data(edgeData(ge));
+    }
+  });
 }
 
 const ago = (ms) => {
@@ -249,13 +375,24 @@ function connect() {
   });
   es.addEventListener('links', (ev) => updateLinks(JSON.parse(ev.data)));
   es.addEventListener('devices', (ev) => updateDevices(JSON.parse(ev.data)));
+  es.addEventListener('groups', (ev) => updateGroups(JSON.parse(ev.data)));
   es.addEventListener('faults', (ev) => renderFaults(JSON.parse(ev.data)));
   es.addEventListener('kpi', (ev) => renderKpi(JSON.parse(ev.data)));
   es.addEventListener('burn', (ev) => renderBurn(JSON.parse(ev.data)));
 }
 
 // What the page knows, for people poking at it from the console and for the browser test.
-window.noc = { ready: false, edge: (id) => cy?.getElementById(id).data(), edgeColour: (id) => cy?.getElementById(id).style('line-color') };
+// Links, devices and aggregates answer from the model (drawn or not); the colours from the map (drawn only).
+window.noc = {
+  ready: false,
+  edge: (id) => model.edges.get(id) ?? model.groupEdges.get(id),
+  node: (id) => model.nodes.get(id) ?? model.groups.get(id),
+  drawn: (id) => cy?.getElementById(id).nonempty() ?? false,
+  edgeColour: (id) => cy?.getElementById(id).style('line-color'),
+  nodeColour: (id) => cy?.getElementById(id).style('background-color'),
+  groupOf: (device) => model.groupOf.get(device),
+  counts: () => ({ devices: model.nodes.size, links: model.edges.size, counties: model.groups.size, open: open.size, drawn: cy?.elements().length ?? 0 }),
+};
 $('#operator').value = localStorage.getItem('stacks-noc-operator') ?? '';
 // the "opened … ago" column ages; not while someone is typing an assignee into the table
 setInterval(() => faultsById.size && !document.activeElement?.closest('#faults') && renderFaults([...faultsById.values()]), 30_000);
