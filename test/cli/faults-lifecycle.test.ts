@@ -60,5 +60,24 @@ describe('stacks faults lifecycle', () => {
     const open = JSON.parse((await cli('--json', 'faults', '--open')).stdout) as Array<{ id: number }>;
     expect(open.map((f) => f.id)).toEqual([2]);
     expect((await cli('faults', 'ack', '99')).code).toBe(2);
+    // Every accepted action is one audit record (who, on which fault and object, the input's hash);
+    // the refused ones (bad cause, still down, no such fault) are not.
+    const log = JSON.parse((await cli('--json', 'audit', 'log', '--action', 'fault.*')).stdout) as Array<{
+      action: string;
+      objects: string[];
+      result: string;
+      user: string;
+      inputHash: string;
+      detail: { by: string; kind: string };
+    }>;
+    expect(log.map((r) => `${r.detail.by}:${r.action}:${r.objects.join(',')}:${r.result}`)).toEqual([
+      'alice:fault.ack:fault:1,link:a--b:ok',
+      'alice:fault.assign:fault:1,link:a--b:ok',
+      'bob:fault.note:fault:1,link:a--b:ok',
+      'bob:fault.resolve:fault:1,link:a--b:ok',
+      'carol:fault.close:fault:1,link:a--b:ok',
+    ]);
+    expect(log.every((r) => r.user && /^[0-9a-f]{64}$/.test(r.inputHash))).toBe(true);
+    expect((await cli('audit', 'verify')).code).toBe(0);
   }, 60_000);
 });
