@@ -66,6 +66,14 @@ describe('CLI conventions', () => {
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(JSON.parse(accepted.stdout)).toMatchObject({ accepted: true, summary: { unchanged: false } });
     expect((await runCli([...fresh, '--detailed-exitcode'])).code).toBe(0);
+    // the acceptance is one audit record: the baseline, the operator, the diff's hash and its size
+    const accepts = JSON.parse(
+      (await runCli(['--state-dir', join(work, 'state-accept'), '--json', 'audit', 'log', '--action', 'plan.accept'])).stdout,
+    ) as Array<{ objects: string[]; result: string; inputHash: string; detail: { devices: { added: number } } }>;
+    expect(accepts).toHaveLength(1);
+    expect(accepts[0]).toMatchObject({ result: 'ok', inputHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(accepts[0]!.objects[0]).toBe('baseline:model');
+    expect(accepts[0]!.objects.length).toBeGreaterThan(1);
     // --accept is the model's: on a target plan it is a usage error (1 under --detailed-exitcode)
     const labAccept = await runCli([...fresh, '--accept', '--target', 'lab']);
     expect(labAccept.code).toBe(2);
