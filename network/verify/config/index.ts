@@ -9,6 +9,7 @@
  *   forwarding.ts a device's decision: connected, static, OSPF, externals with their origination conditions
  *   walk.ts       hop-by-hop forwarding from every device, ECMP branches, loops and blackholes
  *   questions.ts  reachability, every single failure, area 0, ABRs
+ *   service-questions.ts  townships → published service VIPs, intact and under every single failure
  *   ribs.ts       DeviceRib per device per family (the differential check against FRR compares these)
  *   gateway.ts    VRRP on the LANs two routers serve: agreement, and who serves the gateway in a failure
  *   trace.ts      one flow's path, Batfish-traceroute style
@@ -24,6 +25,7 @@ import { findingsToChecks, type ConfigFinding } from './findings.js';
 import { Forwarding } from './forwarding.js';
 import { loadConfigs, type RenderedConfigFile } from './load.js';
 import { answerFamily } from './questions.js';
+import { answerServices } from './service-questions.js';
 import { exitGuardFindings } from './exit-filter.js';
 import { lanGateways, type LanGateway } from './gateway.js';
 import type { DeviceRib } from './rib.js';
@@ -96,6 +98,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
     const answers = answerFamily(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter });
     findings.push(...answers.findings);
     scenarios[net.family] = answers.scenarios;
+    findings.push(...answerServices(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter }).findings);
   }
   findings.push(...exitGuardFindings(topology, configs));
   findings.push(...lanGateways(topology, configs, families).findings);

@@ -152,21 +152,21 @@ function blackholeWhy(p: FlowProblem | undefined, id: (n: number) => string): st
   return p ? problemText(p, id) : 'no route';
 }
 
-function asbrSignature(fw: Forwarding): string {
+export function asbrSignature(fw: Forwarding): string {
   return fw
     .asbrs()
     .map((a) => `${a.node}:${a.metricType}:${a.metric}`)
     .join(',');
 }
 
-interface NamedScenario {
+export interface NamedScenario {
   name: string;
   check: 'failure.link' | 'failure.device' | 'failure.upstream';
   scenario: Scenario;
 }
 
 /** Every single link, every single device, and each exit's upstream hand-off. */
-function* failureScenarios(topology: Topology, net: FamilyNet): Generator<NamedScenario> {
+export function* failureScenarios(topology: Topology, net: FamilyNet): Generator<NamedScenario> {
   for (const link of topology.links) {
     const ends = net.endsOfLink.get(link.id);
     if (ends) yield { name: `link:${link.id}`, check: 'failure.link', scenario: { ifaces: [ends[0]!], nodes: [] } };
@@ -181,7 +181,7 @@ function* failureScenarios(topology: Topology, net: FamilyNet): Generator<NamedS
 }
 
 /** Devices whose decision may differ from the base: their label or a neighbour's changed, or their interfaces did. */
-function changedNodes(cp: ControlPlane, keys: string[], routers: number[]): Uint8Array {
+export function changedNodes(cp: ControlPlane, keys: string[], routers: number[]): Uint8Array {
   const net = cp.net;
   const mark = new Uint8Array(net.configs.length);
   const compare = (b: ReturnType<ControlPlane['prefix']> | undefined, c: ReturnType<ControlPlane['prefix']>) => {

@@ -1,0 +1,158 @@
+/**
+ * The published services as questions of the config-level verifier, per family (issue 15 part 4):
+ * every township reaches every service VIP of its city cloud and of the provincial cloud
+ * (`reach.services`), and still does after every single link, device or exit-upstream failure
+ * (`failure.services`). The routing tables are the ones computed from the rendered configs
+ * (spf.ts, forwarding.ts), handed to service-reach.ts as RIBs (ribs.ts's rows) of the prefixes that
+ * cover a VIP — all a longest-prefix match for a VIP can pick — and computed only for the devices a
+ * path reaches.
+ *
+ * A failure re-asks only the townships whose base paths run through a device whose decision may
+ * have changed (questions.ts's changedNodes: a label or a neighbour's changed, or its interfaces
+ * did); every other township's paths are those of the intact network. A failure reports only what
+ * it breaks: a path already broken intact is `reach.services`'s finding.
+ */
+import type { Family, Topology } from '../../types.js';
+import type { FamilyNet } from './adjacency.js';
+import { hexOrUndefined, prefixText } from './address.js';
+import type { ConfigFinding, SourceRef } from './findings.js';
+import { Forwarding } from './forwarding.js';
+import { asbrSignature, changedNodes, failureScenarios, type QuestionOptions } from './questions.js';
+import type { DeviceRib, RibRoute } from './rib.js';
+import { nextHopsOf } from './ribs.js';
+import { ServiceReach, type ServiceReachFailure } from './service-reach.js';
+import { ControlPlane, type Scenario } from './spf.js';
+
+const EXAMPLES = 5;
+
+export interface ServiceAnswers {
+  findings: ConfigFinding[];
+  /** Failure scenarios asked. */
+  scenarios: number;
+}
+
+export function answerServices(topology: Topology, net: FamilyNet, opts: QuestionOptions = {}): ServiceAnswers {
+  const family = net.family;
+  const question = new ServiceReach(topology);
+  const addresses = [...new Set(question.sources.flatMap((s) => s.targets.filter((t) => t.family === family).map((t) => t.address)))];
+  if (!addresses.length) return { findings: [], scenarios: 0 };
+  const cp = new ControlPlane(net);
+  const fw = new Forwarding(cp);
+  const id = (node: number) => net.configs[node]!.device.id;
+  const ref = (device: string): SourceRef[] => {
+    const node = net.nodeOf.get(device);
+    return node === undefined ? [] : [{ file: net.configs[node]!.file, line: net.configs[node]!.parsed.hostnameLine ?? 1 }];
+  };
+
+  // Per VIP, the RIB rows a longest-prefix match for it can pick: every prefix holding it.
+  const rowsOf = new Map<string, Array<{ key: string; length: number }>>();
+  for (const a of addresses) {
+    const hex = hexOrUndefined(a, family);
+    rowsOf.set(a, hex ? fw.candidatesFor(hex) : []);
+  }
+  const originators = net.originate.flatMap((o, node) => (o ? [node] : []));
+
+  /** One device's routes covering a VIP in the current scenario; a device whose decisions did not change keeps its intact ones. */
+  const intact = new Map<string, DeviceRib>();
+  let changed: Uint8Array | undefined;
+  let inScenario = false;
+  const ribOf = (device: string, f: Family, address: string): DeviceRib | undefined => {
+    const node = net.nodeOf.get(device);
+    if (f !== family || node === undefined || !cp.nodeUp[node]) return undefined;
+    const keep = !inScenario || (changed !== undefined && !changed[node]);
+    const known = keep ? intact.get(`${node} ${address}`) : undefined;
+    if (known) return known;
+    const routes: RibRoute[] = [];
+    for (const { key, length } of rowsOf.get(address) ?? []) {
+      const d = fw.route(node, key, length);
+      if (d) routes.push({ prefix: prefixText(family, key.split('/')[0]!, length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) });
+    }
+    const rib = { device, family, routes };
+    if (keep) intact.set(`${node} ${address}`, rib);
+    return rib;
+  };
+
+  // The intact network, noting per VIP which townships' paths run through which device.
+  const through = new Map<string, Map<number, Set<string>>>(addresses.map((a) => [a, new Map()]));
+  const base = question.ask(ribOf, {
+    family,
+    onVisit: (from, device, address) => {
+      const node = net.nodeOf.get(device);
+      if (node === undefined) return;
+      const m = through.get(address)!;
+      (m.get(node) ?? m.set(node, new Set()).get(node)!).add(from);
+    },
+  });
+  const findings: ConfigFinding[] = base.map((f) => ({
+    id: 'reach.services',
+    family,
+    object: `device:${f.from}`,
+    message: `${f.from} does not reach ${f.target.service} at ${f.target.address} (${f.target.device}): ${f.reason}; path ${f.path.join(' → ')}`,
+    at: ref(f.path[f.path.length - 1] ?? f.from),
+  }));
+  const brokenIntact = new Set(base.map((f) => `${f.from}|${f.target.address}`));
+
+  let scenarios = 0;
+  if (opts.failures !== false) {
+    const keysOf = (list: readonly string[]) => [...new Set(list.flatMap((a) => rowsOf.get(a)!.map((r) => r.key)))];
+    cp.baseline(keysOf(addresses), []);
+    const baseAsbrs = asbrSignature(fw);
+    const exits = new Set(originators);
+    // The exits' defaults matter to a failure only where some device reaches a VIP by its default
+    // (a device that loses the VIP's own route is marked changed anyway and looks its default up).
+    const usesDefault = [...intact.values()].some((r) => r.routes.length > 0 && r.routes.every((x) => x.prefix.endsWith('/0')));
+    const routers = usesDefault ? originators : [];
+    for (const s of failureScenarios(topology, net)) {
+      if (opts.scenarioFilter && !opts.scenarioFilter(s.name)) continue;
+      scenarios++;
+      // A failure changes the path towards a VIP only where it takes out a device on it or a link at
+      // one of them: costs only grow, so a device off every shortest path keeps its choice. The
+      // exits are the exception (the default they originate may move), so at one every VIP is asked.
+      const hit = failedNodes(net, s.name, s.scenario);
+      const relevant = hit.some((n) => exits.has(n)) ? addresses : addresses.filter((a) => hit.some((n) => through.get(a)!.has(n)));
+      if (!relevant.length) continue;
+      const keys = keysOf(relevant);
+      cp.apply(s.scenario);
+      fw.reset();
+      for (const key of keys) cp.prefix(key);
+      for (const o of routers) cp.router(o);
+      inScenario = true;
+      changed = asbrSignature(fw) === baseAsbrs ? changedNodes(cp, keys, routers) : undefined;
+      const sources = new Set<string>();
+      for (const a of relevant) {
+        for (const [node, from] of through.get(a)!) if (!changed || changed[node]) for (const f of from) sources.add(f);
+      }
+      const lost = sources.size
+        ? question
+            .ask(ribOf, { family, failure: s.name, skip: new Set(s.scenario.nodes.map(id)), sources, addresses: new Set(relevant) })
+            .filter((f) => !brokenIntact.has(`${f.from}|${f.target.address}`))
+        : [];
+      if (lost.length) findings.push(scenarioFinding(family, s.name, lost, ref));
+      cp.restore();
+      inScenario = false;
+    }
+    fw.reset();
+  }
+  return { findings, scenarios };
+}
+
+/** The devices a scenario takes out or cuts an interface of. */
+function failedNodes(net: FamilyNet, name: string, s: Scenario): number[] {
+  const ifaces = name.startsWith('link:') ? (net.endsOfLink.get(name.slice('link:'.length)) ?? s.ifaces) : s.ifaces;
+  return [...s.nodes, ...ifaces.map((i) => net.ifaces[i]!.node)];
+}
+
+function scenarioFinding(family: Family, scenario: string, lost: ServiceReachFailure[], ref: (device: string) => SourceRef[]): ConfigFinding {
+  const townships = new Set(lost.map((l) => l.from)).size;
+  const services = [...new Set(lost.map((l) => `${l.target.service} ${l.target.address}`))];
+  const examples = lost.slice(0, EXAMPLES).map((l) => `${l.from} → ${l.target.address} (${l.reason})`);
+  return {
+    id: 'failure.services',
+    family,
+    object: scenario,
+    message:
+      `losing ${scenario.replace(/^(\w+):/, '$1 ')}: ${townships} ${townships === 1 ? 'township loses' : 'townships lose'} ${services.join(', ')}: ` +
+      `${examples.join('; ')}${lost.length > EXAMPLES ? ` and ${lost.length - EXAMPLES} more` : ''}`,
+    at: [...new Set(lost.slice(0, EXAMPLES).map((l) => l.from))].flatMap(ref),
+  };
+}
