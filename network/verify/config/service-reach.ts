@@ -24,7 +24,7 @@ interface Indexed {
  * The routing tables: every device's, or a lookup giving a device's routes that cover an address —
  * all a longest-prefix match for it can pick (undefined: the device has no table).
  */
-export type RibLookup = (device: string, family: Family, address: string) => DeviceRib | undefined;
+type RibLookup = (device: string, family: Family, address: string) => DeviceRib | undefined;
 export type RibSource = readonly DeviceRib[] | RibLookup;
 
 /** The few prefixes and VIPs of the question recur in every table and trace: parse each text once. */
