@@ -60,6 +60,8 @@ export interface ConfigVerifyOptions {
   failures?: boolean;
   /** Only these failure scenarios (by name: `link:…`, `device:…`, `upstream:…`). */
   scenarioFilter?: (name: string) => boolean;
+  /** How the failure scenarios are computed (questions.ts): incremental (default) or straight, the reference. */
+  failureMethod?: 'incremental' | 'straight';
   /** Prefix of the report's check ids (default `config.`; `config.vrp.` when several dialects are verified). */
   checkPrefix?: string;
   /** Called with the parsed configs before they are dropped, for a caller that reads more of them (synth's policies): no second parse. */
@@ -95,7 +97,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
   const scenarios: Partial<Record<Family, number>> = {};
   for (const net of nets) {
     findings.push(...net.findings);
-    const answers = answerFamily(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter });
+    const answers = answerFamily(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter, method: opts.failureMethod });
     findings.push(...answers.findings);
     scenarios[net.family] = answers.scenarios;
     findings.push(...answerServices(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter }).findings);

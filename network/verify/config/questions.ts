@@ -11,7 +11,7 @@ import { hexOrUndefined } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
 import { Forwarding } from './forwarding.js';
 import { ControlPlane, type Scenario } from './spf.js';
-import { WALK_FAILED, WALK_OK, Walker, type Destination, type FlowProblem } from './walk.js';
+import { WALK_FAILED, WALK_OK, Walker, type Destination, type FlowProblem, type WalkResult } from './walk.js';
 
 const EXAMPLES = 5;
 
@@ -20,6 +20,12 @@ export interface QuestionOptions {
   failures?: boolean;
   /** Only the failure scenarios whose name (`link:…`, `device:…`, `upstream:…`) passes. */
   scenarioFilter?: (name: string) => boolean;
+  /**
+   * `straight`: every scenario recomputed from nothing (a fresh control plane, every device walked)
+   * — the reference the incremental path is tested against; `incremental` (default) reuses the
+   * failure-free answers and redoes only what the failed element can change.
+   */
+  method?: 'incremental' | 'straight';
 }
 
 export interface FamilyAnswers {
@@ -110,31 +116,12 @@ export function answerFamily(topology: Topology, net: FamilyNet, opts: QuestionO
 
   let scenarios = 0;
   if (opts.failures !== false) {
-    const reverse = base.map((r) => reverseGraph(r.successors));
+    const lostIn = opts.method === 'straight' ? straightLoss(net, dests, base) : incrementalLoss(cp, fw, dests, walkers, base, keys, originators, baseAsbrs);
     for (const s of failureScenarios(topology, net)) {
       if (opts.scenarioFilter && !opts.scenarioFilter(s.name)) continue;
       scenarios++;
-      cp.apply(s.scenario);
-      fw.reset();
-      for (const key of keys) cp.prefix(key);
-      for (const o of originators) cp.router(o);
-      const allChanged = asbrSignature(fw) !== baseAsbrs;
-      const changed = allChanged ? undefined : changedNodes(cp, keys, originators);
-      const lost: Array<{ node: number; dest: Destination; p: FlowProblem }> = [];
-      dests.forEach((dest, k) => {
-        if (dest.owner !== undefined && s.scenario.nodes.includes(dest.owner)) return;
-        const affected = changed ? closure(changed, reverse[k]!) : undefined;
-        const nodes = affected ? affected.list : all;
-        const r = walkers[k]!.walk(nodes, base[k]!, affected?.mask, changed);
-        for (const node of nodes) {
-          if (node === dest.owner || s.scenario.nodes.includes(node)) continue;
-          if (r.state[node] === WALK_FAILED && base[k]!.state[node] === WALK_OK) {
-            const p = r.problem.get(node)!;
-            noteLoop(dest, p, s.name);
-            lost.push({ node, dest, p });
-          }
-        }
-      });
+      const lost = lostIn(s.scenario);
+      for (const l of lost) noteLoop(l.dest, l.p, s.name);
       if (lost.length) findings.push(scenarioFinding(family, s, lost, id, ref));
     }
     cp.restore();
@@ -142,6 +129,70 @@ export function answerFamily(topology: Topology, net: FamilyNet, opts: QuestionO
   }
   findings.push(...loops.values());
   return { findings, scenarios, cp, fw };
+}
+
+interface Loss {
+  node: number;
+  dest: Destination;
+  p: FlowProblem;
+}
+
+/** Devices that reached a destination with every element up and do not in a scenario (by destination, then device index). */
+type LossOf = (scenario: Scenario) => Loss[];
+
+function lossesOf(dest: Destination, scenario: Scenario, base: WalkResult, r: WalkResult, nodes: Iterable<number>, out: Loss[]): void {
+  for (const node of nodes) {
+    if (node === dest.owner || scenario.nodes.includes(node)) continue;
+    if (r.state[node] === WALK_FAILED && base.state[node] === WALK_OK) out.push({ node, dest, p: r.problem.get(node)! });
+  }
+}
+
+/** The reference: a fresh control plane per scenario, every device walked. */
+function straightLoss(net: FamilyNet, dests: Destination[], base: WalkResult[]): LossOf {
+  const all = Array.from({ length: net.configs.length }, (_, i) => i);
+  return (scenario) => {
+    const cp = new ControlPlane(net);
+    cp.apply(scenario);
+    const fw = new Forwarding(cp);
+    const lost: Loss[] = [];
+    dests.forEach((dest, k) => {
+      if (dest.owner !== undefined && scenario.nodes.includes(dest.owner)) return;
+      lossesOf(dest, scenario, base[k]!, new Walker(fw, dest).walk(all), all, lost);
+    });
+    return lost;
+  };
+}
+
+function incrementalLoss(
+  cp: ControlPlane,
+  fw: Forwarding,
+  dests: Destination[],
+  walkers: Walker[],
+  base: WalkResult[],
+  keys: string[],
+  originators: number[],
+  baseAsbrs: string,
+): LossOf {
+  const n = cp.net.configs.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const reverse = base.map((r) => reverseGraph(r.successors));
+  return (scenario) => {
+    cp.apply(scenario);
+    fw.reset();
+    for (const key of keys) cp.prefix(key);
+    for (const o of originators) cp.router(o);
+    const allChanged = asbrSignature(fw) !== baseAsbrs;
+    const changed = allChanged ? undefined : changedNodes(cp, keys, originators);
+    const lost: Loss[] = [];
+    dests.forEach((dest, k) => {
+      if (dest.owner !== undefined && scenario.nodes.includes(dest.owner)) return;
+      const affected = changed ? closure(changed, reverse[k]!) : undefined;
+      const nodes = affected ? affected.list.sort((a, b) => a - b) : all;
+      const r = walkers[k]!.walk(nodes, base[k]!, affected?.mask, changed);
+      lossesOf(dest, scenario, base[k]!, r, nodes, lost);
+    });
+    return lost;
+  };
 }
 
 function problemText(p: FlowProblem, id: (n: number) => string): string {
@@ -235,13 +286,7 @@ function closure(changed: Uint8Array, reverse: number[][]): { list: number[]; ma
   return { list, mask };
 }
 
-function scenarioFinding(
-  family: Family,
-  s: NamedScenario,
-  lost: Array<{ node: number; dest: Destination; p: FlowProblem }>,
-  id: (n: number) => string,
-  ref: (n: number) => SourceRef,
-): ConfigFinding {
+function scenarioFinding(family: Family, s: NamedScenario, lost: Loss[], id: (n: number) => string, ref: (n: number) => SourceRef): ConfigFinding {
   const byDest = new Map<string, typeof lost>();
   for (const l of lost) (byDest.get(l.dest.name) ?? byDest.set(l.dest.name, []).get(l.dest.name)!).push(l);
   const parts = [...byDest].map(([dest, list]) => {

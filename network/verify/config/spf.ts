@@ -79,6 +79,10 @@ export class ControlPlane {
   private downIfaces: number[] = [];
   private downEdges: number[] = [];
   private downNodes: number[] = [];
+  /** The scenario's down edges per area (what an incremental SPF repairs). */
+  private downEdgesOfArea = new Map<number, number[]>();
+  /** Areas whose every edge costs more than 0: shortest-path supports then point strictly downhill. */
+  private readonly positiveArea: Uint8Array;
   private readonly stubsByKey = new Map<string, Origin[]>();
   private readonly stubIfaces = new Map<string, number[]>();
 
@@ -121,6 +125,8 @@ export class ControlPlane {
       for (const node of this.areaGraphs[a]!.nodes) if (local[node]! >= 0) this.memberOf[node]!.push(a);
     });
     this.attached = this.baseAttached;
+    this.positiveArea = new Uint8Array(net.areas.length).fill(1);
+    for (const e of net.edges) if (!(e.cost > 0)) this.positiveArea[e.area] = 0;
   }
 
   private attachedOf(node: number): number[] {
@@ -165,7 +171,11 @@ export class ControlPlane {
       if (this.ifaceArea[i]! >= 0) this.dirtyAreas.add(this.ifaceArea[i]!);
       if (iface.link) {
         for (const e of this.net.edgesOfLink.get(iface.link) ?? []) {
-          if (this.edgeUp[e]) this.downEdges.push(e);
+          if (this.edgeUp[e]) {
+            this.downEdges.push(e);
+            const area = this.net.edges[e]!.area;
+            (this.downEdgesOfArea.get(area) ?? this.downEdgesOfArea.set(area, []).get(area)!).push(e);
+          }
           this.edgeUp[e] = 0;
         }
       }
@@ -185,6 +195,7 @@ export class ControlPlane {
     this.downIfaces = [];
     this.downEdges = [];
     this.downNodes = [];
+    this.downEdgesOfArea.clear();
     this.attached = this.baseAttached;
     this.dirtyAreas.clear();
     this.touchedNodes.clear();
@@ -391,16 +402,102 @@ export class ControlPlane {
     return out;
   }
 
-  /** Multi-source Dijkstra on the reversed area graph; the base label when nothing it depends on changed. */
+  /**
+   * Multi-source Dijkstra on the reversed area graph; the base label when nothing it depends on
+   * changed, and the base label repaired (`repair`) when the same sources remain and only edges went down.
+   */
   private label(area: number, sources: Array<[number, number]>, base: Label | undefined, baseSig: string | undefined): Label {
     const signature = sources
       .map(([n, c]) => `${n}:${c}`)
       .sort()
       .join(',');
-    if (base && !this.dirtyAreas.has(area) && baseSig === signature) return base;
+    if (base && baseSig === signature) {
+      if (!this.dirtyAreas.has(area)) return base;
+      if (this.positiveArea[area]) {
+        const l = this.repair(area, sources, base, this.downEdgesOfArea.get(area) ?? []);
+        if (l !== base) SIGNATURES.set(l, signature);
+        return l;
+      }
+    }
     const l = this.dijkstra(area, sources);
     SIGNATURES.set(l, signature);
     return l;
+  }
+
+  /**
+   * Incremental SPF after edges went down (the same sources, every cost > 0): only the routers
+   * whose every shortest path used a down edge lose their distance. Those are found walking up the
+   * shortest-path DAG from the down edges in order of base distance (a router's supports — a source
+   * at its own distance, or an up edge to a router one cost nearer — all sit strictly nearer, so
+   * they are settled before it is examined); then a Dijkstra over just them, seeded from their
+   * neighbours that kept their distance, gives their new ones. The result equals a full run.
+   */
+  private repair(area: number, sources: Array<[number, number]>, base: Label, down: number[]): Label {
+    const g = this.areaGraphs[area]!;
+    const local = this.localOf[area]!;
+    const edges = this.net.edges;
+    const seed = new Map<number, number>();
+    for (const [node, cost] of sources) {
+      const i = local[node]!;
+      if (!(cost >= (seed.get(i) ?? Infinity))) seed.set(i, cost);
+    }
+    const tight = (e: number) => {
+      const edge = edges[e]!;
+      return edge.cost + base[local[edge.to]!]! === base[local[edge.from]!]!;
+    };
+    const queued = new Uint8Array(g.nodes.length);
+    const lost = new Uint8Array(g.nodes.length);
+    const heap = new MinHeap(down.length + 4);
+    const enqueue = (i: number) => {
+      if (queued[i] || base[i] === Infinity) return;
+      queued[i] = 1;
+      heap.push(base[i]!, i);
+    };
+    for (const e of down) if (tight(e)) enqueue(local[edges[e]!.from]!);
+    if (!heap.size) return base;
+    const invalid: number[] = [];
+    while (heap.size) {
+      const [d, i] = heap.pop();
+      let supported = seed.get(i) === d;
+      for (const e of g.outEdges[i]!) {
+        if (supported) break;
+        if (this.edgeUp[e] && tight(e) && !lost[local[edges[e]!.to]!]) supported = true;
+      }
+      if (supported) continue;
+      lost[i] = 1;
+      invalid.push(i);
+      for (const e of g.inEdges[i]!) if (this.edgeUp[e] && tight(e)) enqueue(local[edges[e]!.from]!);
+    }
+    if (!invalid.length) return base;
+    const dist = Float64Array.from(base);
+    const redo = new MinHeap(invalid.length + 4);
+    for (const i of invalid) {
+      let best = seed.get(i) ?? Infinity;
+      for (const e of g.outEdges[i]!) {
+        if (!this.edgeUp[e]) continue;
+        const edge = edges[e]!;
+        const to = local[edge.to]!;
+        if (!lost[to] && edge.cost + base[to]! < best) best = edge.cost + base[to]!;
+      }
+      dist[i] = best;
+      if (best < Infinity) redo.push(best, i);
+    }
+    while (redo.size) {
+      const [d, m] = redo.pop();
+      if (d > dist[m]!) continue;
+      for (const e of g.inEdges[m]!) {
+        if (!this.edgeUp[e]) continue;
+        const edge = edges[e]!;
+        const n = local[edge.from]!;
+        if (!lost[n]) continue;
+        const nd = d + edge.cost;
+        if (nd < dist[n]!) {
+          dist[n] = nd;
+          redo.push(nd, n);
+        }
+      }
+    }
+    return dist;
   }
 
   private dijkstra(area: number, sources: Array<[number, number]>): Label {
