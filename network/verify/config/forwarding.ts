@@ -55,6 +55,9 @@ export class Forwarding {
   private readonly candidates = new Map<string, Array<{ key: string; length: number }>>();
   private readonly defaultKey: string;
   private asbrCache: Asbr[] | undefined;
+  /** Interfaces (ascending) holding an address in a prefix, by prefix key; and holding an address, by its hex. */
+  private readonly ifacesByNetwork = new Map<string, Array<{ iface: number; length: number }>>();
+  private readonly ifacesByAddress = new Map<string, number[]>();
 
   constructor(readonly cp: ControlPlane) {
     this.net = cp.net;
@@ -65,6 +68,15 @@ export class Forwarding {
     for (const i of this.net.ifaces) for (const a of i.addrs) add(a.networkHex, a.length);
     for (const list of this.net.statics) for (const s of list) add(s.networkHex, s.length);
     if (this.net.originate.some(Boolean)) add(this.defaultKey.split('/')[0]!, 0);
+    // Indices instead of scanning a device's interfaces per lookup: a city router has hundreds.
+    this.net.ifaces.forEach((i, iface) => {
+      for (const a of i.addrs) {
+        const key = prefixKey(a.networkHex, a.length);
+        (this.ifacesByNetwork.get(key) ?? this.ifacesByNetwork.set(key, []).get(key)!).push({ iface, length: a.length });
+        const at = this.ifacesByAddress.get(a.hex) ?? this.ifacesByAddress.set(a.hex, []).get(a.hex)!;
+        if (at[at.length - 1] !== iface) at.push(iface);
+      }
+    });
   }
 
   /** Every prefix key with a route source somewhere (the RIB's rows). */
@@ -118,10 +130,7 @@ export class Forwarding {
 
   /** Local address of the device (an up interface holds it): the packet has arrived. */
   isLocal(node: number, hex: string): boolean {
-    for (const i of this.net.ifacesOf[node]!) {
-      if (!this.cp.ifaceUp[i]) continue;
-      for (const a of this.net.ifaces[i]!.addrs) if (a.hex === hex) return true;
-    }
+    for (const i of this.ifacesByAddress.get(hex) ?? []) if (this.net.ifaces[i]!.node === node && this.cp.ifaceUp[i]) return true;
     return false;
   }
 
@@ -156,20 +165,11 @@ export class Forwarding {
   }
 
   private connected(node: number, key: string): Decision | undefined {
-    for (const i of this.net.ifacesOf[node]!) {
-      if (!this.cp.ifaceUp[i]) continue;
-      for (const a of this.net.ifaces[i]!.addrs) {
-        if (prefixKey(a.networkHex, a.length) === key) {
-          // The hand-off subnet is the upstream's side: what leaves through it has left the network.
-          return {
-            protocol: 'connected',
-            key,
-            length: a.length,
-            metric: 0,
-            hops: [{ iface: i, out: this.net.ifaces[i]!.kind === 'internet' ? 'upstream' : 'attached' }],
-          };
-        }
-      }
+    // the device's first up interface (in interface order) with an address in the prefix
+    for (const { iface: i, length } of this.ifacesByNetwork.get(key) ?? []) {
+      if (this.net.ifaces[i]!.node !== node || !this.cp.ifaceUp[i]) continue;
+      // The hand-off subnet is the upstream's side: what leaves through it has left the network.
+      return { protocol: 'connected', key, length, metric: 0, hops: [{ iface: i, out: this.net.ifaces[i]!.kind === 'internet' ? 'upstream' : 'attached' }] };
     }
     return undefined;
   }

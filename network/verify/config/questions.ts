@@ -183,9 +183,13 @@ function incrementalLoss(
     for (const o of originators) cp.router(o);
     const allChanged = asbrSignature(fw) !== baseAsbrs;
     const changed = allChanged ? undefined : changedNodes(cp, keys, originators);
+    const changedList: number[] = [];
+    if (changed) for (let i = 0; i < n; i++) if (changed[i]) changedList.push(i);
     const lost: Loss[] = [];
     dests.forEach((dest, k) => {
       if (dest.owner !== undefined && scenario.nodes.includes(dest.owner)) return;
+      // the common case, a failure that costs nothing: settled by walking only the changed devices
+      if (changed && !walkers[k]!.loses(changedList, changed, base[k]!, (node) => node === dest.owner || scenario.nodes.includes(node))) return;
       const affected = changed ? closure(changed, reverse[k]!) : undefined;
       const nodes = affected ? affected.list.sort((a, b) => a - b) : all;
       const r = walkers[k]!.walk(nodes, base[k]!, affected?.mask, changed);

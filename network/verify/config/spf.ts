@@ -83,6 +83,8 @@ export class ControlPlane {
   private downEdgesOfArea = new Map<number, number[]>();
   /** Areas whose every edge costs more than 0: shortest-path supports then point strictly downhill. */
   private readonly positiveArea: Uint8Array;
+  /** Per area, its routers that are ABRs with every element up (in the area's order). */
+  private readonly baseAbrs: number[][];
   private readonly stubsByKey = new Map<string, Origin[]>();
   private readonly stubIfaces = new Map<string, number[]>();
 
@@ -127,6 +129,7 @@ export class ControlPlane {
     this.attached = this.baseAttached;
     this.positiveArea = new Uint8Array(net.areas.length).fill(1);
     for (const e of net.edges) if (!(e.cost > 0)) this.positiveArea[e.area] = 0;
+    this.baseAbrs = this.areaGraphs.map((g) => g.nodes.filter((node) => this.isAbr(node)));
   }
 
   private attachedOf(node: number): number[] {
@@ -140,6 +143,18 @@ export class ControlPlane {
 
   localIndex(area: number, node: number): number {
     return this.localOf[area]![node]!;
+  }
+
+  /**
+   * The routers of an area that may be ABRs now, in the area's order: the failure-free ABRs and the
+   * routers the scenario touched (only theirs can have changed), so summaries need not scan the area.
+   */
+  private abrCandidates(area: number): number[] {
+    const base = this.baseAbrs[area]!;
+    if (!this.inScenario || !this.touchedAreas.has(area)) return base;
+    const local = this.localOf[area]!;
+    const extra = [...this.touchedNodes].filter((node) => local[node]! >= 0 && !base.includes(node));
+    return extra.length ? [...base, ...extra].sort((x, y) => local[x]! - local[y]!) : base;
   }
 
   isAbr(node: number): boolean {
@@ -293,7 +308,7 @@ export class ControlPlane {
       out.interSources[bb] = base!.interSources[bb];
     } else if (bb >= 0) {
       const sources: Array<[number, number]> = [];
-      for (const node of this.areaGraphs[bb]!.nodes) {
+      for (const node of this.abrCandidates(bb)) {
         if (!this.nodeUp[node] || !this.isAbr(node)) continue;
         if (hasIntraIn(node, bb) && intraCost(node, -1) === out.intra[bb]![this.localOf[bb]![node]!]) continue; // its best is backbone-internal
         const c = intraCost(node, bb);
@@ -314,7 +329,7 @@ export class ControlPlane {
         continue;
       }
       const sources: Array<[number, number]> = [];
-      for (const node of this.areaGraphs[a]!.nodes) {
+      for (const node of this.abrCandidates(a)) {
         if (!this.nodeUp[node] || !this.isAbr(node) || !this.attached[node]!.includes(a)) continue;
         const r = this.summaryRoute(out, node);
         if (!r) continue;

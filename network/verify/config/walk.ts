@@ -43,6 +43,9 @@ export class Walker {
   private changed: Uint8Array | undefined;
   private stack: number[] = [];
   private onStack!: Int32Array;
+  /** Devices given a state in this walk, when `loses` reuses its arrays (to clear just those). */
+  private visited: number[] | undefined;
+  private scratch: { state: Uint8Array; onStack: Int32Array; problem: Map<number, FlowProblem> } | undefined;
 
   constructor(
     private readonly fw: Forwarding,
@@ -63,6 +66,40 @@ export class Walker {
     return { state: this.state, problem: this.problem, successors: this.successors ?? base!.successors };
   }
 
+  /**
+   * Whether a failure costs anything: does some device of `changed` (those whose own decision may
+   * differ from the base), which arrived in the base, fail now? If none does, no device loses the
+   * destination — every other device forwards as in the base to devices that still arrive, and a
+   * new loop would run through a changed device, which would then fail. States only, on reused
+   * arrays; the findings' words come from `walk`, run when this says yes.
+   */
+  loses(changed: readonly number[], mask: Uint8Array, base: WalkResult, skip: (node: number) => boolean): boolean {
+    const n = this.fw.cp.net.configs.length;
+    this.scratch ??= { state: new Uint8Array(n), onStack: new Int32Array(n).fill(-1), problem: new Map() };
+    this.state = this.scratch.state;
+    this.onStack = this.scratch.onStack;
+    this.problem = this.scratch.problem;
+    this.base = base;
+    this.affected = undefined;
+    this.changed = mask;
+    this.successors = undefined;
+    this.visited = [];
+    let lost = false;
+    for (const node of changed) {
+      if (skip(node) || base.state[node] !== OK) continue;
+      if (this.visit(node) === FAILED) {
+        lost = true;
+        break;
+      }
+    }
+    for (const node of this.visited) this.state[node] = 0;
+    for (const node of this.stack) this.onStack[node] = -1;
+    this.stack = [];
+    this.problem.clear();
+    this.visited = undefined;
+    return lost;
+  }
+
   private fail(node: number, p: FlowProblem): number {
     this.state[node] = FAILED;
     this.problem.set(node, p);
@@ -73,6 +110,7 @@ export class Walker {
     const s = this.state[node]!;
     if (s === OK || s === FAILED) return s;
     if (s === VISITING) return VISITING;
+    this.visited?.push(node);
     if (this.base && this.affected && !this.affected[node]) {
       const b = this.base.state[node]!;
       this.state[node] = b;
