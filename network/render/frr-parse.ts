@@ -48,7 +48,7 @@ const IGNORED_OSPF = [
 ];
 
 /** FRR 8.4 (Debian 12's), the release the lab runs and the differential check proves against. */
-const FRR_BEHAVIOUR: DialectBehaviour = { ospfv3SingleAbrPath: true };
+const FRR_BEHAVIOUR: DialectBehaviour = { ospfv3SingleAbrPath: true, ospfv3EcmpSubset: true };
 
 interface NetworkStatement {
   cidr: ConfigAddress;

@@ -149,32 +149,22 @@ describe.sequential('routing on real FRR', () => {
 
   // The differential check: every device's RIB computed from its committed config (over the lab's
   // wiring) equals FRR's own, both families, prefix by prefix, next hop by next hop, metric by metric.
-  // Where FRR 8.4's ospf6d keeps one ABR's path of several equal ones (DialectBehaviour in
-  // network/verify/config/model.ts), FRR's next hops must be exactly one of those paths.
+  // Where FRR 8.4's ospf6d keeps one ABR's path of several equal ones, or a subset of equal-cost
+  // paths (DialectBehaviour in network/verify/config/model.ts), the check allows exactly that.
   test("the differential check: every device's computed RIB equals FRR's own, both families", { timeout: 120_000 }, async () => {
     const r = await compareUntilEqual(20);
     expect(r.comparison.totals.ipv4.devices).toBe(9);
     expect(r.comparison.totals.ipv6.devices).toBe(9);
     expect(r.comparison.totals.ipv4.prefixes).toBeGreaterThan(200);
     expect(r.comparison.totals.ipv6.prefixes).toBeGreaterThan(200);
-    // Not yet modelled (seen since OSPFv3 runs in one area): on a county r2, ospf6d installs one of two
-    // equal-cost intra-area paths towards the province core (via its own uplink, not via the peer).
-    // Allowed only in that shape — IPv6, same protocol and cost, FRR's next hops a non-empty subset
-    // of the computed ones — and counted, so the gap stays visible until the verifier models it.
-    const ecmpSubset = (m: (typeof r.comparison.mismatches)[number]) =>
-      m.family === 'ipv6' &&
-      !!m.computed &&
-      !!m.actual &&
-      m.computed.protocol === m.actual.protocol &&
-      m.computed.metric === m.actual.metric &&
-      m.actual.nextHops.length > 0 &&
-      m.actual.nextHops.length < m.computed.nextHops.length &&
-      m.actual.nextHops.every((h) => m.computed!.nextHops.includes(h));
-    const unexplained = r.comparison.mismatches.filter((m) => !ecmpSubset(m));
-    expect(unexplained.map((m) => m.message)).toEqual([]);
-    expect(r.comparison.mismatches.length).toBeLessThanOrEqual(5);
+    // FRR 8.4's ospf6d may install a subset of equal-cost paths (seen on a county r2 towards the
+    // province core): the differential check accepts that as the dialect's behaviour
+    // (DialectBehaviour.ospfv3EcmpSubset) and lists each case, so the gap stays visible.
+    expect(r.comparison.mismatches.map((m) => m.message)).toEqual([]);
+    expect(r.comparison.allowances.length).toBeLessThanOrEqual(5);
+    expect(r.comparison.allowances.every((a) => a.family === 'ipv6' && a.behaviour === 'ospfv3EcmpSubset')).toBe(true);
     expect(r.comparison.totals.ipv4.agreeing).toBe(r.comparison.totals.ipv4.prefixes);
-    expect(r.comparison.totals.ipv6.agreeing + r.comparison.mismatches.length).toBe(r.comparison.totals.ipv6.prefixes);
+    expect(r.comparison.totals.ipv6.agreeing).toBe(r.comparison.totals.ipv6.prefixes);
     // OSPFv3 runs in one area (network/render/common.ts ospfv3Area): no IPv6 route depends on which ABR ospf6d picked
     expect(r.computed.some((rib) => rib.family === 'ipv6' && rib.routes.some((x) => x.installsOneOf))).toBe(false);
   });

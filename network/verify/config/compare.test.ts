@@ -115,4 +115,31 @@ describe('compareRibs', () => {
     const other = compareRibs([v6('t1', [oneOf])], [v6('t1', [{ ...def6, nextHops: [{ interface: 'peer0', neighbour: 't2' }] }])]).mismatches;
     expect(other.map((m) => m.kind)).toEqual(['next-hops']);
   });
+
+  it('DialectBehaviour.ospfv3EcmpSubset: a non-empty subset of equal-cost next hops at the same cost agrees, listed as an allowance; anything else does not', () => {
+    const computed: RibRoute = { ...def6, installsSubset: true };
+    const one: RibRoute = { ...def6, nextHops: [def6.nextHops[0]!] };
+    const r = compareRibs([v6('t1', [computed])], [v6('t1', [one])]);
+    expect(r.mismatches).toEqual([]);
+    expect(r.totals.ipv6).toEqual({ devices: 1, prefixes: 1, agreeing: 1 });
+    expect(r.allowances).toEqual([expect.objectContaining({ device: 't1', family: 'ipv6', prefix: '::/0', behaviour: 'ospfv3EcmpSubset' })]);
+    expect(r.allowances[0]!.message).toContain('without up1 to xian-r2');
+    // no next hop, a different cost, a hop outside the set, or no such behaviour: mismatches
+    const none: RibRoute = { ...def6, nextHops: [] };
+    const dearer: RibRoute = { ...one, metric: 20 };
+    const other: RibRoute = { ...def6, nextHops: [def6.nextHops[0]!, { interface: 'up2', neighbour: 'xian-r3' }] };
+    for (const actual of [none, dearer, other]) {
+      const m = compareRibs([v6('t1', [computed])], [v6('t1', [actual])]);
+      expect(m.mismatches).toHaveLength(1);
+      expect(m.allowances).toEqual([]);
+    }
+    expect(compareRibs([v6('t1', [def6])], [v6('t1', [one])]).mismatches.map((m) => m.kind)).toEqual(['next-hops']);
+  });
+
+  it('the FRR parser declares the behaviour; the VRP parser does not', async () => {
+    const { parseFrr } = await import('../../render/frr-parse.js');
+    const { parseVrp } = await import('../../render/vrp-parse.js');
+    expect(parseFrr('hostname a\n').behaviour?.ospfv3EcmpSubset).toBe(true);
+    expect(parseVrp('sysname a\n').behaviour?.ospfv3EcmpSubset).toBeUndefined();
+  });
 });

@@ -13,7 +13,8 @@
  *   link-local addresses the configs cannot predict, by the neighbour device instead. Connected
  *   routes are identified by the interface alone. Where the computed route says the router installs
  *   exactly one of several next-hop groups (`installsOneOf`, a dialect behaviour), the router's set
- *   must be one of them.
+ *   must be one of them; where it says the router may install a subset (`installsSubset`), a
+ *   non-empty subset at the same cost agrees and is listed among the allowances.
  * Every mismatch names the device, family, prefix and both answers, in words and as data.
  */
 import type { Family } from '../../types.js';
@@ -42,8 +43,18 @@ interface RibMismatch {
   message: string;
 }
 
+/** A difference a dialect's implementation explains (DialectBehaviour): counted as agreeing, listed so it stays visible. */
+interface RibAllowance {
+  device: string;
+  family: Family;
+  prefix: string;
+  behaviour: 'ospfv3EcmpSubset';
+  message: string;
+}
+
 export interface RibComparison {
   mismatches: RibMismatch[];
+  allowances: RibAllowance[];
   /** Per family: devices compared, prefixes compared (union of both sides), prefixes that agree. */
   totals: Record<Family, { devices: number; prefixes: number; agreeing: number }>;
 }
@@ -98,6 +109,7 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
   const mine = new Map(computed.map((r) => [ribKey(r), r]));
   const theirs = new Map(actual.map((r) => [ribKey(r), r]));
   const mismatches: RibMismatch[] = [];
+  const allowances: RibAllowance[] = [];
   const totals: RibComparison['totals'] = { ipv4: { devices: 0, prefixes: 0, agreeing: 0 }, ipv6: { devices: 0, prefixes: 0, agreeing: 0 } };
 
   for (const key of [...new Set([...mine.keys(), ...theirs.keys()])].sort()) {
@@ -148,6 +160,18 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
         push('next-hops', `${L.actual} installs none of the paths one of which it keeps (${groups})`);
         continue;
       }
+      // The dialect may install a non-empty subset of equal-cost next hops (DialectBehaviour.ospfv3EcmpSubset).
+      if (!oneOf && cr.installsSubset && !ar.installsSubset && onlyC.length && !onlyA.length && ak.size && cr.metric === ar.metric) {
+        allowances.push({
+          device,
+          family,
+          prefix,
+          behaviour: 'ospfv3EcmpSubset',
+          message: `${device} ${prefix}: ${L.actual} installs a subset of the equal-cost next hops (without ${onlyC.join(', ')}), as the dialect does — ${both}`,
+        });
+        totals[family].agreeing++;
+        continue;
+      }
       if (onlyC.length || onlyA.length) {
         const parts = [onlyC.length ? `only ${L.computed}: ${onlyC.join(', ')}` : '', onlyA.length ? `only ${L.actual}: ${onlyA.join(', ')}` : ''].filter(
           Boolean,
@@ -162,5 +186,5 @@ export function compareRibs(computed: readonly DeviceRib[], actual: readonly Dev
       totals[family].agreeing++;
     }
   }
-  return { mismatches, totals };
+  return { mismatches, allowances, totals };
 }

@@ -141,6 +141,13 @@ export interface DialectBehaviour {
    * which is installed, not which.
    */
   ospfv3SingleAbrPath?: boolean;
+  /**
+   * OSPFv3 may install a non-empty subset of a route's equal-cost next hops. FRR 8.4's ospf6d does,
+   * seen on the lab: a county r2 installs one of two equal-cost intra-area paths towards the
+   * province core (via its own uplink, not via the peer); the configs do not decide which. The
+   * differential check (compare.ts) accepts such a subset at the same cost, and lists it.
+   */
+  ospfv3EcmpSubset?: boolean;
 }
 
 export interface ParseFinding {

@@ -34,6 +34,11 @@ export interface RibRoute {
    * DialectBehaviour), e.g. FRR 8.4's OSPFv3 keeping one ABR's path.
    */
   installsOneOf?: RibNextHop[][];
+  /**
+   * Computed side only: the router may install any non-empty subset of `nextHops` at the same cost
+   * — a dialect behaviour (model.ts DialectBehaviour.ospfv3EcmpSubset).
+   */
+  installsSubset?: boolean;
 }
 
 export interface DeviceRib {

@@ -8,6 +8,8 @@ import { hexToText, prefixText } from './address.js';
 import type { Decision, Forwarding, Hop } from './forwarding.js';
 import type { DeviceRib, RibNextHop, RibRoute } from './rib.js';
 
+const OSPF_PROTOCOLS: ReadonlySet<string> = new Set(['ospf-intra', 'ospf-inter', 'ospf-external-1', 'ospf-external-2']);
+
 export function nextHopsOf(net: FamilyNet, d: Decision, hops: Hop[] = d.hops): RibNextHop[] {
   const seen = new Set<string>();
   const out: RibNextHop[] = [];
@@ -35,11 +37,13 @@ export function ribsOf(fw: Forwarding, only?: ReadonlySet<string>): DeviceRib[] 
   return net.configs.flatMap((c, node) => {
     if (only && !only.has(c.device.id)) return [];
     const routes: RibRoute[] = [];
+    const subsetOk = net.family === 'ipv6' && c.parsed.behaviour?.ospfv3EcmpSubset === true;
     for (const p of prefixes) {
       const d = fw.route(node, p.key, p.length);
       if (!d) continue;
       const route: RibRoute = { prefix: prefixText(net.family, p.hex, p.length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) };
       if (d.alternatives) route.installsOneOf = d.alternatives.map((g) => nextHopsOf(net, d, g));
+      if (subsetOk && OSPF_PROTOCOLS.has(d.protocol) && route.nextHops.length > 1) route.installsSubset = true;
       routes.push(route);
     }
     return { device: c.device.id, family: net.family, routes };
