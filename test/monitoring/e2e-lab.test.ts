@@ -97,6 +97,15 @@ afterAll(async () => {
   if (deployed) {
     const d = await cli('destroy', '--target', 'lab', '--lab', LAB, '--auto-approve');
     expect(d.code, d.stderr).toBe(0);
+    // The audit trail: a commit and a confirm per device the deploy changed, one record for the
+    // deploy and one for the destroy of this lab, and the chain verifies.
+    const log = JSON.parse((await cli('--json', 'audit', 'log')).stdout) as Array<{ action: string; objects: string[]; result: string }>;
+    const devices = (action: string) => log.filter((r) => r.action === action).map((r) => r.objects[0]);
+    expect(devices('deploy.commit').length).toBeGreaterThan(1);
+    expect(devices('deploy.confirm')).toEqual(devices('deploy.commit'));
+    expect(log.filter((r) => r.action === 'deploy').map((r) => [r.objects[0], r.result])).toEqual([[`lab:${LAB}`, 'ok']]);
+    expect(log.filter((r) => r.action === 'destroy').map((r) => [r.objects[0], r.result])).toEqual([[`lab:${LAB}`, 'ok']]);
+    expect((await cli('audit', 'verify')).code).toBe(0);
   }
   expect(await findLeftovers(LAB, labPaths(stateDir, LAB).root)).toEqual({ namespaces: [], interfaces: [], processes: [] });
   rmSync(stateDir, { recursive: true, force: true });
