@@ -8,14 +8,17 @@ import { z } from 'zod';
 import { inputError, StacksErrors, type StacksError } from '../lib/errors.js';
 import type { PolicyFinding, PolicyReport } from './run.js';
 
-const waiverSchema = z.object({
-  rule: z.string().regex(/^[A-Z]{2,5}-\d{3}$/, 'a rule id like MLPS-007'),
-  resources: z.array(z.string().min(1)).min(1),
-  owner: z.string().min(1),
-  reason: z.string().min(10, 'say why (at least 10 characters)'),
-  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
-});
-const fileSchema = z.object({ waivers: z.array(waiverSchema) });
+const waiverSchema = z
+  .object({
+    rule: z.string().regex(/^[A-Z]{2,5}-\d{3}$/, 'a rule id like MLPS-007'),
+    resources: z.array(z.string().min(1)).min(1),
+    owner: z.string().min(1),
+    reason: z.string().min(10, 'say why (at least 10 characters)'),
+    expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  })
+  .strict();
+// Strict: a misspelt key (`expiry:`, `reasons:`) is an error naming it, not a waiver read without it.
+const fileSchema = z.object({ waivers: z.array(waiverSchema) }).strict();
 
 export type Waiver = z.infer<typeof waiverSchema> & { file: string; path: string };
 
