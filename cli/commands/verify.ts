@@ -69,7 +69,7 @@ export const verifyCommand: CommandModule = {
       .option('--from <dir>', 'verify the device configs of a synth output folder exactly as they are on disk (hand edits included)')
       .option('--dialect <id>', `config dialect(s) to verify: ${DIALECT_IDS.join(', ')} or all`, 'all')
       .option('--no-configs', 'model checks only (skip the config-level analysis)')
-      .option('--no-failures', 'config level: skip the single link, device and exit-upstream failure questions (asked by default; stacks synth skips them)')
+      .option('--failures', 'config level: also every single link, device and exit-upstream failure (slow on the full province)', false)
       .option('--trace <from-and-to...>', 'print the path from a device to a device, an address or "internet" (Batfish-style traceroute)')
       .option('--family <n>', 'with --trace: 4 or 6', '4')
       .option('--format <f>', 'text, json or sarif', 'text')
@@ -132,7 +132,7 @@ interface VerifyOptions {
   from?: string;
   dialect: string;
   configs?: boolean;
-  failures?: boolean;
+  failures: boolean;
   trace?: string[];
   family: string;
   format: string;
@@ -159,10 +159,7 @@ function configReports(topology: Topology, opts: VerifyOptions, dialects: Dialec
     .filter((d) => present.has(d))
     .map(
       (d) =>
-        verifyConfigs(topology, filesFor(topology, opts, d), {
-          failures: opts.failures !== false,
-          checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.',
-        }).report,
+        verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report,
     );
 }
 
