@@ -18,6 +18,7 @@ import { run } from './shell.js';
 import { runtimeError } from '../lib/errors.js';
 import { ensureKeyPair, type LabSecrets } from './secrets.js';
 import type { DevicePaths } from './names.js';
+import type { LabHostManagement } from './host/management.js';
 
 // bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it.
 // vrrpd: VRRP on the LANs two routers serve (its macvlans come from lab/host/vrrp.ts).
@@ -45,8 +46,19 @@ async function frrUser(): Promise<{ uid: number; gid: number }> {
   return frrIds;
 }
 
-/** Write the device's files (configs, host key, authorized deploy key) — kept when already there. */
-export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, secrets: LabSecrets, trapSinkPort?: number): Promise<string> {
+/**
+ * Write the device's files (configs, host key, authorized deploy key) — kept when already there.
+ * `management`: the device's rendered management plane, secrets resolved (lab/host/management.ts);
+ * its sshd and snmpd lines, banner and local users are what the device runs. Without one (an
+ * inventory with no management.yaml) the lab's own minimal sshd and snmpd files are written.
+ */
+export async function prepareDevice(
+  d: DeviceRuntime,
+  deployPublicKey: string,
+  secrets: LabSecrets,
+  trapSinkPort?: number,
+  management?: LabHostManagement,
+): Promise<string> {
   const p = d.paths;
   for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) await mkdir(dir, { recursive: true });
   const { uid, gid } = await frrUser();
@@ -57,11 +69,15 @@ export async function prepareDevice(d: DeviceRuntime, deployPublicKey: string, s
   await writeFile(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
   for (const f of ['vtysh.conf', 'daemons', 'frr.conf', 'boot.conf']) await chown(join(p.etc, f), uid, gid);
   await writeFile(join(p.etc, 'reset.sh'), resetScript(), { mode: 0o755 });
-  await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home), { mode: 0o644 });
+  const users = management?.users ?? [];
+  await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home, users), { mode: 0o644 });
+  // Only the rendered users' hashes: the host's own shadow is never copied into the state dir.
+  await writeFile(p.shadow, await deviceShadow(users), { mode: 0o600 });
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
-  await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d));
-  await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort), { mode: 0o600 });
+  if (management) await writeFile(join(p.ssh, 'banner'), management.banner);
+  await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
+  await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort, management), { mode: 0o600 });
   return hostKey;
 }
 
@@ -97,28 +113,56 @@ function resetScript(): string {
   ].join('\n');
 }
 
-/** The host's passwd with root's home pointed at the device's own (the file is bound over /etc/passwd inside the device). */
-function devicePasswd(hostPasswd: string, home: string): string {
-  return hostPasswd
+/** First uid of the rendered local users inside a device (above what Debian allocates to people). */
+const DEVICE_USER_UID = 64000;
+
+/**
+ * The host's passwd with root's home pointed at the device's own, and the rendered local users
+ * (netadmin, noc-ro) added with uids of their own (the file is bound over /etc/passwd inside the device).
+ */
+function devicePasswd(hostPasswd: string, home: string, users: ReadonlyArray<{ name: string }>): string {
+  const hostUsers = new Set(hostPasswd.split('\n').map((l) => l.split(':')[0]));
+  const lines = hostPasswd
     .split('\n')
+    .filter(Boolean)
     .map((line) => {
       const f = line.split(':');
       if (f[0] !== 'root' || f.length < 7) return line;
       f[5] = home;
       return f.join(':');
-    })
-    .join('\n');
+    });
+  users.forEach((u, i) => {
+    if (!hostUsers.has(u.name)) lines.push(`${u.name}:x:${DEVICE_USER_UID + i}:${DEVICE_USER_UID + i}:stacks device user:${home}:/bin/sh`);
+  });
+  return `${lines.join('\n')}\n`;
 }
 
-function sshdConfig(d: DeviceRuntime): string {
+/** The device's /etc/shadow: the rendered users' passwords as SHA-512 crypt (openssl reads the value on stdin, never argv). */
+async function deviceShadow(users: ReadonlyArray<{ name: string; password: string }>): Promise<string> {
+  const lines: string[] = [];
+  for (const u of users) {
+    const hash = (await run('openssl', ['passwd', '-6', '-stdin'], { input: `${u.password}\n` })).stdout.trim();
+    lines.push(`${u.name}:${hash}:20000:0:99999:7:::`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * The lab's own lines (host key, pid file, the deploy key, root by key only) and then the rendered
+ * ones: ListenAddress on the management address, AllowUsers, idle timeout, MaxAuthTries, banner.
+ * sshd takes the first value of a keyword, so a rendered line never overrides a lab one or the
+ * reverse: the two sets share no keyword.
+ */
+function sshdConfig(d: DeviceRuntime, management?: LabHostManagement): string {
   const p = d.paths;
   return [
-    `ListenAddress ${d.mgmtAddress}`,
+    ...(management ? management.sshd : [`ListenAddress ${d.mgmtAddress}`]),
     `HostKey ${p.hostKey}`,
     `PidFile ${join(p.pids, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(p.ssh, 'authorized_keys')}`,
     'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
+    // The rendered local users log in with their passwords (checked against the device's shadow).
+    `PasswordAuthentication ${management?.users.length ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     // The state dir may sit under /tmp with loose modes; the key files themselves are 0600.
@@ -131,35 +175,42 @@ function sshdConfig(d: DeviceRuntime): string {
 }
 
 /**
- * SNMPv3 authPriv for the monitoring daemon; v2c only when the secrets carry a community, and then
- * only from the host's end of the management link. With a trap sink port, snmpd's DisMan monitor
- * checks ifOperStatus every second and sends linkDown/linkUp to that port on the host's end of the
+ * The rendered snmpd.conf (agentAddress on the management address, the SNMPv3 authPriv users,
+ * sysName/Location/Contact) when the device has one, else the lab's own SNMPv3 user; then the
+ * lab's additions. A v2c community only when the lab was deployed with --v2c, and then only from
+ * the host's end of the management link. With a trap sink port, snmpd's DisMan monitor checks
+ * ifOperStatus every second and sends linkDown/linkUp to that port on the host's end of the
  * device's own management link (the only address a device namespace can reach), as SNMPv3
- * authPriv with the monitoring user — always v3, even with --v2c: the daemon's receiver admits the
- * credentials it polls with (v3 by default) and, besides, the secrets' v2c community if any. Numeric OIDs: Debian
- * ships no IF-MIB and snmpd runs with `-m ''`. The internal user the monitor queries with is
- * `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an authpriv-only rouser makes
- * every check fail with "no access" and no trap is ever sent.
+ * authPriv with the poller user — always v3, even with --v2c: the daemon's receiver admits the
+ * credentials it polls with (v3 by default) and, besides, the secrets' v2c community if any.
+ * Numeric OIDs: Debian ships no IF-MIB and snmpd runs with `-m ''`. The internal user the monitor
+ * queries with is `rouser … auth`: mteTrigger's internal queries are authNoPriv, so an
+ * authpriv-only rouser makes every check fail with "no access" and no trap is ever sent.
  */
-function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: number): string {
+function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: number, management?: LabHostManagement): string {
   const s = secrets.snmp;
-  const lines = [
-    `agentAddress udp:${d.mgmtAddress}:161`,
-    `createUser ${s.user} SHA "${s.authKey}" AES "${s.privKey}"`,
-    `rouser ${s.user} authpriv`,
-    `sysName ${d.hostname}`,
-    `sysLocation ${d.site}`,
-    'sysContact noc@stacks.lab',
-  ];
+  const v3 = management?.poller ?? { user: s.user, authProtocol: 'sha', authKey: s.authKey, privProtocol: 'aes', privKey: s.privKey };
+  const lines = management
+    ? management.snmpd.split('\n').filter(Boolean)
+    : [
+        `agentAddress udp:${d.mgmtAddress}:161`,
+        `createUser ${s.user} SHA "${s.authKey}" AES "${s.privKey}"`,
+        `rouser ${s.user} authpriv`,
+        `sysName ${d.hostname}`,
+        `sysLocation ${d.site}`,
+        'sysContact noc@stacks.lab',
+      ];
   if (s.community) lines.push(`rocommunity ${s.community} ${d.hostAddress}/32`);
   if (trapSinkPort) {
     const ifTable = '.1.3.6.1.2.1.2.2.1';
     const sink = `${d.hostAddress}:${trapSinkPort}`;
+    const auth = NET_SNMP_AUTH[v3.authProtocol] ?? 'SHA';
+    const priv = NET_SNMP_PRIV[v3.privProtocol] ?? 'AES';
     lines.push(
-      `trapsess -v 3 -u ${s.user} -l authPriv -a SHA -A ${s.authKey} -x AES -X ${s.privKey} ${sink}`,
+      `trapsess -v 3 -u ${v3.user} -l authPriv -a ${auth} -A ${v3.authKey} -x ${priv} -X ${v3.privKey} ${sink}`,
       'iquerySecName stacksInternal',
       'agentSecName stacksInternal',
-      `createUser stacksInternal SHA "${s.authKey}" AES "${s.privKey}"`,
+      `createUser stacksInternal ${auth} "${v3.authKey}" ${priv} "${v3.privKey}"`,
       'rouser stacksInternal auth',
       `notificationEvent stxLinkUp .1.3.6.1.6.3.1.1.5.4 ${ifTable}.1 ${ifTable}.7 ${ifTable}.8`,
       `notificationEvent stxLinkDown .1.3.6.1.6.3.1.1.5.3 ${ifTable}.1 ${ifTable}.7 ${ifTable}.8`,
@@ -169,6 +220,10 @@ function snmpdConfig(d: DeviceRuntime, secrets: LabSecrets, trapSinkPort?: numbe
   }
   return lines.join('\n') + '\n';
 }
+
+/** net-snmp's names for the protocols the poller credentials name. */
+const NET_SNMP_AUTH: Record<string, string> = { sha: 'SHA', sha256: 'SHA-256' };
+const NET_SNMP_PRIV: Record<string, string> = { aes: 'AES' };
 
 const pidFile = (d: DeviceRuntime, name: DaemonName) =>
   name === 'sshd' || name === 'snmpd' ? join(d.paths.pids, `${name}.pid`) : join(d.paths.run, `${name}.pid`);
@@ -225,6 +280,7 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
     `mount --bind ${q(p.tmp)} /var/tmp`,
     `mount --bind ${q(p.sshdRun)} /run/sshd`,
     `mount --bind ${q(p.passwd)} /etc/passwd`,
+    `mount --bind ${q(p.shadow)} /etc/shadow`,
   ];
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);

@@ -99,6 +99,8 @@ function deviceDirs(dir: string) {
      */
     home: join(dir, 'home'),
     passwd: join(dir, 'passwd'),
+    /** Bound over /etc/shadow inside the device: the rendered local users' password hashes only. */
+    shadow: join(dir, 'shadow'),
     ssh: join(dir, 'ssh'),
     snmp: join(dir, 'snmp'),
     hostKey: join(dir, 'ssh', 'ssh_host_ed25519_key'),

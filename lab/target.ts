@@ -9,7 +9,9 @@ import { labStatus, renderLabStatus } from './status.js';
 import { readLabTargets } from './targets.js';
 import { readState } from './state.js';
 import { labPaths } from './names.js';
-import { labRenderer } from './model.js';
+import { labRenderer, loadLabModel } from './model.js';
+import { labPollerCredentials } from './host/management.js';
+import type { SnmpCredentials } from '../monitors/types.js';
 import { redactSecretValues, SecretStore, withKnownSecrets } from '../lib/secret-refs.js';
 import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { runtimeOf } from './up.js';
@@ -98,14 +100,26 @@ export const target: Target = {
 
   async snmpTargets(ctx) {
     const t = await readLabTargets(ctx.stateDir, ctx.instance);
-    const state = t && (await readState(labPaths(ctx.stateDir, ctx.instance).state));
-    return (
-      t && {
-        targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })),
-        secretsFile: t.secretsFile,
-        inventoryDir: state?.inventory,
-      }
-    );
+    const paths = labPaths(ctx.stateDir, ctx.instance);
+    const state = t && (await readState(paths.state));
+    if (!t || !state) return undefined;
+    // Each device is polled as its rendered agent config says (lab/host/management.ts), not with a lab-only user.
+    const scoped = await loadLabModel(state.inventory, state.scope);
+    const store = SecretStore.forState(ctx.stateDir);
+    const credentials = new Map<string, SnmpCredentials>();
+    for (const x of t.targets) {
+      const device = scoped.devices.find((d) => d.id === x.device);
+      if (!device || !state.devices[x.device]) continue;
+      const rt = runtimeOf(state, paths, scoped, x.device);
+      const c = labPollerCredentials(scoped.topology, device, rt, rt.paths, store);
+      if (c) credentials.set(x.device, c);
+    }
+    return {
+      targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })),
+      credentials,
+      secretsFile: t.secretsFile,
+      inventoryDir: state.inventory,
+    };
   },
 
   async drift(ctx): Promise<DeviceDrift[]> {

@@ -14,6 +14,8 @@ import type { LabState, StateStore } from './state.js';
 import { heldDownInterfaces } from './faults.js';
 import { applyExitGuards } from './host/exit-guard.js';
 import { qosFingerprint } from './host/qos.js';
+import { labHostManagement } from './host/management.js';
+import { SecretStore } from '../lib/secret-refs.js';
 
 export interface UpOptions {
   lab: string;
@@ -61,8 +63,13 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   const secrets = await ensureSecrets(paths.secrets, state.v2c);
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
   const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
+  // The rendered management plane of each device, its references resolved from the sealed store.
+  const secretStore = SecretStore.forState(opts.stateDir);
+  const management = new Map(
+    scoped.devices.map((d, i) => [d.id, labHostManagement(scoped.topology, d, runtimes[i]!, runtimes[i]!.paths, secretStore)] as const),
+  );
   await mapLimit(runtimes, opts.parallel, async (rt) => {
-    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort);
+    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort, management.get(rt.device));
     await startDevice(rt);
     await store.update((s) => {
       const prev = s.devices[rt.device];

@@ -1,6 +1,7 @@
 /**
- * Where the daemon's targets come from (I/O edge): the deployed lab scope (lab state + the lab's
- * generated secrets file, interfaces bound to links by the topology), an explicit target file, and
+ * Where the daemon's targets come from (I/O edge): the deployed lab scope (lab state; SNMPv3 as
+ * each device's rendered agent config states it, the v2c community from the lab's secrets file;
+ * interfaces bound to links by the topology), an explicit target file, and
  * cloud platform endpoints from the clouds inventory (keystone URLs) when asked.
  */
 import { existsSync } from 'node:fs';
@@ -59,14 +60,20 @@ export async function selectTargets(opts: {
   }
   const secretsFile = opts.secretsFile ?? (deployed.secretsFile && existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
   const { secrets, source } = await secretsFrom(secretsFile);
-  const credentials = credentialsFor(opts.version, secrets, source);
+  // SNMPv3: each device as its rendered agent config states it (the target resolves the keys), unless
+  // a secrets file was named explicitly; v2c: the community of the lab's own secrets (--v2c).
+  const rendered = opts.version === 'v3' && !opts.secretsFile ? deployed.credentials : undefined;
+  const fallback = rendered && deployed.targets.every((t) => rendered.has(t.device)) ? undefined : credentialsFor(opts.version, secrets, source);
+  const credentialsOf = (device: string) => rendered?.get(device) ?? fallback!;
   const inv = await loadInventory(deployed.inventoryDir);
   const topology = buildTopology(inv);
   const endpoints = new Map(deployed.targets.map((t) => [t.device, { address: t.address, port: t.port }]));
+  const devices = targetsFromTopology(topology, endpoints, credentialsOf);
+  const used = [...new Map(devices.map((d) => [JSON.stringify(d.credentials), d.credentials])).values()];
   return {
-    devices: targetsFromTopology(topology, endpoints, credentials),
+    devices,
     platforms: [],
-    credentials: withTrapCommunity([credentials], secrets),
+    credentials: withTrapCommunity(used.length ? used : fallback ? [fallback] : [], secrets),
     source: `lab ${lab}`,
   };
 }

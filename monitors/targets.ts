@@ -1,7 +1,8 @@
 /**
  * What to poll, from the model: every device of a topology (or of a deployed lab scope) with the
  * link and tier rate behind each interface and where it sits (site, city, level) for the dashboard
- * drill-down. Pure: addresses and credentials are handed in by the caller.
+ * drill-down. Pure: addresses and credentials (one for all, or per device as each one's rendered
+ * agent config states them) are handed in by the caller.
  */
 import type { Device, Site, Topology } from '../network/types.js';
 // indexed once per topology (a WeakMap): rebuilt per device, the maps made the full province's 2,052 targets take 7 s
@@ -45,7 +46,12 @@ export interface Endpoint {
  * Poll targets for the devices of `topology` that have an endpoint (a lab scope covers a part of
  * the province: devices without an endpoint are not deployed and are not polled).
  */
-export function targetsFromTopology(topology: Topology, endpoints: ReadonlyMap<string, Endpoint>, credentials: SnmpCredentials): PollTarget[] {
+export function targetsFromTopology(
+  topology: Topology,
+  endpoints: ReadonlyMap<string, Endpoint>,
+  credentials: SnmpCredentials | ((device: string) => SnmpCredentials),
+): PollTarget[] {
+  const credentialsOf = typeof credentials === 'function' ? credentials : () => credentials;
   const out: PollTarget[] = [];
   for (const device of topology.devices) {
     const ep = endpoints.get(device.id);
@@ -54,7 +60,7 @@ export function targetsFromTopology(topology: Topology, endpoints: ReadonlyMap<s
       device: device.id,
       address: ep.address,
       port: ep.port,
-      credentials,
+      credentials: credentialsOf(device.id),
       placement: placementOf(topology, device),
       interfaces: interfaceBindings(topology, device),
     });

@@ -9,6 +9,7 @@ import type { Inventory } from '../inventory/load.js';
 import type { Topology } from '../network/types.js';
 import type { VerifyOptions } from '../network/verify/index.js';
 import type { VerificationReport } from '../network/verify/report.js';
+import type { SnmpCredentials } from '../monitors/types.js';
 
 /** Which deployment of a target: for the lab, the lab id (`--lab`, `STACKS_LAB`). */
 export interface TargetContext {
@@ -136,8 +137,14 @@ export interface Target {
   destroy(ctx: TargetContext): Promise<DestroyReport>;
   verify(ctx: TargetVerifyContext): Promise<VerificationReport>;
   status(ctx: TargetContext): Promise<TargetStatus>;
-  /** What the monitoring daemon polls, and the file holding the SNMPv3 user (absent: not deployed). */
-  snmpTargets(ctx: TargetContext): Promise<{ targets: SnmpEndpoint[]; secretsFile?: string; inventoryDir?: string } | undefined>;
+  /**
+   * What the monitoring daemon polls (absent: not deployed): the endpoints, the SNMPv3 credentials
+   * of each device as its rendered agent config states them (keys resolved from the secret store),
+   * and the file holding the target's own secrets (its v2c community, when it has one).
+   */
+  snmpTargets(
+    ctx: TargetContext,
+  ): Promise<{ targets: SnmpEndpoint[]; credentials?: ReadonlyMap<string, SnmpCredentials>; secretsFile?: string; inventoryDir?: string } | undefined>;
   /** Every deployed device's running config against the rendered intent, read through its driver. */
   drift(ctx: TargetContext): Promise<DeviceDrift[]>;
 }

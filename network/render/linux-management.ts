@@ -17,7 +17,7 @@ import type { HostManagementFiles } from './management-parse.js';
 export interface HostManagementOptions {
   /** The device's management address: sshd and snmpd listen there and nowhere else. */
   listenAddress: string;
-  /** Management stations besides the inventory's networks (in the lab: the host end of the management link). */
+  /** Management stations besides the inventory's networks (in the lab: the host end of the management link); every local user may log in from them. */
   extraStations?: string[];
   /** The account the deploy logs in as (with its key), admitted from the extra stations only. */
   automationUser?: string;
@@ -41,7 +41,8 @@ const NET_SNMP_AUTH: Record<string, string> = { sha: 'SHA', sha256: 'SHA-256' };
 const NET_SNMP_PRIV: Record<string, string> = { aes128: 'AES' };
 
 function sshd(m: ManagementSettings, o: HostManagementOptions): string {
-  const sources = [...m.access.ipv4, ...m.access.ipv6];
+  // A management station the caller adds (the lab's NOC end) is one like the inventory's networks.
+  const sources = [...m.access.ipv4, ...m.access.ipv6, ...(o.extraStations ?? [])];
   const allow = m.aaa.localUsers.flatMap((u) => sources.map((s) => `${u.name}@${s}`));
   if (o.automationUser) for (const s of o.extraStations ?? []) allow.push(`${o.automationUser}@${s}`);
   return [

@@ -4,8 +4,9 @@
  * back, fault a link, verify, destroy — and leave nothing behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync, chmodSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
 import { deployLab, type DeployOptions } from '../../lab/deploy.js';
@@ -14,8 +15,7 @@ import { planLab } from '../../lab/plan.js';
 import { labStatus } from '../../lab/status.js';
 import { faultLink } from '../../lab/fault.js';
 import { verifyLab } from '../../lab/verify.js';
-import { readLabTargets } from '../../lab/targets.js';
-import { readSecrets } from '../../lab/secrets.js';
+import { loadTarget } from '../../targets/registry.js';
 import { renderLabConfig } from '../../lab/model.js';
 import { labPaths } from '../../lab/names.js';
 import { DeviceSession } from '../../lab/ssh.js';
@@ -72,12 +72,16 @@ describe.sequential('lab on real FRR', () => {
     expect(s.devices.every((d) => d.ospf.full === d.ospf.expected && d.ospf6.full === d.ospf6.expected)).toBe(true);
   });
 
-  test('every device answers SNMPv3 authPriv on its management address', async () => {
-    const t = await readLabTargets(stateDir, LAB);
+  test('every device answers SNMPv3 authPriv on its management address, as its rendered agent config states it', async () => {
+    const t = await (await loadTarget('lab')).snmpTargets({ stateDir, inventoryDir: '', instance: LAB });
     expect(t?.targets).toHaveLength(10);
-    const secrets = await readSecrets(t!.secretsFile);
     const target = t!.targets.find((x) => x.device === T1)!;
-    const s = secrets.snmp;
+    const s = t!.credentials!.get(T1)!;
+    if (s.version !== 'v3') throw new Error('the rendered poller is SNMPv3');
+    expect(s.user).toBe('noc');
+    // snmpget reads the keys from a 0600 file (-C c): never on its command line
+    const conf = join(stateDir, 'snmp.conf');
+    writeFileSync(conf, `defAuthPassphrase ${s.authKey}\ndefPrivPassphrase ${s.privKey}\n`, { mode: 0o600 });
     const out = execFileSync(
       'snmpget',
       [
@@ -90,12 +94,8 @@ describe.sequential('lab on real FRR', () => {
         s.user,
         '-a',
         'SHA',
-        '-A',
-        s.authKey,
         '-x',
         'AES',
-        '-X',
-        s.privKey,
         '-On',
         '-r',
         '2',
@@ -104,8 +104,9 @@ describe.sequential('lab on real FRR', () => {
         `udp:${target.address}:${target.port}`,
         '1.3.6.1.2.1.1.5.0',
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env: { ...process.env, SNMPCONFPATH: stateDir, SNMP_PERSISTENT_DIR: stateDir } },
     );
+    rmSync(conf);
     expect(out).toContain('xian-xincheng-t01-r1');
   });
 

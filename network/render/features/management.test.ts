@@ -91,7 +91,7 @@ describe('management plane rendered from management.yaml', () => {
     })!;
     expect(host.sshd_config).toContain('ListenAddress 169.254.64.3\n');
     expect(host.sshd_config).toContain(
-      'AllowUsers netadmin@10.0.4.0/26 netadmin@2001:db8:1::/64 noc-ro@10.0.4.0/26 noc-ro@2001:db8:1::/64 root@169.254.64.2\n',
+      'AllowUsers netadmin@10.0.4.0/26 netadmin@2001:db8:1::/64 netadmin@169.254.64.2 noc-ro@10.0.4.0/26 noc-ro@2001:db8:1::/64 noc-ro@169.254.64.2 root@169.254.64.2\n',
     );
     expect(host['snmpd.conf']).toContain('createUser noc SHA "{{secret:snmp/v3/noc/auth}}" AES "{{secret:snmp/v3/noc/priv}}"\n');
     expect(host['snmpd.conf']).not.toMatch(/community/);

@@ -1,0 +1,162 @@
+/**
+ * The management plane of a lab device is the rendered one (issue 11 part 1, lab side), on the
+ * smallest lab (the province core: both cores and both exits, real FRR, sshd and snmpd):
+ * - each device's snmpd.conf and sshd_config are its rendered host files with the `{{secret:…}}`
+ *   references resolved from the sealed store at deploy; no value is in the rendered files, a
+ *   daemon's command line or the deploy's logs;
+ * - SNMPv3 authPriv with the rendered poller user (credentials the monitoring daemon takes from the
+ *   rendered agent config through the lab target) answers from the device's real snmpd; v2c with a
+ *   community, and v3 with a wrong key, get nothing;
+ * - sshd admits the rendered local user with its password from the store, and refuses a wrong one.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'ssh2';
+import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
+import { deployLab } from '../../lab/deploy.js';
+import { destroyLab, findLeftovers } from '../../lab/destroy.js';
+import { labPaths } from '../../lab/names.js';
+import { loadLabModel } from '../../lab/model.js';
+import { renderedLabHostFiles } from '../../lab/host/management.js';
+import { loadTarget } from '../../targets/registry.js';
+import { SecretStore } from '../../lib/secret-refs.js';
+import { DEFAULT_SESSION_SETTINGS, openSession, pollDevice } from '../../monitors/snmp/session.js';
+import type { SnmpCredentials } from '../../monitors/types.js';
+
+const SCOPE = 'cities=0;counties=0;departments=0;datacenters=none';
+const LAB = `g${process.pid % 10000}`;
+const stateDir = mkdtempSync(join(tmpdir(), 'stx-mgmt-'));
+const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scope: SCOPE };
+const SETTINGS = { ...DEFAULT_SESSION_SETTINGS, timeoutMs: 1000, retries: 0 };
+
+interface DeviceState {
+  mgmt: { device: string; host: string };
+}
+const state = () => JSON.parse(readFileSync(labPaths(stateDir, LAB).state, 'utf8')) as { devices: Record<string, DeviceState> };
+
+async function poll(device: string, credentials: SnmpCredentials) {
+  const session = openSession({ address: state().devices[device]!.mgmt.device, port: 161, credentials }, SETTINGS);
+  try {
+    return await pollDevice(session, device, SETTINGS);
+  } finally {
+    session.close();
+  }
+}
+
+/** Log in with a password over SSH and run `id -un`; the error message when the login fails. */
+function passwordLogin(host: string, username: string, password: string): Promise<{ user?: string; error?: string }> {
+  return new Promise((resolve) => {
+    const c = new Client();
+    c.on('ready', () =>
+      c.exec('id -un', (err, stream) => {
+        if (err) return resolve({ error: err.message });
+        let out = '';
+        stream.on('data', (b: Buffer) => (out += b.toString()));
+        stream.on('close', () => {
+          c.end();
+          resolve({ user: out.trim() });
+        });
+      }),
+    );
+    c.on('error', (err) => resolve({ error: err.message }));
+    c.connect({ host, port: 22, username, password, tryKeyboard: false, readyTimeout: 10_000 });
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+beforeAll(() => {
+  expect(process.getuid?.()).toBe(0); // lab tests run as root (CI does): never skipped
+});
+
+afterAll(async () => {
+  await destroyLab({ stateDir, lab: LAB });
+  expect(await findLeftovers(LAB, labPaths(stateDir, LAB).root)).toEqual({ namespaces: [], interfaces: [], processes: [] });
+  rmSync(stateDir, { recursive: true, force: true });
+}, 120_000);
+
+describe.sequential('the lab runs the rendered management plane', () => {
+  let devices: string[] = [];
+  let credentials: Map<string, SnmpCredentials>;
+
+  test('snmpd and sshd run the rendered host files; the references are resolved on the device only', { timeout: 300_000 }, async () => {
+    const r = await deployLab({ ...base, parallel: 4, confirmSeconds: 300, checkTimeoutMs: 60_000 });
+    expect(r.failed + r.rolledBack).toBe(0);
+    const scoped = await loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
+    devices = scoped.devices.map((d) => d.id);
+    const values = SecretStore.forState(stateDir).allValues();
+    const device = scoped.devices[0]!;
+    const paths = labPaths(stateDir, LAB).device(device.id);
+    const rendered = renderedLabHostFiles(
+      scoped.topology,
+      device,
+      { mgmtAddress: state().devices[device.id]!.mgmt.device, hostAddress: state().devices[device.id]!.mgmt.host },
+      paths,
+    )!;
+    // What would be synthesized names the secrets; the device's own files hold them.
+    expect(rendered['snmpd.conf']).toContain('createUser noc SHA "{{secret:snmp/v3/noc/auth}}" AES "{{secret:snmp/v3/noc/priv}}"');
+    const onDevice = readFileSync(join(paths.snmp, 'snmpd.conf'), 'utf8');
+    expect(onDevice).not.toContain('{{secret:');
+    for (const line of rendered['snmpd.conf']!.split('\n').filter((l) => l && !l.includes('{{secret:'))) expect(onDevice).toContain(line);
+    expect(onDevice).not.toMatch(/community/);
+    const sshd = readFileSync(join(paths.ssh, 'sshd_config'), 'utf8');
+    for (const line of rendered.sshd_config!.split('\n').filter(Boolean)) expect(sshd).toContain(line);
+    expect(readFileSync(paths.shadow, 'utf8')).toMatch(/^netadmin:\$6\$/m);
+    for (const v of [store('snmp/v3/noc/auth'), store('users/netadmin/password')]) expect(values).toContain(v);
+    // No value in any log of the lab nor in a daemon's command line.
+    const logs = filesUnder(labPaths(stateDir, LAB).root).filter((f) => f.endsWith('.log'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const f of logs) for (const v of values) expect(readFileSync(f, 'utf8')).not.toContain(v);
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      let cmd = '';
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmd.includes(LAB) || cmd.includes(stateDir)) for (const v of values) expect(cmd).not.toContain(v);
+    }
+  });
+
+  test('SNMPv3 authPriv with the rendered poller user answers; v2c and a wrong key get nothing', { timeout: 120_000 }, async () => {
+    const lab = await loadTarget('lab');
+    const deployed = await lab.snmpTargets({ stateDir, inventoryDir: '', instance: LAB });
+    credentials = new Map(deployed!.targets.map((t) => [t.device, deployed!.credentials!.get(t.device)!]));
+    expect([...credentials.keys()].sort()).toEqual([...devices].sort());
+    for (const device of devices) {
+      const c = credentials.get(device)!;
+      expect(c).toMatchObject({ version: 'v3', user: 'noc', authProtocol: 'sha', privProtocol: 'aes' });
+      const ok = await poll(device, c);
+      expect(ok.ok).toBe(true);
+    }
+    const device = devices[0]!;
+    const c = credentials.get(device)! as Extract<SnmpCredentials, { version: 'v3' }>;
+    for (const community of ['public', 'private', 'noc']) expect((await poll(device, { version: 'v2c', community })).ok).toBe(false);
+    expect((await poll(device, { ...c, authKey: `${c.authKey}x` })).ok).toBe(false);
+    expect((await poll(device, { ...c, user: 'stacks' })).ok).toBe(false);
+  });
+
+  test('sshd admits the rendered user with its password and refuses a wrong one', { timeout: 120_000 }, async () => {
+    const host = state().devices[devices[0]!]!.mgmt.device;
+    const password = store('users/netadmin/password');
+    expect(await passwordLogin(host, 'netadmin', password)).toEqual({ user: 'netadmin' });
+    const wrong = await passwordLogin(host, 'netadmin', `${password}x`);
+    expect(wrong.user).toBeUndefined();
+    expect(wrong.error).toMatch(/authentication/i);
+    // A user the management plane does not declare is not admitted, whatever its password.
+    expect((await passwordLogin(host, 'operator', password)).user).toBeUndefined();
+  });
+});
+
+function store(path: string): string {
+  const v = SecretStore.forState(stateDir).get(path);
+  expect(v, path).toBeDefined();
+  return v!;
+}
