@@ -11,6 +11,7 @@
  * over a directory that could hold the state dir (root's home: mounting an empty home there hid the
  * device's own sshd log when the project was cloned into /root).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -137,14 +138,16 @@ function devicePasswd(hostPasswd: string, home: string, users: ReadonlyArray<{ n
   return `${lines.join('\n')}\n`;
 }
 
-/** The device's /etc/shadow: the rendered users' passwords as SHA-512 crypt (openssl reads the value on stdin, never argv). */
+/** The device's /etc/shadow: root's and the rendered users' passwords as SHA-512 crypt (openssl reads the value on stdin, never argv). */
 async function deviceShadow(users: ReadonlyArray<{ name: string; password: string }>): Promise<string> {
   const lines: string[] = [];
-  for (const u of users) {
+  // Root logs in by key only (PermitRootLogin prohibit-password), but without a shadow entry of its
+  // own sshd (UsePAM no) takes the account for locked: root gets the hash of a password nobody knows.
+  for (const u of [{ name: 'root', password: randomBytes(24).toString('base64url') }, ...users]) {
     const hash = (await run('openssl', ['passwd', '-6', '-stdin'], { input: `${u.password}\n` })).stdout.trim();
     lines.push(`${u.name}:${hash}:20000:0:99999:7:::`);
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
