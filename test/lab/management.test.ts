@@ -91,12 +91,14 @@ describe.sequential('the lab runs the rendered management plane', () => {
     expect(r.failed + r.rolledBack).toBe(0);
     const scoped = await loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
     devices = scoped.devices.map((d) => d.id);
-    // The management plane's secrets (SNMPv3 keys, local passwords); the OSPF keys have their own test.
+    // Every secret of the network: the management plane's (SNMPv3 keys, local passwords) and the OSPF
+    // keys, which `log commands` would write to ospfd's log were it on before they are applied.
     const secrets = SecretStore.forState(stateDir);
     const values = secrets
       .paths()
-      .filter((p) => /^(snmp|users)\//.test(p))
+      .filter((p) => /^(snmp|users|ospf)\//.test(p))
       .map((p) => secrets.get(p)!);
+    expect(secrets.paths().some((p) => p.startsWith('ospf/'))).toBe(true);
     const device = scoped.devices[0]!;
     const paths = labPaths(stateDir, LAB).device(device.id);
     const rendered = renderedLabHostFiles(

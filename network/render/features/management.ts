@@ -132,5 +132,7 @@ export const managementFeature: RenderFeature = {
     trailer: withManagement((m, ctx) => vrpTrailer(m, ctx.device.hostname, ctx.device.site)),
   },
   // frr.conf carries only the command log; the host's daemons carry the rest (render/linux-management.ts).
-  frr: { preamble: withManagement(() => ['log commands']) },
+  // Last in the file: a config applied in one pass (deploy, rollback) turns the command log on after
+  // its key lines, so `ip ospf message-digest-key … md5 <key>` never reaches the daemons' logs.
+  frr: { trailer: withManagement(() => ['log commands']) },
 };
