@@ -164,12 +164,27 @@ export async function destroyMigrationLab(id: string, dir?: string): Promise<voi
     await run('ip', ['netns', 'del', ns], { allowFail: true });
     await rm(`/etc/netns/${ns}`, { recursive: true, force: true });
   }
-  await run('ip', ['link', 'del', bridgeName(id)], { allowFail: true });
+  // A namespace's veth pairs are torn down by the kernel's netns cleanup, which runs later and lags on
+  // a loaded host: delete the host ends (ours by their label) ourselves and wait until none is left.
+  for (let i = 0; i < 100; i++) {
+    const left = await labLinks(id);
+    if (left.length === 0) break;
+    for (const l of left) await run('ip', ['link', 'del', l], { allowFail: true });
+    await sleep(50);
+  }
   if (dir) {
     const pid = await readPid(join(dir, 'sshd.pid'));
     if (alive(pid)) process.kill(pid!, 'SIGKILL');
     if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The host's links that carry the lab's label: its bridge and the host ends of its veths. */
+async function labLinks(id: string): Promise<string[]> {
+  return (await run('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
+    .filter((n) => n === bridgeName(id) || new RegExp(`^${vethName(id, 0).slice(0, -1)}\\d+$`).test(n));
 }
 
 /** What of a lab is still on this host: namespaces, links and processes carrying its label. */
@@ -178,10 +193,7 @@ export async function migrationLabLeftovers(id: string): Promise<{ namespaces: s
     .split('\n')
     .map((l) => l.split(' ')[0]!)
     .filter((n) => n.startsWith(labNsPrefix(id)));
-  const links = (await run('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout
-    .split('\n')
-    .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
-    .filter((n) => n.startsWith(`stm${id}`));
+  const links = await labLinks(id);
   const processes = (await run('ps', ['-eo', 'pid,args'], { allowFail: true })).stdout
     .split('\n')
     .filter((l) => l.includes(`stm-${id}-`) || l.includes(`/stacks-mig-${id}`));
