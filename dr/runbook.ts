@@ -155,6 +155,13 @@ export async function failback(ctx: RunbookContext, sc: Scenario): Promise<void>
   if (sc.runbook === 'promote') {
     const current = node(layout, rec.primary);
     const cctx = nodeContext(rec, current);
+    // The links are up but OSPF takes a few seconds to bring the routes back (CI saw pg_basebackup
+    // fail with "Network is unreachable" right after the links came up): wait until production
+    // reaches the primary over the lab's network before seeding from it.
+    await r.step('failback', `${production.centre} reaches ${current.centre} again (routes back after the links came up)`, async () => {
+      if (!(await until(() => ready(prodCtx.ns, hostOf(current), 1), 60_000, 500, ctx.signal)))
+        throw new Error(`${production.centre} cannot reach ${current.centre} at ${hostOf(current)} 60 s after its links came up`);
+    });
     await r.step('failback', `re-seed ${production.centre} as a standby of ${current.centre} (pg_basebackup)`, () => cloneStandby(prodCtx, hostOf(current)));
     await r.step('failback', `${current.centre}: ${production.centre} synchronous`, async () => {
       await setSynchronous(cctx, [production.appName]);

@@ -149,10 +149,17 @@ describe.sequential("lab with its state dir under root's home; commits that chan
 
   test('a cost change on one link of a county router resets no adjacency and drops no ping', { timeout: 300_000 }, async () => {
     const { drv, close } = await driverOf(COUNTY);
-    const before = await uptimes(drv);
+    // Four OSPFv2 and four OSPFv3 adjacencies, and a BFD session under each. A BFD session can come up
+    // a few seconds after its adjacency (CI saw d1's IPv6 session missing here and up after the
+    // commit): wait until every session is up, so `before` holds all of them and `after` can be compared.
+    let before = await uptimes(drv);
+    const sessions = (m: Map<string, number>) => [...m.keys()].filter((k) => k.startsWith('bfd ')).length;
+    for (let i = 0; i < 60 && sessions(before) < 8; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      before = await uptimes(drv);
+    }
     close();
-    // four OSPFv2 and four OSPFv3 adjacencies, and a BFD session under each
-    expect([...before.keys()].filter((k) => k.startsWith('bfd ')).length).toBeGreaterThanOrEqual(4);
+    expect(sessions(before), [...before.keys()].join(', ')).toBe(8);
     const topo = (await import('../../lab/model.js')).loadLabModel;
     const scoped = await topo(DEFAULT_INVENTORY_DIR, SCOPE);
     const peerLink = scoped.links.find((l) => (l.a.device === COUNTY && l.b.device === COUNTY_PEER) || (l.b.device === COUNTY && l.a.device === COUNTY_PEER))!;
