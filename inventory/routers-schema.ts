@@ -17,7 +17,9 @@ const endpoint = {
   user: z.string().min(1).default('root'),
 };
 
-export const routersSchema = z.object({
+// Strict at every level, like the other inventory files: a misspelt top-level key (`router:`) must be an
+// error naming it, not a file read as if it had no routers.
+export const routersSchema = z.strictObject({
   routers: z.array(z.object({ device: z.string().min(1), platform: z.string().min(1), ...endpoint, jump: z.object(endpoint).optional() }).strict()),
 });
 

@@ -119,6 +119,17 @@ describe('system inventory loader', () => {
     expect(ok.systems[1]).toMatchObject({ level: 'county', city: 'xian', county: 'yanta' });
   });
 
+  it('an unknown or misspelt top-level key is an error naming the file, the path and the key', async () => {
+    const p = await file('k.yaml', JSON.stringify({ rule: { depends_on_retained: 'error' }, systems: [row()] }));
+    const errs = await problems(p);
+    expect(errs.map((e) => `${e.file === p ? 'F' : '?'} ${e.path}: ${e.code}`)).toEqual(['F (root): E_SYSTEMS']);
+    expect(errs[0]!.message).toMatch(/"rule"/);
+    expect(errs[0]!.exitCode).toBe(2);
+    const gen = await problems(await file('g.yaml', JSON.stringify({ generated: { seed: 1, count: 1, by: 'x' }, systems: [row()] })));
+    expect(gen.map((e) => e.path)).toEqual(['generated']);
+    expect(gen[0]!.message).toMatch(/"by"/);
+  });
+
   it('reads the rules for dependency findings from a YAML file', async () => {
     const y = await loadSystemsFile(await file('r.yaml', JSON.stringify({ rules: { depends_on_retained: 'error' }, systems: [row()] })), known);
     expect(y.rules).toEqual({ depends_on_retained: 'error' });

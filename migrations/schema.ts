@@ -74,11 +74,13 @@ const planRulesSchema = z
   .strict();
 export type PlanRules = z.infer<typeof planRulesSchema>;
 
-export const systemsFileSchema = z.object({
+// Strict like the rest of the inventory: a misspelt top-level key (`rule:` for `rules:`) is an error naming
+// it, not plan rules silently left at their defaults. Rows are checked one by one (systemRowSchema).
+export const systemsFileSchema = z.strictObject({
   version: z.literal(1).default(1),
   rules: planRulesSchema.optional(),
   /** Present when the file came from the generator: how to make it again. */
-  generated: z.object({ seed: z.number().int(), count: z.number().int() }).optional(),
+  generated: z.strictObject({ seed: z.number().int(), count: z.number().int() }).optional(),
   systems: z.array(z.unknown()),
 });
 
