@@ -36,6 +36,7 @@ import {
 } from './schema.js';
 import { hardwareSchema, type HardwareFile } from './hardware-schema.js';
 import { routersSchema, type RoutersFile } from './routers-schema.js';
+import { resolvePolicyFiles, type PolicyFiles } from './policy-files.js';
 
 /** The embedded default inventory: the folder this module sits in (Shaanxi). */
 export const DEFAULT_INVENTORY_DIR = resolve(dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist[\\/]inventory$/, '/inventory'));
@@ -65,6 +66,8 @@ export interface Inventory {
   hardware?: HardwareFile;
   /** The routers outside the lab (routers.yaml) the ssh target deploys to; absent when province.yaml names none. */
   routers?: RoutersFile;
+  /** The waivers file and user rule modules `stacks policy` reads (province.yaml `policy`, or the convention). */
+  policyFiles: PolicyFiles;
   /** Raw documents of optional files other issues read (clouds, systems), parsed but not validated here. */
   extra: Record<string, unknown>;
 }
@@ -133,6 +136,8 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
       named.push(inputError('E_EMPTY_FILE', path, '(root)', `is empty (named by province.yaml files.${key})`));
     }
   }
+  const policy = resolvePolicyFiles(province, absDir, provincePath);
+  named.push(...policy.errors);
   if (named.length) throw new StacksErrors(named);
   const [divisions, departments, legacy, privateNetworks, ledger] = await Promise.all([
     loadFile(divisionsSchema, paths.divisions!),
@@ -168,6 +173,7 @@ export async function loadInventory(dir: string = DEFAULT_INVENTORY_DIR): Promis
     legacy,
     privateNetworks,
     ledger,
+    policyFiles: policy.files,
     ...(ospfSecurity ? { ospfSecurity } : {}),
     ...(exitPolicy ? { exitPolicy } : {}),
     ...(firstHop ? { firstHop } : {}),

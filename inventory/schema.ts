@@ -163,6 +163,16 @@ export const provinceSchema = z.strictObject({
     /** The routers outside the lab the ssh target deploys to (inventory/routers-schema.ts); absent: no ssh target. */
     routers: z.string().optional(),
   }),
+  /**
+   * The policy inputs beside the inventory (inventory/policy-files.ts): the waivers file and the user
+   * rule modules (paths, or a `*` in the file name). Absent: `waivers.yaml` when present, `policies/*.js|mjs`.
+   */
+  policy: z
+    .strictObject({
+      waivers: z.string().min(1).optional(),
+      rules: z.array(z.string().regex(/^[^*]*(\*[^/*]*)*$/, 'a path, or a `*` in its file name only (policies/*.js)')).optional(),
+    })
+    .optional(),
   tiers: z.array(tierSchema).min(1),
   /** The plan's tier table, the one place its figures live: NET-004 and KPI 4 check against it. */
   plan_tiers: z.array(planTierSchema).default([]),

@@ -134,6 +134,8 @@ export function generateProvince(opts: GenerateOptions): Inventory {
     dir: GENERATED_DIR,
     paths,
     province,
+    // A generated province is in memory only: no waivers or user rules beside it.
+    policyFiles: { rules: [] },
     divisions: { province: province.province, totals: { cities: nCities, counties: nCounties, townships: nTownships }, cities },
     departments: { departments },
     datacenters: { datacenters },

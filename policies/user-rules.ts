@@ -1,6 +1,6 @@
 /**
- * Rules a user adds without a code change: JavaScript modules (`.js`/`.mjs`) in the inventory's
- * `policies/` folder, each exporting one rule or an array of them in the `definePolicy` shape of
+ * Rules a user adds without a code change: JavaScript modules (`.js`/`.mjs`) the inventory names
+ * (province.yaml `policy.rules`, by default its `policies/` folder: inventory/policy-files.ts), each exporting one rule or an array of them in the `definePolicy` shape of
  * policies/types.ts (id, title, severity, description, requires, check; optionally clauses and
  * helpUri). Why modules and not a declarative form: a rule over a topology is a small program (walk
  * links, compare sites), the built-in rules are written exactly so, and a user copying one gets
@@ -11,14 +11,11 @@
  * that never returns (at import or in check) is stopped after a timeout — neither can hang or
  * crash `stacks policy`. The worker gets only the inputs its rules name (structured clones).
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../lib/errors.js';
 import type { AnyPolicy, PolicyInputName, PolicyInputs, Severity, Violation } from './types.js';
 
-const USER_RULES_DIR = 'policies';
 export const DEFAULT_RULE_TIMEOUT_MS = 10_000;
 
 interface UserRuleMeta {
@@ -142,15 +139,6 @@ async function loadUserRuleFile(file: string, taken: Set<string>, timeoutMs = DE
     },
     close: async () => void (await worker.terminate()),
   };
-}
-
-export function userRuleFiles(inventoryDir: string): string[] {
-  const dir = join(inventoryDir, USER_RULES_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.(m?js)$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
 }
 
 /**

@@ -5,12 +5,11 @@
  *
  * Packs: `default` (NET-xxx, CLD-xxx over the model — what `stacks synth` runs), `mlps` (等保 2.0
  * level 3 over the rendered configs, FRR with its host files, and the Terraform JSON) and `all`
- * (both: what `stacks policy` runs without --pack). User rules (<inventory>/policies/*.js) run with
- * every pack; waivers (<inventory>/waivers.yaml or --waivers) apply to every finding, each waiver
- * used is an audit record.
+ * (both: what `stacks policy` runs without --pack). User rules (province.yaml `policy.rules`, by
+ * default <inventory>/policies/*.js) run with every pack; waivers (`policy.waivers`, by default
+ * <inventory>/waivers.yaml, or --waivers) apply to every finding, each waiver used is an audit record.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from '../context.js';
 import type { GlobalOptions } from '../context.js';
@@ -23,7 +22,7 @@ import { sourceLocator } from '../../policies/source-lines.js';
 import type { PolicyRegistry } from '../../policies/registry.js';
 import type { AnyPolicy, PolicyInputs } from '../../policies/types.js';
 import { applyWaivers, parseWaivers, type WaivedReport, type Waiver } from '../../policies/waivers.js';
-import { loadUserRules, userRuleFiles, DEFAULT_RULE_TIMEOUT_MS } from '../../policies/user-rules.js';
+import { loadUserRules, DEFAULT_RULE_TIMEOUT_MS } from '../../policies/user-rules.js';
 import { EXIT, inputError } from '../../lib/errors.js';
 import { readDocument, writeFileAtomically } from '../../lib/files.js';
 import { audit } from '../../audit/index.js';
@@ -59,9 +58,10 @@ async function mlpsInputs(inventory: Inventory, synthDir: string | undefined, ru
   return given;
 }
 
-async function readWaivers(file: string | undefined, inventoryDir: string): Promise<Waiver[]> {
-  const path = file ? resolve(file) : join(inventoryDir, 'waivers.yaml');
-  if (!file && !existsSync(path)) return [];
+/** --waivers, else the inventory's (province.yaml `policy.waivers` or the convention's waivers.yaml). */
+async function readWaivers(file: string | undefined, inventory: Inventory): Promise<Waiver[]> {
+  const path = file ? resolve(file) : inventory.policyFiles.waivers;
+  if (!path) return [];
   return parseWaivers(await readDocument(path), path);
 }
 
@@ -93,7 +93,7 @@ export const policyCommand: CommandModule = {
       .option('--report <dir>', 'also write the compliance report per site and per clause (compliance.md, compliance.json) into DIR (mlps)')
       .option('--synth-dir <dir>', 'read the rendered configs and Terraform JSON from this synth output instead of rendering them (mlps)')
       .option('--rule <ids>', 'only these rules, comma-separated (e.g. NET-001,MLPS-006)')
-      .option('--waivers <file>', 'waivers file (default <inventory>/waivers.yaml when present)')
+      .option('--waivers <file>', 'waivers file (default: province.yaml policy.waivers, else <inventory>/waivers.yaml when present)')
       .option('--rule-timeout <s>', 'seconds a user rule file may take to load or check', String(DEFAULT_RULE_TIMEOUT_MS / 1000))
       .option('--list', 'list the rules of the pack and exit', false)
       .action(
@@ -127,9 +127,11 @@ export const policyCommand: CommandModule = {
 
           const registries = await registriesOf(pack);
           const builtIn = registries.flatMap((r) => r.all());
-          // User rules load first (a broken one is bad input: nothing is run or written).
+          // The inventory names the rule files; user rules load before anything runs (a broken one is
+          // bad input: nothing is run or written).
+          const inventory = await loadInventory(g.inventory);
           const user = await loadUserRules(
-            userRuleFiles(g.inventory),
+            inventory.policyFiles.rules,
             builtIn.map((r) => r.id),
             timeout * 1000,
           );
@@ -171,8 +173,7 @@ export const policyCommand: CommandModule = {
                 );
               rules = rules.filter((r) => ids.includes(r.id));
             }
-            const waivers = await readWaivers(opts.waivers, g.inventory);
-            const inventory = await loadInventory(g.inventory);
+            const waivers = await readWaivers(opts.waivers, inventory);
             const given = await mlpsInputs(inventory, synthDir, rules);
             const inputs: Record<string, unknown> = { ...given };
             for (const reg of registries) Object.assign(inputs, await reg.inputsFor(inventory, rules, inputs as Partial<PolicyInputs>));
