@@ -120,6 +120,12 @@ const monitoringPolicySchema = z.strictObject({
     auto_resolving: z.array(faultKind),
     at_risk_hours: z.number().positive(),
     causes: z.array(z.string().min(1)).min(1),
+    /** Upper bounds (seconds) of the fault-duration histogram `stacks_fault_duration_seconds`. */
+    duration_buckets_s: z
+      .array(z.number().positive())
+      .min(1)
+      .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'bounds must increase')
+      .optional(),
   }),
   uptime: z.strictObject({ min_coverage: z.number().min(0).max(1) }),
 });

@@ -48,6 +48,8 @@ export interface DaemonOptions {
   heartbeatMs?: number;
   /** Indicator 13's fix window (plan-indicators.json). */
   fixWindowMs?: number;
+  /** Upper bounds (s) of the fault-duration histogram (province.yaml monitoring; absent: its documented default). */
+  faultDurationBuckets?: readonly number[];
   /** Polls in flight at once. */
   concurrency?: number;
   http?: { host: string; port: number };
@@ -108,7 +110,10 @@ export class MonitorDaemon {
   private readonly linkBad = new Map<string, Set<string>>();
 
   constructor(private readonly opts: DaemonOptions) {
-    this.metrics = new DaemonMetrics({ processMetrics: opts.processMetrics });
+    this.metrics = new DaemonMetrics({
+      processMetrics: opts.processMetrics,
+      ...(opts.faultDurationBuckets ? { faultDurationBuckets: opts.faultDurationBuckets } : {}),
+    });
     this.session = { ...DEFAULT_SESSION_SETTINGS, ...opts.session };
     const now = Date.now();
     this.states = opts.targets.map((target, i) => ({

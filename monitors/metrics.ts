@@ -3,10 +3,8 @@
  * with monitors/codegen/rules.ts: the SLO recording rules and alerts read exactly these series.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { monitoringPolicy } from './policy.js';
 import { FIX_WINDOW_MS } from './types.js';
-
-/** Fault-duration buckets in seconds; 10800 (3 h) is the plan's fix window, 7200 the "at risk" mark. */
-const FAULT_DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 86_400];
 
 export class DaemonMetrics {
   readonly registry = new Registry();
@@ -67,13 +65,8 @@ export class DaemonMetrics {
     labelNames: ['fault_id', 'object', 'kind'],
     registers: [this.registry],
   });
-  readonly faultDuration = new Histogram({
-    name: 'stacks_fault_duration_seconds',
-    help: 'Duration of closed faults',
-    labelNames: ['kind'],
-    buckets: FAULT_DURATION_BUCKETS,
-    registers: [this.registry],
-  });
+  /** Its buckets are the inventory's (province.yaml `monitoring.faults.duration_buckets_s`). */
+  readonly faultDuration: Histogram<'kind'>;
   readonly faultsClosed = new Counter({
     name: 'stacks_faults_closed_total',
     help: `Resolved faults; in_time="true" when resolved within ${FIX_WINDOW_MS / 3_600_000} h of opening`,
@@ -118,7 +111,14 @@ export class DaemonMetrics {
   });
   readonly storeErrors = new Counter({ name: 'stacks_store_errors_total', help: 'Fault-store writes that failed (retried)', registers: [this.registry] });
 
-  constructor(opts: { processMetrics?: boolean } = {}) {
+  constructor(opts: { processMetrics?: boolean; faultDurationBuckets?: readonly number[] } = {}) {
+    this.faultDuration = new Histogram({
+      name: 'stacks_fault_duration_seconds',
+      help: 'Duration of closed faults',
+      labelNames: ['kind'],
+      buckets: [...(opts.faultDurationBuckets ?? monitoringPolicy(undefined).faultDurationBuckets)],
+      registers: [this.registry],
+    });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stacks_daemon_' });
   }
 

@@ -13,6 +13,8 @@ export interface MonitoringPolicy {
   atRiskMs: number;
   causes: readonly string[];
   minCoverage: number;
+  /** Upper bounds (s) of the fault-duration histogram. */
+  faultDurationBuckets: readonly number[];
 }
 
 export const DEFAULT_POLICY_FILE: MonitoringPolicyFile = {
@@ -22,6 +24,7 @@ export const DEFAULT_POLICY_FILE: MonitoringPolicyFile = {
     auto_resolving: ['device-unreachable', 'link-down', 'platform-down'],
     at_risk_hours: 2,
     causes: ['fibre-cut', 'power', 'hardware', 'software', 'configuration', 'carrier', 'capacity', 'security', 'planned-work', 'unknown'],
+    duration_buckets_s: [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 86_400],
   },
   uptime: { min_coverage: 0.99 },
 };
@@ -38,5 +41,7 @@ export function monitoringPolicy(file: MonitoringPolicyFile | undefined): Monito
     atRiskMs: f.faults.at_risk_hours * 3_600_000,
     causes: f.faults.causes,
     minCoverage: f.uptime.min_coverage,
+    // A province.yaml that states a monitoring section without buckets keeps the documented ones.
+    faultDurationBuckets: f.faults.duration_buckets_s ?? DEFAULT_POLICY_FILE.faults.duration_buckets_s!,
   };
 }

@@ -162,6 +162,7 @@ export const daemonCommand: CommandModule = {
         debounce,
         webhookToken: webhookToken(opts.webhookTokenFile ?? join(g.stateDir, 'monitoring', 'webhook.token')),
         fixWindowMs: fixWindowMs(plan),
+        faultDurationBuckets: policy.faultDurationBuckets,
         ...(opts.noc
           ? {
               noc: {
