@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeFileAtomically } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../lib/files.js';
 import { StacksError } from '../lib/errors.js';
 import type { NetworkSnapshot } from '../network/snapshot.js';
 
@@ -32,5 +32,5 @@ export async function readAccepted(stateDir: string): Promise<NetworkSnapshot | 
 }
 
 export async function writeAccepted(stateDir: string, snap: NetworkSnapshot): Promise<void> {
-  await writeFileAtomically(acceptedPath(stateDir), gzipSync(JSON.stringify(snap)));
+  await writeFileAtomically(acceptedPath(stateDir), gzipSync(JSON.stringify(snap)), PRIVATE);
 }

@@ -6,7 +6,7 @@
  * push, and the push's per-device checks take minutes on a loaded host. The state records the
  * configs as running, so a later `stacks deploy` sees nothing to change; `stacks destroy` removes it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { ensurePrivateDir, writePrivateFileInPlace } from '../lib/private-files.js';
 import { join } from 'node:path';
 import { openLab, renderForDevices, type LabOptions } from '../lab/deploy.js';
 import { acquireLock } from '../lab/lock.js';
@@ -31,8 +31,9 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
     const configs = renderForDevices(opts, lab, scoped).resolved;
     for (const [id, text] of configs) {
       const etc = paths.device(id).etc;
-      await mkdir(etc, { recursive: true });
-      await writeFile(join(etc, 'frr.conf'), text);
+      // 0700 and 0600 from creation: the config holds the resolved OSPF keys (prepareDevice hands both to frr)
+      ensurePrivateDir(etc);
+      await writePrivateFileInPlace(join(etc, 'frr.conf'), text);
     }
     await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel: 4 });
     await store.update((s) => {

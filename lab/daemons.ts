@@ -13,10 +13,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chown, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './shell.js';
 import { runtimeError } from '../lib/errors.js';
+import { ensurePrivateDir, writePrivateFileInPlace } from '../lib/private-files.js';
 import { ensureKeyPair, type LabSecrets } from './secrets.js';
 import type { DevicePaths } from './names.js';
 import type { LabHostManagement } from './host/management.js';
@@ -61,24 +62,31 @@ export async function prepareDevice(
   management?: LabHostManagement,
 ): Promise<string> {
   const p = d.paths;
-  for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) await mkdir(dir, { recursive: true });
+  // Every folder 0700 from creation, whatever the umask. FRR's three (bound on /run/frr, /etc/frr,
+  // /var/tmp) are then given to user frr, which reaches them through those mount points only, never
+  // through the state dir; sshd and snmpd run as root.
+  for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
   const { uid, gid } = await frrUser();
   for (const dir of [p.run, p.etc, p.tmp]) await chown(dir, uid, gid);
-  await writeFile(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
-  await writeFile(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
-  if (!existsSync(join(p.etc, 'frr.conf'))) await writeFile(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
-  await writeFile(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
+  // In place (a running device's daemons read these paths) and 0600 from creation; frr.conf holds OSPF keys.
+  await writePrivateFileInPlace(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
+  await writePrivateFileInPlace(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
+  if (!existsSync(join(p.etc, 'frr.conf'))) await writePrivateFileInPlace(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
+  await writePrivateFileInPlace(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
   for (const f of ['vtysh.conf', 'daemons', 'frr.conf', 'boot.conf']) await chown(join(p.etc, f), uid, gid);
-  await writeFile(join(p.etc, 'reset.sh'), resetScript(), { mode: 0o755 });
+  await writeFile(join(p.etc, 'reset.sh'), resetScript(), { mode: 0o700 }); // run by root inside the device
   const users = management?.users ?? [];
+  // 0644 on purpose, the one loose file: it is bound over /etc/passwd inside the device, where every
+  // user (frr, the rendered netadmin) must resolve names; it holds the host's passwd (no hashes) and
+  // sits in this 0700 folder, so on the host only root reaches it.
   await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home, users), { mode: 0o644 });
   // Only the rendered users' hashes: the host's own shadow is never copied into the state dir.
-  await writeFile(p.shadow, await deviceShadow(users), { mode: 0o600 });
+  await writePrivateFileInPlace(p.shadow, await deviceShadow(users));
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
-  await writeFile(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n', { mode: 0o600 });
-  if (management) await writeFile(join(p.ssh, 'banner'), management.banner);
-  await writeFile(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
-  await writeFile(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort, management), { mode: 0o600 });
+  await writePrivateFileInPlace(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n');
+  if (management) await writePrivateFileInPlace(join(p.ssh, 'banner'), management.banner);
+  await writePrivateFileInPlace(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
+  await writePrivateFileInPlace(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort, management));
   return hostKey;
 }
 
@@ -304,7 +312,10 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   // Daemons keep whatever stdio they inherit: point it at a log file, or the pipe back to us stays
   // open for as long as they live and the start would never return.
   const log = join(p.dir, 'start.log');
-  const script = ['exec </dev/null >>' + q(log) + ' 2>&1', ...steps].join('\n');
+  // umask 077 first: the start log and whatever the daemons create with the mode they inherit (pid
+  // files, snmpd's log and persistent store) are private from creation. reset.sh restarts FRR under
+  // the driver's umask 077 (drivers/frr/driver.ts).
+  const script = ['umask 077', 'exec </dev/null >>' + q(log) + ' 2>&1', ...steps].join('\n');
   const r = await run('ip', ['netns', 'exec', d.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-ec', script], { allowFail: true });
   if (r.code !== 0) {
     const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');

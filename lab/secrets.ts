@@ -6,10 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { readSecretDocument, writeSecretDocument } from '../lib/sealed-file.js';
 import { inputError } from '../lib/errors.js';
 import { run } from './shell.js';
+import { PRIVATE_DIR_MODE } from '../lib/private-files.js';
 
 export interface LabSecrets {
   snmp: {
@@ -72,9 +74,12 @@ const token = () => randomBytes(18).toString('base64url');
 /** An ed25519 key pair made by ssh-keygen when missing (used for the deploy key and host keys). */
 export async function ensureKeyPair(path: string, comment: string): Promise<string> {
   if (!existsSync(path) || !existsSync(`${path}.pub`)) {
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { input: 'y\n' });
+    // Under umask 077 the .pub file is 0600 too (ssh-keygen makes the private key 0600 itself), and
+    // a missing folder is made 0700 first: nothing of the pair is ever open to others.
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await run('sh', ['-c', 'umask 077 && exec "$@"', 'sh', 'ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { input: 'y\n' });
   }
-  await chmod(path, 0o600);
+  await chmod(path, 0o600); // a key an older version made
   return (await readFile(`${path}.pub`, 'utf8')).trim();
 }
 

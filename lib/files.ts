@@ -336,7 +336,8 @@ export async function writeFileAtomically(file: string, contents: string | Buffe
 export async function writeTemp(file: string, name: string, contents: string | Buffer, mode = 0o644): Promise<string> {
   const tmp = join(dirname(file), name);
   try {
-    await mkdir(dirname(file), { recursive: true });
+    // A private file's missing folders are private too (0700 at creation: the umask only narrows it).
+    await mkdir(dirname(file), { recursive: true, mode: mode & 0o077 ? 0o777 : 0o700 });
     // a stale temp file would keep its old mode: start from none, so `mode` applies from creation
     await rm(tmp, { force: true });
     const handle = await open(tmp, 'wx', mode);

@@ -39,6 +39,11 @@ export interface LockHolder {
 export interface LockOptions {
   /** How long to wait for a busy lock; 0 (the default, or `--lock-timeout`) fails at once. */
   timeoutMs?: number;
+  /**
+   * Mode of the lock's missing folders, before the umask: 0700 by default, since a lock mostly lives
+   * in the state dir; synth's lock beside an output folder passes 0o777 (the umask decides, as for the output).
+   */
+  dirMode?: number;
 }
 
 /** The CLI's `--lock-timeout`, for call sites that pass none. */
@@ -69,8 +74,8 @@ function flockArgs(timeoutMs: number): string[] {
   return ['-x', '-E', String(BUSY), ...(timeoutMs > 0 ? ['-w', (timeoutMs / 1000).toFixed(3)] : ['-n']), '3'];
 }
 
-function openLockFile(file: string): number {
-  mkdirSync(dirname(file), { recursive: true });
+function openLockFile(file: string, dirMode: number): number {
+  mkdirSync(dirname(file), { recursive: true, mode: dirMode });
   return openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
 }
 
@@ -105,7 +110,7 @@ function outcome(file: string, fd: number, what: string, status: number | null, 
 
 /** Take the lock or throw E_LAB_LOCKED naming who holds it. Blocks (up to the timeout) while waiting. */
 export function acquireLock(file: string, what: string, opts: LockOptions = {}): Lock {
-  const fd = openLockFile(file);
+  const fd = openLockFile(file, opts.dirMode ?? 0o700);
   const r = spawnSync('flock', flockArgs(opts.timeoutMs ?? defaultTimeoutMs), { stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8' });
   return outcome(file, fd, what, r.status, r.stderr ?? '', r.error);
 }

@@ -2,13 +2,15 @@
  * Files and folders that hold state or secrets, created private from the first byte: a file is
  * opened with mode 0600 (O_CREAT|O_EXCL on a temporary name, then renamed into place), a folder is
  * made 0700. There is never a moment when another local user could open the file, as there is with
- * write-then-chmod. (The umask can only remove bits, so 0600 stays 0600.)
+ * write-then-chmod. The umask can only remove bits, so 0600 stays 0600 and 0700 stays 0700 whatever
+ * it is; a chmod after creation is used only to tighten what an older version left looser.
  */
 import { linkSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, existsSync, chmodSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 const PRIVATE_FILE_MODE = 0o600;
-const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_DIR_MODE = 0o700;
 
 /** Make `dir` (and missing parents) with mode 0700; an existing `dir` that others can read is tightened. */
 export function ensurePrivateDir(dir: string): void {
@@ -18,13 +20,13 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
- * Write `file` atomically with mode 0600 from creation. A missing folder is made with the default
- * mode: lab folders must stay traversable by the daemons' users (frr, postgres); callers whose
- * folder holds only private things make it with ensurePrivateDir first.
+ * Write `file` atomically with mode 0600 from creation; a missing folder is made 0700. (The lab's
+ * daemons never walk the state dir: FRR's and sshd's folders are bind-mounted into each device's
+ * mount namespace, and PostgreSQL's data lives outside it — see lab/daemons.ts, dr/service.ts.)
  */
 export function writePrivateFileAtomically(file: string, contents: string | Buffer, opts: { fsync?: boolean } = {}): void {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE);
   try {
@@ -55,7 +57,7 @@ export function touchPrivateFile(file: string): void {
 /** Create `file` with `contents` only if it does not exist yet (mode 0600); false when it already did. */
 export function createPrivateFileExclusive(file: string, contents: string | Buffer): boolean {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   // Written under a temporary name, then linked into place: a reader never sees a half-written key.
   const tmp = join(dir, `.${basename(file)}.new-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   writePrivateFileAtomically(tmp, contents, { fsync: true });
@@ -68,5 +70,21 @@ export function createPrivateFileExclusive(file: string, contents: string | Buff
     throw err;
   } finally {
     rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Write `file` in place (same inode) with mode 0600 from creation: for a file a running process has
+ * bind-mounted or holds open, which a rename would leave behind. A file an older version left
+ * looser is tightened through its descriptor before the new contents go in. The folder must exist.
+ */
+export async function writePrivateFileInPlace(file: string, contents: string | Buffer): Promise<void> {
+  const handle = await open(file, 'w', PRIVATE_FILE_MODE);
+  try {
+    const mode = (await handle.stat()).mode & 0o777;
+    if (mode & 0o077) await handle.chmod(mode & 0o700);
+    await handle.writeFile(contents);
+  } finally {
+    await handle.close();
   }
 }

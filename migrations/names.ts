@@ -172,7 +172,7 @@ export class DnsNames implements ServiceNames {
   }
 
   private audit(name: string, from: string, to: string, why: string): void {
-    appendFileSync(this.s.log, `${new Date().toISOString()} ${name} ${from} -> ${to} ${why}\n`);
+    appendFileSync(this.s.log, `${new Date().toISOString()} ${name} ${from} -> ${to} ${why}\n`, { mode: 0o600 });
   }
 
   changes(name: string): Array<{ from: string; to: string; why: string }> {

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomically, stableJson } from '../lib/files.js';
+import { PRIVATE, writeFileAtomically, stableJson } from '../lib/files.js';
 import { runtimeError } from '../lib/errors.js';
 import { stopService, type StepContext } from './steps.js';
 import type { MigratedWorkload } from '../stacks/k8s/workloads.js';
@@ -26,7 +26,7 @@ export async function containerSpec(c: StepContext): Promise<unknown> {
   const doc = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { workloads: MigratedWorkload[] }) : { workloads: [] };
   const w: MigratedWorkload = { system: c.id, image: ct.image, port: ct.port, env: { ...ct.env, DATA_DIR: c.spec.target.data_dir } };
   doc.workloads = [...doc.workloads.filter((x) => x.system !== c.id), w].sort((a, b) => a.system.localeCompare(b.system));
-  await writeFileAtomically(file, stableJson(doc));
+  await writeFileAtomically(file, stableJson(doc), PRIVATE);
   return { workloads_file: file, image: w.image, port: w.port, config_keys: Object.keys(w.env).sort() };
 }
 

@@ -5,6 +5,7 @@
  * store and are resumed on the next start).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PRIVATE_DIR_MODE } from '../../lib/private-files.js';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -54,7 +55,7 @@ interface DaemonCliOptions {
 /** A bearer token (webhook, NOC page): read from the file, or created there (0600) on the first start. */
 function webhookToken(file: string): string {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE }); // only missing folders: a chosen --noc-token-file's folder is not changed
     writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   }
   const token = readFileSync(file, 'utf8').trim();

@@ -36,7 +36,7 @@ export const synthCommand: CommandModule = {
         const g = globals();
         const outdir = resolve(opts.output);
         // One synth per output folder at a time (a kernel lock; --lock-timeout waits for it).
-        const lock = acquireLock(join(dirname(outdir), `.${basename(outdir)}.lock`), `synth into ${outdir}`);
+        const lock = acquireLock(join(dirname(outdir), `.${basename(outdir)}.lock`), `synth into ${outdir}`, { dirMode: 0o777 });
         try {
           claimOutput(outdir, { forceOwned: opts.forceOwned, protect: [g.inventory, g.stateDir] });
           // Staging and Terraform folders of runs that died (kill -9, power loss): nobody else holds the lock.
@@ -69,7 +69,9 @@ async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: Terrafo
   const progress = progressOnTty(g, 'synth');
   let inventory = await loadInventory(g.inventory);
   // The ledger is shared by every synth of this inventory, whatever its output folder.
-  const ledgerLock: Lock = acquireLock(join(dirname(inventory.paths.ledger!), `.${basename(inventory.paths.ledger!)}.lock`), 'synth (IPAM ledger)');
+  const ledgerLock: Lock = acquireLock(join(dirname(inventory.paths.ledger!), `.${basename(inventory.paths.ledger!)}.lock`), 'synth (IPAM ledger)', {
+    dirMode: 0o777,
+  });
   try {
     if (recoverLedger(inventory.paths.ledger!, resolve(opts.output)) === 'rolled-forward') inventory = await loadInventory(g.inventory);
     progress.step('inventory loaded');

@@ -74,13 +74,18 @@ export class FrrDriver implements ConfigDriver {
   }
 
   private async must(cmd: string, what: string, stdin?: string): Promise<string> {
-    const r = await this.s.exec(cmd, stdin);
+    const r = await this.exec(cmd, stdin);
     if (r.code !== 0) throw runtimeError('E_DEVICE', `${this.s.device}: ${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-600)}`);
     return r.stdout;
   }
 
+  /**
+   * Every command under umask 077: the candidate, the forward and reverse scripts, the rollback
+   * point and the logs the driver leaves on the device hold the config's keys, and are created
+   * private (a lab device's /etc/frr and /var/tmp are folders of the state dir).
+   */
   exec(command: string, stdin?: string) {
-    return this.s.exec(command, stdin);
+    return this.s.exec(`umask 077; ${command}`, stdin);
   }
 
   async getFacts(): Promise<DeviceFacts> {
@@ -191,7 +196,7 @@ export class FrrDriver implements ConfigDriver {
    */
   async confirmCommit(): Promise<void> {
     const record = `if [ "$(cat ${MODE} 2>/dev/null)" = merge ]; then vtysh -c 'show running-config' > ${STARTUP}.new && mv ${STARTUP}.new ${STARTUP}; else cp ${CANDIDATE} ${STARTUP}; fi; ${RECORD_RUNNING}`;
-    const r = await this.s.exec(`mv ${TIMER} ${CLAIMED} 2>/dev/null && { kill -- -$(cat ${CLAIMED}) 2>/dev/null; rm -f ${CLAIMED}; ${record}; }`);
+    const r = await this.exec(`mv ${TIMER} ${CLAIMED} 2>/dev/null && { kill -- -$(cat ${CLAIMED}) 2>/dev/null; rm -f ${CLAIMED}; ${record}; }`);
     if (r.code !== 0)
       throw runtimeError(
         'E_CONFIRM_EXPIRED',
@@ -217,7 +222,7 @@ export class FrrDriver implements ConfigDriver {
   }
 
   async hasPendingCommit(): Promise<boolean> {
-    return (await this.s.exec(`test -e ${TIMER}`)).code === 0;
+    return (await this.exec(`test -e ${TIMER}`)).code === 0;
   }
 
   async getInterfaces(): Promise<InterfaceInfo[]> {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomically } from '../../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../../lib/files.js';
 
 export class KnownHosts {
   private chain: Promise<void> = Promise.resolve();
@@ -26,7 +26,7 @@ export class KnownHosts {
   pin(device: string, key: Buffer): Promise<void> {
     this.keys[device] = key.toString('base64');
     const text = JSON.stringify(this.keys, null, 2) + '\n';
-    this.chain = this.chain.then(() => writeFileAtomically(this.file, text));
+    this.chain = this.chain.then(() => writeFileAtomically(this.file, text, PRIVATE));
     return this.chain;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { structuredPatch } from 'diff';
 import type { ApplyOptions, ApplyOutcome, ApplyResult, DeviceDrift, Target, TargetContext, TargetPlan } from '../types.js';
@@ -25,7 +25,8 @@ import { readKeyring } from '../../lib/ospf-keyring-file.js';
 import { redactSecretValues, SecretStore, withKnownSecrets } from '../../lib/secret-refs.js';
 import { assertCandidatesParse, resolveConfigs } from '../candidates.js';
 import { summarize, type VerificationCheck } from '../../network/verify/report.js';
-import { writeFileAtomically } from '../../lib/files.js';
+import { PRIVATE, writeFileAtomically } from '../../lib/files.js';
+import { ensurePrivateDir } from '../../lib/private-files.js';
 import { inputError } from '../../lib/errors.js';
 import { acquireLock } from '../../lib/lock.js';
 import { mapLimit } from '../../lab/shell.js';
@@ -238,13 +239,13 @@ export const target: Target = {
     const lock = acquireLock(join(dirOf(ctx), 'deploy.lock'), 'deploy');
     try {
       const o = await openTarget(ctx);
-      await mkdir(o.dir, { recursive: true });
+      ensurePrivateDir(o.dir); // the routers' state: committed configs (their keys) and pins
       const x = await resolveAndGate(o, ctx, opts);
       let chain = Promise.resolve();
       const save = (fn: (s: SshState) => void) => {
         fn(o.state);
         const text = JSON.stringify(o.state, null, 2) + '\n';
-        chain = chain.then(() => writeFileAtomically(join(o.dir, 'state.json'), text));
+        chain = chain.then(() => writeFileAtomically(join(o.dir, 'state.json'), text, PRIVATE));
         return chain;
       };
       const outcomes = await mapLimit(o.routers, opts.parallel ?? 4, (r) => pushRouter(o, ctx, r, opts, x, save));

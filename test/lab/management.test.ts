@@ -7,10 +7,12 @@
  * - SNMPv3 authPriv with the rendered poller user (credentials the monitoring daemon takes from the
  *   rendered agent config through the lab target) answers from the device's real snmpd; v2c with a
  *   community, and v3 with a wrong key, get nothing;
- * - sshd admits the rendered local user with its password from the store, and refuses a wrong one.
+ * - sshd admits the rendered local user with its password from the store, and refuses a wrong one;
+ * - after all that, every file and folder under the state dir (which the deploy creates) is private:
+ *   no file group/other readable, no folder group/other accessible, bar the named exceptions.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
@@ -27,7 +29,9 @@ import type { SnmpCredentials } from '../../monitors/types.js';
 
 const SCOPE = 'cities=0;counties=0;departments=0;datacenters=none';
 const LAB = `g${process.pid % 10000}`;
-const stateDir = mkdtempSync(join(tmpdir(), 'stx-mgmt-'));
+const scratch = mkdtempSync(join(tmpdir(), 'stx-mgmt-'));
+// Not made here: the deploy creates the state dir and everything in it, so its modes are stacks' own.
+const stateDir = join(scratch, 'state');
 const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scope: SCOPE };
 const SETTINGS = { ...DEFAULT_SESSION_SETTINGS, timeoutMs: 1000, retries: 0 };
 
@@ -79,7 +83,7 @@ beforeAll(() => {
 afterAll(async () => {
   await destroyLab({ stateDir, lab: LAB });
   expect(await findLeftovers(LAB, labPaths(stateDir, LAB).root)).toEqual({ namespaces: [], interfaces: [], processes: [] });
-  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }, 120_000);
 
 describe.sequential('the lab runs the rendered management plane', () => {
@@ -160,7 +164,52 @@ describe.sequential('the lab runs the rendered management plane', () => {
     // A user the management plane does not declare is not admitted, whatever its password.
     expect((await passwordLogin(host, 'operator', password)).user).toBeUndefined();
   });
+
+  test('every file and folder the deploy and the daemons made under the state dir is private', () => {
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    const root = labPaths(stateDir, LAB);
+    // the walk reaches the secrets, the lab state, a device's configs, keys and its daemons' files
+    const dev = root.device(devices[0]!);
+    // frr.conf and rollback.conf (the driver's, under its umask 077) hold the OSPF keys
+    for (const f of [root.state, root.deployKey, `${root.deployKey}.pub`, join(dev.etc, 'frr.conf'), join(dev.etc, 'rollback.conf'), dev.hostKey, dev.shadow])
+      expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    expect(looseEntries(stateDir)).toEqual([]);
+    // the exceptions are there (a stale pattern would hide nothing and should go)
+    for (const a of LOOSE_ALLOWED)
+      expect(
+        filesUnder(stateDir).some((f) => a.pattern.test(f.slice(stateDir.length + 1))),
+        a.why,
+      ).toBe(true);
+  });
 });
+
+/**
+ * The state dir's entries others could reach, as `mode path` relative to it: a regular file with a
+ * group/other bit, a folder with one, or anything else (socket, fifo, symlink) found there. Each
+ * exception is named by a pattern and the reason it must be so.
+ */
+const FRR = '(zebra|bfdd|ospfd|ospf6d|staticd|vrrpd)';
+const DEVICE = 'lab/[^/]+/devices/[^/]+';
+const LOOSE_ALLOWED: Array<{ pattern: RegExp; why: string }> = [
+  {
+    pattern: new RegExp(`^${DEVICE}/(run/(${FRR}\\.(pid|vty)|zserv\\.api|bfdd\\.sock|ospf6?d-gr\\.json|ospf6d-at-seq-no\\.dat)|tmp/${FRR}\\.log)$`),
+    why: "FRR's own files: it sets its umask (027) and fixed modes (pid 0644, vty sockets 0770 for group frrvty) whatever it inherits; they sit in run/ and tmp/, frr's 0700 folders, which only root and frr enter",
+  },
+  {
+    pattern: /^lab\/[^/]+\/devices\/[^/]+\/passwd$/,
+    why: 'bound over /etc/passwd in the device, where frr and the rendered users resolve names; no hashes; its folder is 0700',
+  },
+];
+function looseEntries(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel)).flatMap((n) => {
+    const r = rel ? `${rel}/${n}` : n;
+    const st = lstatSync(join(dir, r));
+    const entry = `${(st.mode & 0o777).toString(8).padStart(4, '0')} ${r}`;
+    const loose = st.isDirectory() || st.isFile() ? (st.mode & 0o077) !== 0 : true;
+    const own = loose && !LOOSE_ALLOWED.some((a) => a.pattern.test(r)) ? [entry] : [];
+    return st.isDirectory() ? [...own, ...looseEntries(dir, r)] : own;
+  });
+}
 
 function store(path: string): string {
   const v = SecretStore.forState(stateDir).get(path);
