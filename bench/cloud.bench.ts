@@ -9,7 +9,7 @@
  * availability zone tripled so that 100 tenants' quotas fit; systems come from the migrations
  * generator (seeded).
  */
-import { App } from 'cdktf';
+import { App } from 'cdktn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

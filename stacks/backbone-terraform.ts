@@ -1,5 +1,5 @@
 /** The backbone's Terraform stack: the model's headline figures as outputs, for other stacks and tools to read. */
-import { TerraformOutput, type App } from 'cdktf';
+import { TerraformOutput, type App } from 'cdktn';
 import { LeanStack } from './lean-stack.js';
 import type { Topology } from '../network/types.js';
 import { BACKBONE_STACK } from './names.js';

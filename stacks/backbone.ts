@@ -3,7 +3,7 @@
  * the reports over them. Its cdktf stack carries the plan's headline figures as outputs so that
  * Terraform-side tooling sees the same numbers as the files.
  */
-import type { App } from 'cdktf';
+import type { App } from 'cdktn';
 import { terraformBuilders } from './terraform-builders.js';
 import { stableJson } from '../lib/files.js';
 import { blockUsage } from '../network/ipam-report.js';

@@ -4,7 +4,7 @@
  * any extra files it returns (device configs, rules, dashboards). `synth` collects them all and
  * writes the whole tree atomically, so a contribution never writes files itself.
  */
-import type { App } from 'cdktf';
+import type { App } from 'cdktn';
 import type { Inventory } from '../inventory/load.js';
 import type { Topology } from '../network/types.js';
 import type { BackendChoice } from './cloud/backend-choice.js';

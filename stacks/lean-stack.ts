@@ -7,7 +7,7 @@
  * resources. lean-stack.test.ts synthesizes the default province both ways and requires identical
  * JSON, so a cross-stack reference added later fails there instead of going unnoticed.
  */
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktn';
 
 export class LeanStack extends TerraformStack {
   /** When false, behaves exactly as TerraformStack (the test's reference run). */

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
-import { App } from 'cdktf';
+import { App } from 'cdktn';
 import { emit, type GlobalOptions } from '../cli/context.js';
 import { loadInventory } from '../inventory/load.js';
 import { EXIT } from '../lib/errors.js';

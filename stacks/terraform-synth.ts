@@ -26,7 +26,7 @@ export interface TerraformRequest {
 
 /** The modules synthTerraform needs; the worker loads them ahead, while the model is built. */
 export function preloadTerraform() {
-  return Promise.all([import('cdktf'), import('./registry.js'), loadTerraformBuilders()]);
+  return Promise.all([import('cdktn'), import('./registry.js'), loadTerraformBuilders()]);
 }
 
 /** What the worker runs; also the fallback in this thread. */

@@ -7,7 +7,7 @@
  * extranet, a default-deny security group with the declared rules, a DNS zone, and an anti-affinity
  * server group per system placed in it.
  */
-import { TerraformOutput, type App, type TerraformStack } from 'cdktf';
+import { TerraformOutput, type App, type TerraformStack } from 'cdktn';
 import { LeanStack } from '../lean-stack.js';
 import type { Cloud, CloudService, PlacedSystem, SecurityRule } from '../../cloud/types.js';
 import {

@@ -5,7 +5,7 @@
  * family), and at a remote centre object-storage backup containers per department. The pre-shared
  * key is a sensitive Terraform variable (TF_VAR_replication_psk), never written out.
  */
-import { TerraformOutput, TerraformVariable, type App, type TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformVariable, type App, type TerraformStack } from 'cdktn';
 import { LeanStack } from '../lean-stack.js';
 import type { Cloud, CloudRegistry } from '../../cloud/types.js';
 import type { ReplicationPair } from '../../cloud/dr.js';

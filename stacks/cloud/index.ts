@@ -4,7 +4,7 @@
  * registry, placement and DR report as reviewed JSON. The model is computed once, when the
  * contributions are made, so bad input fails before synth writes anything.
  */
-import type { App } from 'cdktf';
+import type { App } from 'cdktn';
 import { stableJson } from '../../lib/files.js';
 import { indicator7, indicator8 } from '../../cloud/indicators.js';
 import type { PlacedSystem } from '../../cloud/types.js';

@@ -3,7 +3,7 @@
  * No secrets reach the output: the provider reads OS_USERNAME / OS_PASSWORD (or an application
  * credential) from the environment, and the `pg` backend its connection string from PG_CONN_STR.
  */
-import { LocalBackend, PgBackend, type PgBackendConfig, type TerraformStack } from 'cdktf';
+import { LocalBackend, PgBackend, type PgBackendConfig, type TerraformStack } from 'cdktn';
 import type { Cloud } from '../../cloud/types.js';
 import { OpenstackProvider } from '../gen/openstack/index.js';
 import { localStatePath, pgSchema, type BackendChoice } from './backend-choice.js';

@@ -2,7 +2,7 @@
  * Test helpers: the default inventory's model built once per test file (the topology takes a few
  * seconds), and synthesis of contributions into Terraform JSON documents in memory.
  */
-import { App } from 'cdktf';
+import { App } from 'cdktn';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
