@@ -65,7 +65,7 @@ export async function prepareDevice(
   // Every folder 0700 from creation, whatever the umask. FRR's three (bound on /run/frr, /etc/frr,
   // /var/tmp) are then given to user frr, which reaches them through those mount points only, never
   // through the state dir; sshd and snmpd run as root.
-  for (const dir of [p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
+  for (const dir of [p.dir, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
   const { uid, gid } = await frrUser();
   for (const dir of [p.run, p.etc, p.tmp]) await chown(dir, uid, gid);
   // In place (a running device's daemons read these paths) and 0600 from creation; frr.conf holds OSPF keys.

@@ -16,6 +16,7 @@ import { applyExitGuards } from './host/exit-guard.js';
 import { qosFingerprint } from './host/qos.js';
 import { labHostManagement } from './host/management.js';
 import { SecretStore } from '../lib/secret-refs.js';
+import { ensurePrivateDir } from '../lib/private-files.js';
 
 export interface UpOptions {
   lab: string;
@@ -60,6 +61,8 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   await applyExitGuards(scoped, opts.lab);
 
   opts.onPhase?.('start daemons');
+  // New ones are 0700 from creation (the deploy lock makes them); a lab an older version left 0755 is tightened.
+  for (const dir of [paths.root, paths.devices]) ensurePrivateDir(dir);
   const secrets = await ensureSecrets(paths.secrets, state.v2c);
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
   const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
