@@ -6,7 +6,8 @@ import type { ScopedTopology } from './scope.js';
 import type { LabState } from './state.js';
 import { deviceNs } from './names.js';
 import { pingArgs, parsePing } from './checks.js';
-import { mapLimit, run, sleep } from './shell.js';
+import { run, sleep } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 
 export interface Convergence {
   converged: boolean;

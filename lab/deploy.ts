@@ -16,7 +16,7 @@ import { redactSecretValues, type SecretStore } from '../lib/secret-refs.js';
 import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { pushDevice, type DeviceOutcome, type PushContext } from './push.js';
 import { pushFreshBatch } from './push-fresh.js';
-import { mapLimit } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { DEFAULT_RATE_SCALE } from './wiring.js';
 import { waitConverged, type Convergence } from './converge.js';
 import { removeOutOfScope } from './destroy.js';

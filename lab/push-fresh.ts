@@ -11,7 +11,8 @@ import { connectDevice, expectationsFor } from './push.js';
 import type { ConfigDriver } from '../drivers/types.js';
 import { labDriver } from './driver.js';
 import { checkOnce, describeFailure, type CheckResult } from './checks.js';
-import { mapLimit, sleep } from './shell.js';
+import { sleep } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import type { DeviceSession } from './ssh.js';
 
 interface InFlight {

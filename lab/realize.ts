@@ -3,7 +3,8 @@
  * paths. Idempotent by inspection — whatever already exists is kept, so a deploy interrupted half-way
  * completes on the next run without a journal of its own.
  */
-import { ipBatch, mapLimit, run, tcBatch } from './shell.js';
+import { ipBatch, run, tcBatch } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { MGMT_IF } from './names.js';
 import { applyVrrpHost } from './host/vrrp.js';
 import { applyQosShaping, htbShaping, type HtbShaping } from './host/qos.js';

@@ -49,18 +49,4 @@ export async function tcBatch(lines: readonly string[], ns: string): Promise<voi
   await run('tc', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
 }
 
-/** Run `fn` over items with at most `limit` at a time; results keep the items' order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -9,7 +9,8 @@ import { runtimeOf } from './up.js';
 import { listNamespaces, readLinks, type LinkInfo } from './realize.js';
 import { fullOspfNeighbours, fullOspf6Neighbours } from './checks.js';
 import { faultedLinkIds } from './faults.js';
-import { mapLimit, run } from './shell.js';
+import { run } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 
 interface DeviceStatus {
   device: string;

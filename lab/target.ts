@@ -17,7 +17,7 @@ import { readKeyring } from '../lib/ospf-keyring-file.js';
 import { runtimeOf } from './up.js';
 import { DeviceSession } from './ssh.js';
 import { labDriver } from './driver.js';
-import { mapLimit } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { DEFAULT_PLATFORM } from '../drivers/registry.js';
 import { runtimeError } from '../lib/errors.js';
 

@@ -9,7 +9,7 @@ import { planWiring, allocateSlots } from './wiring.js';
 import { realize } from './realize.js';
 import { prepareDevice, startDevice, type DeviceRuntime } from './daemons.js';
 import { ensureKeyPair, ensureSecrets } from './secrets.js';
-import { mapLimit } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import type { LabState, StateStore } from './state.js';
 import { heldDownInterfaces } from './faults.js';
 import { applyExitGuards } from './host/exit-guard.js';

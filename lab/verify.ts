@@ -13,7 +13,8 @@ import type { ScopedTopology } from './scope.js';
 import type { LabState } from './state.js';
 import { deviceNs } from './names.js';
 import { faultedLinkIds } from './faults.js';
-import { mapLimit, run } from './shell.js';
+import { run } from './shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { runtimeError } from '../lib/errors.js';
 
 interface Probe {

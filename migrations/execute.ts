@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { acquireLock } from '../lab/lock.js';
-import { mapLimit } from '../lab/shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { inputError, runtimeError, StacksError } from '../lib/errors.js';
 import { Journal } from './journal.js';
 import { RUNBOOKS, runbookFor, type LifecycleState, type RunbookKind } from './lifecycle.js';

@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { runtimeError, StacksError } from '../lib/errors.js';
-import { mapLimit, sleep } from '../lab/shell.js';
+import { sleep } from '../lab/shell.js';
+import { mapLimit } from '../lib/map-limit.js';
 import type { ServiceNames } from './names.js';
 import { stateDirOf, type Endpoint, type ReplicationSettings, type RunbookSystem } from './runbook.js';
 import type { SshHost } from './ssh.js';

@@ -29,7 +29,7 @@ import { PRIVATE, writeFileAtomically } from '../../lib/files.js';
 import { ensurePrivateDir } from '../../lib/private-files.js';
 import { inputError } from '../../lib/errors.js';
 import { acquireLock } from '../../lib/lock.js';
-import { mapLimit } from '../../lab/shell.js';
+import { mapLimit } from '../../lib/map-limit.js';
 import { loadRouters, type RouterEntry } from './inventory.js';
 import { credentialFor, readCredentials } from './credentials.js';
 import { KnownHosts } from './known-hosts.js';
