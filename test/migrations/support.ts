@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { createMigrationLab, inHost, type LabHost, type MigrationLab } from './lab-hosts.js';
-import { DnsNames } from '../../migrations/names.js';
+import type { DnsNames } from '../../migrations/names.js';
+import { testNames } from '../support/test-names.js';
 import { startNameServer, type NameServer } from '../../lab/name-server.js';
 import { ensureTsigKey } from '../../lab/secrets.js';
 import { SshPool, readKnownHosts } from '../../migrations/ssh.js';
@@ -88,16 +89,7 @@ export async function buildScenario(
   await mkdir(`/etc/netns/${client.ns}`, { recursive: true });
   await writeFile(`/etc/netns/${client.ns}/resolv.conf`, `nameserver ${dns.address}\noptions timeout:1 attempts:2\n`);
   const state = join(dir, 'state');
-  const names = new DnsNames({
-    server: dns.address,
-    port: 53,
-    zone: 'gov.sn.cn',
-    key,
-    ttl: 300,
-    waveTtl: 5,
-    log: join(state, 'migrations', 'names.log'),
-    lockDir: join(state, 'migrations'),
-  });
+  const names = testNames({ server: dns.address, port: 53, key, state });
   await mkdir(join(state, 'migrations'), { recursive: true });
 
   const runbook: Runbook = {
