@@ -5,7 +5,7 @@
  * hash of the one before it.
  */
 import { canonicalOf, detailJson, objectsJson, type AuditRecord } from './chain.js';
-import { sm3 } from '../lib/gm/sm3.js';
+import { hash } from 'node:crypto';
 
 export interface AuditQuery {
   action?: string;
@@ -95,31 +95,60 @@ export function fromRow(row: AuditRow): AuditRecord {
   };
 }
 
-/** The hash of a row as stored (its text, not a re-serialisation): what verification compares. */
-function storedHash(row: AuditRow): string {
-  return sm3(
-    canonicalOf(Number(row.seq), row.at, row.user_name, row.operator, row.action, row.objects, row.input_hash, row.result, row.detail, row.prev, row.key_id),
-  ).toString('hex');
+/** The columns in schema order: a raw (array) row of `SELECT ${AUDIT_COLUMNS}` is indexed by them. */
+export const AUDIT_COLUMNS = 'seq, at, user_name, operator, action, objects, input_hash, result, detail, prev, key_id, hash, sig';
+
+/**
+ * A row for the verifier from its stored fields, in AUDIT_COLUMNS order: the chain fields and the
+ * hash computed from the row's text (not a re-serialisation), which is what verification compares.
+ * objects and detail stay empty: the hash covers their stored text, and the verifier reads neither.
+ * One-shot `crypto.hash`: verify hashes every record, and a Hash object per row costs more than the hash.
+ */
+export function verifiableFields(f: readonly unknown[]): AuditRecord & { computedHash: string } {
+  const seq = Number(f[0]);
+  const at = f[1] as string;
+  const user = f[2] as string;
+  const operator = f[3] as string | null;
+  const action = f[4] as string;
+  const inputHash = f[6] as string | null;
+  const result = f[7] as string;
+  const prev = f[9] as string;
+  const keyId = f[10] as string;
+  return {
+    seq,
+    at,
+    user,
+    operator,
+    action,
+    objects: [],
+    inputHash,
+    result,
+    detail: {},
+    prev,
+    keyId,
+    hash: f[11] as string,
+    sig: f[12] as string,
+    computedHash: hash('sm3', canonicalOf(seq, at, user, operator, action, f[5] as string, inputHash, result, f[8] as string, prev, keyId), 'hex'),
+  };
 }
 
-/** A row for the verifier: the chain fields, the stored hash, and the hash computed from the row's text. */
+/** A named row (PostgreSQL) for the verifier: see verifiableFields. */
 export function verifiable(row: AuditRow): AuditRecord & { computedHash: string } {
-  return {
-    seq: Number(row.seq),
-    at: row.at,
-    user: row.user_name,
-    operator: row.operator,
-    action: row.action,
-    objects: [],
-    inputHash: row.input_hash,
-    result: row.result,
-    detail: {},
-    prev: row.prev,
-    keyId: row.key_id,
-    hash: row.hash,
-    sig: row.sig,
-    computedHash: storedHash(row),
-  };
+  return verifiableFields([
+    row.seq,
+    row.at,
+    row.user_name,
+    row.operator,
+    row.action,
+    row.objects,
+    row.input_hash,
+    row.result,
+    row.detail,
+    row.prev,
+    row.key_id,
+    row.hash,
+    row.sig,
+  ]);
 }
 
 /** The WHERE clause of a query, with `?` or `$n` placeholders. */

@@ -139,6 +139,18 @@ describe('SM2 signatures (GB/T 32918.2 / GM/T 0003)', () => {
       const d = BigInt('0x' + ecdh.getPrivateKey('hex'));
       expect(publicKeyHex(publicFromPrivate(d))).toBe(ecdh.getPublicKey('hex'));
     }
+    // The comb's signed 6-bit digits at their edges: every digit 32 (kept), every digit 33 or 63
+    // (negative with a carry), a carry running through all-ones, 1, and n - 2 (the top window).
+    const n = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
+    const repeat = (digit: bigint) => {
+      let k = 0n;
+      for (let i = 0; i < 42; i++) k = (k << 6n) | digit;
+      return k % (n - 2n);
+    };
+    for (const d of [repeat(32n), repeat(33n), repeat(63n), (1n << 255n) - 1n, 1n, n - 2n, 32n, 33n, 1n << 252n]) {
+      ecdh.setPrivateKey(Buffer.from(d.toString(16).padStart(64, '0'), 'hex'));
+      expect(publicKeyHex(publicFromPrivate(d)), d.toString(16)).toBe(ecdh.getPublicKey('hex'));
+    }
   });
 
   it('interop: signed here, verified by sm-crypto; signed by sm-crypto, verified here (DER)', () => {
