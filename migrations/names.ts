@@ -20,8 +20,11 @@ import { runtimeError, StacksError } from '../lib/errors.js';
 import { run, sleep } from '../lab/shell.js';
 
 export interface ServiceNames {
-  /** Point `name` at `address`; whether anything changed. */
-  set(name: string, address: string, why: string): Promise<boolean>;
+  /**
+   * Point `name` at `address`; whether anything changed. `resumed`: an earlier attempt of this same
+   * change may have updated the server and been killed before its audit line was written.
+   */
+  set(name: string, address: string, why: string, opts?: { resumed?: boolean }): Promise<boolean>;
   /** The address the authoritative server gives for `name` now. */
   lookup(name: string): Promise<string | undefined>;
   /** Lower the record's TTL for the wave (no-op when already low or absent). */
@@ -129,11 +132,20 @@ export class DnsNames implements ServiceNames {
     return run;
   }
 
-  async set(name: string, address: string, why: string): Promise<boolean> {
+  async set(name: string, address: string, why: string, opts: { resumed?: boolean } = {}): Promise<boolean> {
     const fq = this.fqdn(name);
     return this.serial(fq, async () => {
       const before = await this.record(fq);
-      if (before?.address === address) return false;
+      if (before?.address === address) {
+        // Check, then act: the server has it already. A run killed (kill -9) between the update and
+        // its audit line left the server switched and the trail silent; a resumed attempt writes the
+        // missing line once (the trail then ends at this address), so the trail says what the server did.
+        if (opts.resumed && this.changes(fq).at(-1)?.to !== address) {
+          this.audit(fq, '?', address, `${why} (by an attempt killed before recording it)`);
+          return true;
+        }
+        return false;
+      }
       const type = isIP(address) === 6 ? 'AAAA' : 'A';
       const ttl = before?.ttl ?? this.s.waveTtl;
       await this.update([`update delete ${fq} A`, `update delete ${fq} AAAA`, `update add ${fq} ${ttl} ${type} ${address}`]);

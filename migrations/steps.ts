@@ -258,7 +258,10 @@ async function health(c: StepContext): Promise<unknown> {
 
 /** The name points at the target; the downtime (since the freeze) ends here. */
 async function switchName(c: StepContext): Promise<unknown> {
-  const changed = await c.names.set(c.spec.service.name, c.spec.target.host, `cutover ${c.id}`);
+  // a second attempt (the run was killed in this step) must not switch twice: set() reads the record
+  // first, and records a switch the killed attempt made but did not get to write down
+  const resumed = (c.journal.step(c.id, 'switch-name')?.attempts ?? 1) > 1;
+  const changed = await c.names.set(c.spec.service.name, c.spec.target.host, `cutover ${c.id}`, { resumed });
   const frozen = c.finishedAt('freeze') ?? c.finishedAt('pg-freeze');
   const downtime = frozen ? (Date.now() - frozen) / 1000 : null;
   if (downtime !== null) c.metrics?.downtime.observe(downtime);

@@ -27,6 +27,8 @@ export interface SampleSystem {
   port: number;
   /** Extra bytes of data (a large file makes replication take a while). */
   bulkMiB?: number;
+  /** The source's service takes this long to stop (it drains on SIGTERM): a freeze that lasts. */
+  drainSeconds?: number;
   /** Misconfigure the target's web server (wrong document root): verification must fail. */
   brokenTarget?: boolean;
   dependsOn?: string[];
@@ -110,7 +112,7 @@ export async function buildScenario(
     await writeFile(join(src, 'records', 'notes 1.txt'), `notes of ${s.id} with a space in the name\n`);
     if (s.bulkMiB) await run('dd', ['if=/dev/urandom', `of=${join(src, 'bulk.bin')}`, 'bs=1M', `count=${s.bulkMiB}`, 'status=none']);
     runbook.systems[s.id] = {
-      source: { host: host(s.source).address, data_dir: src },
+      source: { host: host(s.source).address, data_dir: src, ...(s.drainSeconds ? { start: `${SERVICE_START} ${s.drainSeconds}` } : {}) },
       target: {
         host: host(s.target).address,
         data_dir: dataDir(s.target, s.id),
@@ -171,6 +173,40 @@ export async function buildScenario(
         await new Promise((res) => setTimeout(res, 100));
       }
       return { code: 0, body: '' };
+    },
+  };
+}
+
+/** PUT through the service's name as a client would (resolved on the lab's name server): a 201 is an acknowledged write. */
+async function putThroughName(names: DnsNames, name: string, port: number, path: string, body: string): Promise<boolean> {
+  const addr = await names.lookup(name).catch(() => undefined);
+  if (!addr) return false;
+  try {
+    const r = await fetch(`http://${addr}:${port}/${path}`, { method: 'PUT', body, signal: AbortSignal.timeout(1500) });
+    await r.arrayBuffer();
+    return r.status === 201;
+  } catch {
+    return false;
+  }
+}
+
+/** A client that keeps writing `uploads/w<n>.txt` through the name until stopped; resolves to the acknowledged paths. */
+export function startWriter(names: DnsNames, name: string, port: number, everyMs = 40): { stop(): Promise<{ acked: string[]; attempts: number }> } {
+  const acked: string[] = [];
+  let attempts = 0;
+  let writing = true;
+  const loop = (async () => {
+    for (let n = 0; writing; n++) {
+      attempts++;
+      if (await putThroughName(names, name, port, `uploads/w${n}.txt`, `write ${n}\n`)) acked.push(`uploads/w${n}.txt`);
+      await new Promise((res) => setTimeout(res, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      writing = false;
+      await loop;
+      return { acked, attempts };
     },
   };
 }
