@@ -90,8 +90,8 @@ function killPoints(): KillPoint[] {
   return [
     // the source's service is stopped (stopService removes its pid file last)
     at('k-freeze', 'freeze', async () => !existsSync(join(stateDirOf(ep('k-freeze').source), 'service.pid'))),
-    // rsync is writing the delta on the target
-    at('k-final', 'final-sync', async () => readdirSync(ep('k-final').target.data_dir).some((f) => f.includes('delta.bin'))),
+    // rsync is writing the delta on the target (its temporary file, `.delta.bin.XXXXXX`, is there)
+    at('k-final', 'final-sync', async () => readdirSync(ep('k-final').target.data_dir).some((f) => f.startsWith('.delta.bin.'))),
     // the service runs on the target
     at('k-start', 'start-target', () => serves(cloud, 8123)),
     // the name server has the new address
@@ -101,22 +101,26 @@ function killPoints(): KillPoint[] {
   ];
 }
 
-/** Pin the run inside `k.step` after its effect: stop it, wait for the effect, kill -9; else let it run a little. */
-async function pinAndKill(pid: number, k: KillPoint): Promise<'inside' | 'after-done'> {
-  for (let cycle = 0; cycle < 400; cycle++) {
+/**
+ * Pin the run inside `k.step` after its effect: stop it, wait (up to 600 ms: a remote command or the
+ * nsupdate child in flight finishes meanwhile) for the effect, kill -9; no effect → let it run for a
+ * moment and stop it again. `after-done` when the step had already been marked done (too short to hit).
+ */
+async function pinAndKill(pid: number, k: KillPoint): Promise<{ where: 'inside' | 'after-done'; cycles: number }> {
+  for (let cycle = 1; cycle <= 400; cycle++) {
     process.kill(pid, 'SIGSTOP');
-    const until = Date.now() + 300;
+    const until = Date.now() + 600;
     let hit = false;
     while (!hit && Date.now() < until) {
-      hit = (await k.effect()) || stepOf(k.system, k.step)?.status === 'done';
+      hit = stepOf(k.system, k.step)?.status === 'done' || (await k.effect());
       if (!hit) await sleep(10);
     }
     if (hit) {
       process.kill(pid, 'SIGKILL');
-      return stepOf(k.system, k.step)?.status === 'running' ? 'inside' : 'after-done';
+      return { where: stepOf(k.system, k.step)?.status === 'running' ? 'inside' : 'after-done', cycles: cycle };
     }
     process.kill(pid, 'SIGCONT');
-    await sleep(5);
+    await sleep(1);
   }
   process.kill(pid, 'SIGKILL');
   throw new Error(`${k.system}: ${k.step} showed no effect`);
@@ -160,6 +164,7 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
 
     const points = killPoints();
     const landed = new Map<string, 'inside' | 'after-done'>();
+    const cycles = new Map<string, number>();
     const args = ['--state-dir', state, 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'];
     for (let runs = 0; landed.size < points.length; runs++) {
       expect(runs, `kills so far: ${JSON.stringify([...landed])}`).toBeLessThan(points.length);
@@ -175,7 +180,9 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
         if (!k) await sleep(5);
       }
       expect(k, `run ${runs} ended (${exitCode}) before a kill point: ${stderr.slice(-800)}`).toBeDefined();
-      landed.set(k!.system, await pinAndKill(child.pid!, k!));
+      const pinned = await pinAndKill(child.pid!, k!);
+      landed.set(k!.system, pinned.where);
+      cycles.set(k!.system, pinned.cycles);
       await exited;
       expect(exitCode).toBe(137);
     }
@@ -244,9 +251,13 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
       ).toEqual([]);
       const downtime = (JSON.parse(steps.find((s) => s.step === 'switch-name')!.detail ?? '{}') as { downtime_seconds?: number }).downtime_seconds;
       summary.push(
-        `${k.system}: killed ${landed.get(k.system)} ${k.step}, ${w.acked.length}/${w.attempts} writes acknowledged, downtime ${downtime?.toFixed(1)} s`,
+        `${k.system}: killed ${landed.get(k.system)} ${k.step} (pinned after ${cycles.get(k.system)} stop(s)), ${w.acked.length}/${w.attempts} writes acknowledged, downtime ${downtime?.toFixed(1)} s`,
       );
     }
+    const finals = readJournal((j) => j.rounds('k-final').filter((r) => r.kind === 'final'))!;
+    summary.push(
+      `k-final: final rounds after the resume: ${finals.map((r) => `${(r.bytes_sent / 2 ** 20).toFixed(1)} MiB in ${r.seconds.toFixed(1)} s`).join(', ')}`,
+    );
     const delta0 = readFileSync(join(sc.runbook.systems['k-final']!.source.data_dir, 'delta.bin'));
     expect(readFileSync(join(sc.runbook.systems['k-final']!.target.data_dir, 'delta.bin')).equals(delta0)).toBe(true);
     console.log(`${summary.join('\n')}\n${points.length} kills and resumes in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
