@@ -32,8 +32,13 @@ async function pgUser(): Promise<{ uid: number; gid: number }> {
   return pgIds;
 }
 
-async function ownedDir(dir: string, mode = 0o700): Promise<void> {
-  await mkdir(dir, { recursive: true, mode });
+/**
+ * A folder of user postgres, 0700 from creation: the node's folder holds its log and its socket
+ * folder, and pg_hba trusts every local connection, so only postgres and root (the control plane)
+ * may reach the socket.
+ */
+async function ownedDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const { uid, gid } = await pgUser();
   await chown(dir, uid, gid);
 }
@@ -62,8 +67,8 @@ async function writeConf(ctx: NodeContext, sync: string[], primaryHost?: string)
 }
 
 export async function initPrimary(ctx: NodeContext, sync: string[]): Promise<void> {
-  await ownedDir(ctx.paths.dir, 0o755);
-  await ownedDir(ctx.paths.socket, 0o755);
+  await ownedDir(ctx.paths.dir);
+  await ownedDir(ctx.paths.socket);
   await exec(undefined, [join(PG_BIN, 'initdb'), '-D', ctx.paths.data, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], {
     asPostgres: true,
     timeoutMs: 60_000,
@@ -75,8 +80,8 @@ export async function initPrimary(ctx: NodeContext, sync: string[]): Promise<voi
 
 /** A standby cloned over the lab's network from `primaryHost` (pg_basebackup, streaming WAL). */
 export async function cloneStandby(ctx: NodeContext, primaryHost: string): Promise<void> {
-  await ownedDir(ctx.paths.dir, 0o755);
-  await ownedDir(ctx.paths.socket, 0o755);
+  await ownedDir(ctx.paths.dir);
+  await ownedDir(ctx.paths.socket);
   await rm(ctx.paths.data, { recursive: true, force: true });
   await exec(
     ctx.ns,

@@ -88,7 +88,8 @@ export async function waitStreaming(
 
 export async function bringUpService(stateDir: string, lab: string, layout: DrLayout, hba: string[]): Promise<ServiceRecord> {
   const root = await mkdtemp(`/tmp/stx-dr-${lab}-`);
-  await chmod(root, 0o755);
+  // 0711: user postgres must pass through to its nodes' folders, nobody needs to list it
+  await chmod(root, 0o711);
   const rec: ServiceRecord = { lab, root, layout, primary: layout.nodes[0]!.centre, hba, createdAt: new Date().toISOString() };
   await saveService(stateDir, rec);
   const production = layout.nodes.find((n) => n.role === 'production')!;
