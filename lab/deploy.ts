@@ -147,7 +147,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   const store = new StateStore(paths.state, state);
   const onEvent = opts.onEvent ?? (() => undefined);
   const phases: DeployResult['phases'] = [];
-  let phaseStarted = Date.now();
+  let phaseStarted = started;
   const emit = (e: DeployEvent) => {
     if (e.kind === 'phase') {
       const now = Date.now();
@@ -159,6 +159,9 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
     onEvent(e);
   };
 
+  // Rendering, the candidates' parse check, preflight and the management-block check come before
+  // the first phase event: counted as a phase of their own, so the phases add up to the total.
+  phases.push({ phase: 'prepare', seconds: 0 });
   emit({ kind: 'phase', phase: 'realize' });
   await removeOutOfScope(store, scoped, paths);
   const { runtimes, privateKey } = await bringUp(scoped, store, {

@@ -7,7 +7,7 @@ import type { ScopedTopology } from './scope.js';
 import { labPaths, deviceNs, mgmtAddresses, type LabPaths } from './names.js';
 import { planWiring, allocateSlots } from './wiring.js';
 import { realize } from './realize.js';
-import { prepareDevice, startDevice, type DeviceRuntime } from './daemons.js';
+import { prepareDevice, deviceShadows, startDevice, type DeviceRuntime } from './daemons.js';
 import { ensureKeyPair, ensureSecrets } from './secrets.js';
 import { mapLimit } from '../lib/map-limit.js';
 import type { LabState, StateStore } from './state.js';
@@ -71,8 +71,9 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   const management = new Map(
     scoped.devices.map((d, i) => [d.id, labHostManagement(scoped.topology, d, runtimes[i]!, runtimes[i]!.paths, secretStore)] as const),
   );
-  await mapLimit(runtimes, opts.parallel, async (rt) => {
-    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort, management.get(rt.device));
+  const shadows = await deviceShadows(runtimes.map((rt) => management.get(rt.device)?.users ?? []));
+  await mapLimit(runtimes, opts.parallel, async (rt, i) => {
+    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort, management.get(rt.device), shadows[i]!);
     await startDevice(rt);
     await store.update((s) => {
       const prev = s.devices[rt.device];
