@@ -4,7 +4,9 @@
  * and after it runs; a step already done is skipped, so a run killed at any point resumes where it
  * stopped and never cuts a system over twice. Transient SSH failures are retried with backoff; a
  * failed verification rolls the system back (source serving again). A lock file keeps two runs of
- * the same wave apart (a lock left by a killed run is taken over).
+ * the same wave apart (a lock left by a killed run is taken over). Every lifecycle step of every
+ * system, and the wave's outcome, is an audit record — here, so that both runners (the CLI and the
+ * daemon's background wave) record the same steps.
  */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { readKnownHosts, SshPool, isTransient, withRetry } from './ssh.js';
 import { rollback, VerifyFailed, type StepContext } from './steps.js';
 import { STEP_IMPL } from './step-registry.js';
 import { pgRollback } from './steps-pg.js';
+import { audit } from '../audit/index.js';
 import type { PlannedSystem } from './waves.js';
 import type { MigrationMetrics } from './metrics.js';
 
@@ -116,6 +119,22 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
   );
   let skipped = 0;
   let stopped: WaveResult['stopped'];
+  // One audit record per lifecycle step, in the order the steps happened (the chain serialises
+  // them), all written before the wave returns or throws.
+  let audited: Promise<unknown> = Promise.resolve();
+  const onState = (id: string, state: LifecycleState) => {
+    audited = audited.then(() =>
+      audit.record(o.stateDir, {
+        action: 'migrate.step',
+        objects: [`system:${id}`],
+        input: { wave: o.wave, id, state },
+        result: state === 'failed' ? 'failed' : state === 'reverted' ? 'rolled-back' : 'ok',
+        detail: { wave: o.wave, state },
+      }),
+    );
+    o.onState?.(id, state);
+  };
+  const run: RunWaveOptions = { ...o, onState };
   try {
     journal.register(o.wave, wave.systems);
     const stages = [...new Set(wave.systems.map((s) => s.stage))].sort((a, b) => a - b);
@@ -129,7 +148,7 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
         }
         if (stopped) return;
         try {
-          await migrateSystem(s, o, journal, ssh, names, pinned, () => stopped !== undefined);
+          await migrateSystem(s, run, journal, ssh, names, pinned, () => stopped !== undefined);
         } catch (err) {
           if (!(err instanceof TargetFull)) throw err;
           stopped = { system: s.id, code: err.code, error: err.message };
@@ -144,14 +163,17 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
     journal.runFinished(runId, rows.every((r) => r.state === 'finalized') ? 'ok' : 'incomplete');
     journal.close();
     lock.release();
+    // A wave that threw still leaves the steps it took on record (the error is the one thrown).
+    await audited.catch(() => undefined);
   }
+  await audited;
   const reread = new Journal(journalPath(o.stateDir));
   const rows = reread.systems(o.wave);
   const downtime = new Map(
     rows.map((r) => [r.id, (JSON.parse(reread.step(r.id, 'switch-name')?.detail ?? '{}') as { downtime_seconds?: number | null }).downtime_seconds]),
   );
   reread.close();
-  return {
+  const result: WaveResult = {
     wave: o.wave,
     systems: rows.map((r) => ({
       id: r.id,
@@ -166,6 +188,14 @@ export async function runWave(o: RunWaveOptions): Promise<WaveResult> {
     seconds: (Date.now() - started) / 1000,
     ...(stopped ? { stopped } : {}),
   };
+  await audit.record(o.stateDir, {
+    action: 'migrate.run',
+    objects: [`wave:${o.wave}`],
+    input: { wave: o.wave, systems: result.systems.map((x) => [x.id, x.state]) },
+    result: result.reverted || result.failed ? 'failed' : result.stopped ? 'stopped' : 'ok',
+    detail: { wave: o.wave, finalized: result.finalized, reverted: result.reverted, failed: result.failed },
+  });
+  return result;
 }
 
 async function migrateSystem(

@@ -111,40 +111,19 @@ async function runAction(g: GlobalOptions, o: { wave: string; runbook: string; p
     : undefined;
   let done = 0;
   bar?.start(total, 0, { last: '' });
-  // Each lifecycle step of each system is one audit record (in order: the chain serialises them).
-  let steps: Promise<unknown> = Promise.resolve();
-  const auditStep = (id: string, state: string) => {
-    steps = steps.then(() =>
-      audit.record(g.stateDir, {
-        action: 'migrate.step',
-        objects: [`system:${id}`],
-        input: { wave, id, state },
-        result: state === 'failed' ? 'failed' : state === 'reverted' || state === 'rolled-back' ? 'rolled-back' : 'ok',
-        detail: { wave, state },
-      }),
-    );
-  };
   const result = await runWave({
     stateDir: g.stateDir,
     plan,
     wave,
     runbook,
     concurrency,
+    // runWave records each step and the wave's outcome in the audit trail.
     onState: (id, state) => {
-      auditStep(id, state);
       if (state === 'finalized') done++;
       if (bar) bar.update(done, { last: `${id}: ${state}` });
       else if (!g.json) process.stderr.write(`${id}: ${state}\n`);
     },
   }).finally(() => bar?.stop());
-  await steps;
-  await audit.record(g.stateDir, {
-    action: 'migrate.run',
-    objects: [`wave:${wave}`],
-    input: { wave, systems: result.systems.map((s) => [s.id, s.state]) },
-    result: result.reverted || result.failed ? 'failed' : 'ok',
-    detail: { wave, finalized: result.finalized, reverted: result.reverted, failed: result.failed },
-  });
   emit(g, result, () =>
     [
       `wave ${result.wave}: ${result.finalized}/${result.systems.length} finalized, ${result.reverted} rolled back, ${result.failed} failed, ${result.skipped} already done (${result.seconds.toFixed(1)} s)`,

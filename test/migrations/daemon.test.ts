@@ -231,5 +231,24 @@ describe.skipIf(!root)('stacks daemon --migrate-runbook --migrate-wave (real hos
       const redone = Object.values(steps).filter((n) => n !== 1);
       expect(redone.length <= 1 && redone.every((n) => n === 2), `${id}: ${JSON.stringify(steps)}`).toBe(true);
     }
+
+    // The audit trail holds each lifecycle step the daemon's runs took, per system in order, and the
+    // outcome of each run that ended (the daemon's resumed run, then the CLI's; the locked-out one never
+    // started, the stopped one never ended); the chain verifies.
+    const log = JSON.parse((await runCli(['--state-dir', state, '--json', 'audit', 'log', '--action', 'migrate.*', '--limit', '1000'])).stdout) as Array<{
+      action: string;
+      objects: string[];
+      result: string;
+      detail: { state?: string; wave: number; finalized?: number };
+    }>;
+    for (const id of ['finance-ledger', 'health-records', 'big-archive']) {
+      const states = log.filter((r) => r.action === 'migrate.step' && r.objects[0] === `system:${id}`).map((r) => r.detail.state);
+      expect(states, id).toContain('replicating');
+      expect(states.at(-1), id).toBe('finalized');
+    }
+    const runs = log.filter((r) => r.action === 'migrate.run');
+    expect(runs.map((r) => r.detail.finalized)).toEqual([3, 3]);
+    expect(runs.every((r) => r.objects[0] === 'wave:1' && r.result === 'ok')).toBe(true);
+    expect((await runCli(['--state-dir', state, 'audit', 'verify'])).code).toBe(0);
   }, 300_000); // three systems through the whole runbook (test launch, rounds) on a loaded 2-core host
 });
