@@ -36,6 +36,8 @@ export interface RoundResult {
   seconds: number;
   /** Measured average rate of the round, Mbit/s (sent bytes over wall time). */
   mbps: number;
+  /** The pid of a round left running by a killed run, stopped before this one started. */
+  stopped_leftover?: number;
 }
 
 export interface Lag {
@@ -125,6 +127,25 @@ function rsyncCommand(c: StepContext, o: RsyncOptions): string {
   return `rsync ${flags.join(' ')} -e ${q(ssh)} ${q(src)} ${q(dst)}`;
 }
 
+/**
+ * One transferring rsync per system at a time. A run killed (kill -9) mid-round leaves its rsync
+ * running on the source (ssh drops no remote command), still writing to the target — after a
+ * resumed run has moved on, even after the target's service took writes, which its --delete could
+ * remove. So a round records its pid (the shell execs rsync) and the next round first stops a
+ * recorded one that is still alive and still ours (its command line names this system's key).
+ */
+function singleRound(c: StepContext, command: string): string {
+  const { key } = keyPaths(c);
+  const pidFile = `${stateDirOf(c.spec.source)}/replication.pid`;
+  return [
+    `pid=$(cat ${q(pidFile)} 2>/dev/null || true)`,
+    'ours() { [ -n "$pid" ] && tr "\\0" " " < /proc/"$pid"/cmdline 2>/dev/null | grep -qF -- ' + q(key) + '; }',
+    'if ours; then kill -TERM "$pid"; for i in $(seq 50); do ours || break; sleep 0.1; done; ours && kill -KILL "$pid"; echo "stopped-leftover $pid"; fi',
+    `echo $$ > ${q(pidFile)}`,
+    `exec ${command}`,
+  ].join('\n');
+}
+
 const stat = (out: string, label: string): number => {
   const m = new RegExp(`^${label}: ([\\d,]+)`, 'm').exec(out);
   return m ? Number(m[1]!.replaceAll(',', '')) : 0;
@@ -134,7 +155,7 @@ const stat = (out: string, label: string): number => {
 export async function rsyncRound(c: StepContext, o: RsyncOptions = {}): Promise<RoundResult> {
   const t0 = Date.now();
   // a throttled round of a large system runs silent for many minutes: rsync's --timeout bounds it
-  const r = await c.source.exec(rsyncCommand(c, o), undefined, { idleMs: 0 });
+  const r = await c.source.exec(o.dryRun ? rsyncCommand(c, o) : singleRound(c, rsyncCommand(c, o)), undefined, { idleMs: 0 });
   const seconds = (Date.now() - t0) / 1000;
   // 24: files vanished while the round ran — normal on a live source; the next round (or the final one, under freeze) settles it
   if (r.code !== 0 && r.code !== 24) {
@@ -146,7 +167,9 @@ export async function rsyncRound(c: StepContext, o: RsyncOptions = {}): Promise<
     throw runtimeError('E_STEP', `${c.source.host}: rsync to ${c.spec.target.host} failed (exit ${r.code}): ${err}`);
   }
   const bytes = stat(r.stdout, 'Total bytes sent');
+  const leftover = /^stopped-leftover (\d+)$/m.exec(r.stdout);
   return {
+    ...(leftover ? { stopped_leftover: Number(leftover[1]) } : {}),
     bytes_sent: bytes,
     files: stat(r.stdout, 'Number of regular files transferred'),
     seconds,

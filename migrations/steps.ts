@@ -100,6 +100,7 @@ async function round(c: StepContext, kind: RoundRow['kind'], extra: RsyncOptions
   const n = (c.journal.rounds(c.id).at(-1)?.round ?? -1) + 1;
   const startedAt = new Date().toISOString();
   const r = await rsyncRound(c, rsyncOptions(c, extra));
+  if (r.stopped_leftover) c.journal.event(c.id, null, 'replication-leftover-stopped', `pid ${r.stopped_leftover} on ${c.source.host}`);
   const lag = await measureLag(c);
   const row: RoundRow = {
     system: c.id,

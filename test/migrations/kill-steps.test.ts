@@ -16,7 +16,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
 import { buildScenario, startWriter, type Scenario } from './support.js';
@@ -24,12 +25,14 @@ import { destroyMigrationLab, inHost, migrationLabLeftovers } from './lab-hosts.
 import { Journal, type StepRow } from '../../migrations/journal.js';
 import { RUNBOOKS } from '../../migrations/lifecycle.js';
 import { stateDirOf } from '../../migrations/runbook.js';
+import type { MigrationPlan } from '../../migrations/plan.js';
 import { run, sleep } from '../../lab/shell.js';
 
 const root = process.getuid?.() === 0;
 const ID = `mk${process.pid % 10000}`;
 /** Written into the final-sync system's source while it is being frozen: the final delta the kill lands in. */
 const DELTA_MIB = 24;
+const DELTA_SECONDS = 6;
 let sc: Scenario;
 let state: string;
 const journalFile = () => join(state, 'migrations', 'journal.db');
@@ -101,6 +104,21 @@ function killPoints(): KillPoint[] {
   ];
 }
 
+/** Pids of the rsync processes of `system`'s replication on its source host (their command line names its key). */
+async function rsyncOf(system: string): Promise<string[]> {
+  const src = sc.host(SYSTEMS.find((x) => x.id === system)!.source);
+  const key = join(stateDirOf(sc.runbook.systems[system]!.source), 'replication_key');
+  const pids = (await run('ip', ['netns', 'pids', src.ns])).stdout.split('\n').filter(Boolean);
+  return pids.filter((p) => {
+    try {
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      return argv[0]?.endsWith('rsync') && argv.some((a) => a.includes(key));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * Pin the run inside `k.step` after its effect: stop it, wait (up to 600 ms: a remote command or the
  * nsupdate child in flight finishes meanwhile) for the effect, kill -9; no effect → let it run for a
@@ -133,6 +151,12 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
     state = join(sc.dir, 'state');
     const plan = await runCli(['--state-dir', state, 'migrate', 'plan', '--systems', sc.systemsFile]);
     expect(plan.code, plan.stderr).toBe(0);
+    // scale the wave's throttle so that k-final's delta takes about DELTA_SECONDS: the kill lands mid-transfer
+    // and the killed run's rsync is still going when the next run starts (the other systems hold only KiBs)
+    const planned = JSON.parse(readFileSync(join(state, 'migrations', 'plan.json'), 'utf8')) as MigrationPlan;
+    const throttle = planned.waves[0]!.systems.find((x) => x.id === 'k-final')!.throttle_mbps!;
+    sc.runbook.replication.rate_scale = (throttle * 1e6) / 8 / ((DELTA_MIB * 2 ** 20) / DELTA_SECONDS);
+    writeFileSync(sc.runbookFile, stringify(sc.runbook));
   });
 
   afterAll(async () => {
@@ -163,6 +187,7 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
     })();
 
     const points = killPoints();
+    let leftover: string[] = [];
     const landed = new Map<string, 'inside' | 'after-done'>();
     const cycles = new Map<string, number>();
     const args = ['--state-dir', state, 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'];
@@ -185,6 +210,7 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
       cycles.set(k!.system, pinned.cycles);
       await exited;
       expect(exitCode).toBe(137);
+      if (k!.system === 'k-final') leftover = await rsyncOf('k-final');
     }
     const last = await runCli(['--state-dir', state, '--json', ...args.slice(2)], { timeoutMs: 120_000 });
     expect(last.code, last.stdout + last.stderr).toBe(0);
@@ -258,6 +284,11 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
     summary.push(
       `k-final: final rounds after the resume: ${finals.map((r) => `${(r.bytes_sent / 2 ** 20).toFixed(1)} MiB in ${r.seconds.toFixed(1)} s`).join(', ')}`,
     );
+    // the killed run's rsync was still writing to the target; the resumed round stopped it before its own
+    expect(leftover.length, 'the killed final round left no rsync running (too fast to tell)').toBeGreaterThan(0);
+    const stoppedEvents = readJournal((j) => j.events('k-final').filter((e) => e.kind === 'replication-leftover-stopped'))!;
+    expect(stoppedEvents.map((e) => e.detail!.split(' ')[1])).toEqual(expect.arrayContaining([leftover[0]]));
+    expect(await rsyncOf('k-final')).toEqual([]);
     const delta0 = readFileSync(join(sc.runbook.systems['k-final']!.source.data_dir, 'delta.bin'));
     expect(readFileSync(join(sc.runbook.systems['k-final']!.target.data_dir, 'delta.bin')).equals(delta0)).toBe(true);
     console.log(`${summary.join('\n')}\n${points.length} kills and resumes in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
