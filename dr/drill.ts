@@ -9,6 +9,7 @@ import { destroyLab } from '../lab/destroy.js';
 import { deviceNs } from '../lab/names.js';
 import { requireRoot } from '../lab/preflight.js';
 import { inputError, runtimeError } from '../lib/errors.js';
+import { drillTargets, isTarget, targetNames, unknownTarget } from '../targets/registry.js';
 import { scenario as findScenario } from './scenarios.js';
 import { faultCentreLinks, uplinkPeers, linkEnds, linksDown, requireLabNamespaces, serviceAddressHolders, setLinks, type LinkEnd } from './lab-centres.js';
 import { bringUpService, nodeContext, readService, teardownService, waitStreaming, type ServiceRecord } from './service.js';
@@ -27,7 +28,7 @@ export interface DrillOptions {
   inventoryDir: string;
   scenario: string;
   lab?: string;
-  /** Only `lab` is accepted unless `force`. */
+  /** Only a target the registry lets drill is accepted unless `force`. */
   target?: string;
   force?: boolean;
   classId?: string;
@@ -45,21 +46,27 @@ export interface DrillResult {
   files: { json: string; text: string };
 }
 
-export const DEFAULT_TARGET = 'lab';
+/** Where a drill runs when no `--target` is given: the first target the registry lets drill. */
+export const DEFAULT_TARGET = drillTargets()[0]!;
 
-/** Refuse anything but the lab unless forced; forced, there is still no driver but the lab's. */
+/**
+ * Refuse any target the registry does not let drill (targets/registry.ts) unless forced; forced, a
+ * registered one still has no drill driver, and a name nobody registered is bad usage.
+ */
 export function checkTarget(target: string, force: boolean): void {
-  if (target === DEFAULT_TARGET) return;
+  const drillable = drillTargets();
+  if (drillable.includes(target)) return;
   if (!force) {
     throw inputError(
       'E_DR_TARGET',
       '(command line)',
       '--target',
-      `refusing to drill target "${target}": a drill takes centres down and only runs on the lab`,
-      'use --target lab, or --force if you really mean a live target',
+      `refusing to drill target "${target}": a drill takes centres down and only runs on ${drillable.join(', ')}`,
+      `use --target ${drillable[0]}, or --force if you really mean a live target (targets: ${targetNames().join(', ')})`,
     );
   }
-  throw runtimeError('E_DR_TARGET', `no drill driver for target "${target}" (forced): only the lab can be drilled from here`);
+  if (!isTarget(target)) throw unknownTarget(target);
+  throw runtimeError('E_DR_TARGET', `no drill driver for target "${target}" (forced): only ${drillable.join(', ')} can be drilled from here`);
 }
 
 export async function runDrill(opts: DrillOptions): Promise<DrillResult> {

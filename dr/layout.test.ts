@@ -9,6 +9,7 @@ import { buildLayout, pickClass, serverAddress } from './layout.js';
 import { scenario, SCENARIOS } from './scenarios.js';
 import { renderHba, renderPostgresqlConf, synchronousNames } from './pg-conf.js';
 import { checkTarget } from './drill.js';
+import { targetNames } from '../targets/registry.js';
 import { StacksError } from '../lib/errors.js';
 
 let reg: CloudRegistry;
@@ -87,15 +88,27 @@ test('postgresql.conf: listens on the centre and service addresses only; sync na
   expect(renderHba(['10.0.0.0/10'])).toContain('host replication all 10.0.0.0/10 trust');
 });
 
-test('a drill refuses any target but the lab (exit 2), also when forced there is no other driver (exit 3)', () => {
-  expect(() => checkTarget('lab', false)).not.toThrow();
-  const refuse = (() => {
+test('a drill refuses any target the registry does not let drill (exit 2); forced, a registered one has no driver (exit 3), an unknown name is bad usage', () => {
+  const thrown = (fn: () => void) => {
     try {
-      checkTarget('province', false);
+      fn();
     } catch (e) {
       return e as StacksError;
     }
-  })();
-  expect(refuse?.exitCode).toBe(2);
-  expect(() => checkTarget('province', true)).toThrow(/no drill driver/);
+    return undefined;
+  };
+  expect(() => checkTarget('lab', false)).not.toThrow();
+  for (const t of ['ssh', 'province']) {
+    const refuse = thrown(() => checkTarget(t, false));
+    expect(refuse?.exitCode).toBe(2);
+    expect(refuse?.message).toContain(`refusing to drill target "${t}"`);
+    expect(refuse?.hint).toContain(`targets: ${targetNames().join(', ')}`);
+  }
+  const forced = thrown(() => checkTarget('ssh', true));
+  expect(forced?.exitCode).toBe(3);
+  expect(forced?.message).toMatch(/no drill driver for target "ssh"/);
+  const unknown = thrown(() => checkTarget('province', true));
+  expect(unknown?.exitCode).toBe(2);
+  expect(unknown?.message).toMatch(/unknown target "province"/);
+  expect(unknown?.hint).toContain('lab, ssh');
 });

@@ -2,9 +2,8 @@
  * `stacks deploy --atomic`: the changed devices as one network-wide transaction (what Cisco NSO
  * offers and NAPALM does not). Per stage (all at once; or `--canary N` first, then the rest; or one
  * stage per level of the site tree): commit every device of the stage with a confirm timer, let the
- * network settle, then check the whole network — the model verify (the `model` verify target, the
- * same entry point `stacks verify` uses) and live reachability of every loopback from every device
- * over both families. A failed stage rolls back every device committed so far (this stage's and the
+ * network settle, then check the whole network — the model verify (what `stacks verify` asks of the
+ * model) and live reachability of every loopback from every device over both families. A failed stage rolls back every device committed so far (this stage's and the
  * earlier ones', newest first) and stops; when every stage passes, all are confirmed together.
  *
  * Invariants: no device is confirmed before every stage passed; every commit carries a confirm
@@ -22,16 +21,13 @@ import { waitConverged } from './converge.js';
 import { sleep } from './shell.js';
 import { mapLimit } from '../lib/map-limit.js';
 import type { DeviceSession } from './ssh.js';
-import { verifyTarget } from '../cli/verify-targets.js';
+import { verifyTopology } from '../network/verify/index.js';
 import type { VerificationReport } from '../network/verify/report.js';
-import { loadInventory } from '../inventory/load.js';
 
 export interface AtomicOptions {
   canary?: number;
   stageBy?: 'level';
   parallel: number;
-  inventoryDir: string;
-  stateDir: string;
   /** Time for a change to show before the live checks (the lab's OSPF dead interval is 3 s). */
   settleMs?: number;
 }
@@ -59,13 +55,6 @@ function stagesOf(changed: string[], levels: string[][], opts: { canary?: number
   return changed.length ? [changed] : [];
 }
 
-async function modelVerify(inventoryDir: string, stateDir: string, ctx: PushContext): Promise<VerificationReport | undefined> {
-  const model = await verifyTarget('model');
-  if (!model) return undefined;
-  const inventory = await loadInventory(inventoryDir);
-  return model({ inventory, topology: ctx.scoped.topology, options: {}, stateDir });
-}
-
 export async function pushAtomic(
   ctx: PushContext,
   runtimes: DeviceRuntime[],
@@ -88,8 +77,8 @@ export async function pushAtomic(
   let failure: string | undefined;
 
   emitPhase('atomic: model verify');
-  const verified = await modelVerify(opts.inventoryDir, opts.stateDir, ctx);
-  if (verified && !verified.summary.passed)
+  const verified: VerificationReport = verifyTopology(ctx.scoped.topology, {});
+  if (!verified.summary.passed)
     failure = `model verify failed: ${verified.checks
       .filter((c) => !c.passed)
       .map((c) => c.id)

@@ -192,12 +192,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   let stages: StageReport[] | undefined;
   if (opts.atomic && !interrupted) {
     const rest = runtimes.filter((r) => !freshIds.has(r.device));
-    const tx = await pushAtomic(
-      ctx,
-      rest,
-      { canary: opts.canary, stageBy: opts.stageBy, parallel, inventoryDir: opts.inventoryDir, stateDir: opts.stateDir },
-      (phase) => emit({ kind: 'phase', phase }),
-    );
+    const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel }, (phase) => emit({ kind: 'phase', phase }));
     outcomes.push(...tx.outcomes);
     stages = tx.stages;
   }

@@ -101,8 +101,8 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
       const instance = opts.runningConfigsOf;
       if (!existsSync(labPaths(opts.stateDir, instance).state)) return undefined;
       // loaded on demand: the lab target pulls in the SSH client and the drivers
-      const { loadTarget } = await import('../targets/registry.js');
-      const target = await loadTarget('lab');
+      const { DEFAULT_TARGET, loadTarget } = await import('../targets/registry.js');
+      const target = await loadTarget(DEFAULT_TARGET);
       const at = Date.now();
       return { target: target.name, instance, devices: await target.drift({ stateDir: opts.stateDir, inventoryDir: inv.dir, instance }), at };
     },

@@ -1,13 +1,14 @@
 /**
- * Where the daemon's targets come from (I/O edge): the deployed lab scope (lab state; SNMPv3 as
- * each device's rendered agent config states it, the v2c community from the lab's secrets file;
+ * Where the daemon's targets come from (I/O edge): what a deploy target has deployed (the lab by
+ * default; SNMPv3 as each device's rendered agent config states it, the v2c community from the
+ * target's secrets file;
  * interfaces bound to links by the topology), an explicit target file, and
  * cloud platform endpoints from the clouds inventory (keystone URLs) when asked.
  */
 import { existsSync } from 'node:fs';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
-import { loadTarget, targetInstance } from '../targets/registry.js';
+import { DEFAULT_TARGET, loadTarget, targetInstance } from '../targets/registry.js';
 import { runtimeError } from '../lib/errors.js';
 import { credentialsFor, readSnmpSecrets, secretsFromEnv, type SnmpSecrets } from './credentials.js';
 import { readTargetFile, targetsFromFile } from './target-file.js';
@@ -49,19 +50,21 @@ export async function selectTargets(opts: {
     const t = targetsFromFile(doc, creds, opts.version);
     return { ...t, credentials: withTrapCommunity([...used.values()], secrets), source: opts.targetsFile };
   }
+  // the registry's default target: the daemon polls what `stacks deploy` deploys by default
+  const name = DEFAULT_TARGET;
   const lab = targetInstance(opts.lab);
-  const deployed = await (await loadTarget('lab')).snmpTargets({ stateDir: opts.stateDir, inventoryDir: '', instance: lab });
+  const deployed = await (await loadTarget(name)).snmpTargets({ stateDir: opts.stateDir, inventoryDir: '', instance: lab });
   if (!deployed) {
     throw runtimeError(
       'E_NO_TARGETS',
-      `no targets: lab "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`,
-      'deploy a lab (`stacks deploy --target lab`) or pass --targets FILE',
+      `no targets: ${name} "${lab}" is not deployed under ${opts.stateDir} and no --targets file was given`,
+      `deploy it (\`stacks deploy --target ${name}\`) or pass --targets FILE`,
     );
   }
   const secretsFile = opts.secretsFile ?? (deployed.secretsFile && existsSync(deployed.secretsFile) ? deployed.secretsFile : undefined);
   const { secrets, source } = await secretsFrom(secretsFile);
   // SNMPv3: each device as its rendered agent config states it (the target resolves the keys), unless
-  // a secrets file was named explicitly; v2c: the community of the lab's own secrets (--v2c).
+  // a secrets file was named explicitly; v2c: the community of the target's own secrets (--v2c).
   const rendered = opts.version === 'v3' && !opts.secretsFile ? deployed.credentials : undefined;
   const fallback = rendered && deployed.targets.every((t) => rendered.has(t.device)) ? undefined : credentialsFor(opts.version, secrets, source);
   const credentialsOf = (device: string) => rendered?.get(device) ?? fallback!;
@@ -74,7 +77,7 @@ export async function selectTargets(opts: {
     devices,
     platforms: [],
     credentials: withTrapCommunity(used.length ? used : fallback ? [fallback] : [], secrets),
-    source: `lab ${lab}`,
+    source: `${name} ${lab}`,
   };
 }
 

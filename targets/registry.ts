@@ -1,14 +1,28 @@
 /**
  * Every deploy target by name, each loaded only when named (the lab's pulls in ssh2 and the lab
- * runtime). A new target: a folder with a module exporting `target`, and one line here.
+ * runtime). A new target: a folder here with a module exporting `target`, and one line below.
+ * Nothing outside targets/ names a target (targets/architecture.test.ts checks): commands, help
+ * texts, the drill's guard and the daemon's sources ask this file.
  */
 import { inputError } from '../lib/errors.js';
 import type { Target } from './types.js';
 
-const TARGETS: Record<string, () => Promise<{ target: Target }>> = {
-  lab: () => import('../lab/target.js'),
-  ssh: () => import('./ssh/target.js'),
+interface Registered {
+  /** The target's module. */
+  load: () => Promise<{ target: Target }>;
+  /** One line for `--help`. */
+  description: string;
+  /** `stacks dr drill` may take its centres down on purpose (they are namespaces on this host). */
+  drills?: boolean;
+}
+
+const TARGETS: Record<string, Registered> = {
+  lab: { load: () => import('./lab/target.js'), description: 'network namespaces on this host (FRR, sshd, snmpd per device)', drills: true },
+  ssh: { load: () => import('./ssh/target.js'), description: 'routers listed in the inventory (routers.yaml) by management address and platform, over SSH' },
 };
+
+/** Where deploy, destroy, drift, the daemon and a drill act when no `--target` is given. */
+export const DEFAULT_TARGET = 'lab';
 
 export function targetNames(): string[] {
   return Object.keys(TARGETS).sort();
@@ -18,10 +32,30 @@ export function isTarget(name: string): boolean {
   return Object.hasOwn(TARGETS, name);
 }
 
+/** The targets a drill may fail on purpose. */
+export function drillTargets(): string[] {
+  return targetNames().filter((n) => TARGETS[n]!.drills);
+}
+
+/** `lab (network namespaces …), ssh (routers …)`: the registered targets for a `--help` text. */
+export function targetsHelp(): string {
+  return targetNames()
+    .map((n) => `${n} (${TARGETS[n]!.description})`)
+    .join(', ');
+}
+
+/**
+ * The usage error for a name no one registered (exit 2), listing the registered ones; `others`
+ * are names a command takes besides the deploy targets (`model`, `openstack`).
+ */
+export function unknownTarget(name: string, flag = '--target', others: readonly string[] = [], what = 'target') {
+  return inputError('E_USAGE', '(command line)', flag, `unknown ${what} "${name}"`, `known targets: ${[...others, ...targetNames()].sort().join(', ')}`);
+}
+
 /** The target called `name`; an unknown name is a usage error listing the known ones. */
 export async function loadTarget(name: string, flag = '--target'): Promise<Target> {
-  if (!isTarget(name)) throw inputError('E_USAGE', '(command line)', flag, `unknown target "${name}"`, `targets: ${targetNames().join(', ')}`);
-  return (await TARGETS[name]!()).target;
+  if (!isTarget(name)) throw unknownTarget(name, flag);
+  return (await TARGETS[name]!.load()).target;
 }
 
 /**

@@ -131,7 +131,6 @@ export interface DeviceDrift {
 
 export interface Target {
   readonly name: string;
-  readonly description: string;
   plan(ctx: TargetContext): Promise<TargetPlan>;
   apply(ctx: TargetContext, opts: ApplyOptions): Promise<ApplyResult>;
   destroy(ctx: TargetContext): Promise<DestroyReport>;

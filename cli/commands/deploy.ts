@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { DEFAULT_TARGET, loadTarget, targetInstance, targetNames, targetsHelp } from '../../targets/registry.js';
 import type { ApplyEvent, ApplyResult } from '../../targets/types.js';
 import { DEFAULT_RATE_SCALE } from '../../lab/wiring.js';
 import { audit } from '../../audit/index.js';
@@ -77,8 +77,8 @@ export const deployCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('deploy')
-      .description('deploy the network onto a target: `lab` runs it in network namespaces on this host (FRR, sshd, snmpd per device)')
-      .option('-t, --target <target>', `where to deploy (${targetNames().join(', ')})`, 'lab')
+      .description(`deploy the network onto a target: ${targetsHelp()}`)
+      .option('-t, --target <target>', `where to deploy (${targetNames().join(', ')})`, DEFAULT_TARGET)
       .option('--lab <id>', 'lab id: prefixes namespaces (stx-<id>-…) and host interfaces (default: $STACKS_LAB, else "lab")')
       .option(
         '--scope <scope>',

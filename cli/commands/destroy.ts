@@ -4,7 +4,7 @@ import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
 import { confirmOrRefuse } from './deploy.js';
-import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { DEFAULT_TARGET, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 import { audit } from '../../audit/index.js';
 
 export const destroyCommand: CommandModule = {
@@ -14,7 +14,7 @@ export const destroyCommand: CommandModule = {
       .description(
         'remove everything a target runs: for `lab`, every stx-<lab>- namespace, host interface, process and the lab state (works after a crash too)',
       )
-      .option('-t, --target <target>', `what to destroy (${targetNames().join(', ')})`, 'lab')
+      .option('-t, --target <target>', `what to destroy (${targetNames().join(', ')})`, DEFAULT_TARGET)
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .option('--auto-approve', 'do not ask for confirmation (required without a terminal)')
       .action(async (opts: { target: string; lab?: string; autoApprove?: boolean }) => {

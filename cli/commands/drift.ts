@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../main.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { EXIT } from '../../lib/errors.js';
-import { loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { DEFAULT_TARGET, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
 import type { DeviceDrift } from '../../targets/types.js';
 
 export const DRIFT_EXIT = 2;
@@ -34,7 +34,7 @@ export const driftCommand: CommandModule = {
       .description(
         'compare every deployed device’s running config (read through its driver) with the rendered intent; exit 0 none, 2 drift, 3 a device could not be read',
       )
-      .option('-t, --target <target>', `where the devices run (${targetNames().join(', ')})`, 'lab')
+      .option('-t, --target <target>', `where the devices run (${targetNames().join(', ')})`, DEFAULT_TARGET)
       .option('--lab <id>', 'lab id (default: $STACKS_LAB, else "lab")')
       .action(async (opts: { target: string; lab?: string }) => {
         const g = globals();

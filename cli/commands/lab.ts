@@ -1,6 +1,6 @@
 /**
  * `stacks lab status | fault | targets`: look at a deployed lab and inject faults for the
- * monitoring and DR work. (`stacks verify --target lab` lives in lab/verify-target.ts.)
+ * monitoring and DR work. (`stacks verify --target lab` is the lab target's verify: targets/lab/target.ts.)
  */
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';

@@ -9,7 +9,7 @@ import { compareSnapshots, snapshotOf, type NetworkChange } from '../../network/
 import { readAccepted, writeAccepted } from '../accepted.js';
 import { DIALECTS } from '../../network/render/index.js';
 import { inputError } from '../../lib/errors.js';
-import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { isTarget, loadTarget, targetInstance, targetNames, unknownTarget } from '../../targets/registry.js';
 import { audit } from '../../audit/index.js';
 
 export interface PlanOptions {
@@ -102,7 +102,9 @@ export const planCommand: CommandModule = {
   register(program: Command, globals: () => GlobalOptions) {
     program
       .command('plan')
-      .description('show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), lab, openstack')
+      .description(
+        `show what changed: --target model (default: devices, links, addresses and config lines since the accepted plan), openstack, or a deploy target (${targetNames().join(', ')}: each device's config against what it runs)`,
+      )
       .option('-t, --target <target>', `model | ${[...targetNames(), 'openstack'].join(' | ')}`, 'model')
       .option('--accept', 'record the current plan as the accepted baseline (target model only)')
       .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
@@ -127,14 +129,7 @@ export const planCommand: CommandModule = {
               `--accept records the model's baseline; the ${opts.target} plan compares with what the target runs, which deploy changes`,
               'run `stacks plan --accept` (target model), or `stacks deploy` to change the target',
             );
-          if (!load && !isTarget(opts.target))
-            throw inputError(
-              'E_USAGE',
-              '(command line)',
-              '--target',
-              `unknown target "${opts.target}"`,
-              `targets: ${[...Object.keys(TARGETS), ...targetNames()].join(', ')}`,
-            );
+          if (!load && !isTarget(opts.target)) throw unknownTarget(opts.target, '--target', Object.keys(TARGETS));
           process.exitCode = load ? await (await load())(g, opts) : await planDeployTarget(opts.target, g, opts);
         } catch (err) {
           if (!opts.detailedExitcode) throw err;

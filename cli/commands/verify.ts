@@ -1,8 +1,8 @@
 /**
  * `stacks verify`: ask the questions of network/verify (reachability per family, single-failure
  * analysis, unique addresses and router IDs, prefix overlap, oversubscription) of a target — the
- * model built from the inventory by default. Other targets register with `registerVerifyTarget`
- * (cli/verify-targets.ts) from their own module, e.g. the lab's (lab/verify-target.ts).
+ * model built from the inventory by default, else a deploy target's own verify (targets/registry.ts:
+ * the lab pings and traces from every township, the ssh target reads every router).
  */
 import type { Command } from 'commander';
 import type { CommandModule } from '../context.js';
@@ -10,10 +10,10 @@ import { emit, type GlobalOptions } from '../context.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { renderVerificationText } from '../../network/verify/report.js';
-import { verifyTarget, verifyTargetNames } from '../verify-targets.js';
+import { verifyTopology } from '../../network/verify/index.js';
 import type { OversubscriptionThreshold } from '../../network/verify/oversubscription.js';
 import { EXIT, inputError } from '../../lib/errors.js';
-import { isTarget, loadTarget, targetInstance, targetNames } from '../../targets/registry.js';
+import { isTarget, loadTarget, targetInstance, targetNames, unknownTarget } from '../../targets/registry.js';
 import type { Family, Level, Topology } from '../../network/types.js';
 import type { VerificationReport } from '../../network/verify/report.js';
 import { DIALECT_IDS, type DialectId } from '../../network/render/index.js';
@@ -28,6 +28,9 @@ import {
 } from '../../network/verify/config/index.js';
 import { readConfigFolder } from './verify-configs.js';
 import { writeFileSync } from 'node:fs';
+
+/** The topology built from the inventory: what verify checks unless a deploy target is named. */
+const MODEL = 'model';
 
 const LEVELS: readonly Level[] = ['province', 'city', 'county', 'township', 'department', 'datacenter'];
 
@@ -57,7 +60,7 @@ export const verifyCommand: CommandModule = {
       .description(
         'verify the network in both families: reachability, single link/device failures, duplicate addresses and router IDs, prefix overlap, oversubscription (exit 1 on any failure)',
       )
-      .option('--target <name>', 'what to verify: model (the topology built from the inventory) or another registered target such as lab', 'model')
+      .option('--target <name>', `what to verify: model (the topology built from the inventory) or a deployed target: ${targetNames().join(', ')}`, MODEL)
       .option(
         '--max-oversubscription <ratio>',
         'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)',
@@ -76,8 +79,14 @@ export const verifyCommand: CommandModule = {
       .option('--output <file>', 'write the report (json or sarif) to this file instead of stdout')
       .action(async (opts: VerifyOptions) => {
         const g = globals();
-        if (opts.compare && opts.target === 'model')
-          throw inputError('E_USAGE', '(command line)', '--compare', '--compare needs a running target', 'use --target lab --compare');
+        if (opts.compare && opts.target === MODEL)
+          throw inputError(
+            'E_USAGE',
+            '(command line)',
+            '--compare',
+            '--compare needs a running target',
+            `use it with a deployed target: ${targetNames().join(', ')}`,
+          );
         if (opts.syntax) {
           const { verifySyntax } = await import('./verify-syntax.js');
           const report = await verifySyntax(buildTopology(await loadInventory(g.inventory)));
@@ -85,17 +94,9 @@ export const verifyCommand: CommandModule = {
           if (!report.summary.passed) process.exitCode = EXIT.policy;
           return;
         }
-        // model (and whatever a loaded module registered), else a deploy target's own verify
-        const registered = await verifyTarget(opts.target);
-        if (!registered && !isTarget(opts.target))
-          throw inputError(
-            'E_USAGE',
-            '(command line)',
-            '--target',
-            `unknown verify target "${opts.target}"`,
-            `known targets: ${[...new Set([...verifyTargetNames(), ...targetNames()])].sort().join(', ')}`,
-          );
-        const deployTarget = registered ? undefined : await loadTarget(opts.target);
+        // the model, else a deploy target's own verify
+        if (opts.target !== MODEL && !isTarget(opts.target)) throw unknownTarget(opts.target, '--target', [MODEL], 'verify target');
+        const deployTarget = opts.target === MODEL ? undefined : await loadTarget(opts.target);
         if (!['text', 'json', 'sarif'].includes(opts.format))
           throw inputError('E_USAGE', '(command line)', '--format', `unknown format "${opts.format}"`, 'text, json or sarif');
         const dialects = dialectsOf(opts.dialect);
@@ -105,10 +106,10 @@ export const verifyCommand: CommandModule = {
         if (opts.trace) return trace(g, topology, opts, dialects);
         const modelReport = deployTarget
           ? await deployTarget.verify({ inventory, topology, options, stateDir: g.stateDir, instance: targetInstance(opts.lab), compare: opts.compare })
-          : await registered!({ inventory, topology, options, stateDir: g.stateDir, lab: targetInstance(opts.lab), compare: opts.compare });
+          : verifyTopology(topology, options);
         let report = modelReport;
         // The model checks are the fast first pass; the configs are what would run on the routers.
-        if (opts.target === 'model' && opts.configs !== false) report = combineReports(modelReport, configReports(topology, opts, dialects));
+        if (!deployTarget && opts.configs !== false) report = combineReports(modelReport, configReports(topology, opts, dialects));
         if (opts.format === 'sarif') {
           const text = JSON.stringify(renderVerificationSarif(report), null, 2) + '\n';
           if (opts.output) writeFileSync(opts.output, text);

@@ -203,7 +203,6 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 export const target: Target = {
   name: 'ssh',
-  description: 'routers listed in the inventory (routers.yaml) by management address and platform, over SSH',
 
   async plan(ctx): Promise<TargetPlan> {
     const o = await openTarget(ctx);

@@ -1,9 +1,14 @@
-/** `stacks deploy`/`drift` refuse bad usage before touching anything: exit 2, the flag or file named. */
+/**
+ * `stacks deploy`/`drift` refuse bad usage before touching anything: exit 2, the flag or file named;
+ * every command that takes `--target` names the registered targets (targets/registry.ts) when given
+ * one nobody registered.
+ */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
+import { targetNames } from '../../targets/registry.js';
 
 describe('deploy and drift usage', () => {
   it('refuses an unknown target, listing the registered ones', async () => {
@@ -11,6 +16,30 @@ describe('deploy and drift usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown target "nowhere"/);
     expect(r.stderr).toMatch(/lab, ssh/);
+  });
+
+  it('every command taking --target refuses an unknown one (exit 2), listing what the registry holds, and deploys nothing', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'stx-target-usage-'));
+    const listed = new RegExp(targetNames().join(', (?:[a-z]+, )*'));
+    try {
+      for (const args of [
+        ['plan', '--target', 'nowhere'],
+        ['verify', '--target', 'nowhere'],
+        ['destroy', '--target', 'nowhere', '--auto-approve'],
+        ['drift', '--target', 'nowhere'],
+        ['dr', 'drill', '--scenario', 'production-loss', '--target', 'nowhere'],
+      ]) {
+        const r = await runCli(['--state-dir', work, ...args]);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, args.join(' ')).toMatch(/"nowhere"/);
+        expect(r.stderr, args.join(' ')).toMatch(listed);
+        expect(r.stdout, args.join(' ')).toBe('');
+      }
+      // a refused drill is still recorded in the audit trail; nothing else is written
+      expect(readdirSync(work).filter((f) => f !== 'audit')).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('refuses a staged rollout outside a transaction, and an unknown staging', async () => {

@@ -1,25 +1,29 @@
-/** The lab as a deploy target: network namespaces on this host, one FRR + sshd + snmpd per device. */
+/**
+ * The lab as a deploy target: network namespaces on this host, one FRR + sshd + snmpd per device.
+ * The runtime it drives lives in lab/; this file is the target's whole face to the rest.
+ */
 import { readFile } from 'node:fs/promises';
-import type { ApplyOptions, ApplyResult, DeviceDrift, Target, TargetContext } from '../targets/types.js';
-import { verifyTarget } from '../cli/verify-targets.js';
-import { deployLab, openLab, type DeployResult } from './deploy.js';
-import { planLab, renderLabPlan } from './plan.js';
-import { destroyLab } from './destroy.js';
-import { labStatus, renderLabStatus } from './status.js';
-import { readLabTargets } from './targets.js';
-import { readState } from './state.js';
-import { labPaths } from './names.js';
-import { labRenderer, loadLabModel } from './model.js';
-import { labPollerCredentials } from './host/management.js';
-import type { SnmpCredentials } from '../monitors/types.js';
-import { redactSecretValues, SecretStore, withKnownSecrets } from '../lib/secret-refs.js';
-import { readKeyring } from '../lib/ospf-keyring-file.js';
-import { runtimeOf } from './up.js';
-import { DeviceSession } from './ssh.js';
-import { labDriver } from './driver.js';
-import { mapLimit } from '../lib/map-limit.js';
-import { DEFAULT_PLATFORM } from '../drivers/registry.js';
-import { runtimeError } from '../lib/errors.js';
+import type { ApplyOptions, ApplyResult, DeviceDrift, Target, TargetContext } from '../types.js';
+import { deployLab, openLab, type DeployResult } from '../../lab/deploy.js';
+import { planLab, renderLabPlan } from '../../lab/plan.js';
+import { destroyLab } from '../../lab/destroy.js';
+import { labStatus, renderLabStatus } from '../../lab/status.js';
+import { readLabTargets } from '../../lab/targets.js';
+import { readState } from '../../lab/state.js';
+import { labPaths } from '../../lab/names.js';
+import { labRenderer, loadLabModel } from '../../lab/model.js';
+import { labPollerCredentials } from '../../lab/host/management.js';
+import type { SnmpCredentials } from '../../monitors/types.js';
+import { redactSecretValues, SecretStore, withKnownSecrets } from '../../lib/secret-refs.js';
+import { readKeyring } from '../../lib/ospf-keyring-file.js';
+import { runtimeOf } from '../../lab/up.js';
+import { DeviceSession } from '../../lab/ssh.js';
+import { labDriver } from '../../lab/driver.js';
+import { mapLimit } from '../../lib/map-limit.js';
+import { DEFAULT_PLATFORM } from '../../drivers/registry.js';
+import { runtimeError } from '../../lib/errors.js';
+import { verifyLab } from '../../lab/verify.js';
+import { verifyLabRibs } from '../../lab/rib-compare.js';
 
 export function renderDeployResult(r: DeployResult): string {
   const lines = [];
@@ -46,7 +50,6 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 export const target: Target = {
   name: 'lab',
-  description: 'network namespaces on this host (FRR, sshd, snmpd per device)',
 
   async plan(ctx) {
     const p = await planLab(base(ctx));
@@ -86,11 +89,9 @@ export const target: Target = {
   },
 
   async verify(ctx) {
-    // lab/verify-target.ts registers the lab's verify (other modules may extend it there).
-    await import('./verify-target.js');
-    const run = await verifyTarget('lab');
-    if (!run) throw runtimeError('E_TARGET', 'the lab registered no verify target');
-    return run({ inventory: ctx.inventory, topology: ctx.topology, options: ctx.options, stateDir: ctx.stateDir, lab: ctx.instance, compare: ctx.compare });
+    // ping and traceroute from every township; with --compare each device's RIB against FRR's own
+    const opts = { stateDir: ctx.stateDir, inventoryDir: ctx.inventory.dir, lab: ctx.instance };
+    return ctx.compare ? verifyLabRibs(opts) : verifyLab(opts);
   },
 
   async status(ctx) {
