@@ -2,10 +2,7 @@
 // Cytoscape.js, the open faults with acknowledge/assign, the SLO burn rates and the KPI
 // scorecard, all kept current by the daemon's server-sent events. Every string from the daemon goes
 // into the page as text, never as markup.
-// Cytoscape.js (440 kB) is fetched and compiled while the snapshot streams in: a static import would
-// hold the event stream back until the library had loaded (index.html preloads it beside this script).
-const cytoscapeLoaded = import('./cytoscape.mjs').then((m) => m.default);
-let cytoscape;
+import cytoscape from './cytoscape.mjs';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -140,6 +137,7 @@ function drawMap(map) {
   cy?.destroy();
   cy = cytoscape({
     container: $('#map'),
+    elements: elementsNow(),
     style: [
       {
         selector: 'node',
@@ -157,6 +155,7 @@ function drawMap(map) {
       { selector: 'edge', style: { 'line-color': 'data(colour)', width: 'data(width)', 'curve-style': 'haystack' } },
       { selector: 'edge[state = "down"]', style: { 'z-index': 10 } },
     ],
+    layout: { name: 'preset', fit: false },
     zoom,
     pan: { x: box.width / 2, y: box.height / 2 },
     pixelRatio: 1,
@@ -164,9 +163,6 @@ function drawMap(map) {
     hideEdgesOnViewport: map.edges.length > 1000,
     textureOnViewport: map.edges.length > 1000,
   });
-  // added after the constructor: at construction Cytoscape would run a layout over elements the
-  // daemon has placed already (a preset pass over every node, with its position events)
-  cy.add(elementsNow());
   cy.on('tap', 'edge, node', (ev) => {
     const d = ev.target.data();
     if (d.group) {
@@ -366,19 +362,8 @@ function connect() {
     conn.textContent = 'reconnecting…';
     conn.className = 'conn';
   });
-  // Events apply in the order they came, after Cytoscape has loaded: a change that arrives while the
-  // library still compiles waits behind the snapshot instead of finding no map.
-  let applied = cytoscapeLoaded.then((lib) => {
-    cytoscape = lib;
-  });
-  const on = (event, apply) =>
-    es.addEventListener(event, (ev) => {
-      applied = applied.then(() => apply(ev)).catch((err) => console.error(`NOC page: ${event}: ${err?.stack ?? err}`));
-    });
-  es.addEventListener('snapshot', () => {
+  es.addEventListener('snapshot', (ev) => {
     window.noc.snapshotMs = performance.now(); // since navigation start: what the load waited for
-  });
-  on('snapshot', (ev) => {
     const s = JSON.parse(ev.data);
     drawMap(s.map);
     renderFaults(s.faults);
@@ -388,12 +373,12 @@ function connect() {
     // the first frame with the map in it: Cytoscape draws on the next animation frame
     requestAnimationFrame(() => requestAnimationFrame(() => (window.noc.paintedMs = performance.now())));
   });
-  on('links', (ev) => updateLinks(JSON.parse(ev.data)));
-  on('devices', (ev) => updateDevices(JSON.parse(ev.data)));
-  on('groups', (ev) => updateGroups(JSON.parse(ev.data)));
-  on('faults', (ev) => renderFaults(JSON.parse(ev.data)));
-  on('kpi', (ev) => renderKpi(JSON.parse(ev.data)));
-  on('burn', (ev) => renderBurn(JSON.parse(ev.data)));
+  es.addEventListener('links', (ev) => updateLinks(JSON.parse(ev.data)));
+  es.addEventListener('devices', (ev) => updateDevices(JSON.parse(ev.data)));
+  es.addEventListener('groups', (ev) => updateGroups(JSON.parse(ev.data)));
+  es.addEventListener('faults', (ev) => renderFaults(JSON.parse(ev.data)));
+  es.addEventListener('kpi', (ev) => renderKpi(JSON.parse(ev.data)));
+  es.addEventListener('burn', (ev) => renderBurn(JSON.parse(ev.data)));
 }
 
 // What the page knows, for people poking at it from the console and for the browser test.
