@@ -155,7 +155,17 @@ async function testLaunch(c: StepContext): Promise<unknown> {
 /** The source stops taking writes (service stopped): the downtime starts here. */
 async function freeze(c: StepContext): Promise<unknown> {
   const r = await stopService(c.source, c.spec.source);
-  return { ...r, frozen_at: new Date().toISOString() };
+  // Resumed after a kill inside this step with the source already stopped: the killed attempt stopped
+  // it, so the downtime began when the system entered cutting-over (the journal's last such state
+  // event: a resumed run writes none), not now — else a kill would shorten the downtime reported.
+  const resumed = !r.stopped && (c.journal.step(c.id, 'freeze')?.attempts ?? 1) > 1;
+  const began = resumed
+    ? c.journal
+        .events(c.id)
+        .filter((e) => e.kind === 'state' && e.detail === 'cutting-over')
+        .at(-1)?.at
+    : undefined;
+  return { ...r, frozen_at: began ?? new Date().toISOString(), ...(began ? { stopped_by_killed_attempt: true } : {}) };
 }
 
 /** The final delta under freeze, repeated until a dry run finds nothing left. */
@@ -263,7 +273,8 @@ async function switchName(c: StepContext): Promise<unknown> {
   // first, and records a switch the killed attempt made but did not get to write down
   const resumed = (c.journal.step(c.id, 'switch-name')?.attempts ?? 1) > 1;
   const changed = await c.names.set(c.spec.service.name, c.spec.target.host, `cutover ${c.id}`, { resumed });
-  const frozen = c.finishedAt('freeze') ?? c.finishedAt('pg-freeze');
+  const frozenAt = (c.recorded('freeze') as { frozen_at?: string } | undefined)?.frozen_at;
+  const frozen = (frozenAt ? Date.parse(frozenAt) : undefined) ?? c.finishedAt('freeze') ?? c.finishedAt('pg-freeze');
   const downtime = frozen ? (Date.now() - frozen) / 1000 : null;
   if (downtime !== null) c.metrics?.downtime.observe(downtime);
   return { name: c.spec.service.name, address: c.spec.target.host, changed, downtime_seconds: downtime };

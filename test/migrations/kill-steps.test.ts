@@ -190,6 +190,7 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
     let leftover: string[] = [];
     const landed = new Map<string, 'inside' | 'after-done'>();
     const cycles = new Map<string, number>();
+    const killedAt = new Map<string, number>();
     const args = ['--state-dir', state, 'migrate', 'run', '--wave', '1', '--runbook', sc.runbookFile, '--concurrency', '1'];
     for (let runs = 0; landed.size < points.length; runs++) {
       expect(runs, `kills so far: ${JSON.stringify([...landed])}`).toBeLessThan(points.length);
@@ -206,6 +207,7 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
       }
       expect(k, `run ${runs} ended (${exitCode}) before a kill point: ${stderr.slice(-800)}`).toBeDefined();
       const pinned = await pinAndKill(child.pid!, k!);
+      killedAt.set(k!.system, Date.now());
       landed.set(k!.system, pinned.where);
       cycles.set(k!.system, pinned.cycles);
       await exited;
@@ -276,6 +278,9 @@ describe.skipIf(!root)('migrate run: kill -9 inside freeze, final-sync, start-ta
         k.system,
       ).toEqual([]);
       const downtime = (JSON.parse(steps.find((s) => s.step === 'switch-name')!.detail ?? '{}') as { downtime_seconds?: number }).downtime_seconds;
+      // the downtime counts from the first stop of the source, also when the killed attempt made it
+      const switched = Date.parse(steps.find((s) => s.step === 'switch-name')!.finished_at!);
+      if (k.step === 'freeze') expect(downtime! * 1000, k.system).toBeGreaterThan(switched - killedAt.get(k.system)!);
       summary.push(
         `${k.system}: killed ${landed.get(k.system)} ${k.step} (pinned after ${cycles.get(k.system)} stop(s)), ${w.acked.length}/${w.attempts} writes acknowledged, downtime ${downtime?.toFixed(1)} s`,
       );
