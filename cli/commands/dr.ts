@@ -16,7 +16,19 @@ import { readService } from '../../dr/service.js';
 import { renderStatusText, serviceStatus } from '../../dr/status.js';
 import { recoverAbandoned } from '../../dr/journal.js';
 import { serviceDown, serviceUp } from '../../dr/lifecycle.js';
+import { readFileSync } from 'node:fs';
 import { audit } from '../../audit/index.js';
+
+/** What a drill's audit record commits to: the bytes of its stored report (not its path), so the
+ * record proves which report the drill produced; a report that cannot be read is named by its path. */
+function storedReport(file: string | undefined): Buffer | string {
+  if (!file) return '';
+  try {
+    return readFileSync(file);
+  } catch {
+    return file;
+  }
+}
 
 interface DrillCliOptions {
   scenario: string;
@@ -80,8 +92,8 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
         });
         await audit.record(g.stateDir, {
           action: 'dr.drill',
-          objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`],
-          input: files.json,
+          objects: [`lab:${targetInstance(opts.lab)}`, `scenario:${opts.scenario}`],
+          input: storedReport(files.json),
           result: controller.signal.aborted ? 'interrupted' : report.passed ? 'ok' : 'failed',
           detail: { scenario: opts.scenario, class: report.class.id, rto_s: report.rto_s ?? null, writes_lost: report.writes_lost },
         });
@@ -93,8 +105,8 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
         await audit
           .record(g.stateDir, {
             action: 'dr.drill',
-            objects: [`lab:${opts.lab}`, `scenario:${opts.scenario}`],
-            input: stored?.files.json ?? '',
+            objects: [`lab:${targetInstance(opts.lab)}`, `scenario:${opts.scenario}`],
+            input: storedReport(stored?.files.json),
             result: 'failed',
             detail: { scenario: opts.scenario, error: (err as { code?: string }).code ?? 'runtime' },
           })

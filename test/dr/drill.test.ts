@@ -5,6 +5,7 @@
  * nothing is left on the host afterwards. Runs as root (CI); it must not skip.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +107,18 @@ describe('stacks dr drill on the lab', () => {
     const stored = join(stateDir, 'dr', 'reports', `${report.id}`);
     expect(JSON.parse(readFileSync(`${stored}.json`, 'utf8')).passed).toBe(true);
     expect(readFileSync(`${stored}.txt`, 'utf8')).toMatch(/outcome: PASSED/);
+    // the drill is on the audit trail, committing to the bytes of the report it stored
+    const log = JSON.parse((await runCli([...base, '--json', 'audit', 'log', '--action', 'dr.drill'])).stdout) as Array<{
+      objects: string[];
+      result: string;
+      inputHash: string;
+    }>;
+    expect(log.at(-1)).toMatchObject({ objects: [`lab:${LAB}`, 'scenario:production-loss'], result: 'ok' });
+    expect(log.at(-1)!.inputHash).toBe(
+      createHash('sm3')
+        .update(readFileSync(`${stored}.json`))
+        .digest('hex'),
+    );
     expect(await labRestored()).toEqual([]);
     expect(existsSync(join(stateDir, 'dr', LAB, 'service.json'))).toBe(false);
   }, 660_000);
