@@ -23,7 +23,7 @@ import { monitoringPolicy } from './policy.js';
 import { WINDOWS } from './uptime.js';
 import { FIX_WINDOW_MS } from './types.js';
 import type { FaultStore } from './store/store.js';
-import { labPaths } from '../lab/names.js';
+import { DEFAULT_TARGET, isDeployed, loadTarget } from '../targets/registry.js';
 
 export async function storeView(store: FaultStore | undefined, now = Date.now()): Promise<StoreView | undefined> {
   if (!store) return undefined;
@@ -99,9 +99,8 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
     runningConfigs: async () => {
       if (!opts.stateDir || opts.runningConfigsOf === undefined) return undefined;
       const instance = opts.runningConfigsOf;
-      if (!existsSync(labPaths(opts.stateDir, instance).state)) return undefined;
-      // loaded on demand: the lab target pulls in the SSH client and the drivers
-      const { DEFAULT_TARGET, loadTarget } = await import('../targets/registry.js');
+      if (!isDeployed(DEFAULT_TARGET, opts.stateDir, instance)) return undefined;
+      // the target's module (SSH client, drivers) is loaded only now, when there is something to read
       const target = await loadTarget(DEFAULT_TARGET);
       const at = Date.now();
       return { target: target.name, instance, devices: await target.drift({ stateDir: opts.stateDir, inventoryDir: inv.dir, instance }), at };

@@ -4,7 +4,10 @@
  * Nothing outside targets/ names a target (targets/architecture.test.ts checks): commands, help
  * texts, the drill's guard and the daemon's sources ask this file.
  */
+import { existsSync } from 'node:fs';
 import { inputError } from '../lib/errors.js';
+import { labPaths } from '../lab/names.js';
+import { sshStateFile } from './ssh/paths.js';
 import type { Target } from './types.js';
 
 interface Registered {
@@ -14,11 +17,22 @@ interface Registered {
   description: string;
   /** `stacks dr drill` may take its centres down on purpose (they are namespaces on this host). */
   drills?: boolean;
+  /** The file an instance's deploy writes: present means deployed (asked without loading the module). */
+  stateFile: (stateDir: string, instance: string) => string;
 }
 
 const TARGETS: Record<string, Registered> = {
-  lab: { load: () => import('./lab/target.js'), description: 'network namespaces on this host (FRR, sshd, snmpd per device)', drills: true },
-  ssh: { load: () => import('./ssh/target.js'), description: 'routers listed in the inventory (routers.yaml) by management address and platform, over SSH' },
+  lab: {
+    load: () => import('./lab/target.js'),
+    description: 'network namespaces on this host (FRR, sshd, snmpd per device)',
+    drills: true,
+    stateFile: (dir, instance) => labPaths(dir, instance).state,
+  },
+  ssh: {
+    load: () => import('./ssh/target.js'),
+    description: 'routers listed in the inventory (routers.yaml) by management address and platform, over SSH',
+    stateFile: sshStateFile,
+  },
 };
 
 /** Where deploy, destroy, drift, the daemon and a drill act when no `--target` is given. */
@@ -30,6 +44,12 @@ export function targetNames(): string[] {
 
 export function isTarget(name: string): boolean {
   return Object.hasOwn(TARGETS, name);
+}
+
+/** Has an instance of the target been deployed into this state dir? Cheap: the target's module is not loaded. */
+export function isDeployed(name: string, stateDir: string, instance: string): boolean {
+  if (!isTarget(name)) throw unknownTarget(name);
+  return existsSync(TARGETS[name]!.stateFile(stateDir, instance));
 }
 
 /** The targets a drill may fail on purpose. */

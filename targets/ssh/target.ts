@@ -28,6 +28,7 @@ import { summarize, type VerificationCheck } from '../../network/verify/report.j
 import { PRIVATE, writeFileAtomically } from '../../lib/files.js';
 import { ensurePrivateDir } from '../../lib/private-files.js';
 import { inputError } from '../../lib/errors.js';
+import { sshStateDir } from './paths.js';
 import { acquireLock } from '../../lib/lock.js';
 import { mapLimit } from '../../lib/map-limit.js';
 import { loadRouters, type RouterEntry } from './inventory.js';
@@ -60,7 +61,7 @@ const PLATFORMS: Record<string, { render: (t: Topology, device: string, keys: Os
 };
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
-const dirOf = (ctx: TargetContext) => join(ctx.stateDir, 'ssh', ctx.instance);
+const dirOf = (ctx: TargetContext) => sshStateDir(ctx.stateDir, ctx.instance);
 
 async function readSshState(file: string): Promise<SshState> {
   return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as SshState) : { version: 1, devices: {} };
