@@ -12,31 +12,16 @@ import { stringify } from 'yaml';
 import { runCli } from '../support/cli.js';
 import { startDaemon, type Proc } from '../support/processes.js';
 import { metricValue, waitUntil } from '../support/monitor-harness.js';
-import { buildScenario, type Scenario } from './support.js';
+import { buildScenario, readJournalOf, type Scenario } from './support.js';
 import { destroyMigrationLab, migrationLabLeftovers } from './lab-hosts.js';
 import { acquireLock } from '../../lab/lock.js';
-import { Journal } from '../../migrations/journal.js';
+import type { Journal } from '../../migrations/journal.js';
 
 const root = process.getuid?.() === 0;
 const env = { STACKS_SNMP_COMMUNITY: 'daemon-migration-test', STACKS_LOG_LEVEL: 'info' };
 const running: Proc[] = [];
 
-function readJournal<T>(fn: (j: Journal) => T, stateDir = journalState): T | undefined {
-  const j = (() => {
-    try {
-      return new Journal(join(stateDir, 'migrations', 'journal.db'), { readonly: true });
-    } catch {
-      return undefined; // not created yet
-    }
-  })();
-  try {
-    return j && fn(j);
-  } catch {
-    return undefined; // tables not created yet
-  } finally {
-    j?.close();
-  }
-}
+const readJournal = <T>(fn: (j: Journal) => T, stateDir = journalState): T | undefined => readJournalOf(stateDir, fn);
 let journalState = '';
 
 async function daemon(state: string, targets: string, extra: string[] = []): Promise<Proc & { port: number }> {

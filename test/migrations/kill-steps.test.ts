@@ -20,9 +20,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
-import { buildScenario, startWriter, type Scenario } from './support.js';
+import { buildScenario, readJournalOf, startWriter, type Scenario } from './support.js';
 import { destroyMigrationLab, inHost, migrationLabLeftovers } from './lab-hosts.js';
-import { Journal, type StepRow } from '../../migrations/journal.js';
+import type { Journal, StepRow } from '../../migrations/journal.js';
 import { RUNBOOKS } from '../../migrations/lifecycle.js';
 import { stateDirOf } from '../../migrations/runbook.js';
 import type { MigrationPlan } from '../../migrations/plan.js';
@@ -35,19 +35,7 @@ const DELTA_MIB = 24;
 const DELTA_SECONDS = 6;
 let sc: Scenario;
 let state: string;
-const journalFile = () => join(state, 'migrations', 'journal.db');
-
-function readJournal<T>(fn: (j: Journal) => T): T | undefined {
-  if (!existsSync(journalFile())) return undefined;
-  const j = new Journal(journalFile(), { readonly: true });
-  try {
-    return fn(j);
-  } catch {
-    return undefined; // tables not created yet
-  } finally {
-    j.close();
-  }
-}
+const readJournal = <T>(fn: (j: Journal) => T): T | undefined => readJournalOf(state, fn);
 const stepOf = (system: string, step: string): StepRow | undefined => readJournal((j) => j.step(system, step));
 
 interface KillPoint {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { buildScenario, type Scenario } from './support.js';
+import { buildScenario, putThroughName, type Scenario } from './support.js';
 import { destroyMigrationLab, inHost, migrationLabLeftovers } from './lab-hosts.js';
 import { loadPlanningInputs } from '../../migrations/inputs.js';
 import { loadSystemsFile } from '../../migrations/load.js';
@@ -41,18 +41,7 @@ async function planFor(systemsFile: string, ids: string[]): Promise<MigrationPla
 
 const only = (rb: Runbook, ids: string[]): Runbook => ({ ...rb, systems: Object.fromEntries(Object.entries(rb.systems).filter(([k]) => ids.includes(k))) });
 
-/** PUT through the service's name as a client would: a 201 is an acknowledged write. */
-async function put(name: string, port: number, path: string, body: string): Promise<boolean> {
-  const addr = await sc.names.lookup(name).catch(() => undefined);
-  if (!addr) return false;
-  try {
-    const r = await fetch(`http://${addr}:${port}/${path}`, { method: 'PUT', body, signal: AbortSignal.timeout(1500) });
-    await r.arrayBuffer();
-    return r.status === 201;
-  } catch {
-    return false;
-  }
-}
+const put = (name: string, port: number, path: string, body: string) => putThroughName(sc.names, name, port, path, body);
 
 describe.skipIf(!root)('replication, cutover and rollback on real hosts with a real name server', () => {
   beforeAll(async () => {

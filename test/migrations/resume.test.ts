@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
-import { buildScenario, type Scenario } from './support.js';
+import { buildScenario, readJournalOf, type Scenario } from './support.js';
 import { destroyMigrationLab, migrationLabLeftovers, startSshd, stopSshd, waitForPort } from './lab-hosts.js';
-import { Journal } from '../../migrations/journal.js';
+import type { Journal } from '../../migrations/journal.js';
 import { sleep } from '../../lab/shell.js';
 import { acquireLock } from '../../lab/lock.js';
 
@@ -20,19 +19,7 @@ const ID = `mr${process.pid % 10000}`;
 const SYSTEMS = ['agri-stats', 'big-archive', 'civil-hotline', 'drc-portal'];
 let sc: Scenario;
 let state: string;
-const journalFile = () => join(state, 'migrations', 'journal.db');
-
-function readJournal<T>(fn: (j: Journal) => T): T | undefined {
-  if (!existsSync(journalFile())) return undefined;
-  const j = new Journal(journalFile(), { readonly: true });
-  try {
-    return fn(j);
-  } catch {
-    return undefined; // tables not created yet
-  } finally {
-    j.close();
-  }
-}
+const readJournal = <T>(fn: (j: Journal) => T): T | undefined => readJournalOf(state, fn);
 
 describe.skipIf(!root)('migrate run: lock, kill -9 and resume, SSH retries', () => {
   beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { createMigrationLab, inHost, type LabHost, type MigrationLab } from './lab-hosts.js';
 import type { DnsNames } from '../../migrations/names.js';
@@ -18,6 +18,7 @@ import { SshPool, readKnownHosts } from '../../migrations/ssh.js';
 import { startService } from '../../migrations/steps.js';
 import type { Runbook } from '../../migrations/runbook.js';
 import { run } from '../../lab/shell.js';
+import { Journal } from '../../migrations/journal.js';
 
 export interface SampleSystem {
   id: string;
@@ -178,7 +179,7 @@ export async function buildScenario(
 }
 
 /** PUT through the service's name as a client would (resolved on the lab's name server): a 201 is an acknowledged write. */
-async function putThroughName(names: DnsNames, name: string, port: number, path: string, body: string): Promise<boolean> {
+export async function putThroughName(names: DnsNames, name: string, port: number, path: string, body: string): Promise<boolean> {
   const addr = await names.lookup(name).catch(() => undefined);
   if (!addr) return false;
   try {
@@ -209,4 +210,23 @@ export function startWriter(names: DnsNames, name: string, port: number, everyMs
       return { acked, attempts };
     },
   };
+}
+
+/** Read a state dir's migration journal while a run may be writing it: undefined until it exists and has its tables. */
+export function readJournalOf<T>(stateDir: string, fn: (j: Journal) => T): T | undefined {
+  const file = join(stateDir, 'migrations', 'journal.db');
+  if (!existsSync(file)) return undefined;
+  let j: Journal;
+  try {
+    j = new Journal(file, { readonly: true });
+  } catch {
+    return undefined; // the run is still creating it
+  }
+  try {
+    return fn(j);
+  } catch {
+    return undefined; // tables not created yet
+  } finally {
+    j.close();
+  }
 }
