@@ -148,13 +148,17 @@ export async function realize(wiring: Wiring, opts: RealizeOptions = {}): Promis
       } else shaped.set(end.ns, [...(shaped.get(end.ns) ?? []), tbf(end.ifname, v.rateKbit)]);
     }
   }
+  // Links created above are read again, all namespaces in one process (see readLinksOf).
+  const current = create.length > 0 ? await readLinksOf(wiring.namespaces.map((n) => n.ns)) : links;
   await mapLimit(wiring.namespaces, parallel, async (n) => {
-    const now = create.length > 0 ? await readLinks(n.ns) : links.get(n.ns)!;
+    const now = current.get(n.ns)!;
     await ipBatch(namespaceCommands(n, now, heldDown), n.ns);
     await tcBatch(shaped.get(n.ns) ?? [], n.ns);
     const htb = classed.get(n.ns);
     if (htb) await applyQosShaping(n.ns, htb, freshIfs.get(n.ns) ?? new Set());
-    if (n.firstHop || n.lanSwitch) await applyVrrpHost(n.ns, n.firstHop ?? [], await readLinks(n.ns), n.lanSwitch?.ports);
+    // The links as read before this namespace's commands: those change addresses and link state
+    // only, never which links exist, and what VRRP adds on top is idempotent (an extra `up` at most).
+    if (n.firstHop || n.lanSwitch) await applyVrrpHost(n.ns, n.firstHop ?? [], now, n.lanSwitch?.ports);
   });
   return { created: fresh.length };
 }
