@@ -4,6 +4,8 @@
  * every device walked, per scenario): the same findings, word for word, on the lab's default scope
  * of the province in both dialects and families — as rendered, and mutated so that failures do
  * lose traffic (a renderer bug that breaks a failure case must still be caught by the fast path).
+ * The service questions (service-questions.ts) are compared the same way, against every township
+ * and VIP asked over a fresh control plane per scenario.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../inventory/load.js';
@@ -84,6 +86,8 @@ for (const dialect of ['frr', 'vrp'] as const) {
       for (const t of townships()) files = edit(files, t.id, (text) => passive[dialect](text, port(t.id, 'up1')));
       const findings = bothWays(files);
       expect(findings.filter((f) => f.id === 'failure.link').length).toBeGreaterThanOrEqual(townships().length);
+      // the service questions' shortcut (only townships through a device whose table changed) is compared too
+      expect(findings.filter((f) => f.id === 'failure.services').length).toBeGreaterThan(0);
     });
 
     it('both exits originating the default always: losing an upstream loops traffic', () => {

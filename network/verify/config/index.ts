@@ -100,7 +100,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
     const answers = answerFamily(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter, method: opts.failureMethod });
     findings.push(...answers.findings);
     scenarios[net.family] = answers.scenarios;
-    findings.push(...answerServices(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter }).findings);
+    findings.push(...answerServices(topology, net, { failures: opts.failures, scenarioFilter: opts.scenarioFilter, method: opts.failureMethod }).findings);
   }
   findings.push(...exitGuardFindings(topology, configs));
   findings.push(...lanGateways(topology, configs, families).findings);

@@ -54,22 +54,27 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
 
   /** One device's routes covering a VIP in the current scenario; a device whose decisions did not change keeps its intact ones. */
   const intact = new Map<string, DeviceRib>();
+  /** The current scenario's tables of the devices whose decisions may have changed (computed once: the sources' check, then the walks). */
+  const fresh = new Map<string, DeviceRib>();
   let changed: Uint8Array | undefined;
   let inScenario = false;
   const ribOf = (device: string, f: Family, address: string): DeviceRib | undefined => {
     const node = net.nodeOf.get(device);
     if (f !== family || node === undefined || !cp.nodeUp[node]) return undefined;
     const keep = !inScenario || (changed !== undefined && !changed[node]);
-    const known = keep ? intact.get(`${node} ${address}`) : undefined;
+    const known = (keep ? intact : fresh).get(`${node} ${address}`);
     if (known) return known;
+    const rib = tableOf(fw, node, device, address);
+    (keep ? intact : fresh).set(`${node} ${address}`, rib);
+    return rib;
+  };
+  const tableOf = (fw: Forwarding, node: number, device: string, address: string): DeviceRib => {
     const routes: RibRoute[] = [];
     for (const { key, length } of rowsOf.get(address) ?? []) {
       const d = fw.route(node, key, length);
       if (d) routes.push({ prefix: prefixText(family, key.split('/')[0]!, length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) });
     }
-    const rib = { device, family, routes };
-    if (keep) intact.set(`${node} ${address}`, rib);
-    return rib;
+    return { device, family, routes };
   };
 
   // The intact network, noting per VIP which townships' paths run through which device.
@@ -105,6 +110,21 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
     for (const s of failureScenarios(topology, net)) {
       if (opts.scenarioFilter && !opts.scenarioFilter(s.name)) continue;
       scenarios++;
+      if (opts.method === 'straight') {
+        // The reference: a fresh control plane, every township and VIP asked.
+        const cps = new ControlPlane(net);
+        cps.apply(s.scenario);
+        const fws = new Forwarding(cps);
+        const lookup = (device: string, f: Family, address: string) => {
+          const node = net.nodeOf.get(device);
+          return f !== family || node === undefined || !cps.nodeUp[node] ? undefined : tableOf(fws, node, device, address);
+        };
+        const lost = question
+          .ask(lookup, { family, failure: s.name, skip: new Set(s.scenario.nodes.map(id)) })
+          .filter((f) => !brokenIntact.has(`${f.from}|${f.target.address}`));
+        if (lost.length) findings.push(scenarioFinding(family, s.name, lost, ref));
+        continue;
+      }
       // A failure changes the path towards a VIP only where it takes out a device on it or a link at
       // one of them: costs only grow, so a device off every shortest path keeps its choice. The
       // exits are the exception (the default they originate may move), so at one every VIP is asked.
@@ -118,9 +138,19 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
       for (const o of routers) cp.router(o);
       inScenario = true;
       changed = asbrSignature(fw) === baseAsbrs ? changedNodes(cp, keys, routers) : undefined;
+      // A township's walk reads only the tables of the devices it visits (service-reach.ts), so when
+      // every device on its intact paths holds the same routes for the VIP as intact, it walks the
+      // intact paths again and arrives as it did: only townships through a device whose table for
+      // the VIP differs (a failed device has none) are asked. `changed` narrows whose table may differ.
       const sources = new Set<string>();
       for (const a of relevant) {
-        for (const [node, from] of through.get(a)!) if (!changed || changed[node]) for (const f of from) sources.add(f);
+        for (const [node, from] of through.get(a)!) {
+          if (changed && !changed[node]) continue;
+          const device = id(node);
+          const before = intact.get(`${node} ${a}`);
+          if (before && sameRib(before, ribOf(device, family, a))) continue;
+          for (const f of from) sources.add(f);
+        }
       }
       const lost = sources.size
         ? question
@@ -129,11 +159,25 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
         : [];
       if (lost.length) findings.push(scenarioFinding(family, s.name, lost, ref));
       cp.restore();
+      fresh.clear();
       inScenario = false;
     }
     fw.reset();
   }
   return { findings, scenarios };
+}
+
+/** The same routes (what a service walk reads of a table), in the same order. */
+function sameRib(a: DeviceRib, b: DeviceRib | undefined): boolean {
+  if (!b || a.routes.length !== b.routes.length) return false;
+  return a.routes.every((r, i) => {
+    const o = b.routes[i]!;
+    if (r.prefix !== o.prefix || r.protocol !== o.protocol || r.metric !== o.metric || r.nextHops.length !== o.nextHops.length) return false;
+    return r.nextHops.every((h, k) => {
+      const x = o.nextHops[k]!;
+      return h.interface === x.interface && h.via === x.via && h.neighbour === x.neighbour;
+    });
+  });
 }
 
 /** The devices a scenario takes out or cuts an interface of. */
