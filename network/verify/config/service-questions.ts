@@ -143,14 +143,22 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
       // intact paths again and arrives as it did: only townships through a device whose table for
       // the VIP differs (a failed device has none) are asked. `changed` narrows whose table may differ.
       const sources = new Set<string>();
+      const ask = (a: string, node: number, from: Set<string>) => {
+        const before = intact.get(`${node} ${a}`);
+        if (before && sameRib(before, ribOf(id(node), family, a))) return;
+        for (const f of from) sources.add(f);
+      };
+      // the few changed devices looked up in a VIP's index, not the index (up to every device) scanned
+      const changedList: number[] = [];
+      if (changed) for (let node = 0; node < changed.length; node++) if (changed[node]) changedList.push(node);
       for (const a of relevant) {
-        for (const [node, from] of through.get(a)!) {
-          if (changed && !changed[node]) continue;
-          const device = id(node);
-          const before = intact.get(`${node} ${a}`);
-          if (before && sameRib(before, ribOf(device, family, a))) continue;
-          for (const f of from) sources.add(f);
-        }
+        const m = through.get(a)!;
+        if (!changed) for (const [node, from] of m) ask(a, node, from);
+        else
+          for (const node of changedList) {
+            const from = m.get(node);
+            if (from) ask(a, node, from);
+          }
       }
       const lost = sources.size
         ? question
