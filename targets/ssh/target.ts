@@ -28,7 +28,7 @@ import { summarize, type VerificationCheck } from '../../network/verify/report.j
 import { PRIVATE, writeFileAtomically } from '../../lib/files.js';
 import { ensurePrivateDir } from '../../lib/private-files.js';
 import { inputError } from '../../lib/errors.js';
-import { sshStateDir } from './paths.js';
+import { sshStateDir, sshStateFile } from './paths.js';
 import { acquireLock } from '../../lib/lock.js';
 import { mapLimit } from '../../lib/map-limit.js';
 import { loadRouters, type RouterEntry } from './inventory.js';
@@ -93,7 +93,7 @@ async function openTarget(ctx: TargetContext): Promise<Opened> {
   const dir = dirOf(ctx);
   const keys = readKeyring(ctx.stateDir);
   const rendered = new Map(routers.map((r) => [r.device, PLATFORMS[r.platform]!.render(topology, r.device, keys)]));
-  return { topology, routers, file, dir, state: await readSshState(join(dir, 'state.json')), rendered };
+  return { topology, routers, file, dir, state: await readSshState(sshStateFile(ctx.stateDir, ctx.instance)), rendered };
 }
 
 /** What apply pushes: every rendered config resolved (values in) and, where it will be pushed, gated by its platform's parser. */
@@ -245,7 +245,7 @@ export const target: Target = {
       const save = (fn: (s: SshState) => void) => {
         fn(o.state);
         const text = JSON.stringify(o.state, null, 2) + '\n';
-        chain = chain.then(() => writeFileAtomically(join(o.dir, 'state.json'), text, PRIVATE));
+        chain = chain.then(() => writeFileAtomically(sshStateFile(ctx.stateDir, ctx.instance), text, PRIVATE));
         return chain;
       };
       const outcomes = await mapLimit(o.routers, opts.parallel ?? 4, (r) => pushRouter(o, ctx, r, opts, x, save));
