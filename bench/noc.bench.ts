@@ -17,9 +17,13 @@ import { loadInventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { targetsFromTopology } from '../monitors/targets.js';
 import { MonitorDaemon } from '../monitors/daemon.js';
+import { daemonPolicy } from '../monitors/daemon-policy.js';
 import { SqliteFaultStore } from '../monitors/store/sqlite.js';
 import { SimAgent } from './support/sim-agent.js';
 import { launchChromium } from './support/chromium.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const COMMUNITY = 'bench-community';
 const TOKEN = 'bench-noc-token-0123456789';
@@ -47,7 +51,9 @@ async function main(): Promise<void> {
     store,
     logger: pino({ level: 'warn' }),
     intervalMs: 3_600_000,
-    debounce: { openAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0 },
     session: { timeoutMs: 500, retries: 0 },
     http: { host: '127.0.0.1', port: 0 },
     traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] },

@@ -16,6 +16,8 @@ import { createServer } from 'node:net';
 import { stringify } from 'yaml';
 import { pino } from 'pino';
 import { MonitorDaemon } from '../monitors/daemon.js';
+import { daemonPolicy } from '../monitors/daemon-policy.js';
+import { loadInventory } from '../inventory/load.js';
 import { SqliteFaultStore } from '../monitors/store/sqlite.js';
 import type { FaultStore } from '../monitors/store/store.js';
 import type { PollTarget } from '../monitors/types.js';
@@ -23,6 +25,9 @@ import { POLLED_COLUMNS, OID } from '../monitors/snmp/oids.js';
 import { bulkWalk, openSession, DEFAULT_SESSION_SETTINGS } from '../monitors/snmp/session.js';
 import { SimAgent } from './support/sim-agent.js';
 import { simAddress } from './support/sim-agents-host.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const COMMUNITY = 'bench-community';
 const QUICK = process.env.STACKS_BENCH_QUICK === '1';
@@ -87,7 +92,9 @@ async function compareWithExporter(): Promise<void> {
     store,
     logger: pino({ level: 'silent' }),
     intervalMs: 3_600_000,
-    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     processMetrics: false,
     session: { timeoutMs: 2000, retries: 1 },
   });
@@ -249,7 +256,9 @@ async function trapLatency(): Promise<void> {
     store,
     logger: pino({ level: 'silent' }),
     intervalMs: 3_600_000,
-    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     processMetrics: false,
     traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] },
   });

@@ -14,9 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { MonitorDaemon } from '../monitors/daemon.js';
+import { daemonPolicy } from '../monitors/daemon-policy.js';
+import { loadInventory } from '../inventory/load.js';
 import { SqliteFaultStore } from '../monitors/store/sqlite.js';
 import { SimAgent } from './support/sim-agent.js';
 import { freePort } from './support/ports.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const COMMUNITY = 'bench-community';
 const DEVICE_ADDRESS = '127.83.0.1';
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
     store,
     logger: pino({ level: 'silent' }),
     intervalMs: 3_600_000,
-    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     processMetrics: false,
     traps: { address: '127.0.0.1', port, credentials: [{ version: 'v2c', community: COMMUNITY }] },
   });

@@ -9,22 +9,13 @@ import type { Receiver, Session } from 'net-snmp';
 import { DaemonMetrics } from './metrics.js';
 import { startHttp } from './http.js';
 import { analyseSample } from './device-state.js';
-import { DEFAULT_DEBOUNCE, FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
+import { FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
 import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
 import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
 import { probe } from './probes.js';
 import { kernelUdpDrops } from './snmp/udp-drops.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
-import {
-  FIX_WINDOW_MS,
-  OUTAGE_KINDS,
-  type DeviceSample,
-  type Fault,
-  type PlatformTarget,
-  type PollOutcome,
-  type PollTarget,
-  type SnmpCredentials,
-} from './types.js';
+import { OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
 import type { FaultStore } from './store/store.js';
 import { alertObjects, type WebhookPayload } from './alert-webhook.js';
 import { commitFaultAction } from './faults/actions.js';
@@ -42,14 +33,14 @@ export interface DaemonOptions {
   intervalMs: number;
   probeIntervalMs?: number;
   session?: Partial<SessionSettings>;
-  /** Debounce, flap thresholds and auto-resolving kinds (the inventory's fault policy); unset fields take the defaults. */
-  debounce: Partial<DebounceSettings>;
+  /** Debounce, flap thresholds and auto-resolving kinds: the inventory's fault policy (monitors/policy.ts). */
+  debounce: DebounceSettings;
   /** How often the daemon extends its watch span (time after the last heartbeat is unknown). */
   heartbeatMs?: number;
   /** Indicator 13's fix window (plan-indicators.json). */
-  fixWindowMs?: number;
-  /** Upper bounds (s) of the fault-duration histogram (province.yaml monitoring; absent: its documented default). */
-  faultDurationBuckets?: readonly number[];
+  fixWindowMs: number;
+  /** Upper bounds (s) of the fault-duration histogram (province.yaml monitoring). */
+  faultDurationBuckets: readonly number[];
   /** Polls in flight at once. */
   concurrency?: number;
   http?: { host: string; port: number };
@@ -112,7 +103,8 @@ export class MonitorDaemon {
   constructor(private readonly opts: DaemonOptions) {
     this.metrics = new DaemonMetrics({
       processMetrics: opts.processMetrics,
-      ...(opts.faultDurationBuckets ? { faultDurationBuckets: opts.faultDurationBuckets } : {}),
+      faultDurationBuckets: opts.faultDurationBuckets,
+      fixWindowMs: opts.fixWindowMs,
     });
     this.session = { ...DEFAULT_SESSION_SETTINGS, ...opts.session };
     const now = Date.now();
@@ -129,7 +121,7 @@ export class MonitorDaemon {
   }
 
   private get fixWindowMs(): number {
-    return this.opts.fixWindowMs ?? FIX_WINDOW_MS;
+    return this.opts.fixWindowMs;
   }
 
   get httpPort(): number | undefined {
@@ -142,7 +134,7 @@ export class MonitorDaemon {
     this.watchSpan = await store.beginWatch(Date.now());
     const stillOpen = await store.activeFaults();
     for (const f of await store.listFaults({ openOnly: true })) this.open.set(f.id, f);
-    this.tracker = new FaultTracker({ ...DEFAULT_DEBOUNCE, ...this.opts.debounce }, stillOpen);
+    this.tracker = new FaultTracker(this.opts.debounce, stillOpen);
     const objects = [
       ...this.opts.targets.map((t) => ({ object: `device:${t.device}`, type: 'device' })),
       ...[...new Set(this.opts.targets.flatMap((t) => Object.values(t.interfaces ?? {}).map((b) => b.link)))].map((l) => ({

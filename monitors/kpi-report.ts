@@ -21,7 +21,6 @@ import { INDICATORS } from './indicators/registry.js';
 import type { IndicatorInputs, InputName, StoreView } from './indicators/define.js';
 import { monitoringPolicy } from './policy.js';
 import { WINDOWS } from './uptime.js';
-import { FIX_WINDOW_MS } from './types.js';
 import type { FaultStore } from './store/store.js';
 import { DEFAULT_TARGET, isDeployed, loadTarget } from '../targets/registry.js';
 
@@ -48,10 +47,16 @@ export async function planIndicators(inv: Inventory): Promise<PlanIndicator[]> {
   return doc.indicators;
 }
 
-/** Indicator 13's fix window from the plan's data ("within 3 hours"). */
-export function fixWindowMs(plan: readonly PlanIndicator[]): number {
+/** Indicator 13's fix window from the plan's data ("within 3 hours"); `file` is where the plan came from. */
+export function fixWindowMs(plan: readonly PlanIndicator[], file: string): number {
   const hours = plan.find((p) => p.id === 13)?.fix_window_hours;
-  return typeof hours === 'number' && hours > 0 ? hours * 3_600_000 : FIX_WINDOW_MS;
+  if (typeof hours === 'number' && hours > 0) return hours * 3_600_000;
+  throw inputError(
+    'E_SCHEMA',
+    file,
+    'indicators[id=13].fix_window_hours',
+    'is missing or not a positive number of hours (indicator 13 counts the faults fixed within it)',
+  );
 }
 
 const mtime = (file: string | undefined) => (file && existsSync(file) ? statSync(file).mtimeMs : null);
@@ -107,7 +112,7 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
     },
     policy: async () => monitoringPolicy(inv.province.monitoring),
     securityWindowMs: async () => opts.securityWindowMs,
-    fixWindowMs: async () => fixWindowMs(plan),
+    fixWindowMs: async () => fixWindowMs(plan, inv.paths.plan_indicators!),
     now: async () => now,
   };
   const load = <K extends InputName>(k: K) => {

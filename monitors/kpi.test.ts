@@ -74,7 +74,7 @@ describe('kpi', () => {
     expect(capacity.compute({ topology: topo })).toMatchObject({ status: 'ok', numerator: 2, denominator: 3, detail: { short_sites: ['k'] } });
   });
   it('store-based indicators say why they have no value', () => {
-    const policy = monitoringPolicy(undefined);
+    const policy = monitoringPolicy();
     const empty = (now: number): StoreView => ({ objects: [], faults: [], spans: [], now });
     expect(platformUptime.compute({ store: undefined, policy }).status).toBe('unavailable');
     expect(platformUptime.compute({ store: empty(0), policy }).status).toBe('no-data');
@@ -136,7 +136,7 @@ describe('kpi', () => {
       spans: [{ id: 1, from: now - 10 * H, to: now }],
       now,
     };
-    const c = platformUptime.compute({ store, policy: monitoringPolicy(undefined) });
+    const c = platformUptime.compute({ store, policy: monitoringPolicy() });
     expect(c).toMatchObject({ status: 'ok', value: 1, claim: false, basis: 'live' });
     const row = kpiRow({ id: 9, name_zh: '政务云平台可靠性', name_en: 'Gov cloud reliability', definition: '', target_2023: '95%', target_2025: '99%' }, c);
     expect([row.value, row.meets_2023, row.meets_2025, row.claimed]).toEqual([1, null, null, false]);

@@ -3,8 +3,6 @@
  * with monitors/codegen/rules.ts: the SLO recording rules and alerts read exactly these series.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { monitoringPolicy } from './policy.js';
-import { FIX_WINDOW_MS } from './types.js';
 
 export class DaemonMetrics {
   readonly registry = new Registry();
@@ -67,12 +65,8 @@ export class DaemonMetrics {
   });
   /** Its buckets are the inventory's (province.yaml `monitoring.faults.duration_buckets_s`). */
   readonly faultDuration: Histogram<'kind'>;
-  readonly faultsClosed = new Counter({
-    name: 'stacks_faults_closed_total',
-    help: `Resolved faults; in_time="true" when resolved within ${FIX_WINDOW_MS / 3_600_000} h of opening`,
-    labelNames: ['kind', 'in_time'],
-    registers: [this.registry],
-  });
+  /** in_time is against indicator 13's fix window (plan-indicators.json). */
+  readonly faultsClosed: Counter<'kind' | 'in_time'>;
   readonly faultsOpened = new Counter({ name: 'stacks_faults_opened_total', help: 'Faults opened', labelNames: ['kind'], registers: [this.registry] });
   readonly uptime = new TextGauge('stacks_uptime_ratio', 'Availability from the fault store over a rolling window', ['type', 'object', 'window']);
   readonly uptimeCoverage = new TextGauge(
@@ -111,12 +105,18 @@ export class DaemonMetrics {
   });
   readonly storeErrors = new Counter({ name: 'stacks_store_errors_total', help: 'Fault-store writes that failed (retried)', registers: [this.registry] });
 
-  constructor(opts: { processMetrics?: boolean; faultDurationBuckets?: readonly number[] } = {}) {
+  constructor(opts: { processMetrics?: boolean; faultDurationBuckets: readonly number[]; fixWindowMs: number }) {
+    this.faultsClosed = new Counter({
+      name: 'stacks_faults_closed_total',
+      help: `Resolved faults; in_time="true" when resolved within ${opts.fixWindowMs / 3_600_000} h of opening`,
+      labelNames: ['kind', 'in_time'],
+      registers: [this.registry],
+    });
     this.faultDuration = new Histogram({
       name: 'stacks_fault_duration_seconds',
       help: 'Duration of closed faults',
       labelNames: ['kind'],
-      buckets: [...(opts.faultDurationBuckets ?? monitoringPolicy(undefined).faultDurationBuckets)],
+      buckets: [...opts.faultDurationBuckets],
       registers: [this.registry],
     });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stacks_daemon_' });

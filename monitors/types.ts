@@ -117,6 +117,3 @@ export interface Fault {
   durationMs: number | null;
   detail: string | null;
 }
-
-/** "Fixed in time" (Table 1, indicator 13): resolved within 3 hours (see the inventory's fault policy). */
-export const FIX_WINDOW_MS = 3 * 3600 * 1000;

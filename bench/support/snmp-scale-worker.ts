@@ -8,8 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import type { PollTarget } from '../../monitors/types.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 async function pollCount(d: MonitorDaemon): Promise<number> {
   const m = await d.metrics.polls.get();
@@ -32,7 +37,9 @@ async function main(): Promise<void> {
     logger: pino({ level: 'silent' }),
     intervalMs: Number(intervalMs),
     session: { timeoutMs: 3000, retries: 1 },
-    debounce: { openAfterMs: 0, closeAfterMs: 30_000 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 30_000 },
     http: { host: '127.0.0.1', port: 0 },
     concurrency: 64,
   });

@@ -15,8 +15,9 @@ import { inputError } from '../../lib/errors.js';
 import { loadInventory } from '../../inventory/load.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
 import { openFaultStore } from '../../monitors/store/open.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
-import { fixWindowMs, kpiReport, planIndicators } from '../../monitors/kpi-report.js';
+import { kpiReport, planIndicators } from '../../monitors/kpi-report.js';
 import { monitoringFigures } from '../../monitors/codegen/figures.js';
 import type { LifecycleAction } from '../../monitors/faults/lifecycle.js';
 import type { ActResult } from '../../monitors/store/store.js';
@@ -141,9 +142,10 @@ export const daemonCommand: CommandModule = {
         throw inputError('E_USAGE', '(command line)', '--migrate-wave', `the plan has no wave ${migration.wave} (waves 1–${migration.plan.waves.length})`);
       // The fault policy (debounce, flaps, auto-resolving kinds) and the fix window are the inventory's.
       const inv = await loadInventory(g.inventory);
+      const counting = await daemonPolicy(inv);
       const policy = monitoringPolicy(inv.province.monitoring);
       const debounce = {
-        ...policy.debounce,
+        ...counting.debounce,
         ...(opts.openAfter !== undefined ? { openAfterMs: positive(opts.openAfter, '--open-after', true) * 1000 } : {}),
         ...(opts.closeAfter !== undefined ? { closeAfterMs: positive(opts.closeAfter, '--close-after', true) * 1000 } : {}),
       };
@@ -162,8 +164,8 @@ export const daemonCommand: CommandModule = {
         session: { timeoutMs: positive(opts.timeout, '--timeout'), retries: positive(opts.retries, '--retries', true) },
         debounce,
         webhookToken: webhookToken(opts.webhookTokenFile ?? join(g.stateDir, 'monitoring', 'webhook.token')),
-        fixWindowMs: fixWindowMs(plan),
-        faultDurationBuckets: policy.faultDurationBuckets,
+        fixWindowMs: counting.fixWindowMs,
+        faultDurationBuckets: counting.faultDurationBuckets,
         ...(opts.noc
           ? {
               noc: {

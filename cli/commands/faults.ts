@@ -9,13 +9,14 @@ import type { CommandModule } from '../context.js';
 import { emit, type GlobalOptions } from '../context.js';
 import { inputError, runtimeError, StacksError } from '../../lib/errors.js';
 import { openExistingStore, withStoreOption } from './monitoring-options.js';
-import { FIX_WINDOW_MS, type Fault } from '../../monitors/types.js';
+import type { Fault } from '../../monitors/types.js';
 import type { FaultStore } from '../../monitors/store/store.js';
 import { audit } from '../../audit/index.js';
 import { commitFaultAction } from '../../monitors/faults/actions.js';
 import type { JournalLine, LifecycleAction } from '../../monitors/faults/lifecycle.js';
 import { loadInventory } from '../../inventory/load.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
+import { fixWindowMs, planIndicators } from '../../monitors/kpi-report.js';
 
 const iso = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const dur = (ms: number | null) => {
@@ -25,12 +26,18 @@ const dur = (ms: number | null) => {
 };
 
 /** Indicator 13's view of one fault: fixed in time, late, or still pending. */
-function inTime(f: Fault, now: number): string {
-  if (f.resolvedAt === null) return now - f.openedAt > FIX_WINDOW_MS ? 'late' : 'pending';
-  return f.resolvedAt - f.openedAt <= FIX_WINDOW_MS ? 'yes' : 'no';
+function inTime(f: Fault, now: number, windowMs: number): string {
+  if (f.resolvedAt === null) return now - f.openedAt > windowMs ? 'late' : 'pending';
+  return f.resolvedAt - f.openedAt <= windowMs ? 'yes' : 'no';
 }
 
-function renderFaults(faults: Fault[], now: number): string {
+/** Indicator 13's fix window, from the inventory's plan indicators (never a figure in code). */
+async function fixWindowOf(g: GlobalOptions): Promise<number> {
+  const inv = await loadInventory(g.inventory);
+  return fixWindowMs(await planIndicators(inv), inv.paths.plan_indicators!);
+}
+
+function renderFaults(faults: Fault[], now: number, windowMs: number): string {
   if (!faults.length) return 'no faults\n';
   const rows = faults.map((f) => [
     String(f.id),
@@ -39,7 +46,7 @@ function renderFaults(faults: Fault[], now: number): string {
     f.object,
     iso(f.openedAt),
     f.clearedAt === null ? `${dur(now - f.openedAt)} so far` : dur(f.durationMs),
-    inTime(f, now),
+    inTime(f, now, windowMs),
     f.assignedTo ?? f.acknowledgedBy ?? '',
   ]);
   const header = ['id', 'state', 'kind', 'object', 'opened', 'outage', 'fixed in 3h', 'owner'];
@@ -56,7 +63,7 @@ function renderFaults(faults: Fault[], now: number): string {
   );
 }
 
-function renderShow(f: Fault, journal: JournalLine[], now: number): string {
+function renderShow(f: Fault, journal: JournalLine[], now: number, windowMs: number): string {
   const lines = [
     `fault ${f.id}: ${f.kind} on ${f.object} — ${f.state}${f.flapping ? ' (flapping)' : ''}`,
     `  opened      ${iso(f.openedAt)}${f.detail ? `  (${f.detail})` : ''}`,
@@ -65,7 +72,7 @@ function renderShow(f: Fault, journal: JournalLine[], now: number): string {
     `  assigned    ${f.assignedTo ? `${f.assignedTo} (by ${f.assignedBy} at ${iso(f.assignedAt)})` : '—'}`,
     `  resolved    ${f.resolvedBy ? `${f.resolvedBy} at ${iso(f.resolvedAt)} [${f.cause ?? 'no cause'}] ${f.resolution ?? ''}` : '—'}`,
     `  closed      ${f.closedBy ? `${f.closedBy} at ${iso(f.closedAt)}` : '—'}`,
-    `  fixed in 3h ${inTime(f, now)}`,
+    `  fixed in ${windowMs / 3_600_000}h ${inTime(f, now, windowMs)}`,
     'journal:',
     ...journal.map((j) => `  ${iso(j.at)}  ${j.actor.padEnd(14)} ${j.action}${j.text ? `  ${j.text}` : ''}`),
   ];
@@ -129,20 +136,22 @@ export const faultsCommand: CommandModule = {
       const days = Number(opts.days);
       if (!Number.isFinite(days) || days < 0) throw inputError('E_USAGE', '(command line)', '--days', `"${opts.days}" is not a number of days`);
       const now = Date.now();
+      const windowMs = await fixWindowOf(g);
       const list = (await withStore(g, opts.postgres, (s) => s.listFaults({ since: now - days * 86_400_000, openOnly: opts.open }))) ?? [];
-      emit(g, list, () => renderFaults(list, now));
+      emit(g, list, () => renderFaults(list, now, windowMs));
     });
 
     withStoreOption(faults.command('show <id>').description('one fault with its whole journal (who did what, when)')).action(
       async (idText: string, opts: { postgres?: string }) => {
         const g = globals();
         const id = faultId(idText);
+        const windowMs = await fixWindowOf(g);
         const found = await withStore(g, opts.postgres, async (s) => {
           const f = await s.fault(id);
           return f ? { fault: f, journal: await s.journal(id) } : undefined;
         });
         if (!found) throw inputError('E_NO_FAULT', '(fault store)', `faults[${id}]`, `no fault ${id}`, 'see `stacks faults` for ids');
-        emit(g, found, () => renderShow(found.fault, found.journal, Date.now()));
+        emit(g, found, () => renderShow(found.fault, found.journal, Date.now(), windowMs));
       },
     );
 
@@ -160,6 +169,7 @@ export const faultsCommand: CommandModule = {
         const args = rest.filter((r): r is string | string[] => typeof r === 'string' || Array.isArray(r)).flat();
         const action = build(faultId(idText), Date.now(), opts.operator ?? process.env.STACKS_OPERATOR ?? osUser(), args, opts);
         const causes = action.action === 'resolve' ? monitoringPolicy((await loadInventory(g.inventory)).province.monitoring).causes : [];
+        const windowMs = await fixWindowOf(g);
         const result = await withStore(g, opts.postgres, (s) => commitFaultAction(s, action, causes));
         if (!result || (!result.ok && result.reason === 'no-fault'))
           throw inputError('E_NO_FAULT', '(fault store)', `faults[${action.id}]`, `no fault ${action.id}`, 'see `stacks faults` for ids');
@@ -178,7 +188,7 @@ export const faultsCommand: CommandModule = {
           result: 'ok',
           detail: { by: action.by, kind: result.fault.kind },
         });
-        emit(g, result.fault, () => renderFaults([result.fault], Date.now()));
+        emit(g, result.fault, () => renderFaults([result.fault], Date.now(), windowMs));
       });
     };
     acting('ack <id>', 'acknowledge a fault (the first acknowledgement is kept)', (id, at, by) => ({ action: 'ack', id, at, by }));

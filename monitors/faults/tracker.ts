@@ -39,14 +39,6 @@ export interface DebounceSettings {
   autoResolveKinds?: readonly FaultKind[];
 }
 
-/** Defaults when the inventory says nothing: province.yaml `monitoring.faults` documents the real ones. */
-export const DEFAULT_DEBOUNCE: DebounceSettings = {
-  openAfterMs: 10_000,
-  closeAfterMs: 30_000,
-  flap: { changes: 6, withinMs: 10 * 60_000 },
-  autoResolveKinds: ['device-unreachable', 'link-down', 'platform-down'],
-};
-
 export type FaultEvent =
   | { type: 'open'; object: string; kind: FaultKind; at: number; detail?: string; flapping?: boolean }
   | { type: 'flapping'; object: string; kind: FaultKind; at: number }
@@ -76,7 +68,7 @@ export class FaultTracker {
 
   /** `alreadyOpen`: faults the store holds open (after a restart they stay open, not re-opened). */
   constructor(
-    private readonly settings: DebounceSettings = DEFAULT_DEBOUNCE,
+    private readonly settings: DebounceSettings,
     alreadyOpen: ReadonlyArray<{ object: string; kind: FaultKind; openedAt: number; flapping?: boolean }> = [],
   ) {
     for (const f of alreadyOpen) {

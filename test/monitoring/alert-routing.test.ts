@@ -13,12 +13,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import { renderAlertmanagerConfig } from '../../monitors/codegen/alertmanager.js';
 import { capturedLogger, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { httpReady, startProcess, type Proc } from '../support/processes.js';
 import type { PollTarget } from '../../monitors/types.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const dir = mkdtempSync(join(tmpdir(), 'stacks-am-'));
 const TOKEN = 'test-token-0123456789abcdef';
@@ -50,7 +55,9 @@ beforeAll(async () => {
     logger: capturedLogger().logger,
     intervalMs: 3_600_000,
     session: { timeoutMs: 200, retries: 0 },
-    debounce: { openAfterMs: 3_600_000 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
     webhookToken: TOKEN,
     processMetrics: false,

@@ -11,8 +11,13 @@ import { startNsLab, sinkAddress, sweep, type NsLab } from '../support/snmp-netn
 import { capturedLogger, metricValue, scrape, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import type { PollTarget, SnmpCredentials } from '../../monitors/types.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const creds = { user: 'noc', authKey: 'auth-Secret-7731', privKey: 'priv-Secret-9924', community: 'comm-Secret-5518' };
 const v3: SnmpCredentials = { version: 'v3', user: creds.user, authProtocol: 'sha', authKey: creds.authKey, privProtocol: 'aes', privKey: creds.privKey };
@@ -52,7 +57,9 @@ beforeAll(async () => {
     logger: log.logger,
     intervalMs: 3000,
     session: { timeoutMs: 500, retries: 0 },
-    debounce: { openAfterMs: 0, closeAfterMs: 1000 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 1000 },
     http: { host: '127.0.0.1', port: 0 },
     traps: { address: sinkAddress(1), port: trapPort, credentials: [v3] },
     uptimeRefreshMs: 1000,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../../inventory/load.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
-import { monitoringPolicy } from '../../monitors/policy.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import { StacksError } from '../../lib/errors.js';
 import { copyInventory, type InventoryCopy } from '../support/inventory.js';
@@ -36,9 +36,8 @@ async function exportedBounds(dir: string): Promise<string[]> {
       store,
       logger: capturedLogger().logger,
       intervalMs: 60_000,
-      debounce: {},
       processMetrics: false,
-      faultDurationBuckets: monitoringPolicy(inv.province.monitoring).faultDurationBuckets,
+      ...(await daemonPolicy(inv)),
     });
     daemon.metrics.faultDuration.observe({ kind: 'link-down' }, 42);
     const text = (await daemon.metrics.exposition.metrics()).toString('utf8');

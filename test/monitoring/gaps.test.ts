@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import { FaultTracker } from '../../monitors/faults/tracker.js';
 import { availability } from '../../monitors/uptime.js';
@@ -20,6 +22,9 @@ import fixedInTime from '../../monitors/indicators/i13-fixed-in-time.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
 import { capturedLogger, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const dir = mkdtempSync(join(tmpdir(), 'stacks-gaps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +51,9 @@ describe('gaps', () => {
         probeIntervalMs: 100,
         heartbeatMs: 100,
         uptimeRefreshMs: 100,
-        debounce: { openAfterMs: 0, closeAfterMs: 0 },
+        ...counting,
+
+        debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
         processMetrics: false,
       });
       await d.start();
@@ -86,7 +93,7 @@ describe('gaps', () => {
       expect(coverage).toBeGreaterThan(0);
       expect(coverage).toBeLessThan(0.001);
       // indicator 9 reports the coverage and does not claim the target over a window it did not watch
-      const c = platformUptime.compute({ store: await storeView(store, now), policy: monitoringPolicy(undefined) });
+      const c = platformUptime.compute({ store: await storeView(store, now), policy: monitoringPolicy() });
       expect(c).toMatchObject({ status: 'ok', value: 1, claim: false });
       await daemon.stop();
       await store.close();
@@ -99,7 +106,7 @@ describe('gaps', () => {
 describe('flaps', () => {
   it('50 flaps in 5 minutes are one flapping fault in the store, and indicator 13 does not move', async () => {
     const store = new SqliteFaultStore(join(dir, 'flap.sqlite'));
-    const policy = monitoringPolicy(undefined);
+    const policy = monitoringPolicy();
     const t0 = Date.now() - 3_600_000;
     // history: one real outage, fixed in 20 minutes
     const tracker = new FaultTracker(policy.debounce);

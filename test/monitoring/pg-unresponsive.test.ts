@@ -11,11 +11,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { PostgresFaultStore } from '../../monitors/store/postgres.js';
 import { SimAgent } from '../../bench/support/sim-agent.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 import { metricValue, waitUntil } from '../support/monitor-harness.js';
 import { runCli } from '../support/cli.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const COMMUNITY = 'pg-test-community';
 let pgc: PgCluster;
@@ -56,7 +61,9 @@ beforeAll(async () => {
     store,
     logger: pino({ level: 'silent' }),
     intervalMs: 500,
-    debounce: { openAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0 },
     session: { timeoutMs: 300, retries: 0 },
   });
   await daemon.start();

@@ -5,10 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import { probe } from '../../monitors/probes.js';
 import { capturedLogger, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const dir = mkdtempSync(join(tmpdir(), 'stacks-probe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +51,9 @@ describe('platform probes', () => {
       logger: capturedLogger().logger,
       intervalMs: 60_000,
       probeIntervalMs: 200,
-      debounce: { openAfterMs: 0, closeAfterMs: 0 },
+      ...counting,
+
+      debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
       uptimeRefreshMs: 200,
       processMetrics: false,
     });

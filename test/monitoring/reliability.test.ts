@@ -11,10 +11,15 @@ import { join } from 'node:path';
 import snmp from 'net-snmp';
 import { SimAgent } from '../../bench/support/sim-agent.js';
 import { MonitorDaemon } from '../../monitors/daemon.js';
+import { daemonPolicy } from '../../monitors/daemon-policy.js';
+import { loadInventory } from '../../inventory/load.js';
 import { SqliteFaultStore } from '../../monitors/store/sqlite.js';
 import type { PollTarget, SnmpCredentials } from '../../monitors/types.js';
 import { capturedLogger, metricValue, scrape, waitUntil } from '../support/monitor-harness.js';
 import { freePort } from '../support/pg-cluster.js';
+
+/** The embedded inventory's counting rules, as `stacks daemon` passes them. */
+const counting = await daemonPolicy(await loadInventory());
 
 const community = 'rel-Community-4471';
 const v2c: SnmpCredentials = { version: 'v2c', community };
@@ -35,7 +40,9 @@ async function daemonFor(targets: PollTarget[], extra: Partial<ConstructorParame
     logger: log.logger,
     intervalMs: 3_600_000,
     session: { timeoutMs: 300, retries: 0 },
-    debounce: { openAfterMs: 0, closeAfterMs: 0 },
+    ...counting,
+
+    debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     http: { host: '127.0.0.1', port: 0 },
     processMetrics: false,
     ...extra,

@@ -12,9 +12,9 @@ import { PostgresFaultStore } from '../../monitors/store/postgres.js';
 import type { FaultStore } from '../../monitors/store/store.js';
 import type { FaultEvent } from '../../monitors/faults/tracker.js';
 import type { LifecycleAction } from '../../monitors/faults/lifecycle.js';
-import { DEFAULT_POLICY_FILE } from '../../monitors/policy.js';
+import { monitoringPolicy } from '../../monitors/policy.js';
 
-const CAUSES = DEFAULT_POLICY_FILE.faults.causes;
+const CAUSES = monitoringPolicy().causes;
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 
 let pgCluster: PgCluster | undefined;
