@@ -3,9 +3,9 @@
  * every township reaches every service VIP of its city cloud and of the provincial cloud
  * (`reach.services`), and still does after every single link, device or exit-upstream failure
  * (`failure.services`). The routing tables are the ones computed from the rendered configs
- * (spf.ts, forwarding.ts), handed to service-reach.ts as RIBs (ribs.ts's rows) of the prefixes that
- * cover a VIP — all a longest-prefix match for a VIP can pick — and computed only for the devices a
- * path reaches.
+ * (spf.ts, forwarding.ts), handed to service-reach.ts as RIBs (ribs.ts's rows) holding a device's
+ * longest-prefix match for the VIP — the one row of its table a walk reads — and computed only for
+ * the devices a path reaches (the straight reference hands in every row that covers the VIP).
  *
  * A failure re-asks only the townships whose base paths run through a device whose decision may
  * have changed (questions.ts's changedNodes: a label or a neighbour's changed, or its interfaces
@@ -16,7 +16,7 @@ import type { Family, Topology } from '../../types.js';
 import type { FamilyNet } from './adjacency.js';
 import { hexOrUndefined, prefixText } from './address.js';
 import type { ConfigFinding, SourceRef } from './findings.js';
-import { Forwarding } from './forwarding.js';
+import { type Decision, Forwarding } from './forwarding.js';
 import { asbrSignature, changedNodes, failureScenarios, type QuestionOptions } from './questions.js';
 import type { DeviceRib, RibRoute } from './rib.js';
 import { nextHopsOf } from './ribs.js';
@@ -52,22 +52,48 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
   }
   const originators = net.originate.flatMap((o, node) => (o ? [node] : []));
 
-  /** One device's routes covering a VIP in the current scenario; a device whose decisions did not change keeps its intact ones. */
-  const intact = new Map<string, DeviceRib>();
-  /** The current scenario's tables of the devices whose decisions may have changed (computed once: the sources' check, then the walks). */
-  const fresh = new Map<string, DeviceRib>();
+  // What a walk reads of a device's table for a VIP is its longest-prefix match only
+  // (service-reach.ts's lookup): every row holds the VIP, so the match is the longest row the device
+  // has a route for — Forwarding.lookup — and a table of that one route walks exactly like the whole.
+  const slotOf = new Map(addresses.map((a, i) => [a, i]));
+  const hexOf = addresses.map((a) => hexOrUndefined(a, family));
+  const width = addresses.length;
+  const texts = new Map<string, string>();
+  const prefixOf = (key: string, length: number) => texts.get(key) ?? texts.set(key, prefixText(family, key.split('/')[0]!, length)).get(key)!;
+  const matchOf = (fw: Forwarding, node: number, device: string, slot: number): Match => {
+    const hex = hexOf[slot];
+    return { device, decision: hex === undefined ? undefined : fw.lookup(node, hex) };
+  };
+  const ribOfMatch = (m: Match): DeviceRib => {
+    if (m.rib) return m.rib;
+    const d = m.decision;
+    const routes: RibRoute[] = d ? [{ prefix: prefixOf(d.key, d.length), protocol: d.protocol, metric: d.metric, nextHops: nextHopsOf(net, d) }] : [];
+    m.rib = { device: m.device, family, routes };
+    return m.rib;
+  };
+  /** One device's match for a VIP in the current scenario; a device whose decisions did not change keeps its intact one. */
+  const intact: Array<Match | undefined> = new Array(net.configs.length * width);
+  /** The current scenario's matches of the devices whose decisions may have changed (computed once: the sources' check, then the walks). */
+  const fresh = new Map<number, Match>();
   let changed: Uint8Array | undefined;
   let inScenario = false;
+  const matchAt = (node: number, slot: number): Match => {
+    const at = node * width + slot;
+    const keep = !inScenario || (changed !== undefined && !changed[node]);
+    const known = keep ? intact[at] : fresh.get(at);
+    if (known) return known;
+    const m = matchOf(fw, node, id(node), slot);
+    if (keep) intact[at] = m;
+    else fresh.set(at, m);
+    return m;
+  };
   const ribOf = (device: string, f: Family, address: string): DeviceRib | undefined => {
     const node = net.nodeOf.get(device);
-    if (f !== family || node === undefined || !cp.nodeUp[node]) return undefined;
-    const keep = !inScenario || (changed !== undefined && !changed[node]);
-    const known = (keep ? intact : fresh).get(`${node} ${address}`);
-    if (known) return known;
-    const rib = tableOf(fw, node, device, address);
-    (keep ? intact : fresh).set(`${node} ${address}`, rib);
-    return rib;
+    const slot = slotOf.get(address);
+    if (f !== family || node === undefined || slot === undefined || !cp.nodeUp[node]) return undefined;
+    return ribOfMatch(matchAt(node, slot));
   };
+  /** The reference's table: every row a longest-prefix match for the VIP can pick. */
   const tableOf = (fw: Forwarding, node: number, device: string, address: string): DeviceRib => {
     const routes: RibRoute[] = [];
     for (const { key, length } of rowsOf.get(address) ?? []) {
@@ -105,7 +131,7 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
     const exits = new Set(originators);
     // The exits' defaults matter to a failure only where some device reaches a VIP by its default
     // (a device that loses the VIP's own route is marked changed anyway and looks its default up).
-    const usesDefault = [...intact.values()].some((r) => r.routes.length > 0 && r.routes.every((x) => x.prefix.endsWith('/0')));
+    const usesDefault = intact.some((m) => m?.decision?.length === 0);
     const routers = usesDefault ? originators : [];
     for (const s of failureScenarios(topology, net)) {
       if (opts.scenarioFilter && !opts.scenarioFilter(s.name)) continue;
@@ -144,8 +170,9 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
       // the VIP differs (a failed device has none) are asked. `changed` narrows whose table may differ.
       const sources = new Set<string>();
       const ask = (a: string, node: number, from: Set<string>) => {
-        const before = intact.get(`${node} ${a}`);
-        if (before && sameRib(before, ribOf(id(node), family, a))) return;
+        const slot = slotOf.get(a)!;
+        const before = intact[node * width + slot];
+        if (before && cp.nodeUp[node] && sameWalk(before, matchAt(node, slot), ribOfMatch)) return;
         for (const f of from) sources.add(f);
       };
       // the few changed devices looked up in a VIP's index, not the index (up to every device) scanned
@@ -175,17 +202,31 @@ export function answerServices(topology: Topology, net: FamilyNet, opts: Questio
   return { findings, scenarios };
 }
 
-/** The same routes (what a service walk reads of a table), in the same order. */
-function sameRib(a: DeviceRib, b: DeviceRib | undefined): boolean {
-  if (!b || a.routes.length !== b.routes.length) return false;
-  return a.routes.every((r, i) => {
-    const o = b.routes[i]!;
-    if (r.prefix !== o.prefix || r.protocol !== o.protocol || r.metric !== o.metric || r.nextHops.length !== o.nextHops.length) return false;
-    return r.nextHops.every((h, k) => {
-      const x = o.nextHops[k]!;
-      return h.interface === x.interface && h.via === x.via && h.neighbour === x.neighbour;
-    });
-  });
+/** A device's longest-prefix match for a VIP, and its one-route table once a walk or a comparison needs it. */
+interface Match {
+  device: string;
+  decision: Decision | undefined;
+  rib?: DeviceRib;
+}
+
+/**
+ * The same walk through a device (what service-reach.ts reads of its match: the prefix, whether it
+ * is connected, the next hops' interfaces and neighbours in order): the same decision hop for hop
+ * settles it without building the route; otherwise the routes' next hops are compared as built.
+ */
+function sameWalk(a: Match, b: Match, ribOf: (m: Match) => DeviceRib): boolean {
+  const x = a.decision;
+  const y = b.decision;
+  if (!x || !y) return x === y;
+  if (x.key !== y.key || x.protocol !== y.protocol) return false;
+  if (
+    x.hops.length === y.hops.length &&
+    x.hops.every((h, i) => h.iface === y.hops[i]!.iface && h.toNode === y.hops[i]!.toNode && h.viaHex === y.hops[i]!.viaHex)
+  )
+    return true;
+  const p = ribOf(a).routes[0]!.nextHops;
+  const q = ribOf(b).routes[0]!.nextHops;
+  return p.length === q.length && p.every((h, k) => h.interface === q[k]!.interface && h.neighbour === q[k]!.neighbour);
 }
 
 /** The devices a scenario takes out or cuts an interface of. */

@@ -89,25 +89,39 @@ function traceTo(
   maxHops = 64,
 ): TraceResult {
   const target = addressOf(address, family);
-  const walk = (device: string, path: string[]): TraceResult => {
-    if (path.includes(device)) return { reached: false, path: [...path, device], reason: `forwarding loop at ${device}` };
-    visit?.(device);
-    const here = [...path, device];
-    if (here.length > maxHops) return { reached: false, path: here, reason: 'too many hops' };
-    const ix = table(device, address);
-    if (!ix) return { reached: false, path: here, reason: `no routing table for ${device}` };
-    const route = lookup(ix, family, target);
-    if (!route) return { reached: false, path: here, reason: `${device} has no route to ${address}` };
-    if (route.protocol === 'connected') return { reached: true, path: here };
-    if (route.nextHops.length === 0) return { reached: false, path: here, reason: `${device} discards ${address} (${route.prefix})` };
-    for (const hop of route.nextHops) {
-      if (!hop.neighbour) return { reached: false, path: here, reason: `${device} sends ${address} out of ${hop.interface} to no known device` };
-      const r = walk(hop.neighbour, here);
-      if (!r.reached) return r;
+  // One path array for the whole walk (pushed and popped), copied only into a result.
+  const path: string[] = [];
+  const fail = (reason: string): TraceResult => ({ reached: false, path: path.slice(), reason });
+  const walk = (device: string): TraceResult | undefined => {
+    if (path.includes(device)) {
+      path.push(device);
+      const r = fail(`forwarding loop at ${device}`);
+      path.pop();
+      return r;
     }
-    return { reached: true, path: here };
+    visit?.(device);
+    path.push(device);
+    const r = step(device);
+    path.pop();
+    return r;
   };
-  return walk(from, []);
+  /** undefined: every branch from the device (last on `path`) arrives. */
+  const step = (device: string): TraceResult | undefined => {
+    if (path.length > maxHops) return fail('too many hops');
+    const ix = table(device, address);
+    if (!ix) return fail(`no routing table for ${device}`);
+    const route = lookup(ix, family, target);
+    if (!route) return fail(`${device} has no route to ${address}`);
+    if (route.protocol === 'connected') return undefined;
+    if (route.nextHops.length === 0) return fail(`${device} discards ${address} (${route.prefix})`);
+    for (const hop of route.nextHops) {
+      if (!hop.neighbour) return fail(`${device} sends ${address} out of ${hop.interface} to no known device`);
+      const r = walk(hop.neighbour);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  return walk(from) ?? { reached: true, path: [from] };
 }
 
 export interface ServiceReachFailure {
