@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     debounce: { ...counting.debounce, openAfterMs: 0 },
     session: { timeoutMs: 500, retries: 0 },
     http: { host: '127.0.0.1', port: 0 },
-    traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] },
+    traps: { listen: [{ address: '127.0.0.1', port: trapPort }], credentials: [{ version: 'v2c', community: COMMUNITY }] },
     noc: { token: TOKEN, causes: [], objective: 0.99 },
   });
   await daemon.start();

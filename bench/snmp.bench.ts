@@ -260,7 +260,7 @@ async function trapLatency(): Promise<void> {
 
     debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     processMetrics: false,
-    traps: { address: '127.0.0.1', port: trapPort, credentials: [{ version: 'v2c', community: COMMUNITY }] },
+    traps: { listen: [{ address: '127.0.0.1', port: trapPort }], credentials: [{ version: 'v2c', community: COMMUNITY }] },
   });
   await daemon.start();
   const first = await daemon.pollNow('t0');

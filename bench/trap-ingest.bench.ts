@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
     debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 0 },
     processMetrics: false,
-    traps: { address: '127.0.0.1', port, credentials: [{ version: 'v2c', community: COMMUNITY }] },
+    traps: { listen: [{ address: '127.0.0.1', port }], credentials: [{ version: 'v2c', community: COMMUNITY }] },
   });
   await daemon.start();
   try {

@@ -11,11 +11,11 @@ import { startHttp } from './http.js';
 import { analyseSample } from './device-state.js';
 import { FaultTracker, type DebounceSettings, type FaultEvent } from './faults/tracker.js';
 import { openSession, pollDevice, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './snmp/session.js';
-import { startTrapReceiver, type TrapEvent } from './snmp/traps.js';
+import { startTrapReceiver, type TrapEvent, type TrapReceiverOptions } from './snmp/traps.js';
 import { probe } from './probes.js';
 import { kernelUdpDrops } from './snmp/udp-drops.js';
 import { availability, fixRate, WINDOWS, type WindowName } from './uptime.js';
-import { OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget, type SnmpCredentials } from './types.js';
+import { OUTAGE_KINDS, type DeviceSample, type Fault, type PlatformTarget, type PollOutcome, type PollTarget } from './types.js';
 import type { FaultStore } from './store/store.js';
 import { alertObjects, type WebhookPayload } from './alert-webhook.js';
 import { commitFaultAction } from './faults/actions.js';
@@ -44,7 +44,7 @@ export interface DaemonOptions {
   /** Polls in flight at once. */
   concurrency?: number;
   http?: { host: string; port: number };
-  traps?: { address: string; port: number; credentials: SnmpCredentials[] };
+  traps?: TrapReceiverOptions;
   uptimeRefreshMs?: number;
   processMetrics?: boolean;
   /** Bearer token Alertmanager presents on the webhook; absent: no webhook endpoint. */
@@ -170,9 +170,12 @@ export class MonitorDaemon {
           logger.debug({ reason: message }, 'trap rejected');
         },
       );
-      const trapPort = this.opts.traps.port;
-      this.metrics.trapDropsSource = () => kernelUdpDrops(trapPort);
-      logger.info({ address: this.opts.traps.address, port: this.opts.traps.port }, 'trap receiver listening');
+      const ports = [...new Set(this.opts.traps.listen.map((l) => l.port))];
+      this.metrics.trapDropsSource = () => {
+        const drops = ports.map(kernelUdpDrops).filter((d): d is number => d !== undefined);
+        return drops.length ? drops.reduce((a, b) => a + b, 0) : undefined;
+      };
+      logger.info({ listen: this.opts.traps.listen.map((l) => `${l.address}:${l.port}`) }, 'trap receiver listening');
     }
     logger.info(
       {

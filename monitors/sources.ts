@@ -14,6 +14,7 @@ import { credentialsFor, readSnmpSecrets, secretsFromEnv, type SnmpSecrets } fro
 import { readTargetFile, targetsFromFile } from './target-file.js';
 import { targetsFromTopology } from './targets.js';
 import type { PlatformTarget, PollTarget, SnmpCredentials } from './types.js';
+import type { TrapSink } from '../targets/types.js';
 
 export interface TargetSelection {
   devices: PollTarget[];
@@ -24,6 +25,8 @@ export interface TargetSelection {
    */
   credentials: SnmpCredentials[];
   source: string;
+  /** Where the selected devices send traps (a deployed target's; absent for a targets file). */
+  trapSinks?: readonly TrapSink[];
 }
 
 async function secretsFrom(file: string | undefined): Promise<{ secrets: SnmpSecrets; source: string }> {
@@ -78,6 +81,7 @@ export async function selectTargets(opts: {
     platforms: [],
     credentials: withTrapCommunity(used.length ? used : fallback ? [fallback] : [], secrets),
     source: `${name} ${lab}`,
+    ...(deployed.trapSinks?.length ? { trapSinks: deployed.trapSinks } : {}),
   };
 }
 

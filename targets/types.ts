@@ -129,6 +129,12 @@ export interface DeviceDrift {
   error?: string;
 }
 
+/** One address:port a target's devices send traps to. */
+export interface TrapSink {
+  address: string;
+  port: number;
+}
+
 export interface Target {
   readonly name: string;
   plan(ctx: TargetContext): Promise<TargetPlan>;
@@ -141,9 +147,17 @@ export interface Target {
    * of each device as its rendered agent config states them (keys resolved from the secret store),
    * and the file holding the target's own secrets (its v2c community, when it has one).
    */
-  snmpTargets(
-    ctx: TargetContext,
-  ): Promise<{ targets: SnmpEndpoint[]; credentials?: ReadonlyMap<string, SnmpCredentials>; secretsFile?: string; inventoryDir?: string } | undefined>;
+  snmpTargets(ctx: TargetContext): Promise<
+    | {
+        targets: SnmpEndpoint[];
+        credentials?: ReadonlyMap<string, SnmpCredentials>;
+        secretsFile?: string;
+        inventoryDir?: string;
+        /** Where the deployed devices send their traps: the daemon listens on each, unless told otherwise. */
+        trapSinks?: readonly TrapSink[];
+      }
+    | undefined
+  >;
   /** Every deployed device's running config against the rendered intent, read through its driver. */
   drift(ctx: TargetContext): Promise<DeviceDrift[]>;
 }

@@ -23,6 +23,7 @@ import type { LifecycleAction } from '../../monitors/faults/lifecycle.js';
 import type { ActResult } from '../../monitors/store/store.js';
 import { audit } from '../../audit/index.js';
 import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
+import type { TrapSink } from '../../targets/types.js';
 import { sqlitePath, withStoreOption } from './monitoring-options.js';
 import { positive as wholePositive, readPlan } from './migrate.js';
 import { registerMigrationMetrics } from '../../migrations/metrics.js';
@@ -38,7 +39,7 @@ interface DaemonCliOptions {
   timeout: string;
   retries: string;
   listen: string;
-  trapListen: string;
+  trapListen?: string[];
   traps: boolean;
   openAfter?: string;
   closeAfter?: string;
@@ -71,6 +72,17 @@ function hostPort(text: string, flag: string): { host: string; port: number } {
   return { host: m[1], port };
 }
 
+/** Where traps are received when neither --trap-listen nor the deployed target says. */
+const DEFAULT_TRAP_LISTEN = '127.0.0.1:10162';
+
+/** --trap-listen as given; else every sink the target's devices trap to; else the default. */
+function trapListenOf(given: Array<{ host: string; port: number }> | undefined, sinks: readonly TrapSink[] | undefined): TrapSink[] {
+  if (given?.length) return given.map((g) => ({ address: g.host, port: g.port }));
+  if (sinks?.length) return [...sinks];
+  const d = hostPort(DEFAULT_TRAP_LISTEN, '--trap-listen');
+  return [{ address: d.host, port: d.port }];
+}
+
 function positive(text: string, flag: string, allowZero = false): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
@@ -94,7 +106,10 @@ export const daemonCommand: CommandModule = {
         .option('--timeout <ms>', 'SNMP request timeout', '2000')
         .option('--retries <n>', 'SNMP retries per request', '1')
         .option('--listen <host:port>', '/metrics address (loopback unless you say otherwise)', '127.0.0.1:9464')
-        .option('--trap-listen <host:port>', 'SNMP trap receiver address', '127.0.0.1:10162')
+        .option(
+          '--trap-listen <host:port...>',
+          `SNMP trap receiver address, repeatable (default: where the deployed target's devices send traps — a lab deployed with --trap-sink PORT traps to the host's end of each device's management link —, else ${DEFAULT_TRAP_LISTEN})`,
+        )
         .option('--no-traps', 'do not listen for traps')
         .option(
           '--open-after <seconds>',
@@ -121,7 +136,7 @@ export const daemonCommand: CommandModule = {
       if (version !== 'v3' && version !== 'v2c') throw inputError('E_USAGE', '(command line)', '--snmp-version', `"${version}" must be v3 or v2c`);
       const intervalMs = positive(opts.interval, '--interval') * 1000;
       const listen = hostPort(opts.listen, '--listen');
-      const trapListen = hostPort(opts.trapListen, '--trap-listen');
+      const trapListen = opts.trapListen?.map((t) => hostPort(t, '--trap-listen'));
       if (!opts.migrateRunbook !== !opts.migrateWave)
         throw inputError(
           'E_USAGE',
@@ -188,7 +203,7 @@ export const daemonCommand: CommandModule = {
             }
           : {}),
         http: listen,
-        ...(opts.traps ? { traps: { address: trapListen.host, port: trapListen.port, credentials: selection.credentials } } : {}),
+        ...(opts.traps ? { traps: { listen: trapListenOf(trapListen, selection.trapSinks), credentials: selection.credentials } } : {}),
       });
       // The NOC's migration series (read from the journal at scrape time) sit beside the monitoring ones.
       const migrationMetrics = registerMigrationMetrics(daemon.metrics.registry, { stateDir: g.stateDir });

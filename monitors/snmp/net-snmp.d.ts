@@ -53,6 +53,8 @@ declare module 'net-snmp' {
     port?: number;
     address?: string | null;
     transport?: 'udp4' | 'udp6';
+    /** Several listening sockets instead of port/address/transport (net-snmp's Listener). */
+    sockets?: Array<{ port: number; address: string; transport: 'udp4' | 'udp6' }>;
     disableAuthorization?: boolean;
     includeAuthentication?: boolean;
     engineID?: string;

@@ -48,8 +48,8 @@ export interface TrapEvent {
 }
 
 export interface TrapReceiverOptions {
-  address: string;
-  port: number;
+  /** Every address:port to listen on (one socket each; a lab's devices each trap to their own). */
+  listen: readonly { address: string; port: number }[];
   /** Communities (v2c) and users (v3) accepted; anything else is dropped by net-snmp. */
   credentials: readonly SnmpCredentials[];
 }
@@ -65,7 +65,10 @@ export function startTrapReceiver(
   const windows = new EngineTimeWindows();
   const receiver = snmp.createReceiver(
     // includeAuthentication: the callback learns the community or v3 user a notification came with.
-    { port: opts.port, address: opts.address, transport: opts.address.includes(':') ? 'udp6' : 'udp4', includeAuthentication: true },
+    {
+      sockets: opts.listen.map((l) => ({ port: l.port, address: l.address, transport: l.address.includes(':') ? 'udp6' : 'udp4' })),
+      includeAuthentication: true,
+    },
     (error, notification) => {
       const at = Date.now();
       if (error || !notification) {

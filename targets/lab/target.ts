@@ -115,11 +115,15 @@ export const target: Target = {
       const c = labPollerCredentials(scoped.topology, device, rt, rt.paths, store);
       if (c) credentials.set(x.device, c);
     }
+    // Each device traps to the host's end of its own management link (the only address its
+    // namespace reaches), at the port deploy was given: one sink per device.
+    const trapPort = state.trapSinkPort;
     return {
       targets: t.targets.map((x) => ({ device: x.device, hostname: x.hostname, site: x.site, address: x.address, port: x.port })),
       credentials,
       secretsFile: t.secretsFile,
       inventoryDir: state.inventory,
+      ...(trapPort ? { trapSinks: [...new Set(t.targets.map((x) => x.hostAddress))].map((address) => ({ address, port: trapPort })) } : {}),
     };
   },
 

@@ -61,7 +61,7 @@ beforeAll(async () => {
 
     debounce: { ...counting.debounce, openAfterMs: 0, closeAfterMs: 1000 },
     http: { host: '127.0.0.1', port: 0 },
-    traps: { address: sinkAddress(1), port: trapPort, credentials: [v3] },
+    traps: { listen: [{ address: sinkAddress(1), port: trapPort }], credentials: [v3] },
     uptimeRefreshMs: 1000,
     processMetrics: false,
   });

@@ -31,9 +31,11 @@ let deployed = false;
 /** The link the test cuts: the county's uplink to xian-r1 (a end xian-r1 senses, b end is cut). */
 let link: { id: string; sensing: string; cut: string };
 
+let trapPort: number;
+
 beforeAll(async () => {
   expect(process.getuid?.()).toBe(0); // lab tests run as root (CI does): never skipped
-  const trapPort = await freePort();
+  trapPort = await freePort();
   const t0 = Date.now();
   const dep = await cli(
     'deploy',
@@ -63,8 +65,6 @@ beforeAll(async () => {
   expect(status.devices).toHaveLength(8);
   const l = status.links.find((x) => x.a.startsWith('xian-r1:') && /^xian\.[^:]+-r1:/.test(x.b))!;
   link = { id: l.link, sensing: l.a.split(':')[0]!, cut: l.b.split(':')[0]! };
-  // Traps go to the host's end of each device's management link; listen on the sensing device's.
-  const sensing = (await readLabTargets(stateDir, LAB))!.targets.find((t) => t.device === link.sensing)!;
   daemon = await startDaemon(
     [
       '--state-dir',
@@ -82,8 +82,7 @@ beforeAll(async () => {
       '1',
       '--listen',
       '127.0.0.1:0',
-      '--trap-listen',
-      `${sensing.hostAddress}:${trapPort}`,
+      // no --trap-listen: the daemon listens where the lab's devices trap to (each its own host end)
     ],
     { STACKS_LOG_LEVEL: 'debug' },
   );
@@ -144,6 +143,15 @@ describe('deployed lab: link cut → fault → alert → recovery → KPIs', () 
     // snmpd's DisMan monitor on the sensing device sent linkDown to the daemon's trap receiver.
     const trap = await waitUntil(() => linkTraps().find((t) => t.device === link.sensing && !t.up), 10_000, 'linkDown trap from the sensing device', 200);
     expect(trap.known).toBeDefined();
+    // …and so did the cut end, to its own sink (another address): the daemon hears every device.
+    await waitUntil(() => linkTraps().find((t) => t.device === link.cut && !t.up), 10_000, 'linkDown trap from the cut end', 200);
+    const targets = (await readLabTargets(stateDir, LAB))!.targets;
+    const listening = daemon
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"trap receiver listening"'))
+      .map((l) => JSON.parse(l) as { listen: string[] })[0]!;
+    expect(new Set(listening.listen)).toEqual(new Set(targets.map((t) => `${t.hostAddress}:${trapPort}`)));
     // A cut, not a shutdown: the link shows down and faulted in `stacks lab status`.
     const st = JSON.parse((await cli('lab', 'status', '--lab', LAB, '--json')).stdout) as { links: Array<{ link: string; state: string; faulted: boolean }> };
     expect(st.links.find((x) => x.link === link.id)).toMatchObject({ state: 'down', faulted: true });

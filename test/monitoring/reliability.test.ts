@@ -168,7 +168,7 @@ describe('fault storm', () => {
       intervalMs: 4000,
       concurrency: 64,
       session: { timeoutMs: 2000, retries: 1 },
-      traps: { address: '127.0.0.1', port: trapPort, credentials: [v2c] },
+      traps: { listen: [{ address: '127.0.0.1', port: trapPort }], credentials: [v2c] },
     });
     await Promise.all(targets.map((t) => daemon.pollNow(t.device)));
     const sessions = agents.map((a) => a.trapSession({ address: '127.0.0.1', port: trapPort }));

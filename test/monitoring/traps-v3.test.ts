@@ -46,7 +46,7 @@ describe('SNMPv3 traps', () => {
     const got: TrapEvent[] = [];
     const rejected: string[] = [];
     const r = startTrapReceiver(
-      { address: '127.0.0.1', port, credentials: [user] },
+      { listen: [{ address: '127.0.0.1', port }], credentials: [user] },
       (e) => got.push(e),
       (m) => rejected.push(m),
     );
@@ -69,7 +69,7 @@ describe('SNMPv3 traps', () => {
     const got: TrapEvent[] = [];
     const rejected: Array<[string, string]> = [];
     const r = startTrapReceiver(
-      { address: '127.0.0.1', port, credentials: [user] },
+      { listen: [{ address: '127.0.0.1', port }], credentials: [user] },
       (e) => got.push(e),
       (m, kind) => rejected.push([kind, m]),
     );
