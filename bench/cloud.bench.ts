@@ -12,7 +12,7 @@
 import { App } from 'cdktn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
 import { loadClouds } from '../cloud/load.js';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const model = buildCloudModel(inv, topology, { systems, allowUnplaced: true })!;
     const tModel = performance.now() - t;
-    const contributions = contributionsOf(model, { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' });
+    const contributions = contributionsOf(model, { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' }, dirname(inv.paths.province!));
     const app = new App({ outdir: out, stackTraces: false });
     for (const c of contributions) c.build?.(app, { inventory: inv, topology });
     const tBuild = performance.now() - t;

@@ -4,6 +4,9 @@ import { cloudStacks } from './index.js';
 import { defaultContext, synthToJson } from './testing.js';
 import type { Inventory } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
+import { loadInventory } from '../../inventory/load.js';
+import { buildTopology } from '../../network/topology.js';
+import { copyInventory } from '../../test/support/inventory.js';
 
 const schema = loadProviderSchema();
 let ctx: { inventory: Inventory; topology: Topology };
@@ -104,4 +107,22 @@ describe('cloud and DR stacks of the default inventory', () => {
     const pg = (pgDocs.get('cloud-xian')!.terraform as { backend: Record<string, unknown> }).backend;
     expect(pg).toEqual({ pg: { schema_name: 'stacks_cloud_xian' } });
   });
+
+  it('registry.json names clouds.yaml relative to the inventory folder: the same bytes wherever the inventory lies', async () => {
+    const registryOf = (c: { inventory: Inventory; topology: Topology }) =>
+      cloudStacks(c, { backend: { kind: 'local', stateDir: '.stacks', outdir: 'cdktf.out' } }).find((x) => x.name === 'clouds')!.files!(c).get(
+        'registry.json',
+      )!;
+    const here = registryOf(ctx);
+    expect(JSON.parse(here).file).toBe('clouds.yaml');
+    const copy = await copyInventory();
+    try {
+      const inventory = await loadInventory(copy.dir);
+      const there = registryOf({ inventory, topology: buildTopology(inventory) });
+      expect(there).not.toContain(copy.dir);
+      expect(there).toEqual(here);
+    } finally {
+      await copy.cleanup();
+    }
+  }, 120_000);
 });

@@ -5,6 +5,7 @@
  * contributions are made, so bad input fails before synth writes anything.
  */
 import type { App } from 'cdktn';
+import { dirname, relative } from 'node:path';
 import { stableJson } from '../../lib/files.js';
 import { indicator7, indicator8 } from '../../cloud/indicators.js';
 import type { PlacedSystem } from '../../cloud/types.js';
@@ -26,10 +27,14 @@ export function cloudStacks(ctx: SynthContext | SynthModel, opts: CloudStacksOpt
   const model = shared ? cloudModelOf(ctx) : buildCloudModel(ctx.inventory, ctx.topology, opts);
   if (model && shared && !opts.allowUnplaced) requirePlaced(model);
   const backend = opts.backend ?? ctx.backend ?? defaultBackend(ctx.inventory.province.terraform);
-  return model ? contributionsOf(model, backend) : [];
+  return model ? contributionsOf(model, backend, dirname(ctx.inventory.paths.province!)) : [];
 }
 
-export function contributionsOf(model: CloudModel, backend: BackendChoice): StackContribution[] {
+/**
+ * `inventoryDir`: the folder province.yaml is in. registry.json names clouds.yaml relative to it
+ * (the loader refuses a file outside it), so the output does not depend on where the inventory lies.
+ */
+export function contributionsOf(model: CloudModel, backend: BackendChoice, inventoryDir: string): StackContribution[] {
   const { registry, placement, dr } = model;
   const placedBy = new Map<string, PlacedSystem[]>();
   for (const p of placement.placed) {
@@ -44,7 +49,7 @@ export function contributionsOf(model: CloudModel, backend: BackendChoice): Stac
       name: 'clouds',
       files: () =>
         new Map([
-          ['registry.json', stableJson(registry)],
+          ['registry.json', stableJson({ ...registry, file: relative(inventoryDir, registry.file) })],
           ['placement.json', stableJson({ origin: model.source.origin, sample: model.source.sample, ...placement })],
           ['dr.json', stableJson(dr)],
           ['indicators.json', stableJson([indicator7(registry), indicator8(registry, model.systems, placement)])],
