@@ -59,6 +59,26 @@ describe('CLD-007 no cloud pool overlaps anything', () => {
     expect(found.filter((f) => f.includes('overlaps site:'))).toEqual([]);
   });
 
+  it('fails one cloud against another: an estate range for the tenants that holds the provider networks the IPAM gave out', async () => {
+    copy = await copyInventory();
+    // the provider networks keep their ledger entries; the tenant pools come from the estate's own range
+    await copy.edit('ipam-ledger.json', (d) => {
+      for (const id of Object.keys(d.pools)) if (/\/tenants?(\/|$)/.test(id)) delete d.pools[id];
+    });
+    await copy.edit('clouds.yaml', (d) => (d.defaults.tenant_pools = { ipv4: '10.0.0.0/13', ipv6: '2001:db8::/40' }));
+    const found = await findings(copy.dir);
+    // provincial's tenant aggregate is the range's first /18, which holds the provider networks of 15 clouds
+    expect(found).toContain('cloud:xian: cloud:xian provider network 10.0.50.0/24 overlaps cloud:provincial tenant pool 10.0.0.0/18');
+    const clouds = found.filter((f) => / provider network 10\.0\.\d+\.0\/24 overlaps cloud:provincial tenant pool 10\.0\.0\.0\/18$/.test(f));
+    expect(clouds.map((f) => f.split(':')[1]).sort()).toEqual(
+      Object.entries((await loadInventory(copy.dir)).ledger.pools!)
+        .filter(([id, p]) => id.endsWith('/provider') && p.ipv4.startsWith('10.0.') && Number(p.ipv4.split('.')[2]) < 64)
+        .map(([id]) => id.split('/')[1]!)
+        .sort(),
+    );
+    expect(clouds.length).toBeGreaterThan(10);
+  });
+
   it('fails a DR replication pool inside the national extranet (国网)', async () => {
     copy = await copyInventory();
     await copy.edit('clouds.yaml', (d) => (d.dr.replication_pool = { ipv4: '100.96.0.0/16', ipv6: 'fd53:7900::/40' }));
