@@ -95,15 +95,18 @@ export async function planOpenstack(g: GlobalOptions, opts: OpenstackPlanOptions
   const inventory = await loadInventory(g.inventory);
   const workdir = resolve(g.stateDir, 'plan', 'openstack');
   // The same state as synth's stacks (and so as apply): local paths are computed from this
-  // folder to <state-dir>/tfstate, pg names the same schemas.
+  // folder to <state-dir>/tfstate, pg names the same schemas. Both from --state-dir as the user
+  // gave it, as synth does, so a relative one stays relative in the JSON (the same bytes from any
+  // working directory).
+  const stateDirAsGiven = g.stateDirAsGiven ?? g.stateDir;
   const tf = inventory.province.terraform;
   const backend = backendFrom({
     flag: typeof opts.tfBackend === 'string' ? opts.tfBackend : undefined,
     env: process.env.STACKS_TF_BACKEND,
     inventory: tf?.backend,
     schemaPrefix: tf?.schema_prefix,
-    stateDir: g.stateDir,
-    outdir: workdir,
+    stateDir: stateDirAsGiven,
+    outdir: join(stateDirAsGiven, 'plan', 'openstack'),
   });
   const ctx = { inventory, topology: buildTopology(inventory), backend };
   const contributions = cloudStacks(ctx).filter((c) => c.build && (!opts.stacks || opts.stacks.includes(c.name)));
