@@ -15,6 +15,8 @@ import type { Centre, Cloud, CloudRegistry, CloudService, CloudSite, ProtectionC
 
 /** Member servers of a service start at this offset in the tenant subnet (the first hosts are Neutron's). */
 const FIRST_MEMBER = 10;
+/** Tenant routers' gateway slots on the provider network start after its gateway (the hosting router, the first host). */
+const FIRST_ROUTER_GATEWAY = 2n;
 
 export function buildRegistry(inv: Inventory, topology: Topology, loaded: LoadedClouds): CloudRegistry {
   const { spec, file } = loaded;
@@ -73,19 +75,35 @@ function buildCloud(
   const rules = [...spec.defaults.security_rules, ...c.tenants.security_rules].map((r) => toRule(r, spec, topology));
   const published = new Map<string, number>();
   for (const svc of c.services) published.set(svc.tenant, (published.get(svc.tenant) ?? 0) + 1);
+  const provider = pool(poolIds.provider(c.id));
+  const aggregate = pool(poolIds.tenants(c.id));
+  const lengths = c.pools ?? spec.defaults.pools;
+  // One router gateway slot per tenant subnet the aggregate can hold, right after the hosting
+  // router's address: a tenant's slot is its subnet's place in the aggregate (a ledger entry, so
+  // the address never moves), and the backbone's route to the subnet points at it.
+  const slots = {
+    ipv4: 1n << BigInt(lengths.tenant_subnet.ipv4 - lengths.tenants.ipv4),
+    ipv6: 1n << BigInt(lengths.tenant_subnet.ipv6 - lengths.tenants.ipv6),
+  };
   const tenants: Tenant[] = tenantDepartments(inv, spec, c).map((department) => {
     const q = c.tenants.overrides[department] ?? c.tenants.quota;
+    const subnet = pool(poolIds.tenant(c.id, department));
+    const routerGateway = {} as DualStack;
+    for (const fam of FAMILIES) {
+      const slot = (subnet[fam].network - aggregate[fam].network) >> BigInt((fam === 'ipv4' ? 32 : 128) - subnet[fam].length);
+      routerGateway[fam] = formatAddress(fam, provider[fam].network + FIRST_ROUTER_GATEWAY + slot);
+    }
     return {
       department,
       project: `${c.id}-${department}`,
       quota: { vcpu: q.vcpu, ramGiB: q.ram_gib, storageTiB: q.storage_tib },
       floatingIps: q.floating_ips ?? published.get(department) ?? 0,
       securityRules: [...rules, ...memberRules(c, department, pool(poolIds.tenant(c.id, department)))],
-      subnets: text(pool(poolIds.tenant(c.id, department))),
+      subnets: text(subnet),
+      routerGateway,
       dnsZone: `${department}.${c.id}.${spec.defaults.dns_suffix}.`,
     };
   });
-  const provider = pool(poolIds.provider(c.id));
   const services: CloudService[] = c.services.map((svc) => {
     const subnets = pool(poolIds.tenant(c.id, svc.tenant));
     const vip = pool(poolIds.vip(c.id, svc.name));
@@ -104,9 +122,10 @@ function buildCloud(
   const gateway = { ipv4: hostIn(provider.ipv4, 1), ipv6: hostIn(provider.ipv6, 1) };
   const allocation = {} as DualStack<{ start: string; end: string }>;
   for (const fam of FAMILIES) {
-    // Lower half, after the gateway (IPv4 also keeps clear of the network address).
+    // Lower half, after the gateway and the tenant routers' slots (IPv4 also keeps clear of the
+    // network address). CLD-008 fails a provider network too small to leave room here.
     const p = provider[fam];
-    allocation[fam] = { start: hostIn(p, 2), end: formatAddress(fam, p.network + size(p) / 2n - 1n) };
+    allocation[fam] = { start: formatAddress(fam, p.network + FIRST_ROUTER_GATEWAY + slots[fam]), end: formatAddress(fam, p.network + size(p) / 2n - 1n) };
   }
   return {
     id: c.id,

@@ -36,8 +36,9 @@ const dualLengths = z.strictObject({ ipv4: z.number().int().min(8).max(32), ipv6
 
 /**
  * Prefix lengths of each cloud's address pools, allocated from the province IPAM (inventory ledger,
- * `pools`): the routed provider network (gateway on the hosting router, Neutron's allocation pool in
- * its lower half for router gateways and floating IPs, the load balancers' VIPs in its upper half),
+ * `pools`): the routed provider network (gateway on the hosting router; its lower half holds a fixed
+ * router-gateway slot per tenant subnet the aggregate can hold, then Neutron's floating-IP pool; the
+ * load balancers' VIPs in its upper half),
  * the tenant aggregate, and each tenant's subnet inside it.
  */
 const poolLengthsSchema = z.strictObject({

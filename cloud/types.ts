@@ -41,6 +41,11 @@ export interface Tenant {
   floatingIps: number;
   /** The tenant network's subnets, one per family (from the cloud's tenant aggregate in the IPAM). */
   subnets: DualStack;
+  /**
+   * The tenant router's fixed address on the provider network, per family (no SNAT: the hosting
+   * router routes the tenant subnets to it). Its slot is the subnet's place in the aggregate.
+   */
+  routerGateway: DualStack;
   dnsZone: string;
   securityRules: SecurityRule[];
 }
@@ -71,7 +76,8 @@ export interface Cloud {
   /**
    * The extranet provider network: dual-stack, routed (its pool comes from the province IPAM and
    * the hosting router carries it into OSPF). The router holds the first address (the gateway);
-   * Neutron hands out router gateways and floating IPs from the lower half (`allocation`); the
+   * the tenant routers' gateways follow it (one fixed slot per tenant subnet the aggregate holds),
+   * Neutron hands out floating IPs from the rest of the lower half (`allocation`); the
    * load balancers' VIPs are fixed addresses in the upper half.
    */
   extranet: {

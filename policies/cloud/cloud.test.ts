@@ -94,6 +94,19 @@ describe('cloud policies CLD-001…007', () => {
     ).toEqual(['cloud:provincial/service:open-data', 'cloud:provincial/tenant:gov-office']);
   });
 
+  it('CLD-008 catches two tenant routers on one gateway, one in the allocation pool, and floating IPs the pool cannot hold', () => {
+    const m = structuredClone(clean);
+    const c = m.registry.clouds.find((x) => x.id === 'xian')!;
+    c.tenants[1]!.routerGateway.ipv4 = c.tenants[0]!.routerGateway.ipv4;
+    c.tenants[2]!.routerGateway.ipv6 = c.extranet.allocation.ipv6.start;
+    c.tenants[3]!.floatingIps = 500;
+    expect(check('CLD-008', m).map((v) => `${v.resource}: ${v.message}`)).toEqual([
+      `cloud:xian/tenant:${c.tenants[1]!.department}: router gateway ${c.tenants[0]!.routerGateway.ipv4} of ${c.tenants[1]!.project} is also ${c.tenants[0]!.department}'s`,
+      'cloud:xian/extranet: the provider network 10.0.50.0/24 leaves 62 addresses for floating IPs after the router gateways, the tenants need 501',
+      `cloud:xian/tenant:${c.tenants[2]!.department}: router gateway ${c.extranet.allocation.ipv6.start} of ${c.tenants[2]!.project} is outside the router slots of the lower half, between ${c.extranet.gateway.ipv6} and the allocation pool at ${c.extranet.allocation.ipv6.start}`,
+    ]);
+  });
+
   it('register into a registry and run on the default inventory through their provider', async () => {
     const { inventory } = await defaultContext();
     const registry = new PolicyRegistry();

@@ -1,10 +1,11 @@
 /**
  * CLD-008: every published service can actually be reached and answered: its VIP (both families)
  * lies in the upper half of its cloud's provider network (clear of what Neutron hands out), its
- * tenant may take floating IPs (quota > 0) and the provider network's lower half holds every
- * tenant's floating IPs plus a router gateway per tenant.
+ * tenant may take floating IPs (quota > 0), and the provider network's lower half holds a fixed
+ * router gateway per tenant (distinct, clear of Neutron's allocation pool) and every tenant's
+ * floating IPs.
  */
-import { contains, parsePrefix, size, subnet } from '../../lib/ip.js';
+import { contains, parseAddress, parsePrefix, subnet } from '../../lib/ip.js';
 import type { CloudModel } from '../../stacks/cloud/model.js';
 import { definePolicy, type Violation } from '../types.js';
 
@@ -13,7 +14,7 @@ export const publishedServicesReachable = definePolicy({
   title: 'published services have a VIP on the routed provider network and their tenant a floating-IP quota',
   severity: 'hard',
   description:
-    'A government service townships use is a load balancer whose VIP sits on the cloud’s routed provider network; the publishing tenant may take floating IPs (quota above 0), and the provider network is sized by the inventory to hold every tenant’s floating IPs and router gateway.',
+    'A government service townships use is a load balancer whose VIP sits on the cloud’s routed provider network; the publishing tenant may take floating IPs (quota above 0), and the provider network’s lower half holds a fixed gateway per tenant router (the next hop of the backbone’s route to its subnet) and, in Neutron’s allocation pool after them, every tenant’s floating IPs.',
   requires: ['cloud'],
   check({ cloud: m }: { cloud: CloudModel }) {
     const out: Violation[] = [];
@@ -31,17 +32,31 @@ export const publishedServicesReachable = definePolicy({
               location,
             });
         }
-        if (fam === 'ipv4') {
-          // lower half minus network, gateway (and, for IPv4, the broadcast stays in the upper half)
-          const room = size(net) / 2n - 2n;
-          const need = BigInt(c.tenants.reduce((n, t) => n + t.floatingIps + 1, 0));
-          if (need > room)
+        // The tenant routers' fixed gateways sit between the hosting router's address and
+        // Neutron's allocation pool, one each; the pool holds every tenant's floating IPs.
+        const gateway = parseAddress(c.extranet.gateway[fam], fam);
+        const start = parseAddress(c.extranet.allocation[fam].start, fam);
+        const end = parseAddress(c.extranet.allocation[fam].end, fam);
+        const seen = new Map<bigint, string>();
+        for (const t of c.tenants) {
+          const gw = parseAddress(t.routerGateway[fam], fam);
+          const clash = seen.get(gw);
+          seen.set(gw, t.department);
+          if (gw <= gateway || gw >= start || gw > end || clash)
             out.push({
-              resource: `cloud:${c.id}/extranet`,
-              message: `the provider network ${c.extranet.subnets.ipv4} holds ${room} addresses for router gateways and floating IPs, the tenants need ${need}`,
+              resource: `cloud:${c.id}/tenant:${t.department}`,
+              message: `router gateway ${t.routerGateway[fam]} of ${t.project} is ${clash ? `also ${clash}'s` : `outside the router slots of the lower half, between ${c.extranet.gateway[fam]} and the allocation pool at ${c.extranet.allocation[fam].start}`}`,
               location,
             });
         }
+        const room = end >= start ? end - start + 1n : 0n;
+        const need = BigInt(c.tenants.reduce((n, t) => n + t.floatingIps, 0));
+        if (need > room)
+          out.push({
+            resource: `cloud:${c.id}/extranet`,
+            message: `the provider network ${c.extranet.subnets[fam]} leaves ${room} addresses for floating IPs after the router gateways, the tenants need ${need}`,
+            location,
+          });
       }
       for (const svc of c.services) {
         const t = c.tenants.find((x) => x.department === svc.tenant);

@@ -4,7 +4,8 @@
  * as an Octavia load balancer per family with its VIP on that network (listener, pool, members on
  * the tenant network, health monitor), and per department tenant an identity project, compute/network/
  * block-storage quotas, a dual-stack tenant network (an IPv4 and an IPv6 subnet), a router onto the
- * extranet, a default-deny security group with the declared rules, a DNS zone, and an anti-affinity
+ * extranet (no SNAT, its gateway at a fixed address per family: the next hop of the hosting
+ * router's route to the tenant subnets, listed in the `tenant_routes` output), a default-deny security group with the declared rules, a DNS zone, and an anti-affinity
  * server group per system placed in it.
  */
 import { TerraformOutput, type App, type TerraformStack } from 'cdktn';
@@ -145,8 +146,13 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
       tenantId: projectId,
       externalNetworkId: extranetId,
       // tenant pools come from the province IPAM and are routed into the backbone: no SNAT, so
-      // townships see (and security groups and logs name) the real addresses
+      // townships see (and security groups and logs name) the real addresses; the gateway's fixed
+      // addresses are the next hops of the backbone's routes to this tenant's subnets
       enableSnat: false,
+      externalFixedIp: [
+        { subnetId: extSubnet.ipv4, ipAddress: tenant.routerGateway.ipv4 },
+        { subnetId: extSubnet.ipv6, ipAddress: tenant.routerGateway.ipv6 },
+      ],
       dependsOn: [ext4, ext6],
     });
     const routerId = router.id;
@@ -189,6 +195,14 @@ export function buildCloudStack(app: App, cloud: Cloud, placed: readonly PlacedS
       systems: placed.length,
       capacity: cloud.capacity,
     },
+  });
+  // No SNAT and no BGP: the hosting router reaches each tenant subnet through its router's gateway.
+  new TerraformOutput(stack, 'tenant_routes', {
+    description: `static routes of the hosting router at ${cloud.location.site} to the tenant networks`,
+    value: cloud.tenants.flatMap((t) => [
+      { destination: t.subnets.ipv4, next_hop: t.routerGateway.ipv4, tenant: t.project },
+      { destination: t.subnets.ipv6, next_hop: t.routerGateway.ipv6, tenant: t.project },
+    ]),
   });
   // What townships use: the published services' VIPs, per family.
   new TerraformOutput(stack, 'service_vips', {

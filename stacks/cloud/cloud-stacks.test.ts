@@ -7,6 +7,7 @@ import type { Topology } from '../../network/types.js';
 import { loadInventory } from '../../inventory/load.js';
 import { buildTopology } from '../../network/topology.js';
 import { copyInventory } from '../../test/support/inventory.js';
+import { contains, parseAddress, parsePrefix, subnet } from '../../lib/ip.js';
 
 const schema = loadProviderSchema();
 let ctx: { inventory: Inventory; topology: Topology };
@@ -69,6 +70,46 @@ describe('cloud and DR stacks of the default inventory', () => {
     }
     for (const [net, families] of byNet) expect([...families].sort(), net).toEqual([4, 6]);
     expect(byNet.size).toBe(1 + ctx.inventory.departments.departments.length);
+  });
+
+  it('tenant routers: no SNAT, a fixed gateway per family on the provider network that tenant_routes names as next hop of each tenant subnet', () => {
+    let routers = 0;
+    for (const [name, doc] of docs) {
+      if (!name.startsWith('cloud-')) continue;
+      const r = resources(doc);
+      const subnets = r.openstack_networking_subnet_v2!;
+      const ext = { ipv4: subnets.extranet_v4!, ipv6: subnets.extranet_v6! };
+      const routes = (doc.output as Record<string, { value: Array<{ destination: string; next_hop: string; tenant: string }> }>).tenant_routes!.value;
+      const seen = new Set<string>();
+      for (const [id, router] of Object.entries(r.openstack_networking_router_v2!)) {
+        routers++;
+        expect(router.enable_snat, `${name} ${id}`).toBe(false);
+        const fixed = router.external_fixed_ip as Array<{ subnet_id: string; ip_address: string }>;
+        expect(fixed.map((f) => f.subnet_id)).toEqual(['${openstack_networking_subnet_v2.extranet_v4.id}', '${openstack_networking_subnet_v2.extranet_v6.id}']);
+        // the tenant subnets on this router, through its interfaces
+        const attached = Object.values(r.openstack_networking_router_interface_v2!)
+          .filter((i) => i.router_id === `\${openstack_networking_router_v2.${id}.id}`)
+          .map((i) => subnets[/^\$\{openstack_networking_subnet_v2\.(.+)\.id\}$/.exec(String(i.subnet_id))![1]!]!);
+        expect(attached.map((x) => x.ip_version)).toEqual([4, 6]);
+        for (const [k, fam] of (['ipv4', 'ipv6'] as const).entries()) {
+          const gw = fixed[k]!.ip_address;
+          expect(seen.has(gw), `${name}: ${gw} taken twice`).toBe(false);
+          seen.add(gw);
+          const provider = parsePrefix(String(ext[fam].cidr));
+          const address = parseAddress(gw, fam);
+          const pool = (ext[fam].allocation_pool as Array<{ start: string; end: string }>)[0]!;
+          // in the lower half, after the hosting router's address and before Neutron's pool
+          expect(address > parseAddress(String(ext[fam].gateway_ip), fam) && address < parseAddress(pool.start, fam), `${name} ${id} ${gw}`).toBe(true);
+          expect(contains(subnet(provider, provider.length + 1, 0), parsePrefix(`${gw}/${fam === 'ipv4' ? 32 : 128}`))).toBe(true);
+          expect(
+            routes.filter((x) => x.destination === attached[k]!.cidr).map((x) => x.next_hop),
+            `${name} ${attached[k]!.cidr}`,
+          ).toEqual([gw]);
+        }
+      }
+      expect(routes.length).toBe(2 * Object.keys(r.openstack_networking_router_v2!).length);
+    }
+    expect(routers).toBeGreaterThan(200);
   });
 
   it('security groups are default-deny and open nothing to 0.0.0.0/0 or ::/0', () => {
