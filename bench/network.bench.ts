@@ -25,12 +25,22 @@ function best<T>(runs: number, fn: () => T): { ms: number; value: T } {
   return { ms, value };
 }
 
+interface SynthRun {
+  seconds: number;
+  /** CPU of the synth process, every thread (user + sys). */
+  cpuSeconds: number;
+  rssMb: number;
+  /** The 1-minute load average as the run ended (shared host: wall times scale with it). */
+  load: number;
+  /** Seconds since the start at which each phase ended, and the checks' and Terraform half's own durations. */
+  phases: Record<string, number>;
+}
+
 interface SynthFigures {
   /** Into an empty output folder (every file written). */
-  fresh: number[];
+  fresh: SynthRun[];
   /** Over the previous output (the everyday re-synth: unchanged files are linked, not written). */
-  again: number[];
-  rssMb: number;
+  again: SynthRun[];
 }
 
 /** The real CLI in a child process, three runs of each kind: this host is shared and noisy. */
@@ -41,27 +51,22 @@ function synthCli(inventoryDir: string, extra: string[] = [], runs = 3): SynthFi
     const out = join(work, 'out');
     cpSync(inventoryDir, inv, { recursive: true, filter: (s) => !s.endsWith('.ts') });
     const args = [join(repo, 'bin', 'stacks.js'), '--inventory', inv, '--json', 'synth', '--output', out, ...extra];
-    const once = (): { seconds: number; rssMb: number } => {
+    const once = (): SynthRun => {
       sleepMs(1000); // let the previous run's background removal of its old tree finish
       const t = performance.now();
       const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       const seconds = (performance.now() - t) / 1000;
       if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
-      return { seconds, rssMb: JSON.parse(r.stdout).peak_rss_mb };
+      const j = JSON.parse(r.stdout) as { peak_rss_mb: number; cpu_seconds: number; phases: Record<string, number> };
+      return { seconds, cpuSeconds: j.cpu_seconds, rssMb: j.peak_rss_mb, load: loadAverage(), phases: j.phases };
     };
     once(); // fills the IPAM ledger: the measured runs are the everyday ones (ledger complete)
-    const figures: SynthFigures = { fresh: [], again: [], rssMb: 0 };
+    const figures: SynthFigures = { fresh: [], again: [] };
     for (let i = 0; i < runs; i++) {
       rmSync(out, { recursive: true, force: true });
-      const r = once();
-      figures.fresh.push(r.seconds);
-      figures.rssMb = Math.max(figures.rssMb, r.rssMb);
+      figures.fresh.push(once());
     }
-    for (let i = 0; i < runs; i++) {
-      const r = once();
-      figures.again.push(r.seconds);
-      figures.rssMb = Math.max(figures.rssMb, r.rssMb);
-    }
+    for (let i = 0; i < runs; i++) figures.again.push(once());
     return figures;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -70,18 +75,29 @@ function synthCli(inventoryDir: string, extra: string[] = [], runs = 3): SynthFi
 
 const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const describe = (xs: number[]) => `${median(xs).toFixed(2)} s median (runs ${xs.map((x) => x.toFixed(2)).join(', ')})`;
 
 function report(name: string, f: SynthFigures, target?: string): void {
-  console.log(`${name}_wall_fresh: ${describe(f.fresh)}${target ? ` (target ${target})` : ''}`);
-  console.log(`${name}_wall_resynth: ${describe(f.again)}${target ? ` (target ${target})` : ''}`);
-  console.log(`${name}_peak_rss: ${f.rssMb} MB (target <= 600)`);
+  const all = [...f.fresh, ...f.again];
+  const loads = `load ${all.map((r) => r.load.toFixed(1)).join(', ')}`;
+  console.log(`${name}_wall_fresh: ${describe(f.fresh.map((r) => r.seconds))}${target ? ` (target ${target})` : ''}`);
+  console.log(`${name}_wall_resynth: ${describe(f.again.map((r) => r.seconds))}${target ? ` (target ${target})` : ''}`);
+  console.log(`${name}_cpu: ${describe(all.map((r) => r.cpuSeconds))} user+sys, all threads (${loads})`);
+  console.log(`${name}_peak_rss: ${Math.max(...all.map((r) => r.rssMb))} MB (target <= 600)`);
+  // the phases of the median fresh run: when each ended (s since start), then the parts' own durations
+  const mid = [...f.fresh].sort((a, b) => a.seconds - b.seconds)[Math.floor(f.fresh.length / 2)]!;
+  console.log(
+    `${name}_phases: ${Object.entries(mid.phases)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join('; ')}`,
+  );
 }
 
 // First, while this process is small and idle: measured later, the same synth ran ~1 s slower,
 // competing on two cores with this process's own garbage collection after the model benches.
 // The whole command (network, cloud, DR and monitoring stacks), and the network alone.
-console.log(`load_average_before_synth: ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} (shared host: wall times scale with it)`);
+console.log(`load_average_before_synth: ${loadAverage()} (shared host: wall times scale with it)`);
 report('synth_all_stacks', synthCli(DEFAULT_INVENTORY_DIR), '<= 5 s');
 report('synth_network', synthCli(DEFAULT_INVENTORY_DIR, ['--stack', 'backbone']), '<= 5 s');
 

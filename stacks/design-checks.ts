@@ -20,6 +20,8 @@ export interface DesignChecks {
   verification: VerificationReport;
   policy: PolicyReport;
   passed: boolean;
+  /** Seconds each part took (model verification, config verification, policies): the bench prints them. */
+  timings: Record<string, number>;
 }
 
 /**
@@ -27,7 +29,9 @@ export interface DesignChecks {
  * at config level too (issue 10: a renderer bug must not print "verification passed").
  */
 export async function runDesignChecks(model: SynthModel, configs?: ReadonlyMap<string, string>): Promise<DesignChecks> {
+  const t0 = performance.now();
   const modelChecks = verifyTopology(model.topology);
+  const t1 = performance.now();
   // The VRP facts the policies read (admin states, management plane) are taken from the verifier's
   // parse, so no config is parsed twice; the parsed configs themselves are dropped per dialect.
   let vrpConfigFacts: VrpConfigFacts | undefined;
@@ -35,6 +39,7 @@ export async function runDesignChecks(model: SynthModel, configs?: ReadonlyMap<s
     if (dialect === 'vrp') vrpConfigFacts = vrpFactsOfParsed(loaded);
   };
   const verification = configs ? combineReports(modelChecks, verifySynthesizedConfigs(model.topology, configs, { onLoaded })) : modelChecks;
+  const t2 = performance.now();
   const registry = allPolicies();
   const rules = registry.all();
   // Hand the policies what synth already built, so neither the topology nor the cloud model is built twice.
@@ -47,7 +52,10 @@ export async function runDesignChecks(model: SynthModel, configs?: ReadonlyMap<s
       ...(vrpConfigFacts ? { vrpConfigFacts } : {}),
     }),
   );
-  return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard };
+  const t3 = performance.now();
+  const seconds = (a: number, b: number) => Math.round(b - a) / 1000;
+  const timings = { model_verify: seconds(t0, t1), config_verify: seconds(t1, t2), policies: seconds(t2, t3) };
+  return { verification, policy, passed: verification.summary.passed && policy.summary.passedHard, timings };
 }
 
 export function designCheckFiles(checks: DesignChecks, inventoryDir: string): Map<string, string> {

@@ -30,24 +30,31 @@ export function preloadTerraform() {
 }
 
 /** What the worker runs; also the fallback in this thread. */
-export async function synthTerraform(req: TerraformRequest): Promise<void> {
+export async function synthTerraform(req: TerraformRequest): Promise<Record<string, number>> {
+  const t0 = performance.now();
   const [{ App }, { allContributions }] = await preloadTerraform();
+  const t1 = performance.now();
   const ctx = { inventory: req.model.inventory, topology: req.model.topology, backend: req.model.backend };
   const contributions = allContributions(req.model).filter((c) => c.build && (!req.stacks || req.stacks.includes(c.name)));
-  if (contributions.length === 0) return;
+  if (contributions.length === 0) return {};
   const app = new App({ outdir: req.outdir, stackTraces: false, skipValidation: false });
   for (const c of contributions) c.build!(app, ctx);
+  const t2 = performance.now();
   app.synth();
+  const seconds = (a: number, b: number) => Math.round(b - a) / 1000;
+  return { wait_for_modules: seconds(t0, t1), construct: seconds(t1, t2), synth: seconds(t2, performance.now()) };
 }
 
 export type WorkerError = Omit<Partial<StacksErrorOptions>, 'cause'> & { message: string; stack?: string };
-export type WorkerReply = { ok: true } | { ok: false; error: WorkerError };
+export type WorkerReply = { ok: true; timings: Record<string, number> } | { ok: false; error: WorkerError };
 
 export class TerraformJob {
   readonly dir: string;
   private readonly worker?: Worker;
   private readonly replied?: Promise<void>;
   private result?: Promise<void>;
+  /** Seconds the Terraform half spent waiting for its modules, constructing and synthesizing. */
+  timings: Record<string, number> = {};
 
   /** Starts the worker at once; `dir` is a hidden sibling of the output, so files move by rename. */
   constructor(opts: { beside: string }) {
@@ -63,6 +70,7 @@ export class TerraformJob {
     this.worker = worker;
     this.replied = firstReply<WorkerReply>(worker, 'the Terraform synth worker').then((reply) => {
       if (!reply.ok) throw revive(reply.error);
+      this.timings = reply.timings;
     });
     this.replied.catch(() => undefined); // observed by finish(); never an unhandled rejection
   }
@@ -74,7 +82,7 @@ export class TerraformJob {
       this.worker.postMessage(request);
       this.result = this.replied;
     } else {
-      this.result = synthTerraform(request);
+      this.result = synthTerraform(request).then((t) => void (this.timings = t));
       this.result.catch(() => undefined);
     }
   }

@@ -14,7 +14,7 @@ port.once('message', (request: TerraformRequest) => {
   loaded
     .then(() => synthTerraform(request))
     .then(
-      () => reply({ ok: true }),
+      (timings) => reply({ ok: true, timings }),
       (err: unknown) => reply({ ok: false, error: describe(err) }),
     );
 });

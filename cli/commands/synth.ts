@@ -55,6 +55,25 @@ export const synthCommand: CommandModule = {
   },
 };
 
+/** Seconds since the start at which each step ended (the bench prints them). */
+type TimedProgress = Progress & { phases: Record<string, number> };
+
+function timedSteps(progress: Progress, started: number): TimedProgress {
+  const phases: Record<string, number> = {};
+  return {
+    phases,
+    step(what) {
+      phases[what] = Math.round(performance.now() - started) / 1000;
+      progress.step(what);
+    },
+    done: () => progress.done(),
+  };
+}
+
+function prefixed(prefix: string, o: Record<string, number> = {}): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [prefix + k, v]));
+}
+
 interface SynthOptions {
   output: string;
   force: boolean;
@@ -66,7 +85,7 @@ interface SynthOptions {
 
 async function runSynth(g: GlobalOptions, opts: SynthOptions, terraform: TerraformJob): Promise<void> {
   const started = performance.now();
-  const progress = progressOnTty(g, 'synth');
+  const progress = timedSteps(progressOnTty(g, 'synth'), started);
   let inventory = await loadInventory(g.inventory);
   // The ledger is shared by every synth of this inventory, whatever its output folder.
   const ledgerLock: Lock = acquireLock(join(dirname(inventory.paths.ledger!), `.${basename(inventory.paths.ledger!)}.lock`), 'synth (IPAM ledger)', {
@@ -88,7 +107,7 @@ async function synthWithModel(
   terraform: TerraformJob,
   inventory: Inventory,
   started: number,
-  progress: Progress,
+  progress: TimedProgress,
 ): Promise<void> {
   const tf = inventory.province.terraform;
   const backend = backendFrom({
@@ -127,7 +146,7 @@ interface SynthRun {
   output: SynthOutput;
   terraform: TerraformJob;
   started: number;
-  progress: Progress;
+  progress: TimedProgress;
 }
 
 async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, contributions, output, terraform, started, progress }: SynthRun): Promise<void> {
@@ -157,10 +176,15 @@ async function checkAndCommit(g: GlobalOptions, opts: SynthOptions, { model, con
   }
   progress.step('writing, waiting for the Terraform stacks');
   const outcome = await output.commit(model, terraform);
+  progress.phases.committed = Math.round(performance.now() - started) / 1000;
   progress.done();
   const seconds = (performance.now() - started) / 1000;
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  emit(g, { written: true, ...outcome, checks: checkSummary, seconds, peak_rss_mb: peakRssMb }, () =>
+  const usage = process.resourceUsage();
+  const peakRssMb = Math.round(usage.maxRSS / 1024);
+  // CPU of every thread of this process (getrusage): on a shared host wall time alone misleads
+  const cpuSeconds = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1e4) / 100;
+  const phases = { ...progress.phases, ...prefixed('checks_', checks?.timings), ...prefixed('terraform_', terraform.timings) };
+  emit(g, { written: true, ...outcome, checks: checkSummary, seconds, cpu_seconds: cpuSeconds, peak_rss_mb: peakRssMb, phases }, () =>
     [
       `synthesized ${outcome.stacks.length} stacks, ${outcome.files} files (${outcome.files - outcome.unchanged} new or changed) into ${outcome.outdir} in ${seconds.toFixed(2)} s`,
       ...outcome.stacks.map((s) => `  ${s.name.padEnd(32)} ${String(s.files).padStart(6)} files${s.terraform ? '  (Terraform JSON)' : ''}`),
