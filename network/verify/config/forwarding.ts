@@ -55,6 +55,9 @@ export class Forwarding {
   private readonly candidates = new Map<string, Array<{ key: string; length: number }>>();
   private readonly defaultKey: string;
   private asbrCache: Asbr[] | undefined;
+  /** The ASBRs while no originator is touched (see asbrs), shared by every such scenario. */
+  private untouchedAsbrs: Asbr[] | undefined;
+  private readonly originators: number[];
   /** Interfaces (ascending) holding an address in a prefix, by prefix key; and holding an address, by its hex. */
   private readonly ifacesByNetwork = new Map<string, Array<{ iface: number; length: number }>>();
   private readonly ifacesByAddress = new Map<string, number[]>();
@@ -63,6 +66,7 @@ export class Forwarding {
     this.net = cp.net;
     this.defaultKey = DEFAULT_KEY(this.net.family);
     this.stubKeys = new Set(this.net.stubs.map((s) => s.key));
+    this.originators = this.net.originate.flatMap((o, node) => (o ? [node] : []));
     const add = (hex: string, length: number) => (this.prefixesByLength.get(length) ?? this.prefixesByLength.set(length, new Set()).get(length)!).add(hex);
     for (const s of this.net.stubs) add(s.networkHex, s.length);
     for (const i of this.net.ifaces) for (const a of i.addrs) add(a.networkHex, a.length);
@@ -109,12 +113,17 @@ export class Forwarding {
   /** Exits (ASBRs) originating the default right now, with their metric. */
   asbrs(): Asbr[] {
     if (this.asbrCache) return this.asbrCache;
+    // Whether an exit originates reads only its own state (up, attached, its own interfaces' carrier
+    // for a connected or static default): while a scenario touches no exit, the list is the intact one.
+    const untouched = this.originators.every((node) => !this.cp.touches(node));
+    if (untouched && this.untouchedAsbrs) return (this.asbrCache = this.untouchedAsbrs);
     const out: Asbr[] = [];
     this.net.originate.forEach((o, node) => {
       if (!o || !this.cp.nodeUp[node] || !this.cp.attached[node]!.length) return;
       if (o.always || this.nonOspfDefault(node, o)) out.push({ node, metric: o.metric, metricType: o.metricType });
     });
     this.asbrCache = out;
+    if (untouched) this.untouchedAsbrs = out;
     return out;
   }
 

@@ -208,11 +208,14 @@ function blackholeWhy(p: FlowProblem | undefined, id: (n: number) => string): st
 }
 
 export function asbrSignature(fw: Forwarding): string {
-  return fw
-    .asbrs()
-    .map((a) => `${a.node}:${a.metricType}:${a.metric}`)
-    .join(',');
+  const list = fw.asbrs();
+  let text = SIGNATURE_OF.get(list);
+  if (text === undefined) SIGNATURE_OF.set(list, (text = list.map((a) => `${a.node}:${a.metricType}:${a.metric}`).join(',')));
+  return text;
 }
+
+/** Forwarding.asbrs hands the same list to every scenario that touches no exit: its text is made once. */
+const SIGNATURE_OF = new WeakMap<readonly unknown[], string>();
 
 export interface NamedScenario {
   name: string;

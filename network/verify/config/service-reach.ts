@@ -175,6 +175,17 @@ export class ServiceReach {
       if (targets.length) sources.push({ from, targets });
     }
     this.sources = sources;
+    sources.forEach((s, i) => (this.indexOf.get(s.from) ?? this.indexOf.set(s.from, []).get(s.from)!).push(i));
+  }
+
+  /** Township router → its places in `sources`: a failure asks a few of 1,800 townships, not a scan of them all. */
+  private readonly indexOf = new Map<string, number[]>();
+
+  /** The sources to ask, in `sources` order. */
+  private selected(only: ReadonlySet<string> | undefined): ReadonlyArray<{ from: string; targets: ServiceTarget[] }> {
+    if (!only) return this.sources;
+    const at = [...only].flatMap((from) => this.indexOf.get(from) ?? []).sort((a, b) => a - b);
+    return at.map((i) => this.sources[i]!);
   }
 
   ask(ribs: RibSource, opts: AskOptions = {}): ServiceReachFailure[] {
@@ -182,8 +193,8 @@ export class ServiceReach {
     const tables = { ipv4: ribIndex(ribs, 'ipv4'), ipv6: ribIndex(ribs, 'ipv6') };
     const skip = opts.skip ?? new Set<string>();
     const failures: ServiceReachFailure[] = [];
-    for (const { from, targets } of this.sources) {
-      if (skip.has(from) || (opts.sources && !opts.sources.has(from))) continue;
+    for (const { from, targets } of this.selected(opts.sources)) {
+      if (skip.has(from)) continue;
       for (const target of targets) {
         if (!families.includes(target.family) || skip.has(target.device) || (opts.addresses && !opts.addresses.has(target.address))) continue;
         const visit = opts.onVisit ? (device: string) => opts.onVisit!(from, device, target.address) : undefined;

@@ -227,6 +227,11 @@ export class ControlPlane {
     return this.touchedNodes;
   }
 
+  /** The scenario took the device down or one of its interfaces (its own state may differ from the base). */
+  touches(node: number): boolean {
+    return !this.nodeUp[node] || this.touchedNodes.has(node);
+  }
+
   /** Routes towards a prefix advertised as a stub (interface prefix) by some routers. */
   prefix(key: string): DestinationRoutes {
     return this.destination(key, () => {
