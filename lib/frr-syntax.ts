@@ -1,6 +1,5 @@
 /**
- * The FRR syntax gate (an edge: it runs a program and writes temporary files, so it lives outside
- * the pure renderers): does FRR 8.4's own parser accept a config? `vtysh --dryrun --inputfile FILE`
+ * The FRR syntax gate (an edge: it runs a program, so it lives outside the pure renderers): does FRR 8.4's own parser accept a config? `vtysh --dryrun --inputfile FILE`
  * (`-C -f`) parses every line against the real command tables of zebra, ospfd, ospf6d, staticd…
  * without any daemon running, prints `line N: % Unknown command[node]: TEXT` (or Ambiguous /
  * Command incomplete) on stderr for every bad line and exits 2.
@@ -13,9 +12,7 @@
  * parallel. When a batch fails without saying where, its files are checked one by one.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { runtimeError } from './errors.js';
 
 const VTYSH = process.env.STACKS_VTYSH ?? '/usr/bin/vtysh';
@@ -66,25 +63,35 @@ interface VtyshRun {
   stdout: string;
 }
 
-function vtysh(file: string): Promise<VtyshRun> {
+/**
+ * The batch goes to vtysh on its stdin (`--inputfile /dev/stdin`), never through a file: a
+ * deploy's candidates hold the resolved secrets, which must not land in a temporary file. Through
+ * `cat`, because Node gives a child a socket for stdin, which vtysh cannot open as a file (ENXIO);
+ * cat's stdout is a real pipe. A missing vtysh shows as exit 127.
+ */
+function vtysh(input: string, name: string): Promise<VtyshRun> {
   return new Promise((resolve, reject) => {
-    execFile(VTYSH, ['--dryrun', '--inputfile', file], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (err as NodeJS.ErrnoException & { code?: number | string }).code : 0;
-      if (typeof code === 'string') {
-        reject(runtimeError('E_VTYSH', `cannot run ${VTYSH}: ${err!.message}`, 'install FRR: scripts/ensure-system-packages.sh frr'));
+    const argv = ['-c', 'cat | exec "$0" --dryrun --inputfile /dev/stdin', VTYSH];
+    const child = execFile('/bin/sh', argv, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code: number | string | undefined = err ? (err as NodeJS.ErrnoException & { code?: number | string }).code : 0;
+      if (typeof code === 'string' || (code === 127 && /not found|No such file/.test(stderr))) {
+        reject(runtimeError('E_VTYSH', `cannot run ${VTYSH}: ${stderr.trim() || err!.message}`, 'install FRR: scripts/ensure-system-packages.sh frr'));
         return;
       }
       if (err && (err as { killed?: boolean }).killed) {
-        reject(runtimeError('E_VTYSH', `${VTYSH} --dryrun timed out on ${file}`));
+        reject(runtimeError('E_VTYSH', `${VTYSH} --dryrun timed out on ${name}`));
         return;
       }
       resolve({ code: code ?? 1, stdout, stderr });
     });
+    // vtysh may exit before reading it all (a missing binary, a crash): the callback reports that
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
   });
 }
 
 /** Check one batch: returns findings, or undefined when vtysh failed without naming any line. */
-async function checkBatch(dir: string, index: number, files: readonly SyntaxInput[]): Promise<SyntaxFinding[] | undefined> {
+async function checkBatch(index: number, files: readonly SyntaxInput[]): Promise<SyntaxFinding[] | undefined> {
   const starts: number[] = [];
   const chunks: string[] = [];
   let line = 1;
@@ -96,9 +103,7 @@ async function checkBatch(dir: string, index: number, files: readonly SyntaxInpu
     chunks.push(text.slice(0, -1));
     line += text.split('\n').length - 1;
   }
-  const file = join(dir, `batch-${index}.conf`);
-  await writeFile(file, chunks.join('\n') + '\n');
-  const r = await vtysh(file);
+  const r = await vtysh(chunks.join('\n') + '\n', `batch ${index}`);
   const findings: SyntaxFinding[] = [];
   for (const raw of `${r.stderr}\n${r.stdout}`.split('\n')) {
     const m = LINE_REPORT.exec(raw.trimEnd());
@@ -120,34 +125,29 @@ export async function checkFrrSyntax(inputs: readonly SyntaxInput[], opts: Synta
   const size = Math.max(1, opts.batchSize ?? Math.ceil(inputs.length / parallel));
   const batches: SyntaxInput[][] = [];
   for (let i = 0; i < inputs.length; i += size) batches.push(inputs.slice(i, i + size));
-  const dir = await mkdtemp(join(tmpdir(), 'stacks-frr-syntax-'));
   let processes = 0;
   const findings: SyntaxFinding[][] = new Array(batches.length);
-  try {
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const b = next++;
-        processes++;
-        const got = await checkBatch(dir, b, batches[b]!);
-        if (got) {
-          findings[b] = got;
-          continue;
-        }
-        // vtysh failed but named no line: find the file(s) one at a time.
-        const each: SyntaxFinding[] = [];
-        for (const [k, f] of batches[b]!.entries()) {
-          processes++;
-          const one = await checkBatch(dir, b * size + k + 1_000_000, [f]);
-          each.push(...(one ?? [{ device: f.device, path: f.path, line: 0, text: '', message: 'vtysh --dryrun rejected the file without naming a line' }]));
-        }
-        findings[b] = each;
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const b = next++;
+      processes++;
+      const got = await checkBatch(b, batches[b]!);
+      if (got) {
+        findings[b] = got;
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+      // vtysh failed but named no line: find the file(s) one at a time.
+      const each: SyntaxFinding[] = [];
+      for (const [k, f] of batches[b]!.entries()) {
+        processes++;
+        const one = await checkBatch(b * size + k + 1_000_000, [f]);
+        each.push(...(one ?? [{ device: f.device, path: f.path, line: 0, text: '', message: 'vtysh --dryrun rejected the file without naming a line' }]));
+      }
+      findings[b] = each;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
   return { files: inputs.length, findings: findings.flat(), processes, seconds: (Date.now() - started) / 1000 };
 }
 
