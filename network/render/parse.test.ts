@@ -68,6 +68,19 @@ describe('each dialect parses what its renderer writes', () => {
     ]);
   });
 
+  it('never quotes a key in a finding: a line it does not understand is shown up to the word before its secret', () => {
+    const frr = parseFrr(
+      'hostname a\ninterface up0\n ip ospf message-digest-key 1 sha256 Leak-Key-0123\n ip ospf bogus-key-thing Leak-Key-4567 md5 Leak-Key-89ab\nexit\n',
+    );
+    const messages = frr.findings.map((f) => f.message).join('\n');
+    expect(frr.findings.length).toBeGreaterThan(0);
+    expect(messages).not.toMatch(/Leak-Key/);
+    expect(messages).toMatch(/"ip ospf message-digest-key \*\*\*"/);
+    const vrp = parseVrp('#\nsysname a\n#\ninterface GigabitEthernet0/0/0\n ospf authentication-mode bogus 1 cipher Leak-Key-cdef\n#\nreturn\n');
+    expect(vrp.findings.length).toBeGreaterThan(0);
+    expect(vrp.findings.map((f) => f.message).join('\n')).not.toMatch(/Leak-Key/);
+  });
+
   it('matches VRP network statements by wildcard, as VRP does (a mask written instead matches by low bits)', () => {
     const text = (wild: string) =>
       `#\nipv6\n#\ninterface GigabitEthernet0/0/0\n ip address 10.9.8.6 255.255.255.254\n#\ninterface GigabitEthernet0/0/1\n ip address 10.1.1.2 255.255.255.254\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.5\n  network 10.9.8.6 ${wild}\n#\nreturn\n`;

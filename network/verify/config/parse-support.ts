@@ -79,13 +79,30 @@ export function finishInterface(d: InterfaceDraft, defaults: { hello: number; de
   return d.iface;
 }
 
+/**
+ * A word after which a config line may carry a key, a password or a community (both dialects,
+ * snmpd): any word naming a key, password, secret, community, cipher or digest, and the bare words
+ * that introduce one (`simple`, `sha`, `sha256`).
+ */
+const SECRET_WORD = /key|passw|secret|communit|cipher|md5|hmac|createuser|auth-code|^(simple|sha\d*)$/i;
+
+/**
+ * A line as a finding may quote it: from the first word that introduces a secret on, the words are
+ * replaced by `***` (a finding ends up in reports and logs; the line may hold a resolved key).
+ */
+function shownLine(text: string): string {
+  const words = text.split(/\s+/);
+  const at = words.findIndex((w) => SECRET_WORD.test(w));
+  return at < 0 || at === words.length - 1 ? text : [...words.slice(0, at + 1), '***'].join(' ');
+}
+
 export class FindingSink {
   readonly findings: ParseFinding[] = [];
   unknown(l: NumberedLine, where: string): void {
-    this.findings.push({ id: 'parse.unknown-line', line: l.line, message: `not understood ${where}: "${l.text}"` });
+    this.findings.push({ id: 'parse.unknown-line', line: l.line, message: `not understood ${where}: "${shownLine(l.text)}"` });
   }
   bad(l: NumberedLine, why: string): void {
-    this.findings.push({ id: 'parse.bad-value', line: l.line, message: `${why}: "${l.text}"` });
+    this.findings.push({ id: 'parse.bad-value', line: l.line, message: `${why}: "${shownLine(l.text)}"` });
   }
   add(id: string, line: number, message: string): void {
     this.findings.push({ id, line, message });
