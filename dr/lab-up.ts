@@ -17,6 +17,7 @@ import { configHash } from '../lab/model.js';
 import { DEFAULT_RATE_SCALE } from '../lab/wiring.js';
 import { waitConverged, type Convergence } from '../lab/converge.js';
 import { runtimeError } from '../lib/errors.js';
+import { ensureLabRuntimeDir } from '../lab/runtime-dir.js';
 
 export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal }): Promise<{ devices: number; convergence: Convergence; seconds: number }> {
   const started = Date.now();
@@ -29,6 +30,8 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
     const store = new StateStore(paths.state, state);
     // What `stacks deploy` would push (OSPF keys and other secrets resolved), so a later deploy changes nothing.
     const configs = renderForDevices(opts, lab, scoped).resolved;
+    // frr.conf goes to the lab's runtime dir (tmpfs), which must be ready (mounted) before it is written.
+    await ensureLabRuntimeDir(lab, paths.root);
     for (const [id, text] of configs) {
       const etc = paths.device(id).etc;
       // 0700 and 0600 from creation: the config holds the resolved OSPF keys (prepareDevice hands both to frr)

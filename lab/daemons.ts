@@ -3,8 +3,9 @@
  * push and snmpd for monitoring — all inside the device's network namespace and one private mount
  * namespace where the device's own directories are bind-mounted on /run/frr, /etc/frr, /var/tmp and
  * /run/sshd, and a copy of /etc/passwd on /etc/passwd (root's home is the device's own). Every pid
- * file and config path lives under the lab's state dir: that path in a process's command line is its
- * label.
+ * file lives under the lab's state dir: that path in a process's command line is its label. What a
+ * daemon must read in clear (/etc/frr and /var/tmp of FRR, snmpd's config and store) comes from the
+ * lab's runtime dir on tmpfs instead (lab/runtime-dir.ts), so the state dir holds no secret value.
  *
  * Works wherever the state dir lives and on a host where no FRR service ever ran: every mount point
  * is created before it is bound (a fresh root or container has no /run/frr), and nothing is mounted
@@ -13,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, readFile, writeFile } from 'node:fs/promises';
+import { chown, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './shell.js';
 import { runtimeError } from '../lib/errors.js';
@@ -67,7 +68,8 @@ export async function prepareDevice(
   // Every folder 0700 from creation, whatever the umask. FRR's three (bound on /run/frr, /etc/frr,
   // /var/tmp) are then given to user frr, which reaches them through those mount points only, never
   // through the state dir; sshd and snmpd run as root.
-  for (const dir of [p.dir, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
+  // etc, tmp and snmp are in the lab's runtime dir (tmpfs, lab/runtime-dir.ts: made ready by bringUp), the rest in the state dir.
+  for (const dir of [p.dir, p.runtime, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
   const { uid, gid } = await frrUser();
   for (const dir of [p.run, p.etc, p.tmp]) await chown(dir, uid, gid);
   // In place (a running device's daemons read these paths) and 0600 from creation; frr.conf holds OSPF keys.
@@ -293,6 +295,23 @@ export async function daemonStates(d: DeviceRuntime): Promise<Record<DaemonName,
   return out;
 }
 
+/**
+ * A device an older version set up kept its clear files (frr.conf with the OSPF keys, snmpd.conf)
+ * under the state dir, and its running daemons still see that folder on /etc/frr. Stop them and
+ * remove those files: the daemons start again on the runtime dir and the deploy pushes the device
+ * as a fresh one. True when there was anything to retire.
+ */
+export async function retireStateDirFiles(d: DeviceRuntime): Promise<boolean> {
+  const legacy = ['etc', 'tmp', 'snmp', 'start.log'].map((f) => join(d.paths.dir, f)).filter((f) => existsSync(f));
+  if (legacy.length === 0) return false;
+  const pids = Object.values(await daemonStates(d)).filter((p): p is number => p !== undefined);
+  for (const pid of pids) process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+  for (const f of legacy) await rm(f, { recursive: true, force: true });
+  return true;
+}
+
 /** Start whichever of the device's daemons are not running (all of them on a fresh device). */
 export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   const states = await daemonStates(d);
@@ -328,7 +347,7 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
   if (missing.some((n) => (FRR_DAEMONS as readonly string[]).includes(n))) steps.push('vtysh -f /etc/frr/frr.conf');
   // Daemons keep whatever stdio they inherit: point it at a log file, or the pipe back to us stays
   // open for as long as they live and the start would never return.
-  const log = join(p.dir, 'start.log');
+  const log = p.startLog;
   // umask 077 first: the start log and whatever the daemons create with the mode they inherit (pid
   // files, snmpd's log and persistent store) are private from creation. reset.sh restarts FRR under
   // the driver's umask 077 (drivers/frr/driver.ts).

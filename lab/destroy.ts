@@ -2,7 +2,7 @@
  * `stacks destroy --target lab`: remove every namespace, interface, process and file of a lab. It
  * works from labels, not from the state file, so it also cleans up after a crash: namespaces named
  * `stx-<lab>-*`, host interfaces named `stx<lab>m*`, and processes running inside those namespaces
- * or whose command line names the lab's directory.
+ * or whose command line names the lab's directory, and its runtime dir (`/run/stacks/<lab>`).
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { checkLabId, DEFAULT_LAB_ID, hostMgmtIf, hostMgmtPrefix, labPaths, nsPre
 import { ipBatch, run, sleep } from './shell.js';
 import { listNamespaces } from './realize.js';
 import { processesNaming } from '../lib/processes.js';
+import { removeLabRuntimeDir } from './runtime-dir.js';
 
 export interface DestroyResult {
   lab: string;
@@ -111,6 +112,8 @@ export async function destroyLab(opts: { stateDir: string; lab?: string }): Prom
       true,
     );
     await rm(paths.root, { recursive: true, force: true });
+    // By its label (the lab id) too, like the namespaces: also what a crashed run of another state dir left.
+    removeLabRuntimeDir(lab);
     return { lab, namespaces: found.namespaces.length, processes, interfaces: found.interfaces.length, seconds: (Date.now() - started) / 1000 };
   } finally {
     lock.release();
@@ -133,7 +136,7 @@ export async function removeOutOfScope(store: StateStore, scoped: ScopedTopology
     undefined,
     true,
   );
-  for (const d of gone) await rm(paths.device(d).dir, { recursive: true, force: true });
+  for (const d of gone) for (const dir of [paths.device(d).dir, paths.device(d).runtime]) await rm(dir, { recursive: true, force: true });
   await store.update((s) => {
     for (const d of gone) {
       delete s.devices[d];

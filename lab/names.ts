@@ -3,6 +3,7 @@
  * with `stx-<lab>-` and every host-side interface with `stx<lab>m`, so `stacks destroy` can find
  * leftovers by name alone, even when the state file is gone after a crash.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { inputError } from '../lib/errors.js';
 
@@ -64,31 +65,43 @@ function ipv4(n: number): string {
   return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 }
 
-/** Where a lab keeps its files under the state dir. */
+/** The device runtime dir's base (lab/runtime-dir.ts: tmpfs, 0700); STACKS_RUNTIME_DIR moves it. */
+export const RUNTIME_DIR_ENV = 'STACKS_RUNTIME_DIR';
+export const runtimeBase = (): string => process.env[RUNTIME_DIR_ENV] || '/run/stacks';
+/** A lab's runtime folder: the files its daemons read in clear (`devices/<id>/`), by lab id like its namespaces. */
+export const labRuntimeDir = (lab: string): string => join(runtimeBase(), lab);
+/** A name server's runtime folder (its TSIG key), named by the folder of its other files. */
+export const nameServerRuntimeDir = (dir: string): string => join(runtimeBase(), `named-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+
+/** Where a lab keeps its files: under the state dir, and (what a daemon reads in clear) in its runtime dir. */
 export function labPaths(stateDir: string, lab: string) {
   const root = join(stateDir, 'lab', lab);
+  const runtime = labRuntimeDir(lab);
   return {
     root,
+    runtime,
     state: join(root, 'state.json'),
     lock: join(root, 'deploy.lock'),
     secrets: join(root, 'secrets.json'),
     deployKey: join(root, 'deploy_key'),
-    device: (id: string) => deviceDirs(join(root, 'devices', id)),
+    device: (id: string) => deviceDirs(join(root, 'devices', id), join(runtime, 'devices', id)),
     devices: join(root, 'devices'),
   };
 }
 
 export type LabPaths = ReturnType<typeof labPaths>;
 
-function deviceDirs(dir: string) {
+function deviceDirs(dir: string, runtime: string) {
   return {
     dir,
+    /** The device's folder in the lab's runtime dir (tmpfs): what its daemons read in clear. */
+    runtime,
     /** Bind-mounted on /run/frr inside the device (FRR sockets and pid files). */
     run: join(dir, 'run'),
-    /** Bind-mounted on /etc/frr inside the device. */
-    etc: join(dir, 'etc'),
-    /** Bind-mounted on /var/tmp inside the device. */
-    tmp: join(dir, 'tmp'),
+    /** Bind-mounted on /etc/frr inside the device: frr.conf and the driver's files hold the OSPF keys (runtime dir). */
+    etc: join(runtime, 'etc'),
+    /** Bind-mounted on /var/tmp inside the device: FRR's logs, the driver's intended config (runtime dir). */
+    tmp: join(runtime, 'tmp'),
     /** Bind-mounted on /run/sshd (privilege separation directory). */
     sshdRun: join(dir, 'sshd-run'),
     /**
@@ -102,7 +115,10 @@ function deviceDirs(dir: string) {
     /** Bound over /etc/shadow inside the device: the rendered local users' password hashes only. */
     shadow: join(dir, 'shadow'),
     ssh: join(dir, 'ssh'),
-    snmp: join(dir, 'snmp'),
+    /** snmpd.conf (SNMPv3 passphrases), its persistent store and log (runtime dir). */
+    snmp: join(runtime, 'snmp'),
+    /** The daemons' start output (a rejected config line would be quoted there: runtime dir). */
+    startLog: join(runtime, 'start.log'),
     hostKey: join(dir, 'ssh', 'ssh_host_ed25519_key'),
     pids: join(dir, 'pids'),
   };

@@ -2,12 +2,15 @@
  * Bring the lab's host side to the scope: namespaces and links (realize.ts), then the daemons of
  * every device. Idempotent; returns the runtime view of each device.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ScopedTopology } from './scope.js';
 import { labPaths, deviceNs, mgmtAddresses, type LabPaths } from './names.js';
 import { planWiring, allocateSlots } from './wiring.js';
 import { realize } from './realize.js';
-import { prepareDevice, deviceShadows, startDevice, type DeviceRuntime } from './daemons.js';
+import { prepareDevice, deviceShadows, retireStateDirFiles, startDevice, type DeviceRuntime } from './daemons.js';
+import { ensureLabRuntimeDir } from './runtime-dir.js';
 import { ensureKeyPair, ensureSecrets } from './secrets.js';
 import { mapLimit } from '../lib/map-limit.js';
 import type { LabState, StateStore } from './state.js';
@@ -63,9 +66,22 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   opts.onPhase?.('start daemons');
   // New ones are 0700 from creation (the deploy lock makes them); a lab an older version left 0755 is tightened.
   for (const dir of [paths.root, paths.devices]) ensurePrivateDir(dir);
+  // What the daemons read in clear goes to the lab's runtime dir (tmpfs), never the state dir.
+  await ensureLabRuntimeDir(opts.lab, paths.root);
   const secrets = await ensureSecrets(paths.secrets, state.v2c);
   const deployKey = await ensureKeyPair(paths.deployKey, `stacks lab ${opts.lab} deploy key`);
   const runtimes = scoped.devices.map((d) => runtimeOf(state, paths, scoped, d.id));
+  // A device without its runtime files (the host rebooted and the tmpfs went; or an older version
+  // kept them in the state dir: retired here) boots on its hostname alone: it is pushed again as a
+  // fresh device, whatever the state says it ran.
+  const lost = new Set<string>();
+  for (const rt of runtimes) if ((await retireStateDirFiles(rt)) || !existsSync(join(rt.paths.etc, 'frr.conf'))) lost.add(rt.device);
+  await store.update((s) => {
+    for (const id of lost) {
+      const d = s.devices[id];
+      if (d && d.phase !== 'realized') Object.assign(d, { phase: 'realized', config: undefined, configHash: undefined, pending: undefined });
+    }
+  });
   // The rendered management plane of each device, its references resolved from the sealed store.
   const secretStore = SecretStore.forState(opts.stateDir);
   const management = new Map(

@@ -122,7 +122,7 @@ describe.sequential('the lab runs the rendered management plane', () => {
     expect(readFileSync(paths.shadow, 'utf8')).toMatch(/^netadmin:\$6\$/m);
     for (const v of [store('snmp/v3/noc/auth'), store('users/netadmin/password')]) expect(values).toContain(v);
     // No value in any log of the lab nor in a daemon's command line.
-    const logs = filesUnder(labPaths(stateDir, LAB).root).filter((f) => f.endsWith('.log'));
+    const logs = [...filesUnder(labPaths(stateDir, LAB).root), ...filesUnder(labPaths(stateDir, LAB).runtime)].filter((f) => f.endsWith('.log'));
     expect(logs.length).toBeGreaterThan(0);
     for (const f of logs) for (const v of values) expect(readFileSync(f, 'utf8')).not.toContain(v);
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -174,6 +174,11 @@ describe.sequential('the lab runs the rendered management plane', () => {
     for (const f of [root.state, root.deployKey, `${root.deployKey}.pub`, join(dev.etc, 'frr.conf'), join(dev.etc, 'rollback.conf'), dev.hostKey, dev.shadow])
       expect(statSync(f).mode & 0o777, f).toBe(0o600);
     expect(looseEntries(stateDir)).toEqual([]);
+    // the runtime dir too, and its base; and no device file the daemons read in clear is left in the state dir
+    expect(statSync(root.runtime).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root.runtime, '..')).mode & 0o777).toBe(0o700);
+    expect(looseEntries(root.runtime, '', RUNTIME_LOOSE_ALLOWED)).toEqual([]);
+    expect(filesUnder(stateDir).filter((f) => /\/(frr|snmpd|candidate|rollback)\.conf$/.test(f))).toEqual([]);
     // the exceptions are there (a stale pattern would hide nothing and should go)
     for (const a of LOOSE_ALLOWED)
       expect(
@@ -192,22 +197,29 @@ const FRR = '(zebra|bfdd|ospfd|ospf6d|staticd|vrrpd)';
 const DEVICE = 'lab/[^/]+/devices/[^/]+';
 const LOOSE_ALLOWED: Array<{ pattern: RegExp; why: string }> = [
   {
-    pattern: new RegExp(`^${DEVICE}/(run/(${FRR}\\.(pid|vty)|zserv\\.api|bfdd\\.sock|ospf6?d-gr\\.json|ospf6d-at-seq-no\\.dat)|tmp/${FRR}\\.log)$`),
-    why: "FRR's own files: it sets its umask (027) and fixed modes (pid 0644, vty sockets 0770 for group frrvty) whatever it inherits; they sit in run/ and tmp/, frr's 0700 folders, which only root and frr enter",
+    pattern: new RegExp(`^${DEVICE}/run/(${FRR}\\.(pid|vty)|zserv\\.api|bfdd\\.sock|ospf6?d-gr\\.json|ospf6d-at-seq-no\\.dat)$`),
+    why: "FRR's own files: it sets its umask (027) and fixed modes (pid 0644, vty sockets 0770 for group frrvty) whatever it inherits; they sit in run/, frr's 0700 folder, which only root and frr enter",
   },
   {
     pattern: /^lab\/[^/]+\/devices\/[^/]+\/passwd$/,
     why: 'bound over /etc/passwd in the device, where frr and the rendered users resolve names; no hashes; its folder is 0700',
   },
 ];
-function looseEntries(dir: string, rel = ''): string[] {
+/** The same for the lab's runtime dir (tmpfs: what the daemons read in clear, and FRR's logs). */
+const RUNTIME_LOOSE_ALLOWED: Array<{ pattern: RegExp; why: string }> = [
+  {
+    pattern: new RegExp(`^devices/[^/]+/tmp/${FRR}\\.log$`),
+    why: "FRR's logs: FRR sets its umask (027) whatever it inherits; they sit in tmp/, frr's 0700 folder",
+  },
+];
+function looseEntries(dir: string, rel = '', allowed = LOOSE_ALLOWED): string[] {
   return readdirSync(join(dir, rel)).flatMap((n) => {
     const r = rel ? `${rel}/${n}` : n;
     const st = lstatSync(join(dir, r));
     const entry = `${(st.mode & 0o777).toString(8).padStart(4, '0')} ${r}`;
     const loose = st.isDirectory() || st.isFile() ? (st.mode & 0o077) !== 0 : true;
-    const own = loose && !LOOSE_ALLOWED.some((a) => a.pattern.test(r)) ? [entry] : [];
-    return st.isDirectory() ? [...own, ...looseEntries(dir, r)] : own;
+    const own = loose && !allowed.some((a) => a.pattern.test(r)) ? [entry] : [];
+    return st.isDirectory() ? [...own, ...looseEntries(dir, r, allowed)] : own;
   });
 }
 
