@@ -29,7 +29,7 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
     if (opts.scope !== undefined) state.scope = opts.scope;
     const store = new StateStore(paths.state, state);
     // What `stacks deploy` would push (OSPF keys and other secrets resolved), so a later deploy changes nothing.
-    const configs = renderForDevices(opts, lab, scoped).resolved;
+    const { resolved: configs, rendered } = renderForDevices(opts, lab, scoped);
     // frr.conf goes to the lab's runtime dir (tmpfs), which must be ready (mounted) before it is written.
     await ensureLabRuntimeDir(lab, paths.root);
     for (const [id, text] of configs) {
@@ -40,7 +40,7 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
     }
     await bringUp(scoped, store, { lab, stateDir: opts.stateDir, parallel: 4 });
     await store.update((s) => {
-      for (const [id, text] of configs) Object.assign(s.devices[id]!, { phase: 'confirmed', config: text, configHash: configHash(text) });
+      for (const [id, text] of configs) Object.assign(s.devices[id]!, { phase: 'confirmed', config: rendered.get(id)!, configHash: configHash(text) });
     });
     await store.flush();
     const convergence = await waitConverged(scoped, store.state, { parallel: 4, timeoutMs: 120_000 });

@@ -143,7 +143,7 @@ export async function pushAtomic(
       } else {
         await f.drv.confirmCommit();
         await ctx.store.update((s) =>
-          Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }),
+          Object.assign(s.devices[id]!, { phase: 'confirmed', config: ctx.recorded(id), configHash: f.hash, pending: undefined, lastError: undefined }),
         );
         outcomes.push({ device: id, action: 'changed', commit: 'incremental', seconds: (Date.now() - f.started) / 1000 });
       }

@@ -94,13 +94,28 @@ export function renderForDevices(
   opts: Pick<DeployOptions, 'stateDir' | 'render' | 'candidateOverride'>,
   lab: string,
   scoped: ScopedTopology,
-): { secrets: SecretStore; resolved: Map<string, string> } {
+): { secrets: SecretStore; resolved: Map<string, string>; rendered: Map<string, string> } {
   const render = opts.render ?? labRenderer(readKeyring(opts.stateDir));
   const rendered = scoped.devices.map((d) => {
     const text = render(scoped.topology, d.id);
     return { device: d.id, where: `${lab}/${d.id}`, text: opts.candidateOverride ? opts.candidateOverride(d.id, text) : text };
   });
-  return resolveConfigs(opts.stateDir, rendered);
+  return { ...resolveConfigs(opts.stateDir, rendered), rendered: new Map(rendered.map((r) => [r.device, r.text])) };
+}
+
+/**
+ * The state records each device's config with its secret references (as the synthesized tree holds
+ * it) and the hash of what the device runs, values in: a changed secret is a change, and no value
+ * is ever written to the state. A state an older version wrote with the values in is converted here:
+ * a device still running what is rendered now gets the references; any other recorded value is
+ * redacted (that config is only ever shown as a diff).
+ */
+function recordReferences(state: LabState, rendered: Map<string, string>, resolved: Map<string, string>, values: string[]): void {
+  for (const [id, d] of Object.entries(state.devices)) {
+    if (d.config === undefined || !values.some((v) => d.config!.includes(v))) continue;
+    const now = resolved.get(id);
+    d.config = now !== undefined && d.configHash === configHash(now) ? rendered.get(id)! : redactSecretValues(d.config, values);
+  }
 }
 
 /**
@@ -120,7 +135,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   const started = Date.now();
   const { lab, paths, state: previous, scoped } = await openLab(opts);
   const parallel = Math.max(1, opts.parallel ?? 4);
-  const { secrets, resolved } = renderForDevices(opts, lab, scoped);
+  const { secrets, resolved, rendered } = renderForDevices(opts, lab, scoped);
   // What the deploy reports (diffs of key lines) names no value.
   const redact = (lines: string[]) => lines.map((l) => redactSecretValues(l, secrets.allValues()));
   const candidate = (id: string) => resolved.get(id)!;
@@ -144,6 +159,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   if (opts.rateScale !== undefined) state.rateScale = opts.rateScale;
   if (opts.v2c !== undefined) state.v2c = opts.v2c;
   if (opts.trapSinkPort !== undefined) state.trapSinkPort = opts.trapSinkPort || undefined;
+  recordReferences(state, rendered, resolved, secrets.allValues());
   const store = new StateStore(paths.state, state);
   const onEvent = opts.onEvent ?? (() => undefined);
   const phases: DeployResult['phases'] = [];
@@ -179,6 +195,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
     checkTimeoutMs: opts.checkTimeoutMs ?? 30_000,
     refresh: opts.refresh ?? false,
     candidate,
+    recorded: (id) => rendered.get(id)!,
     hash: configHash,
     emit: (device, step, done) => emit({ kind: 'device', device, step, done, total: scoped.devices.length }),
   };

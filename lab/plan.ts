@@ -32,9 +32,12 @@ export async function planLab(opts: LabOptions & { render?: ConfigRenderer }): P
   const values = secrets.allValues();
   const devices: DevicePlan[] = [];
   for (const d of scoped.devices) {
-    const next = withKnownSecrets(render(scoped.topology, d.id), secrets);
-    const recorded = state?.devices[d.id]?.config;
-    if (recorded !== undefined && configHash(recorded) === configHash(next)) {
+    // The state records the config with its references and the hash of what runs (values in): the
+    // same resolution of the rendered config decides no-op, so a rotated secret is an update.
+    const next = render(scoped.topology, d.id);
+    const deployed = state?.devices[d.id];
+    const recorded = deployed?.config;
+    if (recorded !== undefined && deployed?.configHash === configHash(withKnownSecrets(next, secrets))) {
       devices.push({ device: d.id, action: 'no-op', diff: [], added: 0, removed: 0 });
       continue;
     }
@@ -43,6 +46,7 @@ export async function planLab(opts: LabOptions & { render?: ConfigRenderer }): P
       `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
       ...h.lines.map((l) => redactSecretValues(l, values)),
     ]);
+    if (recorded !== undefined && diff.length === 0) diff.push(' (the same config with other secret values: a secret was rotated)');
     devices.push({
       device: d.id,
       action: recorded === undefined ? 'create' : 'update',

@@ -82,7 +82,7 @@ export async function pushFreshBatch(
       if (f.passed) {
         await f.drv.confirmCommit();
         await ctx.store.update((s) =>
-          Object.assign(s.devices[id]!, { phase: 'confirmed', config: f.candidate, configHash: f.hash, pending: undefined, lastError: undefined }),
+          Object.assign(s.devices[id]!, { phase: 'confirmed', config: ctx.recorded(id), configHash: f.hash, pending: undefined, lastError: undefined }),
         );
         outcomes.push({
           device: id,

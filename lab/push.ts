@@ -31,7 +31,10 @@ export interface PushContext {
   confirmSeconds: number;
   checkTimeoutMs: number;
   refresh: boolean;
+  /** The config the device is to run, secret values in (pushed, hashed; never recorded). */
   candidate: (device: string) => string;
+  /** The same config with its secret references (what the state records). */
+  recorded: (device: string) => string;
   hash: (config: string) => string;
   emit: (device: string, step: string, done?: boolean) => void;
 }
@@ -96,7 +99,7 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
       // Already committed (e.g. a deploy interrupted after its confirm): disarm any timer, record it.
       if (await drv.hasPendingCommit()) await drv.confirmCommit().catch(() => undefined);
       await ctx.store.update((s) =>
-        Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }),
+        Object.assign(s.devices[id]!, { phase: 'confirmed', config: ctx.recorded(id), configHash: hash, pending: undefined, lastError: undefined }),
       );
       return done({ action: 'unchanged' });
     }
@@ -110,7 +113,7 @@ export async function pushDevice(ctx: PushContext, rt: DeviceRuntime): Promise<D
     if (check.ok) {
       await drv.confirmCommit();
       await ctx.store.update((s) =>
-        Object.assign(s.devices[id]!, { phase: 'confirmed', config: candidate, configHash: hash, pending: undefined, lastError: undefined }),
+        Object.assign(s.devices[id]!, { phase: 'confirmed', config: ctx.recorded(id), configHash: hash, pending: undefined, lastError: undefined }),
       );
       return done({ action: 'changed', diff, commit: commit.method });
     }

@@ -23,8 +23,9 @@ interface DeviceState {
   /** The device's SSH host key (`ssh-ed25519 AAAA…`), pinned when it was generated. */
   hostKey: string;
   phase: DevicePhase;
-  /** The config text last confirmed on the device, and its hash. */
+  /** The config last confirmed on the device, with its `{{secret:…}}` references (never their values). */
   config?: string;
+  /** Hash of what the device runs (values in): a changed secret is a change. */
   configHash?: string;
   /** A commit in flight (journal): the candidate's hash and when it started. */
   pending?: { hash: string; startedAt: string };
