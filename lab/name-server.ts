@@ -8,16 +8,21 @@
  * from stdin, and `named-checkconf`/`named-checkzone` check what we render before we start it;
  * Knot would need its own `knsupdate` and a separate control socket for the same result.
  *
- * Files (named.conf, the zone, its journal, the key, the pid file, the log) live under `dir`; the key
- * file is mode 600 and is the only place the secret is written outside the secret store.
+ * Files (named.conf, the zone, its journal, the pid file, the log) live under `dir`; the TSIG key and
+ * named's own session key, which named must read in clear, live in the runtime dir on tmpfs
+ * (lab/runtime-dir.ts: `/run/stacks/named-<hash of dir>/`, 0700, files 0600), the only place the key
+ * is written outside the sealed secret store; stopping the server removes them.
  */
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, sleep } from './shell.js';
 import { alive } from './daemons.js';
 import { runtimeError } from '../lib/errors.js';
 import type { TsigKey } from './secrets.js';
+import { nameServerRuntimeDir, runtimeBase } from './names.js';
+import { ensureRuntimeBase } from './runtime-dir.js';
+import { ensurePrivateDir, writePrivateFileAtomically } from '../lib/private-files.js';
 
 export interface NameServerOptions {
   dir: string;
@@ -43,13 +48,14 @@ export interface NameServer {
 
 function renderNamedConf(o: NameServerOptions): string {
   const d = (f: string) => JSON.stringify(join(o.dir, f));
+  const secret = (f: string) => JSON.stringify(join(nameServerRuntimeDir(o.dir), f));
   return [
     '// stacks lab: authoritative server of the government zone (rendered, do not edit)',
-    `include ${d('tsig.key')};`,
+    `include ${secret('tsig.key')};`,
     'options {',
     `  directory ${JSON.stringify(o.dir)};`,
     `  pid-file ${d('named.pid')};`,
-    `  session-keyfile ${d('session.key')};`,
+    `  session-keyfile ${secret('session.key')};`,
     `  listen-on port ${o.port} { ${o.address}; };`,
     '  listen-on-v6 { none; };',
     '  recursion no;',
@@ -92,19 +98,30 @@ const inNs = (o: NameServerOptions, cmd: string[]) => (o.netns ? ['ip', ['netns'
 
 export async function startNameServer(o: NameServerOptions): Promise<NameServer> {
   await mkdir(o.dir, { recursive: true });
-  await writeFile(join(o.dir, 'tsig.key'), `key ${JSON.stringify(o.key.name)} {\n  algorithm ${o.key.algorithm};\n  secret "${o.key.secret}";\n};\n`, {
-    mode: 0o600,
-  });
-  await chmod(join(o.dir, 'tsig.key'), 0o600);
+  await ensureRuntimeBase();
+  const keyDir = nameServerRuntimeDir(o.dir);
+  ensurePrivateDir(keyDir);
+  // whose key this is, so a cleanup that knows only the folder (removeNameServerKeys) finds it
+  writePrivateFileAtomically(join(keyDir, 'owner'), `${o.dir}\n`);
+  writePrivateFileAtomically(
+    join(keyDir, 'tsig.key'),
+    `key ${JSON.stringify(o.key.name)} {\n  algorithm ${o.key.algorithm};\n  secret "${o.key.secret}";\n};\n`,
+  );
   const conf = join(o.dir, 'named.conf');
   await writeFile(conf, renderNamedConf(o));
   await rm(join(o.dir, `${o.zone}.zone.jnl`), { force: true });
   await writeFile(join(o.dir, `${o.zone}.zone`), renderZone(o));
   const check = await run('named-checkconf', ['-z', conf], { allowFail: true });
-  if (check.code !== 0) throw runtimeError('E_NAME_SERVER', `named-checkconf rejected ${conf}: ${(check.stdout + check.stderr).trim().slice(0, 400)}`);
+  if (check.code !== 0) {
+    await stopNameServer(o.dir); // the key goes with it
+    throw runtimeError('E_NAME_SERVER', `named-checkconf rejected ${conf}: ${(check.stdout + check.stderr).trim().slice(0, 400)}`);
+  }
   const [cmd, args] = inNs(o, ['named', '-c', conf]);
   const r = await run(cmd, args, { allowFail: true });
-  if (r.code !== 0) throw runtimeError('E_NAME_SERVER', `named did not start: ${r.stderr.trim().slice(0, 400)}`);
+  if (r.code !== 0) {
+    await stopNameServer(o.dir);
+    throw runtimeError('E_NAME_SERVER', `named did not start: ${r.stderr.trim().slice(0, 400)}`);
+  }
   let pid = 0;
   for (let i = 0; i < 100 && !pid; i++) {
     if (existsSync(join(o.dir, 'named.pid'))) pid = Number((await readFile(join(o.dir, 'named.pid'), 'utf8')).trim()) || 0;
@@ -125,10 +142,22 @@ export async function startNameServer(o: NameServerOptions): Promise<NameServer>
 
 async function stopNameServer(dir: string): Promise<void> {
   const file = join(dir, 'named.pid');
-  if (!existsSync(file)) return;
-  const pid = Number((await readFile(file, 'utf8')).trim());
-  if (!alive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && alive(pid); i++) await sleep(30);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  const pid = existsSync(file) ? Number((await readFile(file, 'utf8')).trim()) : 0;
+  if (alive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(pid); i++) await sleep(30);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  await rm(nameServerRuntimeDir(dir), { recursive: true, force: true });
+}
+
+/** Remove the runtime folders (TSIG keys) of every name server whose files are under `dir`: for a cleanup after a crash, when nobody called stop(). */
+export async function removeNameServerKeys(dir: string): Promise<void> {
+  const base = runtimeBase();
+  if (!existsSync(base)) return;
+  for (const name of await readdir(base)) {
+    if (!name.startsWith('named-')) continue;
+    const owner = await readFile(join(base, name, 'owner'), 'utf8').catch(() => '');
+    if (owner.trim() === dir || owner.startsWith(`${dir}/`)) await rm(join(base, name), { recursive: true, force: true });
+  }
 }

@@ -15,6 +15,7 @@ import { ipBatch, run, sleep } from '../../lab/shell.js';
 import { ensureKeyPair } from '../../lab/secrets.js';
 import { alive, readPid } from '../../lab/daemons.js';
 import { runtimeError } from '../../lib/errors.js';
+import { removeNameServerKeys } from '../../lab/name-server.js';
 
 export interface LabHost {
   name: string;
@@ -173,6 +174,8 @@ export async function destroyMigrationLab(id: string, dir?: string): Promise<voi
     await sleep(50);
   }
   if (dir) {
+    // the TSIG key of a name server started under dir (kept on tmpfs, lab/name-server.ts), whether or not it was stopped
+    await removeNameServerKeys(dir);
     const pid = await readPid(join(dir, 'sshd.pid'));
     if (alive(pid)) process.kill(pid!, 'SIGKILL');
     if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
