@@ -47,7 +47,7 @@ export interface DrillResult {
 }
 
 /** Where a drill runs when no `--target` is given: the first target the registry lets drill. */
-export const DEFAULT_TARGET = drillTargets()[0]!;
+export const DEFAULT_DRILL_TARGET = drillTargets()[0]!;
 
 /**
  * Refuse any target the registry does not let drill (targets/registry.ts) unless forced; forced, a
@@ -70,7 +70,7 @@ export function checkTarget(target: string, force: boolean): void {
 }
 
 export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
-  checkTarget(opts.target ?? DEFAULT_TARGET, opts.force ?? false);
+  checkTarget(opts.target ?? DEFAULT_DRILL_TARGET, opts.force ?? false);
   const started = Date.now();
   findScenario(opts.scenario); // bad scenario names fail before anything is touched
   const model = { stateDir: opts.stateDir, inventoryDir: opts.inventoryDir, lab: opts.lab, scope: opts.scope, classId: opts.classId, client: opts.client };
@@ -273,7 +273,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     scenario: sc.id,
     title: sc.title,
     lab,
-    target: opts.target ?? DEFAULT_TARGET,
+    target: opts.target ?? DEFAULT_DRILL_TARGET,
     system: `drill sample service (PostgreSQL 15) on ${layout.nodes.map((n) => `${n.centre}/${n.device}`).join(', ')}, writer on ${layout.client}`,
     class: klass,
     started_at: new Date(started).toISOString(),

@@ -5,6 +5,7 @@
  */
 import { ipBatch, run, tcBatch } from './shell.js';
 import { mapLimit } from '../lib/map-limit.js';
+import { runtimeError } from '../lib/errors.js';
 import { MGMT_IF } from './names.js';
 import { applyVrrpHost } from './host/vrrp.js';
 import { applyQosShaping, htbShaping, type HtbShaping } from './host/qos.js';
@@ -86,7 +87,14 @@ export async function readLinksOf(namespaces: readonly string[]): Promise<Map<st
     const json = lines[i + 1]!;
     out.set(ns, json === '!' ? new Map() : linkInfos(json));
   }
-  for (const ns of namespaces) if (!out.has(ns)) throw new Error(`readLinksOf: no answer for ${ns}`);
+  const missing = namespaces.filter((ns) => !out.has(ns));
+  // the shell died part-way (killed, out of memory): say which namespaces went unread, as a runtime error
+  if (missing.length)
+    throw runtimeError(
+      'E_LAB_READ',
+      `reading the links of ${missing.length} lab namespace(s) stopped early: no answer for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+      "run the command again; if it repeats, check `ip netns list` and the host's memory",
+    );
   return out;
 }
 

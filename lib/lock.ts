@@ -79,6 +79,13 @@ function openLockFile(file: string, dirMode: number): number {
   return openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
 }
 
+/**
+ * Locks this process holds, released at exit by one listener: a listener per lock went past Node's
+ * limit of 10 (a MaxListenersExceededWarning) when a wave held a record lock per name at once.
+ */
+const heldLocks = new Set<() => void>();
+let exitHook = false;
+
 function held(file: string, fd: number, what: string): Lock {
   const holder: LockHolder = { pid: process.pid, user: currentUser(), command: commandLine(), what, since: new Date().toISOString() };
   ftruncateSync(fd, 0);
@@ -87,7 +94,7 @@ function held(file: string, fd: number, what: string): Lock {
   const release = () => {
     if (released) return;
     released = true;
-    process.off('exit', release);
+    heldLocks.delete(release);
     try {
       ftruncateSync(fd, 0);
     } catch {
@@ -95,7 +102,13 @@ function held(file: string, fd: number, what: string): Lock {
     }
     closeSync(fd);
   };
-  process.on('exit', release);
+  heldLocks.add(release);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const r of [...heldLocks]) r();
+    });
+  }
   return { file, release };
 }
 

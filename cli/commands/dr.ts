@@ -8,7 +8,7 @@ import { emit, type GlobalOptions } from '../context.js';
 import { EXIT, runtimeError } from '../../lib/errors.js';
 import { checkLabId } from '../../lab/names.js';
 import { drillTargets, targetInstance } from '../../targets/registry.js';
-import { runDrill, DEFAULT_TARGET, type DrillResult } from '../../dr/drill.js';
+import { runDrill, DEFAULT_DRILL_TARGET, type DrillResult } from '../../dr/drill.js';
 import { SCENARIOS } from '../../dr/scenarios.js';
 import { renderReportText } from '../../dr/report.js';
 import { listReports, readReport } from '../../dr/store.js';
@@ -48,7 +48,7 @@ function drillCommand(dr: Command, globals: () => GlobalOptions): void {
       'fail a centre in the lab, run the failover runbook, measure RTO/RPO against the protection class, restore the lab; exit 1 when a target is missed',
     )
     .requiredOption('--scenario <name>', `what fails: ${SCENARIOS.map((s) => s.id).join(', ')}`)
-    .option('--target <name>', `where to drill; anything but ${drillTargets().join(', ')} is refused (exit 2) unless --force`, DEFAULT_TARGET)
+    .option('--target <name>', `where to drill; anything but ${drillTargets().join(', ')} is refused (exit 2) unless --force`, DEFAULT_DRILL_TARGET)
     .option('--force', 'accept a target other than the lab', false)
     .option('--class <id>', 'protection class of the sample service (default: the first class with synchronous replication)')
     .option('--client <device>', 'lab device whose namespace runs the writer (default: the first city core router in scope)')

@@ -78,6 +78,6 @@ describe.skipIf(!root)('a PostgreSQL system by logical replication, cut over at 
     );
     expect(downtime).toBeLessThan(10);
     // the source is read-only now: a write there is refused
-    await expect(sql(source.url.replace('127.0.0.2', '127.0.0.2'), 'INSERT INTO ledger (n) VALUES (0)')).rejects.toThrow(/read-only/);
+    await expect(sql(source.url, 'INSERT INTO ledger (n) VALUES (0)')).rejects.toThrow(/read-only/);
   }, 180_000);
 });
