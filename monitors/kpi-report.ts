@@ -71,7 +71,18 @@ export interface KpiReportOptions {
    * refresh does not.
    */
   runningConfigsOf?: string;
+  /** Running configs already read (the daemon's RunningConfigsCache); takes precedence over runningConfigsOf. */
+  runningConfigs?: () => Promise<IndicatorInputs['runningConfigs']>;
   now?: number;
+}
+
+/** Indicator 1's input: every device of the default target's deployed `instance`, read through its driver. */
+export async function readRunningConfigs(inv: Inventory, stateDir: string, instance: string): Promise<IndicatorInputs['runningConfigs']> {
+  if (!isDeployed(DEFAULT_TARGET, stateDir, instance)) return undefined;
+  // the target's module (SSH client, drivers) is loaded only now, when there is something to read
+  const target = await loadTarget(DEFAULT_TARGET);
+  const at = Date.now();
+  return { target: target.name, instance, devices: await target.drift({ stateDir, inventoryDir: inv.dir, instance }), at };
 }
 
 export async function kpiReport(inv: Inventory, store: FaultStore | undefined, opts: KpiReportOptions): Promise<KpiRow[]> {
@@ -102,13 +113,9 @@ export async function kpiReport(inv: Inventory, store: FaultStore | undefined, o
       }
     },
     runningConfigs: async () => {
+      if (opts.runningConfigs) return opts.runningConfigs();
       if (!opts.stateDir || opts.runningConfigsOf === undefined) return undefined;
-      const instance = opts.runningConfigsOf;
-      if (!isDeployed(DEFAULT_TARGET, opts.stateDir, instance)) return undefined;
-      // the target's module (SSH client, drivers) is loaded only now, when there is something to read
-      const target = await loadTarget(DEFAULT_TARGET);
-      const at = Date.now();
-      return { target: target.name, instance, devices: await target.drift({ stateDir: opts.stateDir, inventoryDir: inv.dir, instance }), at };
+      return readRunningConfigs(inv, opts.stateDir, opts.runningConfigsOf);
     },
     policy: async () => monitoringPolicy(inv.province.monitoring),
     securityWindowMs: async () => opts.securityWindowMs,

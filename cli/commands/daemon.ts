@@ -17,13 +17,15 @@ import { MonitorDaemon } from '../../monitors/daemon.js';
 import { openFaultStore } from '../../monitors/store/open.js';
 import { daemonPolicy } from '../../monitors/daemon-policy.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
-import { kpiReport, planIndicators } from '../../monitors/kpi-report.js';
+import { kpiReport, planIndicators, readRunningConfigs } from '../../monitors/kpi-report.js';
+import { RunningConfigsCache } from '../../monitors/running-configs.js';
 import { monitoringFigures } from '../../monitors/codegen/figures.js';
 import type { LifecycleAction } from '../../monitors/faults/lifecycle.js';
 import type { ActResult } from '../../monitors/store/store.js';
 import { audit } from '../../audit/index.js';
 import { platformsFromInventory, selectTargets } from '../../monitors/sources.js';
 import type { TrapSink } from '../../targets/types.js';
+import { targetInstance } from '../../targets/registry.js';
 import { sqlitePath, withStoreOption } from './monitoring-options.js';
 import { positive as wholePositive, readPlan } from './migrate.js';
 import { registerMigrationMetrics } from '../../migrations/metrics.js';
@@ -44,6 +46,7 @@ interface DaemonCliOptions {
   openAfter?: string;
   closeAfter?: string;
   platformsFromInventory: boolean;
+  kpiConfigsEvery: string;
   postgres?: string;
   migrateRunbook?: string;
   migrateWave?: string;
@@ -126,6 +129,7 @@ export const daemonCommand: CommandModule = {
         .option('--migrate-concurrency <n>', 'systems of the wave migrated at once', '4')
         .option('--noc-token-file <file>', 'token of the NOC page at /noc/ (default: monitoring/noc.token in the state dir, created on first start)')
         .option('--no-noc', 'do not serve the NOC page')
+        .option('--kpi-configs-every <minutes>', "how often the NOC page's indicator 1 reads the deployed devices' running configs (an SSH session each)", '15')
         .option(
           '--webhook-token-file <file>',
           "bearer token Alertmanager's webhook must present on POST /alertmanager/<receiver> (default: monitoring/webhook.token in the state dir, created on first start)",
@@ -170,6 +174,15 @@ export const daemonCommand: CommandModule = {
       const plan = await planIndicators(inv);
       const nocTokenFile = opts.nocTokenFile ?? join(g.stateDir, 'monitoring', 'noc.token');
       const store = await openFaultStore({ stateDir: g.stateDir, postgresUrl: opts.postgres, sqliteFile: sqlitePath(g.stateDir) });
+      // Indicator 1 on the NOC page from the deployed devices' running configs, read every
+      // --kpi-configs-every minutes (SSH to each device), not on each minutely KPI refresh.
+      const running = opts.targets
+        ? undefined
+        : new RunningConfigsCache(
+            () => readRunningConfigs(inv, g.stateDir, targetInstance(opts.lab)),
+            positive(opts.kpiConfigsEvery, '--kpi-configs-every') * 60_000,
+            (err) => logger.warn({ err: err.message }, 'NOC page: reading the running configs for indicator 1 failed'),
+          );
       const daemon = new MonitorDaemon({
         targets: selection.devices,
         platforms: selection.platforms,
@@ -189,7 +202,12 @@ export const daemonCommand: CommandModule = {
                 // the burn rates' objective is the alerts' one: indicator 9's 2025 target
                 objective: monitoringFigures(plan, policy.atRiskMs / 3_600_000, '').objective,
                 // as `stacks kpi` shows it (its default security window, 24 h)
-                kpi: () => kpiReport(inv, store, { securityWindowMs: 24 * 3_600_000, stateDir: g.stateDir }),
+                kpi: () =>
+                  kpiReport(inv, store, {
+                    securityWindowMs: 24 * 3_600_000,
+                    stateDir: g.stateDir,
+                    ...(running ? { runningConfigs: () => running.current() } : {}),
+                  }),
                 onAction: async (action: LifecycleAction, result: ActResult & { ok: true }) => {
                   await audit.record(g.stateDir, {
                     action: `fault.${action.action}`,
