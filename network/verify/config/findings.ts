@@ -105,11 +105,16 @@ const ALWAYS_CHECKED: Array<{ id: string; perFamily: boolean }> = [
 
 const CHECK_PREFIX = 'config.';
 
-/** Findings as report checks `config.<id>` (one per id and family), with the always-run checks passed when empty. */
-export function findingsToChecks(findings: ConfigFinding[], families: readonly Family[], prefix = CHECK_PREFIX): VerificationCheck[] {
+/**
+ * Findings as report checks `config.<id>` (one per id and family), with the always-run checks passed
+ * when empty. Without `failuresAsked` the single-failure checks are left out, not shown as passed:
+ * those questions were not asked.
+ */
+export function findingsToChecks(findings: ConfigFinding[], families: readonly Family[], prefix = CHECK_PREFIX, failuresAsked = true): VerificationCheck[] {
   const groups = new Map<string, { id: string; family?: Family; failures: VerificationFailure[] }>();
   const key = (id: string, family?: Family) => `${id}\u0000${family ?? ''}`;
   for (const { id, perFamily } of ALWAYS_CHECKED) {
+    if (!failuresAsked && id.startsWith('failure.')) continue;
     for (const family of perFamily ? families : [undefined]) groups.set(key(id, family), { id, ...(family ? { family } : {}), failures: [] });
   }
   for (const f of findings) {

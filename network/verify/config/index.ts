@@ -105,7 +105,7 @@ export function verifyConfigs(topology: Topology, files: RenderedConfigFile[], o
   findings.push(...exitGuardFindings(topology, configs));
   findings.push(...lanGateways(topology, configs, families).findings);
   const t3 = performance.now();
-  const checks = findingsToChecks(findings, families, opts.checkPrefix);
+  const checks = findingsToChecks(findings, families, opts.checkPrefix, opts.failures !== false);
   const report = summarize('configs', checks, { sites: topology.sites.length, devices: configs.length, links: topology.links.length });
   return { findings, report, scenarios, timings: { parseMs: t1 - t0, controlPlaneMs: t2 - t1, questionsMs: t3 - t2 } };
 }

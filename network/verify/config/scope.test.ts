@@ -11,6 +11,15 @@ describe('the exit-upstream failure on the default province', () => {
     topology = buildTopology(await loadInventory());
   });
 
+  it('without the failure questions, no failure check is reported (as passed or otherwise): they were not asked', () => {
+    const configs = renderedConfigs(topology, 'frr');
+    const ids = (failures: boolean) =>
+      verifyConfigs(topology, configs, { failures, scenarioFilter: (name) => name.startsWith('upstream:') }).report.checks.map((c) => c.id);
+    expect(ids(false).filter((id) => id.startsWith('config.failure.'))).toEqual([]);
+    expect(ids(false)).toContain('config.reach.services');
+    expect(ids(true).filter((id) => id.startsWith('config.failure.')).length).toBe(8); // link, device, upstream, services × 2 families
+  });
+
   for (const dialect of ['frr', 'vrp'] as const) {
     it(`${dialect}: each exit originates the default only while its own upstream route exists, so losing one upstream moves traffic to the other`, () => {
       const r = verifyConfigs(topology, renderedConfigs(topology, dialect), { scenarioFilter: (name) => name.startsWith('upstream:') });
