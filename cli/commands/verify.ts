@@ -23,10 +23,10 @@ import {
   renderTrace,
   renderVerificationSarif,
   traceConfigs,
-  verifyConfigs,
   type RenderedConfigFile,
 } from '../../network/verify/config/index.js';
 import { readConfigFolder } from './verify-configs.js';
+import { verifyConfigsInThreads } from './verify-threads.js';
 import { writeFileSync } from 'node:fs';
 
 /** The topology built from the inventory: what verify checks unless a deploy target is named. */
@@ -109,7 +109,7 @@ export const verifyCommand: CommandModule = {
           : verifyTopology(topology, options);
         let report = modelReport;
         // The model checks are the fast first pass; the configs are what would run on the routers.
-        if (!deployTarget && opts.configs !== false) report = combineReports(modelReport, configReports(topology, opts, dialects));
+        if (!deployTarget && opts.configs !== false) report = combineReports(modelReport, await configReports(topology, opts, dialects));
         if (opts.format === 'sarif') {
           const text = JSON.stringify(renderVerificationSarif(report), null, 2) + '\n';
           if (opts.output) writeFileSync(opts.output, text);
@@ -154,14 +154,19 @@ function filesFor(topology: Topology, opts: VerifyOptions, dialect: DialectId): 
   return renderedConfigs(topology, dialect);
 }
 
-function configReports(topology: Topology, opts: VerifyOptions, dialects: DialectId[]): VerificationReport[] {
+/** Each dialect's config-level report; the dialects are verified in parallel threads (verify-threads.ts). */
+async function configReports(topology: Topology, opts: VerifyOptions, dialects: DialectId[]): Promise<VerificationReport[]> {
   const present = opts.from ? new Set(readConfigFolder(opts.from, dialects).files.map((f) => f.dialect)) : new Set(dialects);
-  return dialects
+  const jobs = dialects
     .filter((d) => present.has(d))
-    .map(
-      (d) =>
-        verifyConfigs(topology, filesFor(topology, opts, d), { failures: opts.failures, checkPrefix: dialects.length > 1 ? `config.${d}.` : 'config.' }).report,
-    );
+    .map((dialect) => ({
+      topology,
+      dialect,
+      ...(opts.from ? { files: filesFor(topology, opts, dialect) } : {}),
+      failures: opts.failures,
+      checkPrefix: dialects.length > 1 ? `config.${dialect}.` : 'config.',
+    }));
+  return (await verifyConfigsInThreads(jobs)).map((r) => r.report);
 }
 
 function trace(g: GlobalOptions, topology: Topology, opts: VerifyOptions, dialects: DialectId[]): void {
