@@ -70,12 +70,21 @@ export type ConfigKind = 'running' | 'startup' | 'candidate';
 export interface CommitOptions {
   /** Seconds until the device reverts on its own unless confirmed. */
   revertInSeconds: number;
+  /**
+   * Apply the change at this wall-clock instant (epoch ms), not before: devices given the same
+   * instant change together (an OSPFv2 key switch, which FRR 8.4 neighbours must take within one
+   * dead interval of each other). Everything else of the commit is done first; a device reached
+   * after the instant applies at once.
+   */
+  at?: number;
 }
 
 export interface CommitReport {
   /** `incremental`: only the difference was applied; `replace`: the daemons were restarted on the new config. */
   method: 'incremental' | 'replace' | 'initial';
   seconds: number;
+  /** With `at`: when the device began applying (epoch ms, its own clock). */
+  appliedAt?: number;
 }
 
 export interface ConfigDriver {

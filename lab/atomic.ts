@@ -30,6 +30,12 @@ export interface AtomicOptions {
   parallel: number;
   /** Time for a change to show before the live checks (the lab's OSPF dead interval is 3 s). */
   settleMs?: number;
+  /**
+   * Every device of a stage applies its change at the same instant (and a failed stage is rolled
+   * back on all of them at once): first each is connected, loaded and compared, then all commit
+   * with one `at`. For changes neighbours must take together (an OSPFv2 key switch on FRR 8.4).
+   */
+  together?: boolean;
 }
 
 export interface StageReport {
@@ -37,7 +43,12 @@ export interface StageReport {
   ok: boolean;
   reason?: string;
   seconds: number;
+  /** With `together`: the spread of the devices' apply instants (latest − earliest, ms). */
+  applySpreadMs?: number;
 }
+
+/** How far ahead the shared instant is set: every device's commit script must reach it waiting. */
+const leadMs = (devices: number) => 1500 + 150 * devices;
 
 interface Open {
   rt: DeviceRuntime;
@@ -89,14 +100,25 @@ export async function pushAtomic(
     const started = Date.now();
     emitPhase(`atomic: stage ${n + 1}/${stages.length} commit`);
     const refused: string[] = [];
-    await mapLimit(stage, opts.parallel, async (id) => {
+    /** Journal the commit, then make it (at the shared instant, with `together`). */
+    const commit = async (f: Open, at?: number) => {
+      const id = f.rt.device;
+      await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash: f.hash, startedAt: new Date().toISOString() } }));
+      ctx.emit(id, 'commit');
+      open.push(f);
+      return f.drv.commitConfig({ revertInSeconds: ctx.confirmSeconds, ...(at !== undefined ? { at } : {}) });
+    };
+    // With `together`, each device waits here once compared; all then commit with one instant.
+    const ready: Open[] = [];
+    await mapLimit(stage, opts.together ? stage.length : opts.parallel, async (id) => {
       const rt = byId.get(id)!;
       const candidate = ctx.candidate(id);
       const hash = ctx.hash(candidate);
       const t0 = Date.now();
+      let session: DeviceSession | undefined;
       try {
         ctx.emit(id, 'connect');
-        const session = await connectDevice(ctx, rt);
+        session = await connectDevice(ctx, rt);
         const drv = labDriver(session);
         await drv.loadReplaceCandidate(candidate);
         if (diffIsEmpty(await drv.compareConfig()) && ctx.store.state.devices[id]!.phase === 'confirmed') {
@@ -104,14 +126,31 @@ export async function pushAtomic(
           outcomes.push({ device: id, action: 'unchanged', seconds: (Date.now() - t0) / 1000 });
           return;
         }
-        await ctx.store.update((s) => Object.assign(s.devices[id]!, { phase: 'committing', pending: { hash, startedAt: new Date().toISOString() } }));
-        ctx.emit(id, 'commit');
-        open.push({ rt, session, drv, candidate, hash, started: t0 });
-        await drv.commitConfig({ revertInSeconds: ctx.confirmSeconds });
+        const f: Open = { rt, session, drv, candidate, hash, started: t0 };
+        if (opts.together) ready.push(f);
+        else await commit(f);
       } catch (err) {
+        if (session && !open.some((o) => o.session === session)) session.close();
         refused.push(`${id}: ${(err as Error).message}`);
       }
     });
+    let applySpreadMs: number | undefined;
+    if (refused.length) for (const f of ready) f.session.close();
+    else if (ready.length) {
+      const at = Date.now() + leadMs(ready.length);
+      const applied: number[] = [];
+      await Promise.all(
+        ready.map(async (f) => {
+          try {
+            const r = await commit(f, at);
+            if (r.appliedAt !== undefined) applied.push(r.appliedAt);
+          } catch (err) {
+            refused.push(`${f.rt.device}: ${(err as Error).message}`);
+          }
+        }),
+      );
+      if (applied.length) applySpreadMs = Math.max(...applied) - Math.min(...applied);
+    }
     if (refused.length) failure = `commit refused on ${refused.join('; ')}`;
     if (!failure) {
       emitPhase(`atomic: stage ${n + 1}/${stages.length} check`);
@@ -120,13 +159,19 @@ export async function pushAtomic(
       if (!live.converged)
         failure = `live check failed after stage ${n + 1}: ${live.failing.length} device→loopback pairs unreachable, e.g. ${live.failing.slice(0, 4).join('; ')}`;
     }
-    reports.push({ devices: stage, ok: !failure, reason: failure, seconds: (Date.now() - started) / 1000 });
+    reports.push({
+      devices: stage,
+      ok: !failure,
+      reason: failure,
+      seconds: (Date.now() - started) / 1000,
+      ...(applySpreadMs !== undefined ? { applySpreadMs } : {}),
+    });
   }
 
   emitPhase(failure ? 'atomic: roll back all' : 'atomic: confirm all');
   // Roll back newest first, so each device returns to the network it was committed into.
   const settle = failure ? [...open].reverse() : open;
-  for (const f of settle) {
+  const settleOne = async (f: Open) => {
     const id = f.rt.device;
     try {
       if (failure) {
@@ -153,7 +198,10 @@ export async function pushAtomic(
     } finally {
       f.session.close();
     }
-  }
+  };
+  // Devices that changed together go back together; otherwise one at a time, newest first.
+  if (opts.together && failure) await Promise.all(settle.map(settleOne));
+  else for (const f of settle) await settleOne(f);
   // A device whose commit was refused never opened: it is named in the failure.
   for (const r of failure?.startsWith('commit refused')
     ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id))

@@ -56,6 +56,8 @@ export interface DeployOptions extends LabOptions {
   canary?: number;
   /** With atomic: one stage per level of the site tree. */
   stageBy?: 'level';
+  /** With atomic: the devices of a stage apply their change at one instant (lab/atomic.ts). */
+  together?: boolean;
 }
 
 export interface DeployResult {
@@ -209,7 +211,9 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   let stages: StageReport[] | undefined;
   if (opts.atomic && !interrupted) {
     const rest = runtimes.filter((r) => !freshIds.has(r.device));
-    const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel }, (phase) => emit({ kind: 'phase', phase }));
+    const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel, together: opts.together }, (phase) =>
+      emit({ kind: 'phase', phase }),
+    );
     outcomes.push(...tx.outcomes);
     stages = tx.stages;
   }

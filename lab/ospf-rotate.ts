@@ -8,6 +8,13 @@
  * running the command again finishes it (it resumes from the keyring's step instead of starting
  * another key).
  *
+ * The send step goes to every router as one transaction (deploy --atomic) whose commits apply at
+ * one wall-clock instant: FRR 8.4's ospfd accepts only the MD5 key it sends with
+ * (render/features/ospf-auth.ts), so two neighbours keep their OSPFv2 adjacency across the switch
+ * only if both switch within the dead interval (less one hello); pushed one router after another
+ * with post-checks in between, they lost it. ospf6d and VRP accept both keys, so for them the
+ * instant does not matter. Should the step fail anywhere, every router goes back at once.
+ *
  * With no lab deployed the steps collapse: the keyring moves to the new key at once (synth renders
  * it; the next deploy pushes it). The new keys are generated into the sealed store by the first
  * deploy that refers to them; the old ones are deleted from the store once no router holds them.
@@ -17,16 +24,10 @@ import { deployLab, type DeployOptions, type DeployResult, openLab } from './dep
 import { readKeyring, writeKeyring } from '../lib/ospf-keyring-file.js';
 import { advance, areaKeys, ospfKeyPath, rollPhase, type AreaKeys, type OspfKeyring } from '../network/ospf-keyring.js';
 import { SecretStore } from '../lib/secret-refs.js';
-import { inputError, runtimeError } from '../lib/errors.js';
+import { inputError } from '../lib/errors.js';
 import { adjacencyInterfaces } from '../network/render/features/adjacencies.js';
 
 export interface RotateOspfOptions extends Omit<DeployOptions, 'render'> {
-  /**
-   * Roll onto a deployed lab even though that is not yet safe: on FRR 8.4 the step where one router
-   * sends the new MD5 key while its neighbour still sends the old one lost the OSPFv2 adjacency in
-   * the lab test (OSPFv3 held). Without it a deployed lab is refused (see the report of issue 11).
-   */
-  live?: boolean;
   /** Only this area (dotted); absent: every area with an adjacency in the lab's scope. */
   area?: string;
   /** Called after each step is on every device. */
@@ -36,7 +37,10 @@ export interface RotateOspfOptions extends Omit<DeployOptions, 'render'> {
 interface RotateStep {
   phase: 'accept' | 'send' | 'steady';
   areas: Record<string, AreaKeys>;
-  deploy?: Pick<DeployResult, 'changed' | 'unchanged' | 'rolledBack' | 'failed' | 'seconds'>;
+  deploy?: Pick<DeployResult, 'changed' | 'unchanged' | 'rolledBack' | 'failed' | 'seconds'> & {
+    /** The send step: how far apart (ms) the routers applied it. */
+    applySpreadMs?: number;
+  };
   /** Devices the step did not reach, with why; and how each changed device took it. */
   problems?: string[];
   commits?: string[];
@@ -59,12 +63,6 @@ export async function rotateOspf(opts: RotateOspfOptions): Promise<RotateOspfRes
     throw inputError('E_USAGE', '(command line)', '--area', `no OSPF adjacency in area ${opts.area}`, `areas: ${[...inScope].sort().join(', ')}`);
   let ring: OspfKeyring = readKeyring(opts.stateDir);
   const deployed = state !== undefined && Object.values(state.devices).some((d) => d.phase === 'confirmed');
-  if (deployed && !opts.live)
-    throw runtimeError(
-      'E_NOT_YET',
-      `not yet: rolling OSPF keys onto the running lab ${state.lab ?? ''} loses OSPFv2 adjacencies between routers on different steps of the roll (FRR 8.4, seen in test/lab/ospf-security.test.ts)`,
-      'destroy the lab, rotate (the keyring moves to the new key), and deploy again',
-    );
   const start = Object.fromEntries(areas.map((a) => [a, areaKeys(ring, a)]));
   const from: Record<string, number> = Object.fromEntries(areas.map((a) => [a, start[a]!.send]));
   const steps: RotateStep[] = [];
@@ -84,8 +82,21 @@ export async function rotateOspf(opts: RotateOspfOptions): Promise<RotateOspfRes
     const phase = rollPhase(areaKeys(ring, areas[0]!));
     const step: RotateStep = { phase, areas: Object.fromEntries(areas.map((a) => [a, areaKeys(ring, a)])) };
     if (deployed) {
-      const r = await deployLab({ ...opts, waitConvergence: false });
-      step.deploy = { changed: r.changed, unchanged: r.unchanged, rolledBack: r.rolledBack, failed: r.failed, seconds: r.seconds };
+      const together = phase === 'send';
+      const r = await deployLab({
+        ...opts,
+        waitConvergence: false,
+        ...(together ? { atomic: true, together: true, canary: undefined, stageBy: undefined } : {}),
+      });
+      const spread = r.stages?.find((st) => st.applySpreadMs !== undefined)?.applySpreadMs;
+      step.deploy = {
+        changed: r.changed,
+        unchanged: r.unchanged,
+        rolledBack: r.rolledBack,
+        failed: r.failed,
+        seconds: r.seconds,
+        ...(spread !== undefined ? { applySpreadMs: spread } : {}),
+      };
       step.problems = r.outcomes.filter((o) => o.action === 'failed' || o.action === 'rolled-back').map((o) => `${o.device}: ${o.action} ${o.reason ?? ''}`);
       step.commits = r.outcomes.filter((o) => o.commit).map((o) => `${o.device}:${o.commit}`);
       steps.push(step);

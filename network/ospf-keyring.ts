@@ -11,6 +11,10 @@
  *   send       keys [1, 2]  send 2   everyone sends the new key, the old one is still accepted
  *   steady     keys [2]     send 2   the old key is removed
  *
+ * FRR 8.4's ospfd cannot do the accept step for OSPFv2 (it accepts only the key it sends with:
+ * render/features/ospf-auth.ts); its routers switch OSPFv2 keys at the send step, all at one
+ * instant, which lab/ospf-rotate.ts arranges. OSPFv3 (ospf6d key chains) and VRP take all three.
+ *
  * Pure: plain data in and out.
  */
 

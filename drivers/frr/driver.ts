@@ -170,6 +170,9 @@ export class FrrDriver implements ConfigDriver {
     const forward = incrementalScript(committed, candidate);
     const reverse = incrementalScript(candidate, committed);
     const heredoc = (file: string, text: string) => `cat > ${file} <<'STACKS_EOF'\n${text}STACKS_EOF`;
+    // Seconds until `at` (0 when it has passed); the revert timer counts from then.
+    const wait =
+      opts.at === undefined ? 'w=0' : `w=$(awk -v t=${(opts.at / 1000).toFixed(3)} -v n="$(date +%s.%N)" 'BEGIN { d = t - n; printf "%.3f", d > 0 ? d : 0 }')`;
     const script = [
       'set -e',
       DISARM,
@@ -177,8 +180,10 @@ export class FrrDriver implements ConfigDriver {
       heredoc(FORWARD, forward),
       heredoc(REVERSE, reverse),
       `cp ${STARTUP} ${ROLLBACK} 2>/dev/null || : > ${ROLLBACK}`,
-      `setsid sh -c 'sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
+      wait,
+      `setsid sh -c 'sleep '"$w"'; sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
+      ...(opts.at === undefined ? [] : ['sleep "$w"', 'echo "applied-at $(date +%s%3N)"']),
       // no reverse script for these: a rollback applies the whole rollback point (a restart, from a boot config)
       `if [ "${mode.trim()}" = merge ] || ${IS_BOOT}; then rm -f ${REVERSE}; vtysh -f ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }; echo initial`,
       `elif vtysh -f ${FORWARD} > /var/tmp/commit.log 2>&1; then echo incremental`,
@@ -186,7 +191,12 @@ export class FrrDriver implements ConfigDriver {
     ].join('\n');
     const out = await this.must('sh -s', 'commit', script);
     const method = out.trim().split('\n').at(-1);
-    return { method: method === 'incremental' ? 'incremental' : method === 'initial' ? 'initial' : 'replace', seconds: (Date.now() - started) / 1000 };
+    const applied = /^applied-at (\d+)$/m.exec(out)?.[1];
+    return {
+      method: method === 'incremental' ? 'incremental' : method === 'initial' ? 'initial' : 'replace',
+      seconds: (Date.now() - started) / 1000,
+      ...(applied ? { appliedAt: Number(applied) } : {}),
+    };
   }
 
   /**

@@ -102,8 +102,8 @@ describe('incremental FRR commands: key chains, BFD profiles and OSPF key rolls'
     expect(m.top).toEqual([]);
   });
 
-  test('accept step: the new key is added accept-only, the MD5 key sent stays last (re-entered after the new one)', () => {
-    const script = incrementalScript(conf(['1'], key(1)), conf(['2', '1'], `${key(1)}\n${key(2, true)}`));
+  test('accept step: the new OSPFv3 key is added accept-only; OSPFv2 (one key on ospfd 8.4) is untouched', () => {
+    const script = incrementalScript(conf(['1'], key(1)), conf(['1'], `${key(1)}\n${key(2, true)}`));
     expect(script).toBe(
       [
         'key chain ospf6-area-0.0.0.1',
@@ -113,24 +113,28 @@ describe('incremental FRR commands: key chains, BFD profiles and OSPF key rolls'
         '  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000',
         ' exit',
         'exit',
-        'interface up0',
-        ' ip ospf message-digest-key 2 md5 K2',
-        ' no ip ospf message-digest-key 1 md5 K1',
-        ' ip ospf message-digest-key 1 md5 K1',
-        'exit',
         '',
       ].join('\n'),
     );
   });
 
-  test('send step, then the old key removed: lifetimes move, key 1 leaves the chain and the interface', () => {
-    const send = incrementalScript(conf(['2', '1'], `${key(1)}\n${key(2, true)}`), conf(['1', '2'], `${key(1, true)}\n${key(2)}`));
+  test('send step: lifetimes move; the new MD5 key goes in before the old one leaves (one switch, a key throughout)', () => {
+    const send = incrementalScript(conf(['1'], `${key(1)}\n${key(2, true)}`), conf(['2'], `${key(1, true)}\n${key(2)}`));
     expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 1\n  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000\n exit\nexit');
     expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 2\n  no send-lifetime\n exit\nexit');
-    expect(send).toMatch(/ no ip ospf message-digest-key 2 md5 K2\n ip ospf message-digest-key 2 md5 K2\n/);
-    const done = incrementalScript(conf(['1', '2'], `${key(1, true)}\n${key(2)}`), conf(['2'], key(2)));
-    expect(done).toContain('key chain ospf6-area-0.0.0.1\n no key 1\nexit');
-    expect(done).toContain(' no ip ospf message-digest-key 1 md5 K1');
-    expect(done).not.toContain('ip ospf message-digest-key 2 md5 K2\n');
+    expect(send).toContain('interface up0\n ip ospf message-digest-key 2 md5 K2\n no ip ospf message-digest-key 1 md5 K1\nexit');
+    // …and its rollback swaps back the same way
+    const back = incrementalScript(conf(['2'], `${key(1, true)}\n${key(2)}`), conf(['1'], `${key(1)}\n${key(2, true)}`));
+    expect(back).toContain('interface up0\n ip ospf message-digest-key 1 md5 K1\n no ip ospf message-digest-key 2 md5 K2\nexit');
+    const done = incrementalScript(conf(['2'], `${key(1, true)}\n${key(2)}`), conf(['2'], key(2)));
+    expect(done).toBe('key chain ospf6-area-0.0.0.1\n no key 1\nexit\n');
+  });
+
+  test('MD5 keys: a new value for a key id replaces it (no `no`, which would delete the id); a new order re-enters the keys without removing them', () => {
+    const other = conf(['1'], key(1)).replace('md5 K1', 'md5 W1');
+    expect(incrementalScript(conf(['1'], key(1)), other)).toBe('interface up0\n ip ospf message-digest-key 1 md5 W1\nexit\n');
+    expect(incrementalScript(conf(['2', '1'], key(1)), conf(['1', '2'], key(1)))).toBe(
+      'interface up0\n ip ospf message-digest-key 1 md5 K1\n ip ospf message-digest-key 2 md5 K2\nexit\n',
+    );
   });
 });

@@ -28,10 +28,14 @@ const CONTEXT = /^(interface|router|route-map|key chain|line|bfd|vrf|segment-rou
 const NESTING = /^(key chain|bfd)\b/;
 const SUB_CONTEXT = /^(key \d+|profile \S+|peer .+)$/;
 /**
- * Lines whose order matters: ospfd sends with the message-digest key configured last, so a key roll
- * must leave the key to send at the end — re-entering a kept key moves it there.
+ * Lines whose order matters: ospfd sends with (and accepts only) the message-digest key configured
+ * last. Re-entering a kept key moves it to the end (FRR 8.4's `ip ospf message-digest-key` removes
+ * an existing key of that id, then appends: ospfd/ospf_vty.c), so no `no` is needed first; and new
+ * keys go in before old ones leave, so a swap is one switch with a key configured throughout.
  */
 const ORDERED = [/^ip ospf message-digest-key /];
+/** A message-digest key is single-valued per key id: a new key of the same id replaces the old one. */
+const MD5_KEY_ID = /^ip ospf message-digest-key \d+(?= )/;
 /** Lines that describe the file, not the device: never removed or re-sent. */
 const NOT_COMMANDS = /^(!|end$|exit$|frr version |frr defaults |service integrated-vtysh-config|$)/;
 /** Commands set once per context: a new value replaces the old, so the old is not removed first. */
@@ -121,7 +125,7 @@ const negate = (line: string) => {
   return lifetime ? `no ${lifetime[1]}-lifetime` : `no ${line}`;
 };
 const isOrdered = (line: string) => ORDERED.some((re) => re.test(line));
-const singleKey = (line: string) => SINGLE_VALUED.find((k) => line === k || line.startsWith(k + ' '));
+const singleKey = (line: string) => MD5_KEY_ID.exec(line)?.[0] ?? SINGLE_VALUED.find((k) => line === k || line.startsWith(k + ' '));
 
 /** Commands in `from` not in `to` negated (unless `to` re-sets them), then `to`'s new lines. */
 function lineChanges(from: readonly string[], to: readonly string[]): string[] {
@@ -138,13 +142,12 @@ function lineChanges(from: readonly string[], to: readonly string[]): string[] {
   // Plain removal and appending leaves kept lines in their old order, new ones at the end: enough unless `to` wants another order.
   const plainResult = [...orderedFrom.filter((l) => wants.has(l)), ...orderedTo.filter((l) => !has.has(l))];
   const reorder = plainResult.join('\n') !== orderedTo.join('\n');
-  const plain = (l: string) => !reorder || !isOrdered(l);
-  const removed = from.filter((l) => plain(l) && !wants.has(l) && !replaced.has(singleKey(l) ?? '\0')).map(negate);
-  const added = to.filter((l) => plain(l) && !has.has(l));
-  if (!reorder) return [...removed, ...added];
-  // In `to`'s order: a new line is added, a kept one re-entered (to the end); then the dropped ones go.
-  const ordered = orderedTo.flatMap((l) => (has.has(l) ? [negate(l), l] : [l]));
-  const dropped = orderedFrom.filter((l) => !wants.has(l)).map(negate);
+  const goes = (l: string) => !wants.has(l) && !replaced.has(singleKey(l) ?? '\0');
+  const removed = from.filter((l) => !isOrdered(l) && goes(l)).map(negate);
+  const added = to.filter((l) => !isOrdered(l) && !has.has(l));
+  // In `to`'s order: new lines added (and, when the order changes, kept ones re-entered); only then do the dropped ones go.
+  const ordered = reorder ? orderedTo : orderedTo.filter((l) => !has.has(l));
+  const dropped = orderedFrom.filter(goes).map(negate);
   return [...removed, ...added, ...ordered, ...dropped];
 }
 

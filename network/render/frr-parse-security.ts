@@ -6,7 +6,9 @@
  * `ip ospf bfd [profile P]`, `ipv6 ospf6 bfd [profile P]`.
  *
  * What ospfd/ospf6d 8.4 then do decides what is kept: ospfd sends with the message-digest key
- * configured last and accepts any configured key id; ospf6d sends with the first key of the chain
+ * configured last and accepts that key id only (ospf_check_auth in ospfd/ospf_packet.c compares the
+ * packet's key id with the list's tail before looking any key up: two routers with keys 1 and 2
+ * configured, one sending 1 and the other 2, drop each other's packets); ospf6d sends with the first key of the chain
  * (by id) whose send lifetime holds now and accepts a key id whose accept lifetime holds now. Keys
  * are kept as references or fingerprints, never as values. Lifetimes are judged against the time
  * of parsing: a key chain means different things on different days.
@@ -222,7 +224,7 @@ export function resolveFrrSecurity(sec: FrrSecurity, sink: FindingSink): void {
       else
         v2.authentication = {
           type: 'md5',
-          accept: keys,
+          accept: keys.slice(-1),
           ...(keys.length ? { send: keys[keys.length - 1]! } : {}),
           line: s.md5Line,
         };

@@ -3,9 +3,15 @@
  *
  * OSPFv2: keyed MD5 (RFC 2328 D.3) — the strongest algorithm FRR 8.4 and VRP share. FRR 8.4's
  * ospfd knows `ip ospf authentication message-digest` and `ip ospf message-digest-key N md5 KEY`
- * only; RFC 5709 HMAC-SHA (`ip ospf authentication key-chain`) arrived in a later ospfd, and 8.4's
- * vtysh rejects that line. ospfd accepts every configured key id and sends with the key configured
- * last, so a roll lists the key to send last (network/ospf-keyring.ts has the three steps).
+ * only; RFC 5709 HMAC-SHA (`ip ospf authentication key-chain`) arrived in FRR 9.1 (commit
+ * f5011cd5dd), and 8.4's vtysh rejects that line. ospfd 8.4 sends with the key configured last
+ * (ospf_make_md5_digest: the list's tail) and, unlike RFC 2328 D.3's rollover, accepts that key id
+ * only (ospf_check_auth drops a packet whose key id is not the tail's before any other key is
+ * looked at). A second key would be neither sent nor accepted, so FRR's OSPFv2 holds one key, the
+ * one sent: the send step of a roll swaps it (the driver adds the new key before removing the old,
+ * so ospfd's switch is one command), and every router of the area takes that step at the same
+ * instant (lab/ospf-rotate.ts: a commit timed to one wall-clock moment on every router; neighbours
+ * keep each other as long as they switch within the dead interval).
  * OSPFv3: the RFC 7166 authentication trailer with HMAC-SHA-256 from a key chain — ospf6d accepts a
  * key id of the chain whose accept lifetime holds and sends with the first key whose send lifetime
  * holds, so during a roll the key not yet (or no longer) sent has a send lifetime in the past.
@@ -34,10 +40,8 @@ const secretRef = (path: string) => `{{secret:${path}}}`;
 
 const enabled = (ctx: FeatureContext) => ctx.topology.ospfSecurity !== undefined;
 
-/** Key ids with the send key last (ospfd sends with the last one configured). */
-function sendLast(k: AreaKeys): number[] {
-  return [...k.keys.filter((id) => id !== k.send), k.send];
-}
+/** The one OSPFv2 key ospfd 8.4 is given: the key sent (the only one it would accept). */
+const md5Keys = (k: AreaKeys): number[] => [k.send];
 
 export const ospfAuthFeature: RenderFeature = {
   id: 'ospf-auth',
@@ -69,7 +73,7 @@ export const ospfAuthFeature: RenderFeature = {
       const k = areaKeys(ctx.opts.ospfKeys, adj.area);
       return [
         ' ip ospf authentication message-digest',
-        ...sendLast(k).map((id) => ` ip ospf message-digest-key ${id} md5 ${secretRef(ospfKeyPath('v2', adj.area, id))}`),
+        ...md5Keys(k).map((id) => ` ip ospf message-digest-key ${id} md5 ${secretRef(ospfKeyPath('v2', adj.area, id))}`),
         ` ipv6 ospf6 authentication keychain ${keychainName('v3', adj.area)}`,
       ].map((text) => ({ text }));
     },
