@@ -85,6 +85,8 @@ export interface CommitReport {
   seconds: number;
   /** With `at`: when the device began applying (epoch ms, its own clock). */
   appliedAt?: number;
+  /** With `at`, an incremental commit: how long its vtysh pass took (ms). */
+  applyMs?: number;
 }
 
 export interface ConfigDriver {

@@ -45,6 +45,8 @@ export interface StageReport {
   seconds: number;
   /** With `together`: the spread of the devices' apply instants (latest − earliest, ms). */
   applySpreadMs?: number;
+  /** With `together`: the longest vtysh pass of the devices (ms), each from that instant. */
+  applyMs?: number;
 }
 
 /** How far ahead the shared instant is set: every device's commit script must reach it waiting. */
@@ -135,6 +137,7 @@ export async function pushAtomic(
       }
     });
     let applySpreadMs: number | undefined;
+    let applyMs: number | undefined;
     if (refused.length) for (const f of ready) f.session.close();
     else if (ready.length) {
       const at = Date.now() + leadMs(ready.length);
@@ -144,6 +147,7 @@ export async function pushAtomic(
           try {
             const r = await commit(f, at);
             if (r.appliedAt !== undefined) applied.push(r.appliedAt);
+            if (r.applyMs !== undefined) applyMs = Math.max(applyMs ?? 0, r.applyMs);
           } catch (err) {
             refused.push(`${f.rt.device}: ${(err as Error).message}`);
           }
@@ -165,6 +169,7 @@ export async function pushAtomic(
       reason: failure,
       seconds: (Date.now() - started) / 1000,
       ...(applySpreadMs !== undefined ? { applySpreadMs } : {}),
+      ...(applyMs !== undefined ? { applyMs } : {}),
     });
   }
 

@@ -38,8 +38,9 @@ interface RotateStep {
   phase: 'accept' | 'send' | 'steady';
   areas: Record<string, AreaKeys>;
   deploy?: Pick<DeployResult, 'changed' | 'unchanged' | 'rolledBack' | 'failed' | 'seconds'> & {
-    /** The send step: how far apart (ms) the routers applied it. */
+    /** The send step: how far apart (ms) the routers began applying it, and the longest apply. */
     applySpreadMs?: number;
+    applyMs?: number;
   };
   /** Devices the step did not reach, with why; and how each changed device took it. */
   problems?: string[];
@@ -88,14 +89,14 @@ export async function rotateOspf(opts: RotateOspfOptions): Promise<RotateOspfRes
         waitConvergence: false,
         ...(together ? { atomic: true, together: true, canary: undefined, stageBy: undefined } : {}),
       });
-      const spread = r.stages?.find((st) => st.applySpreadMs !== undefined)?.applySpreadMs;
+      const timed = r.stages?.find((st) => st.applySpreadMs !== undefined);
       step.deploy = {
         changed: r.changed,
         unchanged: r.unchanged,
         rolledBack: r.rolledBack,
         failed: r.failed,
         seconds: r.seconds,
-        ...(spread !== undefined ? { applySpreadMs: spread } : {}),
+        ...(timed ? { applySpreadMs: timed.applySpreadMs, applyMs: timed.applyMs } : {}),
       };
       step.problems = r.outcomes.filter((o) => o.action === 'failed' || o.action === 'rolled-back').map((o) => `${o.device}: ${o.action} ${o.reason ?? ''}`);
       step.commits = r.outcomes.filter((o) => o.commit).map((o) => `${o.device}:${o.commit}`);

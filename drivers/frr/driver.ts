@@ -35,6 +35,8 @@ const RECORD_RUNNING = `vtysh -c 'show running-config' > ${CONFIRMED_RUNNING}.ne
 /** vtysh scripts of the commit (committed → candidate) and of its rollback (candidate → committed). */
 const FORWARD = '/etc/frr/commit.vtysh';
 const REVERSE = '/etc/frr/rollback.vtysh';
+/** A timed commit (`at`): when its commands went to vtysh, by the device's clock. */
+const APPLIED_AT = '/var/tmp/commit.at';
 /** Roll back: the reverse script in one vtysh pass, else the fallback applies the whole rollback point. */
 const ROLL_BACK = `{ vtysh -f ${REVERSE} || sh ${APPLY_SCRIPT} ${ROLLBACK}; }`;
 const TIMER = '/etc/frr/confirm.pid';
@@ -167,35 +169,46 @@ export class FrrDriver implements ConfigDriver {
     const [committed = '', candidate = '', mode = ''] = (
       await this.must(`cat ${STARTUP} 2>/dev/null; echo '@@@@'; cat ${CANDIDATE}; echo '@@@@'; cat ${MODE} 2>/dev/null`, 'read configs')
     ).split('@@@@\n');
-    const forward = incrementalScript(committed, candidate);
+    const forwardScript = incrementalScript(committed, candidate);
     const reverse = incrementalScript(candidate, committed);
     const heredoc = (file: string, text: string) => `cat > ${file} <<'STACKS_EOF'\n${text}STACKS_EOF`;
-    // Seconds until `at` (0 when it has passed); the revert timer counts from then.
-    const wait =
-      opts.at === undefined ? 'w=0' : `w=$(awk -v t=${(opts.at / 1000).toFixed(3)} -v n="$(date +%s.%N)" 'BEGIN { d = t - n; printf "%.3f", d > 0 ? d : 0 }')`;
+    // Seconds left until `at` (0 once it has passed); the revert timer counts from then.
+    const left =
+      opts.at === undefined
+        ? 'left() { echo 0; }'
+        : `left() { awk -v t=${(opts.at / 1000).toFixed(3)} -v n="$(date +%s.%N)" 'BEGIN { d = t - n; printf "%.3f", (d > 0 ? d : 0) }'; }`;
+    // At `at`, vtysh is already connected to every daemon and in configure mode, waiting on its
+    // input: the instant the commands arrive is the instant they apply (vtysh's start and the
+    // boot-config check, which take a second or more on a loaded host, come before it).
+    const forward =
+      opts.at === undefined
+        ? `vtysh -f ${FORWARD} > /var/tmp/commit.log 2>&1`
+        : `{ sleep "$(left)"; date +%s%3N > ${APPLIED_AT}; cat ${FORWARD}; } | vtysh -f /dev/stdin > /var/tmp/commit.log 2>&1`;
+    const applied = opts.at === undefined ? '' : `echo "applied-at $(cat ${APPLIED_AT})"; echo "applied-done $(date +%s%3N)"; `;
     const script = [
       'set -e',
       DISARM,
       heredoc(APPLY_SCRIPT, applyScript),
-      heredoc(FORWARD, forward),
+      heredoc(FORWARD, forwardScript),
       heredoc(REVERSE, reverse),
       `cp ${STARTUP} ${ROLLBACK} 2>/dev/null || : > ${ROLLBACK}`,
-      wait,
-      `setsid sh -c 'sleep '"$w"'; sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
+      left,
+      `setsid sh -c 'sleep '"$(left)"'; sleep ${opts.revertInSeconds}; mv ${TIMER} ${FIRED} 2>/dev/null || exit 0; ${ROLL_BACK} > /var/tmp/rollback.log 2>&1; rm -f ${FIRED}' < /dev/null > /dev/null 2>&1 &`,
       `echo $! > ${TIMER}`,
-      ...(opts.at === undefined ? [] : ['sleep "$w"', 'echo "applied-at $(date +%s%3N)"']),
       // no reverse script for these: a rollback applies the whole rollback point (a restart, from a boot config)
-      `if [ "${mode.trim()}" = merge ] || ${IS_BOOT}; then rm -f ${REVERSE}; vtysh -f ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }; echo initial`,
-      `elif vtysh -f ${FORWARD} > /var/tmp/commit.log 2>&1; then echo incremental`,
-      `else sh ${APPLY_SCRIPT} ${CANDIDATE} 2>>/var/tmp/commit.log || { cat /var/tmp/commit.log >&2; exit 1; }; fi`,
+      `if [ "${mode.trim()}" = merge ] || ${IS_BOOT}; then rm -f ${REVERSE}; sleep "$(left)"; vtysh -f ${CANDIDATE} > /var/tmp/commit.log 2>&1 || { cat /var/tmp/commit.log >&2; exit 1; }; echo initial`,
+      `elif ${forward}; then ${applied}echo incremental`,
+      `else sleep "$(left)"; sh ${APPLY_SCRIPT} ${CANDIDATE} 2>>/var/tmp/commit.log || { cat /var/tmp/commit.log >&2; exit 1; }; fi`,
     ].join('\n');
     const out = await this.must('sh -s', 'commit', script);
     const method = out.trim().split('\n').at(-1);
-    const applied = /^applied-at (\d+)$/m.exec(out)?.[1];
+    const appliedAt = /^applied-at (\d+)$/m.exec(out)?.[1];
+    const appliedDone = /^applied-done (\d+)$/m.exec(out)?.[1];
     return {
       method: method === 'incremental' ? 'incremental' : method === 'initial' ? 'initial' : 'replace',
       seconds: (Date.now() - started) / 1000,
-      ...(applied ? { appliedAt: Number(applied) } : {}),
+      ...(appliedAt ? { appliedAt: Number(appliedAt) } : {}),
+      ...(appliedAt && appliedDone ? { applyMs: Number(appliedDone) - Number(appliedAt) } : {}),
     };
   }
 

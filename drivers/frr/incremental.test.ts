@@ -118,11 +118,12 @@ describe('incremental FRR commands: key chains, BFD profiles and OSPF key rolls'
     );
   });
 
-  test('send step: lifetimes move; the new MD5 key goes in before the old one leaves (one switch, a key throughout)', () => {
+  test('send step: lifetimes move; the new MD5 key goes in before the old one leaves (one switch, a key throughout), before anything else', () => {
     const send = incrementalScript(conf(['1'], `${key(1)}\n${key(2, true)}`), conf(['2'], `${key(1, true)}\n${key(2)}`));
     expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 1\n  send-lifetime 00:00:00 Jan 1 2000 00:00:01 Jan 1 2000\n exit\nexit');
     expect(send).toContain('key chain ospf6-area-0.0.0.1\n key 2\n  no send-lifetime\n exit\nexit');
-    expect(send).toContain('interface up0\n ip ospf message-digest-key 2 md5 K2\n no ip ospf message-digest-key 1 md5 K1\nexit');
+    // first in the script: a timed commit switches the key right at its instant
+    expect(send.startsWith('interface up0\n ip ospf message-digest-key 2 md5 K2\n no ip ospf message-digest-key 1 md5 K1\nexit\n')).toBe(true);
     // …and its rollback swaps back the same way
     const back = incrementalScript(conf(['2'], `${key(1, true)}\n${key(2)}`), conf(['1'], `${key(1)}\n${key(2, true)}`));
     expect(back).toContain('interface up0\n ip ospf message-digest-key 1 md5 K1\n no ip ospf message-digest-key 2 md5 K2\nexit');

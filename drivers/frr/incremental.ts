@@ -127,8 +127,11 @@ const negate = (line: string) => {
 const isOrdered = (line: string) => ORDERED.some((re) => re.test(line));
 const singleKey = (line: string) => MD5_KEY_ID.exec(line)?.[0] ?? SINGLE_VALUED.find((k) => line === k || line.startsWith(k + ' '));
 
-/** Commands in `from` not in `to` negated (unless `to` re-sets them), then `to`'s new lines. */
-function lineChanges(from: readonly string[], to: readonly string[]): string[] {
+/**
+ * Commands in `from` not in `to` negated (unless `to` re-sets them), then `to`'s new lines; the
+ * order-sensitive ones (message-digest keys) apart, for the script to put first.
+ */
+function lineChanges(from: readonly string[], to: readonly string[]): { plain: string[]; ordered: string[] } {
   const has = new Set(from);
   const wants = new Set(to);
   const replaced = new Set(
@@ -148,7 +151,7 @@ function lineChanges(from: readonly string[], to: readonly string[]): string[] {
   // In `to`'s order: new lines added (and, when the order changes, kept ones re-entered); only then do the dropped ones go.
   const ordered = reorder ? orderedTo : orderedTo.filter((l) => !has.has(l));
   const dropped = orderedFrom.filter(goes).map(negate);
-  return [...removed, ...added, ...ordered, ...dropped];
+  return { plain: [...removed, ...added], ordered: [...ordered, ...dropped] };
 }
 
 /** A vtysh -f script from `from` to `to` (empty when they configure the same). */
@@ -156,6 +159,11 @@ export function incrementalScript(fromText: string, toText: string): string {
   const from = parseFrrConfig(fromText);
   const to = parseFrrConfig(toText);
   const out: string[] = [];
+  const changes = new Map([...to.contexts].map(([header, lines]) => [header, lineChanges(from.contexts.get(header) ?? [], lines)]));
+  // Message-digest key changes first, every interface's in one run: a timed commit's OSPFv2 key
+  // switch (lab/ospf-rotate.ts) is then done a few commands after its instant, on every router
+  // alike, however long the rest of the script takes.
+  for (const [header, c] of changes) if (c.ordered.length) out.push(header, ...c.ordered.map((l) => ` ${l}`), 'exit');
   for (const [header, lines] of from.contexts) {
     if (to.contexts.has(header)) continue;
     const [parent, sub] = header.split('\n') as [string, string | undefined];
@@ -167,13 +175,14 @@ export function incrementalScript(fromText: string, toText: string): string {
       if (lines.length) out.push(header, ...lines.map((l) => ` ${negate(l)}`), 'exit');
     } else out.push(negate(header));
   }
-  out.push(...lineChanges(from.top, to.top));
-  for (const [header, lines] of to.contexts) {
-    const changes = lineChanges(from.contexts.get(header) ?? [], lines);
-    if (!changes.length && from.contexts.has(header)) continue;
+  const top = lineChanges(from.top, to.top);
+  out.push(...top.plain, ...top.ordered);
+  for (const header of to.contexts.keys()) {
+    const { plain, ordered } = changes.get(header)!;
+    if (!plain.length && (ordered.length || from.contexts.has(header))) continue;
     const [parent, sub] = header.split('\n') as [string, string | undefined];
-    if (sub !== undefined) out.push(parent, sub, ...changes.map((l) => `  ${l}`), ' exit', 'exit');
-    else out.push(header, ...changes.map((l) => ` ${l}`), 'exit');
+    if (sub !== undefined) out.push(parent, sub, ...plain.map((l) => `  ${l}`), ' exit', 'exit');
+    else out.push(header, ...plain.map((l) => ` ${l}`), 'exit');
   }
   return out.length ? out.join('\n') + '\n' : '';
 }

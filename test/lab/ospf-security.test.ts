@@ -199,9 +199,10 @@ describe.sequential('OSPF authentication and BFD on real FRR', () => {
       const [v4, v6] = await Promise.all(pings.map((p) => p.stop()));
       console.log(
         `ospf key roll: ${r.steps.length} steps in ${rollSeconds.toFixed(1)} s (${r.steps.map((st) => `${st.phase} ${st.deploy?.seconds.toFixed(1)} s`).join(', ')}); ` +
-          `send step applied within ${r.steps.find((st) => st.phase === 'send')?.deploy?.applySpreadMs} ms on ${devices.length} routers; ` +
+          `send step began within ${r.steps.find((st) => st.phase === 'send')?.deploy?.applySpreadMs} ms on ${devices.length} routers, longest vtysh pass ${r.steps.find((st) => st.phase === 'send')?.deploy?.applyMs} ms; ` +
           `${polls} neighbour polls; ping ${v4!.received}/${v4!.sent} IPv4, ${v6!.received}/${v6!.sent} IPv6; load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
       );
+      console.log(JSON.stringify(r.steps.map((st) => ({ phase: st.phase, deploy: st.deploy, problems: st.problems }))));
       expect(problems).toEqual([]);
       expect(r.complete).toBe(true);
       expect(r.steps.map((st) => st.phase)).toEqual(['accept', 'send', 'steady']);
