@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../support/cli.js';
 import { destroyLab, findLeftovers } from '../../lab/destroy.js';
-import { labPaths, nameServerRuntimeDir } from '../../lab/names.js';
+import { deviceNs, labPaths, nameServerRuntimeDir } from '../../lab/names.js';
+import { run, sleep } from '../../lab/shell.js';
 import { readSecrets, readTsigKey } from '../../lab/secrets.js';
 import { SecretStore } from '../../lib/secret-refs.js';
 import { buildScenario, type Scenario } from '../migrations/support.js';
@@ -158,4 +159,38 @@ describe('no secret value at rest outside the sealed stores, in a log or in argv
     );
     expect([...new Set(found)].sort()).toEqual([]);
   }, 1_800_000);
+
+  test('a device whose runtime files are gone (as after a reboot: tmpfs) is pushed again, not taken for current', async () => {
+    const id = 'dc.yulin-dc-r1';
+    const dev = labPaths(stateDir, LAB).device(id);
+    const pids = (await run('ip', ['netns', 'pids', deviceNs(LAB, id)])).stdout
+      .split('\n')
+      .map(Number)
+      .filter((p) => p > 0);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const p of pids) process.kill(p, 'SIGKILL');
+    for (let i = 0; i < 100 && pids.some((p) => existsSync(`/proc/${p}`)); i++) await sleep(20);
+    rmSync(dev.runtime, { recursive: true, force: true });
+    const r = await cli('deploy after loss', [...base, '--json', 'deploy', '--target', 'lab', '--lab', LAB, '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { changed: number; outcomes: Array<{ device: string; action: string }> };
+    expect(out.outcomes.filter((o) => o.action !== 'unchanged').map((o) => [o.device, o.action])).toEqual([[id, 'changed']]);
+    expect(readFileSync(join(dev.etc, 'frr.conf'), 'utf8')).toMatch(/^router ospf/m);
+  }, 600_000);
+
+  test('plan names a rotated key as an update, with no value in its output', async () => {
+    const path = 'ospf/area-10.22.0.0/key-1';
+    const before = SecretStore.forState(stateDir).get(path)!;
+    const fresh = 'Rotated0123abcd';
+    expect((await runCli([...base, 'secrets', 'set', path], { input: `${fresh}\n` })).code).toBe(0);
+    const r = await cli('plan after rotation', [...base, '--json', 'plan', '--target', 'lab', '--lab', LAB]);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { devices: Array<{ device: string; action: string; diff: string[] }> };
+    const updated = plan.devices.filter((d) => d.action === 'update');
+    // the devices of Yulin's area: their config text is the same, only the key behind the reference changed
+    expect(updated.map((d) => d.device).sort()).toEqual(['dc.yulin-dc-r1', 'yulin-r1', 'yulin-r2']);
+    for (const d of updated) expect(d.diff.join('\n')).toMatch(/secret was rotated/);
+    expect(r.stdout + r.stderr).not.toContain(before);
+    expect(r.stdout + r.stderr).not.toContain(fresh);
+  }, 120_000);
 });
