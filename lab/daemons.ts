@@ -12,16 +12,16 @@
  * over a directory that could hold the state dir (root's home: mounting an empty home there hid the
  * device's own sshd log when the project was cloned into /root).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chown, readFile, rm, writeFile } from 'node:fs/promises';
+import { chownSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './shell.js';
 import { runtimeError } from '../lib/errors.js';
-import { ensurePrivateDir, writePrivateFileInPlace } from '../lib/private-files.js';
+import { ensurePrivateDir, writePrivateFileIfChanged, writePrivateFileInPlace } from '../lib/private-files.js';
 import { ensureKeyPair, type LabSecrets } from './secrets.js';
 import type { DevicePaths } from './names.js';
 import type { LabHostManagement } from './host/management.js';
+import type { DeviceShadow } from './shadow.js';
 
 // bfdd: BFD for OSPF/OSPFv3 (render feature bfd.ts); it starts before the routing daemons that register with it.
 // vrrpd: VRRP on the LANs two routers serve (its macvlans come from lab/host/vrrp.ts).
@@ -49,21 +49,28 @@ async function frrUser(): Promise<{ uid: number; gid: number }> {
   return frrIds;
 }
 
+/** What a device's files are made of, besides its own paths and names. */
+export interface DeviceInputs {
+  deployPublicKey: string;
+  secrets: LabSecrets;
+  trapSinkPort: number | undefined;
+  /** The device's rendered management plane, secrets resolved (lab/host/management.ts). */
+  management: LabHostManagement | undefined;
+  /** Its /etc/shadow (lab/shadow.ts: kept when its users are unchanged, else made with the lab's others in one go). */
+  shadow: DeviceShadow;
+  /** The host's /etc/passwd, read once for the lab. */
+  hostPasswd: string;
+}
+
 /**
  * Write the device's files (configs, host key, authorized deploy key) — kept when already there.
  * `management`: the device's rendered management plane, secrets resolved (lab/host/management.ts);
  * its sshd and snmpd lines, banner and local users are what the device runs. Without one (an
  * inventory with no management.yaml) the lab's own minimal sshd and snmpd files are written.
+ * A file that already holds its bytes is not written again (a redeploy changes nothing on disk).
  */
-export async function prepareDevice(
-  d: DeviceRuntime,
-  deployPublicKey: string,
-  secrets: LabSecrets,
-  trapSinkPort: number | undefined,
-  management: LabHostManagement | undefined,
-  /** Its /etc/shadow (deviceShadows: the lab's hashes are made in one go). */
-  shadow: string,
-): Promise<string> {
+export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Promise<string> {
+  const { management, shadow } = inputs;
   const p = d.paths;
   // Every folder 0700 from creation, whatever the umask. FRR's three (bound on /run/frr, /etc/frr,
   // /var/tmp) are then given to user frr, which reaches them through those mount points only, never
@@ -71,27 +78,39 @@ export async function prepareDevice(
   // etc, tmp and snmp are in the lab's runtime dir (tmpfs, lab/runtime-dir.ts: made ready by bringUp), the rest in the state dir.
   for (const dir of [p.dir, p.runtime, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
   const { uid, gid } = await frrUser();
-  for (const dir of [p.run, p.etc, p.tmp]) await chown(dir, uid, gid);
+  const giveFrr = (path: string) => {
+    const st = statSync(path);
+    if (st.uid !== uid || st.gid !== gid) chownSync(path, uid, gid);
+  };
+  for (const dir of [p.run, p.etc, p.tmp]) giveFrr(dir);
   // In place (a running device's daemons read these paths) and 0600 from creation; frr.conf holds OSPF keys.
-  await writePrivateFileInPlace(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
-  await writePrivateFileInPlace(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
+  await writePrivateFileIfChanged(join(p.etc, 'vtysh.conf'), 'service integrated-vtysh-config\n');
+  await writePrivateFileIfChanged(join(p.etc, 'daemons'), FRR_DAEMONS.map((x) => `${x}=yes`).join('\n') + '\nvtysh_enable=yes\n');
   if (!existsSync(join(p.etc, 'frr.conf'))) await writePrivateFileInPlace(join(p.etc, 'frr.conf'), `hostname ${d.hostname}\n`);
-  await writePrivateFileInPlace(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
-  for (const f of ['vtysh.conf', 'daemons', 'frr.conf', 'boot.conf']) await chown(join(p.etc, f), uid, gid);
-  await writeFile(join(p.etc, 'reset.sh'), resetScript(), { mode: 0o700 }); // run by root inside the device
+  await writePrivateFileIfChanged(join(p.etc, 'boot.conf'), `hostname ${d.hostname}\n`); // what every FRR daemon starts on
+  for (const f of ['vtysh.conf', 'daemons', 'frr.conf', 'boot.conf']) giveFrr(join(p.etc, f));
+  await writeUnlessHolds(join(p.etc, 'reset.sh'), resetScript(), 0o700); // run by root inside the device
   const users = management?.users ?? [];
   // 0644 on purpose, the one loose file: it is bound over /etc/passwd inside the device, where every
   // user (frr, the rendered netadmin) must resolve names; it holds the host's passwd (no hashes) and
   // sits in this 0700 folder, so on the host only root reaches it.
-  await writeFile(p.passwd, devicePasswd(await readFile('/etc/passwd', 'utf8'), p.home, users), { mode: 0o644 });
-  // Only the rendered users' hashes: the host's own shadow is never copied into the state dir.
-  await writePrivateFileInPlace(p.shadow, shadow);
+  await writeUnlessHolds(p.passwd, devicePasswd(inputs.hostPasswd, p.home, users), 0o644);
+  // Only the rendered users' hashes: the host's own shadow is never copied into the state dir. The
+  // fingerprint goes after the shadow: it never vouches for a shadow that was not written.
+  await writePrivateFileIfChanged(p.shadow, shadow.text);
+  await writePrivateFileIfChanged(p.shadowFingerprint, `${shadow.fingerprint}\n`);
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
-  await writePrivateFileInPlace(join(p.ssh, 'authorized_keys'), deployPublicKey + '\n');
-  if (management) await writePrivateFileInPlace(join(p.ssh, 'banner'), management.banner);
-  await writePrivateFileInPlace(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
-  await writePrivateFileInPlace(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, secrets, trapSinkPort, management));
+  await writePrivateFileIfChanged(join(p.ssh, 'authorized_keys'), inputs.deployPublicKey + '\n');
+  if (management) await writePrivateFileIfChanged(join(p.ssh, 'banner'), management.banner);
+  await writePrivateFileIfChanged(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
+  await writePrivateFileIfChanged(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, inputs.secrets, inputs.trapSinkPort, management));
   return hostKey;
+}
+
+/** A file whose mode is set on creation (writeFile keeps an existing file's), written only when its bytes differ. */
+async function writeUnlessHolds(file: string, text: string, mode: number): Promise<void> {
+  const now = await readFile(file, 'utf8').catch(() => undefined);
+  if (now !== text) await writeFile(file, text, { mode });
 }
 
 /**
@@ -148,33 +167,6 @@ function devicePasswd(hostPasswd: string, home: string, users: ReadonlyArray<{ n
     if (!hostUsers.has(u.name)) lines.push(`${u.name}:x:${DEVICE_USER_UID + i}:${DEVICE_USER_UID + i}:stacks device user:${home}:/bin/sh`);
   });
   return `${lines.join('\n')}\n`;
-}
-
-/** The device's /etc/shadow: root's and the rendered users' passwords as SHA-512 crypt (openssl reads the value on stdin, never argv). */
-export async function deviceShadows(usersByDevice: ReadonlyArray<ReadonlyArray<{ name: string; password: string }>>): Promise<string[]> {
-  // Root logs in by key only (PermitRootLogin prohibit-password), but without a shadow entry of its
-  // own sshd (UsePAM no) takes the account for locked: root gets the hash of a password nobody knows.
-  const accounts = usersByDevice.map((users) => [{ name: 'root', password: randomBytes(24).toString('base64url') }, ...users]);
-  const hashes = await sha512Crypt(accounts.flat().map((u) => u.password));
-  let next = 0;
-  return accounts.map((users) => `${users.map((u) => `${u.name}:${hashes[next++]}:20000:0:99999:7:::`).join('\n')}\n`);
-}
-
-/**
- * sha512-crypt (`$6$`, what Debian's shadow uses) of each password, in order. Node has no crypt(3),
- * so openssl makes them; it hashes every line of its stdin, so the whole lab takes one process
- * where one per user took ~80 (about 2 s of a no-op deploy on a loaded host). Passwords travel on
- * stdin, never in argv.
- */
-async function sha512Crypt(passwords: readonly string[]): Promise<string[]> {
-  if (passwords.length === 0) return [];
-  // openssl reads one password per line and prints `<NULL>` for an empty one
-  if (passwords.some((p) => p === '' || /[\r\n]/.test(p)))
-    throw runtimeError('E_LAB_SECRET', 'a rendered local user password is empty or contains a line break');
-  const hashes = (await run('openssl', ['passwd', '-6', '-stdin'], { input: `${passwords.join('\n')}\n` })).stdout.trim().split('\n');
-  if (hashes.length !== passwords.length || hashes.some((h) => !h.startsWith('$6$')))
-    throw runtimeError('E_LAB_SHADOW', `openssl passwd gave ${hashes.length} hashes for ${passwords.length} passwords`);
-  return hashes;
 }
 
 /**

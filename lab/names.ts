@@ -114,6 +114,8 @@ function deviceDirs(dir: string, runtime: string) {
     passwd: join(dir, 'passwd'),
     /** Bound over /etc/shadow inside the device: the rendered local users' password hashes only. */
     shadow: join(dir, 'shadow'),
+    /** The fingerprint of the users the shadow was made from (lab/shadow.ts); never bound into the device. */
+    shadowFingerprint: join(dir, 'shadow.fp'),
     ssh: join(dir, 'ssh'),
     /** snmpd.conf (SNMPv3 passphrases), its persistent store and log (runtime dir). */
     snmp: join(runtime, 'snmp'),

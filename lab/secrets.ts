@@ -1,5 +1,6 @@
 /**
- * Lab secrets: the SNMPv3 user (authPriv), an optional v2c community, and the deploy SSH key.
+ * Lab secrets: the SNMPv3 user (authPriv), an optional v2c community, the key of the devices' shadow
+ * fingerprints (lab/shadow.ts), and the deploy SSH key.
  * Generated on first deploy under the state dir and sealed with SM4 (lib/sealed-file.ts: the key is
  * STACKS_SEAL_KEY / STACKS_SEAL_KEY_FILE, else `seal.key` beside the file), 0600 from creation.
  * A plaintext secrets.json from before sealing is still read, and sealed the next time it is written.
@@ -23,6 +24,8 @@ export interface LabSecrets {
     /** Present only when the lab was deployed with v2c enabled. */
     community?: string;
   };
+  /** Keys the fingerprints beside the devices' shadow files (lab/shadow.ts); made on first need. */
+  shadowKey?: string;
 }
 
 function checkShape(value: unknown, file: string): LabSecrets {
@@ -40,7 +43,7 @@ function checkShape(value: unknown, file: string): LabSecrets {
   return value as LabSecrets;
 }
 
-export async function ensureSecrets(file: string, v2c: boolean): Promise<LabSecrets> {
+export async function ensureSecrets(file: string, v2c: boolean): Promise<LabSecrets & { shadowKey: string }> {
   let secrets: LabSecrets;
   let sealed = false;
   if (existsSync(file)) {
@@ -51,8 +54,9 @@ export async function ensureSecrets(file: string, v2c: boolean): Promise<LabSecr
   const before = JSON.stringify(secrets);
   if (v2c && !secrets.snmp.community) secrets.snmp.community = token();
   if (!v2c) delete secrets.snmp.community;
+  secrets.shadowKey ??= randomBytes(32).toString('base64');
   if (!sealed || JSON.stringify(secrets) !== before) writeSecretDocument(file, secrets);
-  return secrets;
+  return { ...secrets, shadowKey: secrets.shadowKey };
 }
 
 export async function readSecrets(file: string): Promise<LabSecrets> {

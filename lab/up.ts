@@ -9,8 +9,9 @@ import type { ScopedTopology } from './scope.js';
 import { labPaths, deviceNs, mgmtAddresses, type LabPaths } from './names.js';
 import { planWiring, allocateSlots } from './wiring.js';
 import { realize } from './realize.js';
-import { prepareDevice, deviceShadows, retireStateDirFiles, startDevice, type DeviceRuntime } from './daemons.js';
+import { prepareDevice, retireStateDirFiles, startDevice, type DeviceRuntime } from './daemons.js';
 import { ensureLabRuntimeDir } from './runtime-dir.js';
+import { labShadows } from './shadow.js';
 import { ensureKeyPair, ensureSecrets } from './secrets.js';
 import { mapLimit } from '../lib/map-limit.js';
 import type { LabState, StateStore } from './state.js';
@@ -51,16 +52,17 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
     state.slots,
     scoped.devices.map((d) => d.id),
   );
-  await store.update((s) => (s.slots = { ...s.slots, ...slots }));
+  if (Object.entries(slots).some(([d, slot]) => state.slots[d] !== slot)) await store.update((s) => (s.slots = { ...s.slots, ...slots }));
   const wiring = planWiring(scoped, { lab: opts.lab, rateScale: state.rateScale, slots });
   // Re-shape every link when the rate scale or the QoS class table changed since the last shaping.
   const qos = qosFingerprint(scoped.topology.qos ?? []);
   const reshape = state.shapedScale !== state.rateScale || state.shapedQos !== qos;
   await realize(wiring, { heldDown: heldDownInterfaces(scoped, state), parallel: opts.parallel, reshape });
-  await store.update((s) => {
-    s.shapedScale = s.rateScale;
-    s.shapedQos = qos;
-  });
+  if (reshape)
+    await store.update((s) => {
+      s.shapedScale = s.rateScale;
+      s.shapedQos = qos;
+    });
   await applyExitGuards(scoped, opts.lab);
 
   opts.onPhase?.('start daemons');
@@ -76,34 +78,46 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   // fresh device, whatever the state says it ran.
   const lost = new Set<string>();
   for (const rt of runtimes) if ((await retireStateDirFiles(rt)) || !existsSync(join(rt.paths.etc, 'frr.conf'))) lost.add(rt.device);
-  await store.update((s) => {
-    for (const id of lost) {
-      const d = s.devices[id];
-      if (d && d.phase !== 'realized') Object.assign(d, { phase: 'realized', config: undefined, configHash: undefined, pending: undefined });
-    }
-  });
+  const reset = [...lost].filter((id) => state.devices[id] && state.devices[id].phase !== 'realized');
+  if (reset.length)
+    await store.update((s) => {
+      for (const id of reset) {
+        Object.assign(s.devices[id]!, { phase: 'realized', config: undefined, configHash: undefined, pending: undefined });
+      }
+    });
   // The rendered management plane of each device, its references resolved from the sealed store.
   const secretStore = SecretStore.forState(opts.stateDir);
   const management = new Map(
     scoped.devices.map((d, i) => [d.id, labHostManagement(scoped.topology, d, runtimes[i]!, runtimes[i]!.paths, secretStore)] as const),
   );
-  const shadows = await deviceShadows(runtimes.map((rt) => management.get(rt.device)?.users ?? []));
+  const shadows = await labShadows(
+    runtimes.map((rt) => management.get(rt.device)?.users ?? []),
+    runtimes.map((rt) => ({ shadow: rt.paths.shadow, fingerprint: rt.paths.shadowFingerprint })),
+    Buffer.from(secrets.shadowKey, 'base64'),
+  );
+  const hostPasswd = await readFile('/etc/passwd', 'utf8');
   await mapLimit(runtimes, opts.parallel, async (rt, i) => {
-    const hostKey = await prepareDevice(rt, deployKey, secrets, state.trapSinkPort, management.get(rt.device), shadows[i]!);
-    await startDevice(rt);
-    await store.update((s) => {
-      const prev = s.devices[rt.device];
-      const slot = s.slots[rt.device]!;
-      s.devices[rt.device] = {
-        ...(prev ?? { phase: 'realized' as const }),
-        ns: rt.ns,
-        site: rt.site,
-        hostname: rt.hostname,
-        mgmt: { slot, host: rt.hostAddress, device: rt.mgmtAddress },
-        // Pinned once: a key generated later (or swapped on disk) no longer matches the state.
-        hostKey: prev?.hostKey ?? hostKey,
-      };
+    const hostKey = await prepareDevice(rt, {
+      deployPublicKey: deployKey,
+      secrets,
+      trapSinkPort: state.trapSinkPort,
+      management: management.get(rt.device),
+      shadow: shadows[i]!,
+      hostPasswd,
     });
+    await startDevice(rt);
+    const prev = state.devices[rt.device];
+    const next = {
+      ...(prev ?? { phase: 'realized' as const }),
+      ns: rt.ns,
+      site: rt.site,
+      hostname: rt.hostname,
+      mgmt: { slot: state.slots[rt.device]!, host: rt.hostAddress, device: rt.mgmtAddress },
+      // Pinned once: a key generated later (or swapped on disk) no longer matches the state.
+      hostKey: prev?.hostKey ?? hostKey,
+    };
+    // The state is written only when the record changes: each write serialises every device's config.
+    if (JSON.stringify(prev) !== JSON.stringify(next)) await store.update((s) => (s.devices[rt.device] = next));
   });
   return { runtimes, privateKey: await readFile(paths.deployKey) };
 }

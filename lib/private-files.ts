@@ -5,7 +5,7 @@
  * write-then-chmod. The umask can only remove bits, so 0600 stays 0600 and 0700 stays 0700 whatever
  * it is; a chmod after creation is used only to tighten what an older version left looser.
  */
-import { linkSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, existsSync, chmodSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, existsSync, chmodSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
@@ -70,6 +70,26 @@ export function createPrivateFileExclusive(file: string, contents: string | Buff
     throw err;
   } finally {
     rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * writePrivateFileInPlace, skipped when the file already holds exactly `contents` and is private: a
+ * redeploy rewrites nothing that did not change (a dozen files per lab device).
+ */
+export async function writePrivateFileIfChanged(file: string, contents: string | Buffer): Promise<boolean> {
+  if (privateFileHolds(file, contents)) return false;
+  await writePrivateFileInPlace(file, contents);
+  return true;
+}
+
+/** `file` exists, has no group/other bit and holds exactly `contents`. */
+function privateFileHolds(file: string, contents: string | Buffer): boolean {
+  try {
+    if (statSync(file).mode & 0o077) return false;
+    return readFileSync(file).equals(typeof contents === 'string' ? Buffer.from(contents) : contents);
+  } catch {
+    return false;
   }
 }
 

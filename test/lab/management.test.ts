@@ -8,6 +8,8 @@
  *   rendered agent config through the lab target) answers from the device's real snmpd; v2c with a
  *   community, and v3 with a wrong key, get nothing;
  * - sshd admits the rendered local user with its password from the store, and refuses a wrong one;
+ *   a redeploy keeps each device's shadow until that password changes in the store, then the new
+ *   one logs in and the old one no longer does;
  * - after all that, every file and folder under the state dir (which the deploy creates) is private:
  *   no file group/other readable, no folder group/other accessible, bar the named exceptions.
  */
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'ssh2';
 import { DEFAULT_INVENTORY_DIR } from '../../inventory/load.js';
 import { deployLab } from '../../lab/deploy.js';
@@ -163,6 +166,24 @@ describe.sequential('the lab runs the rendered management plane', () => {
     expect(wrong.error).toMatch(/authentication/i);
     // A user the management plane does not declare is not admitted, whatever its password.
     expect((await passwordLogin(host, 'operator', password)).user).toBeUndefined();
+  });
+
+  test('a redeploy keeps every shadow while its passwords stand and makes again the one whose password changed', { timeout: 300_000 }, async () => {
+    const shadows = () => devices.map((d) => readFileSync(labPaths(stateDir, LAB).device(d).shadow, 'utf8'));
+    const before = shadows();
+    await deployLab({ ...base, parallel: 4, confirmSeconds: 300, checkTimeoutMs: 60_000 });
+    expect(shadows()).toEqual(before);
+    const secrets = SecretStore.forState(stateDir);
+    const old = store('users/netadmin/password');
+    const next = randomBytes(12).toString('base64url');
+    secrets.set('users/netadmin/password', next);
+    secrets.save();
+    await deployLab({ ...base, parallel: 4, confirmSeconds: 300, checkTimeoutMs: 60_000 });
+    const after = shadows();
+    after.forEach((text, i) => expect(text).not.toBe(before[i]));
+    const host = state().devices[devices[0]!]!.mgmt.device;
+    expect(await passwordLogin(host, 'netadmin', next)).toEqual({ user: 'netadmin' });
+    expect((await passwordLogin(host, 'netadmin', old)).user).toBeUndefined();
   });
 
   test('every file and folder the deploy and the daemons made under the state dir is private', () => {
