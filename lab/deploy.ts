@@ -83,7 +83,7 @@ export async function openLab(
   const lab = checkLabId(opts.lab ?? DEFAULT_LAB_ID);
   const paths = labPaths(opts.stateDir, lab);
   const state = await readState(paths.state);
-  const scoped = await loadLabModel(opts.inventoryDir, opts.scope ?? state?.scope);
+  const scoped = await loadLabModel(opts.inventoryDir, opts.scope ?? state?.scope, paths.model);
   return { lab, paths, state, scoped };
 }
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { loadInventory } from '../inventory/load.js';
 import { buildTopology } from '../network/topology.js';
+import { cachedTopology } from './model-cache.js';
 import { renderFrr } from '../network/render/frr.js';
 import type { Topology } from '../network/types.js';
 import type { OspfKeyring } from '../network/ospf-keyring.js';
@@ -16,9 +17,13 @@ export const labRenderer =
   (topology, deviceId) =>
     renderFrr(topology, deviceId, { fastTimers: true, ospfKeys });
 
-export async function loadLabModel(inventoryDir: string, scopeText: string | undefined): Promise<ScopedTopology> {
+/**
+ * The inventory's topology cut to the scope. `cacheFile`: where the built topology is kept between
+ * runs (lab/model-cache.ts; the lab's folder of the state dir), else built every time.
+ */
+export async function loadLabModel(inventoryDir: string, scopeText: string | undefined, cacheFile?: string): Promise<ScopedTopology> {
   const inv = await loadInventory(inventoryDir);
-  const topology = buildTopology(inv);
+  const topology = cacheFile ? cachedTopology(cacheFile, inv) : buildTopology(inv);
   const dcCities = inv.datacenters.datacenters.filter((d) => d.role !== 'remote-dr-alternative').map((d) => d.city);
   return selectScope(topology, parseScope(scopeText, defaultScopeDefaults(topology, dcCities)));
 }

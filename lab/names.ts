@@ -84,6 +84,8 @@ export function labPaths(stateDir: string, lab: string) {
     lock: join(root, 'deploy.lock'),
     secrets: join(root, 'secrets.json'),
     deployKey: join(root, 'deploy_key'),
+    /** The built topology of the inventory last deployed or planned (lab/model-cache.ts). */
+    model: join(root, 'model.cache'),
     device: (id: string) => deviceDirs(join(root, 'devices', id), join(runtime, 'devices', id)),
     devices: join(root, 'devices'),
   };
