@@ -33,6 +33,8 @@ export interface LinkInfo {
   operstate: string;
   up: boolean;
   addresses: string[];
+  /** The bridge it is a port of, if any. */
+  master?: string;
 }
 
 export async function listNamespaces(): Promise<string[]> {
@@ -47,6 +49,7 @@ type IpAddrJson = Array<{
   ifname: string;
   operstate: string;
   flags: string[];
+  master?: string;
   addr_info?: Array<{ local: string; prefixlen: number; scope: string }>;
 }>;
 
@@ -58,6 +61,7 @@ function linkInfos(json: string): Map<string, LinkInfo> {
       operstate: l.operstate,
       up: l.flags.includes('UP'),
       addresses: (l.addr_info ?? []).filter((a) => a.scope === 'global').map((a) => `${a.local}/${a.prefixlen}`),
+      ...(l.master ? { master: l.master } : {}),
     });
   }
   return out;

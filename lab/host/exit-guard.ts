@@ -77,10 +77,12 @@ export function exitGuardRuleset(guard: ExitGuard): string {
 /** Apply every in-scope exit's guard in its namespace (idempotent). */
 export async function applyExitGuards(scoped: ScopedTopology, lab: string): Promise<void> {
   const inScope = new Set(scoped.handoffs.map((h) => h.device));
-  for (const guard of scoped.topology.exit.guards ?? []) {
-    if (!inScope.has(guard.device)) continue;
-    await run('ip', ['netns', 'exec', deviceNs(lab, guard.device), 'nft', '-f', '-'], { input: exitGuardRuleset(guard) });
-  }
+  // Each exit's namespace is its own: the transactions go at once.
+  await Promise.all(
+    (scoped.topology.exit.guards ?? [])
+      .filter((guard) => inScope.has(guard.device))
+      .map((guard) => run('ip', ['netns', 'exec', deviceNs(lab, guard.device), 'nft', '-f', '-'], { input: exitGuardRuleset(guard) })),
+  );
 }
 
 /** The inbound counters of one exit, in packets. */

@@ -53,12 +53,20 @@ function vrrpMacvlanCommands(lans: readonly Interface[], now: Map<string, LinkIn
   return out;
 }
 
-/** The LAN switch's bridge and its ports, up (inside the switch namespace). */
-function lanSwitchCommands(ports: string[], now: Map<string, LinkInfo>): string[] {
+/**
+ * What is missing of the LAN switch's bridge and its ports, up (inside the switch namespace): none
+ * on a redeploy where the switch stands as it should (no `ip` process for it).
+ */
+export function lanSwitchCommands(ports: readonly string[], now: ReadonlyMap<string, LinkInfo>): string[] {
   const out: string[] = [];
   if (!now.has(LAN_BRIDGE)) out.push(`link add ${LAN_BRIDGE} type bridge`);
-  out.push(`link set ${LAN_BRIDGE} up`);
-  for (const p of ports) if (now.has(p)) out.push(`link set ${p} master ${LAN_BRIDGE}`, `link set ${p} up`);
+  if (!now.get(LAN_BRIDGE)?.up) out.push(`link set ${LAN_BRIDGE} up`);
+  for (const p of ports) {
+    const port = now.get(p);
+    if (!port) continue;
+    if (port.master !== LAN_BRIDGE) out.push(`link set ${p} master ${LAN_BRIDGE}`);
+    if (!port.up) out.push(`link set ${p} up`);
+  }
   return out;
 }
 
