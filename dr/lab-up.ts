@@ -43,7 +43,7 @@ export async function labUpForDrill(opts: LabOptions & { signal?: AbortSignal })
       for (const [id, text] of configs) Object.assign(s.devices[id]!, { phase: 'confirmed', config: rendered.get(id)!, configHash: configHash(text) });
     });
     await store.flush();
-    const convergence = await waitConverged(scoped, store.state, { parallel: 4, timeoutMs: 120_000 });
+    const convergence = await waitConverged(scoped, store.state, { timeoutMs: 120_000 });
     if (!convergence.converged) throw runtimeError('E_DR_LAB', `the lab did not converge: ${convergence.failing.slice(0, 5).join('; ')}`);
     return { devices: scoped.devices.length, convergence, seconds: (Date.now() - started) / 1000 };
   } finally {

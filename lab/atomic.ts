@@ -159,7 +159,7 @@ export async function pushAtomic(
     if (!failure) {
       emitPhase(`atomic: stage ${n + 1}/${stages.length} check`);
       await sleep(opts.settleMs ?? 4000);
-      const live = await waitConverged(ctx.scoped, ctx.store.state, { parallel: opts.parallel, timeoutMs: ctx.checkTimeoutMs });
+      const live = await waitConverged(ctx.scoped, ctx.store.state, { timeoutMs: ctx.checkTimeoutMs });
       if (!live.converged)
         failure = `live check failed after stage ${n + 1}: ${live.failing.length} device→loopback pairs unreachable, e.g. ${live.failing.slice(0, 4).join('; ')}`;
     }

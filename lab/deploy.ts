@@ -237,7 +237,7 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   const changedAny = outcomes.some((o) => o.action !== 'unchanged');
   if (!interrupted && changedAny && opts.waitConvergence !== false) {
     emit({ kind: 'phase', phase: 'converge' });
-    convergence = await waitConverged(scoped, store.state, { parallel, timeoutMs: opts.checkTimeoutMs ?? 30_000 });
+    convergence = await waitConverged(scoped, store.state, { timeoutMs: opts.checkTimeoutMs ?? 30_000 });
   }
   emit({ kind: 'phase', phase: 'done' });
   phases.pop();
