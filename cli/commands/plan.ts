@@ -107,8 +107,8 @@ export const planCommand: CommandModule = {
       )
       .option('-t, --target <target>', `model | ${[...targetNames(), 'openstack'].join(' | ')}`, 'model')
       .option('--accept', 'record the current plan as the accepted baseline (target model only)')
-      .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
-      .option('--scope <scope>', 'with --target lab: plan for this scope instead of the deployed one')
+      .option('--lab <id>', 'lab id, when the target is the lab (default: $STACKS_LAB, else "lab")')
+      .option('--scope <scope>', 'for the lab: plan this scope instead of the deployed one')
       .option(
         '--detailed-exitcode',
         'exit 0 when nothing changes, 2 when something does, 1 on an error (as terraform plan); with --accept 0 once accepted, as nothing is left pending',

@@ -66,8 +66,8 @@ export const verifyCommand: CommandModule = {
         'fail where children uplinks exceed own uplinks by more than this ratio: 3, or per level county=3,city=4 (default: report only)',
       )
       .option('--all', 'list every failure in text output (default: the first 20 per check)', false)
-      .option('--lab <id>', 'with --target lab: which lab (default: $STACKS_LAB, else "lab")')
-      .option('--compare', "with --target lab: each device's RIB computed from the config it runs against FRR's own, both families")
+      .option('--lab <id>', 'lab id, when the target is the lab (default: $STACKS_LAB, else "lab")')
+      .option('--compare', "on the deployed lab: each device's RIB computed from the config it runs against FRR's own, both families")
       .option('--syntax', "parse every rendered FRR config with FRR's own vtysh --dryrun (offline), naming device and line of each rejected line")
       .option('--from <dir>', 'verify the device configs of a synth output folder exactly as they are on disk (hand edits included)')
       .option('--dialect <id>', `config dialect(s) to verify: ${DIALECT_IDS.join(', ')} or all`, 'all')
