@@ -29,6 +29,7 @@ import { kpiReport } from '../../monitors/kpi-report.js';
 import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
 import type { Topology } from '../../network/types.js';
 import { secretStoreFile } from '../../lib/secret-refs.js';
+import { lockHolder } from '../../lib/lock.js';
 import { BIN, runCli } from '../support/cli.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
@@ -326,6 +327,8 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     close();
     const elapsed = (Date.now() - started) / 1000;
     for (const [k, up] of before) expect(after.get(k)!, k).toBeGreaterThanOrEqual(up + elapsed - 2);
+    // the failed gate let go of the lab's deploy lock: its holder note is cleared (the file itself stays, lib/lock.ts)
+    expect(lockHolder(labPaths(stateDir, LAB).lock)).toBeUndefined();
     const lab = await loadTarget('lab');
     expect((await lab.drift({ stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, instance: LAB })).filter((d) => d.commands.length)).toEqual([]);
     const again = await deployLab({ ...base, ...deployOpts });
