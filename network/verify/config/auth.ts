@@ -2,9 +2,11 @@
  * Whether two ends' OSPF authentication lets an adjacency form, from what each end sends and
  * accepts (parsed from key chains and message-digest keys: ids and secret references, never
  * values). A packet is accepted when the receiver has a key of the sender's type with the sender's
- * key id and the same key — the same secret reference, or the same literal. So during a key roll
- * two routers on different steps still agree, and a wrong key (another reference) is predicted to
- * break the adjacency before deploy, in the family whose key differs.
+ * key id and the same key — the same secret reference, or the same literal. What each end accepts
+ * is its dialect's (FRR 8.4's ospfd: only the MD5 key it sends; ospf6d and VRP: every key of the
+ * chain), so a roll step taken by one router before its neighbours is predicted as the daemons
+ * would take it, and a wrong key (another reference) breaks the adjacency in the family whose key
+ * differs, before deploy.
  */
 import type { OspfAuthKey, OspfInterface } from './model.js';
 
