@@ -2,8 +2,9 @@
  * `stacks deploy --atomic`: the changed devices as one network-wide transaction (what Cisco NSO
  * offers and NAPALM does not). Per stage (all at once; or `--canary N` first, then the rest; or one
  * stage per level of the site tree): commit every device of the stage with a confirm timer, let the
- * network settle, then check the whole network — the model verify (what `stacks verify` asks of the
- * model) and live reachability of every loopback from every device over both families. A failed stage rolls back every device committed so far (this stage's and the
+ * network settle, then check the whole network — before any commit the model verify (what `stacks
+ * verify` asks of the model) and the config verifier over the configs as they would run, against what
+ * runs now (atomic-config-gate.ts); after each stage's commit live reachability of every loopback from every device over both families. A failed stage rolls back every device committed so far (this stage's and the
  * earlier ones', newest first) and stops; when every stage passes, all are confirmed together.
  *
  * Invariants: no device is confirmed before every stage passed; every commit carries a confirm
@@ -22,6 +23,7 @@ import { sleep } from './shell.js';
 import { mapLimit } from '../lib/map-limit.js';
 import type { DeviceSession } from './ssh.js';
 import { verifyTopology } from '../network/verify/index.js';
+import { configGate } from './atomic-config-gate.js';
 import type { VerificationReport } from '../network/verify/report.js';
 
 export interface AtomicOptions {
@@ -36,6 +38,11 @@ export interface AtomicOptions {
    * with one `at`. For changes neighbours must take together (an OSPFv2 key switch on FRR 8.4).
    */
   together?: boolean;
+  /**
+   * The config verifier's gate before any commit (atomic-config-gate.ts; default on). Off only to
+   * prove the live checks and the rollback on a change the verifier would refuse up front.
+   */
+  configGate?: boolean;
 }
 
 export interface StageReport {
@@ -96,6 +103,10 @@ export async function pushAtomic(
       .filter((c) => !c.passed)
       .map((c) => c.id)
       .join(', ')}`;
+  if (!failure && stages.length && opts.configGate !== false) {
+    emitPhase('atomic: config verify');
+    failure = configGate(ctx).failure;
+  }
 
   for (const [n, stage] of stages.entries()) {
     if (failure) break;
@@ -207,10 +218,9 @@ export async function pushAtomic(
   // Devices that changed together go back together; otherwise one at a time, newest first.
   if (opts.together && failure) await Promise.all(settle.map(settleOne));
   else for (const f of settle) await settleOne(f);
-  // A device whose commit was refused never opened: it is named in the failure.
-  for (const r of failure?.startsWith('commit refused')
-    ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id))
-    : [])
+  // A device the transaction never committed (its commit refused, or a gate failed before any
+  // commit) is named with the failure: nothing ran on it, and the deploy must not read as done.
+  for (const r of failure ? changed.filter((id) => !open.some((o) => o.rt.device === id) && !outcomes.some((o) => o.device === id)) : [])
     outcomes.push({ device: r, action: 'failed', reason: failure, seconds: 0 });
   return { outcomes, stages: reports };
 }

@@ -58,6 +58,8 @@ export interface DeployOptions extends LabOptions {
   stageBy?: 'level';
   /** With atomic: the devices of a stage apply their change at one instant (lab/atomic.ts). */
   together?: boolean;
+  /** With atomic: the config verifier's gate before any commit (default on; lab/atomic-config-gate.ts). */
+  configGate?: boolean;
 }
 
 export interface DeployResult {
@@ -211,8 +213,11 @@ async function deployLocked(opts: DeployOptions): Promise<DeployResult> {
   let stages: StageReport[] | undefined;
   if (opts.atomic && !interrupted) {
     const rest = runtimes.filter((r) => !freshIds.has(r.device));
-    const tx = await pushAtomic(ctx, rest, { canary: opts.canary, stageBy: opts.stageBy, parallel, together: opts.together }, (phase) =>
-      emit({ kind: 'phase', phase }),
+    const tx = await pushAtomic(
+      ctx,
+      rest,
+      { canary: opts.canary, stageBy: opts.stageBy, parallel, together: opts.together, configGate: opts.configGate },
+      (phase) => emit({ kind: 'phase', phase }),
     );
     outcomes.push(...tx.outcomes);
     stages = tx.stages;

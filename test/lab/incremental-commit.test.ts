@@ -290,7 +290,7 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     expect((await merge()).numerator).toBe(deployedSites);
   });
 
-  test('atomic: a change that cuts a township off only when both county routers make it is rolled back on both; nothing else moves', {
+  test('atomic: a change that cuts a township off only when both county routers make it is refused by the config gate, and without it rolled back on both; nothing else moves', {
     timeout: 300_000,
   }, async () => {
     const scoped = await (await import('../../lab/model.js')).loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
@@ -312,8 +312,24 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     const { drv, close } = await driverOf(bystander);
     const before = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));
     const started = Date.now();
+    // The config verifier sees it coming: with its gate on (the default), nothing is committed at all.
+    const refused = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 8000, atomic: true, canary: 1, candidateOverride: passive });
+    expect(refused.stages).toEqual([]);
+    expect(
+      refused.outcomes
+        .filter((o) => o.action !== 'unchanged')
+        .map((o) => [o.device, o.action])
+        .sort(),
+    ).toEqual([
+      [COUNTY, 'failed'],
+      [COUNTY_PEER, 'failed'],
+    ]);
+    const reason = refused.outcomes.find((o) => o.device === COUNTY)!.reason!;
+    expect(reason).toMatch(/^config verify: the change adds \d+ finding/);
+    expect(reason).toContain(township);
+    // With the gate off, the live checks catch it.
     // canary 1: the first county router alone passes (the township still has its other uplink), then both together fail
-    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 8000, atomic: true, canary: 1, candidateOverride: passive });
+    const r = await deployLab({ ...base, ...deployOpts, checkTimeoutMs: 8000, atomic: true, canary: 1, candidateOverride: passive, configGate: false });
     expect(r.stages?.map((s) => s.ok)).toEqual([true, false]);
     expect(
       r.outcomes
