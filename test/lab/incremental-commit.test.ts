@@ -138,7 +138,13 @@ describe.sequential("lab with its state dir under root's home; commits that chan
       ).toEqual(['d1', 'd2', 'peer0', 'up0']);
       expect(nbrs.every((n) => n.uptimeSeconds > 0)).toBe(true);
       // bfdd runs in the lab: one BFD session per adjacency and family (render feature bfd.ts)
-      expect((await drv.getBfdPeers()).filter((p) => p.status === 'up').length).toBeGreaterThanOrEqual(4);
+      // BFD comes up a little after OSPF: wait for it (CI read 3 of 4 right after the deploy)
+      let bfdUp = 0;
+      for (let i = 0; i < 120 && bfdUp < 4; i++) {
+        if (i) await new Promise((res) => setTimeout(res, 250));
+        bfdUp = (await drv.getBfdPeers()).filter((p) => p.status === 'up').length;
+      }
+      expect(bfdUp).toBeGreaterThanOrEqual(4);
       // a dual-router county: its LAN gateway is one VRRP group per family, r1 (the higher priority) the master
       const vrrp = await drv.getVrrpGroups();
       expect(vrrp.map((g) => `${g.family} ${g.interface} ${g.vrid} ${g.state}`).sort()).toEqual(['ipv4 lan0 1 Master', 'ipv6 lan0 1 Master']);
