@@ -166,6 +166,35 @@ export async function followPrimary(ctx: NodeContext, primaryHost: string): Prom
   await query(ctx, 'SELECT pg_reload_conf()');
 }
 
+/**
+ * Where the promoted node's timeline forked from the old one: the last line of its newest
+ * timeline history file ("<parent tli>\t<switch LSN>\t<reason>"). Undefined on a node never
+ * promoted (no history file).
+ */
+export async function timelineSwitchLsn(ctx: NodeContext): Promise<string | undefined> {
+  const rows = await query<{ history: string }>(
+    ctx,
+    `SELECT pg_read_file('pg_wal/' || name) AS history
+       FROM pg_ls_dir('pg_wal') AS name WHERE name LIKE '%.history' ORDER BY name DESC LIMIT 1`,
+  );
+  const last = rows[0]?.history.trim().split('\n').at(-1)?.split('\t');
+  return last?.[1];
+}
+
+/**
+ * Has this standby received WAL past `switchLsn`? Then it holds records the promoted node never
+ * had, and it cannot follow the new timeline ("requested timeline is not a child of this
+ * server's history"): it has to be re-seeded.
+ */
+export async function receivedPast(ctx: NodeContext, switchLsn: string): Promise<{ past: boolean; received: string | null }> {
+  const [row] = await query<{ received: string | null; past: boolean | null }>(
+    ctx,
+    'SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_receive_lsn() > $1::pg_lsn AS past',
+    [switchLsn],
+  );
+  return { past: row?.past === true, received: row?.received ?? null };
+}
+
 /** Is the service answering on `host` as seen from `ns` (pg_isready over the lab's network)? */
 export async function ready(ns: string, host: string, timeoutS = 1): Promise<boolean> {
   const r = await exec(ns, [join(PG_BIN, 'pg_isready'), '-h', host, '-p', String(PG_PORT), '-t', String(timeoutS)], {
