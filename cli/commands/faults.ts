@@ -14,7 +14,7 @@ import type { FaultStore } from '../../monitors/store/store.js';
 import { audit } from '../../audit/index.js';
 import { commitFaultAction } from '../../monitors/faults/actions.js';
 import type { JournalLine, LifecycleAction } from '../../monitors/faults/lifecycle.js';
-import { loadInventory } from '../../inventory/load.js';
+import { loadInventory, type Inventory } from '../../inventory/load.js';
 import { monitoringPolicy } from '../../monitors/policy.js';
 import { fixWindowMs, planIndicators } from '../../monitors/kpi-report.js';
 
@@ -32,8 +32,7 @@ function inTime(f: Fault, now: number, windowMs: number): string {
 }
 
 /** Indicator 13's fix window, from the inventory's plan indicators (never a figure in code). */
-async function fixWindowOf(g: GlobalOptions): Promise<number> {
-  const inv = await loadInventory(g.inventory);
+async function fixWindowOf(inv: Inventory): Promise<number> {
   return fixWindowMs(await planIndicators(inv), inv.paths.plan_indicators!);
 }
 
@@ -136,7 +135,7 @@ export const faultsCommand: CommandModule = {
       const days = Number(opts.days);
       if (!Number.isFinite(days) || days < 0) throw inputError('E_USAGE', '(command line)', '--days', `"${opts.days}" is not a number of days`);
       const now = Date.now();
-      const windowMs = await fixWindowOf(g);
+      const windowMs = await fixWindowOf(await loadInventory(g.inventory));
       const list = (await withStore(g, opts.postgres, (s) => s.listFaults({ since: now - days * 86_400_000, openOnly: opts.open }))) ?? [];
       emit(g, list, () => renderFaults(list, now, windowMs));
     });
@@ -145,7 +144,7 @@ export const faultsCommand: CommandModule = {
       async (idText: string, opts: { postgres?: string }) => {
         const g = globals();
         const id = faultId(idText);
-        const windowMs = await fixWindowOf(g);
+        const windowMs = await fixWindowOf(await loadInventory(g.inventory));
         const found = await withStore(g, opts.postgres, async (s) => {
           const f = await s.fault(id);
           return f ? { fault: f, journal: await s.journal(id) } : undefined;
@@ -168,8 +167,10 @@ export const faultsCommand: CommandModule = {
         const opts = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r) && !(r as { commands?: unknown }).commands) as ActingOptions;
         const args = rest.filter((r): r is string | string[] => typeof r === 'string' || Array.isArray(r)).flat();
         const action = build(faultId(idText), Date.now(), opts.operator ?? process.env.STACKS_OPERATOR ?? osUser(), args, opts);
-        const causes = action.action === 'resolve' ? monitoringPolicy((await loadInventory(g.inventory)).province.monitoring).causes : [];
-        const windowMs = await fixWindowOf(g);
+        // one load serves both: the causes a resolution may name and the fix window
+        const inv = await loadInventory(g.inventory);
+        const causes = action.action === 'resolve' ? monitoringPolicy(inv.province.monitoring).causes : [];
+        const windowMs = await fixWindowOf(inv);
         const result = await withStore(g, opts.postgres, (s) => commitFaultAction(s, action, causes));
         if (!result || (!result.ok && result.reason === 'no-fault'))
           throw inputError('E_NO_FAULT', '(fault store)', `faults[${action.id}]`, `no fault ${action.id}`, 'see `stacks faults` for ids');
