@@ -21,19 +21,17 @@ import { DEFAULT_INVENTORY_DIR } from '../inventory/load.js';
 import { deployLab } from '../lab/deploy.js';
 import { destroyLab } from '../lab/destroy.js';
 import { faultDevice } from '../lab/fault.js';
-import { LAN_BRIDGE, lanSwitchNs } from '../lab/host/vrrp.js';
+import { addLanHost, lanHostReaches, removeLanHost } from '../test/support/lan-host.js';
 import { deviceNs, labPaths } from '../lab/names.js';
 import { loadLabModel } from '../lab/model.js';
 import { DeviceSession } from '../lab/ssh.js';
 import { labDriver } from '../lab/driver.js';
-import { hostIn, parsePrefix } from '../lib/ip.js';
 
 const SCOPE = 'cities=xian;counties=0;townships=0;departments=0;datacenters=none';
 const LAB = 'avrrp';
 const HOST = `stx-${LAB}-host`;
 const ROUNDS = 3;
 const INTERVAL_MS = 20;
-const sh = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** ping every INTERVAL_MS from the host; stop() gives the reply times (ms) by sequence number. */
@@ -66,14 +64,7 @@ function takeover(replies: Map<number, number>, from: number): number | undefine
   return undefined;
 }
 
-const reaches = (address: string) => {
-  try {
-    execFileSync('ip', ['netns', 'exec', HOST, 'ping', '-n', '-c', '1', '-W', '1', address], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const reaches = (address: string) => lanHostReaches(HOST, address);
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -121,21 +112,8 @@ async function main(): Promise<void> {
     const xian = scoped.sites.find((s) => s.id === 'xian')!;
     const coreDevice = scoped.devices.find((d) => d.id === 'shaanxi-r1')!;
     const core = { ipv4: coreDevice.loopback.ipv4.split('/')[0]!, ipv6: coreDevice.loopback.ipv6.split('/')[0]! };
-    // A host on Xi'an's LAN: a namespace with a veth into the LAN switch's bridge.
-    const sw = lanSwitchNs(LAB, 'xian');
-    sh(['netns', 'add', HOST]);
     hostMade = true;
-    sh(['-n', HOST, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'h1', 'netns', sw]);
-    sh(['-n', sw, 'link', 'set', 'h1', 'master', LAN_BRIDGE]);
-    sh(['-n', sw, 'link', 'set', 'h1', 'up']);
-    const p4 = parsePrefix(xian.lan.ipv4);
-    const p6 = parsePrefix(xian.lan.ipv6);
-    sh(['-n', HOST, 'link', 'set', 'lo', 'up']);
-    sh(['-n', HOST, 'addr', 'add', hostIn(p4, 10, p4.length), 'dev', 'eth0']);
-    sh(['-n', HOST, 'addr', 'add', hostIn(p6, 10, p6.length), 'dev', 'eth0', 'nodad']);
-    sh(['-n', HOST, 'link', 'set', 'eth0', 'up']);
-    sh(['-n', HOST, 'route', 'add', 'default', 'via', xian.gateway!.ipv4]);
-    sh(['-n', HOST, '-6', 'route', 'add', 'default', 'via', xian.gateway!.ipv6]);
+    addLanHost(LAB, xian, HOST);
 
     const paths = labPaths(stateDir, LAB);
     /** r2 is Backup in every group again: r1, back, has preempted. */
@@ -191,7 +169,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (hostMade) sh(['netns', 'del', HOST]);
+    if (hostMade) removeLanHost(HOST);
     await destroyLab({ stateDir, lab: LAB });
     rmSync(stateDir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  * 3 s in both families, r2 now master.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,14 @@ import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
 import { deployLab } from '../../lab/deploy.js';
 import { destroyLab } from '../../lab/destroy.js';
 import { faultDevice } from '../../lab/fault.js';
-import { LAN_BRIDGE, lanSwitchNs } from '../../lab/host/vrrp.js';
+import { addLanHost, lanHostReaches, removeLanHost } from '../support/lan-host.js';
 import { buildTopology } from '../../network/topology.js';
-import { hostIn, parsePrefix } from '../../lib/ip.js';
 
 const LAB = `f${process.pid % 10000}`;
 const SCOPE = 'cities=xian;counties=0;townships=0;departments=0;datacenters=none';
 const stateDir = mkdtempSync(join(tmpdir(), 'stx-vrrp-'));
 const base = { stateDir, inventoryDir: DEFAULT_INVENTORY_DIR, lab: LAB, scope: SCOPE };
 const HOST = `stx-${LAB}-host`;
-const sh = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
 
 /** Ping every 50 ms with timestamps; resolves with the longest silence between two replies (ms). */
 function pinger(address: string): { stop: () => Promise<{ replies: number; maxGapMs: number; last: number }> } {
@@ -52,14 +50,7 @@ async function until(what: string, ok: () => boolean, ms: number): Promise<void>
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const reaches = (address: string) => {
-  try {
-    execFileSync('ip', ['netns', 'exec', HOST, 'ping', '-n', '-c', '1', '-W', '1', address], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const reaches = (address: string) => lanHostReaches(HOST, address);
 
 let core: { ipv4: string; ipv6: string };
 
@@ -71,29 +62,12 @@ beforeAll(async () => {
     ipv6: topology.devices.find((d) => d.id === 'shaanxi-r1')!.loopback.ipv6.split('/')[0]!,
   };
   await deployLab({ ...base, parallel: 4, confirmSeconds: 300, checkTimeoutMs: 90_000 });
-  // A host on Xi'an's LAN: a namespace with a veth into the LAN switch's bridge.
-  const sw = lanSwitchNs(LAB, 'xian');
-  sh(['netns', 'add', HOST]);
-  sh(['-n', HOST, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'h1', 'netns', sw]);
-  sh(['-n', sw, 'link', 'set', 'h1', 'master', LAN_BRIDGE]);
-  sh(['-n', sw, 'link', 'set', 'h1', 'up']);
-  const p4 = parsePrefix(xian.lan.ipv4);
-  const p6 = parsePrefix(xian.lan.ipv6);
-  sh(['-n', HOST, 'link', 'set', 'lo', 'up']);
-  sh(['-n', HOST, 'addr', 'add', hostIn(p4, 10, p4.length), 'dev', 'eth0']);
-  sh(['-n', HOST, 'addr', 'add', hostIn(p6, 10, p6.length), 'dev', 'eth0', 'nodad']);
-  sh(['-n', HOST, 'link', 'set', 'eth0', 'up']);
-  sh(['-n', HOST, 'route', 'add', 'default', 'via', xian.gateway!.ipv4]);
-  sh(['-n', HOST, '-6', 'route', 'add', 'default', 'via', xian.gateway!.ipv6]);
+  addLanHost(LAB, xian, HOST);
   await until('the host to reach the core through the virtual gateway in both families', () => reaches(core.ipv4) && reaches(core.ipv6), 60_000);
 }, 300_000);
 
 afterAll(async () => {
-  try {
-    sh(['netns', 'del', HOST]);
-  } catch {
-    /* never created */
-  }
+  removeLanHost(HOST);
   await destroyLab({ stateDir, lab: LAB });
   rmSync(stateDir, { recursive: true, force: true });
 }, 120_000);
