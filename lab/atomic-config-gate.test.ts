@@ -3,6 +3,7 @@ import { DEFAULT_INVENTORY_DIR } from '../inventory/load.js';
 import { loadLabModel, renderLabConfig } from './model.js';
 import type { ScopedTopology } from './scope.js';
 import { configGate } from './atomic-config-gate.js';
+import { interfacesToward, passiveOn } from '../test/support/passive-toward.js';
 
 // The incremental-commit lab test's scope: Xi'an's cores, one county with two townships.
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
@@ -35,18 +36,8 @@ describe('the atomic transaction’s config gate', () => {
   });
 
   it('refuses a change that silences both county uplinks toward a township, naming what it breaks', () => {
-    const towards = new Map<string, string>();
-    for (const l of scoped.links)
-      for (const [me, other] of [
-        [l.a, l.b],
-        [l.b, l.a],
-      ] as const)
-        if (other.device === TOWNSHIP && (me.device === COUNTY || me.device === COUNTY_PEER)) towards.set(me.device, me.interface);
-    const passive = (id: string) => {
-      const text = intent.get(id)!;
-      const iface = towards.get(id);
-      return iface ? text.replace(`interface ${iface}\n`, `interface ${iface}\n ip ospf passive\n ipv6 ospf6 passive\n`) : text;
-    };
+    const towards = interfacesToward(scoped.links, TOWNSHIP, [COUNTY, COUNTY_PEER]);
+    const passive = (id: string) => passiveOn(intent.get(id)!, towards.get(id));
     const r = gateOver(passive);
     expect(r.added.length).toBeGreaterThan(0);
     expect(r.failure).toMatch(/^config verify: the change adds \d+ finding/);

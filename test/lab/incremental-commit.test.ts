@@ -31,6 +31,8 @@ import type { Topology } from '../../network/types.js';
 import { secretStoreFile } from '../../lib/secret-refs.js';
 import { lockHolder } from '../../lib/lock.js';
 import { BIN, runCli } from '../support/cli.js';
+import { interfacesToward, passiveOn } from '../support/passive-toward.js';
+import { waitBfdUp } from '../support/bfd.js';
 
 const SCOPE = 'cities=xian;counties=1;townships=2;datacenters=none';
 const LAB = `p${process.pid % 10000}`;
@@ -138,12 +140,7 @@ describe.sequential("lab with its state dir under root's home; commits that chan
       ).toEqual(['d1', 'd2', 'peer0', 'up0']);
       expect(nbrs.every((n) => n.uptimeSeconds > 0)).toBe(true);
       // bfdd runs in the lab: one BFD session per adjacency and family (render feature bfd.ts)
-      // BFD comes up a little after OSPF: wait for it (CI read 3 of 4 right after the deploy)
-      let bfdUp = 0;
-      for (let i = 0; i < 120 && bfdUp < 4; i++) {
-        if (i) await new Promise((res) => setTimeout(res, 250));
-        bfdUp = (await drv.getBfdPeers()).filter((p) => p.status === 'up').length;
-      }
+      const bfdUp = await waitBfdUp(drv, 4);
       expect(bfdUp).toBeGreaterThanOrEqual(4);
       // a dual-router county: its LAN gateway is one VRRP group per family, r1 (the higher priority) the master
       const vrrp = await drv.getVrrpGroups();
@@ -302,18 +299,9 @@ describe.sequential("lab with its state dir under root's home; commits that chan
     const scoped = await (await import('../../lab/model.js')).loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
     const township = 'xian.xincheng.t01-r1';
     // each county router's interface toward the township: passive there, no adjacency
-    const towards = new Map<string, string>();
-    for (const l of scoped.links)
-      for (const [me, other] of [
-        [l.a, l.b],
-        [l.b, l.a],
-      ] as const)
-        if (other.device === township && (me.device === COUNTY || me.device === COUNTY_PEER)) towards.set(me.device, me.interface);
+    const towards = interfacesToward(scoped.links, township, [COUNTY, COUNTY_PEER]);
     expect(towards.size).toBe(2);
-    const passive = (device: string, config: string) => {
-      const iface = towards.get(device);
-      return iface ? config.replace(`interface ${iface}\n`, `interface ${iface}\n ip ospf passive\n ipv6 ospf6 passive\n`) : config;
-    };
+    const passive = (device: string, config: string) => passiveOn(config, towards.get(device));
     const bystander = 'xian-r1';
     const { drv, close } = await driverOf(bystander);
     const before = new Map(full(await drv.getOspfNeighbours()).map((n) => [key(n), n.uptimeSeconds]));

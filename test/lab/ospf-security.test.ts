@@ -30,6 +30,7 @@ import { SecretStore } from '../../lib/secret-refs.js';
 import { FAST_TIMERS } from '../../network/render/common.js';
 import { verifyConfigs } from '../../network/verify/config/index.js';
 import type { OspfNeighbour } from '../../drivers/types.js';
+import { waitBfdUp } from '../support/bfd.js';
 
 const run = promisify(execFile);
 const SCOPE = 'cities=xian;counties=0;datacenters=none';
@@ -98,14 +99,9 @@ describe.sequential('OSPF authentication and BFD on real FRR', () => {
       const running = (await sessions.get(CITY)!.exec("vtysh -c 'show running-config'")).stdout;
       expect(running).toMatch(/ip ospf message-digest-key 1 md5 \S+/);
       expect(running).toContain('ipv6 ospf6 authentication keychain ospf6-area-');
-      // BFD sessions come up a little after OSPF's: a fast deploy reads them before all are (CI saw 2 of 4)
       const drv = labDriver(sessions.get(CITY)!);
       const neighbours = full(await drv.getOspfNeighbours()).length;
-      let bfdUp = (await drv.getBfdPeers()).filter((p) => p.status === 'up').length;
-      for (let i = 0; i < 120 && bfdUp < neighbours; i++) {
-        await new Promise((res) => setTimeout(res, 250));
-        bfdUp = (await drv.getBfdPeers()).filter((p) => p.status === 'up').length;
-      }
+      const bfdUp = await waitBfdUp(drv, neighbours);
       expect(bfdUp).toBe(neighbours);
     } finally {
       for (const s of sessions.values()) s.close();
