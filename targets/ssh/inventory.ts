@@ -8,7 +8,7 @@ import { inputError } from '../../lib/errors.js';
 
 export type RouterEntry = RoutersFile['routers'][number];
 
-export function loadRouters(inv: Inventory, knownDevices: ReadonlySet<string>): { file: string; routers: RouterEntry[] } {
+export function loadRouters(inv: Inventory, knownDevices: ReadonlySet<string>): { file: string; doc: RoutersFile; routers: RouterEntry[] } {
   const file = inv.paths.routers;
   if (!file || !inv.routers)
     throw inputError(
@@ -24,5 +24,5 @@ export function loadRouters(inv: Inventory, knownDevices: ReadonlySet<string>): 
     if (seen.has(r.device)) throw inputError('E_DUPLICATE', file, `routers[${i}].device`, `"${r.device}" is listed twice`);
     seen.add(r.device);
   }
-  return { file, routers: inv.routers.routers };
+  return { file, doc: inv.routers, routers: inv.routers.routers };
 }

@@ -1,5 +1,5 @@
 /**
- * SSH to a router (ssh2): password or key from the secret store, host key pinned on first contact
+ * SSH to a router (ssh2): password or key from the sealed secret store (held in memory only), host key pinned on first contact
  * and refused on change, a connect timeout, retries with backoff for a router that is not answering
  * yet (never for a refused key or password: retrying those only locks accounts), and an optional
  * jump host the connection is forwarded through.
@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { runtimeError } from '../../lib/errors.js';
 import type { DeviceShell } from '../../drivers/types.js';
 import type { KnownHosts } from './known-hosts.js';
+import type { SshCredential } from './credentials.js';
 
 interface Endpoint {
   address: string;
@@ -20,7 +21,8 @@ export interface ConnectOptions {
   device: string;
   endpoint: Endpoint;
   jump?: Endpoint;
-  credential: { password?: string; privateKey?: Buffer };
+  /** From the sealed store (credentials.ts); `ref` is what an error names. */
+  credential: SshCredential;
   knownHosts: KnownHosts;
   timeoutMs: number;
   retries: number;
@@ -116,8 +118,8 @@ function open(label: string, pinKey: string, e: Endpoint, o: ConnectOptions, soc
         reject(
           runtimeError(
             'E_SSH_AUTH',
-            `${label} (${e.address}): authentication as ${e.user} refused (wrong password or key)`,
-            'check its entry in the secret store (secrets/ssh.json)',
+            `${label} (${e.address}): authentication as ${e.user} with ${o.credential.ref} refused (wrong password or key)`,
+            `set the secret anew (\`stacks secrets set ${o.credential.ref.slice('{{secret:'.length, -2)}\`, value on stdin) or name another in routers.yaml`,
           ),
         );
       else if (err.level === 'client-timeout' || /timed out/i.test(err.message))

@@ -32,7 +32,8 @@ import { sshStateDir, sshStateFile } from './paths.js';
 import { acquireLock } from '../../lib/lock.js';
 import { mapLimit } from '../../lib/map-limit.js';
 import { loadRouters, type RouterEntry } from './inventory.js';
-import { credentialFor, readCredentials } from './credentials.js';
+import type { RoutersFile } from '../../inventory/routers-schema.js';
+import { resolveCredentials, type SshCredential } from './credentials.js';
 import { KnownHosts } from './known-hosts.js';
 import { RouterSession } from './session.js';
 
@@ -70,6 +71,9 @@ async function readSshState(file: string): Promise<SshState> {
 interface Opened {
   topology: Topology;
   routers: RouterEntry[];
+  /** Device → its login, from the sealed store (values in memory only), read by `logins` when a router is to be contacted. */
+  credentials?: Map<string, SshCredential>;
+  doc: RoutersFile;
   file: string;
   dir: string;
   state: SshState;
@@ -80,7 +84,7 @@ interface Opened {
 async function openTarget(ctx: TargetContext): Promise<Opened> {
   const inv = await loadInventory(ctx.inventoryDir);
   const topology = buildTopology(inv);
-  const { file, routers } = loadRouters(inv, new Set(topology.devices.map((d) => d.id)));
+  const { file, doc, routers } = loadRouters(inv, new Set(topology.devices.map((d) => d.id)));
   for (const [i, r] of routers.entries())
     if (!Object.hasOwn(PLATFORMS, r.platform))
       throw inputError(
@@ -93,7 +97,7 @@ async function openTarget(ctx: TargetContext): Promise<Opened> {
   const dir = dirOf(ctx);
   const keys = readKeyring(ctx.stateDir);
   const rendered = new Map(routers.map((r) => [r.device, PLATFORMS[r.platform]!.render(topology, r.device, keys)]));
-  return { topology, routers, file, dir, state: await readSshState(sshStateFile(ctx.stateDir, ctx.instance)), rendered };
+  return { topology, routers, doc, file, dir, state: await readSshState(sshStateFile(ctx.stateDir, ctx.instance)), rendered };
 }
 
 /** What apply pushes: every rendered config resolved (values in) and, where it will be pushed, gated by its platform's parser. */
@@ -125,14 +129,19 @@ export interface SshTuning {
   retries?: number;
 }
 
+/** Every router's login, read once and before any router is contacted: a missing one refuses the command, naming devices and references. */
+function logins(o: Opened, ctx: TargetContext): Map<string, SshCredential> {
+  o.credentials ??= resolveCredentials(o.file, o.doc, o.routers, SecretStore.forState(ctx.stateDir), ctx.stateDir);
+  return o.credentials;
+}
+
 async function withDriver<T>(o: Opened, ctx: TargetContext, r: RouterEntry, tuning: SshTuning, fn: (drv: ConfigDriver) => Promise<T>): Promise<T> {
-  const creds = await readCredentials(ctx.stateDir);
   const knownHosts = await KnownHosts.open(join(o.dir, 'known_hosts.json'));
   const session = await RouterSession.connect({
     device: r.device,
     endpoint: { address: r.address, port: r.port, user: r.user },
     jump: r.jump,
-    credential: await credentialFor(creds, r.device),
+    credential: logins(o, ctx).get(r.device)!,
     knownHosts,
     timeoutMs: tuning.timeoutMs ?? 10_000,
     retries: tuning.retries ?? 2,
@@ -239,6 +248,7 @@ export const target: Target = {
     const lock = acquireLock(join(dirOf(ctx), 'deploy.lock'), 'deploy');
     try {
       const o = await openTarget(ctx);
+      logins(o, ctx); // a missing login refuses the deploy before a secret is generated or a router contacted
       ensurePrivateDir(o.dir); // the routers' state: committed configs (their keys) and pins
       const x = await resolveAndGate(o, ctx, opts);
       let chain = Promise.resolve();
@@ -311,6 +321,7 @@ export const target: Target = {
 
   async status(ctx) {
     const o = await openTarget(ctx);
+    logins(o, ctx);
     const rows = await mapLimit(o.routers, 4, async (r) => {
       try {
         const facts = await withDriver(o, ctx, r, {}, (drv) => drv.getFacts());
@@ -352,6 +363,7 @@ export const target: Target = {
     // the intent with the values the routers hold, so a reference never reads as drift; what comes out names no value
     const secrets = SecretStore.forState(ctx.stateDir);
     const redact = (t: string) => redactSecretValues(t, secrets.allValues());
+    logins(o, ctx);
     return mapLimit(o.routers, 4, async (r): Promise<DeviceDrift> => {
       try {
         const intended = withKnownSecrets(o.rendered.get(r.device)!, secrets);

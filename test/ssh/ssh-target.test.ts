@@ -2,12 +2,14 @@
  * The ssh target against a router the test builds itself, not through the lab: one network
  * namespace holding FRR (zebra, ospfd, ospf6d, staticd) and sshd with password login, reachable
  * only over its management address on a veth from the host — the path a real Linux/FRR router
- * takes. Deploy through the target (pinning the host key), redeploy (nothing to do), drift after a
- * hand edit, then the faults: wrong password, changed host key, unreachable router — each a clear
- * error naming the device, the router left on its confirmed config.
+ * takes. The login is a secret reference resolved from the sealed store (never a plain file, argv or
+ * an environment). Deploy through the target (pinning the host key), redeploy (nothing to do), drift
+ * after a hand edit, a key login, then the faults: wrong password, missing credential, changed host
+ * key, unreachable router — each a clear error naming the device (and the reference, never the
+ * value), the router left on its confirmed config.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_INVENTORY_DIR, loadInventory } from '../../inventory/load.js';
@@ -32,8 +34,19 @@ const sh = (cmd: string) => execFileSync('sh', ['-ec', cmd], { encoding: 'utf8' 
 let target: Target;
 const ctx = { stateDir, inventoryDir, instance: 'lab' };
 
-function writeRouters(address: string): void {
-  writeFileSync(join(inventoryDir, 'routers.yaml'), `routers:\n  - { device: ${DEVICE}, address: ${address}, platform: frr }\n`);
+const PASSWORD_PATH = `ssh/${DEVICE}/password`;
+const KEY_PATH = 'ssh/keys/noc';
+
+function writeRouters(address: string, credential = ''): void {
+  writeFileSync(join(inventoryDir, 'routers.yaml'), `routers:\n  - { device: ${DEVICE}, address: ${address}, platform: frr${credential} }\n`);
+}
+
+/** Put (or, with undefined, take out) a value in the sealed network store, as `stacks secrets set` does. */
+function setSecret(path: string, value: string | undefined): void {
+  const store = SecretStore.forState(stateDir);
+  if (value === undefined) store.delete(path);
+  else store.set(path, value);
+  store.save();
 }
 
 beforeAll(async () => {
@@ -42,8 +55,8 @@ beforeAll(async () => {
   const province = join(inventoryDir, 'province.yaml');
   writeFileSync(province, readFileSync(province, 'utf8').replace(/^files:\n/m, 'files:\n  routers: routers.yaml\n'));
   writeRouters(ROUTER_ADDR);
-  mkdirSync(join(stateDir, 'secrets'), { recursive: true });
-  writeFileSync(join(stateDir, 'secrets', 'ssh.json'), JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
+  // the default reference of a router without a `credential` in routers.yaml
+  setSecret(PASSWORD_PATH, PASSWORD);
   for (const d of ['run', 'etc', 'tmp', 'sshd-run', 'home', 'ssh']) mkdirSync(join(dev, d), { recursive: true });
   const frr = { uid: Number(sh('id -u frr')), gid: Number(sh('id -g frr')) };
   writeFileSync(join(dev, 'etc', 'vtysh.conf'), 'service integrated-vtysh-config\n');
@@ -122,7 +135,7 @@ afterAll(() => {
 
 const vtysh = (cmd: string) => execFileSync('vtysh', ['--vty_socket', join(dev, 'run'), '-c', cmd], { encoding: 'utf8' });
 
-/** Every process's command line on this host, sampled while `run` runs: no secret value may show in argv. */
+/** Every process's command line and environment on this host, sampled while `run` runs: no secret value may show in either. */
 async function sampleArgv<T>(run: () => Promise<T>): Promise<{ result: T; argv: Set<string> }> {
   const argv = new Set<string>();
   let done = false;
@@ -131,6 +144,7 @@ async function sampleArgv<T>(run: () => Promise<T>): Promise<{ result: T; argv: 
       for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)))
         try {
           argv.add(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+          argv.add(readFileSync(`/proc/${pid}/environ`, 'utf8').replace(/\0/g, ' '));
         } catch {
           // gone already
         }
@@ -165,9 +179,9 @@ describe.sequential('ssh target on an FRR router outside the lab', () => {
     expect(keyPath).toBeDefined();
     expect(running).toMatch(/ip ospf message-digest-key \d+ md5 /);
     expect(running).toContain(` md5 ${secrets.get(keyPath!)!}\n`);
-    // no value in the target's state, in its report, or on any command line during the deploy
+    // no value in the target's state, in its report, or on any command line or environment during the deploy
     const values = secrets.allValues();
-    expect(values.length).toBeGreaterThan(0);
+    expect(values).toContain(PASSWORD);
     const exposed = [...filesUnder(join(stateDir, 'ssh')), JSON.stringify(r), ...argv].filter((t) => values.some((v) => t.includes(v)));
     expect(exposed).toEqual([]);
     expect(readFileSync(join(stateDir, 'ssh', 'lab', 'state.json'), 'utf8')).toContain('{{secret:ospf/');
@@ -225,16 +239,84 @@ describe.sequential('ssh target on an FRR router outside the lab', () => {
     expect(v.summary.passed).toBe(false);
   });
 
-  test('a wrong password: a clear error naming the device; the router keeps its config', { timeout: 60_000 }, async () => {
-    const file = join(stateDir, 'secrets', 'ssh.json');
-    writeFileSync(file, JSON.stringify({ default: { password: 'not-it' } }), { mode: 0o600 });
-    chmodSync(file, 0o600);
-    const r = await target.apply(ctx, { refresh: true });
-    expect(r.outcomes[0]).toMatchObject({ device: DEVICE, action: 'failed' });
-    expect(r.outcomes[0]!.reason).toMatch(new RegExp(`^${DEVICE.replace(/\./g, '\\.')}.*authentication`));
-    expect(r.outcomes[0]!.reason).not.toContain('not-it');
-    writeFileSync(file, JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
+  test('a wrong password: a clear error naming the device and the reference; the router keeps its config', { timeout: 60_000 }, async () => {
+    setSecret(PASSWORD_PATH, 'not-it-at-all');
+    try {
+      const r = await target.apply(ctx, { refresh: true });
+      expect(r.outcomes[0]).toMatchObject({ device: DEVICE, action: 'failed' });
+      const reason = r.outcomes[0]!.reason!;
+      expect(reason.startsWith(DEVICE)).toBe(true);
+      expect(reason).toContain(`with {{secret:${PASSWORD_PATH}}} refused`);
+      expect(JSON.stringify(r)).not.toContain('not-it-at-all');
+    } finally {
+      setSecret(PASSWORD_PATH, PASSWORD);
+    }
     expect(vtysh('show running-config')).toMatch(/router ospf/);
+  });
+
+  test('a missing credential refuses the deploy before any router is contacted, naming device and reference', { timeout: 60_000 }, async () => {
+    const log = () => readFileSync(join(dev, 'ssh', 'sshd.log'), 'utf8').length;
+    setSecret(PASSWORD_PATH, undefined);
+    const before = log();
+    try {
+      const err = await target.apply(ctx, { refresh: true }).then(
+        () => undefined,
+        (e: unknown) => e as { code?: string; exitCode?: number; message: string },
+      );
+      expect(err?.code).toBe('E_SECRET_UNRESOLVED');
+      expect(err?.exitCode).toBe(2);
+      expect(err?.message).toContain(`${DEVICE}: {{secret:${PASSWORD_PATH}}}`);
+      expect(err?.message).not.toContain(PASSWORD);
+      expect(log()).toBe(before); // sshd saw no connection
+      // a plain-JSON credentials file from an older version is refused, not read
+      writeFileSync(join(stateDir, 'secrets', 'ssh.json'), JSON.stringify({ default: { password: PASSWORD } }), { mode: 0o600 });
+      setSecret(PASSWORD_PATH, PASSWORD);
+      await expect(target.apply(ctx, {})).rejects.toMatchObject({ code: 'E_SECRET_FILE' });
+    } finally {
+      rmSync(join(stateDir, 'secrets', 'ssh.json'), { force: true });
+      setSecret(PASSWORD_PATH, PASSWORD);
+    }
+  });
+
+  test('a literal password in routers.yaml is refused by the loader (exit 2, file and path named)', async () => {
+    writeRouters(ROUTER_ADDR, `, credential: { password: ${PASSWORD} }`);
+    try {
+      const err = await loadInventory(inventoryDir).then(
+        () => undefined,
+        (e: unknown) => e as { exitCode?: number; message: string; file?: string; path?: string },
+      );
+      expect(err?.exitCode).toBe(2);
+      expect(`${err?.file} ${err?.path} ${err?.message}`).toMatch(/routers\.yaml.*routers.*credential.*password.*secret reference/s);
+      expect(err?.message).not.toContain(PASSWORD);
+    } finally {
+      writeRouters(ROUTER_ADDR);
+    }
+  });
+
+  test('a private key from the sealed store logs in (held in memory only)', { timeout: 60_000 }, async () => {
+    sh(`ssh-keygen -q -t ed25519 -N '' -f ${root}/noc_key`);
+    mkdirSync(join(dev, 'home', '.ssh'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dev, 'home', '.ssh', 'authorized_keys'), readFileSync(`${root}/noc_key.pub`));
+    const keyText = readFileSync(`${root}/noc_key`);
+    rmSync(`${root}/noc_key`); // the store's copy is the only one
+    setSecret(KEY_PATH, keyText.toString('base64'));
+    writeRouters(ROUTER_ADDR, `, credential: { private_key: '{{secret:${KEY_PATH}}}' }`);
+    try {
+      const { result: r, argv } = await sampleArgv(() => target.apply(ctx, { refresh: true }));
+      expect(r.ok).toBe(true);
+      expect(readFileSync(join(dev, 'ssh', 'sshd.log'), 'utf8')).toMatch(/Accepted publickey for root/);
+      const secret = keyText.toString('base64').slice(20, 60);
+      const exposed = [...filesUnder(join(stateDir, 'ssh')), ...argv].filter((t) => t.includes(secret) || t.includes('PRIVATE KEY'));
+      expect(exposed).toEqual([]);
+      // a value that is no key is refused naming the reference
+      setSecret(KEY_PATH, 'bm90LWEta2V5');
+      await expect(target.apply(ctx, { refresh: true })).rejects.toMatchObject({
+        code: 'E_SECRET_VALUE',
+        message: expect.stringContaining(`{{secret:${KEY_PATH}}}`),
+      });
+    } finally {
+      writeRouters(ROUTER_ADDR);
+    }
   });
 
   test('a changed host key is refused, naming the device', { timeout: 60_000 }, async () => {
