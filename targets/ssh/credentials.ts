@@ -29,7 +29,7 @@ interface CredentialRef {
 }
 
 /** Which reference logs a router in: its own, the file's, or the default path by device. */
-export function credentialRef(file: RoutersFile, r: RouterEntry, index: number): CredentialRef {
+function credentialRef(file: RoutersFile, r: RouterEntry, index: number): CredentialRef {
   const pick = (c: { password?: string; private_key?: string }, at: string): CredentialRef =>
     c.password !== undefined
       ? { kind: 'password', ref: c.password, at: `${at}.password` }
