@@ -76,7 +76,8 @@ export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Pro
   // /var/tmp) are then given to user frr, which reaches them through those mount points only, never
   // through the state dir; sshd and snmpd run as root.
   // etc, tmp and snmp are in the lab's runtime dir (tmpfs, lab/runtime-dir.ts: made ready by bringUp), the rest in the state dir.
-  for (const dir of [p.dir, p.runtime, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, join(p.snmp, 'persist')]) ensurePrivateDir(dir);
+  for (const dir of [p.dir, p.runtime, p.run, p.etc, p.tmp, p.sshdRun, p.home, p.ssh, p.snmp, p.pids, p.faillock, join(p.snmp, 'persist')])
+    ensurePrivateDir(dir);
   const { uid, gid } = await frrUser();
   const giveFrr = (path: string) => {
     const st = statSync(path);
@@ -102,6 +103,12 @@ export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Pro
   const hostKey = await ensureKeyPair(p.hostKey, `${d.device} host key`);
   await writePrivateFileIfChanged(join(p.ssh, 'authorized_keys'), inputs.deployPublicKey + '\n');
   if (management) await writePrivateFileIfChanged(join(p.ssh, 'banner'), management.banner);
+  // The rendered PAM stack: sshd authenticates the local users through it (pam_faillock locks after
+  // the inventory's retries). Written in place: a running device has the files bound (same inode).
+  if (management?.pam.sshd) {
+    await writePrivateFileIfChanged(p.pamSshd, management.pam.sshd);
+    await writePrivateFileIfChanged(p.faillockConf, management.pam.faillock);
+  } else for (const f of [p.pamSshd, p.faillockConf]) await rm(f, { force: true });
   await writePrivateFileIfChanged(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
   await writePrivateFileIfChanged(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, inputs.secrets, inputs.trapSinkPort, management));
   return hostKey;
@@ -173,7 +180,7 @@ function devicePasswd(hostPasswd: string, home: string, users: ReadonlyArray<{ n
  * The lab's own lines (host key, pid file, the deploy key, root by key only) and then the rendered
  * ones: ListenAddress on the management address, AllowUsers, idle timeout, MaxAuthTries, banner.
  * sshd takes the first value of a keyword, so a rendered line never overrides a lab one or the
- * reverse: the two sets share no keyword.
+ * reverse: the two sets share no keyword (UsePAM is the lab's only without rendered lines).
  */
 function sshdConfig(d: DeviceRuntime, management?: LabHostManagement): string {
   const p = d.paths;
@@ -186,7 +193,9 @@ function sshdConfig(d: DeviceRuntime, management?: LabHostManagement): string {
     // The rendered local users log in with their passwords (checked against the device's shadow).
     `PasswordAuthentication ${management?.users.length ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
-    'UsePAM no',
+    // The rendered lines say `UsePAM yes` (with the rendered PAM stack bound in the device); the
+    // lab's minimal sshd, without a management plane, checks its keys alone.
+    ...(management ? [] : ['UsePAM no']),
     // The state dir may sit under /tmp with loose modes; the key files themselves are 0600.
     'StrictModes no',
     'PrintMotd no',
@@ -321,6 +330,24 @@ export async function startDevice(d: DeviceRuntime): Promise<DaemonName[]> {
     `mount --bind ${q(p.passwd)} /etc/passwd`,
     `mount --bind ${q(p.shadow)} /etc/shadow`,
   ];
+  // The rendered PAM stack over the host's, and a tally folder of the device's own. The host's
+  // /etc/pam.d/sshd (openssh-server) and /etc/security/faillock.conf (libpam-modules) are mount
+  // points only, never written; a host without them gets a clear error, not an unlocked device.
+  if (existsSync(p.pamSshd)) {
+    for (const [file, target] of [
+      [p.pamSshd, '/etc/pam.d/sshd'],
+      [p.faillockConf, '/etc/security/faillock.conf'],
+    ] as const) {
+      if (!existsSync(target))
+        throw runtimeError(
+          'E_LAB_START',
+          `${d.device}: ${target} is missing on this host: the rendered PAM stack has nowhere to go`,
+          'apt-get install openssh-server libpam-modules',
+        );
+      steps.push(`mount --bind ${q(file)} ${target}`);
+    }
+    steps.push('mkdir -p /run/faillock', `mount --bind ${q(p.faillock)} /run/faillock`);
+  }
   for (const name of missing) {
     if (name === 'sshd') steps.push(`/usr/sbin/sshd -f ${q(join(p.ssh, 'sshd_config'))} -E ${q(join(p.ssh, 'sshd.log'))}`);
     else if (name === 'snmpd') {

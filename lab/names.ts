@@ -119,6 +119,12 @@ function deviceDirs(dir: string, runtime: string) {
     /** The fingerprint of the users the shadow was made from (lab/shadow.ts); never bound into the device. */
     shadowFingerprint: join(dir, 'shadow.fp'),
     ssh: join(dir, 'ssh'),
+    /** The rendered PAM stack of sshd (pam-sshd), bound over /etc/pam.d/sshd inside the device. */
+    pamSshd: join(dir, 'ssh', 'pam-sshd'),
+    /** The rendered faillock.conf, bound over /etc/security/faillock.conf inside the device. */
+    faillockConf: join(dir, 'ssh', 'faillock.conf'),
+    /** pam_faillock's tally records, bound on /run/faillock: each device counts its own failures. */
+    faillock: join(dir, 'faillock'),
     /** snmpd.conf (SNMPv3 passphrases), its persistent store and log (runtime dir). */
     snmp: join(runtime, 'snmp'),
     /** The daemons' start output (a rejected config line would be quoted there: runtime dir). */

@@ -43,6 +43,8 @@ export interface LabHostManagement {
   /** The rendered snmpd.conf, references resolved. */
   snmpd: string;
   banner: string;
+  /** The rendered PAM stack of sshd and its faillock.conf (no secret in either). */
+  pam: { sshd: string; faillock: string };
   /** The rendered local users with their passwords resolved (for the device's own shadow file). */
   users: Array<{ name: string; password: string }>;
   /** The poller's SNMPv3 credentials as the rendered agent config states them, keys resolved. */
@@ -118,6 +120,7 @@ export function labHostManagement(
     sshd: (files.sshd_config ?? '').split('\n').filter(Boolean),
     snmpd: snmpd!,
     banner: files.banner ?? '',
+    pam: { sshd: files['pam-sshd'] ?? '', faillock: files['faillock.conf'] ?? '' },
     users: m.aaa.localUsers.map((u, i) => ({ name: u.name, password: passwords[i]! })),
     ...(poller ? { poller } : {}),
   };

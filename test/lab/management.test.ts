@@ -10,10 +10,13 @@
  * - sshd admits the rendered local user with its password from the store, and refuses a wrong one;
  *   a redeploy keeps each device's shadow until that password changes in the store, then the new
  *   one logs in and the old one no longer does;
+ * - sshd runs the rendered PAM stack: the inventory's retries lock the user (pam_faillock) on that
+ *   device alone, each device keeping its own tally;
  * - after all that, every file and folder under the state dir (which the deploy creates) is private:
  *   no file group/other readable, no folder group/other accessible, bar the named exceptions.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +169,35 @@ describe.sequential('the lab runs the rendered management plane', () => {
     expect(wrong.error).toMatch(/authentication/i);
     // A user the management plane does not declare is not admitted, whatever its password.
     expect((await passwordLogin(host, 'operator', password)).user).toBeUndefined();
+  });
+
+  test("the rendered PAM stack runs: the inventory's retries lock the user on that device only, and a reset of its tally unlocks", {
+    timeout: 120_000,
+  }, async () => {
+    const scoped = await loadLabModel(DEFAULT_INVENTORY_DIR, SCOPE);
+    const retries = (await import('../../network/management.js')).managementFor(scoped.topology, scoped.devices[0]!)!.aaa.lockout.retries;
+    const [first, second] = devices as [string, string];
+    const dev = labPaths(stateDir, LAB).device(first);
+    // sshd reads the device's own rendered files through its mount namespace
+    expect(readFileSync(dev.pamSshd, 'utf8')).toContain('pam_faillock.so authfail');
+    expect(readFileSync(dev.faillockConf, 'utf8')).toContain(`deny = ${retries}`);
+    const host = (d: string) => state().devices[d]!.mgmt.device;
+    const password = store('users/netadmin/password');
+    const tally = () => execFileSync('faillock', ['--dir', dev.faillock, '--user', 'netadmin'], { encoding: 'utf8' });
+    execFileSync('faillock', ['--dir', dev.faillock, '--user', 'netadmin', '--reset']); // the earlier test's one failure
+    for (let i = 0; i < retries; i++) expect((await passwordLogin(host(first), 'netadmin', `${password}-${i}`)).user).toBeUndefined();
+    // pam_faillock counted them in the device's own tally folder (the host's /run/faillock is not it)
+    expect(
+      tally()
+        .split('\n')
+        .filter((l) => /^\d{4}-\d\d-\d\d /.test(l)).length,
+    ).toBe(retries);
+    // locked: the right password no longer logs in there…
+    expect((await passwordLogin(host(first), 'netadmin', password)).user).toBeUndefined();
+    // …but does on another device, which counts its own failures
+    expect(await passwordLogin(host(second), 'netadmin', password)).toEqual({ user: 'netadmin' });
+    execFileSync('faillock', ['--dir', dev.faillock, '--user', 'netadmin', '--reset']);
+    expect(await passwordLogin(host(first), 'netadmin', password)).toEqual({ user: 'netadmin' });
   });
 
   test('a redeploy keeps every shadow while its passwords stand and makes again the one whose password changed', { timeout: 300_000 }, async () => {
