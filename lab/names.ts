@@ -123,8 +123,11 @@ function deviceDirs(dir: string, runtime: string) {
     pamSshd: join(dir, 'ssh', 'pam-sshd'),
     /** The rendered faillock.conf, bound over /etc/security/faillock.conf inside the device. */
     faillockConf: join(dir, 'ssh', 'faillock.conf'),
-    /** pam_faillock's tally records, bound on /run/faillock: each device counts its own failures. */
-    faillock: join(dir, 'faillock'),
+    /**
+     * pam_faillock's tally records, bound on /run/faillock: each device counts its own failures.
+     * In the runtime dir (tmpfs), as /run/faillock is on a real host: a reboot forgets them.
+     */
+    faillock: join(runtime, 'faillock'),
     /** snmpd.conf (SNMPv3 passphrases), its persistent store and log (runtime dir). */
     snmp: join(runtime, 'snmp'),
     /** The daemons' start output (a rejected config line would be quoted there: runtime dir). */

@@ -264,6 +264,10 @@ const RUNTIME_LOOSE_ALLOWED: Array<{ pattern: RegExp; why: string }> = [
     pattern: new RegExp(`^devices/[^/]+/tmp/${FRR}\\.log$`),
     why: "FRR's logs: FRR sets its umask (027) whatever it inherits; they sit in tmp/, frr's 0700 folder",
   },
+  {
+    pattern: /^devices\/[^/]+\/faillock\/[a-z_][a-z0-9_-]*$/,
+    why: "pam_faillock's tally files: it opens them 0660 itself (a faillock group may read them); they sit in the device's 0700 faillock/",
+  },
 ];
 function looseEntries(dir: string, rel = '', allowed = LOOSE_ALLOWED): string[] {
   return readdirSync(join(dir, rel)).flatMap((n) => {
