@@ -62,6 +62,13 @@ export interface DeviceInputs {
   hostPasswd: string;
 }
 
+/** What `prepareDevice` made: the device's host key, and the daemons whose own config file it changed. */
+export interface PreparedDevice {
+  hostKey: string;
+  /** sshd and snmpd read their config at start (and on SIGHUP) only: a running one must be told (`reloadDaemons`). */
+  reload: ReloadableDaemon[];
+}
+
 /**
  * Write the device's files (configs, host key, authorized deploy key) — kept when already there.
  * `management`: the device's rendered management plane, secrets resolved (lab/host/management.ts);
@@ -69,7 +76,7 @@ export interface DeviceInputs {
  * inventory with no management.yaml) the lab's own minimal sshd and snmpd files are written.
  * A file that already holds its bytes is not written again (a redeploy changes nothing on disk).
  */
-export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Promise<string> {
+export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Promise<PreparedDevice> {
   const { management, shadow } = inputs;
   const p = d.paths;
   // Every folder 0700 from creation, whatever the umask. FRR's three (bound on /run/frr, /etc/frr,
@@ -109,9 +116,62 @@ export async function prepareDevice(d: DeviceRuntime, inputs: DeviceInputs): Pro
     await writePrivateFileIfChanged(p.pamSshd, management.pam.sshd);
     await writePrivateFileIfChanged(p.faillockConf, management.pam.faillock);
   } else for (const f of [p.pamSshd, p.faillockConf]) await rm(f, { force: true });
-  await writePrivateFileIfChanged(join(p.ssh, 'sshd_config'), sshdConfig(d, management));
-  await writePrivateFileIfChanged(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, inputs.secrets, inputs.trapSinkPort, management));
-  return hostKey;
+  // The banner, PAM stack, authorized keys, passwd and shadow are read at each login: only these two need a reload.
+  const reload: ReloadableDaemon[] = [];
+  if (await writePrivateFileIfChanged(join(p.ssh, 'sshd_config'), sshdConfig(d, management))) reload.push('sshd');
+  if (await writePrivateFileIfChanged(join(p.snmp, 'snmpd.conf'), snmpdConfig(d, inputs.secrets, inputs.trapSinkPort, management))) reload.push('snmpd');
+  return { hostKey, reload };
+}
+
+type ReloadableDaemon = 'sshd' | 'snmpd';
+
+/**
+ * How each re-reads its config in place (pid, listening socket's address and, for snmpd, its engine
+ * boots kept): SIGHUP. sshd re-executes itself with its command line and logs "Server listening"
+ * when it answers again; snmpd re-reads snmpd.conf (its createUser lines win over the users its
+ * persistent store holds, so a changed key takes, the old one is refused) and logs "restarted".
+ * The log line is what the reload waits for, so the deploy's next step meets the new config.
+ */
+const RELOAD: Record<ReloadableDaemon, { log: (d: DeviceRuntime) => string; ready: RegExp }> = {
+  sshd: { log: (d) => join(d.paths.ssh, 'sshd.log'), ready: /Server listening on/ },
+  snmpd: { log: (d) => join(d.paths.snmp, 'snmpd.log'), ready: /NET-SNMP version \S+ restarted/ },
+};
+
+/**
+ * Make the running `names` of the device read their changed config (a daemon not running starts
+ * on it anyway). sshd's config is checked first (`sshd -t`): a config it would refuse must not
+ * take the device's SSH down; it is a runtime error naming the device. Returns what it reloaded.
+ */
+export async function reloadDaemons(d: DeviceRuntime, names: readonly ReloadableDaemon[], timeoutMs = 10_000): Promise<ReloadableDaemon[]> {
+  const done: ReloadableDaemon[] = [];
+  for (const name of names) {
+    const pid = await readPid(pidFile(d, name));
+    if (!alive(pid)) continue;
+    if (name === 'sshd') {
+      const t = await run('/usr/sbin/sshd', ['-t', '-f', join(d.paths.ssh, 'sshd_config')], { allowFail: true });
+      if (t.code !== 0)
+        throw runtimeError('E_LAB_RELOAD', `${d.device}: sshd refuses its new config: ${t.stderr.trim().split('\n')[0]}`, 'the running sshd keeps the old one');
+    }
+    const log = RELOAD[name].log(d);
+    const from = await readFile(log).then(
+      (b) => b.length,
+      () => 0,
+    );
+    process.kill(pid!, 'SIGHUP');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const tail = await readFile(log).then(
+        (b) => b.subarray(from).toString('utf8'),
+        () => '',
+      );
+      if (RELOAD[name].ready.test(tail)) break;
+      if (!alive(pid) || Date.now() > deadline)
+        throw runtimeError('E_LAB_RELOAD', `${d.device}: ${name} did not come back within ${timeoutMs} ms of its reload`, `see ${log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    done.push(name);
+  }
+  return done;
 }
 
 /** A file whose mode is set on creation (writeFile keeps an existing file's), written only when its bytes differ. */

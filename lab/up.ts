@@ -9,7 +9,7 @@ import type { ScopedTopology } from './scope.js';
 import { labPaths, deviceNs, mgmtAddresses, type LabPaths } from './names.js';
 import { planWiring, allocateSlots } from './wiring.js';
 import { realize } from './realize.js';
-import { prepareDevice, retireStateDirFiles, startDevice, type DeviceRuntime } from './daemons.js';
+import { prepareDevice, reloadDaemons, retireStateDirFiles, startDevice, type DeviceRuntime } from './daemons.js';
 import { ensureLabRuntimeDir } from './runtime-dir.js';
 import { labShadows } from './shadow.js';
 import { ensureKeyPair, ensureSecrets } from './secrets.js';
@@ -97,7 +97,7 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
   );
   const hostPasswd = await readFile('/etc/passwd', 'utf8');
   await mapLimit(runtimes, opts.parallel, async (rt, i) => {
-    const hostKey = await prepareDevice(rt, {
+    const { hostKey, reload } = await prepareDevice(rt, {
       deployPublicKey: deployKey,
       secrets,
       trapSinkPort: state.trapSinkPort,
@@ -105,6 +105,8 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
       shadow: shadows[i]!,
       hostPasswd,
     });
+    // what runs matches what is rendered: a running sshd or snmpd whose config changed re-reads it
+    await reloadDaemons(rt, reload);
     await startDevice(rt);
     const prev = state.devices[rt.device];
     const next = {

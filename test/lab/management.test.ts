@@ -12,12 +12,15 @@
  *   one logs in and the old one no longer does;
  * - sshd runs the rendered PAM stack: the inventory's retries lock the user (pam_faillock) on that
  *   device alone, each device keeping its own tally;
+ * - a change to what sshd or snmpd reads at start (an SNMPv3 key in the store, a local user and so
+ *   sshd's AllowUsers in management.yaml) reaches the running daemons at the next deploy: they are
+ *   reloaded in place (same pids), the new key answers and the old one no longer does, the new user logs in;
  * - after all that, every file and folder under the state dir (which the deploy creates) is private:
  *   no file group/other readable, no folder group/other accessible, bar the named exceptions.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -216,6 +219,43 @@ describe.sequential('the lab runs the rendered management plane', () => {
     const host = state().devices[devices[0]!]!.mgmt.device;
     expect(await passwordLogin(host, 'netadmin', next)).toEqual({ user: 'netadmin' });
     expect((await passwordLogin(host, 'netadmin', old)).user).toBeUndefined();
+  });
+
+  test('a changed SNMPv3 key and sshd setting reach the running daemons at the next deploy', { timeout: 300_000 }, async () => {
+    const device = devices[0]!;
+    const paths = labPaths(stateDir, LAB).device(device);
+    const pids = () => ['sshd', 'snmpd'].map((n) => readFileSync(join(paths.pids, `${n}.pid`), 'utf8').trim());
+    const before = pids();
+    const old = credentials.get(device)!;
+    expect((await poll(device, old)).ok).toBe(true);
+    // a new poller key in the store (as `stacks secrets rotate snmp` makes one), and a new local user:
+    // its shadow and passwd lines are read at login, its AllowUsers entry only by an sshd that re-read its config
+    const secrets = SecretStore.forState(stateDir);
+    secrets.set('snmp/v3/noc/auth', randomBytes(24).toString('base64url'));
+    secrets.save();
+    const inventoryDir = join(scratch, 'inventory');
+    cpSync(DEFAULT_INVENTORY_DIR, inventoryDir, { recursive: true });
+    const mgmt = join(inventoryDir, 'management.yaml');
+    const text = readFileSync(mgmt, 'utf8');
+    expect(text).toContain('      - { name: noc-ro, privilege: 1 }\n');
+    writeFileSync(
+      mgmt,
+      text.replace('      - { name: noc-ro, privilege: 1 }\n', '      - { name: noc-ro, privilege: 1 }\n      - { name: auditor, privilege: 1 }\n'),
+    );
+    const r = await deployLab({ ...base, inventoryDir, parallel: 4, confirmSeconds: 300, checkTimeoutMs: 60_000 });
+    expect(r.failed + r.rolledBack).toBe(0);
+    expect(readFileSync(join(paths.ssh, 'sshd_config'), 'utf8')).toMatch(/^AllowUsers .*auditor@/m);
+    // reloaded in place, not restarted
+    expect(pids()).toEqual(before);
+    const lab = await loadTarget('lab');
+    const deployed = await lab.snmpTargets({ stateDir, inventoryDir, instance: LAB });
+    const next = deployed!.credentials!.get(device)!;
+    expect(next).not.toEqual(old);
+    expect((await poll(device, next)).ok).toBe(true);
+    expect((await poll(device, old)).ok).toBe(false);
+    const host = state().devices[device]!.mgmt.device;
+    expect(await passwordLogin(host, 'auditor', store('users/auditor/password'))).toEqual({ user: 'auditor' });
+    expect(await passwordLogin(host, 'netadmin', store('users/netadmin/password'))).toEqual({ user: 'netadmin' });
   });
 
   test('every file and folder the deploy and the daemons made under the state dir is private', () => {
