@@ -42,6 +42,11 @@ export interface LabState {
   shapedScale?: number;
   /** Fingerprint of the QoS policies the tiered circuits are shaped with (lab/host/qos.ts); re-shaped when it differs. */
   shapedQos?: string;
+  /**
+   * Per exit, the hashes of its guard's rendered nftables ruleset and of its tables as they ran right
+   * after the last apply (lab/host/exit-guard.ts): equal to both, a deploy leaves the guard and its counters alone.
+   */
+  exitGuards?: Record<string, { rendered: string; running: string }>;
   v2c: boolean;
   /** UDP port of a trap receiver on the host side of each device's management link (`--trap-sink`); absent: no traps. */
   trapSinkPort?: number;

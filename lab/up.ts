@@ -63,7 +63,7 @@ export async function bringUp(scoped: ScopedTopology, store: StateStore, opts: U
       s.shapedScale = s.rateScale;
       s.shapedQos = qos;
     });
-  await applyExitGuards(scoped, opts.lab);
+  await applyExitGuards(scoped, opts.lab, store);
 
   opts.onPhase?.('start daemons');
   // New ones are 0700 from creation (the deploy lock makes them); a lab an older version left 0755 is tightened.

@@ -13,11 +13,17 @@
  *   NAT       source NAT of the government ranges to the exit's pool on the way out, and one DNAT
  *             per public service's IPv4 address to its VIP.
  *
- * Applied as one `nft -f` transaction per exit (the tables are flushed and rewritten atomically),
- * so a redeploy re-applies it without a window.
+ * Applied as one `nft -f` transaction per exit (the tables are flushed and rewritten atomically,
+ * without a window), and only when it would change something: rewriting the tables resets their
+ * counters, which are what says what the exit dropped. A deploy applies an exit's guard when the
+ * rendered ruleset's hash differs from the one the lab state recorded at the last apply, or when
+ * what runs (`nft -j list ruleset`, our tables only, handles and counter values left out) differs
+ * from what ran right after it (a namespace made anew, a table flushed or edited by hand).
  */
+import { createHash } from 'node:crypto';
 import type { ExitGuard } from '../../network/types.js';
 import type { ScopedTopology } from '../scope.js';
+import type { StateStore } from '../state.js';
 import { deviceNs } from '../names.js';
 import { run } from '../shell.js';
 
@@ -74,15 +80,44 @@ export function exitGuardRuleset(guard: ExitGuard): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Apply every in-scope exit's guard in its namespace (idempotent). */
-export async function applyExitGuards(scoped: ScopedTopology, lab: string): Promise<void> {
+const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
+
+/** Our tables of a `nft -j list ruleset` document, without what changes when nothing does (handles, packet and byte counts). */
+function runningFingerprint(listing: string): string {
+  const ours = (family: string, name: string) => (family === 'inet' && name === GUARD_TABLE) || (family === 'ip' && name === NAT_TABLE);
+  const doc = JSON.parse(listing) as { nftables: Array<Record<string, { family?: string; name?: string; table?: string }>> };
+  const kept = doc.nftables.filter((e) => {
+    const [kind, v] = Object.entries(e)[0]!;
+    return kind !== 'metainfo' && ours(v.family ?? '', kind === 'table' ? (v.name ?? '') : (v.table ?? ''));
+  });
+  return sha(JSON.stringify(kept, (k, v: unknown) => (k === 'handle' || k === 'packets' || k === 'bytes' ? undefined : v)));
+}
+
+const listRuleset = async (ns: string) => runningFingerprint((await run('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'ruleset'])).stdout);
+
+/** Apply every in-scope exit's guard in its namespace where it would change what runs; returns the exits it applied. */
+export async function applyExitGuards(scoped: ScopedTopology, lab: string, store: StateStore): Promise<string[]> {
   const inScope = new Set(scoped.handoffs.map((h) => h.device));
   // Each exit's namespace is its own: the transactions go at once.
-  await Promise.all(
+  const applied = await Promise.all(
     (scoped.topology.exit.guards ?? [])
       .filter((guard) => inScope.has(guard.device))
-      .map((guard) => run('ip', ['netns', 'exec', deviceNs(lab, guard.device), 'nft', '-f', '-'], { input: exitGuardRuleset(guard) })),
+      .map(async (guard) => {
+        const ns = deviceNs(lab, guard.device);
+        const ruleset = exitGuardRuleset(guard);
+        const prev = store.state.exitGuards?.[guard.device];
+        if (prev?.rendered === sha(ruleset) && prev.running === (await listRuleset(ns))) return undefined;
+        await run('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: ruleset });
+        return { device: guard.device, rendered: sha(ruleset), running: await listRuleset(ns) };
+      }),
   );
+  const done = applied.filter((a) => a !== undefined);
+  if (done.length)
+    await store.update((s) => {
+      s.exitGuards ??= {};
+      for (const a of done) s.exitGuards[a.device] = { rendered: a.rendered, running: a.running };
+    });
+  return done.map((a) => a.device);
 }
 
 /** The inbound counters of one exit, in packets. */

@@ -6,6 +6,8 @@
  *   both families (routes, next hops, metrics);
  * - the exit failover of issue 10: with exit1's upstream held down the township reaches the upstream
  *   through exit2 in both families within seconds, and through exit1 again after the release;
+ * - a no-op deploy leaves the exits' nftables guards as they run (counters kept); one removed by
+ *   hand is applied again by the next deploy;
  * - and the same check fails with the old `always` default restored (the loop the issue found).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -217,6 +219,26 @@ describe.sequential('routing on real FRR', () => {
     } finally {
       for (const l of listeners) l.close();
     }
+  });
+
+  test("a no-op deploy leaves the exits' guards running, counters kept; a guard flushed by hand is applied again", { timeout: 120_000 }, async () => {
+    const { scoped } = await openLab(base);
+    const [g1, g2] = scoped.topology.exit.guards!;
+    const before = await exitGuardCounters(LAB, g1!.device);
+    // the previous test's drops, which a re-applied ruleset would zero
+    expect(before.denied).toBeGreaterThanOrEqual(3);
+    expect(before.urpf_dropped).toBeGreaterThanOrEqual(2);
+    const r = await deployLab({ ...base, ...deployOpts });
+    expect(r.changed + r.failed + r.rolledBack).toBe(0);
+    const after = await exitGuardCounters(LAB, g1!.device);
+    expect(after.denied).toBeGreaterThanOrEqual(before.denied);
+    expect(after.urpf_dropped).toBeGreaterThanOrEqual(before.urpf_dropped);
+    // what runs is checked, not only what was rendered: a table removed by hand comes back on the next deploy
+    await run('ip', ['netns', 'exec', deviceNs(LAB, g2!.device), 'nft', 'delete', 'table', 'inet', 'stacks_exit_guard']);
+    await expect(exitGuardCounters(LAB, g2!.device)).rejects.toThrow();
+    await deployLab({ ...base, ...deployOpts });
+    expect(await exitGuardCounters(LAB, g2!.device)).toEqual({ urpf_dropped: 0, denied: 0, admitted: 0 });
+    expect((await exitGuardCounters(LAB, g1!.device)).denied).toBeGreaterThanOrEqual(before.denied);
   });
 
   test('exit1 upstream down: the township reaches the upstream through exit2 in both families, and back through exit1 after the release', {
